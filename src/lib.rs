@@ -1,0 +1,58 @@
+//! # geoalign
+//!
+//! Simulates the geopolitical alignment of small and middle states (Armenia, Azerbaijan,
+//! Belarus, Georgia, Kazakhstan, Kyrgyzstan, Tajikistan, Turkmenistan, Uzbekistan, …) pulled
+//! between great powers (Russia, China, the US, the EU, Türkiye, Iran) through influence
+//! channels — trade, remittances, security, energy, investment, labour, culture, media —
+//! stepped forward month by month under scenarios such as the three futures of the CSTO.
+//!
+//! ```
+//! use geoalign::{Simulation, Trajectory};
+//!
+//! // The embedded Eurasia 2025 world: no file needed.
+//! let sim = Simulation::new(geoalign::worlds::eurasia_2025());
+//! let trajectory = sim.trajectory(0).unwrap();
+//!
+//! let kz = trajectory.state_index("Kazakhstan").unwrap();
+//! let end = trajectory.alignment_of(trajectory.len() - 1, kz);
+//! // Each alignment is a point of the simplex over the powers plus autonomy.
+//! assert!((end.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+//! ```
+//!
+//! Outputs are what the model implies under the scenario's assumptions, not forecasts: every
+//! default number is sourced in the scenario file beside it, and every modelling judgement is
+//! labelled as one.
+//!
+//! ## Architecture
+//!
+//! * [`world`] — powers, states, institutions and the dense ties `x[state, power, channel]`.
+//! * [`dynamics`] — one step of the alignment dynamics; its docs give the update rule.
+//! * [`drivers`] — piecewise-linear time paths on capacity, delivery, credibility and ties.
+//! * [`scenario`] — TOML scenario files (`extends`, validation, located errors).
+//! * [`engine`] — [`Simulation`] runs a scenario and feeds a [`Recorder`]; [`Trajectory`] keeps
+//!   a run's history.
+//! * [`worlds`] — the embedded default world, Eurasia 2025.
+//!
+//! ## Determinism
+//!
+//! A run's only randomness is its ChaCha8 stream [`run_rng`]`(seed, run)`: the same scenario,
+//! seed and run index give bit-identical results on any machine and any thread count.
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod drivers;
+pub mod dynamics;
+pub mod engine;
+pub mod scenario;
+pub mod world;
+pub mod worlds;
+
+pub use drivers::{Driver, DriverTarget, Path};
+pub use dynamics::RunState;
+pub use engine::{run_rng, Discard, Recorder, SimError, Simulation, Trajectory};
+pub use scenario::{Problem, Scenario, ScenarioError, YearMonth};
+pub use world::{
+    Channel, Disposition, DispositionParams, Institution, InstitutionId, Parameters,
+    Participation, Power, PowerId, State, StateId, World,
+};

@@ -1,0 +1,263 @@
+//! The error type of scenario loading: every refusal names the file, the place and the reason.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// Why a scenario was refused. Each variant names the file; where the place is known, the line
+/// (and column) in that file and the key path are given too.
+///
+/// # Examples
+///
+/// ```
+/// use geoalign::{Scenario, ScenarioError, Problem};
+/// let text = "name = \"x\"\nseed = 1\n[horizon]\nstart = \"2025-01\"\nsteps = 0\n";
+/// let err = Scenario::from_toml_str(text, "tiny.toml").unwrap_err();
+/// assert!(matches!(err, ScenarioError::Invalid { problem: Problem::NonPositiveHorizon { .. }, .. }));
+/// assert_eq!(err.to_string(), "tiny.toml:5: `horizon.steps`: the horizon must be at least one step, got 0");
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ScenarioError {
+    /// The file could not be read.
+    #[error("{}: cannot read the file: {source}", file.display())]
+    Io {
+        /// The file.
+        file: PathBuf,
+        /// The operating system's reason.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The file is larger than the loader accepts.
+    #[error("{}: the file is {size} bytes; scenario files are limited to {limit} bytes", file.display())]
+    TooLarge {
+        /// The file.
+        file: PathBuf,
+        /// Its size in bytes.
+        size: u64,
+        /// The limit, [`crate::scenario::MAX_FILE_BYTES`].
+        limit: u64,
+    },
+    /// The file is not UTF-8 text.
+    #[error("{}:{line}: the file is not valid UTF-8 text", file.display())]
+    NotUtf8 {
+        /// The file.
+        file: PathBuf,
+        /// Line of the first invalid byte.
+        line: usize,
+    },
+    /// The file is not valid TOML, or a value has the wrong type.
+    #[error("{}: {message}", at(file, *line, *column))]
+    Syntax {
+        /// The file.
+        file: PathBuf,
+        /// Line, when the parser reported one.
+        line: Option<usize>,
+        /// Column, when the parser reported one.
+        column: Option<usize>,
+        /// The parser's description.
+        message: String,
+    },
+    /// A key the format does not know (often a typo).
+    #[error("{}: {message}", at(file, *line, *column))]
+    UnknownField {
+        /// The file.
+        file: PathBuf,
+        /// Line of the unknown key.
+        line: Option<usize>,
+        /// Column of the unknown key.
+        column: Option<usize>,
+        /// Which key, and which keys are allowed there.
+        message: String,
+    },
+    /// A well-formed file whose content breaks a rule of the model.
+    #[error("{}: `{key}`: {problem}", at(file, *line, None))]
+    Invalid {
+        /// The file that set the offending value (a base file, for an inherited value).
+        file: PathBuf,
+        /// Line of the value (or of its table, for a missing key).
+        line: Option<usize>,
+        /// Key path of the value, e.g. `states.Kazakhstan.ties.Russia.trade`.
+        key: String,
+        /// What is wrong.
+        problem: Problem,
+    },
+    /// The `extends` chain comes back to a file already in it.
+    #[error("{}: `extends` forms a cycle: {}", file.display(), chain.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(" -> "))]
+    ExtendsCycle {
+        /// The file whose `extends` closes the cycle.
+        file: PathBuf,
+        /// The chain of files, ending with the repeated one.
+        chain: Vec<PathBuf>,
+    },
+    /// The `extends` chain is deeper than the loader follows.
+    #[error("{}: `extends` chain is deeper than {limit} files", file.display())]
+    ExtendsTooDeep {
+        /// The file at which the limit was reached.
+        file: PathBuf,
+        /// The limit, [`crate::scenario::MAX_EXTENDS_DEPTH`].
+        limit: usize,
+    },
+}
+
+fn at(file: &std::path::Path, line: Option<usize>, column: Option<usize>) -> String {
+    match (line, column) {
+        (Some(l), Some(c)) => format!("{}:{l}:{c}", file.display()),
+        (Some(l), None) => format!("{}:{l}", file.display()),
+        _ => file.display().to_string(),
+    }
+}
+
+/// What is wrong with a value that parsed but breaks a rule of the model.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Problem {
+    /// A required key is absent (after merging any base files).
+    Missing,
+    /// A name that the world does not define.
+    UnknownName {
+        /// `power`, `state`, `institution`, or `power or autonomy`.
+        kind: &'static str,
+        /// The name as written.
+        name: String,
+        /// The names that are defined.
+        known: Vec<String>,
+    },
+    /// A number outside its allowed range.
+    OutOfRange {
+        /// The value as read.
+        value: f64,
+        /// The smallest allowed value.
+        min: f64,
+        /// The largest allowed value.
+        max: f64,
+    },
+    /// NaN or an infinity.
+    NotFinite {
+        /// The value as read.
+        value: f64,
+    },
+    /// Shares that must sum to 1 do not.
+    SumNotOne {
+        /// Their sum.
+        sum: f64,
+    },
+    /// Shares that must sum to at most 1 do not.
+    SumAboveOne {
+        /// Their sum.
+        sum: f64,
+    },
+    /// The world has no powers or no states.
+    EmptyWorld {
+        /// `powers` or `states`.
+        what: &'static str,
+    },
+    /// The horizon has zero or negative steps.
+    NonPositiveHorizon {
+        /// The number of steps as written.
+        steps: i64,
+    },
+    /// The horizon is longer than the engine accepts.
+    HorizonTooLong {
+        /// The number of steps as written.
+        steps: i64,
+        /// The limit, [`crate::scenario::MAX_STEPS`].
+        limit: u32,
+    },
+    /// The seed is negative.
+    NegativeSeed {
+        /// The seed as written.
+        seed: i64,
+    },
+    /// A member listed more than once.
+    DuplicateMember {
+        /// The member's name.
+        name: String,
+    },
+    /// A participation entry for a state that is not a member.
+    NotAMember {
+        /// The state's name.
+        name: String,
+    },
+    /// A date that is not `YYYY-MM`.
+    BadDate {
+        /// The text as written.
+        text: String,
+    },
+    /// A path point outside the horizon.
+    DateOutsideHorizon {
+        /// The date.
+        date: String,
+        /// First date of the horizon.
+        start: String,
+        /// Last date of the horizon.
+        end: String,
+    },
+    /// Path points not strictly increasing in time.
+    DatesNotIncreasing {
+        /// The earlier point's date.
+        previous: String,
+        /// The offending date.
+        date: String,
+    },
+    /// A path with no points.
+    EmptyPath,
+    /// A zero initial share while `calibrate_intercepts` is on.
+    ZeroShareWithCalibration,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Problem::Missing => write!(f, "this key is required but missing"),
+            Problem::UnknownName { kind, name, known } => write!(
+                f,
+                "unknown {kind} `{name}`; the world defines: {}",
+                if known.is_empty() {
+                    "none".to_string()
+                } else {
+                    known.join(", ")
+                }
+            ),
+            Problem::OutOfRange { value, min, max } => {
+                if max.is_infinite() {
+                    write!(f, "must be at least {min}, got {value}")
+                } else {
+                    write!(f, "must be in [{min}, {max}], got {value}")
+                }
+            }
+            Problem::NotFinite { value } => write!(f, "must be a finite number, got {value}"),
+            Problem::SumNotOne { sum } => write!(f, "shares must sum to 1, got {sum}"),
+            Problem::SumAboveOne { sum } => write!(
+                f,
+                "these ties are shares of the state's total and must sum to at most 1 over the powers, got {sum}"
+            ),
+            Problem::EmptyWorld { what } => write!(f, "the world defines no {what}; at least one is needed"),
+            Problem::NonPositiveHorizon { steps } => {
+                write!(f, "the horizon must be at least one step, got {steps}")
+            }
+            Problem::HorizonTooLong { steps, limit } => {
+                write!(f, "the horizon may be at most {limit} steps, got {steps}")
+            }
+            Problem::NegativeSeed { seed } => write!(f, "the seed must be 0 or more, got {seed}"),
+            Problem::DuplicateMember { name } => write!(f, "`{name}` is listed more than once"),
+            Problem::NotAMember { name } => {
+                write!(f, "`{name}` is not in this institution's `members`")
+            }
+            Problem::BadDate { text } => {
+                write!(f, "`{text}` is not a date of the form YYYY-MM (month 01 to 12)")
+            }
+            Problem::DateOutsideHorizon { date, start, end } => {
+                write!(f, "{date} is outside the horizon {start} to {end}")
+            }
+            Problem::DatesNotIncreasing { previous, date } => write!(
+                f,
+                "path dates must be strictly increasing, but {date} follows {previous}"
+            ),
+            Problem::EmptyPath => write!(f, "a path needs at least one point"),
+            Problem::ZeroShareWithCalibration => write!(
+                f,
+                "a movable state's initial share must be above 0 while `parameters.calibrate_intercepts` is on (its logarithm is taken)"
+            ),
+        }
+    }
+}

@@ -1,0 +1,165 @@
+//! The scenario file format as serde types. Every field is optional so that a file that
+//! `extends` another can give only what it overrides; required keys are checked after merging.
+
+use crate::world::{Disposition, Participation};
+use indexmap::IndexMap;
+use serde::Deserialize;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawScenario {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    /// Accepted by the typed pass; the loader takes it out of the key tree before merging.
+    #[allow(dead_code)]
+    pub extends: Option<String>,
+    pub seed: Option<i64>,
+    pub horizon: Option<RawHorizon>,
+    pub parameters: Option<RawParameters>,
+    pub powers: Option<IndexMap<String, RawPower>>,
+    pub states: Option<IndexMap<String, RawState>>,
+    pub institutions: Option<IndexMap<String, RawInstitution>>,
+    pub drivers: Option<RawDrivers>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawHorizon {
+    pub start: Option<String>,
+    pub steps: Option<i64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawParameters {
+    pub noise: Option<f64>,
+    pub peer_weight: Option<f64>,
+    pub coethnic_leverage: Option<f64>,
+    pub calibrate_intercepts: Option<bool>,
+    pub feedback: Option<RawChannels>,
+    pub dispositions: Option<RawDispositions>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawDispositions {
+    pub bandwagon: Option<RawResponse>,
+    pub balance: Option<RawResponse>,
+    pub hedge: Option<RawResponse>,
+    pub neutral: Option<RawResponse>,
+}
+
+impl RawDispositions {
+    pub fn get(&self, d: Disposition) -> Option<&RawResponse> {
+        match d {
+            Disposition::Bandwagon => self.bandwagon.as_ref(),
+            Disposition::Balance => self.balance.as_ref(),
+            Disposition::Hedge => self.hedge.as_ref(),
+            Disposition::Neutral => self.neutral.as_ref(),
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawResponse {
+    pub threat_weight: Option<f64>,
+    pub temperature: Option<f64>,
+    pub dependence_aversion: Option<f64>,
+}
+
+/// A value per channel, each optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawChannels<T = f64> {
+    pub trade: Option<T>,
+    pub remittances: Option<T>,
+    pub security: Option<T>,
+    pub energy: Option<T>,
+    pub investment: Option<T>,
+    pub labour: Option<T>,
+    pub culture: Option<T>,
+    pub media: Option<T>,
+}
+
+impl<T> RawChannels<T> {
+    /// The values in [`crate::Channel`] index order.
+    pub fn as_array(&self) -> [Option<&T>; 8] {
+        [
+            self.trade.as_ref(),
+            self.remittances.as_ref(),
+            self.security.as_ref(),
+            self.energy.as_ref(),
+            self.investment.as_ref(),
+            self.labour.as_ref(),
+            self.culture.as_ref(),
+            self.media.as_ref(),
+        ]
+    }
+}
+
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawPower {
+    pub capacity: Option<f64>,
+    pub coercion: Option<f64>,
+    pub delivery: Option<RawChannels>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawState {
+    pub disposition: Option<Disposition>,
+    pub inertia: Option<f64>,
+    pub stubbornness: Option<f64>,
+    pub fragility: Option<f64>,
+    pub fixed: Option<bool>,
+    pub temperature: Option<f64>,
+    pub threat_weight: Option<f64>,
+    pub dependence_aversion: Option<f64>,
+    pub salience: Option<RawChannels>,
+    pub alignment: Option<IndexMap<String, f64>>,
+    pub proximity: Option<IndexMap<String, f64>>,
+    pub coethnic: Option<IndexMap<String, f64>>,
+    pub ties: Option<IndexMap<String, RawChannels>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawInstitution {
+    pub leader: Option<String>,
+    pub credibility: Option<f64>,
+    pub members: Option<Vec<String>>,
+    pub participation: Option<IndexMap<String, Participation>>,
+    pub carries: Option<RawChannels>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawDrivers {
+    pub powers: Option<IndexMap<String, RawPowerDrivers>>,
+    pub institutions: Option<IndexMap<String, RawInstitutionDrivers>>,
+    pub ties: Option<IndexMap<String, IndexMap<String, RawChannels<Vec<RawPoint>>>>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawPowerDrivers {
+    pub capacity: Option<Vec<RawPoint>>,
+    pub coercion: Option<Vec<RawPoint>>,
+    pub delivery: Option<RawChannels<Vec<RawPoint>>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawInstitutionDrivers {
+    pub credibility: Option<Vec<RawPoint>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawPoint {
+    pub at: String,
+    pub value: f64,
+}
