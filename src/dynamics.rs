@@ -3,10 +3,18 @@
 //!
 //! For each movable state `i`, with `P` powers and autonomy as component `P`:
 //!
-//! 1. **Channel pull** of power `p`: `pull_ip = Σ_k w_ik · x_ipk · d_pk(t) · g_p(t) · m_ipk(t)`,
-//!    where `m_ipk = Π_I (1 − β_Ik + β_Ik · cred_I(t) · part_iI(t))` over the institutions `I`
-//!    led by `p` that `i` belongs to: a bloc that carries a share `β` of its leader's channel
-//!    passes it on only as far as it is credible and the member takes part.
+//! 1. **Channel pull** of power `p`: `pull_ip = Σ_k w_ik · x_ipk · g_p(t) · δ_ipk(t)`, where
+//!    `δ_ipk` is how well the channel is delivered to `i`. Without a bloc, `δ_ipk = d_pk(t)`,
+//!    the power's own delivery factor. When `i` belongs to institutions `I` led by `p` that
+//!    carry shares `β_Ik` of the channel, that part is delivered by the blocs instead:
+//!    `δ_ipk = d_pk · r + (1 − r) · max_I (cred_I · part_iI)` over the blocs with `β_Ik > 0`,
+//!    where `r = Π_I (1 − β_Ik)` is the bilateral remainder. A bloc's share is thus delivered
+//!    as far as the bloc is credible and the member takes part (a suspended member gets none
+//!    of it); the power's own delivery factor applies to the bilateral rest only, so a failing
+//!    bloc and a failing bilateral guarantee are not counted twice. Overlapping commitments of
+//!    the same leader are redundant routes: the most credible one serves the member, so an
+//!    extra, weaker bloc never lowers what a stronger one delivers (Belarus keeps the Union
+//!    State's guarantee whatever the CSTO's credibility).
 //! 2. **Threat** `T_ip = coercion_p(t) · g_p(t) · proximity_ip · (1 + λ · coethnic_ip)`,
 //!    entering with the disposition's weight `s_i` (bandwagoners are pulled toward threat,
 //!    balancers pushed away).
@@ -166,6 +174,8 @@ pub struct Dynamics {
     intercepts: Vec<f64>,
     /// Per state: `(institution index, member slot)` pairs.
     memberships: Vec<Vec<(usize, usize)>>,
+    /// Per state: each leading power of its institutions, with the memberships it leads.
+    led: Vec<Vec<(usize, Vec<(usize, usize)>)>>,
     /// Channels with tie feedback, with their rates.
     feedback: Vec<(usize, f64)>,
 }
@@ -214,6 +224,20 @@ impl Dynamics {
                 memberships[s.index()].push((ii, slot));
             }
         }
+        let led = memberships
+            .iter()
+            .map(|list: &Vec<(usize, usize)>| {
+                let mut by_leader: Vec<(usize, Vec<(usize, usize)>)> = Vec::new();
+                for &(ii, slot) in list {
+                    let Some(leader) = world.institutions[ii].leader else { continue };
+                    match by_leader.iter_mut().find(|(p, _)| *p == leader.index()) {
+                        Some((_, v)) => v.push((ii, slot)),
+                        None => by_leader.push((leader.index(), vec![(ii, slot)])),
+                    }
+                }
+                by_leader
+            })
+            .collect();
         let feedback = Channel::ALL
             .iter()
             .map(|ch| (ch.index(), world.parameters.feedback[ch.index()]))
@@ -223,6 +247,7 @@ impl Dynamics {
             components: c,
             intercepts: vec![0.0; world.states.len() * c],
             memberships,
+            led,
             feedback,
         };
         if world.parameters.calibrate_intercepts {
@@ -278,13 +303,22 @@ impl Dynamics {
         let c = self.components;
 
         ws.eff.copy_from_slice(&ws.dg);
-        for &(ii, slot) in &self.memberships[i] {
-            let inst = &world.institutions[ii];
-            if let Some(leader) = inst.leader {
-                let carried = rs.credibility[ii] * rs.participation[ii][slot].weight();
-                let eff = &mut ws.eff[leader.index() * K..(leader.index() + 1) * K];
-                for (e, &beta) in eff.iter_mut().zip(&inst.carries) {
-                    *e *= 1.0 - beta + beta * carried;
+        for (p, blocs) in &self.led[i] {
+            let p = *p;
+            for k in 0..K {
+                let mut remainder = 1.0;
+                let mut best: f64 = 0.0;
+                for &(ii, slot) in blocs {
+                    let beta = world.institutions[ii].carries[k];
+                    if beta > 0.0 {
+                        remainder *= 1.0 - beta;
+                        best = best
+                            .max(rs.credibility[ii] * rs.participation[ii][slot].weight());
+                    }
+                }
+                if remainder < 1.0 {
+                    ws.eff[p * K + k] =
+                        rs.capacity[p] * (rs.delivery[p * K + k] * remainder + (1.0 - remainder) * best);
                 }
             }
         }

@@ -1,0 +1,69 @@
+//! The three CSTO futures of seed 000 move in the directions the seed describes: broad
+//! cohesion highest under partial revitalization, Belarus's Russia alignment highest under
+//! selective consolidation, members drifting from Russia under slow decline. Means over runs,
+//! so that one noisy path cannot decide the test.
+
+use geoalign::{Scenario, Simulation};
+use std::path::PathBuf;
+
+const RUNS: u64 = 40;
+
+struct Outcome {
+    csto_cohesion_end: f64,
+    russia_share_start: Vec<f64>,
+    russia_share_end: Vec<f64>,
+}
+
+fn outcome(file: &str) -> (Outcome, Vec<String>) {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios").join(file);
+    let sim = Simulation::new(Scenario::from_file(path).unwrap());
+    let n = sim.scenario().world.states().len();
+    let mut out = Outcome {
+        csto_cohesion_end: 0.0,
+        russia_share_start: vec![0.0; n],
+        russia_share_end: vec![0.0; n],
+    };
+    let mut states = Vec::new();
+    for run in 0..RUNS {
+        let t = sim.trajectory(run).unwrap();
+        let csto = t.institution_index("CSTO").unwrap();
+        let russia = t.power_index("Russia").unwrap();
+        let last = t.len() - 1;
+        out.csto_cohesion_end += t.cohesion[last][csto] / RUNS as f64;
+        for i in 0..n {
+            out.russia_share_start[i] = t.alignment_of(0, i)[russia];
+            out.russia_share_end[i] += t.alignment_of(last, i)[russia] / RUNS as f64;
+        }
+        states = t.states.clone();
+    }
+    (out, states)
+}
+
+#[test]
+fn csto_futures_move_in_the_directions_of_seed_000() {
+    let (decline, states) = outcome("csto-slow-decline.toml");
+    let (consolidation, _) = outcome("csto-selective-consolidation.toml");
+    let (revitalization, _) = outcome("csto-partial-revitalization.toml");
+    let idx = |name: &str| states.iter().position(|s| s == name).unwrap();
+
+    // Broad cohesion is highest under partial revitalization.
+    assert!(revitalization.csto_cohesion_end > consolidation.csto_cohesion_end);
+    assert!(revitalization.csto_cohesion_end > decline.csto_cohesion_end);
+
+    // The Russia–Belarus core: Belarus's Russia share is highest under selective consolidation.
+    let belarus = idx("Belarus");
+    assert!(consolidation.russia_share_end[belarus] > revitalization.russia_share_end[belarus]);
+    assert!(consolidation.russia_share_end[belarus] > decline.russia_share_end[belarus]);
+
+    // Slow decline: every CSTO member drifts away from Russia, and cohesion falls.
+    for member in ["Armenia", "Belarus", "Kazakhstan", "Kyrgyzstan", "Tajikistan"] {
+        let i = idx(member);
+        assert!(
+            decline.russia_share_end[i] < decline.russia_share_start[i],
+            "{member}: {} → {}",
+            decline.russia_share_start[i],
+            decline.russia_share_end[i]
+        );
+    }
+    assert!(decline.csto_cohesion_end < consolidation.csto_cohesion_end);
+}
