@@ -28,7 +28,9 @@ fn means(sim: &Simulation) -> Result<(Means, Trajectory), geoalign::SimError> {
     let mut first = None;
     for run in 0..RUNS {
         let t = sim.trajectory(run)?;
-        let csto = t.institution_index("CSTO").expect("the futures keep the CSTO");
+        let csto = t
+            .institution_index("CSTO")
+            .expect("the futures keep the CSTO");
         let russia = t.power_index("Russia").expect("the futures keep Russia");
         for (acc, step) in cohesion.iter_mut().zip(&t.cohesion) {
             *acc += step[csto] / RUNS as f64;

@@ -26,7 +26,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     println!("{:>9}", "autonomy");
     for (i, state) in trajectory.states.iter().enumerate() {
-        for (label, step) in [(scenario.start, 0), (scenario.date_of(scenario.steps), last)] {
+        for (label, step) in [
+            (scenario.start, 0),
+            (scenario.date_of(scenario.steps), last),
+        ] {
             let name = if step == 0 { state.as_str() } else { "" };
             print!("{name:<14}{:<9}", label.to_string());
             for share in trajectory.alignment_of(step, i) {

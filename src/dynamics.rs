@@ -148,7 +148,13 @@ impl RunState {
                 }
                 let n = active.len() as f64;
                 let mean: Vec<f64> = (0..c)
-                    .map(|j| active.iter().map(|&s| self.alignment[s * c + j]).sum::<f64>() / n)
+                    .map(|j| {
+                        active
+                            .iter()
+                            .map(|&s| self.alignment[s * c + j])
+                            .sum::<f64>()
+                            / n
+                    })
                     .collect();
                 let tv: f64 = active
                     .iter()
@@ -165,6 +171,9 @@ impl RunState {
     }
 }
 
+/// A leading power's index with the `(institution, member slot)` pairs it leads for one state.
+type LedBlocs = (usize, Vec<(usize, usize)>);
+
 /// Per-scenario constants of the step, computed once: the calibrated intercepts and each
 /// state's institution memberships.
 #[derive(Clone, Debug)]
@@ -175,7 +184,7 @@ pub struct Dynamics {
     /// Per state: `(institution index, member slot)` pairs.
     memberships: Vec<Vec<(usize, usize)>>,
     /// Per state: each leading power of its institutions, with the memberships it leads.
-    led: Vec<Vec<(usize, Vec<(usize, usize)>)>>,
+    led: Vec<Vec<LedBlocs>>,
     /// Channels with tie feedback, with their rates.
     feedback: Vec<(usize, f64)>,
 }
@@ -227,9 +236,11 @@ impl Dynamics {
         let led = memberships
             .iter()
             .map(|list: &Vec<(usize, usize)>| {
-                let mut by_leader: Vec<(usize, Vec<(usize, usize)>)> = Vec::new();
+                let mut by_leader: Vec<LedBlocs> = Vec::new();
                 for &(ii, slot) in list {
-                    let Some(leader) = world.institutions[ii].leader else { continue };
+                    let Some(leader) = world.institutions[ii].leader else {
+                        continue;
+                    };
                     match by_leader.iter_mut().find(|(p, _)| *p == leader.index()) {
                         Some((_, v)) => v.push((ii, slot)),
                         None => by_leader.push((leader.index(), vec![(ii, slot)])),
@@ -312,13 +323,12 @@ impl Dynamics {
                     let beta = world.institutions[ii].carries[k];
                     if beta > 0.0 {
                         remainder *= 1.0 - beta;
-                        best = best
-                            .max(rs.credibility[ii] * rs.participation[ii][slot].weight());
+                        best = best.max(rs.credibility[ii] * rs.participation[ii][slot].weight());
                     }
                 }
                 if remainder < 1.0 {
-                    ws.eff[p * K + k] =
-                        rs.capacity[p] * (rs.delivery[p * K + k] * remainder + (1.0 - remainder) * best);
+                    ws.eff[p * K + k] = rs.capacity[p]
+                        * (rs.delivery[p * K + k] * remainder + (1.0 - remainder) * best);
                 }
             }
         }

@@ -75,7 +75,12 @@ impl Simulation {
     pub fn new(scenario: Scenario) -> Self {
         let world = &scenario.world;
         let initial = RunState::new(world);
-        let schedule = Schedule::new(&scenario.drivers, &initial, world.powers.len(), scenario.steps);
+        let schedule = Schedule::new(
+            &scenario.drivers,
+            &initial,
+            world.powers.len(),
+            scenario.steps,
+        );
         let mut start = initial;
         schedule.apply(&mut start, 0);
         let dynamics = Dynamics::new(world, &start);
@@ -94,7 +99,11 @@ impl Simulation {
 
     /// Run number `run` (its RNG stream is [`run_rng`]`(seed, run)`) for the whole horizon,
     /// feeding `recorder`; returns the final state.
-    pub fn run<R: Recorder + ?Sized>(&self, run: u64, recorder: &mut R) -> Result<RunState, SimError> {
+    pub fn run<R: Recorder + ?Sized>(
+        &self,
+        run: u64,
+        recorder: &mut R,
+    ) -> Result<RunState, SimError> {
         let world = &self.scenario.world;
         let mut rng = run_rng(self.scenario.seed, run);
         let mut ws = Workspace::new(world);
@@ -219,8 +228,11 @@ impl Trajectory {
 impl Recorder for Trajectory {
     fn record(&mut self, _step: u32, world: &World, state: &RunState) {
         self.alignment.push(state.alignment.clone());
-        self.cohesion
-            .push((0..world.institutions.len()).map(|i| state.cohesion(world, i)).collect());
+        self.cohesion.push(
+            (0..world.institutions.len())
+                .map(|i| state.cohesion(world, i))
+                .collect(),
+        );
         self.credibility.push(state.credibility.clone());
         self.participation.push(state.participation.clone());
         self.capacity.push(state.capacity.clone());

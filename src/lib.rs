@@ -39,6 +39,9 @@
 //! seed and run index give bit-identical results on any machine and any thread count.
 
 #![forbid(unsafe_code)]
+// A scenario error is returned once per load, never on a hot path, and users match on its
+// variants: boxing it to shrink the `Result` would cost them ergonomics for no speed.
+#![allow(clippy::result_large_err)]
 #![warn(missing_docs)]
 
 pub mod drivers;
@@ -53,6 +56,6 @@ pub use dynamics::RunState;
 pub use engine::{run_rng, Discard, Recorder, SimError, Simulation, Trajectory};
 pub use scenario::{Problem, Scenario, ScenarioError, YearMonth};
 pub use world::{
-    Channel, Disposition, DispositionParams, Institution, InstitutionId, Parameters,
-    Participation, Power, PowerId, State, StateId, World,
+    Channel, Disposition, DispositionParams, Institution, InstitutionId, Parameters, Participation,
+    Power, PowerId, State, StateId, World,
 };

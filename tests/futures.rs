@@ -15,7 +15,9 @@ struct Outcome {
 }
 
 fn outcome(file: &str) -> (Outcome, Vec<String>) {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios").join(file);
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("scenarios")
+        .join(file);
     let sim = Simulation::new(Scenario::from_file(path).unwrap());
     let n = sim.scenario().world.states().len();
     let mut out = Outcome {
@@ -56,7 +58,13 @@ fn csto_futures_move_in_the_directions_of_seed_000() {
     assert!(consolidation.russia_share_end[belarus] > decline.russia_share_end[belarus]);
 
     // Slow decline: every CSTO member drifts away from Russia, and cohesion falls.
-    for member in ["Armenia", "Belarus", "Kazakhstan", "Kyrgyzstan", "Tajikistan"] {
+    for member in [
+        "Armenia",
+        "Belarus",
+        "Kazakhstan",
+        "Kyrgyzstan",
+        "Tajikistan",
+    ] {
         let i = idx(member);
         assert!(
             decline.russia_share_end[i] < decline.russia_share_start[i],

@@ -51,25 +51,38 @@ fn state_spec(powers: usize) -> impl Strategy<Value = StateSpec> {
         prop::collection::vec(0.0..=1.0f64, powers),
         prop::collection::vec(0.0..=1.0f64, powers),
     )
-        .prop_map(move |(d, inertia, stubbornness, temperature, fixed, sal, al, mut ties, proximity, coethnic)| {
-            // Trade ties are shares of the state's trade: scale them to sum to at most 1.
-            let trade: f64 = (0..powers).map(|p| ties[p * 8]).sum();
-            if trade > 1.0 {
-                (0..powers).for_each(|p| ties[p * 8] /= trade);
-            }
-            StateSpec {
-                disposition: d,
+        .prop_map(
+            move |(
+                d,
                 inertia,
                 stubbornness,
                 temperature,
                 fixed,
-                salience: normalised(sal),
-                alignment: normalised(al),
-                ties,
+                sal,
+                al,
+                mut ties,
                 proximity,
                 coethnic,
-            }
-        })
+            )| {
+                // Trade ties are shares of the state's trade: scale them to sum to at most 1.
+                let trade: f64 = (0..powers).map(|p| ties[p * 8]).sum();
+                if trade > 1.0 {
+                    (0..powers).for_each(|p| ties[p * 8] /= trade);
+                }
+                StateSpec {
+                    disposition: d,
+                    inertia,
+                    stubbornness,
+                    temperature,
+                    fixed,
+                    salience: normalised(sal),
+                    alignment: normalised(al),
+                    ties,
+                    proximity,
+                    coethnic,
+                }
+            },
+        )
 }
 
 fn spec() -> impl Strategy<Value = Spec> {
@@ -82,32 +95,75 @@ fn spec() -> impl Strategy<Value = Spec> {
             1u32..40,
             any::<u64>().prop_map(|s| s >> 1),
             any::<bool>(),
-            prop::option::of((0..powers, 0.0..=1.0f64, 0.0..=1.0f64, prop::collection::vec(any::<bool>(), states))),
+            prop::option::of((
+                0..powers,
+                0.0..=1.0f64,
+                0.0..=1.0f64,
+                prop::collection::vec(any::<bool>(), states),
+            )),
             prop::collection::vec(0.0..3.0f64, 0..3),
         )
-            .prop_map(|(powers, states, noise, peer_weight, steps, seed, calibrate, bloc, capacity_path)| Spec {
-                powers,
-                states,
-                noise,
-                peer_weight,
-                steps,
-                seed,
-                calibrate,
-                bloc,
-                capacity_path,
-            })
+            .prop_map(
+                |(
+                    powers,
+                    states,
+                    noise,
+                    peer_weight,
+                    steps,
+                    seed,
+                    calibrate,
+                    bloc,
+                    capacity_path,
+                )| Spec {
+                    powers,
+                    states,
+                    noise,
+                    peer_weight,
+                    steps,
+                    seed,
+                    calibrate,
+                    bloc,
+                    capacity_path,
+                },
+            )
     })
 }
 
-const CHANNELS: [&str; 8] = ["trade", "remittances", "security", "energy", "investment", "labour", "culture", "media"];
+const CHANNELS: [&str; 8] = [
+    "trade",
+    "remittances",
+    "security",
+    "energy",
+    "investment",
+    "labour",
+    "culture",
+    "media",
+];
 
 fn to_toml(spec: &Spec) -> String {
     let mut t = String::new();
     let p = |i: usize| format!("P{i}");
-    writeln!(t, "name = \"random\"\nseed = {}\n[horizon]\nstart = \"2025-01\"\nsteps = {}", spec.seed, spec.steps).unwrap();
-    writeln!(t, "[parameters]\nnoise = {:?}\npeer_weight = {:?}\ncalibrate_intercepts = {}", spec.noise, spec.peer_weight, spec.calibrate).unwrap();
+    writeln!(
+        t,
+        "name = \"random\"\nseed = {}\n[horizon]\nstart = \"2025-01\"\nsteps = {}",
+        spec.seed, spec.steps
+    )
+    .unwrap();
+    writeln!(
+        t,
+        "[parameters]\nnoise = {:?}\npeer_weight = {:?}\ncalibrate_intercepts = {}",
+        spec.noise, spec.peer_weight, spec.calibrate
+    )
+    .unwrap();
     for i in 0..spec.powers {
-        writeln!(t, "[powers.{}]\ncoercion = {:?}\ncapacity = {:?}", p(i), 0.1 + 0.2 * i as f64, 0.5 + 0.5 * i as f64).unwrap();
+        writeln!(
+            t,
+            "[powers.{}]\ncoercion = {:?}\ncapacity = {:?}",
+            p(i),
+            0.1 + 0.2 * i as f64,
+            0.5 + 0.5 * i as f64
+        )
+        .unwrap();
     }
     for (si, s) in spec.states.iter().enumerate() {
         writeln!(t, "[states.S{si}]\ndisposition = \"{}\"\ninertia = {:?}\nstubbornness = {:?}\nfragility = 0.1\ntemperature = {:?}\nfixed = {}", s.disposition, s.inertia, s.stubbornness, s.temperature, s.fixed).unwrap();
@@ -144,7 +200,12 @@ fn to_toml(spec: &Spec) -> String {
             .collect();
         writeln!(t, "[institutions.Bloc]\nleader = \"{}\"\ncredibility = {cred:?}\nmembers = [{}]\ncarries = {{ security = {beta:?}, trade = {beta:?} }}", p(*leader), members.join(", ")).unwrap();
         if !spec.capacity_path.is_empty() {
-            writeln!(t, "[drivers.institutions.Bloc]\ncredibility = [{{ at = \"2025-02\", value = {:?} }}]", 1.0 - cred).unwrap();
+            writeln!(
+                t,
+                "[drivers.institutions.Bloc]\ncredibility = [{{ at = \"2025-02\", value = {:?} }}]",
+                1.0 - cred
+            )
+            .unwrap();
         }
     }
     if !spec.capacity_path.is_empty() {
@@ -152,7 +213,12 @@ fn to_toml(spec: &Spec) -> String {
             .capacity_path
             .iter()
             .enumerate()
-            .map(|(n, v)| format!("{{ at = \"{}\", value = {v:?} }}", geoalign::YearMonth::add_months("2025-01".parse().unwrap(), n as u32 + 1)))
+            .map(|(n, v)| {
+                format!(
+                    "{{ at = \"{}\", value = {v:?} }}",
+                    geoalign::YearMonth::add_months("2025-01".parse().unwrap(), n as u32 + 1)
+                )
+            })
             .collect();
         let horizon_ok = spec.capacity_path.len() as u32 <= spec.steps;
         if horizon_ok {
@@ -174,16 +240,26 @@ impl Recorder for Invariants {
         for (i, a) in state.alignment.chunks(c).enumerate() {
             let sum: f64 = a.iter().sum();
             self.worst_sum_error = self.worst_sum_error.max((sum - 1.0).abs());
-            if a.iter().any(|x| !x.is_finite() || *x < 0.0 || *x > 1.0) && self.violation.is_none() {
+            if a.iter().any(|x| !x.is_finite() || *x < 0.0 || *x > 1.0) && self.violation.is_none()
+            {
                 self.violation = Some(format!("step {step}, state {i}: {a:?}"));
             }
         }
-        if state.ties.iter().any(|x| !x.is_finite() || !(0.0..=1.0).contains(x)) && self.violation.is_none() {
+        if state
+            .ties
+            .iter()
+            .any(|x| !x.is_finite() || !(0.0..=1.0).contains(x))
+            && self.violation.is_none()
+        {
             self.violation = Some(format!("step {step}: a tie left [0, 1]"));
         }
         let finite = |v: &[f64]| v.iter().all(|x| x.is_finite());
-        if !(finite(&state.capacity) && finite(&state.delivery) && finite(&state.credibility)) && self.violation.is_none() {
-            self.violation = Some(format!("step {step}: a non-finite power or institution value"));
+        if !(finite(&state.capacity) && finite(&state.delivery) && finite(&state.credibility))
+            && self.violation.is_none()
+        {
+            self.violation = Some(format!(
+                "step {step}: a non-finite power or institution value"
+            ));
         }
     }
 }
@@ -238,7 +314,10 @@ fn different_runs_of_the_same_scenario_differ_when_noise_is_on() {
     let a = sim.trajectory(0).unwrap();
     let b = sim.trajectory(1).unwrap();
     assert_ne!(a.alignment, b.alignment);
-    assert_eq!(a.alignment[0], b.alignment[0], "both start from the world's alignment");
+    assert_eq!(
+        a.alignment[0], b.alignment[0],
+        "both start from the world's alignment"
+    );
 }
 
 #[test]

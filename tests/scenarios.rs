@@ -18,7 +18,10 @@ fn every_shipped_scenario_loads() {
             loaded += 1;
         }
     }
-    assert!(loaded >= 4, "expected the world and the three futures, found {loaded}");
+    assert!(
+        loaded >= 4,
+        "expected the world and the three futures, found {loaded}"
+    );
 }
 
 #[test]
@@ -34,13 +37,26 @@ fn eurasia_has_the_powers_states_and_institutions_of_the_model() {
     let powers: Vec<&str> = w.powers().iter().map(|p| p.name.as_str()).collect();
     assert_eq!(powers, ["Russia", "China", "USA", "EU", "Turkiye", "Iran"]);
     for state in [
-        "Armenia", "Azerbaijan", "Belarus", "Georgia", "Kazakhstan", "Kyrgyzstan", "Tajikistan",
-        "Turkmenistan", "Uzbekistan", "Estonia", "Latvia", "Lithuania",
+        "Armenia",
+        "Azerbaijan",
+        "Belarus",
+        "Georgia",
+        "Kazakhstan",
+        "Kyrgyzstan",
+        "Tajikistan",
+        "Turkmenistan",
+        "Uzbekistan",
+        "Estonia",
+        "Latvia",
+        "Lithuania",
     ] {
         assert!(w.state_id(state).is_some(), "{state} missing");
     }
     for baltic in ["Estonia", "Latvia", "Lithuania"] {
-        assert!(w.states()[w.state_id(baltic).unwrap().index()].fixed, "{baltic} should be a fixed point");
+        assert!(
+            w.states()[w.state_id(baltic).unwrap().index()].fixed,
+            "{baltic} should be a fixed point"
+        );
     }
     let members = |inst: &str| -> Vec<(String, Participation)> {
         let i = &w.institutions()[w.institution_id(inst).unwrap().index()];
@@ -50,15 +66,39 @@ fn eurasia_has_the_powers_states_and_institutions_of_the_model() {
             .collect()
     };
     let active = |names: &[&str]| -> Vec<(String, Participation)> {
-        names.iter().map(|n| (n.to_string(), Participation::Active)).collect()
+        names
+            .iter()
+            .map(|n| (n.to_string(), Participation::Active))
+            .collect()
     };
     // 2025 memberships (states only; the leader power is not listed as a member).
-    let mut csto = active(&["Armenia", "Belarus", "Kazakhstan", "Kyrgyzstan", "Tajikistan"]);
+    let mut csto = active(&[
+        "Armenia",
+        "Belarus",
+        "Kazakhstan",
+        "Kyrgyzstan",
+        "Tajikistan",
+    ]);
     csto[0].1 = Participation::Suspended;
     assert_eq!(members("CSTO"), csto);
-    assert_eq!(members("EAEU"), active(&["Armenia", "Belarus", "Kazakhstan", "Kyrgyzstan"]));
-    assert_eq!(members("SCO"), active(&["Belarus", "Kazakhstan", "Kyrgyzstan", "Tajikistan", "Uzbekistan"]));
-    assert_eq!(members("OTS"), active(&["Azerbaijan", "Kazakhstan", "Kyrgyzstan", "Uzbekistan"]));
+    assert_eq!(
+        members("EAEU"),
+        active(&["Armenia", "Belarus", "Kazakhstan", "Kyrgyzstan"])
+    );
+    assert_eq!(
+        members("SCO"),
+        active(&[
+            "Belarus",
+            "Kazakhstan",
+            "Kyrgyzstan",
+            "Tajikistan",
+            "Uzbekistan"
+        ])
+    );
+    assert_eq!(
+        members("OTS"),
+        active(&["Azerbaijan", "Kazakhstan", "Kyrgyzstan", "Uzbekistan"])
+    );
     assert_eq!(members("NATO"), active(&["Estonia", "Latvia", "Lithuania"]));
     assert_eq!(members("EU"), active(&["Estonia", "Latvia", "Lithuania"]));
 }
@@ -71,14 +111,19 @@ fn eurasia_file_writes_every_tie_and_comments_every_number() {
     let table: toml::Table = text.parse().unwrap();
     let powers = table["powers"].as_table().unwrap();
     for (state, body) in table["states"].as_table().unwrap() {
-        let ties = body["ties"].as_table().unwrap_or_else(|| panic!("{state} has no ties"));
+        let ties = body["ties"]
+            .as_table()
+            .unwrap_or_else(|| panic!("{state} has no ties"));
         for power in powers.keys() {
             let channels = ties
                 .get(power)
                 .and_then(|t| t.as_table())
                 .unwrap_or_else(|| panic!("{state} has no ties to {power}"));
             for ch in Channel::ALL {
-                assert!(channels.contains_key(ch.name()), "{state}–{power} lacks {ch}");
+                assert!(
+                    channels.contains_key(ch.name()),
+                    "{state}–{power} lacks {ch}"
+                );
             }
         }
     }
@@ -88,10 +133,10 @@ fn eurasia_file_writes_every_tie_and_comments_every_number() {
     for (n, line) in lines.iter().enumerate() {
         let code = line.split('#').next().unwrap().trim();
         let sets_number = code.contains('=')
-            && code
-                .split('=')
-                .nth(1)
-                .is_some_and(|v| v.trim().starts_with(|c: char| c.is_ascii_digit() || c == '-' || c == '['));
+            && code.split('=').nth(1).is_some_and(|v| {
+                v.trim()
+                    .starts_with(|c: char| c.is_ascii_digit() || c == '-' || c == '[')
+            });
         if !sets_number || line.contains('#') {
             continue;
         }
@@ -107,7 +152,11 @@ fn eurasia_file_writes_every_tie_and_comments_every_number() {
 #[test]
 fn futures_extend_the_world_and_differ_only_in_drivers() {
     let base = geoalign::worlds::eurasia_2025();
-    for file in ["csto-slow-decline.toml", "csto-selective-consolidation.toml", "csto-partial-revitalization.toml"] {
+    for file in [
+        "csto-slow-decline.toml",
+        "csto-selective-consolidation.toml",
+        "csto-partial-revitalization.toml",
+    ] {
         let s = Scenario::from_file(scenarios_dir().join(file)).unwrap();
         assert_eq!(s.world, base.world, "{file} should change drivers only");
         assert!(s.drivers.len() >= 4, "{file}");

@@ -1,6 +1,8 @@
 //! Every validation rule of the scenario loader, each with the error kind, the file, the line
 //! and the key path a user sees.
 
+#![allow(clippy::result_large_err)] // see the note in src/lib.rs
+
 use geoalign::{Problem, Scenario, ScenarioError};
 use std::path::{Path, PathBuf};
 
@@ -105,7 +107,12 @@ fn unknown_channel_in_ties_is_an_unknown_field() {
 fn unknown_state_in_institution_is_named() {
     let text = VALID.replace(r#"members = ["S", "T"]"#, r#"members = ["S", "Q"]"#);
     let line = line_of(&text, "members");
-    let problem = invalid(load(&text).unwrap_err(), "tiny.toml", "institutions.Bloc.members[1]", Some(line));
+    let problem = invalid(
+        load(&text).unwrap_err(),
+        "tiny.toml",
+        "institutions.Bloc.members[1]",
+        Some(line),
+    );
     match problem {
         Problem::UnknownName { kind, name, known } => {
             assert_eq!((kind, name.as_str()), ("state", "Q"));
@@ -119,29 +126,69 @@ fn unknown_state_in_institution_is_named() {
 fn unknown_power_in_ties_is_named() {
     let text = VALID.replace("[states.S.ties.A]", "[states.S.ties.Z]");
     let line = line_of(&text, "[states.S.ties.Z]");
-    let problem = invalid(load(&text).unwrap_err(), "tiny.toml", "states.S.ties.Z", Some(line));
-    assert!(matches!(problem, Problem::UnknownName { kind: "power", .. }), "{problem:?}");
+    let problem = invalid(
+        load(&text).unwrap_err(),
+        "tiny.toml",
+        "states.S.ties.Z",
+        Some(line),
+    );
+    assert!(
+        matches!(problem, Problem::UnknownName { kind: "power", .. }),
+        "{problem:?}"
+    );
 }
 
 #[test]
 fn unknown_leader_is_named() {
     let text = VALID.replace(r#"leader = "A""#, r#"leader = "Atlantis""#);
-    let problem = invalid(load(&text).unwrap_err(), "tiny.toml", "institutions.Bloc.leader", Some(line_of(&text, "Atlantis")));
-    assert!(matches!(problem, Problem::UnknownName { kind: "power", .. }), "{problem:?}");
+    let problem = invalid(
+        load(&text).unwrap_err(),
+        "tiny.toml",
+        "institutions.Bloc.leader",
+        Some(line_of(&text, "Atlantis")),
+    );
+    assert!(
+        matches!(problem, Problem::UnknownName { kind: "power", .. }),
+        "{problem:?}"
+    );
 }
 
 #[test]
 fn unknown_institution_in_drivers_is_named() {
-    let text = format!("{VALID}[drivers.institutions.Nope]\ncredibility = [{{ at = \"2025-06\", value = 0.2 }}]\n");
-    let problem = invalid(load(&text).unwrap_err(), "tiny.toml", "drivers.institutions.Nope", Some(line_of(&text, "[drivers.institutions.Nope]")));
-    assert!(matches!(problem, Problem::UnknownName { kind: "institution", .. }), "{problem:?}");
+    let text = format!(
+        "{VALID}[drivers.institutions.Nope]\ncredibility = [{{ at = \"2025-06\", value = 0.2 }}]\n"
+    );
+    let problem = invalid(
+        load(&text).unwrap_err(),
+        "tiny.toml",
+        "drivers.institutions.Nope",
+        Some(line_of(&text, "[drivers.institutions.Nope]")),
+    );
+    assert!(
+        matches!(
+            problem,
+            Problem::UnknownName {
+                kind: "institution",
+                ..
+            }
+        ),
+        "{problem:?}"
+    );
 }
 
 #[test]
 fn unknown_alignment_component_is_named() {
     let text = VALID.replace("A = 0.5, B = 0.3", "A = 0.5, C = 0.3");
-    let problem = invalid(load(&text).unwrap_err(), "tiny.toml", "states.S.alignment.C", Some(line_of(&text, "C = 0.3")));
-    assert!(matches!(problem, Problem::UnknownName { kind: "power", .. }), "{problem:?}");
+    let problem = invalid(
+        load(&text).unwrap_err(),
+        "tiny.toml",
+        "states.S.alignment.C",
+        Some(line_of(&text, "C = 0.3")),
+    );
+    assert!(
+        matches!(problem, Problem::UnknownName { kind: "power", .. }),
+        "{problem:?}"
+    );
 }
 
 #[test]
@@ -150,16 +197,39 @@ fn tie_above_one_is_refused() {
     let err = load(&text).unwrap_err();
     assert_eq!(
         err.to_string(),
-        format!("tiny.toml:{}: `states.S.ties.A.security`: must be in [0, 1], got 1.6", line_of(&text, "1.6"))
+        format!(
+            "tiny.toml:{}: `states.S.ties.A.security`: must be in [0, 1], got 1.6",
+            line_of(&text, "1.6")
+        )
     );
-    let problem = invalid(err, "tiny.toml", "states.S.ties.A.security", Some(line_of(&text, "1.6")));
-    assert_eq!(problem, Problem::OutOfRange { value: 1.6, min: 0.0, max: 1.0 });
+    let problem = invalid(
+        err,
+        "tiny.toml",
+        "states.S.ties.A.security",
+        Some(line_of(&text, "1.6")),
+    );
+    assert_eq!(
+        problem,
+        Problem::OutOfRange {
+            value: 1.6,
+            min: 0.0,
+            max: 1.0
+        }
+    );
 }
 
 #[test]
 fn negative_share_is_refused() {
-    let text = VALID.replace("A = 0.2, B = 0.6, autonomy = 0.2", "A = -0.2, B = 1.0, autonomy = 0.2");
-    let problem = invalid(load(&text).unwrap_err(), "tiny.toml", "states.T.alignment.A", Some(line_of(&text, "A = -0.2")));
+    let text = VALID.replace(
+        "A = 0.2, B = 0.6, autonomy = 0.2",
+        "A = -0.2, B = 1.0, autonomy = 0.2",
+    );
+    let problem = invalid(
+        load(&text).unwrap_err(),
+        "tiny.toml",
+        "states.T.alignment.A",
+        Some(line_of(&text, "A = -0.2")),
+    );
     assert!(matches!(problem, Problem::OutOfRange { .. }), "{problem:?}");
 }
 
@@ -167,29 +237,63 @@ fn negative_share_is_refused() {
 fn nan_and_infinity_are_refused() {
     for bad in ["nan", "inf", "-inf"] {
         let text = VALID.replace("trade = 0.4", &format!("trade = {bad}"));
-        let problem = invalid(load(&text).unwrap_err(), "tiny.toml", "states.S.ties.A.trade", Some(line_of(&text, bad)));
-        assert!(matches!(problem, Problem::NotFinite { .. }), "{bad}: {problem:?}");
+        let problem = invalid(
+            load(&text).unwrap_err(),
+            "tiny.toml",
+            "states.S.ties.A.trade",
+            Some(line_of(&text, bad)),
+        );
+        assert!(
+            matches!(problem, Problem::NotFinite { .. }),
+            "{bad}: {problem:?}"
+        );
     }
     let text = VALID.replace("coercion = 0.5", "coercion = nan");
-    let problem = invalid(load(&text).unwrap_err(), "tiny.toml", "powers.A.coercion", Some(line_of(&text, "nan")));
+    let problem = invalid(
+        load(&text).unwrap_err(),
+        "tiny.toml",
+        "powers.A.coercion",
+        Some(line_of(&text, "nan")),
+    );
     assert!(matches!(problem, Problem::NotFinite { .. }));
 }
 
 #[test]
 fn shares_must_sum_to_one() {
-    let text = VALID.replace("salience = { trade = 0.5, security = 0.5 }", "salience = { trade = 0.5, security = 0.4 }");
-    let problem = invalid(load(&text).unwrap_err(), "tiny.toml", "states.S.salience", Some(line_of(&text, "security = 0.4")));
+    let text = VALID.replace(
+        "salience = { trade = 0.5, security = 0.5 }",
+        "salience = { trade = 0.5, security = 0.4 }",
+    );
+    let problem = invalid(
+        load(&text).unwrap_err(),
+        "tiny.toml",
+        "states.S.salience",
+        Some(line_of(&text, "security = 0.4")),
+    );
     assert!(matches!(problem, Problem::SumNotOne { sum } if (sum - 0.9).abs() < 1e-12));
     let text = VALID.replace("A = 0.5, B = 0.3", "A = 0.5, B = 0.4");
-    let problem = invalid(load(&text).unwrap_err(), "tiny.toml", "states.S.alignment", Some(line_of(&text, "B = 0.4")));
+    let problem = invalid(
+        load(&text).unwrap_err(),
+        "tiny.toml",
+        "states.S.alignment",
+        Some(line_of(&text, "B = 0.4")),
+    );
     assert!(matches!(problem, Problem::SumNotOne { .. }));
 }
 
 #[test]
 fn trade_shares_over_powers_must_not_exceed_one() {
     let text = VALID.replace("[states.T]", "[states.S.ties.B]\ntrade = 0.7\n[states.T]");
-    let problem = invalid(load(&text).unwrap_err(), "tiny.toml", "states.S.ties", Some(line_of(&text, "[states.S.ties.A]")));
-    assert!(matches!(problem, Problem::SumAboveOne { sum } if (sum - 1.1).abs() < 1e-9), "{problem:?}");
+    let problem = invalid(
+        load(&text).unwrap_err(),
+        "tiny.toml",
+        "states.S.ties",
+        Some(line_of(&text, "[states.S.ties.A]")),
+    );
+    assert!(
+        matches!(problem, Problem::SumAboveOne { sum } if (sum - 1.1).abs() < 1e-9),
+        "{problem:?}"
+    );
 }
 
 #[test]
@@ -207,38 +311,72 @@ fn empty_world_is_refused() {
 fn zero_and_negative_horizons_are_refused() {
     for steps in [0, -5] {
         let text = VALID.replace("steps = 12", &format!("steps = {steps}"));
-        let problem = invalid(load(&text).unwrap_err(), "tiny.toml", "horizon.steps", Some(5));
+        let problem = invalid(
+            load(&text).unwrap_err(),
+            "tiny.toml",
+            "horizon.steps",
+            Some(5),
+        );
         assert_eq!(problem, Problem::NonPositiveHorizon { steps });
     }
     let text = VALID.replace("steps = 12", "steps = 99999999");
-    let problem = invalid(load(&text).unwrap_err(), "tiny.toml", "horizon.steps", Some(5));
+    let problem = invalid(
+        load(&text).unwrap_err(),
+        "tiny.toml",
+        "horizon.steps",
+        Some(5),
+    );
     assert!(matches!(problem, Problem::HorizonTooLong { .. }));
 }
 
 #[test]
 fn member_listed_twice_is_refused() {
     let text = VALID.replace(r#"members = ["S", "T"]"#, r#"members = ["S", "T", "S"]"#);
-    let problem = invalid(load(&text).unwrap_err(), "tiny.toml", "institutions.Bloc.members[2]", Some(line_of(&text, "members")));
+    let problem = invalid(
+        load(&text).unwrap_err(),
+        "tiny.toml",
+        "institutions.Bloc.members[2]",
+        Some(line_of(&text, "members")),
+    );
     assert_eq!(problem, Problem::DuplicateMember { name: "S".into() });
 }
 
 #[test]
 fn participation_of_a_non_member_is_refused() {
-    let text = VALID.replace(r#"members = ["S", "T"]"#, "members = [\"S\"]\nparticipation = { T = \"suspended\" }");
-    let problem = invalid(load(&text).unwrap_err(), "tiny.toml", "institutions.Bloc.participation.T", Some(line_of(&text, "participation")));
+    let text = VALID.replace(
+        r#"members = ["S", "T"]"#,
+        "members = [\"S\"]\nparticipation = { T = \"suspended\" }",
+    );
+    let problem = invalid(
+        load(&text).unwrap_err(),
+        "tiny.toml",
+        "institutions.Bloc.participation.T",
+        Some(line_of(&text, "participation")),
+    );
     assert_eq!(problem, Problem::NotAMember { name: "T".into() });
 }
 
 #[test]
 fn missing_required_key_names_its_table() {
-    let text = VALID.replace("inertia = 0.05\nstubbornness = 0.3\nfragility = 0.1\nsalience = { trade = 0.5", "stubbornness = 0.3\nfragility = 0.1\nsalience = { trade = 0.5");
-    let problem = invalid(load(&text).unwrap_err(), "tiny.toml", "states.S.inertia", Some(line_of(&text, "[states.S]")));
+    let text = VALID.replace(
+        "inertia = 0.05\nstubbornness = 0.3\nfragility = 0.1\nsalience = { trade = 0.5",
+        "stubbornness = 0.3\nfragility = 0.1\nsalience = { trade = 0.5",
+    );
+    let problem = invalid(
+        load(&text).unwrap_err(),
+        "tiny.toml",
+        "states.S.inertia",
+        Some(line_of(&text, "[states.S]")),
+    );
     assert_eq!(problem, Problem::Missing);
 }
 
 #[test]
 fn wrong_type_is_a_syntax_error_with_its_line() {
-    let text = VALID.replace("inertia = 0.05\nstubbornness = 0.3\nfragility = 0.1\nsalience = { trade = 0.5", "inertia = \"fast\"\nstubbornness = 0.3\nfragility = 0.1\nsalience = { trade = 0.5");
+    let text = VALID.replace(
+        "inertia = 0.05\nstubbornness = 0.3\nfragility = 0.1\nsalience = { trade = 0.5",
+        "inertia = \"fast\"\nstubbornness = 0.3\nfragility = 0.1\nsalience = { trade = 0.5",
+    );
     match load(&text).unwrap_err() {
         ScenarioError::Syntax { file, line, .. } => {
             assert_eq!(file, PathBuf::from("tiny.toml"));
@@ -247,7 +385,10 @@ fn wrong_type_is_a_syntax_error_with_its_line() {
         other => panic!("{other:?}"),
     }
     let text = VALID.replace(r#"disposition = "hedge""#, r#"disposition = "hedging""#);
-    assert!(matches!(load(&text).unwrap_err(), ScenarioError::Syntax { line: Some(11), .. }));
+    assert!(matches!(
+        load(&text).unwrap_err(),
+        ScenarioError::Syntax { line: Some(11), .. }
+    ));
 }
 
 #[test]
@@ -263,19 +404,45 @@ fn bad_toml_syntax_is_located() {
 fn driver_dates_out_of_order_or_outside_the_horizon_are_refused() {
     let base = format!("{VALID}[drivers.powers.A]\n");
     let text = format!("{base}capacity = [{{ at = \"2025-09\", value = 0.9 }}, {{ at = \"2025-06\", value = 0.8 }}]\n");
-    let problem = invalid(load(&text).unwrap_err(), "tiny.toml", "drivers.powers.A.capacity[1].at", Some(line_of(&text, "capacity = [")));
-    assert!(matches!(problem, Problem::DatesNotIncreasing { .. }), "{problem:?}");
+    let problem = invalid(
+        load(&text).unwrap_err(),
+        "tiny.toml",
+        "drivers.powers.A.capacity[1].at",
+        Some(line_of(&text, "capacity = [")),
+    );
+    assert!(
+        matches!(problem, Problem::DatesNotIncreasing { .. }),
+        "{problem:?}"
+    );
 
     let text = format!("{base}capacity = [{{ at = \"2030-01\", value = 0.9 }}]\n");
-    let problem = invalid(load(&text).unwrap_err(), "tiny.toml", "drivers.powers.A.capacity[0].at", Some(line_of(&text, "capacity = [")));
-    assert!(matches!(problem, Problem::DateOutsideHorizon { .. }), "{problem:?}");
+    let problem = invalid(
+        load(&text).unwrap_err(),
+        "tiny.toml",
+        "drivers.powers.A.capacity[0].at",
+        Some(line_of(&text, "capacity = [")),
+    );
+    assert!(
+        matches!(problem, Problem::DateOutsideHorizon { .. }),
+        "{problem:?}"
+    );
 
     let text = format!("{base}capacity = [{{ at = \"2025-13\", value = 0.9 }}]\n");
-    let problem = invalid(load(&text).unwrap_err(), "tiny.toml", "drivers.powers.A.capacity[0].at", Some(line_of(&text, "capacity = [")));
+    let problem = invalid(
+        load(&text).unwrap_err(),
+        "tiny.toml",
+        "drivers.powers.A.capacity[0].at",
+        Some(line_of(&text, "capacity = [")),
+    );
     assert!(matches!(problem, Problem::BadDate { .. }), "{problem:?}");
 
     let text = format!("{base}coercion = [{{ at = \"2025-06\", value = 1.5 }}]\n");
-    let problem = invalid(load(&text).unwrap_err(), "tiny.toml", "drivers.powers.A.coercion[0].value", Some(line_of(&text, "coercion = [")));
+    let problem = invalid(
+        load(&text).unwrap_err(),
+        "tiny.toml",
+        "drivers.powers.A.coercion[0].value",
+        Some(line_of(&text, "coercion = [")),
+    );
     assert!(matches!(problem, Problem::OutOfRange { .. }), "{problem:?}");
 }
 
@@ -300,11 +467,17 @@ fn extends_cycle_is_refused() {
     std::fs::write(dir.join("a.toml"), "extends = \"b.toml\"\nname = \"a\"\n").unwrap();
     std::fs::write(dir.join("b.toml"), "extends = \"a.toml\"\nseed = 3\n").unwrap();
     let err = Scenario::from_file(dir.join("a.toml")).unwrap_err();
-    assert!(matches!(&err, ScenarioError::ExtendsCycle { chain, .. } if chain.len() == 3), "{err:?}");
+    assert!(
+        matches!(&err, ScenarioError::ExtendsCycle { chain, .. } if chain.len() == 3),
+        "{err:?}"
+    );
     assert!(err.to_string().contains("cycle"), "{err}");
 
     std::fs::write(dir.join("self.toml"), "extends = \"self.toml\"\n").unwrap();
-    assert!(matches!(Scenario::from_file(dir.join("self.toml")).unwrap_err(), ScenarioError::ExtendsCycle { .. }));
+    assert!(matches!(
+        Scenario::from_file(dir.join("self.toml")).unwrap_err(),
+        ScenarioError::ExtendsCycle { .. }
+    ));
 }
 
 #[test]
@@ -324,7 +497,10 @@ fn extends_overrides_key_by_key_and_errors_name_the_overriding_file() {
     let child = "extends = \"base.toml\"\nname = \"child\"\n[states.S.ties.A]\nsecurity = 0.9\n";
     std::fs::write(dir.join("child.toml"), child).unwrap();
     let s = Scenario::from_file(dir.join("child.toml")).unwrap();
-    let (st, a) = (s.world.state_id("S").unwrap(), s.world.power_id("A").unwrap());
+    let (st, a) = (
+        s.world.state_id("S").unwrap(),
+        s.world.power_id("A").unwrap(),
+    );
     assert_eq!(s.name, "child");
     assert_eq!(s.world.tie(st, a, geoalign::Channel::Security), 0.9);
     // The sibling key of the overridden one is inherited from the base.
@@ -333,13 +509,27 @@ fn extends_overrides_key_by_key_and_errors_name_the_overriding_file() {
     let bad_child = child.replace("0.9", "1.9");
     std::fs::write(dir.join("bad.toml"), &bad_child).unwrap();
     let err = Scenario::from_file(dir.join("bad.toml")).unwrap_err();
-    invalid(err, dir.join("bad.toml").to_str().unwrap(), "states.S.ties.A.security", Some(line_of(&bad_child, "1.9")));
+    invalid(
+        err,
+        dir.join("bad.toml").to_str().unwrap(),
+        "states.S.ties.A.security",
+        Some(line_of(&bad_child, "1.9")),
+    );
 
     // A rule broken by an inherited value is reported in the base file, at its line.
     let sum_child = "extends = \"base.toml\"\n[states.S.ties.B]\ntrade = 0.7\n";
     std::fs::write(dir.join("sum.toml"), sum_child).unwrap();
     let err = Scenario::from_file(dir.join("sum.toml")).unwrap_err();
-    assert!(matches!(err, ScenarioError::Invalid { problem: Problem::SumAboveOne { .. }, .. }), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            ScenarioError::Invalid {
+                problem: Problem::SumAboveOne { .. },
+                ..
+            }
+        ),
+        "{err:?}"
+    );
 }
 
 #[test]
@@ -349,5 +539,8 @@ fn unreadable_and_non_utf8_files_are_refused() {
     assert!(matches!(missing, ScenarioError::Io { .. }));
     std::fs::write(dir.join("latin1.toml"), b"name = \"x\"\n# caf\xe9\n").unwrap();
     let err = Scenario::from_file(dir.join("latin1.toml")).unwrap_err();
-    assert!(matches!(err, ScenarioError::NotUtf8 { line: 2, .. }), "{err:?}");
+    assert!(
+        matches!(err, ScenarioError::NotUtf8 { line: 2, .. }),
+        "{err:?}"
+    );
 }

@@ -75,7 +75,11 @@ impl Merged {
         )
     }
 
-    fn load_source(&mut self, source: Source, stack: &mut Vec<PathBuf>) -> Result<Table, ScenarioError> {
+    fn load_source(
+        &mut self,
+        source: Source,
+        stack: &mut Vec<PathBuf>,
+    ) -> Result<Table, ScenarioError> {
         let identity = std::fs::canonicalize(&source.path).unwrap_or_else(|_| source.path.clone());
         if stack.contains(&identity) {
             let mut chain = stack.clone();
@@ -106,7 +110,11 @@ impl Merged {
         };
 
         let index = self.sources.len();
-        let dir = source.path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let dir = source
+            .path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
         self.sources.push(source);
         stack.push(identity);
 
@@ -143,7 +151,13 @@ impl Merged {
 }
 
 /// Deep merge: tables merge key by key; every other value replaces the base value whole.
-fn merge(base: &mut Table, over: Table, path: &mut KeyPath, source: usize, origins: &mut HashMap<String, usize>) {
+fn merge(
+    base: &mut Table,
+    over: Table,
+    path: &mut KeyPath,
+    source: usize,
+    origins: &mut HashMap<String, usize>,
+) {
     for (key, value) in over {
         path.push(key.clone());
         origins.insert(display_key(path), source);
@@ -158,7 +172,12 @@ fn merge(base: &mut Table, over: Table, path: &mut KeyPath, source: usize, origi
     }
 }
 
-fn record_subtree(value: &Value, path: &mut KeyPath, source: usize, origins: &mut HashMap<String, usize>) {
+fn record_subtree(
+    value: &Value,
+    path: &mut KeyPath,
+    source: usize,
+    origins: &mut HashMap<String, usize>,
+) {
     if let Value::Table(t) = value {
         for (k, v) in t {
             path.push(k.clone());
@@ -191,7 +210,11 @@ fn read_limited(path: &Path) -> Result<String, ScenarioError> {
     }
     String::from_utf8(bytes).map_err(|e| {
         let valid = e.utf8_error().valid_up_to();
-        let line = e.as_bytes()[..valid].iter().filter(|&&b| b == b'\n').count() + 1;
+        let line = e.as_bytes()[..valid]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            + 1;
         ScenarioError::NotUtf8 {
             file: path.to_path_buf(),
             line,
@@ -247,7 +270,11 @@ fn line_of_key(text: &str, path: &[String]) -> Option<usize> {
             let i: usize = index.parse().ok()?;
             array.and_then(|a| a.get(i))
         } else {
-            table.and_then(|t| t.iter().find(|(k, _)| k.get_ref().as_ref() == seg.as_str()).map(|(_, v)| v))
+            table.and_then(|t| {
+                t.iter()
+                    .find(|(k, _)| k.get_ref().as_ref() == seg.as_str())
+                    .map(|(_, v)| v)
+            })
         };
         let Some(value) = next else { break };
         best = Some(value.span().start);

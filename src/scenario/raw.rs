@@ -98,7 +98,6 @@ impl<T> RawChannels<T> {
     }
 }
 
-
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawPower {
@@ -140,8 +139,11 @@ pub(crate) struct RawInstitution {
 pub(crate) struct RawDrivers {
     pub powers: Option<IndexMap<String, RawPowerDrivers>>,
     pub institutions: Option<IndexMap<String, RawInstitutionDrivers>>,
-    pub ties: Option<IndexMap<String, IndexMap<String, RawChannels<Vec<RawPoint>>>>>,
+    pub ties: Option<IndexMap<String, IndexMap<String, RawChannelPaths>>>,
 }
+
+/// A path per channel.
+pub(crate) type RawChannelPaths = RawChannels<Vec<RawPoint>>;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]

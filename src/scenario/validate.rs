@@ -57,7 +57,12 @@ impl Ctx<'_> {
     }
 
     /// Per-channel values in [0, 1], `default` for missing channels.
-    fn channels(&self, raw: Option<&RawChannels>, default: f64, path: &[&str]) -> Result<PerChannel> {
+    fn channels(
+        &self,
+        raw: Option<&RawChannels>,
+        default: f64,
+        path: &[&str],
+    ) -> Result<PerChannel> {
         let mut out = [default; Channel::COUNT];
         if let Some(raw) = raw {
             for (ch, value) in Channel::ALL.iter().zip(raw.as_array()) {
@@ -69,7 +74,13 @@ impl Ctx<'_> {
         Ok(out)
     }
 
-    fn resolve(&self, names: &[String], kind: &'static str, name: &str, path: &[&str]) -> Result<usize> {
+    fn resolve(
+        &self,
+        names: &[String],
+        kind: &'static str,
+        name: &str,
+        path: &[&str],
+    ) -> Result<usize> {
         names.iter().position(|n| n == name).ok_or_else(|| {
             self.error(
                 key(path),
@@ -83,7 +94,12 @@ impl Ctx<'_> {
     }
 
     /// Per-power values in [0, 1] from a map keyed by power name; missing powers get 0.
-    fn per_power(&self, map: Option<&IndexMap<String, f64>>, powers: &[String], path: &[&str]) -> Result<Vec<f64>> {
+    fn per_power(
+        &self,
+        map: Option<&IndexMap<String, f64>>,
+        powers: &[String],
+        path: &[&str],
+    ) -> Result<Vec<f64>> {
         let mut out = vec![0.0; powers.len()];
         for (name, &v) in map.into_iter().flatten() {
             let at = [path, &[name.as_str()]].concat();
@@ -127,7 +143,10 @@ pub(crate) fn build(merged: &Merged) -> Result<Scenario> {
     })?;
     let steps = ctx.required(horizon.steps, &["horizon", "steps"])?;
     if steps <= 0 {
-        return Err(ctx.error(key(&["horizon", "steps"]), Problem::NonPositiveHorizon { steps }));
+        return Err(ctx.error(
+            key(&["horizon", "steps"]),
+            Problem::NonPositiveHorizon { steps },
+        ));
     }
     if steps > i64::from(MAX_STEPS) {
         return Err(ctx.error(
@@ -144,14 +163,20 @@ pub(crate) fn build(merged: &Merged) -> Result<Scenario> {
 
     // Powers.
     let raw_powers = raw.powers.as_ref().filter(|m| !m.is_empty());
-    let raw_powers = raw_powers.ok_or_else(|| ctx.error(key(&["powers"]), Problem::EmptyWorld { what: "powers" }))?;
+    let raw_powers = raw_powers
+        .ok_or_else(|| ctx.error(key(&["powers"]), Problem::EmptyWorld { what: "powers" }))?;
     let power_names: Vec<String> = raw_powers.keys().cloned().collect();
     let mut powers = Vec::with_capacity(raw_powers.len());
     for (pname, rp) in raw_powers {
         let at = |field: &'static str| -> Vec<&str> { vec!["powers", pname.as_str(), field] };
         // Capacity is an index with 1.0 at the power's own start level, so 1.0 is the default
         // by definition; it is unbounded above (a power may grow).
-        let capacity = ctx.number(rp.capacity.unwrap_or(1.0), 0.0, f64::INFINITY, &at("capacity"))?;
+        let capacity = ctx.number(
+            rp.capacity.unwrap_or(1.0),
+            0.0,
+            f64::INFINITY,
+            &at("capacity"),
+        )?;
         let coercion = ctx.unit(ctx.required(rp.coercion, &at("coercion"))?, &at("coercion"))?;
         // A power delivers what a channel promises unless the scenario says otherwise.
         let delivery = ctx.channels(rp.delivery.as_ref(), 1.0, &at("delivery"))?;
@@ -166,7 +191,8 @@ pub(crate) fn build(merged: &Merged) -> Result<Scenario> {
 
     // States.
     let raw_states = raw.states.as_ref().filter(|m| !m.is_empty());
-    let raw_states = raw_states.ok_or_else(|| ctx.error(key(&["states"]), Problem::EmptyWorld { what: "states" }))?;
+    let raw_states = raw_states
+        .ok_or_else(|| ctx.error(key(&["states"]), Problem::EmptyWorld { what: "states" }))?;
     let state_names: Vec<String> = raw_states.keys().cloned().collect();
     let mut states = Vec::with_capacity(raw_states.len());
     let mut ties = vec![0.0; raw_states.len() * np * Channel::COUNT];
@@ -190,11 +216,21 @@ pub(crate) fn build(merged: &Merged) -> Result<Scenario> {
             },
         };
         let inertia = ctx.unit(ctx.required(rs.inertia, &at("inertia"))?, &at("inertia"))?;
-        let stubbornness = ctx.unit(ctx.required(rs.stubbornness, &at("stubbornness"))?, &at("stubbornness"))?;
-        let fragility = ctx.unit(ctx.required(rs.fragility, &at("fragility"))?, &at("fragility"))?;
+        let stubbornness = ctx.unit(
+            ctx.required(rs.stubbornness, &at("stubbornness"))?,
+            &at("stubbornness"),
+        )?;
+        let fragility = ctx.unit(
+            ctx.required(rs.fragility, &at("fragility"))?,
+            &at("fragility"),
+        )?;
         let fixed = rs.fixed.unwrap_or(false);
 
-        let salience = ctx.channels(Some(ctx.required(rs.salience.as_ref(), &at("salience"))?), 0.0, &at("salience"))?;
+        let salience = ctx.channels(
+            Some(ctx.required(rs.salience.as_ref(), &at("salience"))?),
+            0.0,
+            &at("salience"),
+        )?;
         let sum: f64 = salience.iter().sum();
         if (sum - 1.0).abs() > SUM_TOLERANCE {
             return Err(ctx.error(key(&at("salience")), Problem::SumNotOne { sum }));
@@ -237,9 +273,13 @@ pub(crate) fn build(merged: &Merged) -> Result<Scenario> {
         }
         for ch in Channel::ALL {
             if parameters.feedback[ch.index()] > 0.0 {
-                let sum: f64 = (0..np).map(|p| ties[tie_index(np, si, p, ch.index())]).sum();
+                let sum: f64 = (0..np)
+                    .map(|p| ties[tie_index(np, si, p, ch.index())])
+                    .sum();
                 if sum > 1.0 + SUM_TOLERANCE {
-                    return Err(ctx.error(key(&["states", s, "ties"]), Problem::SumAboveOne { sum }));
+                    return Err(
+                        ctx.error(key(&["states", s, "ties"]), Problem::SumAboveOne { sum })
+                    );
                 }
             }
         }
@@ -261,15 +301,25 @@ pub(crate) fn build(merged: &Merged) -> Result<Scenario> {
 
     // Institutions.
     let mut institutions = Vec::new();
-    let inst_names: Vec<String> = raw.institutions.iter().flatten().map(|(n, _)| n.clone()).collect();
+    let inst_names: Vec<String> = raw
+        .institutions
+        .iter()
+        .flatten()
+        .map(|(n, _)| n.clone())
+        .collect();
     for (iname, ri) in raw.institutions.iter().flatten() {
         let i = iname.as_str();
         let at = |field: &'static str| -> Vec<&str> { vec!["institutions", i, field] };
         let leader = match &ri.leader {
-            Some(l) => Some(PowerId(ctx.resolve(&power_names, "power", l, &at("leader"))? as u32)),
+            Some(l) => Some(PowerId(
+                ctx.resolve(&power_names, "power", l, &at("leader"))? as u32,
+            )),
             None => None,
         };
-        let credibility = ctx.unit(ctx.required(ri.credibility, &at("credibility"))?, &at("credibility"))?;
+        let credibility = ctx.unit(
+            ctx.required(ri.credibility, &at("credibility"))?,
+            &at("credibility"),
+        )?;
         let carries = ctx.channels(ri.carries.as_ref(), 0.0, &at("carries"))?;
         let listed = ctx.required(ri.members.as_ref(), &at("members"))?;
         let mut members: Vec<(StateId, Participation)> = Vec::with_capacity(listed.len());
@@ -278,7 +328,12 @@ pub(crate) fn build(merged: &Merged) -> Result<Scenario> {
             let path = ["institutions", i, "members", index.as_str()];
             let sid = StateId(ctx.resolve(&state_names, "state", member, &path)? as u32);
             if members.iter().any(|&(s, _)| s == sid) {
-                return Err(ctx.error(key(&path), Problem::DuplicateMember { name: member.clone() }));
+                return Err(ctx.error(
+                    key(&path),
+                    Problem::DuplicateMember {
+                        name: member.clone(),
+                    },
+                ));
             }
             members.push((sid, Participation::Active));
         }
@@ -287,7 +342,14 @@ pub(crate) fn build(merged: &Merged) -> Result<Scenario> {
             let sid = StateId(ctx.resolve(&state_names, "state", member, &path)? as u32);
             match members.iter_mut().find(|(s, _)| *s == sid) {
                 Some(slot) => slot.1 = participation,
-                None => return Err(ctx.error(key(&path), Problem::NotAMember { name: member.clone() })),
+                None => {
+                    return Err(ctx.error(
+                        key(&path),
+                        Problem::NotAMember {
+                            name: member.clone(),
+                        },
+                    ))
+                }
             }
         }
         institutions.push(Institution {
@@ -352,7 +414,9 @@ fn build_parameters(ctx: &Ctx<'_>, raw: &RawScenario) -> Result<Parameters> {
     }
     if let Some(dispositions) = rp.dispositions.as_ref() {
         for d in Disposition::ALL {
-            let Some(r) = dispositions.get(d) else { continue };
+            let Some(r) = dispositions.get(d) else {
+                continue;
+            };
             let at = |field: &'static str| ["parameters", "dispositions", d.name(), field];
             let slot = &mut p.dispositions[d.index()];
             if let Some(v) = r.threat_weight {
@@ -406,7 +470,10 @@ fn build_drivers(
                 path: path(points, 1.0, &at)?,
             });
         }
-        for (ch, points) in Channel::ALL.iter().zip(pd.delivery.iter().flat_map(|d| d.as_array())) {
+        for (ch, points) in Channel::ALL
+            .iter()
+            .zip(pd.delivery.iter().flat_map(|d| d.as_array()))
+        {
             if let Some(points) = points {
                 let at = [&base[..], &["delivery", ch.name()]].concat();
                 drivers.push(Driver {

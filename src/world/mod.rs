@@ -263,7 +263,12 @@ impl World {
     /// assert!(world.tie(tajikistan, russia, Channel::Remittances) >= 0.25);
     /// ```
     pub fn tie(&self, state: StateId, power: PowerId, channel: Channel) -> f64 {
-        self.ties[tie_index(self.powers.len(), state.index(), power.index(), channel.index())]
+        self.ties[tie_index(
+            self.powers.len(),
+            state.index(),
+            power.index(),
+            channel.index(),
+        )]
     }
 
     /// The id of the power with this name, if any.
