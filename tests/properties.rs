@@ -176,13 +176,11 @@ fn to_toml(spec: &Spec) -> String {
             writeln!(t, "{} = {:?}", p(i), s.alignment[i]).unwrap();
         }
         writeln!(t, "autonomy = {:?}", s.alignment[spec.powers]).unwrap();
-        writeln!(t, "[states.S{si}.proximity]").unwrap();
-        for i in 0..spec.powers {
-            writeln!(t, "{} = {:?}", p(i), s.proximity[i]).unwrap();
-        }
-        writeln!(t, "[states.S{si}.coethnic]").unwrap();
-        for i in 0..spec.powers {
-            writeln!(t, "{} = {:?}", p(i), s.coethnic[i]).unwrap();
+        for (table, values) in [("proximity", &s.proximity), ("coethnic", &s.coethnic)] {
+            writeln!(t, "[states.S{si}.{table}]").unwrap();
+            for (i, v) in values.iter().enumerate() {
+                writeln!(t, "{} = {v:?}", p(i)).unwrap();
+            }
         }
         for i in 0..spec.powers {
             writeln!(t, "[states.S{si}.ties.{}]", p(i)).unwrap();
