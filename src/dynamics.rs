@@ -171,8 +171,14 @@ impl RunState {
     }
 }
 
-/// A leading power's index with the `(institution, member slot)` pairs it leads for one state.
-type LedBlocs = (usize, Vec<(usize, usize)>);
+/// For one state: a leading power of its institutions, the memberships that power leads, and
+/// the per-channel bilateral remainder `r = Π (1 − β)` over those blocs (scenario constants).
+#[derive(Clone, Debug)]
+struct LedBlocs {
+    power: usize,
+    blocs: Vec<(usize, usize)>,
+    remainder: [f64; K],
+}
 
 /// Per-scenario constants of the step, computed once: the calibrated intercepts and each
 /// state's institution memberships.
@@ -238,12 +244,26 @@ impl Dynamics {
             .map(|list: &Vec<(usize, usize)>| {
                 let mut by_leader: Vec<LedBlocs> = Vec::new();
                 for &(ii, slot) in list {
-                    let Some(leader) = world.institutions[ii].leader else {
+                    let inst = &world.institutions[ii];
+                    let Some(leader) = inst.leader else {
                         continue;
                     };
-                    match by_leader.iter_mut().find(|(p, _)| *p == leader.index()) {
-                        Some((_, v)) => v.push((ii, slot)),
-                        None => by_leader.push((leader.index(), vec![(ii, slot)])),
+                    let entry = match by_leader.iter().position(|l| l.power == leader.index()) {
+                        Some(n) => &mut by_leader[n],
+                        None => {
+                            by_leader.push(LedBlocs {
+                                power: leader.index(),
+                                blocs: Vec::new(),
+                                remainder: [1.0; K],
+                            });
+                            by_leader.last_mut().expect("just pushed")
+                        }
+                    };
+                    entry.blocs.push((ii, slot));
+                    for (r, &beta) in entry.remainder.iter_mut().zip(&inst.carries) {
+                        if beta > 0.0 {
+                            *r *= 1.0 - beta;
+                        }
                     }
                 }
                 by_leader
@@ -314,22 +334,21 @@ impl Dynamics {
         let c = self.components;
 
         ws.eff.copy_from_slice(&ws.dg);
-        for (p, blocs) in &self.led[i] {
-            let p = *p;
+        for led in &self.led[i] {
+            let p = led.power;
             for k in 0..K {
-                let mut remainder = 1.0;
-                let mut best: f64 = 0.0;
-                for &(ii, slot) in blocs {
-                    let beta = world.institutions[ii].carries[k];
-                    if beta > 0.0 {
-                        remainder *= 1.0 - beta;
-                        best = best.max(rs.credibility[ii] * rs.participation[ii][slot].weight());
-                    }
+                let remainder = led.remainder[k];
+                if remainder == 1.0 {
+                    continue;
                 }
-                if remainder < 1.0 {
-                    ws.eff[p * K + k] = rs.capacity[p]
-                        * (rs.delivery[p * K + k] * remainder + (1.0 - remainder) * best);
-                }
+                let best = led
+                    .blocs
+                    .iter()
+                    .filter(|&&(ii, _)| world.institutions[ii].carries[k] > 0.0)
+                    .map(|&(ii, slot)| rs.credibility[ii] * rs.participation[ii][slot].weight())
+                    .fold(0.0, f64::max);
+                ws.eff[p * K + k] = rs.capacity[p]
+                    * (rs.delivery[p * K + k] * remainder + (1.0 - remainder) * best);
             }
         }
 

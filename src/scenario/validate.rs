@@ -56,6 +56,11 @@ impl Ctx<'_> {
         self.number(value, 0.0, 1.0, path)
     }
 
+    /// A required number in [0, 1].
+    fn required_unit(&self, value: Option<f64>, path: &[&str]) -> Result<f64> {
+        self.unit(self.required(value, path)?, path)
+    }
+
     /// Per-channel values in [0, 1], `default` for missing channels.
     fn channels(
         &self,
@@ -177,7 +182,7 @@ pub(crate) fn build(merged: &Merged) -> Result<Scenario> {
             f64::INFINITY,
             &at("capacity"),
         )?;
-        let coercion = ctx.unit(ctx.required(rp.coercion, &at("coercion"))?, &at("coercion"))?;
+        let coercion = ctx.required_unit(rp.coercion, &at("coercion"))?;
         // A power delivers what a channel promises unless the scenario says otherwise.
         let delivery = ctx.channels(rp.delivery.as_ref(), 1.0, &at("delivery"))?;
         powers.push(Power {
@@ -215,15 +220,9 @@ pub(crate) fn build(merged: &Merged) -> Result<Scenario> {
                 None => defaults.dependence_aversion,
             },
         };
-        let inertia = ctx.unit(ctx.required(rs.inertia, &at("inertia"))?, &at("inertia"))?;
-        let stubbornness = ctx.unit(
-            ctx.required(rs.stubbornness, &at("stubbornness"))?,
-            &at("stubbornness"),
-        )?;
-        let fragility = ctx.unit(
-            ctx.required(rs.fragility, &at("fragility"))?,
-            &at("fragility"),
-        )?;
+        let inertia = ctx.required_unit(rs.inertia, &at("inertia"))?;
+        let stubbornness = ctx.required_unit(rs.stubbornness, &at("stubbornness"))?;
+        let fragility = ctx.required_unit(rs.fragility, &at("fragility"))?;
         let fixed = rs.fixed.unwrap_or(false);
 
         let salience = ctx.channels(
@@ -316,10 +315,7 @@ pub(crate) fn build(merged: &Merged) -> Result<Scenario> {
             )),
             None => None,
         };
-        let credibility = ctx.unit(
-            ctx.required(ri.credibility, &at("credibility"))?,
-            &at("credibility"),
-        )?;
+        let credibility = ctx.required_unit(ri.credibility, &at("credibility"))?;
         let carries = ctx.channels(ri.carries.as_ref(), 0.0, &at("carries"))?;
         let listed = ctx.required(ri.members.as_ref(), &at("members"))?;
         let mut members: Vec<(StateId, Participation)> = Vec::with_capacity(listed.len());
