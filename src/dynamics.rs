@@ -18,11 +18,12 @@
 //! 2. **Threat** `T_ip = coercion_p(t) · g_p(t) · proximity_ip · (1 + λ · coethnic_ip)`,
 //!    entering with the disposition's weight `s_i` (bandwagoners are pulled toward threat,
 //!    balancers pushed away).
-//! 3. **Utility** `u_ip = pull_ip + s_i T_ip + π peer_ip + b_ip` for powers and
+//! 3. **Utility** `u_ip = pull_ip + s_i T_ip + π peer_ip − r_ip + b_ip` for powers and
 //!    `u_i0 = ψ_i · max_p pull_ip + π peer_i0 + b_i0` for autonomy: `ψ_i` is the share of the
 //!    strongest single dependence that the state also credits to staying autonomous (the cost
 //!    of dependence; near 1 for a neutral state). `peer_ic` is the mean alignment of the
-//!    state's fellow active members, averaged over its active institutions. `b_ic` are
+//!    state's fellow active members, averaged over its active institutions. `r_ip ≥ 0` is the
+//!    state's grievance toward the power, left by events ([`crate::events`]). `b_ic` are
 //!    per-state constants (below).
 //! 4. **Target** `a*_i = softmax(u_i / τ_i)`, computed with the log-sum-exp shift.
 //! 5. **Update** (Friedkin–Johnsen with inertia):
@@ -47,6 +48,7 @@
 //! dispositions then shape the *response* to change (temperature, threat sign, dependence
 //! aversion), not the starting level.
 
+use crate::events::EventState;
 use crate::world::{tie_index, Channel, Participation, World};
 use rand::{Rng, RngExt};
 use serde::{Deserialize, Serialize};
@@ -75,6 +77,9 @@ pub struct RunState {
     /// Participation per institution, per member (in the order of
     /// [`crate::Institution::members`]).
     pub participation: Vec<Vec<Participation>>,
+    /// What events have done so far: pressures, credibility shifts, grievances, fragility,
+    /// unanswered appeals and sanctions in force (see [`crate::events`]).
+    pub events: EventState,
 }
 
 impl RunState {
@@ -101,6 +106,7 @@ impl RunState {
                 .iter()
                 .map(|i| i.members.iter().map(|&(_, p)| p).collect())
                 .collect(),
+            events: EventState::new(world),
         }
     }
 
@@ -388,7 +394,8 @@ impl Dynamics {
                 * rs.capacity[p]
                 * state.proximity[p]
                 * (1.0 + params.coethnic_leverage * state.coethnic[p]);
-            ws.utility[p] = pull + response.threat_weight * threat + peer_scale * ws.peer[p];
+            ws.utility[p] = pull + response.threat_weight * threat + peer_scale * ws.peer[p]
+                - rs.events.grievance[i * np + p];
         }
         ws.utility[np] = response.dependence_aversion * strongest + peer_scale * ws.peer[np];
     }

@@ -3,6 +3,7 @@
 
 use crate::drivers::Schedule;
 use crate::dynamics::{Dynamics, RunState, Workspace};
+use crate::events::{EventEngine, LoggedEvent};
 use crate::scenario::{Scenario, YearMonth};
 use crate::world::{Participation, World};
 use rand::SeedableRng;
@@ -28,8 +29,13 @@ pub enum SimError {
 
 /// Observes a run step by step (step 0 is the start).
 pub trait Recorder {
-    /// Called once at step 0 and after every step, with the state after that step.
+    /// Called once at step 0 and after every step, with the state after that step (its
+    /// dynamics, events, drivers and pressures all applied).
     fn record(&mut self, step: u32, world: &World, state: &RunState);
+
+    /// Called for every event as it fires, before the `record` of its step. The default
+    /// keeps nothing.
+    fn event(&mut self, _world: &World, _event: &LoggedEvent) {}
 }
 
 /// The per-run RNG: a ChaCha8 stream keyed by the scenario seed, one stream per run index, so a
@@ -46,6 +52,26 @@ pub trait Recorder {
 pub fn run_rng(seed: u64, run: u64) -> ChaCha8Rng {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     rng.set_stream(run);
+    rng
+}
+
+/// The per-run RNG of the events: the same ChaCha8 key as [`run_rng`], on stream
+/// `run + 2⁶³`, so that event draws never shift the dynamics' noise draws. Two scenarios that
+/// differ only in their events therefore see the same noise in run `r` (common random
+/// numbers), which makes their difference a cleaner estimate of the events' effect. Run
+/// indices below 2⁶³ give disjoint streams.
+///
+/// # Examples
+///
+/// ```
+/// use rand::RngExt;
+/// let a: u64 = geoalign::engine::event_rng(42, 7).random();
+/// let b: u64 = geoalign::run_rng(42, 7).random();
+/// assert_ne!(a, b);
+/// ```
+pub fn event_rng(seed: u64, run: u64) -> ChaCha8Rng {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    rng.set_stream(run | (1 << 63));
     rng
 }
 
@@ -68,6 +94,7 @@ pub struct Simulation {
     start: RunState,
     dynamics: Dynamics,
     schedule: Schedule,
+    events: EventEngine,
 }
 
 impl Simulation {
@@ -84,11 +111,13 @@ impl Simulation {
         let mut start = initial;
         schedule.apply(&mut start, 0);
         let dynamics = Dynamics::new(world, &start);
+        let events = EventEngine::new(&scenario.events, &scenario.hazards);
         Simulation {
             scenario,
             start,
             dynamics,
             schedule,
+            events,
         }
     }
 
@@ -97,8 +126,12 @@ impl Simulation {
         &self.scenario
     }
 
-    /// Run number `run` (its RNG stream is [`run_rng`]`(seed, run)`) for the whole horizon,
-    /// feeding `recorder`; returns the final state.
+    /// Run number `run` for the whole horizon, feeding `recorder`; returns the final state.
+    ///
+    /// Each step: the dynamics move every alignment (noise from [`run_rng`]`(seed, run)`);
+    /// the step's events fire (draws from [`event_rng`]`(seed, run)`); pressures, sanctions
+    /// and grievances move on a month; capacities, deliveries and credibilities are set to
+    /// their driven baseline, then scaled by the pressures and shifted by the events.
     pub fn run<R: Recorder + ?Sized>(
         &self,
         run: u64,
@@ -106,6 +139,7 @@ impl Simulation {
     ) -> Result<RunState, SimError> {
         let world = &self.scenario.world;
         let mut rng = run_rng(self.scenario.seed, run);
+        let mut erng = event_rng(self.scenario.seed, run);
         let mut ws = Workspace::new(world);
         let mut rs = self.start.clone();
         recorder.record(0, world, &rs);
@@ -117,7 +151,18 @@ impl Simulation {
                     step,
                     state: world.states[i].name.clone(),
                 })?;
+            self.events.fire(world, &mut rs, step, &mut erng, &mut |e| {
+                recorder.event(world, &e)
+            });
+            EventEngine::advance(world, &mut rs, step);
+            EventEngine::baseline(world, &mut rs);
             self.schedule.apply(&mut rs, step);
+            EventEngine::overlay(&mut rs);
+            check_finite(world, &rs).map_err(|i| SimError::NonFinite {
+                run,
+                step,
+                state: world.states[i].name.clone(),
+            })?;
             recorder.record(step, world, &rs);
         }
         Ok(rs)
@@ -130,6 +175,18 @@ impl Simulation {
         self.run(run, &mut t)?;
         Ok(t)
     }
+}
+
+/// Index of a state whose alignment is not a finite point of the simplex after the events.
+fn check_finite(world: &World, rs: &RunState) -> Result<(), usize> {
+    let c = world.components();
+    for (i, a) in rs.alignment.chunks_exact(c).enumerate() {
+        let sum: f64 = a.iter().sum();
+        if !(sum.is_finite() && (sum - 1.0).abs() < 1e-9 && a.iter().all(|&x| x >= 0.0)) {
+            return Err(i);
+        }
+    }
+    Ok(())
 }
 
 /// A recorder that keeps nothing; for runs where only the returned final state matters.
@@ -170,6 +227,8 @@ pub struct Trajectory {
     pub participation: Vec<Vec<Vec<Participation>>>,
     /// Per step: capacity of every power.
     pub capacity: Vec<Vec<f64>>,
+    /// Every event that fired, in order, with its step.
+    pub events: Vec<LoggedEvent>,
 }
 
 impl Trajectory {
@@ -190,6 +249,7 @@ impl Trajectory {
             credibility: Vec::with_capacity(steps),
             participation: Vec::with_capacity(steps),
             capacity: Vec::with_capacity(steps),
+            events: Vec::new(),
         }
     }
 
@@ -236,5 +296,9 @@ impl Recorder for Trajectory {
         self.credibility.push(state.credibility.clone());
         self.participation.push(state.participation.clone());
         self.capacity.push(state.capacity.clone());
+    }
+
+    fn event(&mut self, _world: &World, event: &LoggedEvent) {
+        self.events.push(event.clone());
     }
 }

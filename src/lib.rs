@@ -28,6 +28,8 @@
 //! * [`world`] — powers, states, institutions and the dense ties `x[state, power, channel]`.
 //! * [`dynamics`] — one step of the alignment dynamics; its docs give the update rule.
 //! * [`drivers`] — piecewise-linear time paths on capacity, delivery, credibility and ties.
+//! * [`events`] — war drain, sanctions, remittance shocks, unrest and the intervention
+//!   decision, appeals, border clashes, diplomatic crises and external offers.
 //! * [`scenario`] — TOML scenario files (`extends`, validation, located errors).
 //! * [`engine`] — [`Simulation`] runs a scenario and feeds a [`Recorder`]; [`Trajectory`] keeps
 //!   a run's history.
@@ -47,13 +49,15 @@
 pub mod drivers;
 pub mod dynamics;
 pub mod engine;
+pub mod events;
 pub mod scenario;
 pub mod world;
 pub mod worlds;
 
 pub use drivers::{Driver, DriverTarget, Path};
 pub use dynamics::RunState;
-pub use engine::{run_rng, Discard, Recorder, SimError, Simulation, Trajectory};
+pub use engine::{event_rng, run_rng, Discard, Recorder, SimError, Simulation, Trajectory};
+pub use events::{Event, EventParameters, LoggedEvent};
 pub use scenario::{Problem, Scenario, ScenarioError, YearMonth};
 pub use world::{
     Channel, Disposition, DispositionParams, Institution, InstitutionId, Parameters, Participation,

@@ -320,13 +320,13 @@ fn different_runs_of_the_same_scenario_differ_when_noise_is_on() {
 
 #[test]
 fn a_world_without_change_or_noise_stays_at_rest() {
-    // With calibrated intercepts, no drivers, no noise and no tie feedback, the initial
+    // With calibrated intercepts, no drivers, no noise, no events and no tie feedback, the initial
     // alignment is a fixed point: the target equals it from the first step on.
     let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("rest");
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(
         dir.join("rest.toml"),
-        "extends = \"builtin:eurasia-2025\"\n[parameters]\nnoise = 0.0\nfeedback = { trade = 0.0 }\n",
+        "extends = \"builtin:eurasia-2025\"\n[parameters]\nnoise = 0.0\nfeedback = { trade = 0.0 }\nevents = { unrest_hazard = 0.0 }\n",
     )
     .unwrap();
     let s = Scenario::from_file(dir.join("rest.toml")).unwrap();

@@ -203,6 +203,32 @@ pub enum Problem {
     EmptyPath,
     /// A zero initial share while `calibrate_intercepts` is on.
     ZeroShareWithCalibration,
+    /// An event gives a key that its kind does not take.
+    NotForKind {
+        /// The event's kind.
+        kind: String,
+        /// The keys that kind takes.
+        allowed: Vec<&'static str>,
+    },
+    /// An event's `kind` is not one of the known kinds.
+    UnknownKind {
+        /// The kind written.
+        kind: String,
+    },
+    /// An event has both or neither of `at` and `monthly`.
+    TimingAmbiguous,
+    /// A list that must name distinct entries names one twice.
+    Duplicate {
+        /// The repeated name.
+        name: String,
+    },
+    /// The two states of a border clash are the same.
+    SameStates,
+    /// Weights that must sum to at most 1 sum to more.
+    WeightsAboveOne {
+        /// The sum found.
+        sum: f64,
+    },
 }
 
 impl fmt::Display for Problem {
@@ -258,6 +284,25 @@ impl fmt::Display for Problem {
                 f,
                 "a movable state's initial share must be above 0 while `parameters.calibrate_intercepts` is on (its logarithm is taken)"
             ),
+            Problem::NotForKind { kind, allowed } => write!(
+                f,
+                "an event of kind `{kind}` does not take this key; it takes: {}",
+                allowed.join(", ")
+            ),
+            Problem::UnknownKind { kind } => write!(
+                f,
+                "unknown event kind `{kind}`; the kinds are: {}",
+                crate::scenario::validate::EVENT_KINDS.join(", ")
+            ),
+            Problem::TimingAmbiguous => write!(
+                f,
+                "an event needs exactly one of `at = \"YYYY-MM\"` (scheduled) and `monthly = p` (a hazard)"
+            ),
+            Problem::Duplicate { name } => write!(f, "`{name}` is listed twice"),
+            Problem::SameStates => write!(f, "a border clash needs two different states"),
+            Problem::WeightsAboveOne { sum } => {
+                write!(f, "these weights must sum to at most 1, but they sum to {sum}")
+            }
         }
     }
 }

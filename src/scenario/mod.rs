@@ -17,6 +17,7 @@ mod validate;
 pub use error::{Problem, ScenarioError};
 
 use crate::drivers::Driver;
+use crate::events::{Hazard, ScheduledEvent};
 use crate::world::World;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -138,6 +139,10 @@ pub struct Scenario {
     pub world: World,
     /// Time paths over the horizon.
     pub drivers: Vec<Driver>,
+    /// Events fixed to a step, in file order.
+    pub events: Vec<ScheduledEvent>,
+    /// Events left to a monthly hazard.
+    pub hazards: Vec<Hazard>,
 }
 
 impl Scenario {

@@ -20,6 +20,44 @@ pub(crate) struct RawScenario {
     pub states: Option<IndexMap<String, RawState>>,
     pub institutions: Option<IndexMap<String, RawInstitution>>,
     pub drivers: Option<RawDrivers>,
+    pub events: Option<Vec<RawEvent>>,
+}
+
+/// One `[[events]]` entry: every key any kind takes; which apply is checked per kind.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawEvent {
+    pub kind: Option<String>,
+    pub at: Option<String>,
+    pub monthly: Option<f64>,
+    pub from: Option<String>,
+    pub until: Option<String>,
+    pub power: Option<String>,
+    pub state: Option<String>,
+    pub states: Option<Vec<String>>,
+    pub institution: Option<String>,
+    pub against: Option<String>,
+    pub by: Option<Vec<String>>,
+    pub on: Option<String>,
+    pub rival: Option<String>,
+    pub channel: Option<String>,
+    pub severity: Option<f64>,
+    pub request: Option<bool>,
+    pub contributors: Option<Vec<String>>,
+    pub capacity_drain: Option<f64>,
+    pub delivery_drain: Option<RawChannels>,
+    pub delivery_cut: Option<RawChannels>,
+    pub recovery: Option<f64>,
+    pub ends: Option<String>,
+    pub re_exporters: Option<Vec<String>>,
+    pub parallel_gain: Option<f64>,
+    pub secondary_hazard: Option<f64>,
+    pub secondary_cost: Option<f64>,
+    pub cost: Option<f64>,
+    pub size: Option<f64>,
+    pub shift: Option<f64>,
+    pub alternatives: Option<IndexMap<String, f64>>,
+    pub amount: Option<f64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -38,6 +76,7 @@ pub(crate) struct RawParameters {
     pub calibrate_intercepts: Option<bool>,
     pub feedback: Option<RawChannels>,
     pub dispositions: Option<RawDispositions>,
+    pub events: Option<crate::events::EventParameters>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -131,6 +170,7 @@ pub(crate) struct RawInstitution {
     pub credibility: Option<f64>,
     pub members: Option<Vec<String>>,
     pub participation: Option<IndexMap<String, Participation>>,
+    pub unanswered: Option<IndexMap<String, u32>>,
     pub carries: Option<RawChannels>,
 }
 

@@ -189,6 +189,9 @@ pub struct Institution {
     pub carries: PerChannel,
     /// Members with their initial participation.
     pub members: Vec<(StateId, Participation)>,
+    /// Unanswered security appeals each member has made before the start (member order);
+    /// more move it toward suspension and exit (see [`crate::events`]).
+    pub unanswered: Vec<u32>,
 }
 
 /// World-wide dynamics parameters (see the crate docs for each default and its reason).
@@ -206,6 +209,8 @@ pub struct Parameters {
     pub dispositions: [DispositionParams; 4],
     /// Fit per-state utility constants so that the first target equals the initial alignment.
     pub calibrate_intercepts: bool,
+    /// Parameters of the events (hazards, the intervention decision, effect sizes).
+    pub events: crate::events::EventParameters,
 }
 
 /// The world at the scenario start: everything the engine needs, with names resolved to ids.
@@ -360,6 +365,8 @@ impl Default for Parameters {
             // Start at rest: the first target equals the observed alignment (see
             // `crate::dynamics`), so movement comes from change, not from calibration error.
             calibrate_intercepts: true,
+            // Each event parameter has its reason beside its default.
+            events: crate::events::EventParameters::default(),
         }
     }
 }
