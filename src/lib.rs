@@ -32,6 +32,8 @@
 //! * [`engine`] — [`Simulation`] runs a scenario and feeds a [`Recorder`]; [`Trajectory`] keeps
 //!   a run's history.
 //! * [`worlds`] — the embedded default world, Eurasia 2025.
+//! * [`friedkin_johnsen`] — the Friedkin–Johnsen and DeGroot opinion models as a standalone
+//!   solver (iteration, closed-form fixed point), and how geoalign's update relates to them.
 //!
 //! ## Determinism
 //!
@@ -47,6 +49,7 @@
 pub mod drivers;
 pub mod dynamics;
 pub mod engine;
+pub mod friedkin_johnsen;
 pub mod scenario;
 pub mod world;
 pub mod worlds;
