@@ -34,6 +34,8 @@
 //! * [`worlds`] — the embedded default world, Eurasia 2025.
 //! * [`friedkin_johnsen`] — the Friedkin–Johnsen and DeGroot opinion models as a standalone
 //!   solver (iteration, closed-form fixed point), and how geoalign's update relates to them.
+//! * [`similarity`] — Signorino–Ritter S, Cohen's κ and Scott's π (Häge 2011), Kendall's τ_b,
+//!   and the similarity matrix over all states of a run at any step.
 //!
 //! ## Determinism
 //!
@@ -51,6 +53,7 @@ pub mod dynamics;
 pub mod engine;
 pub mod friedkin_johnsen;
 pub mod scenario;
+pub mod similarity;
 pub mod world;
 pub mod worlds;
 

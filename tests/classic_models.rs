@@ -145,3 +145,286 @@ fn geoalign_update_is_a_two_agent_friedkin_johnsen_step() {
     let star = model.fixed_point(&u).unwrap();
     assert!((star[0] - ((1.0 - gamma) * target + gamma * a0)).abs() < 1e-14);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Similarity measures: hand-computed cases.
+
+use geoalign::similarity::{
+    cohen_kappa, kendall_tau_b, scott_pi, signorino_ritter_s, similarity_matrix, Distance, Measure,
+    SimilarityError, SimilarityMatrix,
+};
+
+fn close(got: f64, want: f64) {
+    assert!((got - want).abs() < 1e-12, "got {got}, want {want}");
+}
+
+#[test]
+fn signorino_ritter_s_matches_hand_computation_for_both_distances_and_weights() {
+    // Units of 1/30: x = (18, 9, 3), y = (15, 9, 6); |d| = (3, 0, 3)/30, d² = (9, 0, 9)/900.
+    let x = [0.6, 0.3, 0.1];
+    let y = [0.5, 0.3, 0.2];
+    close(
+        signorino_ritter_s(&x, &y, None, Distance::Absolute, 1.0).unwrap(),
+        1.0 - 2.0 * 0.2 / 3.0,
+    );
+    close(
+        signorino_ritter_s(&x, &y, None, Distance::Squared, 1.0).unwrap(),
+        1.0 - 2.0 * 0.02 / 3.0,
+    );
+    // Weights (2, 1, 1): Σw|d| = 0.2 + 0.1 = 0.3, Σw = 4.
+    close(
+        signorino_ritter_s(&x, &y, Some(&[2.0, 1.0, 1.0]), Distance::Absolute, 1.0).unwrap(),
+        1.0 - 2.0 * 0.3 / 4.0,
+    );
+    // d_max = 2 on the squared scale divides by 4.
+    close(
+        signorino_ritter_s(&x, &y, None, Distance::Squared, 2.0).unwrap(),
+        1.0 - 2.0 * 0.02 / 12.0,
+    );
+    // Opposite ends everywhere: −1; identical: 1; a constant profile is no problem for S.
+    close(
+        signorino_ritter_s(&[0.0, 1.0], &[1.0, 0.0], None, Distance::Absolute, 1.0).unwrap(),
+        -1.0,
+    );
+    close(
+        signorino_ritter_s(&[0.5; 4], &[0.5; 4], None, Distance::Squared, 1.0).unwrap(),
+        1.0,
+    );
+}
+
+#[test]
+fn cohen_kappa_and_scott_pi_match_hand_computation() {
+    let x = [1.0, 2.0, 3.0];
+    let y = [2.0, 3.0, 4.0];
+    // Squared: Σd² = 3; κ denominator 2 + 2 + 3·1 = 7; π: pooled mean 2.5, 2.75 + 2.75.
+    close(
+        cohen_kappa(&x, &y, None, Distance::Squared)
+            .unwrap()
+            .unwrap(),
+        4.0 / 7.0,
+    );
+    close(
+        scott_pi(&x, &y, None, Distance::Squared).unwrap().unwrap(),
+        5.0 / 11.0,
+    );
+    // Absolute: D_o = 1. κ: mean |x_j − y_l| over the 9 pairs = (6 + 3 + 2)/9 = 11/9.
+    close(
+        cohen_kappa(&x, &y, None, Distance::Absolute)
+            .unwrap()
+            .unwrap(),
+        2.0 / 11.0,
+    );
+    // π: pooled (1, 2, 2, 3, 3, 4); Σ over ordered pairs |z_a − z_b| = 2·19 = 38, /36.
+    close(
+        scott_pi(&x, &y, None, Distance::Absolute).unwrap().unwrap(),
+        1.0 / 19.0,
+    );
+    // Equal means (as for any two alignments): κ = π. Units of 1/30: Σd² = 18,
+    // Σ(x−x̄)² = 114, Σ(y−ȳ)² = 42: κ = π = 1 − 18/156 = 23/26.
+    let a = [0.6, 0.3, 0.1];
+    let b = [0.5, 0.3, 0.2];
+    close(
+        cohen_kappa(&a, &b, None, Distance::Squared)
+            .unwrap()
+            .unwrap(),
+        23.0 / 26.0,
+    );
+    close(
+        scott_pi(&a, &b, None, Distance::Squared).unwrap().unwrap(),
+        23.0 / 26.0,
+    );
+}
+
+#[test]
+fn cohen_kappa_squared_equals_lins_concordance_correlation() {
+    // Lin (1989): ρ_c = 2 s_xy / (s_x² + s_y² + (x̄ − ȳ)²), population moments.
+    let x = [0.2, 0.9, 0.4, 0.4, 0.7];
+    let y = [0.1, 0.8, 0.6, 0.3, 0.9];
+    let n = x.len() as f64;
+    let (mx, my) = (x.iter().sum::<f64>() / n, y.iter().sum::<f64>() / n);
+    let sxy = x
+        .iter()
+        .zip(&y)
+        .map(|(a, b)| (a - mx) * (b - my))
+        .sum::<f64>()
+        / n;
+    let sxx = x.iter().map(|a| (a - mx) * (a - mx)).sum::<f64>() / n;
+    let syy = y.iter().map(|b| (b - my) * (b - my)).sum::<f64>() / n;
+    let lin = 2.0 * sxy / (sxx + syy + (mx - my) * (mx - my));
+    close(
+        cohen_kappa(&x, &y, None, Distance::Squared)
+            .unwrap()
+            .unwrap(),
+        lin,
+    );
+}
+
+#[test]
+fn weighted_kappa_equals_kappa_on_repeated_entries() {
+    // Weight 2 on an entry is the same as listing it twice.
+    let k_weighted = cohen_kappa(
+        &[0.1, 0.5, 0.9],
+        &[0.2, 0.4, 0.3],
+        Some(&[2.0, 1.0, 1.0]),
+        Distance::Absolute,
+    )
+    .unwrap()
+    .unwrap();
+    let k_repeated = cohen_kappa(
+        &[0.1, 0.1, 0.5, 0.9],
+        &[0.2, 0.2, 0.4, 0.3],
+        None,
+        Distance::Absolute,
+    )
+    .unwrap()
+    .unwrap();
+    close(k_weighted, k_repeated);
+    let p_weighted = scott_pi(
+        &[0.1, 0.5, 0.9],
+        &[0.2, 0.4, 0.3],
+        Some(&[2.0, 1.0, 1.0]),
+        Distance::Squared,
+    )
+    .unwrap()
+    .unwrap();
+    let p_repeated = scott_pi(
+        &[0.1, 0.1, 0.5, 0.9],
+        &[0.2, 0.2, 0.4, 0.3],
+        None,
+        Distance::Squared,
+    )
+    .unwrap()
+    .unwrap();
+    close(p_weighted, p_repeated);
+}
+
+#[test]
+fn chance_corrected_measures_on_profiles_without_variance() {
+    // Both the same constant: 0/0, returned as None.
+    for d in [Distance::Absolute, Distance::Squared] {
+        assert_eq!(cohen_kappa(&[0.3; 4], &[0.3; 4], None, d), Ok(None));
+        assert_eq!(scott_pi(&[0.3; 4], &[0.3; 4], None, d), Ok(None));
+    }
+    // One constant, the other varying: κ = 0 (agreement exactly at chance). Squared:
+    // D_o = (0.25 + 0 + 0.25)/3 = 1/6 = var(y).
+    let flat = [0.5, 0.5, 0.5];
+    let varied = [0.0, 0.5, 1.0];
+    close(
+        cohen_kappa(&flat, &varied, None, Distance::Squared)
+            .unwrap()
+            .unwrap(),
+        0.0,
+    );
+    // π for the same pair: pooled mean 0.5, D_e = (0 + 0.5)/3, D_o = 1/6: π = 0.
+    close(
+        scott_pi(&flat, &varied, None, Distance::Squared)
+            .unwrap()
+            .unwrap(),
+        0.0,
+    );
+    // Two different constants: κ = 1 − d²/d² = 0, π = 1 − d²/(d²/2) = −1.
+    close(
+        cohen_kappa(&[0.0; 3], &[1.0; 3], None, Distance::Squared)
+            .unwrap()
+            .unwrap(),
+        0.0,
+    );
+    close(
+        scott_pi(&[0.0; 3], &[1.0; 3], None, Distance::Squared)
+            .unwrap()
+            .unwrap(),
+        -1.0,
+    );
+}
+
+#[test]
+fn kendall_tau_b_matches_hand_computation_and_is_undefined_without_variance() {
+    // 4 concordant, 2 discordant pairs, no ties: (4 − 2)/6.
+    close(
+        kendall_tau_b(&[1.0, 2.0, 3.0, 4.0], &[2.0, 1.0, 4.0, 3.0])
+            .unwrap()
+            .unwrap(),
+        1.0 / 3.0,
+    );
+    // 4 concordant; one pair tied in x only, one in y only: 4/√(5·5).
+    close(
+        kendall_tau_b(&[1.0, 1.0, 2.0, 3.0], &[1.0, 2.0, 2.0, 3.0])
+            .unwrap()
+            .unwrap(),
+        0.8,
+    );
+    close(
+        kendall_tau_b(&[1.0, 2.0, 3.0], &[3.0, 2.0, 1.0])
+            .unwrap()
+            .unwrap(),
+        -1.0,
+    );
+    assert_eq!(kendall_tau_b(&[0.2, 0.2, 0.2], &[0.1, 0.5, 0.9]), Ok(None));
+    assert_eq!(kendall_tau_b(&[0.2], &[0.1]), Ok(None));
+}
+
+#[test]
+fn similarity_inputs_are_checked() {
+    assert_eq!(
+        signorino_ritter_s(&[0.1, 0.2], &[0.1], None, Distance::Absolute, 1.0),
+        Err(SimilarityError::LengthMismatch { left: 2, right: 1 })
+    );
+    assert_eq!(
+        cohen_kappa(&[], &[], None, Distance::Squared),
+        Err(SimilarityError::Empty)
+    );
+    assert!(matches!(
+        signorino_ritter_s(&[0.0, 2.0], &[0.0, 0.0], None, Distance::Absolute, 1.0),
+        Err(SimilarityError::BeyondMaxDistance { index: 1, .. })
+    ));
+    assert_eq!(
+        scott_pi(
+            &[0.1, 0.2],
+            &[0.1, 0.3],
+            Some(&[0.0, 0.0]),
+            Distance::Squared
+        ),
+        Err(SimilarityError::ZeroWeights)
+    );
+    assert!(matches!(
+        scott_pi(&[0.1, f64::NAN], &[0.1, 0.3], None, Distance::Squared),
+        Err(SimilarityError::NonFinite { index: 1, .. })
+    ));
+    assert_eq!(
+        signorino_ritter_s(&[0.1], &[0.1], None, Distance::Absolute, 0.0),
+        Err(SimilarityError::InvalidMaxDistance(0.0))
+    );
+    assert!(matches!(
+        similarity_matrix(&[0.5, 0.5, 1.0], 2, Measure::KendallTauB, None),
+        Err(SimilarityError::NotWholeStates {
+            len: 3,
+            components: 2
+        })
+    ));
+}
+
+#[test]
+fn similarity_matrix_of_a_trajectory_step_matches_pairwise_measures() {
+    let sim = geoalign::Simulation::new(geoalign::worlds::eurasia_2025());
+    let t = sim.trajectory(0).unwrap();
+    let step = 60;
+    let measure = Measure::CohenKappa(Distance::Squared);
+    let m = SimilarityMatrix::of_trajectory_step(&t, step, measure, None).unwrap();
+    assert_eq!(m.states, t.states.len());
+    let am = t.state_index("Armenia").unwrap();
+    let by = t.state_index("Belarus").unwrap();
+    let direct = cohen_kappa(
+        t.alignment_of(step, am),
+        t.alignment_of(step, by),
+        None,
+        Distance::Squared,
+    )
+    .unwrap();
+    assert_eq!(m.get(am, by), direct);
+    assert_eq!(m.get(by, am), direct);
+    assert_eq!(m.get(am, am), Some(1.0));
+    assert!(matches!(
+        SimilarityMatrix::of_trajectory_step(&t, t.len(), measure, None),
+        Err(SimilarityError::StepOutOfRange { .. })
+    ));
+}
