@@ -34,6 +34,9 @@
 //! * [`worlds`] — the embedded default world, Eurasia 2025.
 //! * [`friedkin_johnsen`] — the Friedkin–Johnsen and DeGroot opinion models as a standalone
 //!   solver (iteration, closed-form fixed point), and how geoalign's update relates to them.
+//! * [`landscape`] — Axelrod and Bennett's landscape theory of aggregation: exhaustive
+//!   enumeration, local minima with their basins, sequential dynamics, and sizes and
+//!   propensities derived from a world.
 //! * [`similarity`] — Signorino–Ritter S, Cohen's κ and Scott's π (Häge 2011), Kendall's τ_b,
 //!   and the similarity matrix over all states of a run at any step.
 //!
@@ -52,6 +55,7 @@ pub mod drivers;
 pub mod dynamics;
 pub mod engine;
 pub mod friedkin_johnsen;
+pub mod landscape;
 pub mod scenario;
 pub mod similarity;
 pub mod world;

@@ -428,3 +428,259 @@ fn similarity_matrix_of_a_trajectory_step_matches_pairwise_measures() {
         Err(SimilarityError::StepOutOfRange { .. })
     ));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Landscape theory (Axelrod & Bennett 1993).
+
+use geoalign::landscape::{Configuration, Landscape, LandscapeError};
+use nalgebra::DMatrix;
+use rand::{RngExt, SeedableRng};
+
+fn named(n: usize) -> Vec<String> {
+    (0..n).map(|i| format!("actor {i}")).collect()
+}
+
+/// The configuration whose actor `i ≥ 1` is on the second side when bit `i − 1` of `code` is
+/// set (actor 0 always first), built independently of the crate's own encoding.
+fn config(code: u32, n: usize) -> Configuration {
+    Configuration::new(
+        (0..n)
+            .map(|i| i > 0 && (code >> (i - 1)) & 1 == 1)
+            .collect(),
+    )
+}
+
+fn code_of(c: &Configuration) -> u32 {
+    (1..c.len())
+        .filter(|&i| c.is_second(i))
+        .map(|i| 1 << (i - 1))
+        .sum()
+}
+
+#[test]
+fn three_mutual_enemies_have_three_degenerate_minima_with_hand_counted_basins() {
+    let p = DMatrix::from_fn(3, 3, |i, j| if i == j { 0.0 } else { -1.0 });
+    let land = Landscape::new(named(3), vec![1.0; 3], p).unwrap();
+    let found = land.explore().unwrap();
+    assert_eq!(found.configurations, 4);
+    // Any actor alone: two pairs apart, each counted twice: E = −4. From "all together" every
+    // switch gains 4; the tie goes to actor 0, so {0}|{1,2} collects that configuration too.
+    let ranked: Vec<(Vec<usize>, Vec<usize>, f64, u64)> = found
+        .minima
+        .iter()
+        .map(|m| {
+            let (a, b) = m.configuration.coalitions();
+            (a, b, m.energy, m.basin)
+        })
+        .collect();
+    assert_eq!(
+        ranked,
+        vec![
+            (vec![0], vec![1, 2], -4.0, 2),
+            (vec![0, 2], vec![1], -4.0, 1),
+            (vec![0, 1], vec![2], -4.0, 1),
+        ]
+    );
+}
+
+#[test]
+fn two_enemies_and_a_shared_friend_give_two_degenerate_minima() {
+    // 0 and 1 are enemies (−3); 2 likes both (+1). Hand-computed energies (ordered pairs):
+    // all together 0; {0,2}|{1} = 2(−3 + 1) = −4; {0}|{1,2} = −4; {0,1}|{2} = 2(1 + 1) = 4.
+    let p = nalgebra::dmatrix![0.0, -3.0, 1.0; -3.0, 0.0, 1.0; 1.0, 1.0, 0.0];
+    let land = Landscape::new(named(3), vec![1.0; 3], p).unwrap();
+    for (code, e) in [(0, 0.0), (1, -4.0), (2, 4.0), (3, -4.0)] {
+        assert_eq!(land.energy(&config(code, 3)), e, "configuration {code}");
+    }
+    let found = land.explore().unwrap();
+    // Both minima have E = −4; moving actor 2 between them changes nothing (ΔE = 0), so
+    // neither is left. All together → actor 0 leaves (tie with actor 1, lowest index wins);
+    // {0,1}|{2} → actor 0 switches (tie with actor 1, ΔE = −8).
+    assert_eq!(found.minima.len(), 2);
+    assert_eq!(
+        found.minima[0].configuration.coalitions(),
+        (vec![0, 2], vec![1])
+    );
+    assert_eq!((found.minima[0].energy, found.minima[0].basin), (-4.0, 2));
+    assert_eq!(
+        found.minima[1].configuration.coalitions(),
+        (vec![0], vec![1, 2])
+    );
+    assert_eq!((found.minima[1].energy, found.minima[1].basin), (-4.0, 2));
+    // The sequential dynamics agree with the basins.
+    let d = land.descend(&config(0, 3)).unwrap();
+    assert_eq!((d.moves.clone(), d.energy), (vec![0], -4.0));
+    assert_eq!(d.path.last().unwrap(), &config(3, 3));
+    let d = land.descend(&config(2, 3)).unwrap();
+    assert_eq!((d.moves.clone(), d.energy), (vec![0], -4.0));
+    assert_eq!(d.path.last().unwrap(), &config(1, 3));
+}
+
+#[test]
+fn switching_lowers_energy_by_twice_size_times_frustration_change() {
+    // Axelrod & Bennett's footnote 2 with ordered pairs: E(Y) − E(X) = 2 s_k (F_k(Y) − F_k(X)).
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+    let n = 6;
+    let sizes: Vec<f64> = (0..n).map(|_| rng.random_range(0.1..2.0)).collect();
+    let mut p = DMatrix::zeros(n, n);
+    for i in 0..n {
+        for j in i + 1..n {
+            let v = rng.random_range(-1.0..1.0);
+            p[(i, j)] = v;
+            p[(j, i)] = v;
+        }
+    }
+    let land = Landscape::new(named(n), sizes.clone(), p).unwrap();
+    for code in 0..(1u32 << (n - 1)) {
+        let x = config(code, n);
+        for k in 0..n {
+            let mut sides: Vec<bool> = (0..n).map(|i| x.is_second(i)).collect();
+            sides[k] = !sides[k];
+            let y = Configuration::new(sides);
+            let de = land.energy(&y) - land.energy(&x);
+            let df = land.frustration(k, &y) - land.frustration(k, &x);
+            assert!((de - 2.0 * sizes[k] * df).abs() < 1e-12);
+        }
+    }
+}
+
+#[test]
+fn twenty_random_actors_match_brute_force_minima_and_basins() {
+    let n = 20;
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(1993);
+    let sizes: Vec<f64> = (0..n).map(|_| rng.random_range(0.1..1.0)).collect();
+    let mut p = DMatrix::zeros(n, n);
+    for i in 0..n {
+        for j in i + 1..n {
+            let v = rng.random_range(-1.0..1.0);
+            p[(i, j)] = v;
+            p[(j, i)] = v;
+        }
+    }
+    let land = Landscape::new(named(n), sizes.clone(), p.clone()).unwrap();
+    let found = land.explore().unwrap();
+
+    // Brute force: every energy directly from the definition, then neighbours by lookup.
+    let count = 1usize << (n - 1);
+    let mask = (count - 1) as u32;
+    let side = |code: u32, i: usize| i > 0 && (code >> (i - 1)) & 1 == 1;
+    let energy: Vec<f64> = (0..count as u32)
+        .map(|c| {
+            let mut e = 0.0;
+            for i in 0..n {
+                for j in 0..n {
+                    if i != j && side(c, i) != side(c, j) {
+                        e += sizes[i] * sizes[j] * p[(i, j)];
+                    }
+                }
+            }
+            e
+        })
+        .collect();
+    let neighbour = |c: u32, k: usize| if k == 0 { c ^ mask } else { c ^ (1 << (k - 1)) };
+    let scale: f64 = (0..n)
+        .flat_map(|i| (0..n).map(move |j| (i, j)))
+        .filter(|(i, j)| i != j)
+        .map(|(i, j)| (sizes[i] * sizes[j] * p[(i, j)]).abs())
+        .sum();
+    let tol = 1e-10 * scale;
+    let step = |c: u32| -> Option<u32> {
+        let deltas: Vec<f64> = (0..n)
+            .map(|k| energy[neighbour(c, k) as usize] - energy[c as usize])
+            .collect();
+        let best = deltas.iter().copied().fold(f64::INFINITY, f64::min);
+        if best >= -tol {
+            return None;
+        }
+        (0..n)
+            .find(|&k| deltas[k] <= best + tol)
+            .map(|k| neighbour(c, k))
+    };
+    let mut basin = std::collections::HashMap::new();
+    for start in 0..count as u32 {
+        let mut at = start;
+        while let Some(next) = step(at) {
+            at = next;
+        }
+        *basin.entry(at).or_insert(0u64) += 1;
+    }
+
+    assert_eq!(found.configurations, count as u64);
+    assert_eq!(found.minima.len(), basin.len());
+    for m in &found.minima {
+        let code = code_of(&m.configuration);
+        assert_eq!(basin.get(&code), Some(&m.basin), "basin of minimum {code}");
+        assert!((m.energy - energy[code as usize]).abs() < 1e-9);
+    }
+    // Ranked by energy, and the first is the brute-force global minimum.
+    assert!(found.minima.windows(2).all(|w| w[0].energy <= w[1].energy));
+    let global = energy.iter().copied().fold(f64::INFINITY, f64::min);
+    assert!((found.minima[0].energy - global).abs() < 1e-9);
+    // A descent from any start ends in one of the minima, at the brute-force end point.
+    for _ in 0..200 {
+        let start: u32 = rng.random_range(0..count as u32);
+        let d = land.descend(&config(start, n)).unwrap();
+        let mut at = start;
+        while let Some(next) = step(at) {
+            at = next;
+        }
+        assert_eq!(code_of(d.path.last().unwrap()), at);
+    }
+}
+
+#[test]
+fn landscape_inputs_are_checked() {
+    let p = nalgebra::dmatrix![0.0, 1.0; 1.0, 0.0];
+    assert!(matches!(
+        Landscape::new(named(2), vec![1.0, 0.0], p.clone()),
+        Err(LandscapeError::NonPositiveSize { .. })
+    ));
+    assert!(matches!(
+        Landscape::new(named(2), vec![1.0], p.clone()),
+        Err(LandscapeError::WrongLength {
+            expected: 2,
+            got: 1,
+            ..
+        })
+    ));
+    assert!(matches!(
+        Landscape::new(
+            named(2),
+            vec![1.0; 2],
+            nalgebra::dmatrix![0.0, f64::NAN; f64::NAN, 0.0]
+        ),
+        Err(LandscapeError::NonFinitePropensity { .. })
+    ));
+    let big = Landscape::new(named(26), vec![1.0; 26], DMatrix::zeros(26, 26)).unwrap();
+    assert_eq!(
+        big.explore().unwrap_err(),
+        LandscapeError::TooManyActors {
+            actors: 26,
+            max: 25
+        }
+    );
+}
+
+#[test]
+fn eurasia_propensities_follow_shared_institutions_and_are_centred_per_state() {
+    let world = geoalign::worlds::eurasia_2025().world;
+    let land = Landscape::from_world(&world).unwrap();
+    let np = world.powers().len();
+    let idx = |name: &str| land.actors().iter().position(|a| a == name).unwrap();
+    // Estonia and Latvia share NATO and the EU, both active, credibility 0.85 each:
+    // 0.5 · (0.85 + 0.85).
+    assert!((land.propensity(idx("Estonia"), idx("Latvia")) - 0.85).abs() < 1e-12);
+    // Armenia and Belarus share the CSTO (Armenia suspended: 0) and the EAEU (0.45): 0.5 · 0.45.
+    assert!((land.propensity(idx("Armenia"), idx("Belarus")) - 0.225).abs() < 1e-12);
+    // Powers share nothing in the world's data.
+    assert_eq!(land.propensity(idx("Russia"), idx("China")), 0.0);
+    // Each state's propensities toward the powers sum to zero (centred).
+    for s in np..land.actors().len() {
+        let sum: f64 = (0..np).map(|p| land.propensity(s, p)).sum();
+        assert!(sum.abs() < 1e-12, "{}", land.actors()[s]);
+    }
+    assert!(land.sizes()[..np].iter().all(|&s| s == 1.0));
+    assert!(land.sizes()[np..]
+        .iter()
+        .all(|&s| s == geoalign::landscape::STATE_SIZE));
+}
