@@ -34,10 +34,18 @@
 //! * [`engine`] — [`Simulation`] runs a scenario and feeds a [`Recorder`]; [`Trajectory`] keeps
 //!   a run's history.
 //! * [`worlds`] — the embedded default world, Eurasia 2025.
+//! * [`friedkin_johnsen`] — the Friedkin–Johnsen and DeGroot opinion models as a standalone
+//!   solver (iteration, closed-form fixed point), and how geoalign's update relates to them.
+//! * [`landscape`] — Axelrod and Bennett's landscape theory of aggregation: exhaustive
+//!   enumeration, local minima with their basins, sequential dynamics, and sizes and
+//!   propensities derived from a world.
+//! * [`similarity`] — Signorino–Ritter S, Cohen's κ and Scott's π (Häge 2011), Kendall's τ_b,
+//!   and the similarity matrix over all states of a run at any step.
 //!
 //! ## Determinism
 //!
-//! A run's only randomness is its ChaCha8 stream [`run_rng`]`(seed, run)`: the same scenario,
+//! A run's only randomness is two ChaCha8 streams of the scenario seed, [`run_rng`]`(seed, run)`
+//! for the dynamics' noise and [`event_rng`]`(seed, run)` for the events: the same scenario,
 //! seed and run index give bit-identical results on any machine and any thread count.
 
 #![forbid(unsafe_code)]
@@ -50,7 +58,10 @@ pub mod drivers;
 pub mod dynamics;
 pub mod engine;
 pub mod events;
+pub mod friedkin_johnsen;
+pub mod landscape;
 pub mod scenario;
+pub mod similarity;
 pub mod world;
 pub mod worlds;
 
