@@ -186,12 +186,20 @@ fn apply<R: Rng + ?Sized>(
             Outcome::Applied
         }
         Event::Peace { power } => {
+            let mut ended = false;
             for pr in &mut rs.events.pressures {
-                if pr.cause == PressureCause::War(*power) {
+                if pr.cause == PressureCause::War(*power) && pr.active {
                     pr.active = false;
+                    ended = true;
                 }
             }
-            Outcome::Applied
+            if ended {
+                Outcome::Applied
+            } else {
+                Outcome::Skipped {
+                    reason: "no war of this power is going on".to_string(),
+                }
+            }
         }
         Event::Sanctions {
             by,

@@ -305,8 +305,8 @@ pub enum Outcome {
     Applied,
     /// A bloc decided (unrest, appeal, clash).
     Decided(Decision),
-    /// Unrest where the government made no request and no bloc was asked, or a state with no
-    /// security bloc: the regime faced it alone.
+    /// Unrest in a state with no security bloc in which it takes part: the regime faced it
+    /// alone.
     NoBloc,
     /// An external offer, with the rival's retaliation draw.
     Offer {
@@ -385,7 +385,7 @@ impl LoggedEvent {
         };
         let result = match &self.outcome {
             Outcome::Applied => String::new(),
-            Outcome::NoBloc => ": no bloc intervention requested".to_string(),
+            Outcome::NoBloc => ": no security bloc to turn to".to_string(),
             Outcome::Skipped { reason } => format!(": skipped ({reason})"),
             Outcome::Offer {
                 rival,
