@@ -544,3 +544,191 @@ fn unreadable_and_non_utf8_files_are_refused() {
         "{err:?}"
     );
 }
+
+/// The valid base with one `[[events]]` entry appended.
+fn with_event(body: &str) -> String {
+    format!("{VALID}\n[[events]]\n{body}\n")
+}
+
+#[test]
+fn a_valid_event_and_hazard_load_with_their_steps() {
+    let text = format!(
+        "{VALID}\n[[events]]\nat = \"2025-03\"\nkind = \"unrest\"\nstate = \"S\"\nrequest = true\n\
+         [[events]]\nmonthly = 0.1\nfrom = \"2025-06\"\nkind = \"border_clash\"\nstates = [\"S\", \"T\"]\n"
+    );
+    let s = load(&text).unwrap();
+    assert_eq!(s.events.len(), 1);
+    assert_eq!(s.events[0].step, 2);
+    assert_eq!(s.hazards.len(), 1);
+    assert_eq!((s.hazards[0].from, s.hazards[0].until), (5, 12));
+}
+
+#[test]
+fn unknown_event_kind_is_refused_at_its_line() {
+    let text = with_event("at = \"2025-03\"\nkind = \"coup\"\nstate = \"S\"");
+    let problem = invalid(
+        load(&text).unwrap_err(),
+        "tiny.toml",
+        "events[0].kind",
+        Some(line_of(&text, "coup")),
+    );
+    assert!(
+        matches!(problem, Problem::UnknownKind { .. }),
+        "{problem:?}"
+    );
+}
+
+#[test]
+fn a_key_the_event_kind_does_not_take_is_refused() {
+    let text = with_event("at = \"2025-03\"\nkind = \"unrest\"\nstate = \"S\"\namount = 0.5");
+    let problem = invalid(
+        load(&text).unwrap_err(),
+        "tiny.toml",
+        "events[0].amount",
+        Some(line_of(&text, "amount")),
+    );
+    assert!(matches!(problem, Problem::NotForKind { .. }), "{problem:?}");
+    assert!(problem.to_string().contains("contributors"), "{problem}");
+}
+
+#[test]
+fn unknown_state_in_an_event_is_named() {
+    let text = with_event(
+        "at = \"2025-03\"\nkind = \"diplomatic_crisis\"\npower = \"A\"\nstate = \"Atlantis\"",
+    );
+    let problem = invalid(
+        load(&text).unwrap_err(),
+        "tiny.toml",
+        "events[0].state",
+        Some(line_of(&text, "Atlantis")),
+    );
+    assert!(
+        matches!(problem, Problem::UnknownName { kind: "state", .. }),
+        "{problem:?}"
+    );
+}
+
+#[test]
+fn event_dates_outside_the_horizon_or_ambiguous_timing_are_refused() {
+    let text = with_event("at = \"2030-03\"\nkind = \"peace\"\npower = \"A\"");
+    let problem = invalid(
+        load(&text).unwrap_err(),
+        "tiny.toml",
+        "events[0].at",
+        Some(line_of(&text, "2030-03")),
+    );
+    assert!(
+        matches!(problem, Problem::DateOutsideHorizon { .. }),
+        "{problem:?}"
+    );
+
+    // The start month itself is not a step at which events fire.
+    let text = with_event("at = \"2025-01\"\nkind = \"peace\"\npower = \"A\"");
+    assert!(matches!(
+        invalid(
+            load(&text).unwrap_err(),
+            "tiny.toml",
+            "events[0].at",
+            Some(line_of(&text, "at = \"2025-01\""))
+        ),
+        Problem::DateOutsideHorizon { .. }
+    ));
+
+    let text = with_event("at = \"2025-03\"\nmonthly = 0.1\nkind = \"peace\"\npower = \"A\"");
+    assert!(matches!(
+        invalid(
+            load(&text).unwrap_err(),
+            "tiny.toml",
+            "events[0].at",
+            Some(line_of(&text, "2025-03"))
+        ),
+        Problem::TimingAmbiguous
+    ));
+
+    let text = with_event("at = \"2025-06\"\nkind = \"war\"\npower = \"A\"\ncapacity_drain = 0.01\nrecovery = 0.1\nends = \"2025-04\"");
+    assert!(matches!(
+        invalid(
+            load(&text).unwrap_err(),
+            "tiny.toml",
+            "events[0].ends",
+            Some(line_of(&text, "2025-04"))
+        ),
+        Problem::DatesNotIncreasing { .. }
+    ));
+}
+
+#[test]
+fn event_numbers_out_of_range_and_bad_pairs_are_refused() {
+    let text = with_event(
+        "at = \"2025-03\"\nkind = \"remittance_shock\"\npower = \"A\"\nsize = 1.0\nrecovery = 0.1",
+    );
+    assert!(matches!(
+        invalid(
+            load(&text).unwrap_err(),
+            "tiny.toml",
+            "events[0].size",
+            Some(line_of(&text, "size = 1.0"))
+        ),
+        Problem::OutOfRange { .. }
+    ));
+    let text = with_event("monthly = 1.5\nkind = \"peace\"\npower = \"A\"");
+    assert!(matches!(
+        invalid(
+            load(&text).unwrap_err(),
+            "tiny.toml",
+            "events[0].monthly",
+            Some(line_of(&text, "monthly = 1.5"))
+        ),
+        Problem::OutOfRange { .. }
+    ));
+    let text = with_event("at = \"2025-03\"\nkind = \"border_clash\"\nstates = [\"S\", \"S\"]");
+    assert!(matches!(
+        invalid(
+            load(&text).unwrap_err(),
+            "tiny.toml",
+            "events[0].states[1]",
+            Some(line_of(&text, "states ="))
+        ),
+        Problem::SameStates
+    ));
+    let text = with_event(
+        "at = \"2025-03\"\nkind = \"sanctions\"\nby = [\"A\"]\non = \"A\"\ncapacity_drain = 0.0",
+    );
+    assert!(matches!(
+        invalid(
+            load(&text).unwrap_err(),
+            "tiny.toml",
+            "events[0].on",
+            Some(line_of(&text, "on = \"A\""))
+        ),
+        Problem::Duplicate { .. }
+    ));
+    let text = VALID.replace(
+        "[institutions.Bloc]",
+        "[parameters.events]\nsuccess = 2.0\n[institutions.Bloc]",
+    );
+    assert!(matches!(
+        invalid(
+            load(&text).unwrap_err(),
+            "tiny.toml",
+            "parameters.events.success",
+            Some(line_of(&text, "success = 2.0"))
+        ),
+        Problem::OutOfRange { .. }
+    ));
+}
+
+#[test]
+fn unanswered_appeals_of_a_non_member_are_refused() {
+    let text = format!("{VALID}\n[institutions.Bloc.unanswered]\nU = 1\n");
+    let problem = invalid(
+        load(&text).unwrap_err(),
+        "tiny.toml",
+        "institutions.Bloc.unanswered.U",
+        Some(line_of(&text, "U = 1")),
+    );
+    assert!(
+        matches!(problem, Problem::UnknownName { kind: "state", .. }),
+        "{problem:?}"
+    );
+}
