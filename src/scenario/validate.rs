@@ -767,11 +767,26 @@ fn build_events(
         let one_state = |name: Option<&String>, field: &'static str| -> Result<StateId> {
             state(ctx.required(name, &here(field))?, &here(field))
         };
-        let institution = |name: Option<&String>, field: &'static str| -> Result<InstitutionId> {
-            let name = ctx.required(name, &here(field))?;
-            Ok(InstitutionId(
-                ctx.resolve(names.institutions, "institution", name, &here(field))? as u32,
-            ))
+        // The optional `institution` of an event, which must have every one of `members`.
+        let bloc_of = |members: &[StateId]| -> Result<Option<InstitutionId>> {
+            let Some(name) = e.institution.as_ref() else {
+                return Ok(None);
+            };
+            let at = here("institution");
+            let b =
+                InstitutionId(ctx.resolve(names.institutions, "institution", name, &at)? as u32);
+            let inst = &names.world.institutions[b.index()];
+            for s in members {
+                if !inst.members.iter().any(|&(m, _)| m == *s) {
+                    return Err(err(
+                        "institution",
+                        Problem::NotAMember {
+                            name: names.states[s.index()].clone(),
+                        },
+                    ));
+                }
+            }
+            Ok(Some(b))
         };
         let states = |list: &[String], field: &'static str| -> Result<Vec<StateId>> {
             let mut out: Vec<StateId> = Vec::with_capacity(list.len());
@@ -947,22 +962,7 @@ fn build_events(
             },
             "security_appeal" => {
                 let s = one_state(e.state.as_ref(), "state")?;
-                let institution = match &e.institution {
-                    Some(_) => {
-                        let b = institution(e.institution.as_ref(), "institution")?;
-                        let inst = &names.world.institutions[b.index()];
-                        if !inst.members.iter().any(|&(m, _)| m == s) {
-                            return Err(err(
-                                "institution",
-                                Problem::NotAMember {
-                                    name: names.states[s.index()].clone(),
-                                },
-                            ));
-                        }
-                        Some(b)
-                    }
-                    None => None,
-                };
+                let institution = bloc_of(&[s])?;
                 let against = match &e.against {
                     Some(name) => {
                         let j = state(name, &here("against"))?;
@@ -1006,24 +1006,7 @@ fn build_events(
                     },
                     other => other,
                 })?;
-                let institution = match &e.institution {
-                    Some(_) => {
-                        let b = institution(e.institution.as_ref(), "institution")?;
-                        let inst = &names.world.institutions[b.index()];
-                        for s in &pair {
-                            if !inst.members.iter().any(|&(m, _)| m == *s) {
-                                return Err(err(
-                                    "institution",
-                                    Problem::NotAMember {
-                                        name: names.states[s.index()].clone(),
-                                    },
-                                ));
-                            }
-                        }
-                        Some(b)
-                    }
-                    None => None,
-                };
+                let institution = bloc_of(&pair)?;
                 Event::BorderClash {
                     states: [pair[0], pair[1]],
                     institution,
@@ -1036,7 +1019,7 @@ fn build_events(
                 severity: unit_or(e.severity, DEFAULT_SEVERITY, "severity")?,
             },
             "external_offer" => {
-                let power = power(e.power.as_ref(), "power")?;
+                let offering = power(e.power.as_ref(), "power")?;
                 let name = ctx.required(e.channel.as_ref(), &here("channel"))?;
                 let channel = Channel::ALL
                     .into_iter()
@@ -1053,8 +1036,8 @@ fn build_events(
                     })?;
                 let rival = match &e.rival {
                     Some(_) => {
-                        let r = power_of(ctx, names, e.rival.as_ref(), &here("rival"))?;
-                        if r == power {
+                        let r = power(e.rival.as_ref(), "rival")?;
+                        if r == offering {
                             return Err(err(
                                 "rival",
                                 Problem::Duplicate {
@@ -1067,7 +1050,7 @@ fn build_events(
                     None => None,
                 };
                 Event::ExternalOffer {
-                    power,
+                    power: offering,
                     state: one_state(e.state.as_ref(), "state")?,
                     channel,
                     amount: unit(e.amount, "amount")?,
@@ -1108,16 +1091,4 @@ fn build_events(
         }
     }
     Ok((scheduled, hazards))
-}
-
-fn power_of(
-    ctx: &Ctx<'_>,
-    names: &Names<'_>,
-    name: Option<&String>,
-    path: &[&str],
-) -> Result<PowerId> {
-    let name = ctx.required(name, path)?;
-    Ok(PowerId(
-        ctx.resolve(names.powers, "power", name, path)? as u32
-    ))
 }
