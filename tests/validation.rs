@@ -732,3 +732,19 @@ fn unanswered_appeals_of_a_non_member_are_refused() {
         "{problem:?}"
     );
 }
+
+#[test]
+fn a_contributor_outside_the_states_blocs_is_refused() {
+    let text = format!(
+        "{VALID}\n[states.U]\ndisposition = \"hedge\"\ninertia = 0.05\nstubbornness = 0.3\n\
+         fragility = 0.1\nsalience = {{ trade = 1.0 }}\nalignment = {{ A = 0.5, B = 0.1, autonomy = 0.4 }}\n\
+         [[events]]\nat = \"2025-03\"\nkind = \"unrest\"\nstate = \"S\"\ncontributors = [\"T\", \"U\"]\n"
+    );
+    let problem = invalid(
+        load(&text).unwrap_err(),
+        "tiny.toml",
+        "events[0].contributors[1]",
+        Some(line_of(&text, "contributors")),
+    );
+    assert!(matches!(problem, Problem::NotAMember { .. }), "{problem:?}");
+}

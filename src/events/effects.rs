@@ -57,8 +57,17 @@ impl EventEngine {
                 PressureTarget::Delivery(p, k) => rs.delivery[p.index() * K + k.index()] *= factor,
             }
         }
-        for (c, shift) in rs.credibility.iter_mut().zip(&rs.events.credibility_shift) {
-            *c = (*c + shift).clamp(0.0, 1.0);
+        for (c, shift) in rs
+            .credibility
+            .iter_mut()
+            .zip(&mut rs.events.credibility_shift)
+        {
+            // A shift never runs past the bounds: what the bounds cut off is forgotten, so a
+            // bloc at zero credibility is not left with a hidden debt that later successes
+            // must first repay.
+            let effective = (*c + *shift).clamp(0.0, 1.0);
+            *shift = effective - *c;
+            *c = effective;
         }
     }
 
@@ -130,6 +139,10 @@ impl EventEngine {
         }
         for n in 0..rs.events.sanctions.len() {
             let s = rs.events.sanctions[n].clone();
+            if s.ends.is_some_and(|end| step >= end) {
+                // Lifted this month: the pressures start to recover, and no new penalties.
+                continue;
+            }
             for &state in &s.re_exporters {
                 if rng.random::<f64>() < s.secondary_hazard {
                     let event = Event::SecondarySanctions {

@@ -11,9 +11,10 @@
 //!   `d ← d (1 − recovery)`. Pressures act on top of the scenario's drivers: the driver sets the
 //!   baseline, the pressures scale it.
 //! * **Credibility shifts** of institutions: added to the driven or initial credibility; the
-//!   sum is held in [0, 1] (a reputation cannot exceed full credibility nor fall below none).
-//!   Shifts persist: reputations are sticky, and nothing in the seeds says they heal by
-//!   themselves.
+//!   sum is held in [0, 1] (a reputation cannot exceed full credibility nor fall below none),
+//!   and the shift itself is cut back to what the bounds let it show, so no hidden debt
+//!   builds up beyond them. Shifts persist: reputations are sticky, and nothing in the seeds
+//!   says they heal by themselves.
 //! * **Grievance** `r_ip ≥ 0` of a state toward a power (unanswered appeals, secondary
 //!   sanctions, diplomatic crises, retaliation). It is subtracted from the utility `u_ip`
 //!   (see [`crate::dynamics`]) and halves every [`EventParameters::grievance_half_life`]
@@ -45,7 +46,8 @@
 //!   may resist); with a request, 0 (seed 001: the request "indicated … there would not be a
 //!   hostile response from the Kazakh military"). Against a state `j`: `Σ_{q≠p} a_jq`, the
 //!   adversary's alignment with other powers (the camp an intervention would confront).
-//!   Mediation between two armed members: 1 (an imposed settlement faces one side's forces).
+//!   An appeal that names no adversary: 0.5, an uninformed middle value. Mediation between
+//!   two armed members: 1 (an imposed settlement faces one side's forces).
 //! * **technical feasibility** = `min(1, g_p) × proximity_ip`, the leader's effective
 //!   capacity (war drain lowers it) and reach.
 //! * **anticipated cost** = the largest `a_tq g_q` over the parties `t` and powers `q ≠ p`:
@@ -142,6 +144,7 @@ pub enum Event {
         /// Whether the government asks its bloc for help; drawn when `None`.
         request: Option<bool>,
         /// Members that send contingents; all other active members of the bloc when `None`.
+        /// Each must share a bloc with a leader with the state (checked at load).
         contributors: Option<Vec<StateId>>,
     },
     /// A member asks its bloc for protection.
@@ -458,8 +461,9 @@ pub struct EventParameters {
     pub weight_cost: f64,
     /// Success probability of an unopposed intervention at full capacity.
     pub success: f64,
-    /// Share of the state's alignment moved toward the intervener on success (and of the
-    /// intervener's share moved to autonomy on failure).
+    /// Share `κ` of the state's alignment moved toward the intervener on success
+    /// (`a ← (1 − κ) a + κ e_p`); on failure, `min(κ, a_p)` moves from the intervener's share
+    /// to autonomy.
     pub alignment_shift: f64,
     /// Share of the remaining room on the security tie gained on success.
     pub security_gain: f64,

@@ -948,18 +948,42 @@ fn build_events(
                     alternatives,
                 }
             }
-            "unrest" => Event::Unrest {
-                state: one_state(e.state.as_ref(), "state")?,
-                severity: match e.severity {
-                    Some(v) => Some(ctx.unit(v, &here("severity"))?),
+            "unrest" => {
+                let s = one_state(e.state.as_ref(), "state")?;
+                let contributors = match &e.contributors {
+                    Some(list) => {
+                        let ids = states(list, "contributors")?;
+                        // A contingent comes from a fellow member of one of the state's blocs.
+                        for (m, c) in ids.iter().enumerate() {
+                            let shares_a_bloc = names.world.institutions.iter().any(|inst| {
+                                inst.leader.is_some()
+                                    && inst.members.iter().any(|&(x, _)| x == s)
+                                    && inst.members.iter().any(|&(x, _)| x == *c)
+                            });
+                            if !shares_a_bloc || *c == s {
+                                let i = format!("[{m}]");
+                                return Err(ctx.error(
+                                    key(&["events", index.as_str(), "contributors", i.as_str()]),
+                                    Problem::NotAMember {
+                                        name: list[m].clone(),
+                                    },
+                                ));
+                            }
+                        }
+                        Some(ids)
+                    }
                     None => None,
-                },
-                request: e.request,
-                contributors: match &e.contributors {
-                    Some(list) => Some(states(list, "contributors")?),
-                    None => None,
-                },
-            },
+                };
+                Event::Unrest {
+                    state: s,
+                    severity: match e.severity {
+                        Some(v) => Some(ctx.unit(v, &here("severity"))?),
+                        None => None,
+                    },
+                    request: e.request,
+                    contributors,
+                }
+            }
             "security_appeal" => {
                 let s = one_state(e.state.as_ref(), "state")?;
                 let institution = bloc_of(&[s])?;
