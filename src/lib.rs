@@ -31,7 +31,14 @@
 //! * [`scenario`] — TOML scenario files (`extends`, validation, located errors).
 //! * [`engine`] — [`Simulation`] runs a scenario and feeds a [`Recorder`]; [`Trajectory`] keeps
 //!   a run's history.
-//! * [`worlds`] — the embedded default world, Eurasia 2025.
+//! * [`worlds`] — the embedded default world, Eurasia 2025, and the three CSTO futures.
+//! * [`ensemble`] — Monte Carlo [`Ensemble`]s on a local thread pool, streaming mergeable
+//!   [`ensemble::Summary`]s (mean, sd, quantiles), the [`CstoFuture`] classifier with Wilson
+//!   intervals, and shards for batch clusters.
+//! * [`sensitivity`] — Morris elementary effects and Sobol indices (Saltelli sampling) over
+//!   named scenario parameters.
+//! * [`output`] (feature `output`, on by default) — tidy CSV, a JSON summary and SVG charts of
+//!   a summary; it depends on the core, never the reverse.
 //!
 //! ## Determinism
 //!
@@ -47,13 +54,18 @@
 pub mod drivers;
 pub mod dynamics;
 pub mod engine;
+pub mod ensemble;
+#[cfg(feature = "output")]
+pub mod output;
 pub mod scenario;
+pub mod sensitivity;
 pub mod world;
 pub mod worlds;
 
 pub use drivers::{Driver, DriverTarget, Path};
 pub use dynamics::RunState;
 pub use engine::{run_rng, Discard, Recorder, SimError, Simulation, Trajectory};
+pub use ensemble::{CstoFuture, Ensemble};
 pub use scenario::{Problem, Scenario, ScenarioError, YearMonth};
 pub use world::{
     Channel, Disposition, DispositionParams, Institution, InstitutionId, Parameters, Participation,

@@ -1,0 +1,234 @@
+//! The outcome classifier for the three CSTO futures of seed 000.
+//!
+//! Seed 000 names three futures: (1) *slow decline* — "a formal survival without strategic
+//! purpose, as members continue to drift apart while maintaining nominal affiliation";
+//! (2) *selective consolidation* — "a smaller core (e.g., Russia and Belarus) strengthens
+//! bilateral military ties while the broader organization fades"; (3) *partial
+//! revitalization* — the organization as a whole is renewed (MODEL.md §4: "reforms, renewed
+//! resources and a better security environment").
+//!
+//! A run is classified by comparing its horizon with its own start on three measured
+//! quantities, read from the run's [`RunState`] (so events that change participation or
+//! credibility during a run are seen):
+//!
+//! * **wider-bloc cohesion** `W`: the mean, over the bloc's listed members outside the core,
+//!   of participation weight × alignment share with the leader (the cohesion of
+//!   [`RunState::cohesion`] restricted to the non-core members);
+//! * **core alignment** `B`: the mean alignment share with the leader of the core members
+//!   (Belarus by default, the seed's "e.g., Russia and Belarus");
+//! * **participation**: which members are active.
+//!
+//! The rule, in order:
+//!
+//! 1. **Partial revitalization** if `W(T) − W(0) ≥ δ` and no member that was active at the
+//!    start is suspended or has exited at the horizon: the broad bloc re-converges on its
+//!    leader without losing anyone.
+//! 2. **Selective consolidation** otherwise, if `B(T) − B(0) ≥ δ`: the core tightens while
+//!    the wider bloc does not revive.
+//! 3. **Slow decline** otherwise: neither the bloc nor its core gains — drift under nominal
+//!    membership. Runs in which members leave without a tightening core land here too: the
+//!    seed names no fourth future, and a shrinking bloc without a core is its decline.
+//!
+//! The margin `δ` = [`DEFAULT_MARGIN`] is what "gains" means. The thresholds are set from the
+//! seed's wording and the model's noise level, not fitted so that each future's scenario file
+//! classifies as itself.
+
+use crate::dynamics::RunState;
+use crate::world::{Participation, World};
+use serde::{Deserialize, Serialize};
+
+/// The margin δ: a gain of two percentage points of alignment share over the horizon.
+/// Reason: the default world's noise moves a share by about ±1.5 % of itself a month
+/// (`parameters.noise` = 0.03); with inertia and stubbornness pulling back, a run's share
+/// wanders around its drift by roughly one percentage point, so a change under two points is
+/// not distinguishable from no change within one run. It is one judgement applied equally to
+/// the bloc and the core.
+pub const DEFAULT_MARGIN: f64 = 0.02;
+
+/// The three CSTO futures of seed 000.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum CstoFuture {
+    /// Drift under nominal membership: neither the bloc nor its core gains.
+    SlowDecline,
+    /// A Russia–Belarus core tightens while the wider bloc does not revive.
+    SelectiveConsolidation,
+    /// The wider bloc re-converges on its leader without losing a member.
+    PartialRevitalization,
+}
+
+impl CstoFuture {
+    /// All three, in the seed's order.
+    pub const ALL: [CstoFuture; 3] = [
+        CstoFuture::SlowDecline,
+        CstoFuture::SelectiveConsolidation,
+        CstoFuture::PartialRevitalization,
+    ];
+
+    /// Position in [`CstoFuture::ALL`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use geoalign::ensemble::CstoFuture;
+    /// assert_eq!(CstoFuture::PartialRevitalization.index(), 2);
+    /// ```
+    pub const fn index(self) -> usize {
+        match self {
+            CstoFuture::SlowDecline => 0,
+            CstoFuture::SelectiveConsolidation => 1,
+            CstoFuture::PartialRevitalization => 2,
+        }
+    }
+
+    /// A short name for tables and files.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use geoalign::ensemble::CstoFuture;
+    /// assert_eq!(CstoFuture::SlowDecline.name(), "slow decline");
+    /// ```
+    pub const fn name(self) -> &'static str {
+        match self {
+            CstoFuture::SlowDecline => "slow decline",
+            CstoFuture::SelectiveConsolidation => "selective consolidation",
+            CstoFuture::PartialRevitalization => "partial revitalization",
+        }
+    }
+}
+
+/// What the classifier reads from one moment of a run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BlocReading {
+    /// Wider-bloc cohesion `W` (members outside the core).
+    pub wider: f64,
+    /// Mean alignment share of the core members with the leader, `B`.
+    pub core: f64,
+    /// Participation of every listed member, in the institution's member order.
+    pub participation: Vec<Participation>,
+}
+
+/// Classifies runs into [`CstoFuture`]s; see the module docs for the rule.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CstoClassifier {
+    institution: usize,
+    leader: usize,
+    /// Member positions (in the institution's member list) that form the core.
+    core: Vec<usize>,
+    margin: f64,
+}
+
+impl CstoClassifier {
+    /// The classifier for the world's `CSTO` (led by its leader) with Belarus as the core and
+    /// margin [`DEFAULT_MARGIN`]; `None` when the world has no CSTO with a leader and Belarus
+    /// among its members.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let world = geoalign::worlds::eurasia_2025().world;
+    /// assert!(geoalign::ensemble::CstoClassifier::for_world(&world).is_some());
+    /// ```
+    pub fn for_world(world: &World) -> Option<Self> {
+        Self::new(world, "CSTO", &["Belarus"], DEFAULT_MARGIN)
+    }
+
+    /// A classifier for institution `institution` with core members `core` and margin
+    /// `margin`; `None` if the institution is missing or has no leader, a core state is not
+    /// a member, the core is empty or covers every member, or the margin is not finite.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let world = geoalign::worlds::eurasia_2025().world;
+    /// let c = geoalign::ensemble::CstoClassifier::new(&world, "CSTO", &["Belarus"], 0.05);
+    /// assert!(c.is_some());
+    /// assert!(geoalign::ensemble::CstoClassifier::new(&world, "CSTO", &["Georgia"], 0.05).is_none());
+    /// ```
+    pub fn new(world: &World, institution: &str, core: &[&str], margin: f64) -> Option<Self> {
+        let id = world.institution_id(institution)?;
+        let inst = &world.institutions()[id.index()];
+        let leader = inst.leader?.index();
+        let mut positions = Vec::with_capacity(core.len());
+        for name in core {
+            let state = world.state_id(name)?;
+            positions.push(inst.members.iter().position(|&(s, _)| s == state)?);
+        }
+        if positions.is_empty() || positions.len() >= inst.members.len() || !margin.is_finite() {
+            return None;
+        }
+        Some(CstoClassifier {
+            institution: id.index(),
+            leader,
+            core: positions,
+            margin,
+        })
+    }
+
+    /// Index of the classified institution in the world.
+    pub fn institution(&self) -> usize {
+        self.institution
+    }
+
+    /// Read `W`, `B` and participation from `state`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use geoalign::{ensemble::CstoClassifier, RunState};
+    /// let world = geoalign::worlds::eurasia_2025().world;
+    /// let c = CstoClassifier::for_world(&world).unwrap();
+    /// let r = c.read(&world, &RunState::new(&world));
+    /// assert!(r.core > r.wider); // Belarus is the most Russia-aligned member
+    /// ```
+    pub fn read(&self, world: &World, state: &RunState) -> BlocReading {
+        let inst = &world.institutions()[self.institution];
+        let parts = &state.participation[self.institution];
+        let c = world.components();
+        let (mut wider, mut n_wider, mut core) = (0.0, 0usize, 0.0);
+        for (pos, (&(s, _), part)) in inst.members.iter().zip(parts).enumerate() {
+            let share = state.alignment[s.index() * c + self.leader];
+            if self.core.contains(&pos) {
+                core += share;
+            } else {
+                wider += part.weight() * share;
+                n_wider += 1;
+            }
+        }
+        BlocReading {
+            wider: wider / n_wider.max(1) as f64,
+            core: core / self.core.len() as f64,
+            participation: parts.clone(),
+        }
+    }
+
+    /// Classify a run from its readings at the start and at the horizon.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use geoalign::ensemble::{BlocReading, CstoClassifier, CstoFuture};
+    /// use geoalign::Participation::Active;
+    /// let world = geoalign::worlds::eurasia_2025().world;
+    /// let c = CstoClassifier::for_world(&world).unwrap();
+    /// let at = |wider, core| BlocReading { wider, core, participation: vec![Active; 5] };
+    /// assert_eq!(c.classify(&at(0.4, 0.7), &at(0.45, 0.7)), CstoFuture::PartialRevitalization);
+    /// assert_eq!(c.classify(&at(0.4, 0.7), &at(0.38, 0.75)), CstoFuture::SelectiveConsolidation);
+    /// assert_eq!(c.classify(&at(0.4, 0.7), &at(0.39, 0.71)), CstoFuture::SlowDecline);
+    /// ```
+    pub fn classify(&self, start: &BlocReading, end: &BlocReading) -> CstoFuture {
+        let nobody_lost = start
+            .participation
+            .iter()
+            .zip(&end.participation)
+            .all(|(a, b)| *a != Participation::Active || *b == Participation::Active);
+        if end.wider - start.wider >= self.margin && nobody_lost {
+            CstoFuture::PartialRevitalization
+        } else if end.core - start.core >= self.margin {
+            CstoFuture::SelectiveConsolidation
+        } else {
+            CstoFuture::SlowDecline
+        }
+    }
+}
