@@ -46,8 +46,10 @@ impl Sketches {
         Sketches {
             sum: vec![0; cells],
             sum_sq: vec![0; cells],
-            min: vec![f64::INFINITY; cells],
-            max: vec![f64::NEG_INFINITY; cells],
+            // Finite sentinels outside [0, 1] (values are clamped into it), so that an empty
+            // sketch survives a JSON round trip, which has no infinities.
+            min: vec![2.0; cells],
+            max: vec![-1.0; cells],
             hist: vec![0; cells * BINS],
         }
     }

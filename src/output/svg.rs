@@ -53,23 +53,28 @@ pub fn alignment_chart(path: &Path, s: &Summary, state: usize) -> Result<(), Out
     let year0 = f64::from(s.start.year()) + (f64::from(s.start.month()) - 1.0) / 12.0;
     let year = |step: usize| year0 + step as f64 / 12.0;
     let steps = s.steps as usize;
-    let root = SVGBackend::new(path, (900, 520)).into_drawing_area();
+    let root = SVGBackend::new(path, (960, 540)).into_drawing_area();
     root.fill(&WHITE).map_err(|e| chart_error(path, e))?;
-    let caption = format!(
-        "{name}: alignment under \"{}\" ({} runs; model implication, not a forecast)",
-        s.scenario, s.runs
-    );
-    let mut chart = ChartBuilder::on(&root)
-        .caption(caption, ("sans-serif", 18))
+    let root = root
+        .titled(
+            &format!(
+                "{name}: alignment under \"{}\" ({} runs; a model implication, not a forecast)",
+                s.scenario, s.runs
+            ),
+            ("sans-serif", 18),
+        )
+        .map_err(|e| chart_error(path, e))?;
+    let (plot, side) = root.split_horizontally(760);
+    let mut chart = ChartBuilder::on(&plot)
         .margin(12)
         .x_label_area_size(36)
         .y_label_area_size(48)
-        .right_y_label_area_size(0)
-        .build_cartesian_2d(year(0)..year(steps) + 2.2, 0.0..1.0)
+        .build_cartesian_2d(year(0)..year(steps), 0.0..1.0)
         .map_err(|e| chart_error(path, e))?;
     chart
         .configure_mesh()
         .disable_x_mesh()
+        .light_line_style(TRANSPARENT)
         .x_desc("year")
         .y_desc("share of alignment (stacked means)")
         .x_label_formatter(&|x| format!("{x:.0}"))
@@ -131,15 +136,49 @@ pub fn alignment_chart(path: &Path, s: &Summary, state: usize) -> Result<(), Out
         }
         lower = upper;
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .background_style(WHITE.mix(0.9))
-        .border_style(BLACK.mix(0.4))
-        .label_font(("sans-serif", 13))
-        .draw()
-        .map_err(|e| chart_error(path, e))?;
+    // Legend top-down in stack order reversed, so it reads like the stack (autonomy on top).
+    let items: Vec<(String, RGBAColor)> = (0..=p)
+        .rev()
+        .map(|c| {
+            let label = s.powers.get(c).map_or("autonomy", String::as_str);
+            (label.to_string(), colour(c, p).mix(0.55))
+        })
+        .collect();
+    legend(
+        &side,
+        &items,
+        &[
+            "Areas: mean share,",
+            "stacked (sum = 1).",
+            "Dark band at each",
+            "edge: 5-95 % of runs",
+            "of that share.",
+        ],
+    )
+    .map_err(|e| chart_error(path, e))?;
     root.present().map_err(|e| chart_error(path, e))?;
+    Ok(())
+}
+
+/// A legend drawn in its own area beside the plot, so it never hides data.
+fn legend<DB: DrawingBackend>(
+    area: &DrawingArea<DB, plotters::coord::Shift>,
+    items: &[(String, RGBAColor)],
+    notes: &[&str],
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let font = ("sans-serif", 14).into_font();
+    let mut y = 30;
+    for (label, col) in items {
+        area.draw(&Rectangle::new([(10, y - 6), (24, y + 6)], col.filled()))?;
+        area.draw(&Text::new(label.clone(), (32, y - 7), font.clone()))?;
+        y += 22;
+    }
+    y += 12;
+    let small = ("sans-serif", 12).into_font().color(&BLACK.mix(0.7));
+    for line in notes {
+        area.draw(&Text::new(line.to_string(), (10, y), small.clone()))?;
+        y += 16;
+    }
     Ok(())
 }
 
@@ -157,14 +196,17 @@ pub fn alignment_chart(path: &Path, s: &Summary, state: usize) -> Result<(), Out
 /// ```
 pub fn futures_chart(path: &Path, summaries: &[Summary]) -> Result<(), OutputError> {
     let groups = summaries.len().max(1);
-    let root = SVGBackend::new(path, (900, 520)).into_drawing_area();
+    let root = SVGBackend::new(path, (960, 540)).into_drawing_area();
     root.fill(&WHITE).map_err(|e| chart_error(path, e))?;
     let runs = summaries.first().map_or(0, |s| s.runs);
-    let mut chart = ChartBuilder::on(&root)
-        .caption(
-            format!("Classified CSTO outcome by scenario ({runs} runs each; bars: probability, whiskers: Wilson 95 %)"),
+    let root = root
+        .titled(
+            &format!("Classified CSTO outcome by scenario run ({runs} runs each; model implications, not forecasts)"),
             ("sans-serif", 18),
         )
+        .map_err(|e| chart_error(path, e))?;
+    let (plot, side) = root.split_horizontally(760);
+    let mut chart = ChartBuilder::on(&plot)
         .margin(12)
         .x_label_area_size(36)
         .y_label_area_size(48)
@@ -182,6 +224,7 @@ pub fn futures_chart(path: &Path, summaries: &[Summary]) -> Result<(), OutputErr
     chart
         .configure_mesh()
         .disable_x_mesh()
+        .light_line_style(TRANSPARENT)
         .x_labels(groups * 2 + 1)
         .x_label_formatter(&formatter)
         .y_desc("probability")
@@ -212,23 +255,28 @@ pub fn futures_chart(path: &Path, summaries: &[Summary]) -> Result<(), OutputErr
                 BLACK.stroke_width(2),
             ));
         }
-        chart
-            .draw_series(bars)
-            .map_err(|e| chart_error(path, e))?
-            .label(format!("outcome: {}", future.name()))
-            .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], col.filled()));
+        chart.draw_series(bars).map_err(|e| chart_error(path, e))?;
         chart
             .draw_series(whiskers)
             .map_err(|e| chart_error(path, e))?;
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .background_style(WHITE.mix(0.9))
-        .border_style(BLACK.mix(0.4))
-        .label_font(("sans-serif", 13))
-        .draw()
-        .map_err(|e| chart_error(path, e))?;
+    let items: Vec<(String, RGBAColor)> = CstoFuture::ALL
+        .iter()
+        .enumerate()
+        .map(|(k, f)| (f.name().to_string(), PALETTE[[2, 0, 4][k]].to_rgba()))
+        .collect();
+    legend(
+        &side,
+        &items,
+        &[
+            "Classified outcome",
+            "at the horizon.",
+            "Bars: probability;",
+            "whiskers: Wilson",
+            "95 % interval.",
+        ],
+    )
+    .map_err(|e| chart_error(path, e))?;
     root.present().map_err(|e| chart_error(path, e))?;
     Ok(())
 }
