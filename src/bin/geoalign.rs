@@ -201,14 +201,14 @@ fn print_summary(s: &Summary) {
     );
     println!("Alignment at the horizon: mean share (5–95 % of runs)");
     print!("{:<13}", "state");
-    s.powers.iter().for_each(|p| print!("{p:>17}"));
-    println!("{:>17}", "autonomy");
+    s.powers.iter().for_each(|p| print!("{p:>19}"));
+    println!("{:>19}", "autonomy");
     for (i, name) in s.states.iter().enumerate() {
         print!("{name:<13}");
         for c in 0..=s.powers.len() {
             if let Some(st) = s.alignment(last, i, c) {
                 print!(
-                    "{:>17}",
+                    "{:>19}",
                     format!(
                         "{:.3} ({:.2}–{:.2})",
                         st.mean, st.quantiles[0], st.quantiles[4]
