@@ -551,11 +551,13 @@ pub fn morris_indices(
         let base = t * (k + 1);
         for s in 0..k {
             let (a, b) = (base + s, base + s + 1);
-            let (Some(xa), Some(xb)) = (design.get(a), design.get(b)) else {
+            let (Some(xa), Some(xb), Some(ya), Some(yb)) =
+                (design.get(a), design.get(b), outputs.get(a), outputs.get(b))
+            else {
                 continue;
             };
-            if let Some(i) = (0..k).find(|&i| xa[i] != xb[i]) {
-                effects[i].push((outputs[b] - outputs[a]) / (xb[i] - xa[i]));
+            if let Some(i) = (0..k.min(xa.len()).min(xb.len())).find(|&i| xa[i] != xb[i]) {
+                effects[i].push((yb - ya) / (xb[i] - xa[i]));
             }
         }
     }

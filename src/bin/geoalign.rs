@@ -185,8 +185,9 @@ fn run_ensemble(ensemble: &Ensemble, what: &str) -> Result<Summary, String> {
     result.map_err(|e| e.to_string())
 }
 
+/// Four decimals: with 10,000 runs a Wilson bound of 0.9996 must not print as 1.000.
 fn interval(p: &Proportion) -> String {
-    format!("{:.3} [{:.3}, {:.3}]", p.estimate, p.low, p.high)
+    format!("{:.4} [{:.4}, {:.4}]", p.estimate, p.low, p.high)
 }
 
 fn print_summary(s: &Summary) {
@@ -270,13 +271,13 @@ fn futures(runs: u64, threads: usize, seed: Option<u64>, out: Option<&Path>) -> 
     print!("{:<30}", "scenario \\ outcome");
     CstoFuture::ALL
         .iter()
-        .for_each(|f| print!("{:>26}", f.name()));
+        .for_each(|f| print!("{:>29}", f.name()));
     println!();
     for s in &summaries {
         print!("{:<30}", s.scenario);
         for f in CstoFuture::ALL {
             let cell = s.future(f).map(|p| interval(&p)).unwrap_or_default();
-            print!("{cell:>26}");
+            print!("{cell:>29}");
         }
         println!();
     }
