@@ -1,7 +1,13 @@
 //! Global sensitivity analysis: which scenario parameters drive P(each CSTO future)?
 //!
 //! A **parameter** is a dotted key of a scenario file (`parameters.noise`,
-//! `powers.Russia.coercion`, `institutions.CSTO.credibility`, …) with a range `lo:hi`. Each
+//! `powers.Russia.coercion`, `institutions.CSTO.credibility`, …) with a range `lo:hi`. A
+//! segment `name[i]` picks element `i` of an array (negative from the end) written in the
+//! base file itself, so a driver's target can vary:
+//! `drivers.institutions.CSTO.credibility[-1].value=0.05:0.5` moves the 2035 point of the
+//! CSTO's credibility path. Static levels matter less than they seem: with
+//! `calibrate_intercepts` on, a run starts at rest whatever the levels, and only change moves
+//! it (see [`crate::dynamics`]), so drivers are usually the parameters worth varying. Each
 //! design point is a scenario written as an override — `extends = "<base>"` plus the keys set
 //! to the point's values — and loaded through the ordinary scenario loader, so every point
 //! is validated like a user's file. Its outputs are the three future probabilities, each
@@ -75,6 +81,9 @@ pub enum SensitivityError {
         /// The loader's error.
         source: ScenarioError,
     },
+    /// A `name[i]` key does not name an array of the base file itself.
+    #[error("--param `{0}`: `name[i]` must name a driver array written in the base file itself (e.g. drivers.institutions.CSTO.credibility[-1].value)")]
+    NotAnArray(String),
     /// The scenario has no CSTO the classifier can read.
     #[error("the scenario has no CSTO with a leader and Belarus as a member: nothing to classify")]
     NoClassifier,
@@ -136,6 +145,8 @@ impl FromStr for ParamRange {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Base {
     target: String,
+    /// The base file's own text, where `name[i]` keys look up the driver arrays they change.
+    text: String,
 }
 
 impl Base {
@@ -148,11 +159,16 @@ impl Base {
     /// assert!(geoalign::sensitivity::Base::builtin("builtin:atlantis").is_err());
     /// ```
     pub fn builtin(name: &str) -> Result<Base, SensitivityError> {
-        crate::worlds::builtin(name)
-            .map(|_| Base {
+        match (
+            crate::worlds::builtin(name),
+            crate::worlds::builtin_text(name),
+        ) {
+            (Some(_), Some(text)) => Ok(Base {
                 target: name.to_string(),
-            })
-            .ok_or_else(|| SensitivityError::BadBase(name.to_string()))
+                text: text.to_string(),
+            }),
+            _ => Err(SensitivityError::BadBase(name.to_string())),
+        }
     }
 
     /// A scenario file; it is loaded once here so that its errors show before any run.
@@ -171,8 +187,11 @@ impl Base {
         })?;
         let abs: PathBuf = std::fs::canonicalize(path)
             .map_err(|_| SensitivityError::BadBase(path.display().to_string()))?;
+        let text = std::fs::read_to_string(&abs)
+            .map_err(|_| SensitivityError::BadBase(path.display().to_string()))?;
         Ok(Base {
             target: abs.display().to_string(),
+            text,
         })
     }
 }
@@ -251,18 +270,25 @@ impl fmt::Display for Report {
             "Sensitivity of {} — {} design points × {} runs (model implications under the scenario's assumptions, not forecasts)",
             self.scenario, self.points, self.runs_per_point
         )?;
+        let w = self
+            .params
+            .iter()
+            .map(|p| p.key.chars().count() + 2)
+            .max()
+            .unwrap_or(0)
+            .max(12);
         for (o, output) in self.outputs.iter().enumerate() {
             writeln!(f, "\n{output}")?;
             match &self.indices {
                 Indices::Morris(m) => {
-                    writeln!(f, "  {:<40}{:>10}{:>10}{:>10}", "parameter", "μ*", "μ", "σ")?;
+                    writeln!(f, "  {:<w$}{:>10}{:>10}{:>10}", "parameter", "μ*", "μ", "σ")?;
                     let mut order: Vec<usize> = (0..self.params.len()).collect();
                     order.sort_by(|&a, &b| m[o][b].mu_star.total_cmp(&m[o][a].mu_star));
                     for p in order {
                         let x = m[o][p];
                         writeln!(
                             f,
-                            "  {:<40}{:>10.4}{:>10.4}{:>10.4}",
+                            "  {:<w$}{:>10.4}{:>10.4}{:>10.4}",
                             self.params[p].key, x.mu_star, x.mu, x.sigma
                         )?;
                     }
@@ -270,7 +296,7 @@ impl fmt::Display for Report {
                 Indices::Sobol(s) => {
                     writeln!(
                         f,
-                        "  {:<40}{:>24}{:>24}",
+                        "  {:<w$}{:>24}{:>24}",
                         "parameter", "S1 [95 %]", "ST [95 %]"
                     )?;
                     let mut order: Vec<usize> = (0..self.params.len()).collect();
@@ -281,7 +307,7 @@ impl fmt::Display for Report {
                             |v: f64, (lo, hi): (f64, f64)| format!("{v:.3} [{lo:.3}, {hi:.3}]");
                         writeln!(
                             f,
-                            "  {:<40}{:>24}{:>24}",
+                            "  {:<w$}{:>24}{:>24}",
                             self.params[p].key,
                             cell(x.s1, x.s1_interval),
                             cell(x.st, x.st_interval)
@@ -347,15 +373,51 @@ impl Study {
             toml::Value::String(self.base.target.clone())
         );
         let mut context = String::new();
+        // Driver arrays changed by `name[i]` keys, written whole after the plain keys.
+        let mut arrays: indexmap::IndexMap<String, toml::Value> = indexmap::IndexMap::new();
+        let base: Option<toml::Table> = self.base.text.parse().ok();
         for (p, &u) in self.params.iter().zip(x) {
             let value = p.low + u.clamp(0.0, 1.0) * (p.high - p.low);
-            let key: Vec<String> = p
-                .key
-                .split('.')
-                .map(|seg| toml::Value::String(seg.to_string()).to_string())
-                .collect();
-            text.push_str(&format!("{} = {value:?}\n", key.join(".")));
             context.push_str(&format!("{}={value} ", p.key));
+            let segments: Vec<&str> = p.key.split('.').collect();
+            match segments.iter().position(|seg| seg.ends_with(']')) {
+                None => {
+                    text.push_str(&format!("{} = {value:?}\n", quoted(&segments)));
+                }
+                Some(at) => {
+                    let bad = || SensitivityError::BadParam(p.key.clone());
+                    let (name, index) = segments[at]
+                        .trim_end_matches(']')
+                        .split_once('[')
+                        .ok_or_else(bad)?;
+                    let index: i64 = index.parse().map_err(|_| bad())?;
+                    let mut path: Vec<&str> = segments[..at].to_vec();
+                    path.push(name);
+                    let key = quoted(&path);
+                    if !arrays.contains_key(&key) {
+                        let found = base
+                            .as_ref()
+                            .and_then(|t| lookup(t, &path))
+                            .filter(|v| v.is_array())
+                            .ok_or_else(|| SensitivityError::NotAnArray(p.key.clone()))?;
+                        arrays.insert(key.clone(), found.clone());
+                    }
+                    let array = arrays
+                        .get_mut(&key)
+                        .and_then(toml::Value::as_array_mut)
+                        .ok_or_else(bad)?;
+                    let len = array.len() as i64;
+                    let i = if index < 0 { len + index } else { index };
+                    let element = usize::try_from(i)
+                        .ok()
+                        .and_then(|i| array.get_mut(i))
+                        .ok_or_else(bad)?;
+                    set(element, &segments[at + 1..], value).ok_or_else(bad)?;
+                }
+            }
+        }
+        for (key, array) in &arrays {
+            text.push_str(&format!("{key} = {array}\n"));
         }
         let name = format!("design point {}", context.trim_end());
         Scenario::from_toml_str(&text, &name).map_err(|source| SensitivityError::Scenario {
@@ -489,6 +551,36 @@ impl Study {
             runs_per_point: self.runs_per_point,
             indices,
         })
+    }
+}
+
+/// A dotted key with every segment quoted, so names with any characters stay one segment.
+fn quoted(segments: &[&str]) -> String {
+    segments
+        .iter()
+        .map(|seg| toml::Value::String(seg.to_string()).to_string())
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
+fn lookup<'a>(table: &'a toml::Table, path: &[&str]) -> Option<&'a toml::Value> {
+    let (first, rest) = path.split_first()?;
+    let value = table.get(*first)?;
+    if rest.is_empty() {
+        Some(value)
+    } else {
+        lookup(value.as_table()?, rest)
+    }
+}
+
+/// Set the number at `path` inside `value` (a table) to `x`; `None` if there is no such key.
+fn set(value: &mut toml::Value, path: &[&str], x: f64) -> Option<()> {
+    match path.split_first() {
+        None => {
+            *value = toml::Value::Float(x);
+            Some(())
+        }
+        Some((first, rest)) => set(value.as_table_mut()?.get_mut(*first)?, rest, x),
     }
 }
 

@@ -91,3 +91,33 @@ fn an_unknown_key_is_refused_before_any_run() {
         .to_string();
     assert!(err.contains("no_such_key"), "{err}");
 }
+
+#[test]
+fn a_driver_point_can_be_a_parameter() {
+    let s = Study {
+        params: vec!["drivers.institutions.CSTO.credibility[-1].value=0.05:0.5"
+            .parse()
+            .unwrap()],
+        ..study(1)
+    };
+    // The last point of the CSTO credibility path of selective consolidation (0.08 in 2035)
+    // moves to the middle of the range, 0.275; the other points are kept.
+    let scenario = s.scenario_at(&[0.5]).unwrap();
+    let reference = geoalign::worlds::csto_futures()[1].clone();
+    assert_ne!(scenario.drivers, reference.drivers);
+    assert_eq!(scenario.drivers.len(), reference.drivers.len());
+    let text = format!("{:?}", scenario.drivers);
+    assert!(text.contains("0.275"), "{text}");
+    // An index past the array is refused, naming the key.
+    let bad = Study {
+        params: vec!["drivers.institutions.CSTO.credibility[7].value=0.05:0.5"
+            .parse()
+            .unwrap()],
+        ..study(1)
+    };
+    assert!(bad
+        .scenario_at(&[0.5])
+        .unwrap_err()
+        .to_string()
+        .contains("[7]"));
+}
