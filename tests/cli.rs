@@ -18,7 +18,7 @@ fn read(dir: &Path, file: &str) -> String {
 
 #[test]
 fn merged_shards_write_the_same_files_as_one_machine() {
-    let base = std::env::temp_dir().join("geoalign-cli-test");
+    let base = std::env::temp_dir().join(format!("geoalign-cli-test-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&base);
     let whole = base.join("whole");
     let shards = base.join("shards");
@@ -81,7 +81,8 @@ fn merged_shards_write_the_same_files_as_one_machine() {
 
 #[test]
 fn merge_with_a_missing_shard_fails() {
-    let dir = std::env::temp_dir().join("geoalign-cli-missing-shard");
+    let dir =
+        std::env::temp_dir().join(format!("geoalign-cli-missing-shard-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let out = geoalign(&[
         "run",
@@ -100,9 +101,9 @@ fn merge_with_a_missing_shard_fails() {
 
 #[test]
 fn validate_exits_non_zero_with_the_error() {
-    let path = std::env::temp_dir().join("geoalign-cli-bad.toml");
+    let path = std::env::temp_dir().join(format!("geoalign-cli-bad-{}.toml", std::process::id()));
     std::fs::write(&path, "name = \"bad\"\nseed = -3\n").unwrap();
     let out = geoalign(&["validate", path.to_str().unwrap()]);
     assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("geoalign-cli-bad.toml"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("geoalign-cli-bad-"));
 }

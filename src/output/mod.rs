@@ -85,7 +85,7 @@ fn slug(name: &str) -> String {
 /// ```
 /// use geoalign::ensemble::Ensemble;
 /// let summary = Ensemble::new(geoalign::worlds::eurasia_2025(), 3).run().unwrap();
-/// let dir = std::env::temp_dir().join("geoalign-doc-write-summary");
+/// let dir = std::env::temp_dir().join(format!("geoalign-doc-write-summary-{}", std::process::id()));
 /// let files = geoalign::output::write_summary(&dir, &summary).unwrap();
 /// assert!(files.iter().any(|f| f.ends_with("alignment.csv")));
 /// ```
@@ -118,7 +118,7 @@ pub fn write_summary(dir: &Path, summary: &Summary) -> Result<Vec<PathBuf>, Outp
 ///     .into_iter()
 ///     .map(|s| Ensemble::new(s, 2).run().unwrap())
 ///     .collect();
-/// let dir = std::env::temp_dir().join("geoalign-doc-write-futures");
+/// let dir = std::env::temp_dir().join(format!("geoalign-doc-write-futures-{}", std::process::id()));
 /// let files = geoalign::output::write_futures(&dir, &summaries).unwrap();
 /// assert!(files.iter().any(|f| f.ends_with("futures.svg")));
 /// ```
@@ -149,7 +149,7 @@ pub fn write_futures(dir: &Path, summaries: &[Summary]) -> Result<Vec<PathBuf>, 
 ///     .shard("1/2".parse().unwrap())
 ///     .run()
 ///     .unwrap();
-/// let dir = std::env::temp_dir().join("geoalign-doc-partial");
+/// let dir = std::env::temp_dir().join(format!("geoalign-doc-partial-{}", std::process::id()));
 /// let path = geoalign::output::write_partial(&dir, &part).unwrap();
 /// assert_eq!(geoalign::output::read_partial(&path).unwrap(), part);
 /// ```
@@ -167,7 +167,7 @@ pub fn write_partial(dir: &Path, summary: &Summary) -> Result<PathBuf, OutputErr
 /// # Examples
 ///
 /// ```
-/// let missing = std::env::temp_dir().join("geoalign-no-such-partial.json");
+/// let missing = std::env::temp_dir().join(format!("geoalign-no-such-partial-{}.json", std::process::id()));
 /// assert!(geoalign::output::read_partial(&missing).is_err());
 /// ```
 pub fn read_partial(path: &Path) -> Result<Summary, OutputError> {
@@ -183,7 +183,7 @@ pub fn read_partial(path: &Path) -> Result<Summary, OutputError> {
 /// # Examples
 ///
 /// ```
-/// let dir = std::env::temp_dir().join("geoalign-doc-empty-dir");
+/// let dir = std::env::temp_dir().join(format!("geoalign-doc-empty-dir-{}", std::process::id()));
 /// std::fs::create_dir_all(&dir).unwrap();
 /// assert!(geoalign::output::partial_files(&dir).unwrap().is_empty());
 /// ```
@@ -216,7 +216,7 @@ pub fn partial_files(dir: &Path) -> Result<Vec<PathBuf>, OutputError> {
 ///     seed: 1,
 /// };
 /// let report = study.run(&Method::Morris { trajectories: 2 }, &|_| {}).unwrap();
-/// let dir = std::env::temp_dir().join("geoalign-doc-sensitivity");
+/// let dir = std::env::temp_dir().join(format!("geoalign-doc-sensitivity-{}", std::process::id()));
 /// assert!(geoalign::output::write_sensitivity(&dir, &report).is_ok());
 /// ```
 pub fn write_sensitivity(dir: &Path, report: &Report) -> Result<PathBuf, OutputError> {

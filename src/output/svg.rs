@@ -40,7 +40,7 @@ fn chart_error(path: &Path, e: impl std::fmt::Display) -> OutputError {
 /// ```
 /// use geoalign::ensemble::Ensemble;
 /// let summary = Ensemble::new(geoalign::worlds::eurasia_2025(), 3).run().unwrap();
-/// let path = std::env::temp_dir().join("geoalign-doc-chart.svg");
+/// let path = std::env::temp_dir().join(format!("geoalign-doc-chart-{}.svg", std::process::id()));
 /// geoalign::output::alignment_chart(&path, &summary, 0).unwrap();
 /// assert!(std::fs::read_to_string(&path).unwrap().starts_with("<svg"));
 /// ```
@@ -190,7 +190,7 @@ fn legend<DB: DrawingBackend>(
 /// ```
 /// use geoalign::ensemble::Ensemble;
 /// let s = Ensemble::new(geoalign::worlds::csto_futures()[0].clone(), 3).run().unwrap();
-/// let path = std::env::temp_dir().join("geoalign-doc-futures.svg");
+/// let path = std::env::temp_dir().join(format!("geoalign-doc-futures-{}.svg", std::process::id()));
 /// geoalign::output::futures_chart(&path, &[s]).unwrap();
 /// assert!(std::fs::read_to_string(&path).unwrap().contains("slow decline"));
 /// ```
