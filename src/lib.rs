@@ -33,7 +33,14 @@
 //! * [`scenario`] — TOML scenario files (`extends`, validation, located errors).
 //! * [`engine`] — [`Simulation`] runs a scenario and feeds a [`Recorder`]; [`Trajectory`] keeps
 //!   a run's history.
-//! * [`worlds`] — the embedded default world, Eurasia 2025.
+//! * [`worlds`] — the embedded default world, Eurasia 2025, and the three CSTO futures.
+//! * [`ensemble`] — Monte Carlo [`Ensemble`]s on a local thread pool, streaming mergeable
+//!   [`ensemble::Summary`]s (mean, sd, quantiles), the [`CstoFuture`] classifier with Wilson
+//!   intervals, and shards for batch clusters.
+//! * [`sensitivity`] — Morris elementary effects and Sobol indices (Saltelli sampling) over
+//!   named scenario parameters.
+//! * [`output`] (feature `output`, on by default) — tidy CSV, a JSON summary and SVG charts of
+//!   a summary; it depends on the core, never the reverse.
 //! * [`friedkin_johnsen`] — the Friedkin–Johnsen and DeGroot opinion models as a standalone
 //!   solver (iteration, closed-form fixed point), and how geoalign's update relates to them.
 //! * [`landscape`] — Axelrod and Bennett's landscape theory of aggregation: exhaustive
@@ -57,10 +64,14 @@
 pub mod drivers;
 pub mod dynamics;
 pub mod engine;
+pub mod ensemble;
 pub mod events;
 pub mod friedkin_johnsen;
 pub mod landscape;
+#[cfg(feature = "output")]
+pub mod output;
 pub mod scenario;
+pub mod sensitivity;
 pub mod similarity;
 pub mod world;
 pub mod worlds;
@@ -68,6 +79,7 @@ pub mod worlds;
 pub use drivers::{Driver, DriverTarget, Path};
 pub use dynamics::RunState;
 pub use engine::{event_rng, run_rng, Discard, Recorder, SimError, Simulation, Trajectory};
+pub use ensemble::{CstoFuture, Ensemble};
 pub use events::{Event, EventParameters, LoggedEvent};
 pub use scenario::{Problem, Scenario, ScenarioError, YearMonth};
 pub use world::{

@@ -1,16 +1,22 @@
-//! The `geoalign` command line: run a scenario (the embedded Eurasia 2025 world by default) or
-//! validate a scenario file.
+//! The `geoalign` command line: ensembles of a scenario (the embedded Eurasia 2025 world by
+//! default), the three CSTO futures side by side, shards and their merge, sensitivity
+//! analysis, one traced path, and scenario validation.
 
-use clap::{Parser, Subcommand};
-use geoalign::{Scenario, Simulation};
-use std::path::PathBuf;
+use clap::{Parser, Subcommand, ValueEnum};
+use geoalign::ensemble::{CstoFuture, Ensemble, EnsembleError, Proportion, Shard, Summary};
+use geoalign::sensitivity::{self, Method, ParamRange};
+use geoalign::{output, Scenario, Simulation};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
 #[derive(Parser)]
 #[command(
     name = "geoalign",
     version,
-    about = "Simulate geopolitical alignment between great powers"
+    about = "Simulate geopolitical alignment between great powers (model implications under a scenario's assumptions, not forecasts)"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -19,10 +25,81 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Run one path of a scenario and print each state's alignment at the start and the end.
+    /// Run a Monte Carlo ensemble of a scenario and summarise it (or one shard of it).
     Run {
-        /// Scenario file; the embedded Eurasia 2025 world when absent.
-        scenario: Option<PathBuf>,
+        /// Scenario file or `builtin:NAME`; the embedded Eurasia 2025 world when absent.
+        scenario: Option<String>,
+        /// Number of runs of the whole ensemble.
+        #[arg(long, default_value_t = 1000)]
+        runs: u64,
+        /// Worker threads (0: one per core). Results do not depend on it.
+        #[arg(long, default_value_t = 0)]
+        threads: usize,
+        /// Override the scenario's seed.
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Run only shard i of n (0-based, e.g. 3/10) and write a mergeable partial summary
+        /// to --out; combine the partials with `geoalign merge`.
+        #[arg(long)]
+        shard: Option<Shard>,
+        /// Directory for CSV, JSON and SVG output (or the partial summary of a shard).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// The three CSTO futures of seed 000 side by side: the 3 × 3 table of scenario versus
+    /// classified outcome, with Wilson 95 % intervals.
+    Futures {
+        /// Runs per future.
+        #[arg(long, default_value_t = 1000)]
+        runs: u64,
+        /// Worker threads (0: one per core).
+        #[arg(long, default_value_t = 0)]
+        threads: usize,
+        /// Override the futures' seed.
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Directory for CSV, JSON and SVG output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Global sensitivity of P(each future) to named scenario parameters.
+    Sensitivity {
+        /// Scenario file or `builtin:NAME`; the embedded Eurasia 2025 world when absent.
+        scenario: Option<String>,
+        /// A parameter and its range, as a dotted key of the scenario file and lo:hi, e.g.
+        /// `parameters.noise=0.01:0.06` or `powers.Russia.coercion=0.5:1.0`. Repeat it.
+        #[arg(long = "param", required = true)]
+        params: Vec<ParamRange>,
+        /// Method: Morris elementary effects (screening) or Sobol indices (Saltelli).
+        #[arg(long, value_enum, default_value_t = MethodArg::Morris)]
+        method: MethodArg,
+        /// Design size: Morris trajectories, or Sobol base samples N (N × (k + 2) points).
+        #[arg(long)]
+        design: Option<usize>,
+        /// Runs per design point.
+        #[arg(long, default_value_t = sensitivity::DEFAULT_RUNS_PER_POINT)]
+        runs: u64,
+        /// Worker threads (0: one per core).
+        #[arg(long, default_value_t = 0)]
+        threads: usize,
+        /// Directory for the CSV of indices.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Merge shard partials (`partial-*.json` files, or directories holding them) into the
+    /// summary one machine would have produced, and write its outputs.
+    Merge {
+        /// Partial files or directories.
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+        /// Output directory (default: the first input directory).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Trace one run and print each state's alignment at the start and the end.
+    Trace {
+        /// Scenario file or `builtin:NAME`; the embedded Eurasia 2025 world when absent.
+        scenario: Option<String>,
         /// Override the scenario's seed.
         #[arg(long)]
         seed: Option<u64>,
@@ -36,15 +113,234 @@ enum Command {
     /// Check a scenario file; exits non-zero with the error if it is refused.
     Validate {
         /// Scenario file.
-        scenario: PathBuf,
+        scenario: String,
     },
 }
 
-fn load(path: Option<&PathBuf>) -> Result<Scenario, String> {
-    match path {
-        Some(p) => Scenario::from_file(p).map_err(|e| e.to_string()),
+#[derive(Clone, Copy, ValueEnum)]
+enum MethodArg {
+    Morris,
+    Sobol,
+}
+
+fn load(arg: Option<&str>) -> Result<Scenario, String> {
+    match arg {
         None => Ok(geoalign::worlds::eurasia_2025()),
+        Some(name) if name.starts_with("builtin:") => {
+            geoalign::worlds::builtin(name).ok_or_else(|| {
+                format!(
+                    "{name}: no such built-in scenario (builtin:eurasia-2025, {})",
+                    geoalign::worlds::CSTO_FUTURES.join(", ")
+                )
+            })
+        }
+        Some(path) => Scenario::from_file(path).map_err(|e| e.to_string()),
     }
+}
+
+/// A progress bar that stays hidden for the first second (short runs draw nothing) and
+/// whenever stderr is not a terminal (indicatif hides itself then).
+struct Progress {
+    bar: ProgressBar,
+    started: Instant,
+    shown: AtomicBool,
+}
+
+impl Progress {
+    fn new(len: u64, what: &str) -> Progress {
+        let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::hidden());
+        if let Ok(style) =
+            ProgressStyle::with_template("{msg} {wide_bar} {pos}/{len} runs, {eta} left")
+        {
+            bar.set_style(style);
+        }
+        bar.set_message(what.to_string());
+        Progress {
+            bar,
+            started: Instant::now(),
+            shown: AtomicBool::new(false),
+        }
+    }
+
+    fn update(&self, done: u64) {
+        if !self.shown.load(Ordering::Relaxed)
+            && self.started.elapsed() > Duration::from_secs(1)
+            && !self.shown.swap(true, Ordering::Relaxed)
+        {
+            self.bar.set_draw_target(ProgressDrawTarget::stderr());
+        }
+        self.bar.set_position(done);
+    }
+
+    fn finish(self) {
+        self.bar.finish_and_clear();
+    }
+}
+
+fn run_ensemble(ensemble: &Ensemble, what: &str) -> Result<Summary, String> {
+    let range = ensemble.run_range();
+    let progress = Progress::new(range.end - range.start, what);
+    let result = ensemble.run_with_progress(&|done| progress.update(done));
+    progress.finish();
+    result.map_err(|e| e.to_string())
+}
+
+/// Four decimals: with 10,000 runs a Wilson bound of 0.9996 must not print as 1.000.
+fn interval(p: &Proportion) -> String {
+    format!("{:.4} [{:.4}, {:.4}]", p.estimate, p.low, p.high)
+}
+
+fn print_summary(s: &Summary) {
+    let last = s.steps as usize;
+    println!(
+        "{} — seed {}, {} runs, {} → {} (model implications under the scenario's assumptions, not forecasts)\n",
+        s.scenario,
+        s.seed,
+        s.runs,
+        s.start,
+        s.start.add_months(s.steps)
+    );
+    println!("Alignment at the horizon: mean share (5–95 % of runs)");
+    print!("{:<13}", "state");
+    s.powers.iter().for_each(|p| print!("{p:>19}"));
+    println!("{:>19}", "autonomy");
+    for (i, name) in s.states.iter().enumerate() {
+        print!("{name:<13}");
+        for c in 0..=s.powers.len() {
+            if let Some(st) = s.alignment(last, i, c) {
+                print!(
+                    "{:>19}",
+                    format!(
+                        "{:.3} ({:.2}–{:.2})",
+                        st.mean, st.quantiles[0], st.quantiles[4]
+                    )
+                );
+            }
+        }
+        println!();
+    }
+    if s.classified {
+        println!("\nCSTO future at the horizon (Wilson 95 % interval)");
+        for f in CstoFuture::ALL {
+            if let Some(p) = s.future(f) {
+                println!("  {:<26}{}", f.name(), interval(&p));
+            }
+        }
+    }
+    print_membership(s);
+}
+
+fn print_membership(s: &Summary) {
+    let Some(csto) = s.institutions.iter().position(|i| i == "CSTO") else {
+        return;
+    };
+    println!("\nCSTO members: P(suspended at some step) and P(exited) by the horizon");
+    for (m, name) in s.members[csto].iter().enumerate() {
+        if let Some((sus, ex)) = s.membership(csto, m) {
+            println!(
+                "  {name:<13}suspended {}   exited {}",
+                interval(&sus),
+                interval(&ex)
+            );
+        }
+    }
+}
+
+fn report_written(files: &[PathBuf]) {
+    for f in files {
+        println!("wrote {}", f.display());
+    }
+}
+
+fn futures(runs: u64, threads: usize, seed: Option<u64>, out: Option<&Path>) -> Result<(), String> {
+    let started = Instant::now();
+    let mut summaries = Vec::new();
+    for mut scenario in geoalign::worlds::csto_futures() {
+        if let Some(seed) = seed {
+            scenario.seed = seed;
+        }
+        let name = scenario.name.clone();
+        let ensemble = Ensemble::new(scenario, runs).threads(threads);
+        summaries.push(run_ensemble(&ensemble, &name)?);
+    }
+    println!(
+        "The three CSTO futures of seed 000: {runs} runs each, classified at {} (model implications under each future's assumptions, not forecasts)\n",
+        summaries[0].start.add_months(summaries[0].steps)
+    );
+    println!("P(classified outcome) with Wilson 95 % intervals; rows: the scenario run, columns: the outcome");
+    print!("{:<30}", "scenario \\ outcome");
+    CstoFuture::ALL
+        .iter()
+        .for_each(|f| print!("{:>29}", f.name()));
+    println!();
+    for s in &summaries {
+        print!("{:<30}", s.scenario);
+        for f in CstoFuture::ALL {
+            let cell = s.future(f).map(|p| interval(&p)).unwrap_or_default();
+            print!("{cell:>29}");
+        }
+        println!();
+    }
+    let csto_ix = summaries[0].institutions.iter().position(|i| i == "CSTO");
+    if let Some(csto) = csto_ix {
+        println!("\nCSTO cohesion at the horizon: mean (5–95 % of runs)");
+        for s in &summaries {
+            if let Some(c) = s.cohesion(s.steps as usize, csto) {
+                println!(
+                    "  {:<30}{:.3} ({:.3}–{:.3})",
+                    s.scenario, c.mean, c.quantiles[0], c.quantiles[4]
+                );
+            }
+        }
+        for s in &summaries {
+            println!("\n{}:", s.scenario);
+            print_membership(s);
+        }
+    }
+    println!(
+        "\n{} runs in {:.1} s",
+        runs * 3,
+        started.elapsed().as_secs_f64()
+    );
+    if let Some(dir) = out {
+        report_written(&output::write_futures(dir, &summaries).map_err(|e| e.to_string())?);
+    }
+    Ok(())
+}
+
+fn merge(inputs: &[PathBuf], out: Option<PathBuf>) -> Result<(), String> {
+    let mut files = Vec::new();
+    for input in inputs {
+        if input.is_dir() {
+            let mut found = output::partial_files(input).map_err(|e| e.to_string())?;
+            files.append(&mut found);
+        } else {
+            files.push(input.clone());
+        }
+    }
+    let mut merged: Option<Summary> = None;
+    for f in &files {
+        let part = output::read_partial(f).map_err(|e| e.to_string())?;
+        match merged.as_mut() {
+            None => merged = Some(part),
+            Some(m) => m
+                .merge(&part)
+                .map_err(|e: EnsembleError| format!("{}: {e}", f.display()))?,
+        }
+    }
+    let merged = merged.ok_or("no partial-*.json files found in the inputs")?;
+    if !merged.is_complete() {
+        return Err(format!(
+            "only shards {:?} of {} are present; merge all of them",
+            merged.shards, merged.shard_count
+        ));
+    }
+    print_summary(&merged);
+    let dir = out
+        .or_else(|| inputs.iter().find(|p| p.is_dir()).cloned())
+        .unwrap_or_else(|| PathBuf::from("."));
+    report_written(&output::write_summary(&dir, &merged).map_err(|e| e.to_string())?);
+    Ok(())
 }
 
 fn run(cli: Cli) -> Result<(), String> {
@@ -52,8 +348,7 @@ fn run(cli: Cli) -> Result<(), String> {
         Command::Validate { scenario } => {
             let s = load(Some(&scenario))?;
             println!(
-                "{}: valid — \"{}\", {} powers, {} states, {} institutions, {} drivers, {} steps from {}",
-                scenario.display(),
+                "{scenario}: valid — \"{}\", {} powers, {} states, {} institutions, {} drivers, {} steps from {}",
                 s.name,
                 s.world.powers().len(),
                 s.world.states().len(),
@@ -65,11 +360,94 @@ fn run(cli: Cli) -> Result<(), String> {
         }
         Command::Run {
             scenario,
+            runs,
+            threads,
+            seed,
+            shard,
+            out,
+        } => {
+            let mut s = load(scenario.as_deref())?;
+            if let Some(seed) = seed {
+                s.seed = seed;
+            }
+            let name = s.name.clone();
+            let shard = shard.unwrap_or(Shard::WHOLE);
+            let ensemble = Ensemble::new(s, runs).threads(threads).shard(shard);
+            if shard != Shard::WHOLE {
+                let dir = out.ok_or("--shard needs --out DIR for the partial summary")?;
+                let summary = run_ensemble(&ensemble, &name)?;
+                let path = output::write_partial(&dir, &summary).map_err(|e| e.to_string())?;
+                let r = ensemble.run_range();
+                println!(
+                    "shard {shard}: runs {}..{} of {runs}; partial summary written to {} (combine with `geoalign merge`)",
+                    r.start,
+                    r.end,
+                    path.display()
+                );
+                return Ok(());
+            }
+            let summary = run_ensemble(&ensemble, &name)?;
+            print_summary(&summary);
+            if let Some(dir) = out {
+                report_written(&output::write_summary(&dir, &summary).map_err(|e| e.to_string())?);
+            }
+        }
+        Command::Futures {
+            runs,
+            threads,
+            seed,
+            out,
+        } => futures(runs, threads, seed, out.as_deref())?,
+        Command::Merge { inputs, out } => merge(&inputs, out)?,
+        Command::Sensitivity {
+            scenario,
+            params,
+            method,
+            design,
+            runs,
+            threads,
+            out,
+        } => {
+            let base = match scenario.as_deref() {
+                None => sensitivity::Base::builtin("builtin:eurasia-2025"),
+                Some(n) if n.starts_with("builtin:") => sensitivity::Base::builtin(n),
+                Some(path) => sensitivity::Base::file(path),
+            }
+            .map_err(|e| e.to_string())?;
+            let method = match method {
+                MethodArg::Morris => Method::Morris {
+                    trajectories: design.unwrap_or(sensitivity::DEFAULT_MORRIS_TRAJECTORIES),
+                },
+                MethodArg::Sobol => Method::Sobol {
+                    samples: design.unwrap_or(sensitivity::DEFAULT_SOBOL_SAMPLES),
+                },
+            };
+            let study = sensitivity::Study {
+                base,
+                params,
+                runs_per_point: runs,
+                threads,
+                seed: sensitivity::DEFAULT_DESIGN_SEED,
+            };
+            let points = study.points(&method);
+            let progress = Progress::new(points as u64 * runs, "sensitivity");
+            let result = study.run(&method, &|done| progress.update(done));
+            progress.finish();
+            let report = result.map_err(|e| e.to_string())?;
+            print!("{report}");
+            if let Some(dir) = out {
+                report_written(&[
+                    output::write_sensitivity(&dir, &report).map_err(|e| e.to_string())?
+                ]);
+            }
+        }
+        Command::Trace {
+            scenario,
             seed,
             run,
             json,
         } => {
-            let mut s = load(scenario.as_ref())?;
+            let mut s = load(scenario.as_deref())?;
             if let Some(seed) = seed {
                 s.seed = seed;
             }

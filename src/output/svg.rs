@@ -1,0 +1,282 @@
+//! SVG charts (plotters, SVG backend only: text is written as SVG text, no font files needed).
+
+use super::{io_error, OutputError};
+use crate::ensemble::{CstoFuture, Summary};
+use plotters::prelude::*;
+use std::path::Path;
+
+/// Colours of the components, by power position; autonomy is grey. Chosen to be told apart
+/// in print and by most colour-blind readers (Okabe–Ito palette).
+const PALETTE: [RGBColor; 8] = [
+    RGBColor(213, 94, 0),
+    RGBColor(230, 159, 0),
+    RGBColor(0, 114, 178),
+    RGBColor(86, 180, 233),
+    RGBColor(0, 158, 115),
+    RGBColor(204, 121, 167),
+    RGBColor(240, 228, 66),
+    RGBColor(0, 0, 0),
+];
+const AUTONOMY: RGBColor = RGBColor(170, 170, 170);
+
+fn colour(component: usize, powers: usize) -> RGBColor {
+    if component == powers {
+        AUTONOMY
+    } else {
+        PALETTE[component % PALETTE.len()]
+    }
+}
+
+fn chart_error(path: &Path, e: impl std::fmt::Display) -> OutputError {
+    io_error(path, format!("cannot draw the chart: {e}"))
+}
+
+/// Draw state `state`'s alignment over time: the mean shares stacked (they sum to 1), and for
+/// each share a hatched band from its 5 % to its 95 % quantile, drawn around the share's upper
+/// edge in the stack, so the spread of every share can be read where the share is drawn.
+///
+/// # Examples
+///
+/// ```
+/// use geoalign::ensemble::Ensemble;
+/// let summary = Ensemble::new(geoalign::worlds::eurasia_2025(), 3).run().unwrap();
+/// let path = std::env::temp_dir().join(format!("geoalign-doc-chart-{}.svg", std::process::id()));
+/// geoalign::output::alignment_chart(&path, &summary, 0).unwrap();
+/// assert!(std::fs::read_to_string(&path).unwrap().starts_with("<svg"));
+/// ```
+pub fn alignment_chart(path: &Path, s: &Summary, state: usize) -> Result<(), OutputError> {
+    let name = s
+        .states
+        .get(state)
+        .ok_or_else(|| io_error(path, format!("no state with index {state}")))?;
+    let p = s.powers.len();
+    let year0 = f64::from(s.start.year()) + (f64::from(s.start.month()) - 1.0) / 12.0;
+    let year = |step: usize| year0 + step as f64 / 12.0;
+    let steps = s.steps as usize;
+    let root = SVGBackend::new(path, (960, 540)).into_drawing_area();
+    root.fill(&WHITE).map_err(|e| chart_error(path, e))?;
+    let root = root
+        .titled(
+            &format!(
+                "{name}: alignment under \"{}\" ({} runs; a model implication, not a forecast)",
+                s.scenario, s.runs
+            ),
+            ("sans-serif", 18),
+        )
+        .map_err(|e| chart_error(path, e))?;
+    let (plot, side) = root.split_horizontally(760);
+    let mut chart = ChartBuilder::on(&plot)
+        .margin(12)
+        .x_label_area_size(36)
+        .y_label_area_size(48)
+        .build_cartesian_2d(year(0)..year(steps), 0.0..1.0)
+        .map_err(|e| chart_error(path, e))?;
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .light_line_style(TRANSPARENT)
+        .x_desc("year")
+        .y_desc("share of alignment (stacked means)")
+        .x_label_formatter(&|x| format!("{x:.0}"))
+        .draw()
+        .map_err(|e| chart_error(path, e))?;
+
+    // Cumulative means: edge[c][t] is the top of component c at step t.
+    let mut lower = vec![0.0; steps + 1];
+    for c in 0..=p {
+        let stats: Vec<_> = (0..=steps)
+            .map(|t| s.alignment(t, state, c))
+            .collect::<Option<Vec<_>>>()
+            .ok_or_else(|| io_error(path, "summary shape"))?;
+        let upper: Vec<f64> = lower
+            .iter()
+            .zip(&stats)
+            .map(|(l, st)| (l + st.mean).min(1.0))
+            .collect();
+        let col = colour(c, p);
+        let mut poly: Vec<(f64, f64)> = (0..=steps).map(|t| (year(t), upper[t])).collect();
+        poly.extend((0..=steps).rev().map(|t| (year(t), lower[t])));
+        let label = s
+            .powers
+            .get(c)
+            .map_or("autonomy", String::as_str)
+            .to_string();
+        chart
+            .draw_series(std::iter::once(Polygon::new(poly, col.mix(0.55).filled())))
+            .map_err(|e| chart_error(path, e))?
+            .label(label)
+            .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], col.filled()));
+        // The share's 5–95 % band, placed around its upper edge.
+        let mut band: Vec<(f64, f64)> = (0..=steps)
+            .map(|t| {
+                let st = &stats[t];
+                (
+                    year(t),
+                    (upper[t] + st.quantiles[4] - st.mean).clamp(0.0, 1.0),
+                )
+            })
+            .collect();
+        band.extend((0..=steps).rev().map(|t| {
+            let st = &stats[t];
+            (
+                year(t),
+                (upper[t] - (st.mean - st.quantiles[0])).clamp(0.0, 1.0),
+            )
+        }));
+        if c < p {
+            chart
+                .draw_series(std::iter::once(Polygon::new(band, col.mix(0.9).filled())))
+                .map_err(|e| chart_error(path, e))?;
+            chart
+                .draw_series(LineSeries::new(
+                    (0..=steps).map(|t| (year(t), upper[t])),
+                    BLACK.mix(0.6).stroke_width(1),
+                ))
+                .map_err(|e| chart_error(path, e))?;
+        }
+        lower = upper;
+    }
+    // Legend top-down in stack order reversed, so it reads like the stack (autonomy on top).
+    let items: Vec<(String, RGBAColor)> = (0..=p)
+        .rev()
+        .map(|c| {
+            let label = s.powers.get(c).map_or("autonomy", String::as_str);
+            (label.to_string(), colour(c, p).mix(0.55))
+        })
+        .collect();
+    legend(
+        &side,
+        &items,
+        &[
+            "Areas: mean share,",
+            "stacked (sum = 1).",
+            "Dark band at each",
+            "edge: 5-95 % of runs",
+            "of that share.",
+        ],
+    )
+    .map_err(|e| chart_error(path, e))?;
+    root.present().map_err(|e| chart_error(path, e))?;
+    Ok(())
+}
+
+/// A legend drawn in its own area beside the plot, so it never hides data.
+fn legend<DB: DrawingBackend>(
+    area: &DrawingArea<DB, plotters::coord::Shift>,
+    items: &[(String, RGBAColor)],
+    notes: &[&str],
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let font = ("sans-serif", 14).into_font();
+    let mut y = 30;
+    for (label, col) in items {
+        area.draw(&Rectangle::new([(10, y - 6), (24, y + 6)], col.filled()))?;
+        area.draw(&Text::new(label.clone(), (32, y - 7), font.clone()))?;
+        y += 22;
+    }
+    y += 12;
+    let small = ("sans-serif", 12).into_font().color(&BLACK.mix(0.7));
+    for line in notes {
+        area.draw(&Text::new(line.to_string(), (10, y), small.clone()))?;
+        y += 16;
+    }
+    Ok(())
+}
+
+/// Draw the futures' outcome probabilities as grouped bars: one group per scenario run, one
+/// bar per classified outcome, with its Wilson 95 % interval as a whisker.
+///
+/// # Examples
+///
+/// ```
+/// use geoalign::ensemble::Ensemble;
+/// let s = Ensemble::new(geoalign::worlds::csto_futures()[0].clone(), 3).run().unwrap();
+/// let path = std::env::temp_dir().join(format!("geoalign-doc-futures-{}.svg", std::process::id()));
+/// geoalign::output::futures_chart(&path, &[s]).unwrap();
+/// assert!(std::fs::read_to_string(&path).unwrap().contains("slow decline"));
+/// ```
+pub fn futures_chart(path: &Path, summaries: &[Summary]) -> Result<(), OutputError> {
+    let groups = summaries.len().max(1);
+    let root = SVGBackend::new(path, (960, 540)).into_drawing_area();
+    root.fill(&WHITE).map_err(|e| chart_error(path, e))?;
+    let runs = summaries.first().map_or(0, |s| s.runs);
+    let root = root
+        .titled(
+            &format!("Classified CSTO outcome by scenario run ({runs} runs each; model implications, not forecasts)"),
+            ("sans-serif", 18),
+        )
+        .map_err(|e| chart_error(path, e))?;
+    let (plot, side) = root.split_horizontally(760);
+    let mut chart = ChartBuilder::on(&plot)
+        .margin(12)
+        .x_label_area_size(36)
+        .y_label_area_size(48)
+        .build_cartesian_2d(-0.5..groups as f64 - 0.5, 0.0..1.0)
+        .map_err(|e| chart_error(path, e))?;
+    let names: Vec<String> = summaries.iter().map(|s| s.scenario.clone()).collect();
+    let formatter = |x: &f64| {
+        let i = x.round();
+        if (x - i).abs() < 1e-6 && i >= 0.0 {
+            names.get(i as usize).cloned().unwrap_or_default()
+        } else {
+            String::new()
+        }
+    };
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .light_line_style(TRANSPARENT)
+        .x_labels(groups * 2 + 1)
+        .x_label_formatter(&formatter)
+        .y_desc("probability")
+        .draw()
+        .map_err(|e| chart_error(path, e))?;
+    let width = 0.26;
+    for (k, future) in CstoFuture::ALL.iter().enumerate() {
+        let col = PALETTE[[2, 0, 4][k]];
+        let offset = (k as f64 - 1.0) * width;
+        let mut bars = Vec::new();
+        let mut whiskers = Vec::new();
+        for (g, s) in summaries.iter().enumerate() {
+            let Some(p) = s.future(*future) else { continue };
+            let x0 = g as f64 + offset - width / 2.0 + 0.01;
+            let x1 = g as f64 + offset + width / 2.0 - 0.01;
+            bars.push(Rectangle::new([(x0, 0.0), (x1, p.estimate)], col.filled()));
+            let xm = g as f64 + offset;
+            whiskers.push(PathElement::new(
+                vec![(xm, p.low), (xm, p.high)],
+                BLACK.stroke_width(2),
+            ));
+            whiskers.push(PathElement::new(
+                vec![(xm - 0.04, p.low), (xm + 0.04, p.low)],
+                BLACK.stroke_width(2),
+            ));
+            whiskers.push(PathElement::new(
+                vec![(xm - 0.04, p.high), (xm + 0.04, p.high)],
+                BLACK.stroke_width(2),
+            ));
+        }
+        chart.draw_series(bars).map_err(|e| chart_error(path, e))?;
+        chart
+            .draw_series(whiskers)
+            .map_err(|e| chart_error(path, e))?;
+    }
+    let items: Vec<(String, RGBAColor)> = CstoFuture::ALL
+        .iter()
+        .enumerate()
+        .map(|(k, f)| (f.name().to_string(), PALETTE[[2, 0, 4][k]].to_rgba()))
+        .collect();
+    legend(
+        &side,
+        &items,
+        &[
+            "Classified outcome",
+            "at the horizon.",
+            "Bars: probability;",
+            "whiskers: Wilson",
+            "95 % interval.",
+        ],
+    )
+    .map_err(|e| chart_error(path, e))?;
+    root.present().map_err(|e| chart_error(path, e))?;
+    Ok(())
+}
