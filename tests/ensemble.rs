@@ -35,6 +35,14 @@ fn assert_same_numbers(a: &Summary, b: &Summary) {
             assert!(a.cohesion(step, i) == b.cohesion(step, i));
         }
     }
+    for i in 0..a.states.len() {
+        for j in 0..a.states.len() {
+            assert!(
+                a.similarity(i, j) == b.similarity(i, j),
+                "similarity {i}–{j}"
+            );
+        }
+    }
     for f in CstoFuture::ALL {
         assert!(a.future(f) == b.future(f));
     }
@@ -225,4 +233,36 @@ fn empty_shards_round_trip_and_merge() {
         }
     }
     assert_eq!(merged.unwrap(), whole);
+}
+
+#[test]
+fn summary_similarity_is_the_mean_over_runs_of_each_runs_horizon_similarity() {
+    use geoalign::similarity::SimilarityMatrix;
+    let scenario = future(0);
+    let runs = 12;
+    let summary = Ensemble::new(scenario.clone(), runs).run().unwrap();
+    let sim = geoalign::Simulation::new(scenario);
+    let n = summary.states.len();
+    let mut mean = vec![0.0; n * n];
+    for run in 0..runs {
+        let t = sim.trajectory(run).unwrap();
+        let m = SimilarityMatrix::of_trajectory_step(
+            &t,
+            t.len() - 1,
+            geoalign::ensemble::SIMILARITY,
+            None,
+        )
+        .unwrap();
+        for (acc, v) in mean.iter_mut().zip(&m.values) {
+            *acc += v.unwrap() / runs as f64;
+        }
+    }
+    for i in 0..n {
+        for j in 0..n {
+            let got = summary.similarity(i, j).unwrap();
+            // Fixed-point sums: exact to far better than 1e-12 for 12 runs.
+            assert!((got.mean - mean[i * n + j]).abs() < 1e-12, "{i}–{j}");
+            assert!(got.quantiles[0] <= got.quantiles[4]);
+        }
+    }
 }

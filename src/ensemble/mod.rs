@@ -231,7 +231,16 @@ pub struct Summary {
     alignment: Sketches,
     cohesion: Sketches,
     credibility: Sketches,
+    /// Per pair of states, Signorino–Ritter S of their alignments at the horizon, stored as
+    /// `(S + 1) / 2` so that it fits the sketches' [0, 1].
+    similarity: Sketches,
 }
+
+/// The similarity measure of [`Summary::similarity`]: Signorino and Ritter's S on the
+/// alignment shares with absolute distance, unweighted (`Measure::SIGNORINO_RITTER_ON_SHARES`),
+/// the standard measure of foreign-policy similarity (MODEL.md §5).
+pub const SIMILARITY: crate::similarity::Measure =
+    crate::similarity::Measure::SIGNORINO_RITTER_ON_SHARES;
 
 /// 64-bit FNV-1a: a small, stable hash for the scenario fingerprint.
 fn fnv1a(bytes: &[u8]) -> u64 {
@@ -286,6 +295,7 @@ impl Summary {
             alignment: Sketches::new(steps * world.states().len() * world.components()),
             cohesion: Sketches::new(steps * world.institutions().len()),
             credibility: Sketches::new(steps * world.institutions().len()),
+            similarity: Sketches::new(world.states().len() * world.states().len()),
         }
     }
 
@@ -324,6 +334,7 @@ impl Summary {
         }
         if self.alignment.cells() != other.alignment.cells()
             || self.cohesion.cells() != other.cohesion.cells()
+            || self.similarity.cells() != other.similarity.cells()
             || self.member_counts.len() != other.member_counts.len()
         {
             return Err(EnsembleError::Mismatch(
@@ -338,6 +349,18 @@ impl Summary {
         }
         self.shards.extend_from_slice(&other.shards);
         self.shards.sort_unstable();
+        self.add_counts(other);
+        if self.shards.len() == self.shard_count as usize {
+            // Complete: it is now the summary of the whole ensemble.
+            self.shard_count = 1;
+            self.shards = vec![0];
+        }
+        Ok(())
+    }
+
+    /// Add the run count, outcome counts and sketches of `other` (same shape) into `self`:
+    /// integer additions, so the order of the partials never changes the result.
+    fn add_counts(&mut self, other: &Summary) {
         self.runs += other.runs;
         for (a, b) in self.future_counts.iter_mut().zip(other.future_counts) {
             *a += b;
@@ -351,12 +374,7 @@ impl Summary {
         self.alignment.merge(&other.alignment);
         self.cohesion.merge(&other.cohesion);
         self.credibility.merge(&other.credibility);
-        if self.shards.len() == self.shard_count as usize {
-            // Complete: it is now the summary of the whole ensemble.
-            self.shard_count = 1;
-            self.shards = vec![0];
-        }
-        Ok(())
+        self.similarity.merge(&other.similarity);
     }
 
     /// Whether every shard of the ensemble is in.
@@ -432,6 +450,33 @@ impl Summary {
                 self.inst_cell(step, institution),
                 self.runs,
             )
+        })
+    }
+
+    /// Statistics over runs of the [`SIMILARITY`] (Signorino–Ritter S, in [−1, 1]) of the
+    /// alignments of states `a` and `b` at the horizon; quantiles within 2/[`sketch::BINS`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use geoalign::ensemble::Ensemble;
+    /// let summary = Ensemble::new(geoalign::worlds::eurasia_2025(), 4).run().unwrap();
+    /// let ee = summary.states.iter().position(|s| s == "Estonia").unwrap();
+    /// let lv = summary.states.iter().position(|s| s == "Latvia").unwrap();
+    /// let by = summary.states.iter().position(|s| s == "Belarus").unwrap();
+    /// // Two Baltic states are more alike than Estonia and Belarus.
+    /// assert!(summary.similarity(ee, lv).unwrap().mean > summary.similarity(ee, by).unwrap().mean);
+    /// assert!((summary.similarity(ee, ee).unwrap().mean - 1.0).abs() < 1e-12);
+    /// ```
+    pub fn similarity(&self, a: usize, b: usize) -> Option<Stats> {
+        let n = self.states.len();
+        (a < n && b < n).then(|| {
+            let st = Stats::of(&self.similarity, a * n + b, self.runs);
+            Stats {
+                mean: 2.0 * st.mean - 1.0,
+                sd: 2.0 * st.sd,
+                quantiles: st.quantiles.map(|q| 2.0 * q - 1.0),
+            }
         })
     }
 
@@ -532,6 +577,22 @@ impl Recorder for RunRecorder<'_> {
         }
         if step == 0 {
             self.start = self.classifier.map(|c| c.read(world, state));
+        }
+        if step == s.steps {
+            // Alignments are finite points of the simplex here, so the measure cannot fail;
+            // were it to, the pair would simply not be counted for this run.
+            if let Ok(m) = crate::similarity::similarity_matrix(
+                &state.alignment,
+                world.components(),
+                SIMILARITY,
+                None,
+            ) {
+                for (cell, v) in m.values.iter().enumerate() {
+                    if let Some(v) = v {
+                        s.similarity.add(cell, (v + 1.0) / 2.0);
+                    }
+                }
+            }
         }
     }
 }
@@ -646,19 +707,7 @@ impl Ensemble {
         }
         let mut summary = template;
         for p in &partials {
-            summary.runs += p.runs;
-            for (a, b) in summary.future_counts.iter_mut().zip(p.future_counts) {
-                *a += b;
-            }
-            for (ai, bi) in summary.member_counts.iter_mut().zip(&p.member_counts) {
-                for (a, b) in ai.iter_mut().zip(bi) {
-                    a.suspended += b.suspended;
-                    a.exited += b.exited;
-                }
-            }
-            summary.alignment.merge(&p.alignment);
-            summary.cohesion.merge(&p.cohesion);
-            summary.credibility.merge(&p.credibility);
+            summary.add_counts(p);
         }
         Ok(summary)
     }

@@ -86,6 +86,36 @@ pub(crate) fn institutions(path: &Path, s: &Summary) -> Result<PathBuf, OutputEr
     Ok(path.to_path_buf())
 }
 
+/// `similarity.csv`: one row per ordered pair of states, Signorino–Ritter S of their
+/// alignments at the horizon.
+pub(crate) fn similarity(path: &Path, s: &Summary) -> Result<PathBuf, OutputError> {
+    let mut w = writer(path)?;
+    let mut header = vec!["scenario", "date", "state_a", "state_b", "measure"];
+    header.extend(STAT_COLUMNS);
+    header.push("runs");
+    w.write_record(&header).map_err(|e| io_error(path, e))?;
+    let date = s.start.add_months(s.steps).to_string();
+    for (a, name_a) in s.states.iter().enumerate() {
+        for (b, name_b) in s.states.iter().enumerate() {
+            let Some(stats) = s.similarity(a, b) else {
+                continue;
+            };
+            let mut row = vec![
+                s.scenario.clone(),
+                date.clone(),
+                name_a.clone(),
+                name_b.clone(),
+                "signorino_ritter_s".to_string(),
+            ];
+            row.extend(stat_fields(&stats));
+            row.push(s.runs.to_string());
+            w.write_record(&row).map_err(|e| io_error(path, e))?;
+        }
+    }
+    w.flush().map_err(|e| io_error(path, e))?;
+    Ok(path.to_path_buf())
+}
+
 /// `outcomes.csv` / `futures.csv`: one row per outcome of each summary.
 pub(crate) fn outcomes(path: &Path, summaries: &[&Summary]) -> Result<PathBuf, OutputError> {
     let mut w = writer(path)?;

@@ -8,6 +8,7 @@
 //! |---|---|
 //! | `alignment.csv` | one row per step × state × component (power or `autonomy`): mean, sd, q05…q95 |
 //! | `institutions.csv` | one row per step × institution × measure (`cohesion`, `credibility`) |
+//! | `similarity.csv` | one row per ordered pair of states: Signorino–Ritter S of their alignments at the horizon (mean, sd, q05…q95) |
 //! | `outcomes.csv` | one row per outcome: each CSTO future, and per institution member P(suspended) and P(exited), with Wilson 95 % intervals |
 //! | `summary.json` | provenance (scenario, seed, crate version, runs, fingerprint) and the horizon's statistics and outcomes |
 //! | `alignment-<state>.svg` | the state's mean alignment over time as stacked shares, with the 5–95 % band of each share |
@@ -94,6 +95,7 @@ pub fn write_summary(dir: &Path, summary: &Summary) -> Result<Vec<PathBuf>, Outp
     let mut files = vec![
         csv_out::alignment(&dir.join("alignment.csv"), summary)?,
         csv_out::institutions(&dir.join("institutions.csv"), summary)?,
+        csv_out::similarity(&dir.join("similarity.csv"), summary)?,
         csv_out::outcomes(&dir.join("outcomes.csv"), &[summary])?,
     ];
     let json = dir.join("summary.json");
