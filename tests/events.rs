@@ -1329,20 +1329,7 @@ fn the_simplex_holds_after_every_step_with_every_event_kind_scheduled() {
         let t = sim.trajectory(run_index).expect("run");
         assert_eq!(t.len(), 49);
         let kinds: BTreeSet<&str> = t.events.iter().map(|e| e.event.kind()).collect();
-        let all: BTreeSet<&str> = [
-            "war",
-            "peace",
-            "sanctions",
-            "secondary_sanctions",
-            "remittance_shock",
-            "unrest",
-            "security_appeal",
-            "border_clash",
-            "diplomatic_crisis",
-            "external_offer",
-        ]
-        .into_iter()
-        .collect();
+        let all: BTreeSet<&str> = geoalign::events::KINDS.into_iter().collect();
         assert_eq!(kinds, all, "run {run_index}");
         for step in 0..t.len() {
             for state in 0..t.states.len() {

@@ -209,6 +209,20 @@ impl Event {
     }
 }
 
+/// Every event kind as written in scenario files, in the order of [`Event`]'s variants.
+pub const KINDS: [&str; 10] = [
+    "war",
+    "peace",
+    "sanctions",
+    "secondary_sanctions",
+    "remittance_shock",
+    "unrest",
+    "security_appeal",
+    "border_clash",
+    "diplomatic_crisis",
+    "external_offer",
+];
+
 /// An event fixed to a step.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ScheduledEvent {

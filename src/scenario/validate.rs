@@ -602,19 +602,8 @@ fn build_path(
     Ok(Path::new(out))
 }
 
-/// The event kinds a scenario may write, in the order of [`crate::events::Event`].
-pub(crate) const EVENT_KINDS: [&str; 10] = [
-    "war",
-    "peace",
-    "sanctions",
-    "secondary_sanctions",
-    "remittance_shock",
-    "unrest",
-    "security_appeal",
-    "border_clash",
-    "diplomatic_crisis",
-    "external_offer",
-];
+/// The event kinds a scenario may write.
+pub(crate) const EVENT_KINDS: [&str; 10] = crate::events::KINDS;
 
 /// Keys every event takes, whatever its kind.
 const TIMING_KEYS: [&str; 5] = ["kind", "at", "monthly", "from", "until"];
