@@ -138,16 +138,19 @@ impl EventEngine {
             }
         }
         for n in 0..rs.events.sanctions.len() {
-            let s = rs.events.sanctions[n].clone();
+            let s = &rs.events.sanctions[n];
             if s.ends.is_some_and(|end| step >= end) {
                 // Lifted this month: the pressures start to recover, and no new penalties.
                 continue;
             }
-            for &state in &s.re_exporters {
+            // Indexed, so that the coalition is cloned only when a penalty fires, not every
+            // month (`apply` needs the run state mutably).
+            for k in 0..s.re_exporters.len() {
+                let s = &rs.events.sanctions[n];
                 if rng.random::<f64>() < s.secondary_hazard {
                     let event = Event::SecondarySanctions {
                         by: s.by.clone(),
-                        state,
+                        state: s.re_exporters[k],
                         cost: s.secondary_cost,
                     };
                     log(apply(world, rs, step, Origin::SanctionsHazard, event, rng));

@@ -681,6 +681,10 @@ fn given_keys(e: &super::raw::RawEvent) -> Vec<&'static str> {
 /// Severity of an episode when the file leaves it out: a middling one (judgement).
 const DEFAULT_SEVERITY: f64 = 0.5;
 
+/// Largest immediate cut (sanctions' delivery cut, a remittance shock): below 1, so that a
+/// scaled quantity never vanishes for good and can recover.
+const MAX_DEPTH: f64 = 1.0 - 1e-9;
+
 fn build_events(
     ctx: &Ctx<'_>,
     raw: &RawScenario,
@@ -777,12 +781,17 @@ fn build_events(
             }
             Ok(Some(b))
         };
-        let states = |list: &[String], field: &'static str| -> Result<Vec<StateId>> {
-            let mut out: Vec<StateId> = Vec::with_capacity(list.len());
+        // A list of distinct names of one kind, each resolved to its index.
+        let distinct = |list: &[String],
+                        known: &[String],
+                        kind: &'static str,
+                        field: &'static str|
+         -> Result<Vec<u32>> {
+            let mut out: Vec<u32> = Vec::with_capacity(list.len());
             for (m, name) in list.iter().enumerate() {
                 let i = format!("[{m}]");
                 let path = ["events", index.as_str(), field, i.as_str()];
-                let id = state(name, &path)?;
+                let id = ctx.resolve(known, kind, name, &path)? as u32;
                 if out.contains(&id) {
                     return Err(ctx.error(key(&path), Problem::Duplicate { name: name.clone() }));
                 }
@@ -790,22 +799,21 @@ fn build_events(
             }
             Ok(out)
         };
+        let states = |list: &[String], field: &'static str| -> Result<Vec<StateId>> {
+            Ok(distinct(list, names.states, "state", field)?
+                .into_iter()
+                .map(StateId)
+                .collect())
+        };
         let powers = |field: &'static str| -> Result<Vec<PowerId>> {
             let list = ctx.required(e.by.as_ref(), &here(field))?;
             if list.is_empty() {
                 return Err(err(field, Problem::Missing));
             }
-            let mut out: Vec<PowerId> = Vec::with_capacity(list.len());
-            for (m, name) in list.iter().enumerate() {
-                let i = format!("[{m}]");
-                let path = ["events", index.as_str(), field, i.as_str()];
-                let id = PowerId(ctx.resolve(names.powers, "power", name, &path)? as u32);
-                if out.contains(&id) {
-                    return Err(ctx.error(key(&path), Problem::Duplicate { name: name.clone() }));
-                }
-                out.push(id);
-            }
-            Ok(out)
+            Ok(distinct(list, names.powers, "power", field)?
+                .into_iter()
+                .map(PowerId)
+                .collect())
         };
         let unit = |v: Option<f64>, field: &'static str| -> Result<f64> {
             ctx.required_unit(v, &here(field))
@@ -817,9 +825,8 @@ fn build_events(
             }
         };
         // A depth below 1 keeps a scaled quantity from vanishing for good.
-        let below_one = |v: f64, field: &'static str| -> Result<f64> {
-            ctx.number(v, 0.0, 1.0 - 1e-9, &here(field))
-        };
+        let below_one =
+            |v: f64, path: &[&str]| -> Result<f64> { ctx.number(v, 0.0, MAX_DEPTH, path) };
 
         // Timing: exactly one of `at` and `monthly`.
         let at = match (&e.at, e.monthly) {
@@ -870,18 +877,10 @@ fn build_events(
             "sanctions" => {
                 let cut = ctx.channels(e.delivery_cut.as_ref(), 0.0, &here("delivery_cut"))?;
                 for ch in Channel::ALL {
-                    if cut[ch.index()] >= 1.0 {
-                        below_one(cut[ch.index()], "delivery_cut").map_err(|_| {
-                            ctx.error(
-                                key(&["events", index.as_str(), "delivery_cut", ch.name()]),
-                                Problem::OutOfRange {
-                                    value: cut[ch.index()],
-                                    min: 0.0,
-                                    max: 1.0 - 1e-9,
-                                },
-                            )
-                        })?;
-                    }
+                    below_one(
+                        cut[ch.index()],
+                        &[&here("delivery_cut")[..], &[ch.name()]].concat(),
+                    )?;
                 }
                 let by = powers("by")?;
                 let on = power(e.on.as_ref(), "on")?;
@@ -931,7 +930,7 @@ fn build_events(
                 }
                 Event::RemittanceShock {
                     power,
-                    size: below_one(ctx.required(e.size, &here("size"))?, "size")?,
+                    size: below_one(ctx.required(e.size, &here("size"))?, &here("size"))?,
                     recovery: unit(e.recovery, "recovery")?,
                     shift: unit_or(e.shift, 0.0, "shift")?,
                     alternatives,
