@@ -49,11 +49,13 @@
 //! aversion), not the starting level.
 
 use crate::events::EventState;
-use crate::world::{tie_index, Channel, Participation, World};
-use rand::{Rng, RngExt};
+use crate::world::{Channel, Participation, World};
+use rand::Rng;
 use serde::{Deserialize, Serialize};
 
 const K: usize = Channel::COUNT;
+/// Width of the blocks in which the softmax's exponentials are computed (vectorisable).
+const LANES: usize = 4;
 
 /// Everything that moves during a run: alignment, ties, power capacity and delivery,
 /// institution credibility and participation. Plain data, cloned from the [`World`] at the
@@ -177,26 +179,69 @@ impl RunState {
     }
 }
 
-/// For one state: a leading power of its institutions, the memberships that power leads, and
-/// the per-channel bilateral remainder `r = Π (1 − β)` over those blocs (scenario constants).
+/// A channel of state `i` on which some of leader `power`'s tie runs through blocs the state
+/// belongs to (a scenario constant): `δ = d·r + (1 − r)·max (cred · part)` over `blocs`.
 #[derive(Clone, Debug)]
-struct LedBlocs {
+struct BlocRoute {
     power: usize,
-    blocs: Vec<(usize, usize)>,
-    remainder: [f64; K],
+    /// `power · K + channel`, the route's offset in per-power-and-channel arrays.
+    offset: usize,
+    /// The state's salience of the channel.
+    salience: f64,
+    /// `r = Π (1 − β)`, the bilateral remainder (< 1).
+    remainder: f64,
+    /// The state's memberships (flat member indices, see [`Dynamics::member_offset`]) in
+    /// the blocs with `β > 0` on this channel, as a range into [`Dynamics::route_blocs`].
+    blocs: std::ops::Range<usize>,
 }
 
-/// Per-scenario constants of the step, computed once: the calibrated intercepts and each
-/// state's institution memberships.
+/// Per-scenario constants of one movable state, computed once so the step reads them
+/// straight from a flat array.
+#[derive(Clone, Debug)]
+struct StateConstants {
+    /// Index into the world's states.
+    index: usize,
+    /// Salience `w_ik` per channel.
+    salience: [f64; K],
+    /// `1/τ_i`.
+    inv_temperature: f64,
+    /// `ψ_i`.
+    dependence_aversion: f64,
+    /// `1 − η_i`, the share of the alignment kept.
+    keep: f64,
+    /// `η_i (1 − γ_i)`, the weight of the target.
+    toward: f64,
+    /// Routes of the state's channels through blocs, as a range into [`Dynamics::routes`].
+    routes: std::ops::Range<usize>,
+    /// `(institution, member slot)` of its memberships, as a range into
+    /// [`Dynamics::memberships`].
+    memberships: std::ops::Range<usize>,
+}
+
+/// Per-scenario constants of the step, computed once: the calibrated intercepts, each
+/// movable state's response constants, its bloc routes and its memberships.
 #[derive(Clone, Debug)]
 pub struct Dynamics {
     components: usize,
-    /// `b_ic`, state-major.
+    powers: usize,
+    /// `π`.
+    peer_weight: f64,
+    /// The movable states, in world order.
+    states: Vec<StateConstants>,
+    /// `b_ic / τ_i`, per movable state, `components` each.
     intercepts: Vec<f64>,
-    /// Per state: `(institution index, member slot)` pairs.
-    memberships: Vec<Vec<(usize, usize)>>,
-    /// Per state: each leading power of its institutions, with the memberships it leads.
-    led: Vec<Vec<LedBlocs>>,
+    /// `η_i γ_i a_ic(0)`, the pull back to the initial alignment, per movable state.
+    anchor: Vec<f64>,
+    /// `s_i · proximity_ip · (1 + λ coethnic_ip)`, per movable state and power: the threat per
+    /// unit of `coercion_p · g_p`.
+    threat: Vec<f64>,
+    routes: Vec<BlocRoute>,
+    route_blocs: Vec<usize>,
+    /// `(institution, flat member index)` of every movable state's memberships.
+    memberships: Vec<(usize, usize)>,
+    /// Per institution: the flat index of its first member; member `slot` of institution
+    /// `I` is `member_offset[I] + slot` in the per-member arrays of the [`Workspace`].
+    member_offset: Vec<usize>,
     /// Channels with tie feedback, with their rates.
     feedback: Vec<(usize, f64)>,
 }
@@ -206,12 +251,19 @@ pub struct Dynamics {
 pub struct Workspace {
     /// `d_pk g_p` per power and channel.
     dg: Vec<f64>,
+    /// `coercion_p g_p` per power.
+    cg: Vec<f64>,
     /// Per institution: sum of active members' alignments, then the active count.
     bloc_sum: Vec<f64>,
     bloc_count: Vec<f64>,
-    /// Per-state effective channel factors (copy of `dg` scaled by memberships).
-    eff: Vec<f64>,
+    /// Per flat member: its participation weight, and its institution's credibility times it.
+    part_weight: Vec<f64>,
+    member_weight: Vec<f64>,
+    /// Per component, padded to a multiple of [`LANES`]: the utility, then the scaled
+    /// exponent (padding −∞), and the unnormalised target `exp(· − max)` (padding 0).
     utility: Vec<f64>,
+    target: Vec<f64>,
+    pull: Vec<f64>,
     peer: Vec<f64>,
     noise: Vec<f64>,
 }
@@ -222,14 +274,23 @@ impl Workspace {
         let p = world.powers.len();
         let c = world.components();
         let n_inst = world.institutions.len();
+        let members: usize = world.institutions.iter().map(|i| i.members.len()).sum();
+        let padded = c.div_ceil(LANES) * LANES;
+        let mut utility = vec![f64::NEG_INFINITY; padded];
+        utility[..c].fill(0.0);
         Workspace {
             dg: vec![0.0; p * K],
+            cg: vec![0.0; p],
             bloc_sum: vec![0.0; n_inst * c],
             bloc_count: vec![0.0; n_inst],
-            eff: vec![0.0; p * K],
-            utility: vec![0.0; c],
+            part_weight: vec![0.0; members],
+            member_weight: vec![0.0; members],
+            utility,
+            target: vec![0.0; padded],
+            pull: vec![0.0; p],
             peer: vec![0.0; c],
-            noise: vec![0.0; c],
+            // Rounded up to an even count: the noise is drawn two 32-bit uniforms at a time.
+            noise: vec![0.0; c + c % 2],
         }
     }
 }
@@ -239,68 +300,117 @@ impl Dynamics {
     /// (after the drivers' start values are applied).
     pub fn new(world: &World, start: &RunState) -> Self {
         let c = world.components();
-        let mut memberships = vec![Vec::new(); world.states.len()];
+        let np = world.powers.len();
+        let params = &world.parameters;
+        let mut by_state = vec![Vec::new(); world.states.len()];
+        let mut member_offset = Vec::with_capacity(world.institutions.len());
+        let mut flat = 0;
         for (ii, inst) in world.institutions.iter().enumerate() {
+            member_offset.push(flat);
             for (slot, &(s, _)) in inst.members.iter().enumerate() {
-                memberships[s.index()].push((ii, slot));
+                by_state[s.index()].push((ii, flat + slot));
             }
+            flat += inst.members.len();
         }
-        let led = memberships
-            .iter()
-            .map(|list: &Vec<(usize, usize)>| {
-                let mut by_leader: Vec<LedBlocs> = Vec::new();
-                for &(ii, slot) in list {
-                    let inst = &world.institutions[ii];
-                    let Some(leader) = inst.leader else {
-                        continue;
-                    };
-                    let entry = match by_leader.iter().position(|l| l.power == leader.index()) {
-                        Some(n) => &mut by_leader[n],
-                        None => {
-                            by_leader.push(LedBlocs {
-                                power: leader.index(),
-                                blocs: Vec::new(),
-                                remainder: [1.0; K],
-                            });
-                            by_leader.last_mut().expect("just pushed")
-                        }
-                    };
-                    entry.blocs.push((ii, slot));
-                    for (r, &beta) in entry.remainder.iter_mut().zip(&inst.carries) {
-                        if beta > 0.0 {
-                            *r *= 1.0 - beta;
-                        }
-                    }
-                }
-                by_leader
-            })
-            .collect();
-        let feedback = Channel::ALL
-            .iter()
-            .map(|ch| (ch.index(), world.parameters.feedback[ch.index()]))
-            .filter(|&(_, rate)| rate > 0.0)
-            .collect();
         let mut dynamics = Dynamics {
             components: c,
-            intercepts: vec![0.0; world.states.len() * c],
-            memberships,
-            led,
-            feedback,
+            powers: np,
+            peer_weight: params.peer_weight,
+            states: Vec::new(),
+            intercepts: Vec::new(),
+            anchor: Vec::new(),
+            threat: Vec::new(),
+            routes: Vec::new(),
+            route_blocs: Vec::new(),
+            memberships: Vec::new(),
+            member_offset,
+            feedback: Channel::ALL
+                .iter()
+                .map(|ch| (ch.index(), params.feedback[ch.index()]))
+                .filter(|&(_, rate)| rate > 0.0)
+                .collect(),
         };
-        if world.parameters.calibrate_intercepts {
+        for (i, state) in world.states.iter().enumerate() {
+            if state.fixed {
+                continue;
+            }
+            let list = &by_state[i];
+            let routes_start = dynamics.routes.len();
+            // Group the memberships by leading power; per channel, the bilateral remainder
+            // r = Π (1 − β) over that leader's blocs that carry it.
+            let mut leaders: Vec<usize> = Vec::new();
+            for &(ii, _) in list {
+                if let Some(leader) = world.institutions[ii].leader {
+                    if !leaders.contains(&leader.index()) {
+                        leaders.push(leader.index());
+                    }
+                }
+            }
+            for &power in &leaders {
+                for k in 0..K {
+                    let carrying: Vec<(usize, usize)> = list
+                        .iter()
+                        .copied()
+                        .filter(|&(ii, _)| {
+                            let inst = &world.institutions[ii];
+                            inst.leader.map(|l| l.index()) == Some(power) && inst.carries[k] > 0.0
+                        })
+                        .collect();
+                    if carrying.is_empty() {
+                        continue;
+                    }
+                    let remainder = carrying.iter().fold(1.0, |r, &(ii, _)| {
+                        r * (1.0 - world.institutions[ii].carries[k])
+                    });
+                    let from = dynamics.route_blocs.len();
+                    dynamics
+                        .route_blocs
+                        .extend(carrying.iter().map(|&(_, member)| member));
+                    dynamics.routes.push(BlocRoute {
+                        power,
+                        offset: power * K + k,
+                        salience: state.salience[k],
+                        remainder,
+                        blocs: from..dynamics.route_blocs.len(),
+                    });
+                }
+            }
+            let members_start = dynamics.memberships.len();
+            dynamics.memberships.extend(list.iter().copied());
+            let response = &state.response;
+            let (eta, gamma) = (state.inertia, state.stubbornness);
+            dynamics.states.push(StateConstants {
+                index: i,
+                salience: state.salience,
+                inv_temperature: 1.0 / response.temperature,
+                dependence_aversion: response.dependence_aversion,
+                keep: 1.0 - eta,
+                toward: eta * (1.0 - gamma),
+                routes: routes_start..dynamics.routes.len(),
+                memberships: members_start..dynamics.memberships.len(),
+            });
+            dynamics
+                .anchor
+                .extend(state.alignment.iter().map(|a0| eta * gamma * a0));
+            dynamics.threat.extend((0..np).map(|p| {
+                response.threat_weight
+                    * state.proximity[p]
+                    * (1.0 + params.coethnic_leverage * state.coethnic[p])
+            }));
+        }
+        dynamics.intercepts = vec![0.0; dynamics.states.len() * c];
+        if params.calibrate_intercepts {
             let mut ws = Workspace::new(world);
             dynamics.prepare(world, start, &mut ws);
-            let mut intercepts = vec![0.0; world.states.len() * c];
-            for (i, state) in world.states.iter().enumerate() {
-                if state.fixed {
-                    continue;
-                }
-                dynamics.utilities(world, start, &mut ws, i);
-                let tau = state.response.temperature;
+            let mut intercepts = vec![0.0; dynamics.states.len() * c];
+            for (m, sc) in dynamics.states.iter().enumerate() {
+                dynamics.utilities(start, &mut ws, m, sc);
                 for j in 0..c {
                     // Validation guarantees a positive initial share for movable states
-                    // when calibration is on, so the logarithm is finite.
-                    intercepts[i * c + j] = tau * start.alignment[i * c + j].ln() - ws.utility[j];
+                    // when calibration is on, so the logarithm is finite. Stored divided by
+                    // τ: b/τ = ln a(0) − ũ(0)/τ.
+                    intercepts[m * c + j] =
+                        start.alignment[sc.index * c + j].ln() - ws.utility[j] * sc.inv_temperature;
                 }
             }
             dynamics.intercepts = intercepts;
@@ -308,99 +418,117 @@ impl Dynamics {
         dynamics
     }
 
-    /// Per-step precomputation shared by all states: `d·g` and the bloc alignment sums.
+    /// Per-step precomputation shared by all states: `d·g`, `coercion·g` and the bloc
+    /// alignment sums.
     fn prepare(&self, world: &World, rs: &RunState, ws: &mut Workspace) {
         let c = self.components;
         for (p, &g) in rs.capacity.iter().enumerate() {
-            for k in 0..K {
-                ws.dg[p * K + k] = rs.delivery[p * K + k] * g;
+            let dg = &mut ws.dg[p * K..(p + 1) * K];
+            for (out, d) in dg.iter_mut().zip(&rs.delivery[p * K..(p + 1) * K]) {
+                *out = d * g;
             }
+            ws.cg[p] = rs.coercion[p] * g;
         }
         ws.bloc_sum.fill(0.0);
-        ws.bloc_count.fill(0.0);
         for (ii, inst) in world.institutions.iter().enumerate() {
             let sum = &mut ws.bloc_sum[ii * c..(ii + 1) * c];
-            for (&(s, _), part) in inst.members.iter().zip(&rs.participation[ii]) {
+            let mut count = 0.0;
+            let first = self.member_offset[ii];
+            let credibility = rs.credibility[ii];
+            for (slot, (&(s, _), part)) in
+                inst.members.iter().zip(&rs.participation[ii]).enumerate()
+            {
+                let weight = part.weight();
+                ws.part_weight[first + slot] = weight;
+                ws.member_weight[first + slot] = credibility * weight;
                 if *part == Participation::Active {
                     let a = &rs.alignment[s.index() * c..(s.index() + 1) * c];
                     for (acc, x) in sum.iter_mut().zip(a) {
                         *acc += x;
                     }
-                    ws.bloc_count[ii] += 1.0;
+                    count += 1.0;
                 }
             }
+            ws.bloc_count[ii] = count;
         }
     }
 
-    /// Utilities of state `i` without intercepts, into `ws.utility`.
-    fn utilities(&self, world: &World, rs: &RunState, ws: &mut Workspace, i: usize) {
-        let state = &world.states[i];
-        let params = &world.parameters;
-        let np = world.powers.len();
+    /// Utilities of movable state number `m` (constants `sc`) without intercepts, into
+    /// `ws.utility`.
+    fn utilities(&self, rs: &RunState, ws: &mut Workspace, m: usize, sc: &StateConstants) {
+        let np = self.powers;
         let c = self.components;
+        let i = sc.index;
+        let w = &sc.salience;
 
-        ws.eff.copy_from_slice(&ws.dg);
-        for led in &self.led[i] {
-            let p = led.power;
-            for k in 0..K {
-                let remainder = led.remainder[k];
-                if remainder == 1.0 {
-                    continue;
-                }
-                let best = led
-                    .blocs
-                    .iter()
-                    .filter(|&&(ii, _)| world.institutions[ii].carries[k] > 0.0)
-                    .map(|&(ii, slot)| rs.credibility[ii] * rs.participation[ii][slot].weight())
-                    .fold(0.0, f64::max);
-                ws.eff[p * K + k] = rs.capacity[p]
-                    * (rs.delivery[p * K + k] * remainder + (1.0 - remainder) * best);
+        // Channel pull with every channel delivered bilaterally, `Σ_k w_k x_pk d_pk g_p`; the
+        // eight products are summed in a fixed tree so the sum vectorises.
+        let ties = &rs.ties[i * np * K..(i + 1) * np * K];
+        let ties_by_power = ties.chunks_exact(K);
+        let dg_by_power = ws.dg.chunks_exact(K);
+        for ((pull, x), dg) in ws.pull.iter_mut().zip(ties_by_power).zip(dg_by_power) {
+            let mut t = [0.0; K];
+            for (((t, w), x), dg) in t.iter_mut().zip(w).zip(x).zip(dg) {
+                *t = w * x * dg;
             }
+            // Even and odd channels summed apart, so the adds stay within vector lanes.
+            *pull = ((t[0] + t[2]) + (t[4] + t[6])) + ((t[1] + t[3]) + (t[5] + t[7]));
+        }
+        // Channels that run partly through blocs: replace `d g` by
+        // `g (d r + (1 − r) max_I cred_I part_iI)` (module docs, step 1).
+        for route in &self.routes[sc.routes.clone()] {
+            let (p, pk) = (route.power, route.offset);
+            let best = self.route_blocs[route.blocs.clone()]
+                .iter()
+                .map(|&member| ws.member_weight[member])
+                .fold(0.0, f64::max);
+            let eff = rs.capacity[p]
+                * (rs.delivery[pk] * route.remainder + (1.0 - route.remainder) * best);
+            ws.pull[p] += route.salience * ties[pk] * (eff - ws.dg[pk]);
         }
 
         // Peer term: mean alignment of fellow active members, averaged over institutions.
         ws.peer.fill(0.0);
         let mut blocs = 0.0;
         let own = &rs.alignment[i * c..(i + 1) * c];
-        for &(ii, slot) in &self.memberships[i] {
-            if rs.participation[ii][slot] != Participation::Active || ws.bloc_count[ii] < 2.0 {
+        for &(ii, member) in &self.memberships[sc.memberships.clone()] {
+            let count = ws.bloc_count[ii];
+            if ws.part_weight[member] != 1.0 || count < 2.0 {
                 continue;
             }
-            let others = ws.bloc_count[ii] - 1.0;
+            let inv_others = 1.0 / (count - 1.0);
             let sum = &ws.bloc_sum[ii * c..(ii + 1) * c];
             for ((acc, s), a) in ws.peer.iter_mut().zip(sum).zip(own) {
-                *acc += (s - a) / others;
+                *acc += (s - a) * inv_others;
             }
             blocs += 1.0;
         }
         let peer_scale = if blocs > 0.0 {
-            params.peer_weight / blocs
+            self.peer_weight / blocs
         } else {
             0.0
         };
 
-        let response = &state.response;
+        let threat = &self.threat[m * np..(m + 1) * np];
+        let grievance = &rs.events.grievance[i * np..(i + 1) * np];
         let mut strongest: f64 = 0.0;
-        for p in 0..np {
-            let base = tie_index(np, i, p, 0);
-            let x = &rs.ties[base..base + K];
-            let eff = &ws.eff[p * K..(p + 1) * K];
-            let mut pull = 0.0;
-            for k in 0..K {
-                pull += state.salience[k] * x[k] * eff[k];
-            }
+        for (((((u, &pull), threat), cg), peer), grievance) in ws
+            .utility
+            .iter_mut()
+            .zip(&ws.pull)
+            .zip(threat)
+            .zip(&ws.cg)
+            .zip(&ws.peer)
+            .zip(grievance)
+        {
             strongest = strongest.max(pull);
-            let threat = rs.coercion[p]
-                * rs.capacity[p]
-                * state.proximity[p]
-                * (1.0 + params.coethnic_leverage * state.coethnic[p]);
-            ws.utility[p] = pull + response.threat_weight * threat + peer_scale * ws.peer[p]
-                - rs.events.grievance[i * np + p];
+            *u = pull + threat * cg + peer_scale * peer - grievance;
         }
-        ws.utility[np] = response.dependence_aversion * strongest + peer_scale * ws.peer[np];
+        ws.utility[np] = sc.dependence_aversion * strongest + peer_scale * ws.peer[np];
     }
 
-    /// Advance `rs` by one step, drawing the perturbation from `rng`.
+    /// Advance `rs` by one step, drawing the perturbation from `rng` (the engine passes the
+    /// run's noise stream, [`crate::engine::noise_rng`]).
     ///
     /// Returns the index of a state whose alignment became non-finite or left the simplex,
     /// which validated inputs never produce; the engine turns it into a [`crate::SimError`].
@@ -412,42 +540,46 @@ impl Dynamics {
         rng: &mut R,
     ) -> Result<(), usize> {
         let c = self.components;
-        let np = world.powers.len();
+        let np = self.powers;
         let h = world.parameters.noise;
         self.prepare(world, rs, ws);
 
-        for (i, state) in world.states.iter().enumerate() {
-            if state.fixed {
-                continue;
-            }
-            self.utilities(world, rs, ws, i);
-            let b = &self.intercepts[i * c..(i + 1) * c];
-            let tau = state.response.temperature;
+        for (m, sc) in self.states.iter().enumerate() {
+            let i = sc.index;
+            self.utilities(rs, ws, m, sc);
+
+            // Target: softmax(u/τ + b/τ), shifted by its maximum (log-sum-exp) so no
+            // exponent is positive.
+            let b = &self.intercepts[m * c..(m + 1) * c];
             let mut max = f64::NEG_INFINITY;
             for (u, b) in ws.utility.iter_mut().zip(b) {
-                *u = (*u + b) / tau;
+                *u = *u * sc.inv_temperature + b;
                 max = max.max(*u);
             }
+            // In blocks of LANES so the exponentials vectorise; the padding is −∞ → 0.
+            let targets = ws.target.chunks_exact_mut(LANES);
+            let exponents = ws.utility.chunks_exact(LANES);
             let mut z = 0.0;
-            for u in ws.utility.iter_mut() {
-                *u = (*u - max).exp();
-                z += *u;
+            for (t, x) in targets.zip(exponents) {
+                for (t, x) in t.iter_mut().zip(x) {
+                    *t = exp_nonpositive(x - max);
+                }
+                z += (t[0] + t[1]) + (t[2] + t[3]);
             }
 
-            let eta = state.inertia;
-            let gamma = state.stubbornness;
-            let a0 = &state.alignment;
+            // Friedkin–Johnsen update with inertia.
+            let toward = sc.toward / z;
+            let anchor = &self.anchor[m * c..(m + 1) * c];
             let a = &mut rs.alignment[i * c..(i + 1) * c];
-            for j in 0..c {
-                let target = ws.utility[j] / z;
-                a[j] = (1.0 - eta) * a[j] + eta * ((1.0 - gamma) * target + gamma * a0[j]);
+            for ((aj, e), a0) in a.iter_mut().zip(&ws.target).zip(anchor) {
+                *aj = sc.keep * *aj + toward * e + a0;
             }
 
             if h > 0.0 {
+                draw_noise(rng, &mut ws.noise);
                 let mut zbar = 0.0;
-                for (zj, aj) in ws.noise.iter_mut().zip(a.iter()) {
-                    *zj = 2.0 * rng.random::<f64>() - 1.0;
-                    zbar += aj * *zj;
+                for (zj, aj) in ws.noise.iter().zip(a.iter()) {
+                    zbar += aj * zj;
                 }
                 for (aj, zj) in a.iter_mut().zip(&ws.noise) {
                     *aj *= (1.0 + h * (zj - zbar)).max(0.0);
@@ -457,27 +589,134 @@ impl Dynamics {
             if !(sum.is_finite() && sum > 0.0) {
                 return Err(i);
             }
+            let inv = 1.0 / sum;
             for aj in a.iter_mut() {
-                *aj /= sum;
+                *aj *= inv;
             }
 
-            for &(k, rate) in &self.feedback {
-                let total: f64 = (0..np).map(|p| rs.ties[tie_index(np, i, p, k)]).sum();
+            if !self.feedback.is_empty() {
                 let aligned: f64 = a[..np].iter().sum();
-                if aligned <= 0.0 {
-                    continue;
-                }
-                for (p, ap) in a[..np].iter().enumerate() {
-                    let x = &mut rs.ties[tie_index(np, i, p, k)];
-                    // A driver may lift one tie so that the channel total exceeds 1; a share
-                    // target above 1 is meaningless, so the target is capped at 1 and the
-                    // tie, a convex combination of two values in [0, 1], stays in [0, 1].
-                    let target = (total * ap / aligned).min(1.0);
-                    *x = (1.0 - rate) * *x + rate * target;
+                if aligned > 0.0 {
+                    let inv_aligned = 1.0 / aligned;
+                    let ties = &mut rs.ties[i * np * K..(i + 1) * np * K];
+                    for &(k, rate) in &self.feedback {
+                        let total: f64 = ties.chunks_exact(K).map(|x| x[k]).sum();
+                        for (x, ap) in ties.chunks_exact_mut(K).zip(&a[..np]) {
+                            // A driver may lift one tie so that the channel total exceeds 1;
+                            // a share target above 1 is meaningless, so the target is capped
+                            // at 1 and the tie, a convex combination of two values in [0, 1],
+                            // stays in [0, 1].
+                            let target = (total * ap * inv_aligned).min(1.0);
+                            x[k] = (1.0 - rate) * x[k] + rate * target;
+                        }
+                    }
                 }
             }
         }
         rs.step += 1;
         Ok(())
+    }
+}
+
+/// Fill `out` (of even length) with uniforms on [−1, 1), two per 64-bit draw: each half of
+/// the word, read as a signed 32-bit integer, is scaled by 2⁻³¹. A resolution of 2⁻³¹ is far
+/// below anything the perturbation (a few per cent of a share) can show, and halving the
+/// draws halves the cost of the noise, which dominates a step.
+#[inline]
+fn draw_noise<R: Rng + ?Sized>(rng: &mut R, out: &mut [f64]) {
+    const SCALE: f64 = 1.0 / 2_147_483_648.0; // 2⁻³¹
+    for pair in out.chunks_exact_mut(2) {
+        let bits = rng.next_u64();
+        pair[0] = f64::from((bits >> 32) as u32 as i32) * SCALE;
+        pair[1] = f64::from(bits as u32 as i32) * SCALE;
+    }
+}
+
+/// `eˣ` for `x ≤ 0`, the only exponents the shifted softmax takes, with a relative error
+/// below 1e-15 (tested against `f64::exp`).
+///
+/// Written out rather than calling `f64::exp` for two reasons: the platform's libm differs
+/// in the last bit between systems (glibc, musl, macOS), so a portable function keeps a
+/// seed's results the same everywhere; and a call per component was a tenth of a step's
+/// instructions, where this inlines into a few dozen. Method: Cody–Waite reduction
+/// `x = n ln 2 + r` with `|r| ≤ ln 2 / 2`, the degree-12 Taylor polynomial of `eʳ`
+/// (truncation error `|r|¹³/13! < 2e-16` relative), and the scale `2ⁿ` built from its bits.
+/// Below −708 (where `eˣ` would be subnormal, under 1e-307) the result is 0, which in a
+/// softmax normalised by a sum ≥ 1 changes nothing representable.
+#[inline(always)]
+pub(crate) fn exp_nonpositive(x: f64) -> f64 {
+    const LOG2_E: f64 = std::f64::consts::LOG2_E;
+    // ln 2 split so that n · LN2_HI is exact for |n| < 2¹¹ (fdlibm's constants).
+    const LN2_HI: f64 = 6.931_471_803_691_238e-1;
+    const LN2_LO: f64 = 1.908_214_929_270_587_7e-10;
+    // 1.5 · 2⁵²: adding it rounds to an integer held in the low bits of the mantissa.
+    const SHIFT: f64 = 6_755_399_441_055_744.0;
+    // Written as a comparison, not `max`, so that a NaN stays a NaN and is caught.
+    let xc = if x < -708.0 { -708.0 } else { x };
+    let t = xc * LOG2_E + SHIFT;
+    let n = t - SHIFT;
+    let r = (xc - n * LN2_HI) - n * LN2_LO;
+    // 1/k! for k = 12 down to 1, evaluated by Horner's rule.
+    let mut p = 1.0 / 479_001_600.0;
+    p = p * r + 1.0 / 39_916_800.0;
+    p = p * r + 1.0 / 3_628_800.0;
+    p = p * r + 1.0 / 362_880.0;
+    p = p * r + 1.0 / 40_320.0;
+    p = p * r + 1.0 / 5_040.0;
+    p = p * r + 1.0 / 720.0;
+    p = p * r + 1.0 / 120.0;
+    p = p * r + 1.0 / 24.0;
+    p = p * r + 1.0 / 6.0;
+    p = p * r + 0.5;
+    p = p * r + 1.0;
+    p = p * r + 1.0;
+    // The bits of `t` are those of SHIFT plus n, and n lies in [−1022, 0], so n + 1023 is a
+    // normal exponent: one integer add and shift build 2ⁿ (and vectorise).
+    let biased = t
+        .to_bits()
+        .wrapping_add(1023_u64.wrapping_sub(SHIFT.to_bits()));
+    let scale = f64::from_bits(biased << 52);
+    if x < -708.0 {
+        0.0
+    } else {
+        p * scale
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::exp_nonpositive;
+
+    #[test]
+    fn exp_nonpositive_matches_std_within_1e_15() {
+        let mut worst: f64 = 0.0;
+        let mut x = 0.0;
+        while x > -708.0 {
+            let ours = exp_nonpositive(x);
+            let std = x.exp();
+            worst = worst.max(((ours - std) / std).abs());
+            x -= 0.000_731;
+        }
+        for x in [
+            0.0,
+            -0.0,
+            -1e-300,
+            -1e-17,
+            -0.5 * std::f64::consts::LN_2,
+            -707.99,
+        ] {
+            let (ours, std) = (exp_nonpositive(x), x.exp());
+            worst = worst.max(((ours - std) / std).abs());
+        }
+        assert!(worst < 1e-15, "worst relative error {worst:e}");
+        assert_eq!(exp_nonpositive(0.0), 1.0);
+    }
+
+    #[test]
+    fn exp_nonpositive_is_zero_below_the_normal_range_and_never_nan() {
+        assert_eq!(exp_nonpositive(-709.0), 0.0);
+        assert_eq!(exp_nonpositive(-1e300), 0.0);
+        assert_eq!(exp_nonpositive(f64::NEG_INFINITY), 0.0);
+        assert!(exp_nonpositive(-708.0) > 0.0);
     }
 }
