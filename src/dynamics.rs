@@ -557,13 +557,11 @@ impl Dynamics {
                 max = max.max(*u);
             }
             // In blocks of LANES so the exponentials vectorise; the padding is −∞ → 0.
-            let targets = ws.target.chunks_exact_mut(LANES);
-            let exponents = ws.utility.chunks_exact(LANES);
+            for (t, x) in ws.target.iter_mut().zip(&ws.utility) {
+                *t = exp_nonpositive(x - max);
+            }
             let mut z = 0.0;
-            for (t, x) in targets.zip(exponents) {
-                for (t, x) in t.iter_mut().zip(x) {
-                    *t = exp_nonpositive(x - max);
-                }
+            for t in ws.target.chunks_exact(LANES) {
                 z += (t[0] + t[1]) + (t[2] + t[3]);
             }
 

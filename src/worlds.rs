@@ -2,6 +2,10 @@
 
 use crate::scenario::Scenario;
 
+mod synthetic;
+
+pub use synthetic::{Synthetic, SyntheticError};
+
 /// The text of `scenarios/eurasia-2025.toml`, compiled into the crate.
 pub const EURASIA_2025_TOML: &str = include_str!("../scenarios/eurasia-2025.toml");
 

@@ -614,16 +614,20 @@ pub struct Ensemble {
     runs: u64,
     threads: usize,
     shard: Shard,
+    /// The CSTO-futures classifier of the scenario's world, if it has a CSTO.
+    classifier: Option<CstoClassifier>,
 }
 
 impl Ensemble {
     /// `runs` runs of `scenario`, on all cores, as one shard.
     pub fn new(scenario: Scenario, runs: u64) -> Ensemble {
+        let classifier = CstoClassifier::for_world(&scenario.world);
         Ensemble {
             sim: Simulation::new(scenario),
             runs,
             threads: 0,
             shard: Shard::WHOLE,
+            classifier,
         }
     }
 
@@ -666,7 +670,7 @@ impl Ensemble {
         let scenario = self.sim.scenario();
         let range = self.run_range();
         let blocks = (range.end - range.start).div_ceil(BLOCK);
-        let classifier = CstoClassifier::for_world(&scenario.world);
+        let classifier = self.classifier.as_ref();
         let template = Summary::empty(scenario, self.runs, self.shard);
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(self.threads)
@@ -690,7 +694,7 @@ impl Ensemble {
                 let lo = range.start + b * BLOCK;
                 let hi = (lo + BLOCK).min(range.end);
                 for run in lo..hi {
-                    if let Err(e) = self.run_one(run, &mut acc, classifier.as_ref()) {
+                    if let Err(e) = self.run_one(run, &mut acc, classifier) {
                         let mut slot = first_error.lock().unwrap_or_else(|p| p.into_inner());
                         if slot.as_ref().is_none_or(|old| run_of(old) > run) {
                             *slot = Some(e);
@@ -710,6 +714,31 @@ impl Ensemble {
             summary.add_counts(p);
         }
         Ok(summary)
+    }
+
+    /// An empty summary of this ensemble, to be filled by [`Ensemble::accumulate`].
+    pub fn empty_summary(&self) -> Summary {
+        Summary::empty(self.sim.scenario(), self.runs, self.shard)
+    }
+
+    /// Run number `run` and add it to `summary`: what each of the ensemble's workers does per
+    /// run, exposed so that one run with summary recording can be timed or distributed by
+    /// other means. A summary filled with every run of [`Ensemble::run_range`], in any order
+    /// and grouping, equals [`Ensemble::run`]'s.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use geoalign::ensemble::Ensemble;
+    /// let ensemble = Ensemble::new(geoalign::worlds::eurasia_2025(), 3).threads(1);
+    /// let mut summary = ensemble.empty_summary();
+    /// for run in ensemble.run_range().rev() {
+    ///     ensemble.accumulate(run, &mut summary).unwrap();
+    /// }
+    /// assert_eq!(summary, ensemble.run().unwrap());
+    /// ```
+    pub fn accumulate(&self, run: u64, summary: &mut Summary) -> Result<(), SimError> {
+        self.run_one(run, summary, self.classifier.as_ref())
     }
 
     fn run_one(
