@@ -1,9 +1,10 @@
 //! The command line end to end: shards merged by `geoalign merge` write byte-identical CSV to
-//! a whole run, and `validate` exits non-zero on a refused file.
+//! a whole run; every failure is one paragraph on stderr with a non-zero status, never a panic;
+//! a reader that goes away (`geoalign trace | head`) ends the output quietly.
 #![cfg(feature = "cli")]
 
-use std::path::Path;
-use std::process::Command;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
 
 fn geoalign(args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_geoalign"))
@@ -106,4 +107,201 @@ fn validate_exits_non_zero_with_the_error() {
     let out = geoalign(&["validate", path.to_str().unwrap()]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("geoalign-cli-bad-"));
+}
+
+fn bad_scenario(file: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/bad_scenarios")
+        .join(file)
+        .display()
+        .to_string()
+}
+
+/// A fresh scratch directory.
+fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("cli-{name}"));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// The command failed with `status`, and stderr is one paragraph, `error: …` on one line,
+/// that contains every one of `needles`, with no trace of a panic.
+fn assert_one_paragraph_error(out: &Output, status: i32, needles: &[&str]) -> String {
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    assert_eq!(out.status.code(), Some(status), "status; stderr: {stderr}");
+    assert!(stderr.starts_with("error: "), "{stderr}");
+    assert!(
+        stderr.ends_with('\n') && stderr.trim_end().lines().count() == 1,
+        "one line: {stderr:?}"
+    );
+    for bad in ["panicked", "RUST_BACKTRACE", "stack backtrace", "\n\n"] {
+        assert!(!stderr.contains(bad), "`{bad}` in {stderr:?}");
+    }
+    for needle in needles {
+        assert!(stderr.contains(needle), "`{needle}` not in {stderr:?}");
+    }
+    stderr
+}
+
+#[test]
+fn validate_a_catalogue_file_fails_with_one_paragraph_naming_the_file_and_place() {
+    for (file, place) in [
+        (
+            "nan-float.toml",
+            ":45: `states.T.inertia`: must be a finite number",
+        ),
+        ("syntax-unterminated-string.toml", ":2:13: "),
+        (
+            "unknown-key-power.toml",
+            ":20:1: `powers.A.capacty`: unknown field",
+        ),
+        ("not-utf8-latin1.toml", ":3: the file is not valid UTF-8"),
+        ("empty.toml", ": the file is empty"),
+        (
+            "extends-missing-file.toml",
+            ":5: `extends`: cannot read the base scenario",
+        ),
+        (
+            "nesting-10000-arrays.toml",
+            ":2:95: arrays, tables or dotted keys are nested",
+        ),
+    ] {
+        let path = bad_scenario(file);
+        let out = geoalign(&["validate", &path]);
+        let stderr = assert_one_paragraph_error(&out, 1, &[&format!("{path}{place}")]);
+        assert!(out.stdout.is_empty(), "{file}: {stderr}");
+    }
+}
+
+#[test]
+fn an_unreadable_scenario_file_is_one_paragraph_naming_it() {
+    let missing = scratch("unreadable").join("nowhere.toml");
+    let missing = missing.to_str().unwrap();
+    for command in ["validate", "run", "trace"] {
+        let out = geoalign(&[command, missing]);
+        assert_one_paragraph_error(&out, 1, &[missing, "cannot read the file"]);
+    }
+    let out = geoalign(&[
+        "sensitivity",
+        missing,
+        "--param",
+        "parameters.noise=0.01:0.05",
+    ]);
+    assert_one_paragraph_error(&out, 1, &[missing]);
+}
+
+#[test]
+fn bad_arguments_are_one_paragraph_with_status_2() {
+    for (args, needle) in [
+        (&["run", "--shard", "3/2"][..], "--shard"),
+        (&["run", "--shard", "one of two"][..], "--shard"),
+        (&["run", "--runs", "0"][..], "at least 1 run"),
+        (&["run", "--threads", "100000"][..], "at most 1024 threads"),
+        (&["run", "--runz", "3"][..], "--runz"),
+        (&["validate"][..], "<SCENARIO>"),
+        (
+            &["sensitivity", "--param", "parameters.noise=abc"][..],
+            "--param",
+        ),
+        (&["frobnicate"][..], "frobnicate"),
+    ] {
+        let out = geoalign(args);
+        assert_one_paragraph_error(&out, 2, &[needle]);
+    }
+}
+
+#[test]
+fn a_shard_without_an_output_directory_is_refused() {
+    let out = geoalign(&["run", "--runs", "4", "--shard", "0/2"]);
+    assert_one_paragraph_error(&out, 1, &["--shard needs --out"]);
+}
+
+#[test]
+fn merge_of_bad_inputs_is_one_paragraph_naming_them() {
+    let dir = scratch("merge-bad");
+    let not_json = dir.join("partial-0.json");
+    std::fs::write(&not_json, "this is not JSON").unwrap();
+    let not_json = not_json.to_str().unwrap();
+    let out = geoalign(&["merge", not_json]);
+    assert_one_paragraph_error(&out, 1, &[not_json, "not a geoalign partial summary"]);
+
+    let empty = scratch("merge-empty");
+    let out = geoalign(&["merge", empty.to_str().unwrap()]);
+    assert_one_paragraph_error(&out, 1, &["no partial-*.json files"]);
+
+    let nowhere = dir.join("nowhere");
+    let out = geoalign(&["merge", nowhere.to_str().unwrap()]);
+    assert_one_paragraph_error(&out, 1, &[nowhere.to_str().unwrap()]);
+}
+
+#[test]
+fn an_output_directory_that_cannot_be_written_is_one_paragraph_naming_it() {
+    let dir = scratch("unwritable");
+    let file = dir.join("a-file");
+    std::fs::write(&file, "").unwrap();
+    let below_a_file = file.join("out");
+    let below = below_a_file.to_str().unwrap();
+    let out = geoalign(&["run", "--runs", "2", "--out", below]);
+    assert_one_paragraph_error(&out, 1, &[below]);
+    let json = file.join("trajectory.json");
+    let out = geoalign(&["trace", "--json", json.to_str().unwrap()]);
+    assert_one_paragraph_error(&out, 1, &[json.to_str().unwrap(), "cannot write"]);
+}
+
+#[test]
+fn a_run_the_ensemble_refuses_is_one_paragraph() {
+    // More runs than one summary counts: the ensemble refuses before running.
+    let out = geoalign(&["run", "--runs", "99999999999"]);
+    assert_one_paragraph_error(&out, 1, &["99999999999"]);
+}
+
+/// Runs the binary with its stdout read end closed before it writes anything.
+fn with_reader_gone(args: &[&str]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_geoalign"))
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    drop(child.stdout.take());
+    child.wait_with_output().expect("the binary ends")
+}
+
+#[test]
+fn output_into_a_closed_pipe_ends_quietly_without_a_panic() {
+    for args in [
+        &["trace"][..],
+        &["run", "--runs", "8"][..],
+        &["validate", "scenarios/eurasia-2025.toml"][..],
+        &["--help"][..],
+    ] {
+        let out = with_reader_gone(args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{args:?}: {:?} {stderr}", out.status);
+        assert!(stderr.is_empty(), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
+fn a_closed_pipe_does_not_stop_the_output_files() {
+    let dir = scratch("pipe-out");
+    let out = with_reader_gone(&["run", "--runs", "4", "--out", dir.to_str().unwrap()]);
+    assert!(out.status.success());
+    assert!(dir.join("summary.json").is_file());
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_disk_on_stdout_is_an_error_not_a_panic() {
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_geoalign"))
+        .args(["trace"])
+        .stdout(full)
+        .output()
+        .unwrap();
+    assert_one_paragraph_error(&out, 1, &["cannot write to standard output"]);
 }

@@ -481,13 +481,128 @@ fn extends_cycle_is_refused() {
 }
 
 #[test]
-fn extends_to_a_missing_file_names_it() {
+fn extends_to_a_missing_file_names_it_and_the_extending_line() {
     let dir = scratch("extends_missing");
-    std::fs::write(dir.join("child.toml"), "extends = \"nowhere.toml\"\n").unwrap();
-    match Scenario::from_file(dir.join("child.toml")).unwrap_err() {
-        ScenarioError::Io { file, .. } => assert_eq!(file, dir.join("nowhere.toml")),
+    std::fs::write(
+        dir.join("child.toml"),
+        "name = \"child\"\nextends = \"nowhere.toml\"\n",
+    )
+    .unwrap();
+    let err = Scenario::from_file(dir.join("child.toml")).unwrap_err();
+    match &err {
+        ScenarioError::BaseUnreadable {
+            file, line, base, ..
+        } => {
+            assert_eq!(*file, dir.join("child.toml"));
+            assert_eq!(*line, Some(2));
+            assert_eq!(*base, dir.join("nowhere.toml"));
+        }
         other => panic!("{other:?}"),
     }
+    let message = err.to_string();
+    assert!(message.starts_with(&format!(
+        "{}:2: `extends`",
+        dir.join("child.toml").display()
+    )));
+    assert!(message.contains("nowhere.toml"), "{message}");
+}
+
+#[test]
+fn a_cycle_is_reported_at_the_extends_that_closes_it() {
+    let dir = scratch("extends_cycle_place");
+    std::fs::write(dir.join("a.toml"), "extends = \"b.toml\"\n").unwrap();
+    std::fs::write(dir.join("b.toml"), "seed = 3\nextends = \"a.toml\"\n").unwrap();
+    match Scenario::from_file(dir.join("a.toml")).unwrap_err() {
+        ScenarioError::ExtendsCycle { file, line, chain } => {
+            assert_eq!(file, dir.join("b.toml"));
+            assert_eq!(line, Some(2));
+            assert_eq!(chain.first(), chain.last());
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn an_unknown_builtin_base_lists_the_builtins() {
+    let err = load("extends = \"builtin:nowhere\"\n").unwrap_err();
+    let problem = invalid(err, "tiny.toml", "extends", Some(1));
+    assert!(
+        matches!(&problem, Problem::UnknownBuiltin { known, .. } if known.iter().any(|k| k == "builtin:eurasia-2025")),
+        "{problem:?}"
+    );
+}
+
+#[test]
+fn an_empty_file_is_refused_as_empty() {
+    for text in ["", "# only a comment\n\n"] {
+        let err = load(text).unwrap_err();
+        assert!(matches!(&err, ScenarioError::Empty { file } if file == Path::new("tiny.toml")));
+        assert!(
+            err.to_string().starts_with("tiny.toml: the file is empty"),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn a_type_error_names_the_key_path_of_the_value() {
+    let text = VALID.replace(
+        "inertia = 0.05\nstubbornness = 0.3\nfragility = 0.1\nsalience = { trade = 1.0 }",
+        "inertia = \"0.05\"\nstubbornness = 0.3\nfragility = 0.1\nsalience = { trade = 1.0 }",
+    );
+    let err = load(&text).unwrap_err();
+    assert!(
+        matches!(&err, ScenarioError::Syntax { key: Some(k), .. } if k == "states.T.inertia"),
+        "{err:?}"
+    );
+    let line = text.lines().position(|l| l.contains("\"0.05\"")).unwrap() + 1;
+    assert!(
+        err.to_string()
+            .starts_with(&format!("tiny.toml:{line}:11: `states.T.inertia`: ")),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_unquoted_toml_date_is_refused_with_the_month_to_write() {
+    let text = VALID.replace("start = \"2025-01\"", "start = 2025-01-01");
+    let err = load(&text).unwrap_err();
+    assert!(
+        matches!(&err, ScenarioError::Syntax { key: Some(k), .. } if k == "horizon.start"),
+        "{err:?}"
+    );
+    assert!(
+        err.to_string()
+            .contains("write the month as a quoted string, e.g. \"2025-01\""),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_power_named_autonomy_is_refused() {
+    let text = VALID.replace("[powers.B]", "[powers.autonomy]");
+    let err = load(&text).unwrap_err();
+    let problem = invalid(
+        err,
+        "tiny.toml",
+        "powers.autonomy",
+        Some(line_of(&text, "[powers.autonomy]")),
+    );
+    assert!(
+        matches!(problem, Problem::ReservedName { .. }),
+        "{problem:?}"
+    );
+}
+
+#[test]
+fn a_duplicate_key_is_named() {
+    let text = VALID.replace("seed = 1\n", "seed = 1\nseed = 2\n");
+    let err = load(&text).unwrap_err();
+    assert!(
+        matches!(&err, ScenarioError::Syntax { line: Some(3), .. }),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("`seed` is defined twice"), "{err}");
 }
 
 #[test]

@@ -1,12 +1,20 @@
 //! The `geoalign` command line: ensembles of a scenario (the embedded Eurasia 2025 world by
 //! default), the three CSTO futures side by side, shards and their merge, sensitivity
 //! analysis, one traced path, and scenario validation.
+//!
+//! Every failure ends the process with one paragraph on stderr, `error: ` and the error's
+//! chain of causes on one line, and a non-zero status: 1 for a failed command, 2 for bad
+//! arguments. A reader that goes away (`geoalign trace | head`) ends the output quietly.
 
+use clap::error::ErrorKind;
 use clap::{Parser, Subcommand, ValueEnum};
 use geoalign::ensemble::{CstoFuture, Ensemble, EnsembleError, Proportion, Shard, Summary};
 use geoalign::sensitivity::{self, Method, ParamRange};
 use geoalign::{output, Scenario, Simulation};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::error::Error;
+use std::fmt;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -29,11 +37,11 @@ enum Command {
     Run {
         /// Scenario file or `builtin:NAME`; the embedded Eurasia 2025 world when absent.
         scenario: Option<String>,
-        /// Number of runs of the whole ensemble.
-        #[arg(long, default_value_t = 1000)]
+        /// Number of runs of the whole ensemble (at least 1).
+        #[arg(long, default_value_t = 1000, value_parser = runs)]
         runs: u64,
-        /// Worker threads (0: one per core). Results do not depend on it.
-        #[arg(long, default_value_t = 0)]
+        /// Worker threads (0: one per core; at most 1024). Results do not depend on it.
+        #[arg(long, default_value_t = 0, value_parser = threads)]
         threads: usize,
         /// Override the scenario's seed.
         #[arg(long)]
@@ -49,11 +57,11 @@ enum Command {
     /// The three CSTO futures of seed 000 side by side: the 3 × 3 table of scenario versus
     /// classified outcome, with Wilson 95 % intervals.
     Futures {
-        /// Runs per future.
-        #[arg(long, default_value_t = 1000)]
+        /// Runs per future (at least 1).
+        #[arg(long, default_value_t = 1000, value_parser = runs)]
         runs: u64,
-        /// Worker threads (0: one per core).
-        #[arg(long, default_value_t = 0)]
+        /// Worker threads (0: one per core; at most 1024).
+        #[arg(long, default_value_t = 0, value_parser = threads)]
         threads: usize,
         /// Override the futures' seed.
         #[arg(long)]
@@ -76,11 +84,11 @@ enum Command {
         /// Design size: Morris trajectories, or Sobol base samples N (N × (k + 2) points).
         #[arg(long)]
         design: Option<usize>,
-        /// Runs per design point.
-        #[arg(long, default_value_t = sensitivity::DEFAULT_RUNS_PER_POINT)]
+        /// Runs per design point (at least 1).
+        #[arg(long, default_value_t = sensitivity::DEFAULT_RUNS_PER_POINT, value_parser = runs)]
         runs: u64,
-        /// Worker threads (0: one per core).
-        #[arg(long, default_value_t = 0)]
+        /// Worker threads (0: one per core; at most 1024).
+        #[arg(long, default_value_t = 0, value_parser = threads)]
         threads: usize,
         /// Directory for the CSV of indices.
         #[arg(long)]
@@ -117,13 +125,104 @@ enum Command {
     },
 }
 
+/// Most worker threads a command starts: far more than any machine has cores, and few enough
+/// that a typo (`--threads 100000`) fails at once instead of spawning threads for minutes.
+const MAX_THREADS: usize = 1024;
+
+fn runs(arg: &str) -> Result<u64, String> {
+    match arg.parse::<u64>() {
+        Ok(0) => Err("at least 1 run is needed".into()),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!("`{arg}` is not a whole number")),
+    }
+}
+
+fn threads(arg: &str) -> Result<usize, String> {
+    let n: usize = arg
+        .parse()
+        .map_err(|_| format!("`{arg}` is not a whole number"))?;
+    if n > MAX_THREADS {
+        return Err(format!("at most {MAX_THREADS} threads, got {n}"));
+    }
+    Ok(n)
+}
+
+/// A failed command: any error, reported with its chain of causes.
+type CliError = Box<dyn Error + Send + Sync>;
+
+/// Set once a write to stdout met a broken pipe: the reader has gone, the rest is dropped.
+static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
+
+/// Write to stdout without `print!`'s panic: a broken pipe (`geoalign trace | head`) ends the
+/// output quietly and the command carries on (it may still write its `--out` files); any
+/// other failure (a full disk) is an error.
+fn emit(args: fmt::Arguments<'_>) -> Result<(), CliError> {
+    if STDOUT_CLOSED.load(Ordering::Relaxed) {
+        return Ok(());
+    }
+    match std::io::stdout().lock().write_fmt(args) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+            STDOUT_CLOSED.store(true, Ordering::Relaxed);
+            Ok(())
+        }
+        Err(e) => Err(format!("cannot write to standard output: {e}").into()),
+    }
+}
+
+/// `print!` through [`emit`]; use with `?`.
+macro_rules! out {
+    ($($arg:tt)*) => {
+        emit(format_args!($($arg)*))
+    };
+}
+
+/// `println!` through [`emit`]; use with `?`.
+macro_rules! outln {
+    () => {
+        emit(format_args!("\n"))
+    };
+    ($($arg:tt)*) => {
+        emit(format_args!("{}\n", format_args!($($arg)*)))
+    };
+}
+
+/// One paragraph: the error, then each cause its message does not already include, on one
+/// line (a line break inside a message, e.g. in a name, is folded into a space).
+fn paragraph(err: &(dyn Error + 'static)) -> String {
+    let mut text = err.to_string();
+    let mut cause = err.source();
+    while let Some(e) = cause {
+        let part = e.to_string();
+        if !text.contains(&part) {
+            text.push_str(": ");
+            text.push_str(&part);
+        }
+        cause = e.source();
+    }
+    one_line(&text)
+}
+
+fn one_line(text: &str) -> String {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Print `error: …` on stderr; a closed stderr cannot be reported anywhere, so it is ignored.
+fn report(message: &str) {
+    let _ = writeln!(std::io::stderr(), "error: {message}");
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum MethodArg {
     Morris,
     Sobol,
 }
 
-fn load(arg: Option<&str>) -> Result<Scenario, String> {
+fn load(arg: Option<&str>) -> Result<Scenario, CliError> {
     match arg {
         None => Ok(geoalign::worlds::eurasia_2025()),
         Some(name) if name.starts_with("builtin:") => {
@@ -132,9 +231,10 @@ fn load(arg: Option<&str>) -> Result<Scenario, String> {
                     "{name}: no such built-in scenario (builtin:eurasia-2025, {})",
                     geoalign::worlds::CSTO_FUTURES.join(", ")
                 )
+                .into()
             })
         }
-        Some(path) => Scenario::from_file(path).map_err(|e| e.to_string()),
+        Some(path) => Ok(Scenario::from_file(path)?),
     }
 }
 
@@ -177,12 +277,12 @@ impl Progress {
     }
 }
 
-fn run_ensemble(ensemble: &Ensemble, what: &str) -> Result<Summary, String> {
+fn run_ensemble(ensemble: &Ensemble, what: &str) -> Result<Summary, CliError> {
     let range = ensemble.run_range();
     let progress = Progress::new(range.end - range.start, what);
     let result = ensemble.run_with_progress(&|done| progress.update(done));
     progress.finish();
-    result.map_err(|e| e.to_string())
+    Ok(result?)
 }
 
 /// Four decimals: with 10,000 runs a Wilson bound of 0.9996 must not print as 1.000.
@@ -190,69 +290,78 @@ fn interval(p: &Proportion) -> String {
     format!("{:.4} [{:.4}, {:.4}]", p.estimate, p.low, p.high)
 }
 
-fn print_summary(s: &Summary) {
+fn print_summary(s: &Summary) -> Result<(), CliError> {
     let last = s.steps as usize;
-    println!(
+    outln!(
         "{} — seed {}, {} runs, {} → {} (model implications under the scenario's assumptions, not forecasts)\n",
         s.scenario,
         s.seed,
         s.runs,
         s.start,
         s.start.add_months(s.steps)
-    );
-    println!("Alignment at the horizon: mean share (5–95 % of runs)");
-    print!("{:<13}", "state");
-    s.powers.iter().for_each(|p| print!("{p:>19}"));
-    println!("{:>19}", "autonomy");
+    )?;
+    outln!("Alignment at the horizon: mean share (5–95 % of runs)")?;
+    out!("{:<13}", "state")?;
+    for p in &s.powers {
+        out!("{p:>19}")?;
+    }
+    outln!("{:>19}", "autonomy")?;
     for (i, name) in s.states.iter().enumerate() {
-        print!("{name:<13}");
+        out!("{name:<13}")?;
         for c in 0..=s.powers.len() {
             if let Some(st) = s.alignment(last, i, c) {
-                print!(
+                out!(
                     "{:>19}",
                     format!(
                         "{:.3} ({:.2}–{:.2})",
                         st.mean, st.quantiles[0], st.quantiles[4]
                     )
-                );
+                )?;
             }
         }
-        println!();
+        outln!()?;
     }
     if s.classified {
-        println!("\nCSTO future at the horizon (Wilson 95 % interval)");
+        outln!("\nCSTO future at the horizon (Wilson 95 % interval)")?;
         for f in CstoFuture::ALL {
             if let Some(p) = s.future(f) {
-                println!("  {:<26}{}", f.name(), interval(&p));
+                outln!("  {:<26}{}", f.name(), interval(&p))?;
             }
         }
     }
-    print_membership(s);
+    print_membership(s)
 }
 
-fn print_membership(s: &Summary) {
+fn print_membership(s: &Summary) -> Result<(), CliError> {
     let Some(csto) = s.institutions.iter().position(|i| i == "CSTO") else {
-        return;
+        return Ok(());
     };
-    println!("\nCSTO members: P(suspended at some step) and P(exited) by the horizon");
+    outln!("\nCSTO members: P(suspended at some step) and P(exited) by the horizon")?;
     for (m, name) in s.members[csto].iter().enumerate() {
         if let Some((sus, ex)) = s.membership(csto, m) {
-            println!(
+            outln!(
                 "  {name:<13}suspended {}   exited {}",
                 interval(&sus),
                 interval(&ex)
-            );
+            )?;
         }
     }
+    Ok(())
 }
 
-fn report_written(files: &[PathBuf]) {
+fn report_written(files: &[PathBuf]) -> Result<(), CliError> {
     for f in files {
-        println!("wrote {}", f.display());
+        outln!("wrote {}", f.display())?;
     }
+    Ok(())
 }
 
-fn futures(runs: u64, threads: usize, seed: Option<u64>, out: Option<&Path>) -> Result<(), String> {
+fn futures(
+    runs: u64,
+    threads: usize,
+    seed: Option<u64>,
+    out: Option<&Path>,
+) -> Result<(), CliError> {
     let started = Instant::now();
     let mut summaries = Vec::new();
     for mut scenario in geoalign::worlds::csto_futures() {
@@ -263,56 +372,59 @@ fn futures(runs: u64, threads: usize, seed: Option<u64>, out: Option<&Path>) -> 
         let ensemble = Ensemble::new(scenario, runs).threads(threads);
         summaries.push(run_ensemble(&ensemble, &name)?);
     }
-    println!(
+    outln!(
         "The three CSTO futures of seed 000: {runs} runs each, classified at {} (model implications under each future's assumptions, not forecasts)\n",
         summaries[0].start.add_months(summaries[0].steps)
-    );
-    println!("P(classified outcome) with Wilson 95 % intervals; rows: the scenario run, columns: the outcome");
-    print!("{:<30}", "scenario \\ outcome");
-    CstoFuture::ALL
-        .iter()
-        .for_each(|f| print!("{:>29}", f.name()));
-    println!();
+    )?;
+    outln!("P(classified outcome) with Wilson 95 % intervals; rows: the scenario run, columns: the outcome")?;
+    out!("{:<30}", "scenario \\ outcome")?;
+    for f in CstoFuture::ALL {
+        out!("{:>29}", f.name())?;
+    }
+    outln!()?;
     for s in &summaries {
-        print!("{:<30}", s.scenario);
+        out!("{:<30}", s.scenario)?;
         for f in CstoFuture::ALL {
             let cell = s.future(f).map(|p| interval(&p)).unwrap_or_default();
-            print!("{cell:>29}");
+            out!("{cell:>29}")?;
         }
-        println!();
+        outln!()?;
     }
     let csto_ix = summaries[0].institutions.iter().position(|i| i == "CSTO");
     if let Some(csto) = csto_ix {
-        println!("\nCSTO cohesion at the horizon: mean (5–95 % of runs)");
+        outln!("\nCSTO cohesion at the horizon: mean (5–95 % of runs)")?;
         for s in &summaries {
             if let Some(c) = s.cohesion(s.steps as usize, csto) {
-                println!(
+                outln!(
                     "  {:<30}{:.3} ({:.3}–{:.3})",
-                    s.scenario, c.mean, c.quantiles[0], c.quantiles[4]
-                );
+                    s.scenario,
+                    c.mean,
+                    c.quantiles[0],
+                    c.quantiles[4]
+                )?;
             }
         }
         for s in &summaries {
-            println!("\n{}:", s.scenario);
-            print_membership(s);
+            outln!("\n{}:", s.scenario)?;
+            print_membership(s)?;
         }
     }
-    println!(
+    outln!(
         "\n{} runs in {:.1} s",
         runs * 3,
         started.elapsed().as_secs_f64()
-    );
+    )?;
     if let Some(dir) = out {
-        report_written(&output::write_futures(dir, &summaries).map_err(|e| e.to_string())?);
+        report_written(&output::write_futures(dir, &summaries)?)?;
     }
     Ok(())
 }
 
-fn merge(inputs: &[PathBuf], out: Option<PathBuf>) -> Result<(), String> {
+fn merge(inputs: &[PathBuf], out: Option<PathBuf>) -> Result<(), CliError> {
     let mut files = Vec::new();
     for input in inputs {
         if input.is_dir() {
-            let mut found = output::partial_files(input).map_err(|e| e.to_string())?;
+            let mut found = output::partial_files(input)?;
             files.append(&mut found);
         } else {
             files.push(input.clone());
@@ -320,7 +432,7 @@ fn merge(inputs: &[PathBuf], out: Option<PathBuf>) -> Result<(), String> {
     }
     let mut merged: Option<Summary> = None;
     for f in &files {
-        let part = output::read_partial(f).map_err(|e| e.to_string())?;
+        let part = output::read_partial(f)?;
         match merged.as_mut() {
             None => merged = Some(part),
             Some(m) => m
@@ -333,21 +445,22 @@ fn merge(inputs: &[PathBuf], out: Option<PathBuf>) -> Result<(), String> {
         return Err(format!(
             "only shards {:?} of {} are present; merge all of them",
             merged.shards, merged.shard_count
-        ));
+        )
+        .into());
     }
-    print_summary(&merged);
+    print_summary(&merged)?;
     let dir = out
         .or_else(|| inputs.iter().find(|p| p.is_dir()).cloned())
         .unwrap_or_else(|| PathBuf::from("."));
-    report_written(&output::write_summary(&dir, &merged).map_err(|e| e.to_string())?);
+    report_written(&output::write_summary(&dir, &merged)?)?;
     Ok(())
 }
 
-fn run(cli: Cli) -> Result<(), String> {
+fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Command::Validate { scenario } => {
             let s = load(Some(&scenario))?;
-            println!(
+            outln!(
                 "{scenario}: valid — \"{}\", {} powers, {} states, {} institutions, {} drivers, {} steps from {}",
                 s.name,
                 s.world.powers().len(),
@@ -356,7 +469,7 @@ fn run(cli: Cli) -> Result<(), String> {
                 s.drivers.len(),
                 s.steps,
                 s.start
-            );
+            )?;
         }
         Command::Run {
             scenario,
@@ -376,20 +489,20 @@ fn run(cli: Cli) -> Result<(), String> {
             if shard != Shard::WHOLE {
                 let dir = out.ok_or("--shard needs --out DIR for the partial summary")?;
                 let summary = run_ensemble(&ensemble, &name)?;
-                let path = output::write_partial(&dir, &summary).map_err(|e| e.to_string())?;
+                let path = output::write_partial(&dir, &summary)?;
                 let r = ensemble.run_range();
-                println!(
+                outln!(
                     "shard {shard}: runs {}..{} of {runs}; partial summary written to {} (combine with `geoalign merge`)",
                     r.start,
                     r.end,
                     path.display()
-                );
+                )?;
                 return Ok(());
             }
             let summary = run_ensemble(&ensemble, &name)?;
-            print_summary(&summary);
+            print_summary(&summary)?;
             if let Some(dir) = out {
-                report_written(&output::write_summary(&dir, &summary).map_err(|e| e.to_string())?);
+                report_written(&output::write_summary(&dir, &summary)?)?;
             }
         }
         Command::Futures {
@@ -412,8 +525,7 @@ fn run(cli: Cli) -> Result<(), String> {
                 None => sensitivity::Base::builtin("builtin:eurasia-2025"),
                 Some(n) if n.starts_with("builtin:") => sensitivity::Base::builtin(n),
                 Some(path) => sensitivity::Base::file(path),
-            }
-            .map_err(|e| e.to_string())?;
+            }?;
             let method = match method {
                 MethodArg::Morris => Method::Morris {
                     trajectories: design.unwrap_or(sensitivity::DEFAULT_MORRIS_TRAJECTORIES),
@@ -433,12 +545,10 @@ fn run(cli: Cli) -> Result<(), String> {
             let progress = Progress::new(points as u64 * runs, "sensitivity");
             let result = study.run(&method, &|done| progress.update(done));
             progress.finish();
-            let report = result.map_err(|e| e.to_string())?;
-            print!("{report}");
+            let report = result?;
+            out!("{report}")?;
             if let Some(dir) = out {
-                report_written(&[
-                    output::write_sensitivity(&dir, &report).map_err(|e| e.to_string())?
-                ]);
+                report_written(&[output::write_sensitivity(&dir, &report)?])?;
             }
         }
         Command::Trace {
@@ -452,33 +562,35 @@ fn run(cli: Cli) -> Result<(), String> {
                 s.seed = seed;
             }
             let sim = Simulation::new(s);
-            let t = sim.trajectory(run).map_err(|e| e.to_string())?;
+            let t = sim.trajectory(run)?;
             let s = sim.scenario();
-            println!(
+            outln!(
                 "{} — seed {}, run {run}: {} → {} (one simulated path under the scenario's assumptions, not a forecast)\n",
                 s.name,
                 s.seed,
                 s.start,
                 s.date_of(s.steps)
-            );
-            print!("{:<14}{:<9}", "state", "date");
-            t.powers.iter().for_each(|p| print!("{p:>9}"));
-            println!("{:>9}", "autonomy");
+            )?;
+            out!("{:<14}{:<9}", "state", "date")?;
+            for p in &t.powers {
+                out!("{p:>9}")?;
+            }
+            outln!("{:>9}", "autonomy")?;
             let last = t.len() - 1;
             for (i, name) in t.states.iter().enumerate() {
                 for (step, label) in [(0, name.as_str()), (last, "")] {
-                    print!("{label:<14}{:<9}", s.date_of(step as u32).to_string());
-                    t.alignment_of(step, i)
-                        .iter()
-                        .for_each(|x| print!("{x:>9.3}"));
-                    println!();
+                    out!("{label:<14}{:<9}", s.date_of(step as u32).to_string())?;
+                    for x in t.alignment_of(step, i).iter() {
+                        out!("{x:>9.3}")?;
+                    }
+                    outln!()?;
                 }
             }
             if let Some(path) = json {
-                let text = serde_json::to_string(&t).map_err(|e| e.to_string())?;
+                let text = serde_json::to_string(&t)?;
                 std::fs::write(&path, text)
                     .map_err(|e| format!("{}: cannot write: {e}", path.display()))?;
-                println!("\ntrajectory written to {}", path.display());
+                outln!("\ntrajectory written to {}", path.display())?;
             }
         }
     }
@@ -486,10 +598,71 @@ fn run(cli: Cli) -> Result<(), String> {
 }
 
 fn main() -> ExitCode {
-    match run(Cli::parse()) {
+    // A bug must still end in one paragraph, not a panic message and a backtrace.
+    std::panic::set_hook(Box::new(|info| {
+        let what = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown cause".into());
+        let place = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        report(&one_line(&format!(
+            "internal error (a bug in geoalign; please report it with the command that caused it): {what}{place}"
+        )));
+    }));
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            return match e.kind() {
+                // Help and version are output, not errors; a closed pipe ends them quietly.
+                ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+                    let _ = e.print();
+                    ExitCode::SUCCESS
+                }
+                ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+                    let _ = e.print();
+                    ExitCode::from(2)
+                }
+                // A usage error in one paragraph, without clap's separate "For more
+                // information" paragraph; its tip and usage lines follow semicolons.
+                _ => {
+                    let text = e.render().to_string();
+                    let mut message = String::new();
+                    for line in text.lines().map(str::trim) {
+                        if line.is_empty() || line.starts_with("For more information") {
+                            continue;
+                        }
+                        let line = line.strip_prefix("error: ").unwrap_or(line);
+                        if message.is_empty() {
+                            message.push_str(line);
+                        } else if let Some(usage) = line.strip_prefix("Usage: ") {
+                            message.push_str(&format!("; usage: {usage}"));
+                        } else if line.starts_with("tip:") {
+                            message.push_str(&format!("; {line}"));
+                        } else {
+                            message.push_str(&format!(" {line}"));
+                        }
+                    }
+                    report(&format!("{message} (see --help)"));
+                    ExitCode::from(2)
+                }
+            };
+        }
+    };
+    let result = run(cli).and_then(|()| match std::io::stdout().lock().flush() {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(format!("cannot write to standard output: {e}").into())
+        }
+        _ => Ok(()),
+    });
+    match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
-            eprintln!("geoalign: {message}");
+        Err(err) => {
+            report(&paragraph(err.as_ref()));
             ExitCode::FAILURE
         }
     }

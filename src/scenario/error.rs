@@ -28,25 +28,34 @@ pub enum ScenarioError {
         source: std::io::Error,
     },
     /// The file is larger than the loader accepts.
-    #[error("{}: the file is {size} bytes; scenario files are limited to {limit} bytes", file.display())]
+    #[error("{}: {}; scenario files are limited to {limit} bytes", file.display(), match size {
+        Some(size) => format!("the file is {size} bytes"),
+        None => format!("the file holds more than {limit} bytes"),
+    })]
     TooLarge {
         /// The file.
         file: PathBuf,
-        /// Its size in bytes.
-        size: u64,
+        /// Its size in bytes, when the file system knows it (not for a pipe or a device).
+        size: Option<u64>,
         /// The limit, [`crate::scenario::MAX_FILE_BYTES`].
         limit: u64,
     },
     /// The file is not UTF-8 text.
-    #[error("{}:{line}: the file is not valid UTF-8 text", file.display())]
+    #[error("{}:{line}: the file is not valid UTF-8 text (save it as UTF-8)", file.display())]
     NotUtf8 {
         /// The file.
         file: PathBuf,
         /// Line of the first invalid byte.
         line: usize,
     },
+    /// The file holds no keys at all: it is empty or only comments.
+    #[error("{}: the file is empty (or only comments); a scenario needs at least `name`, `seed`, `[horizon]`, `[powers.NAME]` and `[states.NAME]`, or an `extends`", file.display())]
+    Empty {
+        /// The file.
+        file: PathBuf,
+    },
     /// The file is not valid TOML, or a value has the wrong type.
-    #[error("{}: {message}", at(file, *line, *column))]
+    #[error("{}: {}{message}", at(file, *line, *column), in_key(key))]
     Syntax {
         /// The file.
         file: PathBuf,
@@ -54,11 +63,13 @@ pub enum ScenarioError {
         line: Option<usize>,
         /// Column, when the parser reported one.
         column: Option<usize>,
+        /// Key path of the value, when the text parsed and only the value's type is wrong.
+        key: Option<String>,
         /// The parser's description.
         message: String,
     },
     /// A key the format does not know (often a typo).
-    #[error("{}: {message}", at(file, *line, *column))]
+    #[error("{}: {}{message}", at(file, *line, *column), in_key(key))]
     UnknownField {
         /// The file.
         file: PathBuf,
@@ -66,6 +77,8 @@ pub enum ScenarioError {
         line: Option<usize>,
         /// Column of the unknown key.
         column: Option<usize>,
+        /// Key path of the unknown key, e.g. `powers.Russia.capacty`.
+        key: Option<String>,
         /// Which key, and which keys are allowed there.
         message: String,
     },
@@ -81,22 +94,46 @@ pub enum ScenarioError {
         /// What is wrong.
         problem: Problem,
     },
+    /// The base file named by `extends` cannot be read.
+    #[error("{}: `extends`: cannot read the base scenario {}: {source}", at(file, *line, None), base.display())]
+    BaseUnreadable {
+        /// The file whose `extends` names the base.
+        file: PathBuf,
+        /// Line of its `extends`.
+        line: Option<usize>,
+        /// The base file, resolved relative to `file`'s directory.
+        base: PathBuf,
+        /// The operating system's reason.
+        #[source]
+        source: std::io::Error,
+    },
     /// The `extends` chain comes back to a file already in it.
-    #[error("{}: `extends` forms a cycle: {}", file.display(), chain.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(" -> "))]
+    #[error("{}: `extends` forms a cycle: {}", at(file, *line, None), chain.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(" -> "))]
     ExtendsCycle {
         /// The file whose `extends` closes the cycle.
         file: PathBuf,
+        /// Line of its `extends`.
+        line: Option<usize>,
         /// The chain of files, ending with the repeated one.
         chain: Vec<PathBuf>,
     },
     /// The `extends` chain is deeper than the loader follows.
-    #[error("{}: `extends` chain is deeper than {limit} files", file.display())]
+    #[error("{}: `extends` chain is deeper than {limit} files", at(file, *line, None))]
     ExtendsTooDeep {
-        /// The file at which the limit was reached.
+        /// The file whose `extends` goes past the limit.
         file: PathBuf,
+        /// Line of its `extends`.
+        line: Option<usize>,
         /// The limit, [`crate::scenario::MAX_EXTENDS_DEPTH`].
         limit: usize,
     },
+}
+
+fn in_key(key: &Option<String>) -> String {
+    match key {
+        Some(k) => format!("`{k}`: "),
+        None => String::new(),
+    }
 }
 
 fn at(file: &std::path::Path, line: Option<usize>, column: Option<usize>) -> String {
@@ -229,6 +266,19 @@ pub enum Problem {
         /// The sum found.
         sum: f64,
     },
+    /// A name the format keeps for itself (a power called `autonomy` would collide with the
+    /// autonomy share of every alignment).
+    ReservedName {
+        /// The name as written.
+        name: String,
+    },
+    /// An `extends = "builtin:NAME"` that names no built-in scenario.
+    UnknownBuiltin {
+        /// The target as written.
+        name: String,
+        /// The built-in names.
+        known: Vec<String>,
+    },
 }
 
 impl fmt::Display for Problem {
@@ -303,6 +353,15 @@ impl fmt::Display for Problem {
             Problem::WeightsAboveOne { sum } => {
                 write!(f, "these weights must sum to at most 1, but they sum to {sum}")
             }
+            Problem::ReservedName { name } => write!(
+                f,
+                "`{name}` is reserved for the autonomy share of an alignment; give the power another name"
+            ),
+            Problem::UnknownBuiltin { name, known } => write!(
+                f,
+                "no built-in scenario is called `{name}`; the built-ins are: {}",
+                known.join(", ")
+            ),
         }
     }
 }

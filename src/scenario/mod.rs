@@ -6,8 +6,8 @@
 //! broken by the merged scenario is reported in the file and at the line that set the value.
 //!
 //! Bounds that keep any input from exhausting the machine: a file is at most
-//! [`MAX_FILE_BYTES`], an `extends` chain at most [`MAX_EXTENDS_DEPTH`] files, and a horizon at
-//! most [`MAX_STEPS`] steps.
+//! [`MAX_FILE_BYTES`], an `extends` chain at most [`MAX_EXTENDS_DEPTH`] files, nesting at most
+//! [`MAX_NESTING`] levels, and a horizon at most [`MAX_STEPS`] steps.
 
 mod error;
 mod load;
@@ -27,6 +27,10 @@ use std::path::Path;
 pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
 /// Longest `extends` chain the loader follows.
 pub const MAX_EXTENDS_DEPTH: usize = 16;
+/// Deepest nesting of arrays, inline tables and dotted keys: the bound of the TOML parser
+/// itself (the `toml` crate refuses anything deeper before building it), which keeps any file
+/// from exhausting the stack. The loader relies on it; `tests/bad_scenarios.rs` checks it.
+pub const MAX_NESTING: usize = 80;
 /// Longest horizon in steps: 10,000 years of months.
 pub const MAX_STEPS: u32 = 120_000;
 
@@ -147,6 +151,18 @@ pub struct Scenario {
 
 impl Scenario {
     /// Load and validate a scenario file and the chain of files it `extends`.
+    ///
+    /// Every refusal is a [`ScenarioError`] whose message is one line naming the file and the
+    /// place: `file:line:column` for a syntax or type error (with the key path where the text
+    /// parses), `file:line: \`key.path\`` for a rule of the model, and the base file for a
+    /// flaw inherited through `extends`. No input can make the loader panic or hang: it reads
+    /// at most [`MAX_FILE_BYTES`] (8 MiB; a larger file, pipe or device is refused with
+    /// [`ScenarioError::TooLarge`] without being parsed), follows an `extends` chain of at most
+    /// [`MAX_EXTENDS_DEPTH`] files ([`ScenarioError::ExtendsTooDeep`]) and no cycle
+    /// ([`ScenarioError::ExtendsCycle`]), and relies on the TOML parser's own bound of
+    /// [`MAX_NESTING`] levels of nested arrays, inline tables and dotted keys, which keeps
+    /// parsing off the end of the stack. `tests/bad_scenarios/` holds a catalogue of malformed
+    /// files and the error each gets.
     ///
     /// # Examples
     ///

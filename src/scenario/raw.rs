@@ -3,7 +3,46 @@
 
 use crate::world::{Disposition, Participation};
 use indexmap::IndexMap;
+use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
+use std::fmt;
+
+/// A month as the format writes it: the string `"YYYY-MM"`, checked later. An unquoted TOML
+/// date (`2025-06-01`) reaches serde as a map; say what to write instead of "invalid type: map".
+fn date<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    struct Month;
+    impl<'de> Visitor<'de> for Month {
+        type Value = String;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a month written as a quoted string, e.g. \"2025-06\"")
+        }
+
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<String, E> {
+            Ok(v.to_string())
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<String, A::Error> {
+            // The toml crate hands a date or time to serde as a one-entry map of its text.
+            let text = map
+                .next_entry::<String, String>()
+                .ok()
+                .flatten()
+                .map(|(_, v)| v)
+                .unwrap_or_default();
+            let month: String = text.chars().take(7).collect();
+            Err(de::Error::custom(format!(
+                "`{text}` is a TOML date, not a month; write the month as a quoted string, e.g. \"{month}\""
+            )))
+        }
+    }
+    deserializer.deserialize_any(Month)
+}
+
+/// [`date`] for an optional key (absent keys take the field's default, `None`).
+fn optional_date<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
+    date(deserializer).map(Some)
+}
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -28,9 +67,12 @@ pub(crate) struct RawScenario {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawEvent {
     pub kind: Option<String>,
+    #[serde(default, deserialize_with = "optional_date")]
     pub at: Option<String>,
     pub monthly: Option<f64>,
+    #[serde(default, deserialize_with = "optional_date")]
     pub from: Option<String>,
+    #[serde(default, deserialize_with = "optional_date")]
     pub until: Option<String>,
     pub power: Option<String>,
     pub state: Option<String>,
@@ -48,6 +90,7 @@ pub(crate) struct RawEvent {
     pub delivery_drain: Option<RawChannels>,
     pub delivery_cut: Option<RawChannels>,
     pub recovery: Option<f64>,
+    #[serde(default, deserialize_with = "optional_date")]
     pub ends: Option<String>,
     pub re_exporters: Option<Vec<String>>,
     pub parallel_gain: Option<f64>,
@@ -63,6 +106,7 @@ pub(crate) struct RawEvent {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawHorizon {
+    #[serde(default, deserialize_with = "optional_date")]
     pub start: Option<String>,
     pub steps: Option<i64>,
 }
@@ -202,6 +246,7 @@ pub(crate) struct RawInstitutionDrivers {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawPoint {
+    #[serde(deserialize_with = "date")]
     pub at: String,
     pub value: f64,
 }

@@ -127,6 +127,7 @@ pub(crate) fn build(merged: &Merged) -> Result<Scenario> {
                 file,
                 line: None,
                 column: None,
+                key: None,
                 message: e.message().to_string(),
             });
         }
@@ -174,6 +175,14 @@ pub(crate) fn build(merged: &Merged) -> Result<Scenario> {
     let power_names: Vec<String> = raw_powers.keys().cloned().collect();
     let mut powers = Vec::with_capacity(raw_powers.len());
     for (pname, rp) in raw_powers {
+        if pname == "autonomy" {
+            return Err(ctx.error(
+                key(&["powers", pname.as_str()]),
+                Problem::ReservedName {
+                    name: pname.clone(),
+                },
+            ));
+        }
         let at = |field: &'static str| -> Vec<&str> { vec!["powers", pname.as_str(), field] };
         // Capacity is an index with 1.0 at the power's own start level, so 1.0 is the default
         // by definition; it is unbounded above (a power may grow).
