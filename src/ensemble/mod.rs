@@ -30,7 +30,7 @@ use crate::engine::{Recorder, SimError, Simulation};
 use crate::scenario::{Scenario, YearMonth};
 use crate::world::{Participation, World};
 use serde::{Deserialize, Serialize};
-use sketch::Sketches;
+use sketch::{PendingBins, Sketches};
 use std::fmt;
 use std::str::FromStr;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -358,6 +358,24 @@ impl Summary {
         Ok(())
     }
 
+    /// Room for the histogram bins of `runs` runs of this summary's shape.
+    fn pending(&self, runs: usize) -> PendingSummary {
+        PendingSummary {
+            alignment: PendingBins::new(self.alignment.cells(), runs),
+            cohesion: PendingBins::new(self.cohesion.cells(), runs),
+            credibility: PendingBins::new(self.credibility.cells(), runs),
+            similarity: PendingBins::new(self.similarity.cells(), runs),
+        }
+    }
+
+    /// Count the histogram bins held in `pending`.
+    fn flush(&mut self, pending: &mut PendingSummary) {
+        self.alignment.flush(&mut pending.alignment);
+        self.cohesion.flush(&mut pending.cohesion);
+        self.credibility.flush(&mut pending.credibility);
+        self.similarity.flush(&mut pending.similarity);
+    }
+
     /// Add the run count, outcome counts and sketches of `other` (same shape) into `self`:
     /// integer additions, so the order of the partials never changes the result.
     fn add_counts(&mut self, other: &Summary) {
@@ -544,9 +562,30 @@ impl Stats {
     }
 }
 
+/// The histogram bins of a block of runs, per sketch of a [`Summary`] (see
+/// [`sketch::PendingBins`]).
+struct PendingSummary {
+    alignment: PendingBins,
+    cohesion: PendingBins,
+    credibility: PendingBins,
+    similarity: PendingBins,
+}
+
+impl PendingSummary {
+    /// Close the current run; true when the block is full and must be flushed.
+    fn end_run(&mut self) -> bool {
+        // All four hold the same number of runs.
+        self.cohesion.end_run();
+        self.credibility.end_run();
+        self.similarity.end_run();
+        self.alignment.end_run()
+    }
+}
+
 /// Feeds one run into a summary and remembers what the classifier needs from its start.
 struct RunRecorder<'a> {
     summary: &'a mut Summary,
+    pending: &'a mut PendingSummary,
     classifier: Option<&'a CstoClassifier>,
     start: Option<BlocReading>,
     suspended: Vec<Vec<bool>>,
@@ -556,15 +595,18 @@ struct RunRecorder<'a> {
 impl Recorder for RunRecorder<'_> {
     fn record(&mut self, step: u32, world: &World, state: &RunState) {
         let s = &mut *self.summary;
+        let pending = &mut *self.pending;
         let base = step as usize * state.alignment.len();
         for (i, &x) in state.alignment.iter().enumerate() {
-            s.alignment.add(base + i, x);
+            s.alignment.add_pending(base + i, x, &mut pending.alignment);
         }
         let n_inst = world.institutions().len();
         for i in 0..n_inst {
             let cell = step as usize * n_inst + i;
-            s.cohesion.add(cell, state.cohesion(world, i));
-            s.credibility.add(cell, state.credibility[i]);
+            s.cohesion
+                .add_pending(cell, state.cohesion(world, i), &mut pending.cohesion);
+            s.credibility
+                .add_pending(cell, state.credibility[i], &mut pending.credibility);
         }
         for (inst, parts) in state.participation.iter().enumerate() {
             for (m, p) in parts.iter().enumerate() {
@@ -589,7 +631,8 @@ impl Recorder for RunRecorder<'_> {
             ) {
                 for (cell, v) in m.values.iter().enumerate() {
                     if let Some(v) = v {
-                        s.similarity.add(cell, (v + 1.0) / 2.0);
+                        s.similarity
+                            .add_pending(cell, (v + 1.0) / 2.0, &mut pending.similarity);
                     }
                 }
             }
@@ -686,6 +729,7 @@ impl Ensemble {
         // grouping that results is arbitrary, and harmless: merges are exact.
         let partials: Vec<Summary> = pool.broadcast(|_| {
             let mut acc = template.clone();
+            let mut pending = acc.pending(BLOCK as usize);
             loop {
                 let b = next.fetch_add(1, Ordering::Relaxed);
                 if b >= blocks {
@@ -694,7 +738,7 @@ impl Ensemble {
                 let lo = range.start + b * BLOCK;
                 let hi = (lo + BLOCK).min(range.end);
                 for run in lo..hi {
-                    if let Err(e) = self.run_one(run, &mut acc, classifier) {
+                    if let Err(e) = self.run_one(run, &mut acc, &mut pending, classifier) {
                         let mut slot = first_error.lock().unwrap_or_else(|p| p.into_inner());
                         if slot.as_ref().is_none_or(|old| run_of(old) > run) {
                             *slot = Some(e);
@@ -702,6 +746,7 @@ impl Ensemble {
                         return acc;
                     }
                 }
+                acc.flush(&mut pending);
                 progress(done.fetch_add(hi - lo, Ordering::Relaxed) + (hi - lo));
             }
             acc
@@ -724,7 +769,8 @@ impl Ensemble {
     /// Run number `run` and add it to `summary`: what each of the ensemble's workers does per
     /// run, exposed so that one run with summary recording can be timed or distributed by
     /// other means. A summary filled with every run of [`Ensemble::run_range`], in any order
-    /// and grouping, equals [`Ensemble::run`]'s.
+    /// and grouping, equals [`Ensemble::run`]'s. On an error the summary holds part of the
+    /// failed run and should be discarded, as [`Ensemble::run`] does.
     ///
     /// # Examples
     ///
@@ -738,13 +784,19 @@ impl Ensemble {
     /// assert_eq!(summary, ensemble.run().unwrap());
     /// ```
     pub fn accumulate(&self, run: u64, summary: &mut Summary) -> Result<(), SimError> {
-        self.run_one(run, summary, self.classifier.as_ref())
+        let mut pending = summary.pending(1);
+        let result = self.run_one(run, summary, &mut pending, self.classifier.as_ref());
+        summary.flush(&mut pending);
+        result
     }
 
+    /// Run `run` into `acc`, its histogram bins into `pending`, which the caller flushes
+    /// when [`PendingSummary::end_run`] says it is full or the block ends.
     fn run_one(
         &self,
         run: u64,
         acc: &mut Summary,
+        pending: &mut PendingSummary,
         classifier: Option<&CstoClassifier>,
     ) -> Result<(), SimError> {
         let world = &self.sim.scenario().world;
@@ -755,6 +807,7 @@ impl Ensemble {
             .collect();
         let mut rec = RunRecorder {
             summary: acc,
+            pending,
             classifier,
             start: None,
             suspended: flags.clone(),
@@ -763,6 +816,7 @@ impl Ensemble {
         let end = self.sim.run(run, &mut rec)?;
         let RunRecorder {
             summary,
+            pending,
             start,
             suspended,
             exited,
@@ -783,6 +837,9 @@ impl Ensemble {
             }
         }
         summary.runs += 1;
+        if pending.end_run() {
+            summary.flush(pending);
+        }
         Ok(())
     }
 }
