@@ -455,6 +455,7 @@ impl Dynamics {
 
     /// Utilities of movable state number `m` (constants `sc`) without intercepts, into
     /// `ws.utility`.
+    #[inline(always)]
     fn utilities(&self, rs: &RunState, ws: &mut Workspace, m: usize, sc: &StateConstants) {
         let np = self.powers;
         let c = self.components;
@@ -478,10 +479,14 @@ impl Dynamics {
         // `g (d r + (1 − r) max_I cred_I part_iI)` (module docs, step 1).
         for route in &self.routes[sc.routes.clone()] {
             let (p, pk) = (route.power, route.offset);
-            let best = self.route_blocs[route.blocs.clone()]
-                .iter()
-                .map(|&member| ws.member_weight[member])
-                .fold(0.0, f64::max);
+            let best = match self.route_blocs[route.blocs.clone()] {
+                // Most routes run through one bloc.
+                [member] => ws.member_weight[member],
+                ref members => members
+                    .iter()
+                    .map(|&member| ws.member_weight[member])
+                    .fold(0.0, f64::max),
+            };
             let eff = rs.capacity[p]
                 * (rs.delivery[pk] * route.remainder + (1.0 - route.remainder) * best);
             ws.pull[p] += route.salience * ties[pk] * (eff - ws.dg[pk]);
@@ -565,48 +570,52 @@ impl Dynamics {
                 z += (t[0] + t[1]) + (t[2] + t[3]);
             }
 
-            // Friedkin–Johnsen update with inertia.
+            // Friedkin–Johnsen update with inertia, then the perturbation (its `z̄` is
+            // accumulated in the same pass), then the renormalisation.
             let toward = sc.toward / z;
             let anchor = &self.anchor[m * c..(m + 1) * c];
             let a = &mut rs.alignment[i * c..(i + 1) * c];
-            for ((aj, e), a0) in a.iter_mut().zip(&ws.target).zip(anchor) {
-                *aj = sc.keep * *aj + toward * e + a0;
-            }
-
+            let mut sum = 0.0;
             if h > 0.0 {
                 draw_noise(rng, &mut ws.noise);
                 let mut zbar = 0.0;
-                for (zj, aj) in ws.noise.iter().zip(a.iter()) {
-                    zbar += aj * zj;
+                for (((aj, e), a0), zj) in a.iter_mut().zip(&ws.target).zip(anchor).zip(&ws.noise) {
+                    *aj = sc.keep * *aj + toward * e + a0;
+                    zbar += *aj * zj;
                 }
                 for (aj, zj) in a.iter_mut().zip(&ws.noise) {
                     *aj *= (1.0 + h * (zj - zbar)).max(0.0);
+                    sum += *aj;
+                }
+            } else {
+                for ((aj, e), a0) in a.iter_mut().zip(&ws.target).zip(anchor) {
+                    *aj = sc.keep * *aj + toward * e + a0;
+                    sum += *aj;
                 }
             }
-            let sum: f64 = a.iter().sum();
             if !(sum.is_finite() && sum > 0.0) {
                 return Err(i);
             }
             let inv = 1.0 / sum;
-            for aj in a.iter_mut() {
+            let mut aligned = 0.0;
+            for aj in a[..np].iter_mut() {
                 *aj *= inv;
+                aligned += *aj;
             }
+            a[np] *= inv;
 
-            if !self.feedback.is_empty() {
-                let aligned: f64 = a[..np].iter().sum();
-                if aligned > 0.0 {
-                    let inv_aligned = 1.0 / aligned;
-                    let ties = &mut rs.ties[i * np * K..(i + 1) * np * K];
-                    for &(k, rate) in &self.feedback {
-                        let total: f64 = ties.chunks_exact(K).map(|x| x[k]).sum();
-                        for (x, ap) in ties.chunks_exact_mut(K).zip(&a[..np]) {
-                            // A driver may lift one tie so that the channel total exceeds 1;
-                            // a share target above 1 is meaningless, so the target is capped
-                            // at 1 and the tie, a convex combination of two values in [0, 1],
-                            // stays in [0, 1].
-                            let target = (total * ap * inv_aligned).min(1.0);
-                            x[k] = (1.0 - rate) * x[k] + rate * target;
-                        }
+            if !self.feedback.is_empty() && aligned > 0.0 {
+                let inv_aligned = 1.0 / aligned;
+                let ties = &mut rs.ties[i * np * K..(i + 1) * np * K];
+                for &(k, rate) in &self.feedback {
+                    let total: f64 = ties.chunks_exact(K).map(|x| x[k]).sum();
+                    for (x, ap) in ties.chunks_exact_mut(K).zip(&a[..np]) {
+                        // A driver may lift one tie so that the channel total exceeds 1;
+                        // a share target above 1 is meaningless, so the target is capped
+                        // at 1 and the tie, a convex combination of two values in [0, 1],
+                        // stays in [0, 1].
+                        let target = (total * ap * inv_aligned).min(1.0);
+                        x[k] = (1.0 - rate) * x[k] + rate * target;
                     }
                 }
             }

@@ -206,8 +206,14 @@ impl Simulation {
 fn check_finite(world: &World, rs: &RunState) -> Result<(), usize> {
     let c = world.components();
     for (i, a) in rs.alignment.chunks_exact(c).enumerate() {
-        let sum: f64 = a.iter().sum();
-        if !(sum.is_finite() && (sum - 1.0).abs() < 1e-9 && a.iter().all(|&x| x >= 0.0)) {
+        let mut sum = 0.0;
+        let mut negative = false;
+        for &x in a {
+            sum += x;
+            negative |= x < 0.0;
+        }
+        // A NaN share makes the sum NaN, for which `is_finite` is false.
+        if negative || !sum.is_finite() || (sum - 1.0).abs() >= 1e-9 {
             return Err(i);
         }
     }
