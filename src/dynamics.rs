@@ -34,7 +34,11 @@
 //!    point stays on the simplex by construction. It replaces the Dirichlet of MODEL.md §2
 //!    because it needs `P + 1` uniform draws instead of `P + 1` gamma draws and has bounded
 //!    support; the result is renormalised by its sum (a few ulps from 1) so rounding cannot
-//!    accumulate over long runs.
+//!    accumulate over long runs. The uniforms have a resolution of 2⁻³¹, two per 64-bit draw
+//!    from the run's noise stream ([`crate::engine::noise_rng`]).
+//!
+//! The softmax's exponentials use a portable polynomial `exp` (see `exp_nonpositive` in the
+//! source), so a seed gives the same bits whatever the platform's libm.
 //! 7. **Tie feedback** (trade follows politics): on channel `k` with rate `φ_k > 0`, the
 //!    state's total `X_ik = Σ_p x_ipk` is kept and its split moves toward the alignment:
 //!    `x_ipk ← (1 − φ_k) x_ipk + φ_k min(1, X_ik a_ip / Σ_q a_iq)`.

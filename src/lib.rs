@@ -51,9 +51,10 @@
 //!
 //! ## Determinism
 //!
-//! A run's only randomness is two ChaCha8 streams of the scenario seed, [`run_rng`]`(seed, run)`
-//! for the dynamics' noise and [`event_rng`]`(seed, run)` for the events: the same scenario,
-//! seed and run index give bit-identical results on any machine and any thread count.
+//! A run's only randomness is two ChaCha8 streams of the scenario seed: [`run_rng`]`(seed, run)`
+//! seeds the dynamics' noise generator ([`engine::noise_rng`], Xoshiro256++) and
+//! [`event_rng`]`(seed, run)` drives the events. The same scenario, seed and run index give
+//! bit-identical results on any machine and any thread count.
 
 #![forbid(unsafe_code)]
 // A scenario error is returned once per load, never on a hot path, and users match on its

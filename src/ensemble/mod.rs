@@ -10,7 +10,8 @@
 //! assert!(p.low <= p.estimate && p.estimate <= p.high);
 //! ```
 //!
-//! **Determinism.** Run `r` draws only from [`crate::run_rng`]`(seed, r)`, and every
+//! **Determinism.** Run `r` draws only from the streams of `(seed, r)` ([`crate::run_rng`],
+//! which seeds [`crate::engine::noise_rng`], and [`crate::event_rng`]), and every
 //! accumulator of a summary is an integer or an exact minimum/maximum (see [`sketch`]), so
 //! merging is exactly associative and commutative. Runs are handed to worker threads in
 //! blocks, in any order the threads take them; the summary is bit-identical for any thread
