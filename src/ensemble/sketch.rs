@@ -33,10 +33,10 @@ const SCALE: f64 = 4_503_599_627_370_496.0;
 /// `round(x · 2⁵²)` for `x` in [0, 1]: `1 + x` lies in [1, 2], where consecutive doubles are
 /// 2⁻⁵² apart, so its bits minus those of 1.0 count the steps of 2⁻⁵² (and `x = 1` gives
 /// exactly 2⁵², the bits of 2.0 minus those of 1.0).
-#[inline]
-fn fixed(x: f64) -> u128 {
+#[inline(always)]
+fn fixed(x: f64) -> u64 {
     // Callers only pass values in [0, 1] (checked by `Sketches::add_moments`).
-    u128::from((1.0 + x).to_bits() - 1.0_f64.to_bits())
+    (1.0 + x).to_bits() - 1.0_f64.to_bits()
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -76,24 +76,26 @@ impl Sketches {
     }
 
     /// Add `x` to the sums, minimum and maximum of `cell`, and return its histogram bin.
-    #[inline]
+    #[inline(always)]
     fn add_moments(&mut self, cell: usize, x: f64) -> u8 {
         let x = if x.is_nan() { 0.0 } else { x.clamp(0.0, 1.0) };
-        self.sum[cell] += fixed(x);
-        self.sum_sq[cell] += fixed(x * x);
+        let fx = fixed(x);
+        self.sum[cell] += u128::from(fx);
+        self.sum_sq[cell] += u128::from(fixed(x * x));
         if x < self.min[cell] {
             self.min[cell] = x;
         }
         if x > self.max[cell] {
             self.max[cell] = x;
         }
-        // BINS ≤ 255, so the bin fits a byte (255 itself is the pending "no value" mark).
-        ((x * BINS as f64) as usize).min(BINS - 1) as u8
+        // The bin ⌊x · BINS⌋ in integers: fx ≤ 2⁵², so fx · BINS < 2⁶⁰ fits a u64. BINS < 255,
+        // so the bin fits a byte (255 itself is the pending "no value" mark).
+        ((fx * BINS as u64) >> 52).min(BINS as u64 - 1) as u8
     }
 
     /// Add `x` to `cell` for the current run of `pending`: the sums, minimum and maximum at
     /// once, the histogram count when `pending` is flushed.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn add_pending(&mut self, cell: usize, x: f64, pending: &mut PendingBins) {
         let bin = self.add_moments(cell, x);
         pending.bins[cell * pending.capacity + pending.runs] = bin;
