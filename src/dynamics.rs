@@ -227,7 +227,6 @@ struct StateConstants {
 #[derive(Clone, Debug)]
 pub struct Dynamics {
     components: usize,
-    powers: usize,
     /// `π`.
     peer_weight: f64,
     /// The movable states, in world order.
@@ -318,7 +317,6 @@ impl Dynamics {
         }
         let mut dynamics = Dynamics {
             components: c,
-            powers: np,
             peer_weight: params.peer_weight,
             states: Vec::new(),
             intercepts: Vec::new(),
@@ -405,10 +403,10 @@ impl Dynamics {
         dynamics.intercepts = vec![0.0; dynamics.states.len() * c];
         if params.calibrate_intercepts {
             let mut ws = Workspace::new(world);
-            dynamics.prepare(world, start, &mut ws);
+            dynamics.prepare::<0>(world, start, &mut ws);
             let mut intercepts = vec![0.0; dynamics.states.len() * c];
             for (m, sc) in dynamics.states.iter().enumerate() {
-                dynamics.utilities(start, &mut ws, m, sc);
+                dynamics.utilities::<0>(start, &mut ws, m, sc);
                 for j in 0..c {
                     // Validation guarantees a positive initial share for movable states
                     // when calibration is on, so the logarithm is finite. Stored divided by
@@ -424,8 +422,8 @@ impl Dynamics {
 
     /// Per-step precomputation shared by all states: `d·g`, `coercion·g` and the bloc
     /// alignment sums.
-    fn prepare(&self, world: &World, rs: &RunState, ws: &mut Workspace) {
-        let c = self.components;
+    fn prepare<const C: usize>(&self, world: &World, rs: &RunState, ws: &mut Workspace) {
+        let c = self.width::<C>();
         for (p, &g) in rs.capacity.iter().enumerate() {
             let dg = &mut ws.dg[p * K..(p + 1) * K];
             for (out, d) in dg.iter_mut().zip(&rs.delivery[p * K..(p + 1) * K]) {
@@ -460,9 +458,15 @@ impl Dynamics {
     /// Utilities of movable state number `m` (constants `sc`) without intercepts, into
     /// `ws.utility`.
     #[inline(always)]
-    fn utilities(&self, rs: &RunState, ws: &mut Workspace, m: usize, sc: &StateConstants) {
-        let np = self.powers;
-        let c = self.components;
+    fn utilities<const C: usize>(
+        &self,
+        rs: &RunState,
+        ws: &mut Workspace,
+        m: usize,
+        sc: &StateConstants,
+    ) {
+        let c = self.width::<C>();
+        let np = c - 1;
         let i = sc.index;
         let w = &sc.salience;
 
@@ -471,7 +475,7 @@ impl Dynamics {
         let ties = &rs.ties[i * np * K..(i + 1) * np * K];
         let ties_by_power = ties.chunks_exact(K);
         let dg_by_power = ws.dg.chunks_exact(K);
-        for ((pull, x), dg) in ws.pull.iter_mut().zip(ties_by_power).zip(dg_by_power) {
+        for ((pull, x), dg) in ws.pull[..np].iter_mut().zip(ties_by_power).zip(dg_by_power) {
             let mut t = [0.0; K];
             for (((t, w), x), dg) in t.iter_mut().zip(w).zip(x).zip(dg) {
                 *t = w * x * dg;
@@ -497,7 +501,8 @@ impl Dynamics {
         }
 
         // Peer term: mean alignment of fellow active members, averaged over institutions.
-        ws.peer.fill(0.0);
+        let peer = &mut ws.peer[..c];
+        peer.fill(0.0);
         let mut blocs = 0.0;
         let own = &rs.alignment[i * c..(i + 1) * c];
         for &(ii, member) in &self.memberships[sc.memberships.clone()] {
@@ -507,7 +512,7 @@ impl Dynamics {
             }
             let inv_others = 1.0 / (count - 1.0);
             let sum = &ws.bloc_sum[ii * c..(ii + 1) * c];
-            for ((acc, s), a) in ws.peer.iter_mut().zip(sum).zip(own) {
+            for ((acc, s), a) in peer.iter_mut().zip(sum).zip(own) {
                 *acc += (s - a) * inv_others;
             }
             blocs += 1.0;
@@ -524,16 +529,16 @@ impl Dynamics {
         for (((((u, &pull), threat), cg), peer), grievance) in ws
             .utility
             .iter_mut()
-            .zip(&ws.pull)
+            .zip(&ws.pull[..np])
             .zip(threat)
-            .zip(&ws.cg)
-            .zip(&ws.peer)
+            .zip(&ws.cg[..np])
+            .zip(&peer[..np])
             .zip(grievance)
         {
             strongest = strongest.max(pull);
             *u = pull + threat * cg + peer_scale * peer - grievance;
         }
-        ws.utility[np] = sc.dependence_aversion * strongest + peer_scale * ws.peer[np];
+        ws.utility[np] = sc.dependence_aversion * strongest + peer_scale * peer[np];
     }
 
     /// Advance `rs` by one step, drawing the perturbation from `rng` (the engine passes the
@@ -548,29 +553,58 @@ impl Dynamics {
         ws: &mut Workspace,
         rng: &mut R,
     ) -> Result<(), usize> {
-        let c = self.components;
-        let np = self.powers;
+        // The component loops are compiled for the common widths, so their trip counts are
+        // constants (unrolled, no remainder handling); any other width takes the general path.
+        match self.components {
+            3 => self.step_width::<3, R>(world, rs, ws, rng),
+            7 => self.step_width::<7, R>(world, rs, ws, rng),
+            21 => self.step_width::<21, R>(world, rs, ws, rng),
+            _ => self.step_width::<0, R>(world, rs, ws, rng),
+        }
+    }
+
+    /// The number of components: `C`, or the world's when `C` is 0.
+    #[inline(always)]
+    fn width<const C: usize>(&self) -> usize {
+        if C == 0 {
+            self.components
+        } else {
+            C
+        }
+    }
+
+    #[inline(always)]
+    fn step_width<const C: usize, R: Rng + ?Sized>(
+        &self,
+        world: &World,
+        rs: &mut RunState,
+        ws: &mut Workspace,
+        rng: &mut R,
+    ) -> Result<(), usize> {
+        let c = self.width::<C>();
+        let np = c - 1;
         let h = world.parameters.noise;
-        self.prepare(world, rs, ws);
+        self.prepare::<C>(world, rs, ws);
 
         for (m, sc) in self.states.iter().enumerate() {
             let i = sc.index;
-            self.utilities(rs, ws, m, sc);
+            self.utilities::<C>(rs, ws, m, sc);
 
             // Target: softmax(u/τ + b/τ), shifted by its maximum (log-sum-exp) so no
             // exponent is positive.
             let b = &self.intercepts[m * c..(m + 1) * c];
             let mut max = f64::NEG_INFINITY;
-            for (u, b) in ws.utility.iter_mut().zip(b) {
+            let padded = c.div_ceil(LANES) * LANES;
+            for (u, b) in ws.utility[..c].iter_mut().zip(b) {
                 *u = *u * sc.inv_temperature + b;
                 max = max.max(*u);
             }
             // In blocks of LANES so the exponentials vectorise; the padding is −∞ → 0.
-            for (t, x) in ws.target.iter_mut().zip(&ws.utility) {
+            for (t, x) in ws.target[..padded].iter_mut().zip(&ws.utility[..padded]) {
                 *t = exp_nonpositive(x - max);
             }
             let mut z = 0.0;
-            for t in ws.target.chunks_exact(LANES) {
+            for t in ws.target[..padded].chunks_exact(LANES) {
                 z += (t[0] + t[1]) + (t[2] + t[3]);
             }
 
@@ -581,18 +615,21 @@ impl Dynamics {
             let a = &mut rs.alignment[i * c..(i + 1) * c];
             let mut sum = 0.0;
             if h > 0.0 {
-                draw_noise(rng, &mut ws.noise);
+                let noise = &mut ws.noise[..c + c % 2];
+                draw_noise(rng, noise);
                 let mut zbar = 0.0;
-                for (((aj, e), a0), zj) in a.iter_mut().zip(&ws.target).zip(anchor).zip(&ws.noise) {
+                for (((aj, e), a0), zj) in
+                    a.iter_mut().zip(&ws.target[..c]).zip(anchor).zip(&*noise)
+                {
                     *aj = sc.keep * *aj + toward * e + a0;
                     zbar += *aj * zj;
                 }
-                for (aj, zj) in a.iter_mut().zip(&ws.noise) {
+                for (aj, zj) in a.iter_mut().zip(&*noise) {
                     *aj *= (1.0 + h * (zj - zbar)).max(0.0);
                     sum += *aj;
                 }
             } else {
-                for ((aj, e), a0) in a.iter_mut().zip(&ws.target).zip(anchor) {
+                for ((aj, e), a0) in a.iter_mut().zip(&ws.target[..c]).zip(anchor) {
                     *aj = sc.keep * *aj + toward * e + a0;
                     sum += *aj;
                 }
