@@ -733,7 +733,32 @@ pub(crate) fn exp_nonpositive(x: f64) -> f64 {
 
 #[cfg(test)]
 mod tests {
-    use super::exp_nonpositive;
+    use super::{exp_nonpositive, Dynamics, RunState, Workspace};
+
+    #[test]
+    fn the_width_specialised_step_equals_the_general_one_bit_for_bit() {
+        let scenario = crate::worlds::eurasia_2025();
+        let world = &scenario.world;
+        assert_eq!(world.components(), 7);
+        let start = RunState::new(world);
+        let dynamics = Dynamics::new(world, &start);
+        let (mut a, mut b) = (start.clone(), start);
+        let (mut wa, mut wb) = (Workspace::new(world), Workspace::new(world));
+        let (mut ra, mut rb) = (
+            crate::engine::noise_rng(1, 2),
+            crate::engine::noise_rng(1, 2),
+        );
+        for _ in 0..240 {
+            dynamics
+                .step_width::<7, _>(world, &mut a, &mut wa, &mut ra)
+                .unwrap();
+            dynamics
+                .step_width::<0, _>(world, &mut b, &mut wb, &mut rb)
+                .unwrap();
+        }
+        assert_eq!(a, b);
+        assert_ne!(a.alignment, RunState::new(world).alignment);
+    }
 
     #[test]
     fn exp_nonpositive_matches_std_within_1e_15() {
