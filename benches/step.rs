@@ -1,5 +1,5 @@
 //! One step of the dynamics: the embedded Eurasia 2025 world and synthetic worlds of 100 to
-//! 10,000 states × 6 and 20 powers × 8 channels, with a memory-bandwidth reference measured
+//! 10,000 states × 6, 12 and 20 powers × 8 channels, with a memory-bandwidth reference measured
 //! in the same run. Throughput is in tie updates (states × powers × channels per step) for
 //! the steps, and in bytes for the reference; BENCHMARKS.md turns both into the ratio of the
 //! large world's traffic to the machine's streaming limit.
@@ -47,7 +47,7 @@ fn step(c: &mut Criterion) {
         &eurasia,
     );
     for states in [100, 1_000, 10_000] {
-        for powers in [6, 20] {
+        for powers in [6, 12, 20] {
             let scenario = Synthetic::new(states, powers)
                 .scenario()
                 .expect("a valid size");
