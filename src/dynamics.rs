@@ -25,7 +25,8 @@
 //!    state's fellow active members, averaged over its active institutions. `r_ip ≥ 0` is the
 //!    state's grievance toward the power, left by events ([`crate::events`]). `b_ic` are
 //!    per-state constants (below).
-//! 4. **Target** `a*_i = softmax(u_i / τ_i)`, computed with the log-sum-exp shift.
+//! 4. **Target** `a*_i = softmax(u_i / τ_i)`, computed with the log-sum-exp shift: the largest
+//!    utility is subtracted before dividing by τ, so every exponent is ≤ 0 at any temperature.
 //! 5. **Update** (Friedkin–Johnsen with inertia):
 //!    `a_i ← (1 − η_i) a_i + η_i [(1 − γ_i) a*_i + γ_i a_i(0)]`.
 //! 6. **Perturbation**: `a_ic ← a_ic (1 + h (z_c − Σ_j a_ij z_j))` with `z_c` uniform on
@@ -207,7 +208,8 @@ struct StateConstants {
     index: usize,
     /// Salience `w_ik` per channel.
     salience: [f64; K],
-    /// `1/τ_i`.
+    /// `1/τ_i`, capped at the largest double: a τ so small that its reciprocal overflows acts
+    /// as the limit τ → 0 (the target puts everything on the highest utility).
     inv_temperature: f64,
     /// `ψ_i`.
     dependence_aversion: f64,
@@ -231,7 +233,7 @@ pub struct Dynamics {
     peer_weight: f64,
     /// The movable states, in world order.
     states: Vec<StateConstants>,
-    /// `b_ic / τ_i`, per movable state, `components` each.
+    /// `b_ic`, per movable state, `components` each, in utility units.
     intercepts: Vec<f64>,
     /// `η_i γ_i a_ic(0)`, the pull back to the initial alignment, per movable state.
     anchor: Vec<f64>,
@@ -384,7 +386,7 @@ impl Dynamics {
             dynamics.states.push(StateConstants {
                 index: i,
                 salience: state.salience,
-                inv_temperature: 1.0 / response.temperature,
+                inv_temperature: (1.0 / response.temperature).min(f64::MAX),
                 dependence_aversion: response.dependence_aversion,
                 keep: 1.0 - eta,
                 toward: eta * (1.0 - gamma),
@@ -407,12 +409,12 @@ impl Dynamics {
             let mut intercepts = vec![0.0; dynamics.states.len() * c];
             for (m, sc) in dynamics.states.iter().enumerate() {
                 dynamics.utilities::<0>(start, &mut ws, m, sc);
+                let tau = world.states[sc.index].response.temperature;
                 for j in 0..c {
                     // Validation guarantees a positive initial share for movable states
-                    // when calibration is on, so the logarithm is finite. Stored divided by
-                    // τ: b/τ = ln a(0) − ũ(0)/τ.
+                    // when calibration is on, so the logarithm is finite.
                     intercepts[m * c + j] =
-                        start.alignment[sc.index * c + j].ln() - ws.utility[j] * sc.inv_temperature;
+                        tau * start.alignment[sc.index * c + j].ln() - ws.utility[j];
                 }
             }
             dynamics.intercepts = intercepts;
@@ -590,18 +592,20 @@ impl Dynamics {
             let i = sc.index;
             self.utilities::<C>(rs, ws, m, sc);
 
-            // Target: softmax(u/τ + b/τ), shifted by its maximum (log-sum-exp) so no
-            // exponent is positive.
+            // Target: softmax((u + b)/τ), shifted by its maximum before the division
+            // (log-sum-exp), so that every exponent is ≤ 0 and the largest is exactly 0: no
+            // overflow at any temperature, however large the utilities.
             let b = &self.intercepts[m * c..(m + 1) * c];
             let mut max = f64::NEG_INFINITY;
             let padded = c.div_ceil(LANES) * LANES;
             for (u, b) in ws.utility[..c].iter_mut().zip(b) {
-                *u = *u * sc.inv_temperature + b;
+                *u += b;
                 max = max.max(*u);
             }
             // In blocks of LANES so the exponentials vectorise; the padding is −∞ → 0.
+            let inv_tau = sc.inv_temperature;
             for (t, x) in ws.target[..padded].iter_mut().zip(&ws.utility[..padded]) {
-                *t = exp_nonpositive(x - max);
+                *t = exp_nonpositive((x - max) * inv_tau);
             }
             let mut z = 0.0;
             for t in ws.target[..padded].chunks_exact(LANES) {
