@@ -4,8 +4,10 @@
 //! The bounds are those of the scenario loader (`scenarios/README.md`): every share, tie,
 //! delivery factor and rate in [0, 1], shares and saliences summing to 1, temperatures in
 //! [1e-6, 1e6], threat weights in [−10, 10], noise in [0, 1/2] (so every perturbation factor
-//! stays non-negative, see [`crate::dynamics`]), names unique, ids in range. A world that
-//! passes is one the engine runs without a [`crate::SimError`].
+//! stays non-negative, see [`crate::dynamics`]), names unique, ids in range. One bound is
+//! stricter than the loader's: a power's capacity is at most 1e6, since a larger one can
+//! overflow the utilities at the lowest temperature. A world that passes is one the engine
+//! runs without a [`crate::SimError`].
 
 use super::{
     tie_index, Channel, Disposition, DispositionParams, Institution, Parameters, PerChannel, Power,
@@ -20,6 +22,10 @@ const SUM_TOLERANCE: f64 = 1e-6;
 const TEMPERATURE: (f64, f64) = (1e-6, 1e6);
 /// `s_i`: ten times the largest possible channel pull either way.
 const THREAT_WEIGHT: (f64, f64) = (-10.0, 10.0);
+/// Capacity is an index with 1 at the power's own start level. A million times that is beyond
+/// any projection a scenario means; above it, `capacity × threat leverage / τ` nears the
+/// largest `f64` and the target overflows (the scenario loader does not bound it yet).
+const CAPACITY: (f64, f64) = (0.0, 1e6);
 /// `h` ≤ 1/2 keeps every perturbation factor `1 + h (z − z̄)` non-negative.
 const NOISE: (f64, f64) = (0.0, 0.5);
 /// `π` and `λ`: non-negative; the upper bound only refuses absurd magnitudes.
@@ -505,8 +511,7 @@ impl WorldBuilder {
 
         for power in &powers {
             let entity = format!("power {:?}", power.name);
-            // Capacity is an index with 1.0 at the power's start level, unbounded above.
-            number(power.capacity, (0.0, f64::INFINITY), &entity, "capacity")?;
+            number(power.capacity, CAPACITY, &entity, "capacity")?;
             number(power.coercion, UNIT, &entity, "coercion")?;
             channels(&power.delivery, &entity, "delivery")?;
         }
