@@ -431,3 +431,108 @@ ties.A = { security = 1.0 }
     assert!(result.is_ok(), "{:?}", result.err());
     assert!(strict.violation.is_none(), "{:?}", strict.violation);
 }
+
+/// Whether the scenario loader accepts a one-state, one-power world with `state` and
+/// `parameters` overrides (`key = value` pairs).
+fn loader_accepts(state: &[(&str, f64)], parameters: &[(&str, f64)]) -> bool {
+    let mut fields = vec![("inertia", 0.5), ("stubbornness", 0.0), ("fragility", 0.0)];
+    for &(k, v) in state {
+        match fields.iter_mut().find(|(f, _)| *f == k) {
+            Some(slot) => slot.1 = v,
+            None => fields.push((k, v)),
+        }
+    }
+    // TOML spells them `nan` and `inf`; Rust's `{:?}` would write `NaN`, a syntax error.
+    let toml = |v: f64| match v {
+        v if v.is_nan() => "nan".to_string(),
+        v if v.is_infinite() => format!("{}inf", if v < 0.0 { "-" } else { "" }),
+        v => format!("{v:?}"),
+    };
+    let lines = |pairs: &[(&str, f64)]| -> String {
+        pairs
+            .iter()
+            .map(|(k, v)| format!("{k} = {}\n", toml(*v)))
+            .collect()
+    };
+    let text = format!(
+        "name = \"bounds\"\nseed = 1\n[horizon]\nstart = \"2025-01\"\nsteps = 1\n[parameters]\n{}[powers.A]\ncoercion = 0.5\n[states.S]\ndisposition = \"hedge\"\nsalience = {{ trade = 1.0 }}\nalignment = {{ A = 0.5, autonomy = 0.5 }}\n{}",
+        lines(parameters),
+        lines(&fields),
+    );
+    geoalign::Scenario::from_toml_str(&text, "bounds.toml").is_ok()
+}
+
+/// Whether the builder accepts the same world.
+fn builder_accepts(state: &[(&str, f64)], parameters: &[(&str, f64)]) -> bool {
+    let mut s = State {
+        inertia: 0.5,
+        salience: [1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+        ..State::new("S", Disposition::Hedge, vec![0.5, 0.5])
+    };
+    for &(k, v) in state {
+        match k {
+            "inertia" => s.inertia = v,
+            "stubbornness" => s.stubbornness = v,
+            "fragility" => s.fragility = v,
+            "temperature" => s.response.temperature = v,
+            "threat_weight" => s.response.threat_weight = v,
+            "dependence_aversion" => s.response.dependence_aversion = v,
+            other => panic!("no state field {other}"),
+        }
+    }
+    let mut p = Parameters::default();
+    for &(k, v) in parameters {
+        match k {
+            "noise" => p.noise = v,
+            "peer_weight" => p.peer_weight = v,
+            "coethnic_leverage" => p.coethnic_leverage = v,
+            other => panic!("no parameter {other}"),
+        }
+    }
+    World::builder()
+        .power(Power {
+            coercion: 0.5,
+            ..Power::new("A")
+        })
+        .state(s)
+        .parameters(p)
+        .build()
+        .is_ok()
+}
+
+#[test]
+fn builder_and_loader_accept_and_refuse_the_same_ends_of_every_range() {
+    // (field, value at the end of its range, value just beyond it)
+    let state = [
+        ("temperature", 1e-6, 0.9e-6),
+        ("temperature", 1e6, 1.1e6),
+        ("threat_weight", -10.0, -10.5),
+        ("threat_weight", 10.0, 10.5),
+        ("dependence_aversion", 0.0, -0.01),
+        ("dependence_aversion", 1.0, 1.01),
+        ("inertia", 0.0, -0.01),
+        ("inertia", 1.0, 1.01),
+        ("stubbornness", 1.0, 1.01),
+        ("fragility", 1.0, 1.01),
+    ];
+    for (field, end, beyond) in state {
+        for (value, ok) in [(end, true), (beyond, false), (f64::NAN, false)] {
+            let loader = loader_accepts(&[(field, value)], &[]);
+            let builder = builder_accepts(&[(field, value)], &[]);
+            assert_eq!((loader, builder), (ok, ok), "state {field} = {value}");
+        }
+    }
+    let parameters = [
+        ("noise", 0.5, 0.51),
+        ("noise", 0.0, -0.01),
+        ("peer_weight", 1e6, 1.01e6),
+        ("coethnic_leverage", 1e6, 1.01e6),
+    ];
+    for (field, end, beyond) in parameters {
+        for (value, ok) in [(end, true), (beyond, false), (f64::INFINITY, false)] {
+            let loader = loader_accepts(&[], &[(field, value)]);
+            let builder = builder_accepts(&[], &[(field, value)]);
+            assert_eq!((loader, builder), (ok, ok), "parameters.{field} = {value}");
+        }
+    }
+}
