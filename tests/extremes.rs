@@ -536,3 +536,62 @@ fn builder_and_loader_accept_and_refuse_the_same_ends_of_every_range() {
         }
     }
 }
+
+#[test]
+fn every_non_finite_value_is_refused_naming_its_entity_and_field() {
+    type Mutator = fn(&mut Power, &mut State, &mut Institution, &mut Parameters, f64);
+    let cases: [(&str, &str, Mutator); 12] = [
+        ("power \"A\"", "capacity", |p, _, _, _, v| p.capacity = v),
+        ("power \"A\"", "coercion", |p, _, _, _, v| p.coercion = v),
+        ("power \"A\"", "delivery.security", |p, _, _, _, v| {
+            p.delivery[Channel::Security.index()] = v
+        }),
+        ("state \"S\"", "response.temperature", |_, s, _, _, v| {
+            s.response.temperature = v
+        }),
+        ("state \"S\"", "inertia", |_, s, _, _, v| s.inertia = v),
+        ("state \"S\"", "alignment.autonomy", |_, s, _, _, v| {
+            s.alignment[1] = v
+        }),
+        ("state \"S\"", "proximity.A", |_, s, _, _, v| {
+            s.proximity = vec![v]
+        }),
+        ("institution \"Bloc\"", "credibility", |_, _, i, _, v| {
+            i.credibility = v
+        }),
+        ("institution \"Bloc\"", "carries.trade", |_, _, i, _, v| {
+            i.carries[0] = v
+        }),
+        ("parameters", "noise", |_, _, _, p, v| p.noise = v),
+        ("parameters", "feedback.media", |_, _, _, p, v| {
+            p.feedback[Channel::Media.index()] = v
+        }),
+        ("parameters", "events.unrest_hazard", |_, _, _, p, v| {
+            p.events.unrest_hazard = v
+        }),
+    ];
+    for (entity, field, mutate) in cases {
+        for value in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+            let mut power = Power::new("A");
+            let mut state = State::new("S", Disposition::Hedge, vec![0.5, 0.5]);
+            let mut bloc = Institution::new("Bloc", Some(PowerId(0)), 0.5);
+            let mut parameters = Parameters::default();
+            mutate(&mut power, &mut state, &mut bloc, &mut parameters, value);
+            let err = World::builder()
+                .power(power)
+                .state(state)
+                .institution(bloc)
+                .parameters(parameters)
+                .build()
+                .unwrap_err();
+            match &err {
+                WorldError::NotFinite {
+                    entity: e,
+                    field: f,
+                    ..
+                } => assert_eq!((e.as_str(), f.as_str()), (entity, field), "{err}"),
+                other => panic!("{entity} {field} = {value}: {other}"),
+            }
+        }
+    }
+}
