@@ -85,5 +85,5 @@ pub use events::{Event, EventParameters, LoggedEvent};
 pub use scenario::{Problem, Scenario, ScenarioError, YearMonth};
 pub use world::{
     Channel, Disposition, DispositionParams, Institution, InstitutionId, Parameters, Participation,
-    Power, PowerId, State, StateId, World,
+    Power, PowerId, State, StateId, World, WorldBuilder, WorldError,
 };

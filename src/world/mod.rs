@@ -1,11 +1,13 @@
 //! The world: powers, states, institutions and the dense tie array between them.
 //!
 //! A [`World`] is data only. It is built (and validated) by the scenario loader
-//! ([`crate::Scenario`]); the engine copies what moves during a run into a
+//! ([`crate::Scenario`]) or in code by a [`WorldBuilder`]; the engine copies what moves during a run into a
 //! [`crate::dynamics::RunState`] and leaves the world untouched.
 
+mod builder;
 mod channel;
 
+pub use builder::{WorldBuilder, WorldError};
 pub use channel::{Channel, PerChannel};
 
 use serde::{Deserialize, Serialize};
