@@ -400,10 +400,14 @@ fn a_capacity_above_a_million_is_refused_by_the_builder() {
 
 /// Found by this file: the step used to divide by τ before the log-sum-exp shift, so a
 /// capacity of 1e307 at τ = 1e-6 made u/τ = +∞ and the target ∞ − ∞ = NaN. The shift now
-/// comes first.
+/// comes first, and the loader bounds capacity at 1e6 like the builder: the largest capacity
+/// it accepts, with the largest co-ethnic leverage, runs at the lowest temperature, and a
+/// larger one is refused with its key path.
 #[test]
-fn a_capacity_the_loader_accepts_runs_at_the_lowest_temperature() {
-    let text = r#"
+fn the_largest_capacity_the_loader_accepts_runs_at_the_lowest_temperature() {
+    let text = |capacity: &str| {
+        format!(
+            r#"
 name = "huge capacity"
 seed = 1
 [horizon]
@@ -411,27 +415,35 @@ start = "2025-01"
 steps = 12
 [parameters]
 calibrate_intercepts = false
+coethnic_leverage = 1e6
 [powers.A]
-coercion = 0.0
-capacity = 1e307
+coercion = 1.0
+capacity = {capacity}
 [powers.B]
 coercion = 0.0
 [states.S]
-disposition = "hedge"
+disposition = "bandwagon"
 temperature = 1e-6
 inertia = 0.5
 stubbornness = 0.0
 fragility = 0.0
-salience = { security = 1.0 }
-alignment = { A = 0.4, B = 0.4, autonomy = 0.2 }
-ties.A = { security = 1.0 }
-"#;
-    let scenario = geoalign::Scenario::from_toml_str(text, "huge.toml")
-        .expect("the loader accepts a finite capacity");
+salience = {{ security = 1.0 }}
+alignment = {{ A = 0.4, B = 0.4, autonomy = 0.2 }}
+proximity = {{ A = 1.0 }}
+coethnic = {{ A = 1.0 }}
+ties.A = {{ security = 1.0 }}
+"#
+        )
+    };
+    let scenario = geoalign::Scenario::from_toml_str(&text("1e6"), "huge.toml")
+        .expect("the loader accepts a capacity of 1e6");
     let mut strict = Strict::default();
     let result = Simulation::new(scenario).run(0, &mut strict);
     assert!(result.is_ok(), "{:?}", result.err());
     assert!(strict.violation.is_none(), "{:?}", strict.violation);
+
+    let err = geoalign::Scenario::from_toml_str(&text("1e307"), "huge.toml").unwrap_err();
+    assert!(err.to_string().contains("powers.A.capacity"), "{err}");
 }
 
 /// Whether the scenario loader accepts a one-state, one-power world with `state` and

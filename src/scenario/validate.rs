@@ -13,6 +13,11 @@ use crate::world::{
 };
 use indexmap::IndexMap;
 
+/// Largest power capacity a scenario may give, start or driven: a million times the power's
+/// own start level is beyond any projection a scenario means, and keeps every utility far
+/// from overflow. The world builder applies the same bound.
+pub(crate) const MAX_CAPACITY: f64 = 1e6;
+
 /// Tolerance on shares that must sum to 1: hand-written two- or three-decimal shares are
 /// exact to far better than this, while a forgotten entry (≥ 0.001) is caught.
 const SUM_TOLERANCE: f64 = 1e-6;
@@ -185,11 +190,12 @@ pub(crate) fn build(merged: &Merged) -> Result<Scenario> {
         }
         let at = |field: &'static str| -> Vec<&str> { vec!["powers", pname.as_str(), field] };
         // Capacity is an index with 1.0 at the power's own start level, so 1.0 is the default
-        // by definition; it is unbounded above (a power may grow).
+        // by definition. A power may grow, up to a million times its start level
+        // (`MAX_CAPACITY`, the world builder's bound too).
         let capacity = ctx.number(
             rp.capacity.unwrap_or(1.0),
             0.0,
-            f64::INFINITY,
+            MAX_CAPACITY,
             &at("capacity"),
         )?;
         let coercion = ctx.required_unit(rp.coercion, &at("coercion"))?;
@@ -504,7 +510,7 @@ fn build_drivers(
             let at = [&base[..], &["capacity"]].concat();
             drivers.push(Driver {
                 target: DriverTarget::Capacity(p),
-                path: path(points, f64::INFINITY, &at)?,
+                path: path(points, MAX_CAPACITY, &at)?,
             });
         }
         if let Some(points) = &pd.coercion {

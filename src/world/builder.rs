@@ -22,10 +22,9 @@ const SUM_TOLERANCE: f64 = 1e-6;
 const TEMPERATURE: (f64, f64) = (1e-6, 1e6);
 /// `s_i`: ten times the largest possible channel pull either way.
 const THREAT_WEIGHT: (f64, f64) = (-10.0, 10.0);
-/// Capacity is an index with 1 at the power's own start level. A million times that is beyond
-/// any projection a scenario means; above it, `capacity × threat leverage / τ` nears the
-/// largest `f64` and the target overflows (the scenario loader does not bound it yet).
-const CAPACITY: (f64, f64) = (0.0, 1e6);
+/// Capacity is an index with 1 at the power's own start level; the loader's bound (a million
+/// times the start level).
+const CAPACITY: (f64, f64) = (0.0, crate::scenario::MAX_CAPACITY);
 /// `h` ≤ 1/2 keeps every perturbation factor `1 + h (z − z̄)` non-negative.
 const NOISE: (f64, f64) = (0.0, 0.5);
 /// `π` and `λ`: non-negative; the upper bound only refuses absurd magnitudes.
