@@ -15,7 +15,6 @@ mod raw;
 mod validate;
 
 pub use error::{Problem, ScenarioError};
-pub(crate) use validate::MAX_CAPACITY;
 
 use crate::drivers::Driver;
 use crate::events::{Hazard, ScheduledEvent};

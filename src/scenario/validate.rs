@@ -7,20 +7,12 @@ use super::raw::{RawChannels, RawPoint, RawScenario};
 use super::{Scenario, YearMonth, MAX_STEPS};
 use crate::drivers::{Driver, DriverTarget, Path};
 use crate::events::{Event, Hazard, ScheduledEvent};
+use crate::world::bounds::{CAPACITY, LARGE, NOISE, SUM_TOLERANCE, TEMPERATURE, THREAT_WEIGHT};
 use crate::world::{
     tie_index, Channel, Disposition, DispositionParams, Institution, InstitutionId, Parameters,
     Participation, PerChannel, Power, PowerId, State, StateId, World,
 };
 use indexmap::IndexMap;
-
-/// Largest power capacity a scenario may give, start or driven: a million times the power's
-/// own start level is beyond any projection a scenario means, and keeps every utility far
-/// from overflow. The world builder applies the same bound.
-pub(crate) const MAX_CAPACITY: f64 = 1e6;
-
-/// Tolerance on shares that must sum to 1: hand-written two- or three-decimal shares are
-/// exact to far better than this, while a forgotten entry (≥ 0.001) is caught.
-const SUM_TOLERANCE: f64 = 1e-6;
 
 type Result<T> = std::result::Result<T, ScenarioError>;
 
@@ -190,12 +182,11 @@ pub(crate) fn build(merged: &Merged) -> Result<Scenario> {
         }
         let at = |field: &'static str| -> Vec<&str> { vec!["powers", pname.as_str(), field] };
         // Capacity is an index with 1.0 at the power's own start level, so 1.0 is the default
-        // by definition. A power may grow, up to a million times its start level
-        // (`MAX_CAPACITY`, the world builder's bound too).
+        // by definition; a power may grow up to the bound `CAPACITY`.
         let capacity = ctx.number(
             rp.capacity.unwrap_or(1.0),
-            0.0,
-            MAX_CAPACITY,
+            CAPACITY.0,
+            CAPACITY.1,
             &at("capacity"),
         )?;
         let coercion = ctx.required_unit(rp.coercion, &at("coercion"))?;
@@ -224,11 +215,11 @@ pub(crate) fn build(merged: &Merged) -> Result<Scenario> {
         let defaults = parameters.dispositions[disposition.index()];
         let response = DispositionParams {
             threat_weight: match rs.threat_weight {
-                Some(v) => ctx.number(v, -10.0, 10.0, &at("threat_weight"))?,
+                Some(v) => ctx.number(v, THREAT_WEIGHT.0, THREAT_WEIGHT.1, &at("threat_weight"))?,
                 None => defaults.threat_weight,
             },
             temperature: match rs.temperature {
-                Some(v) => ctx.number(v, 1e-6, 1e6, &at("temperature"))?,
+                Some(v) => ctx.number(v, TEMPERATURE.0, TEMPERATURE.1, &at("temperature"))?,
                 None => defaults.temperature,
             },
             dependence_aversion: match rs.dependence_aversion {
@@ -427,13 +418,14 @@ fn build_parameters(ctx: &Ctx<'_>, raw: &RawScenario) -> Result<Parameters> {
     };
     if let Some(v) = rp.noise {
         // h ≤ 1/2 keeps every perturbation factor non-negative (see `crate::dynamics`).
-        p.noise = ctx.number(v, 0.0, 0.5, &["parameters", "noise"])?;
+        p.noise = ctx.number(v, NOISE.0, NOISE.1, &["parameters", "noise"])?;
     }
     if let Some(v) = rp.peer_weight {
-        p.peer_weight = ctx.number(v, 0.0, 1e6, &["parameters", "peer_weight"])?;
+        p.peer_weight = ctx.number(v, LARGE.0, LARGE.1, &["parameters", "peer_weight"])?;
     }
     if let Some(v) = rp.coethnic_leverage {
-        p.coethnic_leverage = ctx.number(v, 0.0, 1e6, &["parameters", "coethnic_leverage"])?;
+        p.coethnic_leverage =
+            ctx.number(v, LARGE.0, LARGE.1, &["parameters", "coethnic_leverage"])?;
     }
     if let Some(v) = rp.calibrate_intercepts {
         p.calibrate_intercepts = v;
@@ -469,10 +461,12 @@ fn build_parameters(ctx: &Ctx<'_>, raw: &RawScenario) -> Result<Parameters> {
             let at = |field: &'static str| ["parameters", "dispositions", d.name(), field];
             let slot = &mut p.dispositions[d.index()];
             if let Some(v) = r.threat_weight {
-                slot.threat_weight = ctx.number(v, -10.0, 10.0, &at("threat_weight"))?;
+                slot.threat_weight =
+                    ctx.number(v, THREAT_WEIGHT.0, THREAT_WEIGHT.1, &at("threat_weight"))?;
             }
             if let Some(v) = r.temperature {
-                slot.temperature = ctx.number(v, 1e-6, 1e6, &at("temperature"))?;
+                slot.temperature =
+                    ctx.number(v, TEMPERATURE.0, TEMPERATURE.1, &at("temperature"))?;
             }
             if let Some(v) = r.dependence_aversion {
                 slot.dependence_aversion = ctx.unit(v, &at("dependence_aversion"))?;
@@ -510,7 +504,7 @@ fn build_drivers(
             let at = [&base[..], &["capacity"]].concat();
             drivers.push(Driver {
                 target: DriverTarget::Capacity(p),
-                path: path(points, MAX_CAPACITY, &at)?,
+                path: path(points, CAPACITY.1, &at)?,
             });
         }
         if let Some(points) = &pd.coercion {

@@ -9,27 +9,12 @@
 //! overflow the utilities at the lowest temperature. A world that passes is one the engine
 //! runs without a [`crate::SimError`].
 
+use super::bounds::{CAPACITY, LARGE, NOISE, SUM_TOLERANCE, TEMPERATURE, THREAT_WEIGHT, UNIT};
 use super::{
     tie_index, Channel, Disposition, DispositionParams, Institution, Parameters, PerChannel, Power,
     PowerId, State, World,
 };
 use crate::scenario::{Scenario, YearMonth, MAX_STEPS};
-
-/// Tolerance on shares that must sum to 1, as in the scenario loader: hand-written two- or
-/// three-decimal shares are exact to far better than this, while a forgotten entry is caught.
-const SUM_TOLERANCE: f64 = 1e-6;
-/// `τ_i`: below 1e-6 the softmax is an argmax in all but name; above 1e6 it is uniform.
-const TEMPERATURE: (f64, f64) = (1e-6, 1e6);
-/// `s_i`: ten times the largest possible channel pull either way.
-const THREAT_WEIGHT: (f64, f64) = (-10.0, 10.0);
-/// Capacity is an index with 1 at the power's own start level; the loader's bound (a million
-/// times the start level).
-const CAPACITY: (f64, f64) = (0.0, crate::scenario::MAX_CAPACITY);
-/// `h` ≤ 1/2 keeps every perturbation factor `1 + h (z − z̄)` non-negative.
-const NOISE: (f64, f64) = (0.0, 0.5);
-/// `π` and `λ`: non-negative; the upper bound only refuses absurd magnitudes.
-const LARGE: (f64, f64) = (0.0, 1e6);
-const UNIT: (f64, f64) = (0.0, 1.0);
 
 /// Why a world built in code was refused. Each variant names the entity (`state "Armenia"`,
 /// `power "Russia"`, `institution "CSTO"`, `parameters`), the field and the reason.

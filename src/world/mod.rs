@@ -4,6 +4,7 @@
 //! ([`crate::Scenario`]) or in code by a [`WorldBuilder`]; the engine copies what moves during a run into a
 //! [`crate::dynamics::RunState`] and leaves the world untouched.
 
+pub(crate) mod bounds;
 mod builder;
 mod channel;
 
