@@ -362,6 +362,7 @@ impl Summary {
     /// Room for the histogram bins of `runs` runs of this summary's shape.
     fn pending(&self, runs: usize) -> PendingSummary {
         PendingSummary {
+            runs: 0,
             alignment: PendingBins::new(self.alignment.cells(), runs),
             cohesion: PendingBins::new(self.cohesion.cells(), runs),
             credibility: PendingBins::new(self.credibility.cells(), runs),
@@ -371,10 +372,12 @@ impl Summary {
 
     /// Count the histogram bins held in `pending`.
     fn flush(&mut self, pending: &mut PendingSummary) {
-        self.alignment.flush(&mut pending.alignment);
-        self.cohesion.flush(&mut pending.cohesion);
-        self.credibility.flush(&mut pending.credibility);
-        self.similarity.flush(&mut pending.similarity);
+        let runs = pending.runs;
+        self.alignment.flush(&mut pending.alignment, runs);
+        self.cohesion.flush(&mut pending.cohesion, runs);
+        self.credibility.flush(&mut pending.credibility, runs);
+        self.similarity.flush(&mut pending.similarity, runs);
+        pending.runs = 0;
     }
 
     /// Add the run count, outcome counts and sketches of `other` (same shape) into `self`:
@@ -566,6 +569,8 @@ impl Stats {
 /// The histogram bins of a block of runs, per sketch of a [`Summary`] (see
 /// [`sketch::PendingBins`]).
 struct PendingSummary {
+    /// Runs held so far; the next run writes slot `runs`.
+    runs: usize,
     alignment: PendingBins,
     cohesion: PendingBins,
     credibility: PendingBins,
@@ -575,11 +580,8 @@ struct PendingSummary {
 impl PendingSummary {
     /// Close the current run; true when the block is full and must be flushed.
     fn end_run(&mut self) -> bool {
-        // All four hold the same number of runs.
-        self.cohesion.end_run();
-        self.credibility.end_run();
-        self.similarity.end_run();
-        self.alignment.end_run()
+        self.runs += 1;
+        self.runs == self.alignment.capacity()
     }
 }
 
@@ -597,17 +599,19 @@ impl Recorder for RunRecorder<'_> {
     fn record(&mut self, step: u32, world: &World, state: &RunState) {
         let s = &mut *self.summary;
         let pending = &mut *self.pending;
+        let run = pending.runs;
         let base = step as usize * state.alignment.len();
         for (i, &x) in state.alignment.iter().enumerate() {
-            s.alignment.add_pending(base + i, x, &mut pending.alignment);
+            s.alignment
+                .add_pending(base + i, x, &mut pending.alignment, run);
         }
         let n_inst = world.institutions().len();
         for i in 0..n_inst {
             let cell = step as usize * n_inst + i;
             s.cohesion
-                .add_pending(cell, state.cohesion(world, i), &mut pending.cohesion);
+                .add_pending(cell, state.cohesion(world, i), &mut pending.cohesion, run);
             s.credibility
-                .add_pending(cell, state.credibility[i], &mut pending.credibility);
+                .add_pending(cell, state.credibility[i], &mut pending.credibility, run);
         }
         for (inst, parts) in state.participation.iter().enumerate() {
             for (m, p) in parts.iter().enumerate() {
@@ -632,8 +636,12 @@ impl Recorder for RunRecorder<'_> {
             ) {
                 for (cell, v) in m.values.iter().enumerate() {
                     if let Some(v) = v {
-                        s.similarity
-                            .add_pending(cell, (v + 1.0) / 2.0, &mut pending.similarity);
+                        s.similarity.add_pending(
+                            cell,
+                            (v + 1.0) / 2.0,
+                            &mut pending.similarity,
+                            run,
+                        );
                     }
                 }
             }
@@ -711,11 +719,10 @@ impl Ensemble {
         if self.runs > u64::from(u32::MAX) {
             return Err(EnsembleError::TooManyRuns(self.runs));
         }
-        let scenario = self.sim.scenario();
         let range = self.run_range();
         let blocks = (range.end - range.start).div_ceil(BLOCK);
         let classifier = self.classifier.as_ref();
-        let template = Summary::empty(scenario, self.runs, self.shard);
+        let template = self.empty_summary();
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(self.threads)
             .build()

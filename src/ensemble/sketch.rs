@@ -93,30 +93,35 @@ impl Sketches {
         ((fx * BINS as u64) >> 52).min(BINS as u64 - 1) as u8
     }
 
-    /// Add `x` to `cell` for the current run of `pending`: the sums, minimum and maximum at
+    /// Add `x` to `cell` for run slot `run` of `pending`: the sums, minimum and maximum at
     /// once, the histogram count when `pending` is flushed.
     #[inline(always)]
-    pub(crate) fn add_pending(&mut self, cell: usize, x: f64, pending: &mut PendingBins) {
+    pub(crate) fn add_pending(
+        &mut self,
+        cell: usize,
+        x: f64,
+        pending: &mut PendingBins,
+        run: usize,
+    ) {
         let bin = self.add_moments(cell, x);
-        pending.bins[cell * pending.capacity + pending.runs] = bin;
+        pending.bins[cell * pending.capacity + run] = bin;
     }
 
-    /// Apply the histogram counts held in `pending` and empty it.
-    pub(crate) fn flush(&mut self, pending: &mut PendingBins) {
+    /// Apply the histogram counts of the first `runs` run slots of `pending` and empty it.
+    pub(crate) fn flush(&mut self, pending: &mut PendingBins, runs: usize) {
         let cap = pending.capacity;
         for (row, bins) in self
             .hist
             .chunks_exact_mut(BINS)
             .zip(pending.bins.chunks_exact(cap))
         {
-            for &bin in &bins[..pending.runs] {
+            for &bin in &bins[..runs] {
                 if bin != PendingBins::NONE {
                     row[usize::from(bin)] += 1;
                 }
             }
         }
         pending.bins.fill(PendingBins::NONE);
-        pending.runs = 0;
     }
 
     /// Add `other` into `self`; both must have the same number of cells.
@@ -191,7 +196,6 @@ impl Sketches {
 #[derive(Clone, Debug)]
 pub(crate) struct PendingBins {
     capacity: usize,
-    runs: usize,
     /// `bins[cell * capacity + run]`, [`PendingBins::NONE`] where the run added nothing.
     bins: Vec<u8>,
 }
@@ -205,15 +209,13 @@ impl PendingBins {
         let capacity = capacity.max(1);
         PendingBins {
             capacity,
-            runs: 0,
             bins: vec![Self::NONE; cells * capacity],
         }
     }
 
-    /// Close the current run; true when the block is full and must be flushed.
-    pub(crate) fn end_run(&mut self) -> bool {
-        self.runs += 1;
-        self.runs == self.capacity
+    /// How many runs it has room for.
+    pub(crate) fn capacity(&self) -> usize {
+        self.capacity
     }
 }
 
