@@ -27,6 +27,8 @@
 //!    per-state constants (below).
 //! 4. **Target** `a*_i = softmax(u_i / τ_i)`, computed with the log-sum-exp shift: the largest
 //!    utility is subtracted before dividing by τ, so every exponent is ≤ 0 at any temperature.
+//!    The exponentials use a portable polynomial `exp` (`exp_nonpositive` in the source), so a
+//!    seed gives the same bits whatever the platform's libm.
 //! 5. **Update** (Friedkin–Johnsen with inertia):
 //!    `a_i ← (1 − η_i) a_i + η_i [(1 − γ_i) a*_i + γ_i a_i(0)]`.
 //! 6. **Perturbation**: `a_ic ← a_ic (1 + h (z_c − Σ_j a_ij z_j))` with `z_c` uniform on
@@ -37,9 +39,6 @@
 //!    support; the result is renormalised by its sum (a few ulps from 1) so rounding cannot
 //!    accumulate over long runs. The uniforms have a resolution of 2⁻³¹, two per 64-bit draw
 //!    from the run's noise stream ([`crate::engine::noise_rng`]).
-//!
-//! The softmax's exponentials use a portable polynomial `exp` (see `exp_nonpositive` in the
-//! source), so a seed gives the same bits whatever the platform's libm.
 //! 7. **Tie feedback** (trade follows politics): on channel `k` with rate `φ_k > 0`, the
 //!    state's total `X_ik = Σ_p x_ipk` is kept and its split moves toward the alignment:
 //!    `x_ipk ← (1 − φ_k) x_ipk + φ_k min(1, X_ik a_ip / Σ_q a_iq)`.
@@ -264,8 +263,8 @@ pub struct Workspace {
     /// Per flat member: its participation weight, and its institution's credibility times it.
     part_weight: Vec<f64>,
     member_weight: Vec<f64>,
-    /// Per component, padded to a multiple of [`LANES`]: the utility, then the scaled
-    /// exponent (padding −∞), and the unnormalised target `exp(· − max)` (padding 0).
+    /// Per component, padded to a multiple of [`LANES`]: the utility plus its intercept
+    /// (padding −∞), and the unnormalised target `exp((· − max)/τ)` (padding 0).
     utility: Vec<f64>,
     target: Vec<f64>,
     pull: Vec<f64>,
