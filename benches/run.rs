@@ -11,7 +11,7 @@
 //! `cargo bench --bench run`.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use geoalign::ensemble::{Ensemble, Summary};
+use geoalign::analysis::ensemble::{Ensemble, Summary};
 use geoalign::{Discard, Simulation};
 use std::hint::black_box;
 use std::time::Duration;
@@ -32,7 +32,7 @@ fn run(c: &mut Criterion) {
     let mut group = c.benchmark_group("run");
     group.throughput(Throughput::Elements(1));
     for (name, builtin) in FUTURES {
-        let scenario = geoalign::worlds::builtin(builtin).expect("an embedded future");
+        let scenario = geoalign::presets::builtin(builtin).expect("an embedded future");
         let steps = scenario.steps;
         let sim = Simulation::new(scenario.clone());
         let mut n = 0u64;
@@ -80,7 +80,7 @@ fn ensemble(c: &mut Criterion) {
     group.measurement_time(Duration::from_secs(30));
     group.throughput(Throughput::Elements(RUNS));
     let (name, builtin) = FUTURES[0];
-    let scenario = geoalign::worlds::builtin(builtin).expect("an embedded future");
+    let scenario = geoalign::presets::builtin(builtin).expect("an embedded future");
     for threads in [1, cores] {
         let ensemble = Ensemble::new(scenario.clone(), RUNS).threads(threads);
         group.bench_function(

@@ -7,9 +7,9 @@
 //! `cargo bench --bench step`; a subset: `cargo bench --bench step -- 'states=10000'`.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use geoalign::dynamics::{Dynamics, Workspace};
-use geoalign::engine::noise_rng;
-use geoalign::worlds::Synthetic;
+use geoalign::presets::Synthetic;
+use geoalign::sim::dynamics::{Dynamics, Workspace};
+use geoalign::sim::noise_rng;
 use geoalign::{Channel, RunState, Scenario};
 use std::hint::black_box;
 use std::time::Duration;
@@ -39,7 +39,7 @@ fn bench_step(
 
 fn step(c: &mut Criterion) {
     let mut group = c.benchmark_group("step");
-    let eurasia = geoalign::worlds::eurasia_2025();
+    let eurasia = geoalign::presets::eurasia_2025();
     let (n, p) = (eurasia.world.states().len(), eurasia.world.powers().len());
     bench_step(
         &mut group,

@@ -5,11 +5,11 @@
 //! Run with `cargo run --release --example eurasia_landscape`. Both columns are what the
 //! models imply under the world's assumptions, not forecasts.
 
-use geoalign::landscape::{Landscape, STATE_SIZE};
+use geoalign::classic::landscape::{Landscape, STATE_SIZE};
 use geoalign::Simulation;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let scenario = geoalign::worlds::eurasia_2025();
+    let scenario = geoalign::presets::eurasia_2025();
     let world = &scenario.world;
     let land = Landscape::from_world(world)?;
     let found = land.explore()?;

@@ -9,7 +9,7 @@
 //! full, then how often the bloc acted and succeeded over many runs. Model outputs under the
 //! scenario's assumptions, not a history.
 
-use geoalign::events::{Decision, Event, Outcome};
+use geoalign::sim::events::{Decision, Event, Outcome};
 use geoalign::{Scenario, Simulation, Trajectory};
 use std::path::PathBuf;
 

@@ -7,7 +7,7 @@
 use geoalign::Simulation;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let scenario = geoalign::worlds::eurasia_2025();
+    let scenario = geoalign::presets::eurasia_2025();
     let sim = Simulation::new(scenario);
     let trajectory = sim.trajectory(0)?;
     let scenario = sim.scenario();

@@ -10,7 +10,7 @@
 //! use geoalign::{Simulation, Trajectory};
 //!
 //! // The embedded Eurasia 2025 world: no file needed.
-//! let sim = Simulation::new(geoalign::worlds::eurasia_2025());
+//! let sim = Simulation::new(geoalign::presets::eurasia_2025());
 //! let trajectory = sim.trajectory(0).unwrap();
 //!
 //! let kz = trajectory.state_index("Kazakhstan").unwrap();
@@ -25,34 +25,33 @@
 //!
 //! ## Architecture
 //!
-//! * [`world`] — powers, states, institutions and the dense ties `x[state, power, channel]`.
-//! * [`dynamics`] — one step of the alignment dynamics; its docs give the update rule.
-//! * [`drivers`] — piecewise-linear time paths on capacity, delivery, credibility and ties.
-//! * [`events`] — war drain, sanctions, remittance shocks, unrest and the intervention
-//!   decision, appeals, border clashes, diplomatic crises and external offers.
-//! * [`scenario`] — TOML scenario files (`extends`, validation, located errors).
-//! * [`engine`] — [`Simulation`] runs a scenario and feeds a [`Recorder`]; [`Trajectory`] keeps
-//!   a run's history.
-//! * [`worlds`] — the embedded default world, Eurasia 2025, and the three CSTO futures.
-//! * [`ensemble`] — Monte Carlo [`Ensemble`]s on a local thread pool, streaming mergeable
-//!   [`ensemble::Summary`]s (mean, sd, quantiles), the [`CstoFuture`] classifier with Wilson
-//!   intervals, and shards for batch clusters.
-//! * [`sensitivity`] — Morris elementary effects and Sobol indices (Saltelli sampling) over
-//!   named scenario parameters.
+//! Layers point one way: each imports only the layers above it in this list.
+//!
+//! * [`model`] — the world as data: typed ids, [`Channel`]s, powers, states, institutions,
+//!   the dense ties `x[state, power, channel]`, world parameters, their bounds, and the
+//!   [`WorldBuilder`], the one checked way to a [`World`].
+//! * [`sim`] — one run: the [`RunState`], the monthly [`sim::dynamics`], time paths
+//!   ([`sim::drivers`]), [`sim::events`] with the intervention decision, the [`Scenario`] with
+//!   its checked drivers and events, the random streams, and the [`Simulation`] engine that
+//!   hands each step to a [`Recorder`] ([`Trajectory`] keeps a run's history).
+//! * [`scenario_file`] — TOML scenario files (`extends`, located errors): the raw file is
+//!   turned into builder and scenario calls, and their errors are mapped back to file, line and
+//!   key path.
+//! * [`presets`] — the embedded Eurasia 2025 world, the three CSTO futures, and synthetic
+//!   worlds for benchmarks.
+//! * [`analysis`] — Monte Carlo [`Ensemble`]s with streaming mergeable summaries and shards,
+//!   outcomes that classify runs (the [`CstoFuture`]s), Morris and Sobol sensitivity, and
+//!   similarity measures between states.
+//! * [`classic`] — the field's standard models beside the dynamics: Friedkin–Johnsen
+//!   (DeGroot as a special case) and Axelrod–Bennett landscape theory.
 //! * [`output`] (feature `output`, on by default) — tidy CSV, a JSON summary and SVG charts of
-//!   a summary; it depends on the core, never the reverse.
-//! * [`friedkin_johnsen`] — the Friedkin–Johnsen and DeGroot opinion models as a standalone
-//!   solver (iteration, closed-form fixed point), and how geoalign's update relates to them.
-//! * [`landscape`] — Axelrod and Bennett's landscape theory of aggregation: exhaustive
-//!   enumeration, local minima with their basins, sequential dynamics, and sizes and
-//!   propensities derived from a world.
-//! * [`similarity`] — Signorino–Ritter S, Cohen's κ and Scott's π (Häge 2011), Kendall's τ_b,
-//!   and the similarity matrix over all states of a run at any step.
+//!   a summary; it depends on the core, never the reverse. The `geoalign` binary (feature
+//!   `cli`) sits on top.
 //!
 //! ## Determinism
 //!
 //! A run's only randomness is two ChaCha8 streams of the scenario seed: [`run_rng`]`(seed, run)`
-//! seeds the dynamics' noise generator ([`engine::noise_rng`], Xoshiro256++) and
+//! seeds the dynamics' noise generator ([`sim::noise_rng`], Xoshiro256++) and
 //! [`event_rng`]`(seed, run)` drives the events. The same scenario, seed and run index give
 //! bit-identical results on any machine and any thread count.
 
@@ -62,28 +61,24 @@
 #![allow(clippy::result_large_err)]
 #![warn(missing_docs)]
 
-pub mod drivers;
-pub mod dynamics;
-pub mod engine;
-pub mod ensemble;
-pub mod events;
-pub mod friedkin_johnsen;
-pub mod landscape;
+pub mod analysis;
+pub mod classic;
+pub mod model;
 #[cfg(feature = "output")]
 pub mod output;
-pub mod scenario;
-pub mod sensitivity;
-pub mod similarity;
-pub mod world;
-pub mod worlds;
+pub mod presets;
+pub mod scenario_file;
+pub mod sim;
 
-pub use drivers::{Driver, DriverTarget, Path};
-pub use dynamics::RunState;
-pub use engine::{event_rng, run_rng, Discard, Recorder, SimError, Simulation, Trajectory};
-pub use ensemble::{CstoFuture, Ensemble};
-pub use events::{Event, EventParameters, LoggedEvent};
-pub use scenario::{Problem, Scenario, ScenarioError, YearMonth};
-pub use world::{
-    Channel, Disposition, DispositionParams, Institution, InstitutionId, Parameters, Participation,
-    Power, PowerId, State, StateId, World, WorldBuilder, WorldError,
+pub use analysis::ensemble::{CstoFuture, Ensemble};
+pub use model::{
+    Channel, Disposition, DispositionParams, EventParameters, Institution, InstitutionId,
+    Parameters, Participation, Power, PowerId, State, StateId, World, WorldBuilder, WorldError,
+    YearMonth,
+};
+pub use scenario_file::{Problem, ScenarioError};
+pub use sim::drivers::{Driver, DriverTarget};
+pub use sim::events::{Event, LoggedEvent};
+pub use sim::{
+    event_rng, run_rng, Discard, Recorder, RunState, Scenario, SimError, Simulation, Trajectory,
 };

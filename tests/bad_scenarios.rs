@@ -7,7 +7,7 @@
 
 #![allow(clippy::result_large_err)] // see the note in src/lib.rs
 
-use geoalign::scenario::{MAX_EXTENDS_DEPTH, MAX_FILE_BYTES, MAX_NESTING};
+use geoalign::scenario_file::{MAX_EXTENDS_DEPTH, MAX_FILE_BYTES, MAX_NESTING};
 use geoalign::{Problem, Scenario, ScenarioError};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

@@ -1,7 +1,7 @@
 //! The classic alignment models and measures shipped beside geoalign's own dynamics, each
 //! checked against published or hand-computed numbers.
 
-use geoalign::friedkin_johnsen::{FriedkinJohnsen, OpinionError};
+use geoalign::classic::friedkin_johnsen::{FriedkinJohnsen, OpinionError};
 use nalgebra::{dmatrix, dvector, DVector};
 
 /// The four-agent influence matrix of Friedkin & Johnsen (1999), as printed in Parsegov et al.
@@ -149,7 +149,7 @@ fn geoalign_update_is_a_two_agent_friedkin_johnsen_step() {
 // ---------------------------------------------------------------------------------------------
 // Similarity measures: hand-computed cases.
 
-use geoalign::similarity::{
+use geoalign::analysis::similarity::{
     cohen_kappa, kendall_tau_b, scott_pi, signorino_ritter_s, similarity_matrix, Distance, Measure,
     SimilarityError, SimilarityMatrix,
 };
@@ -405,7 +405,7 @@ fn similarity_inputs_are_checked() {
 
 #[test]
 fn similarity_matrix_of_a_trajectory_step_matches_pairwise_measures() {
-    let sim = geoalign::Simulation::new(geoalign::worlds::eurasia_2025());
+    let sim = geoalign::Simulation::new(geoalign::presets::eurasia_2025());
     let t = sim.trajectory(0).unwrap();
     let step = 60;
     let measure = Measure::CohenKappa(Distance::Squared);
@@ -432,7 +432,7 @@ fn similarity_matrix_of_a_trajectory_step_matches_pairwise_measures() {
 // ---------------------------------------------------------------------------------------------
 // Landscape theory (Axelrod & Bennett 1993).
 
-use geoalign::landscape::{Configuration, Landscape, LandscapeError};
+use geoalign::classic::landscape::{Configuration, Landscape, LandscapeError};
 use nalgebra::DMatrix;
 use rand::{RngExt, SeedableRng};
 
@@ -663,7 +663,7 @@ fn landscape_inputs_are_checked() {
 
 #[test]
 fn eurasia_propensities_follow_shared_institutions_and_are_centred_per_state() {
-    let world = geoalign::worlds::eurasia_2025().world;
+    let world = geoalign::presets::eurasia_2025().world;
     let land = Landscape::from_world(&world).unwrap();
     let np = world.powers().len();
     let idx = |name: &str| land.actors().iter().position(|a| a == name).unwrap();
@@ -682,5 +682,5 @@ fn eurasia_propensities_follow_shared_institutions_and_are_centred_per_state() {
     assert!(land.sizes()[..np].iter().all(|&s| s == 1.0));
     assert!(land.sizes()[np..]
         .iter()
-        .all(|&s| s == geoalign::landscape::STATE_SIZE));
+        .all(|&s| s == geoalign::classic::landscape::STATE_SIZE));
 }

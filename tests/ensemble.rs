@@ -2,7 +2,7 @@
 //! interval against a hand-computed case, the classifier reading participation from the run
 //! state, and the embedded futures equal to their files.
 
-use geoalign::ensemble::{
+use geoalign::analysis::ensemble::{
     BlocReading, CstoClassifier, CstoFuture, Ensemble, EnsembleError, Proportion, Shard, Summary,
 };
 use geoalign::{Participation, RunState, Scenario};
@@ -12,7 +12,7 @@ use std::path::PathBuf;
 const RUNS: u64 = 150;
 
 fn future(i: usize) -> Scenario {
-    geoalign::worlds::csto_futures()[i].clone()
+    geoalign::presets::csto_futures()[i].clone()
 }
 
 /// Every reported f64 of two summaries, compared with `==` (not within a tolerance).
@@ -150,7 +150,7 @@ fn wilson_interval_matches_a_hand_computed_case() {
 
 #[test]
 fn classifier_reads_participation_and_alignment_from_the_run_state() {
-    let world = geoalign::worlds::eurasia_2025().world;
+    let world = geoalign::presets::eurasia_2025().world;
     let c = CstoClassifier::for_world(&world).unwrap();
     let start_state = RunState::new(&world);
     let start = c.read(&world, &start_state);
@@ -210,7 +210,7 @@ fn embedded_futures_equal_the_files() {
         "csto-selective-consolidation.toml",
         "csto-partial-revitalization.toml",
     ];
-    for (embedded, file) in geoalign::worlds::csto_futures().iter().zip(files) {
+    for (embedded, file) in geoalign::presets::csto_futures().iter().zip(files) {
         let on_disk = Scenario::from_file(dir.join(file)).unwrap();
         assert_eq!(embedded, &on_disk, "{file}");
     }
@@ -237,7 +237,7 @@ fn empty_shards_round_trip_and_merge() {
 
 #[test]
 fn summary_similarity_is_the_mean_over_runs_of_each_runs_horizon_similarity() {
-    use geoalign::similarity::SimilarityMatrix;
+    use geoalign::analysis::similarity::SimilarityMatrix;
     let scenario = future(0);
     let runs = 12;
     let summary = Ensemble::new(scenario.clone(), runs).run().unwrap();
@@ -249,7 +249,7 @@ fn summary_similarity_is_the_mean_over_runs_of_each_runs_horizon_similarity() {
         let m = SimilarityMatrix::of_trajectory_step(
             &t,
             t.len() - 1,
-            geoalign::ensemble::SIMILARITY,
+            geoalign::analysis::ensemble::SIMILARITY,
             None,
         )
         .unwrap();

@@ -1,5 +1,5 @@
 //! One integration test per event type, each proving the effect documented in
-//! `geoalign::events` against a baseline run of the same scenario without the event.
+//! `geoalign::sim::events` against a baseline run of the same scenario without the event.
 //!
 //! Every scenario extends the embedded Eurasia 2025 world with no noise and no fragility
 //! unrest, so nothing random happens except what a test schedules; decisions are forced with
@@ -8,7 +8,7 @@
 
 use std::collections::BTreeSet;
 
-use geoalign::events::{Decision, DecisionKind, Event, LoggedEvent, Origin, Outcome};
+use geoalign::sim::events::{Decision, DecisionKind, Event, LoggedEvent, Origin, Outcome};
 use geoalign::{
     Channel, Discard, EventParameters, Participation, Recorder, RunState, Scenario, Simulation,
     World,
@@ -1329,7 +1329,7 @@ fn the_simplex_holds_after_every_step_with_every_event_kind_scheduled() {
         let t = sim.trajectory(run_index).expect("run");
         assert_eq!(t.len(), 49);
         let kinds: BTreeSet<&str> = t.events.iter().map(|e| e.event.kind()).collect();
-        let all: BTreeSet<&str> = geoalign::events::KINDS.into_iter().collect();
+        let all: BTreeSet<&str> = geoalign::sim::events::KINDS.into_iter().collect();
         assert_eq!(kinds, all, "run {run_index}");
         for step in 0..t.len() {
             for state in 0..t.states.len() {

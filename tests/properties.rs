@@ -60,7 +60,7 @@ struct EventSpec {
 
 fn event_spec() -> impl Strategy<Value = EventSpec> {
     (
-        0usize..geoalign::events::KINDS.len(),
+        0usize..geoalign::sim::events::KINDS.len(),
         [0usize..8, 0usize..8],
         [0usize..8, 0usize..8],
         [
@@ -320,7 +320,7 @@ fn write_event(t: &mut String, spec: &Spec, e: &EventSpec) {
     }
     // Sanctions need a second power and a border clash a second state: without them, the
     // nearest kind that fits the world.
-    let kind = match geoalign::events::KINDS[e.kind] {
+    let kind = match geoalign::sim::events::KINDS[e.kind] {
         "sanctions" if other_power.is_none() => "war",
         "border_clash" if other_state.is_none() => "unrest",
         kind => kind,
@@ -435,7 +435,7 @@ proptest! {
 
     #[test]
     fn loader_never_panics_on_mutated_valid_files(cut in 0usize..4000, insert in "[ -~]{0,12}") {
-        let base = geoalign::worlds::EURASIA_2025_TOML;
+        let base = geoalign::presets::EURASIA_2025_TOML;
         let mut at = cut.min(base.len());
         while !base.is_char_boundary(at) { at -= 1; }
         let text = format!("{}{}{}", &base[..at], insert, &base[at..]);
@@ -445,7 +445,7 @@ proptest! {
 
 #[test]
 fn different_runs_of_the_same_scenario_differ_when_noise_is_on() {
-    let sim = Simulation::new(geoalign::worlds::eurasia_2025());
+    let sim = Simulation::new(geoalign::presets::eurasia_2025());
     let a = sim.trajectory(0).unwrap();
     let b = sim.trajectory(1).unwrap();
     assert_ne!(a.alignment, b.alignment);
@@ -477,7 +477,7 @@ fn a_world_without_change_or_noise_stays_at_rest() {
 
 #[test]
 fn the_event_generator_writes_every_kind_the_loader_knows() {
-    let kinds = geoalign::events::KINDS;
+    let kinds = geoalign::sim::events::KINDS;
     let spec = Spec {
         powers: 3,
         states: vec![

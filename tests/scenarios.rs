@@ -26,14 +26,14 @@ fn every_shipped_scenario_loads() {
 
 #[test]
 fn embedded_world_loads_and_equals_the_file() {
-    let embedded = geoalign::worlds::eurasia_2025();
+    let embedded = geoalign::presets::eurasia_2025();
     let file = Scenario::from_file(scenarios_dir().join("eurasia-2025.toml")).unwrap();
     assert_eq!(embedded, file);
 }
 
 #[test]
 fn eurasia_has_the_powers_states_and_institutions_of_the_model() {
-    let w = geoalign::worlds::eurasia_2025().world;
+    let w = geoalign::presets::eurasia_2025().world;
     let powers: Vec<&str> = w.powers().iter().map(|p| p.name.as_str()).collect();
     assert_eq!(powers, ["Russia", "China", "USA", "EU", "Turkiye", "Iran"]);
     for state in [
@@ -151,7 +151,7 @@ fn eurasia_file_writes_every_tie_and_comments_every_number() {
 
 #[test]
 fn futures_extend_the_world_and_differ_only_in_drivers() {
-    let base = geoalign::worlds::eurasia_2025();
+    let base = geoalign::presets::eurasia_2025();
     for file in [
         "csto-slow-decline.toml",
         "csto-selective-consolidation.toml",

@@ -2,7 +2,7 @@
 //! indices, Morris on functions with known effects, and a study on a scenario that does not
 //! depend on the thread count.
 
-use geoalign::sensitivity::{self, Base, Indices, Method, Study};
+use geoalign::analysis::sensitivity::{self, Base, Indices, Method, Study};
 use std::f64::consts::PI;
 
 /// Ishigami & Homma (1990) with a = 7, b = 0.1, inputs uniform on [−π, π].
@@ -103,7 +103,7 @@ fn a_driver_point_can_be_a_parameter() {
     // The last point of the CSTO credibility path of selective consolidation (0.08 in 2035)
     // moves to the middle of the range, 0.275; the other points are kept.
     let scenario = s.scenario_at(&[0.5]).unwrap();
-    let reference = geoalign::worlds::csto_futures()[1].clone();
+    let reference = geoalign::presets::csto_futures()[1].clone();
     assert_ne!(scenario.drivers, reference.drivers);
     assert_eq!(scenario.drivers.len(), reference.drivers.len());
     let text = format!("{:?}", scenario.drivers);

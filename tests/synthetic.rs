@@ -1,7 +1,7 @@
 //! The synthetic worlds of the benchmarks are valid worlds: the builder, which checks every
 //! range, sum and name, accepts them, and a seed fixes them.
 
-use geoalign::worlds::{Synthetic, SyntheticError};
+use geoalign::presets::{Synthetic, SyntheticError};
 use geoalign::{Channel, Discard, Simulation, World};
 
 #[test]

@@ -1,7 +1,7 @@
 //! Tidy CSV tables and the JSON provenance record of a summary.
 
 use super::{io_error, OutputError};
-use crate::ensemble::{CstoFuture, Proportion, Stats, Summary};
+use crate::analysis::ensemble::{CstoFuture, Proportion, Stats, Summary};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
@@ -206,7 +206,7 @@ pub(crate) fn provenance(s: &Summary) -> Provenance<'_> {
         start: s.start.to_string(),
         horizon: s.start.add_months(s.steps).to_string(),
         steps: s.steps,
-        quantile_error_bound: 1.0 / crate::ensemble::sketch::BINS as f64,
+        quantile_error_bound: 1.0 / crate::analysis::ensemble::sketch::BINS as f64,
         futures: CstoFuture::ALL
             .iter()
             .filter_map(|&f| s.future(f).map(|p| (f.name(), p)))

@@ -19,8 +19,8 @@
 mod csv_out;
 mod svg;
 
-use crate::ensemble::Summary;
-use crate::sensitivity::{Indices, Report};
+use crate::analysis::ensemble::Summary;
+use crate::analysis::sensitivity::{Indices, Report};
 use std::path::{Path, PathBuf};
 
 pub use svg::{alignment_chart, futures_chart};
@@ -84,8 +84,8 @@ fn slug(name: &str) -> String {
 /// # Examples
 ///
 /// ```
-/// use geoalign::ensemble::Ensemble;
-/// let summary = Ensemble::new(geoalign::worlds::eurasia_2025(), 3).run().unwrap();
+/// use geoalign::analysis::ensemble::Ensemble;
+/// let summary = Ensemble::new(geoalign::presets::eurasia_2025(), 3).run().unwrap();
 /// let dir = std::env::temp_dir().join(format!("geoalign-doc-write-summary-{}", std::process::id()));
 /// let files = geoalign::output::write_summary(&dir, &summary).unwrap();
 /// assert!(files.iter().any(|f| f.ends_with("alignment.csv")));
@@ -115,8 +115,8 @@ pub fn write_summary(dir: &Path, summary: &Summary) -> Result<Vec<PathBuf>, Outp
 /// # Examples
 ///
 /// ```
-/// use geoalign::ensemble::Ensemble;
-/// let summaries: Vec<_> = geoalign::worlds::csto_futures()
+/// use geoalign::analysis::ensemble::Ensemble;
+/// let summaries: Vec<_> = geoalign::presets::csto_futures()
 ///     .into_iter()
 ///     .map(|s| Ensemble::new(s, 2).run().unwrap())
 ///     .collect();
@@ -146,8 +146,8 @@ pub fn write_futures(dir: &Path, summaries: &[Summary]) -> Result<Vec<PathBuf>, 
 /// # Examples
 ///
 /// ```
-/// use geoalign::ensemble::Ensemble;
-/// let part = Ensemble::new(geoalign::worlds::eurasia_2025(), 4)
+/// use geoalign::analysis::ensemble::Ensemble;
+/// let part = Ensemble::new(geoalign::presets::eurasia_2025(), 4)
 ///     .shard("1/2".parse().unwrap())
 ///     .run()
 ///     .unwrap();
@@ -209,7 +209,7 @@ pub fn partial_files(dir: &Path) -> Result<Vec<PathBuf>, OutputError> {
 /// # Examples
 ///
 /// ```
-/// use geoalign::sensitivity::{Base, Method, Study};
+/// use geoalign::analysis::sensitivity::{Base, Method, Study};
 /// let study = Study {
 ///     base: Base::builtin("builtin:csto-slow-decline").unwrap(),
 ///     params: vec!["parameters.noise=0.01:0.05".parse().unwrap()],

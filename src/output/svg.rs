@@ -1,7 +1,7 @@
 //! SVG charts (plotters, SVG backend only: text is written as SVG text, no font files needed).
 
 use super::{io_error, OutputError};
-use crate::ensemble::{CstoFuture, Summary};
+use crate::analysis::ensemble::{CstoFuture, Summary};
 use plotters::prelude::*;
 use std::path::Path;
 
@@ -38,8 +38,8 @@ fn chart_error(path: &Path, e: impl std::fmt::Display) -> OutputError {
 /// # Examples
 ///
 /// ```
-/// use geoalign::ensemble::Ensemble;
-/// let summary = Ensemble::new(geoalign::worlds::eurasia_2025(), 3).run().unwrap();
+/// use geoalign::analysis::ensemble::Ensemble;
+/// let summary = Ensemble::new(geoalign::presets::eurasia_2025(), 3).run().unwrap();
 /// let path = std::env::temp_dir().join(format!("geoalign-doc-chart-{}.svg", std::process::id()));
 /// geoalign::output::alignment_chart(&path, &summary, 0).unwrap();
 /// assert!(std::fs::read_to_string(&path).unwrap().starts_with("<svg"));
@@ -188,8 +188,8 @@ fn legend<DB: DrawingBackend>(
 /// # Examples
 ///
 /// ```
-/// use geoalign::ensemble::Ensemble;
-/// let s = Ensemble::new(geoalign::worlds::csto_futures()[0].clone(), 3).run().unwrap();
+/// use geoalign::analysis::ensemble::Ensemble;
+/// let s = Ensemble::new(geoalign::presets::csto_futures()[0].clone(), 3).run().unwrap();
 /// let path = std::env::temp_dir().join(format!("geoalign-doc-futures-{}.svg", std::process::id()));
 /// geoalign::output::futures_chart(&path, &[s]).unwrap();
 /// assert!(std::fs::read_to_string(&path).unwrap().contains("slow decline"));

@@ -1,0 +1,861 @@
+//! Monte Carlo ensembles: many runs of one scenario, in parallel, reduced into a streaming
+//! [`Summary`] whose memory does not grow with the number of runs.
+//!
+//! ```
+//! use geoalign::analysis::ensemble::{Ensemble, CstoFuture};
+//!
+//! let future = geoalign::presets::csto_futures()[1].clone();
+//! let summary = Ensemble::new(future, 8).threads(2).run().unwrap();
+//! let p = summary.future(CstoFuture::SelectiveConsolidation).unwrap();
+//! assert!(p.low <= p.estimate && p.estimate <= p.high);
+//! ```
+//!
+//! **Determinism.** Run `r` draws only from the streams of `(seed, r)` ([`crate::run_rng`],
+//! which seeds [`crate::sim::noise_rng`], and [`crate::event_rng`]), and every
+//! accumulator of a summary is an integer or an exact minimum/maximum (see [`sketch`]), so
+//! merging is exactly associative and commutative. Runs are handed to worker threads in
+//! blocks, in any order the threads take them; the summary is bit-identical for any thread
+//! count and for any split into shards merged back with [`Summary::merge`].
+//!
+//! **Sharding.** [`Shard`] `i/n` (0-based) runs the `i`-th of `n` near-equal contiguous slices
+//! of the run indices `0..runs`. Each shard's [`Summary`] is a complete, serialisable partial;
+//! merging all `n` gives the very summary one machine would produce.
+
+pub mod sketch;
+
+pub use crate::analysis::outcome::{BlocReading, CstoClassifier, CstoFuture, DEFAULT_MARGIN};
+
+use crate::model::YearMonth;
+use crate::model::{Participation, World};
+use crate::sim::RunState;
+use crate::sim::Scenario;
+use crate::sim::{Recorder, SimError, Simulation};
+use serde::{Deserialize, Serialize};
+use sketch::{PendingBins, Sketches};
+use std::fmt;
+use std::str::FromStr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+
+/// Runs handed to a worker at a time. Reason: large enough that taking a block costs nothing
+/// beside 64 runs of ~0.2 ms, small enough that two to sixteen threads stay evenly loaded on
+/// a few thousand runs.
+const BLOCK: u64 = 64;
+
+/// Quantile levels reported in tables and files (the issue's 5/25/50/75/95 %).
+pub const QUANTILES: [f64; 5] = [0.05, 0.25, 0.5, 0.75, 0.95];
+
+/// z for a two-sided 95 % interval, the 0.975 quantile of the standard normal.
+const Z95: f64 = 1.959_963_984_540_054;
+
+/// A failure to run, shard or merge an ensemble.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum EnsembleError {
+    /// A run failed.
+    #[error(transparent)]
+    Run(#[from] SimError),
+    /// The shard text is not `i/n` with `0 ≤ i < n`.
+    #[error("shard `{0}`: expected i/n with 0 ≤ i < n, e.g. 0/4 for the first of four")]
+    BadShard(String),
+    /// The requested thread pool could not be built.
+    #[error("cannot start {threads} worker threads: {reason}")]
+    Threads {
+        /// Requested thread count.
+        threads: usize,
+        /// The pool builder's message.
+        reason: String,
+    },
+    /// More runs than a summary can count.
+    #[error("runs: {0} is more than the {max} runs one summary counts", max = u32::MAX)]
+    TooManyRuns(u64),
+    /// Two partial summaries cannot be merged.
+    #[error("cannot merge: {0}")]
+    Mismatch(String),
+}
+
+/// One slice of an ensemble's runs: shard `index` of `count` (0-based).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Shard {
+    /// This shard, `0 ≤ index < count`.
+    pub index: u32,
+    /// Number of shards.
+    pub count: u32,
+}
+
+impl Shard {
+    /// The whole ensemble as one shard.
+    pub const WHOLE: Shard = Shard { index: 0, count: 1 };
+
+    /// The run indices of this shard out of `runs`: the `index`-th of `count` contiguous,
+    /// near-equal slices.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use geoalign::analysis::ensemble::Shard;
+    /// let s: Shard = "1/3".parse().unwrap();
+    /// assert_eq!(s.runs(10), 3..6);
+    /// ```
+    pub fn runs(self, runs: u64) -> std::ops::Range<u64> {
+        let at = |i: u32| (u128::from(runs) * u128::from(i) / u128::from(self.count)) as u64;
+        at(self.index)..at(self.index + 1)
+    }
+}
+
+impl FromStr for Shard {
+    type Err = EnsembleError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let bad = || EnsembleError::BadShard(s.to_string());
+        let (i, n) = s.split_once('/').ok_or_else(bad)?;
+        let index: u32 = i.trim().parse().map_err(|_| bad())?;
+        let count: u32 = n.trim().parse().map_err(|_| bad())?;
+        if count == 0 || index >= count {
+            return Err(bad());
+        }
+        Ok(Shard { index, count })
+    }
+}
+
+impl fmt::Display for Shard {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.index, self.count)
+    }
+}
+
+/// A proportion with its Wilson score 95 % interval.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Proportion {
+    /// Runs with the outcome.
+    pub count: u64,
+    /// Runs in all.
+    pub runs: u64,
+    /// `count / runs` (0 when there are no runs).
+    pub estimate: f64,
+    /// Lower end of the Wilson 95 % interval.
+    pub low: f64,
+    /// Upper end of the Wilson 95 % interval.
+    pub high: f64,
+}
+
+impl Proportion {
+    /// `count` of `runs` with the Wilson score interval at 95 % (Wilson 1927), which keeps
+    /// within [0, 1] and stays honest at 0 or `runs` successes, unlike the normal
+    /// approximation. With no runs the interval is [0, 1].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let p = geoalign::analysis::ensemble::Proportion::wilson(0, 10);
+    /// assert_eq!(p.low, 0.0);
+    /// assert!((p.high - 0.2775).abs() < 1e-4);
+    /// ```
+    pub fn wilson(count: u64, runs: u64) -> Proportion {
+        if runs == 0 {
+            return Proportion {
+                count,
+                runs,
+                estimate: 0.0,
+                low: 0.0,
+                high: 1.0,
+            };
+        }
+        let n = runs as f64;
+        let p = count.min(runs) as f64 / n;
+        let z2 = Z95 * Z95;
+        let denom = 1.0 + z2 / n;
+        let centre = (p + z2 / (2.0 * n)) / denom;
+        let half = Z95 * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt() / denom;
+        Proportion {
+            count,
+            runs,
+            estimate: p,
+            low: (centre - half).max(0.0),
+            high: (centre + half).min(1.0),
+        }
+    }
+}
+
+/// Per member of an institution: runs in which it was ever suspended / ever exited, from the
+/// start to the horizon (a member suspended at the start counts as suspended).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberCounts {
+    /// Runs in which the member was suspended at some step.
+    pub suspended: u64,
+    /// Runs in which the member had exited at some step.
+    pub exited: u64,
+}
+
+/// The streaming summary of an ensemble (or of one shard of it): per step × state ×
+/// component (each power, then autonomy) and per step × institution (cohesion and
+/// credibility), the mean, standard deviation and quantiles of [`sketch`]; the count of each
+/// [`CstoFuture`]; and per institution member the suspension and exit counts. Its size
+/// depends on the world and the horizon, never on the number of runs.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    /// The crate version that produced it; shards of different versions are not merged.
+    pub version: String,
+    /// Scenario name.
+    pub scenario: String,
+    /// A hash of the whole scenario (world, drivers, horizon, seed): shards of different
+    /// scenarios are not merged.
+    pub fingerprint: u64,
+    /// Scenario seed.
+    pub seed: u64,
+    /// Date of step 0.
+    pub start: YearMonth,
+    /// Number of steps (the horizon).
+    pub steps: u32,
+    /// Power names, in id order.
+    pub powers: Vec<String>,
+    /// State names, in id order.
+    pub states: Vec<String>,
+    /// Institution names, in id order.
+    pub institutions: Vec<String>,
+    /// Member names per institution.
+    pub members: Vec<Vec<String>>,
+    /// Runs planned for the whole ensemble.
+    pub planned_runs: u64,
+    /// Number of shards the ensemble is split into (1 once all are merged).
+    pub shard_count: u32,
+    /// Shards this summary holds, ascending (`[0]` for a whole ensemble).
+    pub shards: Vec<u32>,
+    /// Runs folded into this summary.
+    pub runs: u64,
+    /// Whether the world has a CSTO the classifier can read.
+    pub classified: bool,
+    /// Runs classified as each future, in [`CstoFuture::ALL`] order.
+    pub future_counts: [u64; 3],
+    /// Per institution, per member.
+    pub member_counts: Vec<Vec<MemberCounts>>,
+    alignment: Sketches,
+    cohesion: Sketches,
+    credibility: Sketches,
+    /// Per pair of states, Signorino–Ritter S of their alignments at the horizon, stored as
+    /// `(S + 1) / 2` so that it fits the sketches' [0, 1].
+    similarity: Sketches,
+}
+
+/// The similarity measure of [`Summary::similarity`]: Signorino and Ritter's S on the
+/// alignment shares with absolute distance, unweighted (`Measure::SIGNORINO_RITTER_ON_SHARES`),
+/// the standard measure of foreign-policy similarity (MODEL.md §5).
+pub const SIMILARITY: crate::analysis::similarity::Measure =
+    crate::analysis::similarity::Measure::SIGNORINO_RITTER_ON_SHARES;
+
+/// 64-bit FNV-1a: a small, stable hash for the scenario fingerprint.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+impl Summary {
+    /// An empty summary of `scenario` for `planned_runs` runs, holding `shard`.
+    fn empty(scenario: &Scenario, planned_runs: u64, shard: Shard) -> Summary {
+        let world = &scenario.world;
+        let steps = scenario.steps as usize + 1;
+        let fingerprint = serde_json::to_vec(scenario)
+            .map(|b| fnv1a(&b))
+            .unwrap_or_default();
+        Summary {
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            scenario: scenario.name.clone(),
+            fingerprint,
+            seed: scenario.seed,
+            start: scenario.start,
+            steps: scenario.steps,
+            powers: world.powers().iter().map(|p| p.name.clone()).collect(),
+            states: world.states().iter().map(|s| s.name.clone()).collect(),
+            institutions: world
+                .institutions()
+                .iter()
+                .map(|i| i.name.clone())
+                .collect(),
+            members: world
+                .institutions()
+                .iter()
+                .map(|i| {
+                    i.members
+                        .iter()
+                        .map(|(s, _)| world.states()[s.index()].name.clone())
+                        .collect()
+                })
+                .collect(),
+            planned_runs,
+            shard_count: shard.count,
+            shards: vec![shard.index],
+            runs: 0,
+            classified: CstoClassifier::for_world(world).is_some(),
+            future_counts: [0; 3],
+            member_counts: world
+                .institutions()
+                .iter()
+                .map(|i| vec![MemberCounts::default(); i.members.len()])
+                .collect(),
+            alignment: Sketches::new(steps * world.states().len() * world.components()),
+            cohesion: Sketches::new(steps * world.institutions().len()),
+            credibility: Sketches::new(steps * world.institutions().len()),
+            similarity: Sketches::new(world.states().len() * world.states().len()),
+        }
+    }
+
+    /// Add another partial of the same ensemble (same version, scenario, run count and
+    /// shard count, disjoint shards). Once every shard is in, the result is exactly — bit
+    /// for bit — the summary of the whole ensemble run on one machine.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use geoalign::analysis::ensemble::{Ensemble, Shard};
+    /// let s = geoalign::presets::eurasia_2025();
+    /// let whole = Ensemble::new(s.clone(), 6).run().unwrap();
+    /// let mut a = Ensemble::new(s.clone(), 6).shard("0/2".parse().unwrap()).run().unwrap();
+    /// let b = Ensemble::new(s, 6).shard(Shard { index: 1, count: 2 }).run().unwrap();
+    /// a.merge(&b).unwrap();
+    /// assert_eq!(a, whole);
+    /// ```
+    pub fn merge(&mut self, other: &Summary) -> Result<(), EnsembleError> {
+        let mismatch = |what: &str, a: &dyn fmt::Display, b: &dyn fmt::Display| {
+            Err(EnsembleError::Mismatch(format!(
+                "{what} differs ({a} vs {b}): the partials come from different ensembles"
+            )))
+        };
+        if self.version != other.version {
+            return mismatch("geoalign version", &self.version, &other.version);
+        }
+        if self.fingerprint != other.fingerprint || self.scenario != other.scenario {
+            return mismatch("scenario", &self.scenario, &other.scenario);
+        }
+        if self.planned_runs != other.planned_runs {
+            return mismatch("run count", &self.planned_runs, &other.planned_runs);
+        }
+        if self.shard_count != other.shard_count {
+            return mismatch("shard count", &self.shard_count, &other.shard_count);
+        }
+        if self.alignment.cells() != other.alignment.cells()
+            || self.cohesion.cells() != other.cohesion.cells()
+            || self.similarity.cells() != other.similarity.cells()
+            || self.member_counts.len() != other.member_counts.len()
+        {
+            return Err(EnsembleError::Mismatch(
+                "the partials have different shapes (a corrupted file?)".into(),
+            ));
+        }
+        if let Some(s) = other.shards.iter().find(|s| self.shards.contains(s)) {
+            return Err(EnsembleError::Mismatch(format!(
+                "shard {s}/{} is in both partials; each shard may be merged once",
+                self.shard_count
+            )));
+        }
+        self.shards.extend_from_slice(&other.shards);
+        self.shards.sort_unstable();
+        self.add_counts(other);
+        if self.shards.len() == self.shard_count as usize {
+            // Complete: it is now the summary of the whole ensemble.
+            self.shard_count = 1;
+            self.shards = vec![0];
+        }
+        Ok(())
+    }
+
+    /// Room for the histogram bins of `runs` runs of this summary's shape.
+    fn pending(&self, runs: usize) -> PendingSummary {
+        PendingSummary {
+            runs: 0,
+            alignment: PendingBins::new(self.alignment.cells(), runs),
+            cohesion: PendingBins::new(self.cohesion.cells(), runs),
+            credibility: PendingBins::new(self.credibility.cells(), runs),
+            similarity: PendingBins::new(self.similarity.cells(), runs),
+        }
+    }
+
+    /// Count the histogram bins held in `pending`.
+    fn flush(&mut self, pending: &mut PendingSummary) {
+        let runs = pending.runs;
+        self.alignment.flush(&mut pending.alignment, runs);
+        self.cohesion.flush(&mut pending.cohesion, runs);
+        self.credibility.flush(&mut pending.credibility, runs);
+        self.similarity.flush(&mut pending.similarity, runs);
+        pending.runs = 0;
+    }
+
+    /// Add the run count, outcome counts and sketches of `other` (same shape) into `self`:
+    /// integer additions, so the order of the partials never changes the result.
+    fn add_counts(&mut self, other: &Summary) {
+        self.runs += other.runs;
+        for (a, b) in self.future_counts.iter_mut().zip(other.future_counts) {
+            *a += b;
+        }
+        for (ai, bi) in self.member_counts.iter_mut().zip(&other.member_counts) {
+            for (a, b) in ai.iter_mut().zip(bi) {
+                a.suspended += b.suspended;
+                a.exited += b.exited;
+            }
+        }
+        self.alignment.merge(&other.alignment);
+        self.cohesion.merge(&other.cohesion);
+        self.credibility.merge(&other.credibility);
+        self.similarity.merge(&other.similarity);
+    }
+
+    /// Whether every shard of the ensemble is in.
+    pub fn is_complete(&self) -> bool {
+        self.shards.len() == self.shard_count as usize
+    }
+
+    fn components(&self) -> usize {
+        self.powers.len() + 1
+    }
+
+    fn align_cell(&self, step: usize, state: usize, component: usize) -> usize {
+        (step * self.states.len() + state) * self.components() + component
+    }
+
+    fn inst_cell(&self, step: usize, institution: usize) -> usize {
+        step * self.institutions.len() + institution
+    }
+
+    /// Statistics of the alignment share of `state` with `component` (a power index, or the
+    /// number of powers for autonomy) at `step`. Indices out of range give `None`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use geoalign::analysis::ensemble::Ensemble;
+    /// let summary = Ensemble::new(geoalign::presets::eurasia_2025(), 4).run().unwrap();
+    /// let by = summary.states.iter().position(|s| s == "Belarus").unwrap();
+    /// let stats = summary.alignment(summary.steps as usize, by, 0).unwrap();
+    /// assert!(stats.quantiles[0] <= stats.quantiles[4]);
+    /// ```
+    pub fn alignment(&self, step: usize, state: usize, component: usize) -> Option<Stats> {
+        if step > self.steps as usize
+            || state >= self.states.len()
+            || component >= self.components()
+        {
+            return None;
+        }
+        Some(Stats::of(
+            &self.alignment,
+            self.align_cell(step, state, component),
+            self.runs,
+        ))
+    }
+
+    /// Statistics of the cohesion of institution `institution` at `step`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use geoalign::analysis::ensemble::Ensemble;
+    /// let summary = Ensemble::new(geoalign::presets::eurasia_2025(), 4).run().unwrap();
+    /// assert!(summary.cohesion(0, 0).unwrap().mean > 0.0);
+    /// ```
+    pub fn cohesion(&self, step: usize, institution: usize) -> Option<Stats> {
+        (step <= self.steps as usize && institution < self.institutions.len())
+            .then(|| Stats::of(&self.cohesion, self.inst_cell(step, institution), self.runs))
+    }
+
+    /// Statistics of the credibility of institution `institution` at `step`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use geoalign::analysis::ensemble::Ensemble;
+    /// let summary = Ensemble::new(geoalign::presets::eurasia_2025(), 4).run().unwrap();
+    /// assert!(summary.credibility(0, 0).unwrap().sd == 0.0);
+    /// ```
+    pub fn credibility(&self, step: usize, institution: usize) -> Option<Stats> {
+        (step <= self.steps as usize && institution < self.institutions.len()).then(|| {
+            Stats::of(
+                &self.credibility,
+                self.inst_cell(step, institution),
+                self.runs,
+            )
+        })
+    }
+
+    /// Statistics over runs of the [`SIMILARITY`] (Signorino–Ritter S, in [−1, 1]) of the
+    /// alignments of states `a` and `b` at the horizon; quantiles within 2/[`sketch::BINS`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use geoalign::analysis::ensemble::Ensemble;
+    /// let summary = Ensemble::new(geoalign::presets::eurasia_2025(), 4).run().unwrap();
+    /// let ee = summary.states.iter().position(|s| s == "Estonia").unwrap();
+    /// let lv = summary.states.iter().position(|s| s == "Latvia").unwrap();
+    /// let by = summary.states.iter().position(|s| s == "Belarus").unwrap();
+    /// // Two Baltic states are more alike than Estonia and Belarus.
+    /// assert!(summary.similarity(ee, lv).unwrap().mean > summary.similarity(ee, by).unwrap().mean);
+    /// assert!((summary.similarity(ee, ee).unwrap().mean - 1.0).abs() < 1e-12);
+    /// ```
+    pub fn similarity(&self, a: usize, b: usize) -> Option<Stats> {
+        let n = self.states.len();
+        (a < n && b < n).then(|| {
+            let st = Stats::of(&self.similarity, a * n + b, self.runs);
+            Stats {
+                mean: 2.0 * st.mean - 1.0,
+                sd: 2.0 * st.sd,
+                quantiles: st.quantiles.map(|q| 2.0 * q - 1.0),
+            }
+        })
+    }
+
+    /// The probability of `future` at the horizon with its Wilson interval; `None` when the
+    /// world has no CSTO to classify.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use geoalign::analysis::ensemble::{CstoFuture, Ensemble};
+    /// let summary = Ensemble::new(geoalign::presets::eurasia_2025(), 4).run().unwrap();
+    /// let total: u64 = CstoFuture::ALL.iter().map(|&f| summary.future(f).unwrap().count).sum();
+    /// assert_eq!(total, 4);
+    /// ```
+    pub fn future(&self, future: CstoFuture) -> Option<Proportion> {
+        self.classified
+            .then(|| Proportion::wilson(self.future_counts[future.index()], self.runs))
+    }
+
+    /// Probability that member `member` (position in the institution's member list) of
+    /// institution `institution` is suspended, and that it exits, at some step up to the
+    /// horizon, each with its Wilson interval.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use geoalign::analysis::ensemble::Ensemble;
+    /// let summary = Ensemble::new(geoalign::presets::eurasia_2025(), 4).run().unwrap();
+    /// let csto = summary.institutions.iter().position(|i| i == "CSTO").unwrap();
+    /// let (suspended, _exited) = summary.membership(csto, 0).unwrap();
+    /// assert_eq!(suspended.estimate, 1.0); // Armenia is suspended from the start
+    /// ```
+    pub fn membership(
+        &self,
+        institution: usize,
+        member: usize,
+    ) -> Option<(Proportion, Proportion)> {
+        let c = self.member_counts.get(institution)?.get(member)?;
+        Some((
+            Proportion::wilson(c.suspended, self.runs),
+            Proportion::wilson(c.exited, self.runs),
+        ))
+    }
+}
+
+/// Mean, standard deviation and the [`QUANTILES`] of one cell of a [`Summary`].
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Stats {
+    /// Mean over runs.
+    pub mean: f64,
+    /// Sample standard deviation over runs.
+    pub sd: f64,
+    /// The 5, 25, 50, 75 and 95 % quantiles, each within 1/[`sketch::BINS`] of the exact
+    /// empirical quantile.
+    pub quantiles: [f64; 5],
+}
+
+impl Stats {
+    fn of(s: &Sketches, cell: usize, runs: u64) -> Stats {
+        Stats {
+            mean: s.mean(cell, runs),
+            sd: s.sd(cell, runs),
+            quantiles: QUANTILES.map(|q| s.quantile(cell, q)),
+        }
+    }
+}
+
+/// The histogram bins of a block of runs, per sketch of a [`Summary`] (see
+/// [`sketch::PendingBins`]).
+struct PendingSummary {
+    /// Runs held so far; the next run writes slot `runs`.
+    runs: usize,
+    alignment: PendingBins,
+    cohesion: PendingBins,
+    credibility: PendingBins,
+    similarity: PendingBins,
+}
+
+impl PendingSummary {
+    /// Close the current run; true when the block is full and must be flushed.
+    fn end_run(&mut self) -> bool {
+        self.runs += 1;
+        self.runs == self.alignment.capacity()
+    }
+}
+
+/// Feeds one run into a summary and remembers what the classifier needs from its start.
+struct RunRecorder<'a> {
+    summary: &'a mut Summary,
+    pending: &'a mut PendingSummary,
+    classifier: Option<&'a CstoClassifier>,
+    start: Option<BlocReading>,
+    suspended: Vec<Vec<bool>>,
+    exited: Vec<Vec<bool>>,
+}
+
+impl Recorder for RunRecorder<'_> {
+    fn record(&mut self, step: u32, world: &World, state: &RunState) {
+        let s = &mut *self.summary;
+        let pending = &mut *self.pending;
+        let run = pending.runs;
+        let base = step as usize * state.alignment.len();
+        for (i, &x) in state.alignment.iter().enumerate() {
+            s.alignment
+                .add_pending(base + i, x, &mut pending.alignment, run);
+        }
+        let n_inst = world.institutions().len();
+        for i in 0..n_inst {
+            let cell = step as usize * n_inst + i;
+            s.cohesion
+                .add_pending(cell, state.cohesion(world, i), &mut pending.cohesion, run);
+            s.credibility
+                .add_pending(cell, state.credibility[i], &mut pending.credibility, run);
+        }
+        for (inst, parts) in state.participation.iter().enumerate() {
+            for (m, p) in parts.iter().enumerate() {
+                match p {
+                    Participation::Suspended => self.suspended[inst][m] = true,
+                    Participation::Exited => self.exited[inst][m] = true,
+                    Participation::Active => {}
+                }
+            }
+        }
+        if step == 0 {
+            self.start = self.classifier.map(|c| c.read(world, state));
+        }
+        if step == s.steps {
+            // Alignments are finite points of the simplex here, so the measure cannot fail;
+            // were it to, the pair would simply not be counted for this run.
+            if let Ok(m) = crate::analysis::similarity::similarity_matrix(
+                &state.alignment,
+                world.components(),
+                SIMILARITY,
+                None,
+            ) {
+                for (cell, v) in m.values.iter().enumerate() {
+                    if let Some(v) = v {
+                        s.similarity.add_pending(
+                            cell,
+                            (v + 1.0) / 2.0,
+                            &mut pending.similarity,
+                            run,
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A Monte Carlo ensemble of one scenario: `runs` runs (or one shard of them) on a local
+/// thread pool, reduced into a [`Summary`]. See the module docs for determinism.
+///
+/// # Examples
+///
+/// ```
+/// use geoalign::analysis::ensemble::Ensemble;
+/// let one = Ensemble::new(geoalign::presets::eurasia_2025(), 5).threads(1).run().unwrap();
+/// let two = Ensemble::new(geoalign::presets::eurasia_2025(), 5).threads(2).run().unwrap();
+/// assert_eq!(one, two);
+/// ```
+#[derive(Clone, Debug)]
+pub struct Ensemble {
+    sim: Simulation,
+    runs: u64,
+    threads: usize,
+    shard: Shard,
+    /// The CSTO-futures classifier of the scenario's world, if it has a CSTO.
+    classifier: Option<CstoClassifier>,
+}
+
+impl Ensemble {
+    /// `runs` runs of `scenario`, on all cores, as one shard.
+    pub fn new(scenario: Scenario, runs: u64) -> Ensemble {
+        let classifier = CstoClassifier::for_world(&scenario.world);
+        Ensemble {
+            sim: Simulation::new(scenario),
+            runs,
+            threads: 0,
+            shard: Shard::WHOLE,
+            classifier,
+        }
+    }
+
+    /// Use `threads` worker threads (0: one per core).
+    pub fn threads(mut self, threads: usize) -> Ensemble {
+        self.threads = threads;
+        self
+    }
+
+    /// Run only shard `shard` of the runs.
+    pub fn shard(mut self, shard: Shard) -> Ensemble {
+        self.shard = shard;
+        self
+    }
+
+    /// The prepared simulation.
+    pub fn simulation(&self) -> &Simulation {
+        &self.sim
+    }
+
+    /// The run indices this ensemble (shard) runs.
+    pub fn run_range(&self) -> std::ops::Range<u64> {
+        self.shard.runs(self.runs)
+    }
+
+    /// Run it and return the summary.
+    pub fn run(&self) -> Result<Summary, EnsembleError> {
+        self.run_with_progress(&|_| {})
+    }
+
+    /// Run it, calling `progress` with the number of runs done so far after each block of
+    /// runs (from worker threads; the CLI draws its progress bar from it).
+    pub fn run_with_progress(
+        &self,
+        progress: &(dyn Fn(u64) + Sync),
+    ) -> Result<Summary, EnsembleError> {
+        if self.runs > u64::from(u32::MAX) {
+            return Err(EnsembleError::TooManyRuns(self.runs));
+        }
+        let range = self.run_range();
+        let blocks = (range.end - range.start).div_ceil(BLOCK);
+        let classifier = self.classifier.as_ref();
+        let template = self.empty_summary();
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(self.threads)
+            .build()
+            .map_err(|e| EnsembleError::Threads {
+                threads: self.threads,
+                reason: e.to_string(),
+            })?;
+        let next = AtomicU64::new(0);
+        let done = AtomicU64::new(0);
+        let first_error: Mutex<Option<SimError>> = Mutex::new(None);
+        // One accumulator per worker thread; blocks go to whichever thread asks first. The
+        // grouping that results is arbitrary, and harmless: merges are exact.
+        let partials: Vec<Summary> = pool.broadcast(|_| {
+            let mut acc = template.clone();
+            let mut pending = acc.pending(BLOCK as usize);
+            loop {
+                let b = next.fetch_add(1, Ordering::Relaxed);
+                if b >= blocks {
+                    break;
+                }
+                let lo = range.start + b * BLOCK;
+                let hi = (lo + BLOCK).min(range.end);
+                for run in lo..hi {
+                    if let Err(e) = self.run_one(run, &mut acc, &mut pending, classifier) {
+                        let mut slot = first_error.lock().unwrap_or_else(|p| p.into_inner());
+                        if slot.as_ref().is_none_or(|old| run_of(old) > run) {
+                            *slot = Some(e);
+                        }
+                        return acc;
+                    }
+                }
+                acc.flush(&mut pending);
+                progress(done.fetch_add(hi - lo, Ordering::Relaxed) + (hi - lo));
+            }
+            acc
+        });
+        if let Some(e) = first_error.into_inner().unwrap_or_else(|p| p.into_inner()) {
+            return Err(e.into());
+        }
+        let mut summary = template;
+        for p in &partials {
+            summary.add_counts(p);
+        }
+        Ok(summary)
+    }
+
+    /// An empty summary of this ensemble, to be filled by [`Ensemble::accumulate`].
+    pub fn empty_summary(&self) -> Summary {
+        Summary::empty(self.sim.scenario(), self.runs, self.shard)
+    }
+
+    /// Run number `run` and add it to `summary`: what each of the ensemble's workers does per
+    /// run, exposed so that one run with summary recording can be timed or distributed by
+    /// other means. A summary filled with every run of [`Ensemble::run_range`], in any order
+    /// and grouping, equals [`Ensemble::run`]'s. On an error the summary holds part of the
+    /// failed run and should be discarded, as [`Ensemble::run`] does.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use geoalign::analysis::ensemble::Ensemble;
+    /// let ensemble = Ensemble::new(geoalign::presets::eurasia_2025(), 3).threads(1);
+    /// let mut summary = ensemble.empty_summary();
+    /// for run in ensemble.run_range().rev() {
+    ///     ensemble.accumulate(run, &mut summary).unwrap();
+    /// }
+    /// assert_eq!(summary, ensemble.run().unwrap());
+    /// ```
+    pub fn accumulate(&self, run: u64, summary: &mut Summary) -> Result<(), SimError> {
+        let mut pending = summary.pending(1);
+        let result = self.run_one(run, summary, &mut pending, self.classifier.as_ref());
+        summary.flush(&mut pending);
+        result
+    }
+
+    /// Run `run` into `acc`, its histogram bins into `pending`, which the caller flushes
+    /// when [`PendingSummary::end_run`] says it is full or the block ends.
+    fn run_one(
+        &self,
+        run: u64,
+        acc: &mut Summary,
+        pending: &mut PendingSummary,
+        classifier: Option<&CstoClassifier>,
+    ) -> Result<(), SimError> {
+        let world = &self.sim.scenario().world;
+        let flags: Vec<Vec<bool>> = world
+            .institutions()
+            .iter()
+            .map(|i| vec![false; i.members.len()])
+            .collect();
+        let mut rec = RunRecorder {
+            summary: acc,
+            pending,
+            classifier,
+            start: None,
+            suspended: flags.clone(),
+            exited: flags,
+        };
+        let end = self.sim.run(run, &mut rec)?;
+        let RunRecorder {
+            summary,
+            pending,
+            start,
+            suspended,
+            exited,
+            ..
+        } = rec;
+        if let (Some(c), Some(start)) = (classifier, start) {
+            let future = c.classify(&start, &c.read(world, &end));
+            summary.future_counts[future.index()] += 1;
+        }
+        for (counts, (s, e)) in summary
+            .member_counts
+            .iter_mut()
+            .zip(suspended.iter().zip(&exited))
+        {
+            for (c, (&s, &e)) in counts.iter_mut().zip(s.iter().zip(e)) {
+                c.suspended += u64::from(s);
+                c.exited += u64::from(e);
+            }
+        }
+        summary.runs += 1;
+        if pending.end_run() {
+            summary.flush(pending);
+        }
+        Ok(())
+    }
+}
+
+fn run_of(e: &SimError) -> u64 {
+    match e {
+        SimError::NonFinite { run, .. } => *run,
+        #[allow(unreachable_patterns)]
+        _ => u64::MAX,
+    }
+}

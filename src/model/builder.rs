@@ -1,0 +1,772 @@
+//! Building a [`World`] in code: the same rules as a scenario file, refused with a typed
+//! [`WorldError`] instead of a panic.
+//!
+//! The bounds are those of the scenario loader (`scenarios/README.md`): every share, tie,
+//! delivery factor and rate in [0, 1], shares and saliences summing to 1, temperatures in
+//! [1e-6, 1e6], threat weights in [−10, 10], noise in [0, 1/2] (so every perturbation factor
+//! stays non-negative, see [`crate::sim::dynamics`]), names unique, ids in range. One bound is
+//! stricter than the loader's: a power's capacity is at most 1e6, since a larger one can
+//! overflow the utilities at the lowest temperature. A world that passes is one the engine
+//! runs without a [`crate::SimError`].
+
+use super::bounds::{CAPACITY, LARGE, NOISE, SUM_TOLERANCE, TEMPERATURE, THREAT_WEIGHT, UNIT};
+use super::{
+    tie_index, Channel, Disposition, DispositionParams, Institution, Parameters, PerChannel, Power,
+    PowerId, State, World,
+};
+use crate::model::YearMonth;
+use crate::sim::{Scenario, MAX_STEPS};
+
+/// Why a world built in code was refused. Each variant names the entity (`state "Armenia"`,
+/// `power "Russia"`, `institution "CSTO"`, `parameters`), the field and the reason.
+///
+/// # Examples
+///
+/// ```
+/// use geoalign::{Disposition, Power, State, World, WorldError};
+/// let err = World::builder()
+///     .power(Power::new("A"))
+///     .state(State { inertia: 1.5, ..State::new("S", Disposition::Hedge, vec![0.5, 0.5]) })
+///     .build()
+///     .unwrap_err();
+/// assert!(matches!(err, WorldError::OutOfRange { ref field, .. } if field == "inertia"));
+/// assert_eq!(err.to_string(), "state \"S\": inertia = 1.5 is outside [0, 1]");
+/// ```
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum WorldError {
+    /// The world has no powers or no states.
+    #[error("a world needs at least one {what}")]
+    Empty {
+        /// `"power"` or `"state"`.
+        what: &'static str,
+    },
+    /// Two entities of the same kind share a name.
+    #[error("two {kind}s are named {name:?}")]
+    DuplicateName {
+        /// `"power"`, `"state"` or `"institution"`.
+        kind: &'static str,
+        /// The name.
+        name: String,
+    },
+    /// A number is NaN or infinite.
+    #[error("{entity}: {field} = {value} is not a finite number")]
+    NotFinite {
+        /// The entity, e.g. `state "Armenia"`.
+        entity: String,
+        /// The field, e.g. `ties.Russia.trade`.
+        field: String,
+        /// The value given.
+        value: f64,
+    },
+    /// A number is outside its documented range.
+    #[error("{entity}: {field} = {value} is outside [{min}, {max}]")]
+    OutOfRange {
+        /// The entity.
+        entity: String,
+        /// The field.
+        field: String,
+        /// The value given.
+        value: f64,
+        /// Smallest allowed value.
+        min: f64,
+        /// Largest allowed value.
+        max: f64,
+    },
+    /// Shares that must sum to 1 do not.
+    #[error("{entity}: the {field} shares sum to {sum}, not 1")]
+    SumNotOne {
+        /// The entity.
+        entity: String,
+        /// `alignment` or `salience`.
+        field: String,
+        /// Their sum.
+        sum: f64,
+    },
+    /// Shares of one whole (ties on a channel with tie feedback) sum to more than 1.
+    #[error("{entity}: the {field} ties sum to {sum}, more than 1 (the channel has tie feedback, so its ties are shares of one whole)")]
+    SumAboveOne {
+        /// The entity.
+        entity: String,
+        /// The channel, e.g. `ties.*.trade`.
+        field: String,
+        /// Their sum.
+        sum: f64,
+    },
+    /// A per-power list has the wrong length.
+    #[error("{entity}: {field} has {found} entries, expected {expected}")]
+    WrongLength {
+        /// The entity.
+        entity: String,
+        /// The field, e.g. `alignment` (one entry per power, then autonomy).
+        field: String,
+        /// Entries expected.
+        expected: usize,
+        /// Entries given.
+        found: usize,
+    },
+    /// A name refers to no power or state of the world.
+    #[error("{entity}: there is no {kind} named {name:?}")]
+    UnknownName {
+        /// Where the name was used, e.g. `tie`.
+        entity: String,
+        /// `"power"` or `"state"`.
+        kind: &'static str,
+        /// The unknown name.
+        name: String,
+    },
+    /// An id is not an index of the world's powers or states.
+    #[error("{entity}: {field} refers to {kind} #{index}, but the world has {count}")]
+    UnknownId {
+        /// The entity.
+        entity: String,
+        /// The field, e.g. `leader` or `members`.
+        field: String,
+        /// `"power"` or `"state"`.
+        kind: &'static str,
+        /// The id given.
+        index: u32,
+        /// How many there are.
+        count: usize,
+    },
+    /// A state is listed twice as a member of an institution.
+    #[error("institution {institution:?}: state {state:?} is listed twice as a member")]
+    DuplicateMember {
+        /// The institution.
+        institution: String,
+        /// The state.
+        state: String,
+    },
+    /// With calibrated intercepts, a movable state needs a positive initial share on every
+    /// component (the intercept is `τ ln a(0)`).
+    #[error("state {state:?}: alignment with {component} is 0, but calibrate_intercepts needs every share of a movable state to be positive")]
+    ZeroShareWithCalibration {
+        /// The state.
+        state: String,
+        /// The power's name, or `autonomy`.
+        component: String,
+    },
+    /// A horizon outside 1 to [`MAX_STEPS`] steps.
+    #[error("a horizon of {steps} steps is outside 1 to {limit}")]
+    Horizon {
+        /// Steps asked for.
+        steps: u32,
+        /// [`MAX_STEPS`].
+        limit: u32,
+    },
+}
+
+type Result<T> = std::result::Result<T, WorldError>;
+
+impl Power {
+    /// A power at its own start level (capacity 1), with no coercion and full delivery on
+    /// every channel; change fields with struct-update syntax.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use geoalign::Power;
+    /// let russia = Power { coercion: 0.8, ..Power::new("Russia") };
+    /// assert_eq!(russia.capacity, 1.0);
+    /// assert_eq!(russia.delivery, [1.0; 8]);
+    /// ```
+    pub fn new(name: impl Into<String>) -> Power {
+        Power {
+            name: name.into(),
+            capacity: 1.0,
+            coercion: 0.0,
+            delivery: [1.0; Channel::COUNT],
+        }
+    }
+}
+
+impl State {
+    /// A movable state with the default response of its disposition
+    /// ([`Parameters::default`]), inertia 0.05, no stubbornness or fragility, equal salience
+    /// of all channels, the given initial `alignment` (one share per power in the order the
+    /// powers are added, then autonomy), and no proximity or co-ethnic minority.
+    ///
+    /// The response is not taken from the world's [`Parameters`]: set
+    /// [`State::response`] yourself when the world uses other disposition defaults.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use geoalign::{Disposition, State};
+    /// let s = State { stubbornness: 0.3, ..State::new("S", Disposition::Hedge, vec![0.6, 0.4]) };
+    /// assert_eq!(s.salience.iter().sum::<f64>(), 1.0);
+    /// assert_eq!(s.response.temperature, 0.25);
+    /// ```
+    pub fn new(name: impl Into<String>, disposition: Disposition, alignment: Vec<f64>) -> State {
+        State {
+            name: name.into(),
+            disposition,
+            response: Parameters::default().dispositions[disposition.index()],
+            // About a twentieth of the gap to the target closed a month: a re-orientation
+            // takes years, as in the shipped worlds.
+            inertia: 0.05,
+            stubbornness: 0.0,
+            fragility: 0.0,
+            fixed: false,
+            salience: [1.0 / Channel::COUNT as f64; Channel::COUNT],
+            alignment,
+            proximity: Vec::new(),
+            coethnic: Vec::new(),
+        }
+    }
+}
+
+impl Institution {
+    /// An institution with the given leader and credibility, no members and no channels
+    /// carried; set [`Institution::members`] and [`Institution::carries`] with struct-update
+    /// syntax.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use geoalign::{Institution, Participation, PowerId, StateId};
+    /// let csto = Institution {
+    ///     members: vec![(StateId(0), Participation::Active)],
+    ///     ..Institution::new("CSTO", Some(PowerId(0)), 0.4)
+    /// };
+    /// assert_eq!(csto.carries, [0.0; 8]);
+    /// ```
+    pub fn new(name: impl Into<String>, leader: Option<PowerId>, credibility: f64) -> Institution {
+        Institution {
+            name: name.into(),
+            leader,
+            credibility,
+            carries: [0.0; Channel::COUNT],
+            members: Vec::new(),
+            unanswered: Vec::new(),
+        }
+    }
+}
+
+/// Builds a [`World`] in code, checking every value as the scenario loader does.
+///
+/// Powers get ids in the order they are added ([`PowerId`]`(0)` first), and so do states and
+/// institutions. Ties are given by names and resolved by [`WorldBuilder::build`].
+///
+/// # Examples
+///
+/// ```
+/// use geoalign::{Channel, Disposition, Power, Simulation, State, World};
+/// let world = World::builder()
+///     .power(Power { coercion: 0.5, ..Power::new("A") })
+///     .power(Power::new("B"))
+///     .state(State::new("S", Disposition::Hedge, vec![0.5, 0.3, 0.2]))
+///     .tie("S", "A", Channel::Trade, 0.4)
+///     .tie("S", "B", Channel::Trade, 0.3)
+///     .build()
+///     .unwrap();
+/// let sim = Simulation::new(world.into_scenario("S between A and B", "2025-01".parse().unwrap(), 12, 7).unwrap());
+/// let trajectory = sim.trajectory(0).unwrap();
+/// assert_eq!(trajectory.len(), 13);
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct WorldBuilder {
+    powers: Vec<Power>,
+    states: Vec<State>,
+    institutions: Vec<Institution>,
+    ties: Vec<(String, String, Channel, f64)>,
+    parameters: Parameters,
+}
+
+impl World {
+    /// A [`WorldBuilder`] with the default [`Parameters`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use geoalign::{World, WorldError};
+    /// assert_eq!(World::builder().build().unwrap_err(), WorldError::Empty { what: "power" });
+    /// ```
+    pub fn builder() -> WorldBuilder {
+        WorldBuilder::default()
+    }
+
+    /// This world as a scenario with no drivers and no events (unrest still fires from each
+    /// state's fragility), starting at `start`, running `steps` months with `seed`.
+    ///
+    /// # Errors
+    ///
+    /// [`WorldError::Horizon`] when `steps` is 0 or above [`MAX_STEPS`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use geoalign::{Disposition, Power, Simulation, State, World};
+    /// let world = World::builder()
+    ///     .power(Power::new("A"))
+    ///     .state(State::new("S", Disposition::Neutral, vec![0.5, 0.5]))
+    ///     .build()
+    ///     .unwrap();
+    /// assert!(world.clone().into_scenario("none", "2025-01".parse().unwrap(), 0, 1).is_err());
+    /// let scenario = world.into_scenario("one year", "2025-01".parse().unwrap(), 12, 1).unwrap();
+    /// assert_eq!(Simulation::new(scenario).trajectory(0).unwrap().len(), 13);
+    /// ```
+    pub fn into_scenario(
+        self,
+        name: impl Into<String>,
+        start: YearMonth,
+        steps: u32,
+        seed: u64,
+    ) -> Result<Scenario> {
+        if steps == 0 || steps > MAX_STEPS {
+            return Err(WorldError::Horizon {
+                steps,
+                limit: MAX_STEPS,
+            });
+        }
+        Ok(Scenario {
+            name: name.into(),
+            description: String::new(),
+            seed,
+            start,
+            steps,
+            world: self,
+            drivers: Vec::new(),
+            events: Vec::new(),
+            hazards: Vec::new(),
+        })
+    }
+}
+
+impl WorldBuilder {
+    /// An empty builder with the default [`Parameters`]; the same as [`World::builder`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let builder = geoalign::WorldBuilder::new();
+    /// assert!(builder.build().is_err());
+    /// ```
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Add a power; its id is the number of powers added before it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use geoalign::{Disposition, Power, State, World};
+    /// let world = World::builder()
+    ///     .power(Power::new("A"))
+    ///     .power(Power::new("B"))
+    ///     .state(State::new("S", Disposition::Hedge, vec![0.4, 0.4, 0.2]))
+    ///     .build()
+    ///     .unwrap();
+    /// assert_eq!(world.power_id("B"), Some(geoalign::PowerId(1)));
+    /// ```
+    pub fn power(mut self, power: Power) -> Self {
+        self.powers.push(power);
+        self
+    }
+
+    /// Add a state; its id is the number of states added before it. Its `alignment` has one
+    /// share per power, then autonomy; an empty `proximity` or `coethnic` means 0 for every
+    /// power.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use geoalign::{Disposition, Power, State, World};
+    /// let world = World::builder()
+    ///     .power(Power::new("A"))
+    ///     .state(State { proximity: vec![1.0], ..State::new("S", Disposition::Balance, vec![0.3, 0.7]) })
+    ///     .build()
+    ///     .unwrap();
+    /// assert_eq!(world.states()[0].coethnic, vec![0.0]);
+    /// ```
+    pub fn state(mut self, state: State) -> Self {
+        self.states.push(state);
+        self
+    }
+
+    /// Add an institution; its leader and members are ids of powers and states of this
+    /// builder. An empty `unanswered` means no appeal left unanswered before the start.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use geoalign::{Channel, Disposition, Institution, Participation, Power, PowerId, State, StateId, World};
+    /// let mut carries = [0.0; 8];
+    /// carries[Channel::Security.index()] = 0.5;
+    /// let world = World::builder()
+    ///     .power(Power::new("A"))
+    ///     .state(State::new("S", Disposition::Bandwagon, vec![0.7, 0.3]))
+    ///     .institution(Institution {
+    ///         members: vec![(StateId(0), Participation::Active)],
+    ///         carries,
+    ///         ..Institution::new("Bloc", Some(PowerId(0)), 0.6)
+    ///     })
+    ///     .build()
+    ///     .unwrap();
+    /// assert_eq!(world.institutions()[0].unanswered, vec![0]);
+    /// ```
+    pub fn institution(mut self, institution: Institution) -> Self {
+        self.institutions.push(institution);
+        self
+    }
+
+    /// Set the tie `x[state, power, channel]` (0 unless set), naming the state and the power.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use geoalign::{Channel, Disposition, Power, State, World, WorldError};
+    /// let builder = World::builder()
+    ///     .power(Power::new("A"))
+    ///     .state(State::new("S", Disposition::Hedge, vec![0.5, 0.5]));
+    /// let world = builder.clone().tie("S", "A", Channel::Energy, 0.9).build().unwrap();
+    /// let (s, a) = (world.state_id("S").unwrap(), world.power_id("A").unwrap());
+    /// assert_eq!(world.tie(s, a, Channel::Energy), 0.9);
+    /// let err = builder.tie("S", "Z", Channel::Energy, 0.9).build().unwrap_err();
+    /// assert!(matches!(err, WorldError::UnknownName { kind: "power", .. }));
+    /// ```
+    pub fn tie(
+        mut self,
+        state: impl Into<String>,
+        power: impl Into<String>,
+        channel: Channel,
+        value: f64,
+    ) -> Self {
+        self.ties.push((state.into(), power.into(), channel, value));
+        self
+    }
+
+    /// Replace the world-wide [`Parameters`] (the defaults otherwise).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use geoalign::{Disposition, Parameters, Power, State, World, WorldError};
+    /// let err = World::builder()
+    ///     .power(Power::new("A"))
+    ///     .state(State::new("S", Disposition::Hedge, vec![0.5, 0.5]))
+    ///     .parameters(Parameters { noise: 0.6, ..Parameters::default() })
+    ///     .build()
+    ///     .unwrap_err();
+    /// assert!(matches!(err, WorldError::OutOfRange { ref field, .. } if field == "noise"));
+    /// ```
+    pub fn parameters(mut self, parameters: Parameters) -> Self {
+        self.parameters = parameters;
+        self
+    }
+
+    /// Check every value and build the world.
+    ///
+    /// # Errors
+    ///
+    /// The first rule broken, as a [`WorldError`] naming the entity, the field and the reason.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use geoalign::{Disposition, Power, State, World, WorldError};
+    /// let err = World::builder()
+    ///     .power(Power::new("A"))
+    ///     .state(State::new("S", Disposition::Hedge, vec![0.5, 0.4]))
+    ///     .build()
+    ///     .unwrap_err();
+    /// assert!(matches!(err, WorldError::SumNotOne { ref field, .. } if field == "alignment"));
+    /// ```
+    pub fn build(self) -> Result<World> {
+        let WorldBuilder {
+            powers,
+            mut states,
+            mut institutions,
+            ties: tie_list,
+            parameters,
+        } = self;
+        check_parameters(&parameters)?;
+
+        if powers.is_empty() {
+            return Err(WorldError::Empty { what: "power" });
+        }
+        if states.is_empty() {
+            return Err(WorldError::Empty { what: "state" });
+        }
+        unique("power", powers.iter().map(|p| p.name.as_str()))?;
+        unique("state", states.iter().map(|s| s.name.as_str()))?;
+        unique("institution", institutions.iter().map(|i| i.name.as_str()))?;
+        let np = powers.len();
+
+        for power in &powers {
+            let entity = format!("power {:?}", power.name);
+            number(power.capacity, CAPACITY, &entity, "capacity")?;
+            number(power.coercion, UNIT, &entity, "coercion")?;
+            channels(&power.delivery, &entity, "delivery")?;
+        }
+
+        for state in &mut states {
+            let entity = format!("state {:?}", state.name);
+            let r = &state.response;
+            number(
+                r.threat_weight,
+                THREAT_WEIGHT,
+                &entity,
+                "response.threat_weight",
+            )?;
+            number(r.temperature, TEMPERATURE, &entity, "response.temperature")?;
+            number(
+                r.dependence_aversion,
+                UNIT,
+                &entity,
+                "response.dependence_aversion",
+            )?;
+            number(state.inertia, UNIT, &entity, "inertia")?;
+            number(state.stubbornness, UNIT, &entity, "stubbornness")?;
+            number(state.fragility, UNIT, &entity, "fragility")?;
+            channels(&state.salience, &entity, "salience")?;
+            sums_to_one(&state.salience, &entity, "salience")?;
+
+            length(&state.alignment, np + 1, &entity, "alignment")?;
+            for (j, &a) in state.alignment.iter().enumerate() {
+                number(
+                    a,
+                    UNIT,
+                    &entity,
+                    &format!("alignment.{}", component(&powers, j)),
+                )?;
+            }
+            let sum = sums_to_one(&state.alignment, &entity, "alignment")?;
+            state.alignment.iter_mut().for_each(|a| *a /= sum);
+            if parameters.calibrate_intercepts && !state.fixed {
+                if let Some(j) = state.alignment.iter().position(|&a| a <= 0.0) {
+                    return Err(WorldError::ZeroShareWithCalibration {
+                        state: state.name.clone(),
+                        component: component(&powers, j).to_string(),
+                    });
+                }
+            }
+            for (field, values) in [
+                ("proximity", &mut state.proximity),
+                ("coethnic", &mut state.coethnic),
+            ] {
+                if values.is_empty() {
+                    values.resize(np, 0.0);
+                }
+                length(values, np, &entity, field)?;
+                for (p, &v) in values.iter().enumerate() {
+                    number(v, UNIT, &entity, &format!("{field}.{}", powers[p].name))?;
+                }
+            }
+        }
+
+        let mut ties = vec![0.0; states.len() * np * Channel::COUNT];
+        for (sname, pname, channel, value) in &tie_list {
+            let entity = format!("tie ({sname:?}, {pname:?}, {channel})");
+            let s = resolve(
+                "state",
+                states.iter().map(|s| s.name.as_str()),
+                sname,
+                &entity,
+            )?;
+            let p = resolve(
+                "power",
+                powers.iter().map(|p| p.name.as_str()),
+                pname,
+                &entity,
+            )?;
+            let field = format!("ties.{pname}.{channel}");
+            number(*value, UNIT, &format!("state {sname:?}"), &field)?;
+            ties[tie_index(np, s, p, channel.index())] = *value;
+        }
+        for (s, state) in states.iter().enumerate() {
+            for channel in Channel::ALL {
+                if parameters.feedback[channel.index()] > 0.0 {
+                    let sum: f64 = (0..np)
+                        .map(|p| ties[tie_index(np, s, p, channel.index())])
+                        .sum();
+                    if sum > 1.0 + SUM_TOLERANCE {
+                        return Err(WorldError::SumAboveOne {
+                            entity: format!("state {:?}", state.name),
+                            field: format!("ties.*.{channel}"),
+                            sum,
+                        });
+                    }
+                }
+            }
+        }
+
+        for institution in &mut institutions {
+            let entity = format!("institution {:?}", institution.name);
+            if let Some(leader) = institution.leader {
+                id(leader.0, "power", np, &entity, "leader")?;
+            }
+            number(institution.credibility, UNIT, &entity, "credibility")?;
+            channels(&institution.carries, &entity, "carries")?;
+            for (m, &(member, _)) in institution.members.iter().enumerate() {
+                id(member.0, "state", states.len(), &entity, "members")?;
+                if institution.members[..m].iter().any(|&(s, _)| s == member) {
+                    return Err(WorldError::DuplicateMember {
+                        institution: institution.name.clone(),
+                        state: states[member.index()].name.clone(),
+                    });
+                }
+            }
+            if institution.unanswered.is_empty() {
+                institution.unanswered = vec![0; institution.members.len()];
+            }
+            length(
+                &institution.unanswered,
+                institution.members.len(),
+                &entity,
+                "unanswered",
+            )?;
+        }
+
+        Ok(World {
+            powers,
+            states,
+            institutions,
+            ties,
+            parameters,
+        })
+    }
+}
+
+/// The world-wide parameters, with the loader's bounds.
+fn check_parameters(p: &Parameters) -> Result<()> {
+    let entity = "parameters";
+    number(p.noise, NOISE, entity, "noise")?;
+    number(p.peer_weight, LARGE, entity, "peer_weight")?;
+    number(p.coethnic_leverage, LARGE, entity, "coethnic_leverage")?;
+    channels(&p.feedback, entity, "feedback")?;
+    for d in Disposition::ALL {
+        let DispositionParams {
+            threat_weight,
+            temperature,
+            dependence_aversion,
+        } = p.dispositions[d.index()];
+        let field = |f: &str| format!("dispositions.{d}.{f}");
+        number(
+            threat_weight,
+            THREAT_WEIGHT,
+            entity,
+            &field("threat_weight"),
+        )?;
+        number(temperature, TEMPERATURE, entity, &field("temperature"))?;
+        number(
+            dependence_aversion,
+            UNIT,
+            entity,
+            &field("dependence_aversion"),
+        )?;
+    }
+    // The event parameters' bounds are the loader's own list.
+    for (name, value, min, max) in p.events.ranges() {
+        number(value, (min, max), entity, &format!("events.{name}"))?;
+    }
+    if p.events.exit_after < p.events.suspend_after {
+        return Err(WorldError::OutOfRange {
+            entity: entity.to_string(),
+            field: "events.exit_after".to_string(),
+            value: f64::from(p.events.exit_after),
+            min: f64::from(p.events.suspend_after),
+            max: f64::from(u32::MAX),
+        });
+    }
+    Ok(())
+}
+
+fn number(value: f64, (min, max): (f64, f64), entity: &str, field: &str) -> Result<()> {
+    if !value.is_finite() {
+        return Err(WorldError::NotFinite {
+            entity: entity.to_string(),
+            field: field.to_string(),
+            value,
+        });
+    }
+    if value < min || value > max {
+        return Err(WorldError::OutOfRange {
+            entity: entity.to_string(),
+            field: field.to_string(),
+            value,
+            min,
+            max,
+        });
+    }
+    Ok(())
+}
+
+fn channels(values: &PerChannel, entity: &str, field: &str) -> Result<()> {
+    for ch in Channel::ALL {
+        number(values[ch.index()], UNIT, entity, &format!("{field}.{ch}"))?;
+    }
+    Ok(())
+}
+
+/// The sum of `values`, if it is 1 within [`SUM_TOLERANCE`].
+fn sums_to_one(values: &[f64], entity: &str, field: &str) -> Result<f64> {
+    let sum: f64 = values.iter().sum();
+    if (sum - 1.0).abs() > SUM_TOLERANCE {
+        return Err(WorldError::SumNotOne {
+            entity: entity.to_string(),
+            field: field.to_string(),
+            sum,
+        });
+    }
+    Ok(sum)
+}
+
+fn length<T>(values: &[T], expected: usize, entity: &str, field: &str) -> Result<()> {
+    if values.len() != expected {
+        return Err(WorldError::WrongLength {
+            entity: entity.to_string(),
+            field: field.to_string(),
+            expected,
+            found: values.len(),
+        });
+    }
+    Ok(())
+}
+
+fn id(index: u32, kind: &'static str, count: usize, entity: &str, field: &str) -> Result<()> {
+    if index as usize >= count {
+        return Err(WorldError::UnknownId {
+            entity: entity.to_string(),
+            field: field.to_string(),
+            kind,
+            index,
+            count,
+        });
+    }
+    Ok(())
+}
+
+fn unique<'a>(kind: &'static str, names: impl Iterator<Item = &'a str>) -> Result<()> {
+    let mut seen = std::collections::HashSet::new();
+    for name in names {
+        if !seen.insert(name) {
+            return Err(WorldError::DuplicateName {
+                kind,
+                name: name.to_string(),
+            });
+        }
+    }
+    Ok(())
+}
+
+fn resolve<'a>(
+    kind: &'static str,
+    mut names: impl Iterator<Item = &'a str>,
+    name: &str,
+    entity: &str,
+) -> Result<usize> {
+    names
+        .position(|n| n == name)
+        .ok_or_else(|| WorldError::UnknownName {
+            entity: entity.to_string(),
+            kind,
+            name: name.to_string(),
+        })
+}
+
+/// Name of alignment component `j`: a power, or autonomy after the last power.
+fn component(powers: &[Power], j: usize) -> &str {
+    powers.get(j).map_or("autonomy", |p| p.name.as_str())
+}

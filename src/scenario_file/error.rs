@@ -1,0 +1,367 @@
+//! The error type of scenario loading: every refusal names the file, the place and the reason.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// Why a scenario was refused. Each variant names the file; where the place is known, the line
+/// (and column) in that file and the key path are given too.
+///
+/// # Examples
+///
+/// ```
+/// use geoalign::{Scenario, ScenarioError, Problem};
+/// let text = "name = \"x\"\nseed = 1\n[horizon]\nstart = \"2025-01\"\nsteps = 0\n";
+/// let err = Scenario::from_toml_str(text, "tiny.toml").unwrap_err();
+/// assert!(matches!(err, ScenarioError::Invalid { problem: Problem::NonPositiveHorizon { .. }, .. }));
+/// assert_eq!(err.to_string(), "tiny.toml:5: `horizon.steps`: the horizon must be at least one step, got 0");
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ScenarioError {
+    /// The file could not be read.
+    #[error("{}: cannot read the file: {source}", file.display())]
+    Io {
+        /// The file.
+        file: PathBuf,
+        /// The operating system's reason.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The file is larger than the loader accepts.
+    #[error("{}: {}; scenario files are limited to {limit} bytes", file.display(), match size {
+        Some(size) => format!("the file is {size} bytes"),
+        None => format!("the file holds more than {limit} bytes"),
+    })]
+    TooLarge {
+        /// The file.
+        file: PathBuf,
+        /// Its size in bytes, when the file system knows it (not for a pipe or a device).
+        size: Option<u64>,
+        /// The limit, [`crate::scenario_file::MAX_FILE_BYTES`].
+        limit: u64,
+    },
+    /// The file is not UTF-8 text.
+    #[error("{}:{line}: the file is not valid UTF-8 text (save it as UTF-8)", file.display())]
+    NotUtf8 {
+        /// The file.
+        file: PathBuf,
+        /// Line of the first invalid byte.
+        line: usize,
+    },
+    /// The file holds no keys at all: it is empty or only comments.
+    #[error("{}: the file is empty (or only comments); a scenario needs at least `name`, `seed`, `[horizon]`, `[powers.NAME]` and `[states.NAME]`, or an `extends`", file.display())]
+    Empty {
+        /// The file.
+        file: PathBuf,
+    },
+    /// The file is not valid TOML, or a value has the wrong type.
+    #[error("{}: {}{message}", at(file, *line, *column), in_key(key))]
+    Syntax {
+        /// The file.
+        file: PathBuf,
+        /// Line, when the parser reported one.
+        line: Option<usize>,
+        /// Column, when the parser reported one.
+        column: Option<usize>,
+        /// Key path of the value, when the text parsed and only the value's type is wrong.
+        key: Option<String>,
+        /// The parser's description.
+        message: String,
+    },
+    /// A key the format does not know (often a typo).
+    #[error("{}: {}{message}", at(file, *line, *column), in_key(key))]
+    UnknownField {
+        /// The file.
+        file: PathBuf,
+        /// Line of the unknown key.
+        line: Option<usize>,
+        /// Column of the unknown key.
+        column: Option<usize>,
+        /// Key path of the unknown key, e.g. `powers.Russia.capacty`.
+        key: Option<String>,
+        /// Which key, and which keys are allowed there.
+        message: String,
+    },
+    /// A well-formed file whose content breaks a rule of the model.
+    #[error("{}: `{key}`: {problem}", at(file, *line, None))]
+    Invalid {
+        /// The file that set the offending value (a base file, for an inherited value).
+        file: PathBuf,
+        /// Line of the value (or of its table, for a missing key).
+        line: Option<usize>,
+        /// Key path of the value, e.g. `states.Kazakhstan.ties.Russia.trade`.
+        key: String,
+        /// What is wrong.
+        problem: Problem,
+    },
+    /// The base file named by `extends` cannot be read.
+    #[error("{}: `extends`: cannot read the base scenario {}: {source}", at(file, *line, None), base.display())]
+    BaseUnreadable {
+        /// The file whose `extends` names the base.
+        file: PathBuf,
+        /// Line of its `extends`.
+        line: Option<usize>,
+        /// The base file, resolved relative to `file`'s directory.
+        base: PathBuf,
+        /// The operating system's reason.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The `extends` chain comes back to a file already in it.
+    #[error("{}: `extends` forms a cycle: {}", at(file, *line, None), chain.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(" -> "))]
+    ExtendsCycle {
+        /// The file whose `extends` closes the cycle.
+        file: PathBuf,
+        /// Line of its `extends`.
+        line: Option<usize>,
+        /// The chain of files, ending with the repeated one.
+        chain: Vec<PathBuf>,
+    },
+    /// The `extends` chain is deeper than the loader follows.
+    #[error("{}: `extends` chain is deeper than {limit} files", at(file, *line, None))]
+    ExtendsTooDeep {
+        /// The file whose `extends` goes past the limit.
+        file: PathBuf,
+        /// Line of its `extends`.
+        line: Option<usize>,
+        /// The limit, [`crate::scenario_file::MAX_EXTENDS_DEPTH`].
+        limit: usize,
+    },
+}
+
+fn in_key(key: &Option<String>) -> String {
+    match key {
+        Some(k) => format!("`{k}`: "),
+        None => String::new(),
+    }
+}
+
+fn at(file: &std::path::Path, line: Option<usize>, column: Option<usize>) -> String {
+    match (line, column) {
+        (Some(l), Some(c)) => format!("{}:{l}:{c}", file.display()),
+        (Some(l), None) => format!("{}:{l}", file.display()),
+        _ => file.display().to_string(),
+    }
+}
+
+/// What is wrong with a value that parsed but breaks a rule of the model.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Problem {
+    /// A required key is absent (after merging any base files).
+    Missing,
+    /// A name that the world does not define.
+    UnknownName {
+        /// `power`, `state`, `institution`, or `power or autonomy`.
+        kind: &'static str,
+        /// The name as written.
+        name: String,
+        /// The names that are defined.
+        known: Vec<String>,
+    },
+    /// A number outside its allowed range.
+    OutOfRange {
+        /// The value as read.
+        value: f64,
+        /// The smallest allowed value.
+        min: f64,
+        /// The largest allowed value.
+        max: f64,
+    },
+    /// NaN or an infinity.
+    NotFinite {
+        /// The value as read.
+        value: f64,
+    },
+    /// Shares that must sum to 1 do not.
+    SumNotOne {
+        /// Their sum.
+        sum: f64,
+    },
+    /// Shares that must sum to at most 1 do not.
+    SumAboveOne {
+        /// Their sum.
+        sum: f64,
+    },
+    /// The world has no powers or no states.
+    EmptyWorld {
+        /// `powers` or `states`.
+        what: &'static str,
+    },
+    /// The horizon has zero or negative steps.
+    NonPositiveHorizon {
+        /// The number of steps as written.
+        steps: i64,
+    },
+    /// The horizon is longer than the engine accepts.
+    HorizonTooLong {
+        /// The number of steps as written.
+        steps: i64,
+        /// The limit, [`crate::sim::MAX_STEPS`].
+        limit: u32,
+    },
+    /// The seed is negative.
+    NegativeSeed {
+        /// The seed as written.
+        seed: i64,
+    },
+    /// A member listed more than once.
+    DuplicateMember {
+        /// The member's name.
+        name: String,
+    },
+    /// A participation entry for a state that is not a member.
+    NotAMember {
+        /// The state's name.
+        name: String,
+    },
+    /// A date that is not `YYYY-MM`.
+    BadDate {
+        /// The text as written.
+        text: String,
+    },
+    /// A path point outside the horizon.
+    DateOutsideHorizon {
+        /// The date.
+        date: String,
+        /// First date of the horizon.
+        start: String,
+        /// Last date of the horizon.
+        end: String,
+    },
+    /// Path points not strictly increasing in time.
+    DatesNotIncreasing {
+        /// The earlier point's date.
+        previous: String,
+        /// The offending date.
+        date: String,
+    },
+    /// A path with no points.
+    EmptyPath,
+    /// A zero initial share while `calibrate_intercepts` is on.
+    ZeroShareWithCalibration,
+    /// An event gives a key that its kind does not take.
+    NotForKind {
+        /// The event's kind.
+        kind: String,
+        /// The keys that kind takes.
+        allowed: Vec<&'static str>,
+    },
+    /// An event's `kind` is not one of the known kinds.
+    UnknownKind {
+        /// The kind written.
+        kind: String,
+    },
+    /// An event has both or neither of `at` and `monthly`.
+    TimingAmbiguous,
+    /// A list that must name distinct entries names one twice.
+    Duplicate {
+        /// The repeated name.
+        name: String,
+    },
+    /// The two states of a border clash are the same.
+    SameStates,
+    /// Weights that must sum to at most 1 sum to more.
+    WeightsAboveOne {
+        /// The sum found.
+        sum: f64,
+    },
+    /// A name the format keeps for itself (a power called `autonomy` would collide with the
+    /// autonomy share of every alignment).
+    ReservedName {
+        /// The name as written.
+        name: String,
+    },
+    /// An `extends = "builtin:NAME"` that names no built-in scenario.
+    UnknownBuiltin {
+        /// The target as written.
+        name: String,
+        /// The built-in names.
+        known: Vec<String>,
+    },
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Problem::Missing => write!(f, "this key is required but missing"),
+            Problem::UnknownName { kind, name, known } => write!(
+                f,
+                "unknown {kind} `{name}`; the world defines: {}",
+                if known.is_empty() {
+                    "none".to_string()
+                } else {
+                    known.join(", ")
+                }
+            ),
+            Problem::OutOfRange { value, min, max } => {
+                if max.is_infinite() {
+                    write!(f, "must be at least {min}, got {value}")
+                } else {
+                    write!(f, "must be in [{min}, {max}], got {value}")
+                }
+            }
+            Problem::NotFinite { value } => write!(f, "must be a finite number, got {value}"),
+            Problem::SumNotOne { sum } => write!(f, "shares must sum to 1, got {sum}"),
+            Problem::SumAboveOne { sum } => write!(
+                f,
+                "these ties are shares of the state's total and must sum to at most 1 over the powers, got {sum}"
+            ),
+            Problem::EmptyWorld { what } => write!(f, "the world defines no {what}; at least one is needed"),
+            Problem::NonPositiveHorizon { steps } => {
+                write!(f, "the horizon must be at least one step, got {steps}")
+            }
+            Problem::HorizonTooLong { steps, limit } => {
+                write!(f, "the horizon may be at most {limit} steps, got {steps}")
+            }
+            Problem::NegativeSeed { seed } => write!(f, "the seed must be 0 or more, got {seed}"),
+            Problem::DuplicateMember { name } => write!(f, "`{name}` is listed more than once"),
+            Problem::NotAMember { name } => {
+                write!(f, "`{name}` is not in this institution's `members`")
+            }
+            Problem::BadDate { text } => {
+                write!(f, "`{text}` is not a date of the form YYYY-MM (month 01 to 12)")
+            }
+            Problem::DateOutsideHorizon { date, start, end } => {
+                write!(f, "{date} is outside the horizon {start} to {end}")
+            }
+            Problem::DatesNotIncreasing { previous, date } => write!(
+                f,
+                "path dates must be strictly increasing, but {date} follows {previous}"
+            ),
+            Problem::EmptyPath => write!(f, "a path needs at least one point"),
+            Problem::ZeroShareWithCalibration => write!(
+                f,
+                "a movable state's initial share must be above 0 while `parameters.calibrate_intercepts` is on (its logarithm is taken)"
+            ),
+            Problem::NotForKind { kind, allowed } => write!(
+                f,
+                "an event of kind `{kind}` does not take this key; it takes: {}",
+                allowed.join(", ")
+            ),
+            Problem::UnknownKind { kind } => write!(
+                f,
+                "unknown event kind `{kind}`; the kinds are: {}",
+                crate::scenario_file::events::EVENT_KINDS.join(", ")
+            ),
+            Problem::TimingAmbiguous => write!(
+                f,
+                "an event needs exactly one of `at = \"YYYY-MM\"` (scheduled) and `monthly = p` (a hazard)"
+            ),
+            Problem::Duplicate { name } => write!(f, "`{name}` is listed twice"),
+            Problem::SameStates => write!(f, "a border clash needs two different states"),
+            Problem::WeightsAboveOne { sum } => {
+                write!(f, "these weights must sum to at most 1, but they sum to {sum}")
+            }
+            Problem::ReservedName { name } => write!(
+                f,
+                "`{name}` is reserved for the autonomy share of an alignment; give the power another name"
+            ),
+            Problem::UnknownBuiltin { name, known } => write!(
+                f,
+                "no built-in scenario is called `{name}`; the built-ins are: {}",
+                known.join(", ")
+            ),
+        }
+    }
+}

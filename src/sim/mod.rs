@@ -1,0 +1,20 @@
+//! The simulation: run state, the monthly dynamics, drivers, events and the engine that steps a
+//! [`Scenario`] forward and hands each step to a [`Recorder`].
+//!
+//! This layer reads the model ([`crate::model`]) and nothing above it: the file format, the
+//! presets, analysis and output all sit on top.
+
+pub mod drivers;
+pub mod dynamics;
+pub mod engine;
+pub mod events;
+pub mod record;
+pub mod rng;
+pub mod scenario;
+pub mod state;
+
+pub use engine::{SimError, Simulation};
+pub use record::{Discard, Recorder, Trajectory};
+pub use rng::{event_rng, noise_rng, run_rng};
+pub use scenario::{Scenario, MAX_STEPS};
+pub use state::RunState;

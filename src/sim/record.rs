@@ -1,0 +1,132 @@
+//! Recorders: observers of a run that keep what they need, in their own format.
+
+use crate::model::{Participation, World, YearMonth};
+use crate::sim::events::LoggedEvent;
+use crate::sim::scenario::Scenario;
+use crate::sim::state::RunState;
+use serde::{Deserialize, Serialize};
+
+/// Observes a run step by step (step 0 is the start).
+pub trait Recorder {
+    /// Called once at step 0 and after every step, with the state after that step (its
+    /// dynamics, events, drivers and pressures all applied).
+    fn record(&mut self, step: u32, world: &World, state: &RunState);
+
+    /// Called for every event as it fires, before the `record` of its step. The default
+    /// keeps nothing.
+    fn event(&mut self, _world: &World, _event: &LoggedEvent) {}
+}
+
+/// A recorder that keeps nothing; for runs where only the returned final state matters.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Discard;
+
+impl Recorder for Discard {
+    fn record(&mut self, _: u32, _: &World, _: &RunState) {}
+}
+
+/// The whole history of one run: alignment of every state, cohesion and credibility of every
+/// institution, participation of every member and capacity of every power, per step.
+///
+/// Cohesion is defined in [`RunState::cohesion`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Trajectory {
+    /// Scenario name.
+    pub scenario: String,
+    /// Scenario seed.
+    pub seed: u64,
+    /// Run index.
+    pub run: u64,
+    /// Date of step 0.
+    pub start: YearMonth,
+    /// Power names, in id order (the alignment components, before autonomy).
+    pub powers: Vec<String>,
+    /// State names, in id order.
+    pub states: Vec<String>,
+    /// Institution names, in id order.
+    pub institutions: Vec<String>,
+    /// Per step: every state's alignment, `powers + 1` shares each, state-major.
+    pub alignment: Vec<Vec<f64>>,
+    /// Per step: cohesion of every institution.
+    pub cohesion: Vec<Vec<f64>>,
+    /// Per step: credibility of every institution.
+    pub credibility: Vec<Vec<f64>>,
+    /// Per step: participation of every member of every institution.
+    pub participation: Vec<Vec<Vec<Participation>>>,
+    /// Per step: capacity of every power.
+    pub capacity: Vec<Vec<f64>>,
+    /// Every event that fired, in order, with its step.
+    pub events: Vec<LoggedEvent>,
+}
+
+impl Trajectory {
+    /// An empty trajectory for `scenario`, to be filled by [`crate::Simulation::run`].
+    pub fn new(scenario: &Scenario) -> Self {
+        let world = &scenario.world;
+        let steps = scenario.steps as usize + 1;
+        Trajectory {
+            scenario: scenario.name.clone(),
+            seed: scenario.seed,
+            run: 0,
+            start: scenario.start,
+            powers: world.powers.iter().map(|p| p.name.clone()).collect(),
+            states: world.states.iter().map(|s| s.name.clone()).collect(),
+            institutions: world.institutions.iter().map(|i| i.name.clone()).collect(),
+            alignment: Vec::with_capacity(steps),
+            cohesion: Vec::with_capacity(steps),
+            credibility: Vec::with_capacity(steps),
+            participation: Vec::with_capacity(steps),
+            capacity: Vec::with_capacity(steps),
+            events: Vec::new(),
+        }
+    }
+
+    /// Number of recorded steps (the horizon plus the start).
+    pub fn len(&self) -> usize {
+        self.alignment.len()
+    }
+
+    /// Whether nothing has been recorded.
+    pub fn is_empty(&self) -> bool {
+        self.alignment.is_empty()
+    }
+
+    /// Alignment of state `state` (index) at `step`: one share per power, then autonomy.
+    pub fn alignment_of(&self, step: usize, state: usize) -> &[f64] {
+        let c = self.powers.len() + 1;
+        &self.alignment[step][state * c..(state + 1) * c]
+    }
+
+    /// Index of the state named `name`.
+    pub fn state_index(&self, name: &str) -> Option<usize> {
+        self.states.iter().position(|s| s == name)
+    }
+
+    /// Index of the power named `name`.
+    pub fn power_index(&self, name: &str) -> Option<usize> {
+        self.powers.iter().position(|s| s == name)
+    }
+
+    /// Index of the institution named `name`.
+    pub fn institution_index(&self, name: &str) -> Option<usize> {
+        self.institutions.iter().position(|s| s == name)
+    }
+}
+
+impl Recorder for Trajectory {
+    fn record(&mut self, _step: u32, world: &World, state: &RunState) {
+        self.alignment.push(state.alignment.clone());
+        self.cohesion.push(
+            (0..world.institutions.len())
+                .map(|i| state.cohesion(world, i))
+                .collect(),
+        );
+        self.credibility.push(state.credibility.clone());
+        self.participation.push(state.participation.clone());
+        self.capacity.push(state.capacity.clone());
+    }
+
+    fn event(&mut self, _world: &World, event: &LoggedEvent) {
+        self.events.push(event.clone());
+    }
+}

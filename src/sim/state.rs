@@ -1,0 +1,127 @@
+//! The run state: everything that moves during a run.
+
+use crate::model::{Participation, World};
+use crate::sim::events::EventState;
+use serde::{Deserialize, Serialize};
+
+/// Everything that moves during a run: alignment, ties, power capacity and delivery,
+/// institution credibility and participation. Plain data, cloned from the [`World`] at the
+/// start of a run.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RunState {
+    /// Steps taken so far (0 at the scenario start).
+    pub step: u32,
+    /// Alignment per state: `powers + 1` shares (autonomy last), state-major.
+    pub alignment: Vec<f64>,
+    /// Dense ties, laid out as [`World::ties`].
+    pub ties: Vec<f64>,
+    /// Capacity index per power.
+    pub capacity: Vec<f64>,
+    /// Coercion per power.
+    pub coercion: Vec<f64>,
+    /// Delivery per power and channel, power-major.
+    pub delivery: Vec<f64>,
+    /// Credibility per institution.
+    pub credibility: Vec<f64>,
+    /// Participation per institution, per member (in the order of
+    /// [`crate::Institution::members`]).
+    pub participation: Vec<Vec<Participation>>,
+    /// What events have done so far: pressures, credibility shifts, grievances, fragility,
+    /// unanswered appeals and sanctions in force (see [`crate::sim::events`]).
+    pub events: EventState,
+}
+
+impl RunState {
+    /// The state of `world` at its scenario start.
+    pub fn new(world: &World) -> Self {
+        RunState {
+            step: 0,
+            alignment: world
+                .states
+                .iter()
+                .flat_map(|s| s.alignment.iter().copied())
+                .collect(),
+            ties: world.ties.clone(),
+            capacity: world.powers.iter().map(|p| p.capacity).collect(),
+            coercion: world.powers.iter().map(|p| p.coercion).collect(),
+            delivery: world
+                .powers
+                .iter()
+                .flat_map(|p| p.delivery.iter().copied())
+                .collect(),
+            credibility: world.institutions.iter().map(|i| i.credibility).collect(),
+            participation: world
+                .institutions
+                .iter()
+                .map(|i| i.members.iter().map(|&(_, p)| p).collect())
+                .collect(),
+            events: EventState::new(world),
+        }
+    }
+
+    /// The alignment of state `index`: one share per power, then autonomy.
+    pub fn alignment_of(&self, components: usize, index: usize) -> &[f64] {
+        &self.alignment[index * components..(index + 1) * components]
+    }
+
+    /// Cohesion of institution `index`: the mean, over all its listed members with equal
+    /// weight, of `participation weight × the member's alignment share with the leader`.
+    ///
+    /// Equal weights follow the CSTO Charter's consensus rule (one member, one vote). A
+    /// suspended or exited member counts as 0, so suspensions lower cohesion. For an
+    /// institution without a leader, cohesion is `1 − mean total-variation distance` of the
+    /// active members from their mean alignment. An institution with no members has cohesion 0.
+    pub fn cohesion(&self, world: &World, index: usize) -> f64 {
+        let inst = &world.institutions[index];
+        let c = world.components();
+        let parts = &self.participation[index];
+        if inst.members.is_empty() {
+            return 0.0;
+        }
+        match inst.leader {
+            Some(leader) => {
+                let total: f64 = inst
+                    .members
+                    .iter()
+                    .zip(parts)
+                    .map(|(&(s, _), part)| {
+                        part.weight() * self.alignment[s.index() * c + leader.index()]
+                    })
+                    .sum();
+                total / inst.members.len() as f64
+            }
+            None => {
+                let active: Vec<usize> = inst
+                    .members
+                    .iter()
+                    .zip(parts)
+                    .filter(|(_, p)| **p == Participation::Active)
+                    .map(|(&(s, _), _)| s.index())
+                    .collect();
+                if active.is_empty() {
+                    return 0.0;
+                }
+                let n = active.len() as f64;
+                let mean: Vec<f64> = (0..c)
+                    .map(|j| {
+                        active
+                            .iter()
+                            .map(|&s| self.alignment[s * c + j])
+                            .sum::<f64>()
+                            / n
+                    })
+                    .collect();
+                let tv: f64 = active
+                    .iter()
+                    .map(|&s| {
+                        0.5 * (0..c)
+                            .map(|j| (self.alignment[s * c + j] - mean[j]).abs())
+                            .sum::<f64>()
+                    })
+                    .sum::<f64>()
+                    / n;
+                1.0 - tv
+            }
+        }
+    }
+}
