@@ -102,6 +102,10 @@ struct StateConstants {
 
 /// Per-scenario constants of the step, computed once: the calibrated intercepts, each
 /// movable state's response constants, its bloc routes and its memberships.
+///
+/// Not part of the supported API: public, and hidden from the docs, only so that
+/// `benches/step.rs` can time one step. Run scenarios through [`crate::Simulation`].
+#[doc(hidden)]
 #[derive(Clone, Debug)]
 pub struct Dynamics {
     components: usize,
@@ -128,6 +132,9 @@ pub struct Dynamics {
 }
 
 /// Scratch space for one step, allocated once per run so the hot loop allocates nothing.
+///
+/// Hidden from the docs with [`Dynamics`], for the same reason.
+#[doc(hidden)]
 #[derive(Clone, Debug)]
 pub struct Workspace {
     /// `d_pk g_p` per power and channel.
@@ -358,8 +365,7 @@ impl Dynamics {
             for (((t, w), x), dg) in t.iter_mut().zip(w).zip(x).zip(dg) {
                 *t = w * x * dg;
             }
-            // Even and odd channels summed apart, so the adds stay within vector lanes.
-            *pull = ((t[0] + t[2]) + (t[4] + t[6])) + ((t[1] + t[3]) + (t[5] + t[7]));
+            *pull = channel_sum(&t);
         }
         // Channels that run partly through blocs: replace `d g` by
         // `g (d r + (1 − r) max_I cred_I part_iI)` (module docs, step 1).
@@ -543,6 +549,20 @@ impl Dynamics {
         }
         rs.step += 1;
         Ok(())
+    }
+}
+
+/// The sum of one term per channel in a fixed order, so a run is bit-identical everywhere.
+///
+/// For the model's eight channels, even and odd channels are summed apart, each pairwise, so
+/// the adds stay within vector lanes; any other width (a channel added to [`Channel::ALL`])
+/// takes the plain loop over every channel, so no channel can be left out of the sum.
+#[inline(always)]
+fn channel_sum(t: &[f64; K]) -> f64 {
+    if let [t0, t1, t2, t3, t4, t5, t6, t7] = t.as_slice() {
+        ((t0 + t2) + (t4 + t6)) + ((t1 + t3) + (t5 + t7))
+    } else {
+        t.iter().sum()
     }
 }
 
