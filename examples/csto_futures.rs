@@ -1,5 +1,5 @@
-//! The three CSTO futures of seed 000, side by side: CSTO cohesion over time and each member's
-//! Russia share at the horizon, as means over 200 runs of each future.
+//! The three CSTO futures of seed 000 (docs/sources.md), side by side: CSTO cohesion over time
+//! and each member's Russia share at the horizon, as means over 200 runs of each future.
 //!
 //! Run with `cargo run --release --example csto_futures`. The numbers are what the model
 //! implies under each future's drivers (written and sourced in `scenarios/csto-*.toml`); they

@@ -1,5 +1,6 @@
 //! Kazakhstan, January 2022: replays the unrest and the CSTO's decision from the backtest
-//! scenario and prints seed 001's five variables, the decision and its consequences.
+//! scenario and prints seed 001's (docs/sources.md) five variables, the decision and its
+//! consequences.
 //!
 //! ```text
 //! cargo run --release --example kazakhstan_2022
