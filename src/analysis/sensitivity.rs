@@ -454,7 +454,7 @@ impl Study {
     /// P(each future) at point `x` from `runs_per_point` runs.
     fn probabilities(&self, x: &[f64]) -> Result<[f64; 3], SensitivityError> {
         let sim = Simulation::new(self.scenario_at(x)?);
-        let world = &sim.scenario().world();
+        let world = sim.scenario().world();
         let classifier = CstoClassifier::for_world(world).ok_or(SensitivityError::NoClassifier)?;
         let mut counts = [0u64; 3];
         for run in 0..self.runs_per_point {

@@ -506,8 +506,15 @@ impl WorldBuilder {
     /// let err = builder.tie_by_id(StateId(0), PowerId(4), Channel::Trade, 0.3).build().unwrap_err();
     /// assert!(matches!(err, WorldError::UnknownId { kind: "power", index: 4, .. }));
     /// ```
-    pub fn tie_by_id(mut self, state: StateId, power: PowerId, channel: Channel, value: f64) -> Self {
-        self.ties.push((Ref::Id(state), Ref::Id(power), channel, value));
+    pub fn tie_by_id(
+        mut self,
+        state: StateId,
+        power: PowerId,
+        channel: Channel,
+        value: f64,
+    ) -> Self {
+        self.ties
+            .push((Ref::Id(state), Ref::Id(power), channel, value));
         self
     }
 

@@ -185,7 +185,10 @@ impl Synthetic {
             });
         }
         let scenario = Scenario::builder(world.build()?)
-            .name(format!("synthetic states={n} powers={np} seed={}", self.seed))
+            .name(format!(
+                "synthetic states={n} powers={np} seed={}",
+                self.seed
+            ))
             .description(
                 "A random world of the given size for benchmarks; it describes no real region.",
             )

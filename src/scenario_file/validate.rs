@@ -173,7 +173,10 @@ pub(crate) fn build(merged: &Merged) -> Result<Scenario> {
     // Each `[[events]]` entry became a scheduled event (it has `at`) or a hazard (`monthly`),
     // in file order: the entry of each, to locate what the scenario refuses.
     let entries = raw.events.iter().flatten().enumerate();
-    let scheduled_at = entries.clone().filter(|(_, e)| e.at.is_some()).map(|(n, _)| n);
+    let scheduled_at = entries
+        .clone()
+        .filter(|(_, e)| e.at.is_some())
+        .map(|(n, _)| n);
     let hazard_at = entries.filter(|(_, e)| e.at.is_none()).map(|(n, _)| n);
     for (event, n) in events.into_iter().zip(scheduled_at) {
         scenario
@@ -193,8 +196,8 @@ pub(crate) fn build(merged: &Merged) -> Result<Scenario> {
 fn header(ctx: &Ctx<'_>, raw: &RawScenario) -> Result<Header> {
     let name = ctx.required(raw.name.clone(), &["name"])?;
     let seed = ctx.required(raw.seed, &["seed"])?;
-    let seed =
-        u64::try_from(seed).map_err(|_| ctx.error(key(&["seed"]), Problem::NegativeSeed { seed }))?;
+    let seed = u64::try_from(seed)
+        .map_err(|_| ctx.error(key(&["seed"]), Problem::NegativeSeed { seed }))?;
     let horizon = ctx.required(raw.horizon.as_ref(), &["horizon"])?;
     let start_text = ctx.required(horizon.start.as_ref(), &["horizon", "start"])?;
     let start: YearMonth = start_text.parse().map_err(|_| {
@@ -238,8 +241,18 @@ fn header(ctx: &Ctx<'_>, raw: &RawScenario) -> Result<Header> {
 fn world_builder(ctx: &Ctx<'_>, raw: &RawScenario) -> Result<WorldBuilder> {
     let parameters = parameters(raw);
     let mut builder = World::builder();
-    let power_names: Vec<String> = raw.powers.iter().flatten().map(|(n, _)| n.clone()).collect();
-    let state_names: Vec<String> = raw.states.iter().flatten().map(|(n, _)| n.clone()).collect();
+    let power_names: Vec<String> = raw
+        .powers
+        .iter()
+        .flatten()
+        .map(|(n, _)| n.clone())
+        .collect();
+    let state_names: Vec<String> = raw
+        .states
+        .iter()
+        .flatten()
+        .map(|(n, _)| n.clone())
+        .collect();
 
     for (pname, rp) in raw.powers.iter().flatten() {
         if pname == "autonomy" {
@@ -285,7 +298,10 @@ fn parameters(raw: &RawScenario) -> Parameters {
     p.peer_weight = rp.peer_weight.unwrap_or(p.peer_weight);
     p.coethnic_leverage = rp.coethnic_leverage.unwrap_or(p.coethnic_leverage);
     p.calibrate_intercepts = rp.calibrate_intercepts.unwrap_or(p.calibrate_intercepts);
-    for (ch, value) in Channel::ALL.iter().zip(rp.feedback.iter().flat_map(|f| f.as_array())) {
+    for (ch, value) in Channel::ALL
+        .iter()
+        .zip(rp.feedback.iter().flat_map(|f| f.as_array()))
+    {
         if let Some(&v) = value {
             p.feedback[ch.index()] = v;
         }
@@ -331,7 +347,10 @@ fn state<'a>(
     let stubbornness = ctx.required(rs.stubbornness, &at("stubbornness"))?;
     let fragility = ctx.required(rs.fragility, &at("fragility"))?;
     // A channel the state does not list has no salience for it.
-    let salience = per_channel(Some(ctx.required(rs.salience.as_ref(), &at("salience"))?), 0.0);
+    let salience = per_channel(
+        Some(ctx.required(rs.salience.as_ref(), &at("salience"))?),
+        0.0,
+    );
 
     let np = power_names.len();
     let mut alignment = vec![0.0; np + 1];
@@ -402,17 +421,14 @@ fn institution(
     let member_slot = |table: &str, member: &String| -> Result<usize> {
         let path = ["institutions", iname, table, member.as_str()];
         let sid = StateId(ctx.resolve(state_names, "state", member, &path)? as u32);
-        members
-            .iter()
-            .position(|(s, _)| *s == sid)
-            .ok_or_else(|| {
-                ctx.error(
-                    key(&path),
-                    Problem::NotAMember {
-                        name: member.clone(),
-                    },
-                )
-            })
+        members.iter().position(|(s, _)| *s == sid).ok_or_else(|| {
+            ctx.error(
+                key(&path),
+                Problem::NotAMember {
+                    name: member.clone(),
+                },
+            )
+        })
     };
     let mut participation = Vec::new();
     for (member, &p) in ri.participation.iter().flatten() {
@@ -439,7 +455,10 @@ fn institution(
 /// Per-channel values as written, `default` for missing channels.
 fn per_channel(raw: Option<&RawChannels>, default: f64) -> PerChannel {
     let mut out = [default; Channel::COUNT];
-    for (ch, value) in Channel::ALL.iter().zip(raw.iter().flat_map(|r| r.as_array())) {
+    for (ch, value) in Channel::ALL
+        .iter()
+        .zip(raw.iter().flat_map(|r| r.as_array()))
+    {
         if let Some(&v) = value {
             out[ch.index()] = v;
         }

@@ -624,9 +624,9 @@ impl Scenario {
             world.institutions().len(),
         );
         let error = match target {
-            DriverTarget::Capacity(p) | DriverTarget::Coercion(p) | DriverTarget::Delivery(p, _) => {
-                unknown("target.power", "power", p.0, powers)
-            }
+            DriverTarget::Capacity(p)
+            | DriverTarget::Coercion(p)
+            | DriverTarget::Delivery(p, _) => unknown("target.power", "power", p.0, powers),
             DriverTarget::Credibility(i) => {
                 unknown("target.institution", "institution", i.0, institutions)
             }
@@ -659,8 +659,7 @@ fn describe_target(target: DriverTarget, world: &World) -> String {
         Some(s) => format!("state {:?}", s.name),
         None => format!("state #{}", id.0),
     };
-    let institution = |id: crate::model::InstitutionId| match world.institutions().get(id.index())
-    {
+    let institution = |id: crate::model::InstitutionId| match world.institutions().get(id.index()) {
         Some(i) => format!("institution {:?}", i.name),
         None => format!("institution #{}", id.0),
     };

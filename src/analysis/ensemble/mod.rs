@@ -807,7 +807,7 @@ impl Ensemble {
         pending: &mut PendingSummary,
         classifier: Option<&CstoClassifier>,
     ) -> Result<(), SimError> {
-        let world = &self.sim.scenario().world();
+        let world = self.sim.scenario().world();
         let flags: Vec<Vec<bool>> = world
             .institutions()
             .iter()
