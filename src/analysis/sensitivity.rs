@@ -366,7 +366,7 @@ impl Study {
     ///     seed: 1,
     /// };
     /// let s = study.scenario_at(&[0.5]).unwrap();
-    /// assert!((s.world.parameters().noise - 0.03).abs() < 1e-12);
+    /// assert!((s.world().parameters().noise - 0.03).abs() < 1e-12);
     /// ```
     pub fn scenario_at(&self, x: &[f64]) -> Result<Scenario, SensitivityError> {
         let mut text = format!(

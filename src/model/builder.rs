@@ -282,7 +282,7 @@ impl Institution {
 /// # Examples
 ///
 /// ```
-/// use geoalign::{Channel, Disposition, Power, Simulation, State, World};
+/// use geoalign::{Channel, Disposition, Power, Scenario, Simulation, State, World};
 /// let world = World::builder()
 ///     .power(Power { coercion: 0.5, ..Power::new("A") })
 ///     .power(Power::new("B"))
@@ -291,7 +291,14 @@ impl Institution {
 ///     .tie("S", "B", Channel::Trade, 0.3)
 ///     .build()
 ///     .unwrap();
-/// let sim = Simulation::new(world.into_scenario("S between A and B", "2025-01".parse().unwrap(), 12, 7).unwrap());
+/// let scenario = Scenario::builder(world)
+///     .name("S between A and B")
+///     .start("2025-01".parse().unwrap())
+///     .steps(12)
+///     .seed(7)
+///     .build()
+///     .unwrap();
+/// let sim = Simulation::new(scenario);
 /// let trajectory = sim.trajectory(0).unwrap();
 /// assert_eq!(trajectory.len(), 13);
 /// ```

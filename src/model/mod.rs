@@ -278,7 +278,7 @@ impl World {
     ///
     /// ```
     /// use geoalign::Channel;
-    /// let world = geoalign::presets::eurasia_2025().world;
+    /// let world = geoalign::presets::eurasia_2025().world().clone();
     /// let tajikistan = world.state_id("Tajikistan").unwrap();
     /// let russia = world.power_id("Russia").unwrap();
     /// // Seed 002: remittances are over 30 % of Tajikistan's GDP, nearly all from Russia.

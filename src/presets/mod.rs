@@ -19,8 +19,8 @@ pub const EURASIA_2025_TOML: &str = include_str!("../../scenarios/eurasia-2025.t
 ///
 /// ```
 /// let scenario = geoalign::presets::eurasia_2025();
-/// assert_eq!(scenario.world.powers().len(), 6);
-/// assert!(scenario.world.states().len() >= 12);
+/// assert_eq!(scenario.world().powers().len(), 6);
+/// assert!(scenario.world().states().len() >= 12);
 /// ```
 pub fn eurasia_2025() -> Scenario {
     // The embedded text is checked by the test suite (`embedded_world_loads`), so failing here
