@@ -38,8 +38,8 @@ pub enum SimError {
 /// let sim = Simulation::new(geoalign::presets::eurasia_2025());
 /// let mut trajectory = Trajectory::new(sim.scenario());
 /// let end = sim.run(0, &mut trajectory).unwrap();
-/// assert_eq!(end.step, sim.scenario().steps);
-/// assert_eq!(trajectory.len(), sim.scenario().steps as usize + 1);
+/// assert_eq!(end.step, sim.scenario().steps());
+/// assert_eq!(trajectory.len(), sim.scenario().steps() as usize + 1);
 /// ```
 #[derive(Clone, Debug)]
 pub struct Simulation {
