@@ -56,7 +56,7 @@ impl Simulation {
         let world = &scenario.world();
         let initial = RunState::new(world);
         let schedule = Schedule::new(
-            &scenario.drivers(),
+            scenario.drivers(),
             &initial,
             world.powers.len(),
             scenario.steps(),
@@ -64,7 +64,7 @@ impl Simulation {
         let mut start = initial;
         schedule.apply(&mut start, 0);
         let dynamics = Dynamics::new(world, &start);
-        let events = EventEngine::new(&scenario.events(), &scenario.hazards());
+        let events = EventEngine::new(scenario.events(), scenario.hazards());
         Simulation {
             scenario,
             start,

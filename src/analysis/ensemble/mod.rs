@@ -673,7 +673,7 @@ pub struct Ensemble {
 impl Ensemble {
     /// `runs` runs of `scenario`, on all cores, as one shard.
     pub fn new(scenario: Scenario, runs: u64) -> Ensemble {
-        let classifier = CstoClassifier::for_world(&scenario.world());
+        let classifier = CstoClassifier::for_world(scenario.world());
         Ensemble {
             sim: Simulation::new(scenario),
             runs,
