@@ -33,7 +33,7 @@ fn run(c: &mut Criterion) {
     group.throughput(Throughput::Elements(1));
     for (name, builtin) in FUTURES {
         let scenario = geoalign::presets::builtin(builtin).expect("an embedded future");
-        let steps = scenario.steps;
+        let steps = scenario.steps();
         let sim = Simulation::new(scenario.clone());
         let mut n = 0u64;
         group.bench_function(

@@ -20,12 +20,12 @@ fn bench_step(
     id: BenchmarkId,
     scenario: &Scenario,
 ) {
-    let world = &scenario.world;
+    let world = &scenario.world();
     let start = RunState::new(world);
     let dynamics = Dynamics::new(world, &start);
     let mut ws = Workspace::new(world);
     let mut rs = start.clone();
-    let mut rng = noise_rng(scenario.seed, 0);
+    let mut rng = noise_rng(scenario.seed(), 0);
     let ties = (world.states().len() * world.powers().len() * Channel::COUNT) as u64;
     group.throughput(Throughput::Elements(ties));
     group.bench_function(id, |b| {
@@ -40,7 +40,10 @@ fn bench_step(
 fn step(c: &mut Criterion) {
     let mut group = c.benchmark_group("step");
     let eurasia = geoalign::presets::eurasia_2025();
-    let (n, p) = (eurasia.world.states().len(), eurasia.world.powers().len());
+    let (n, p) = (
+        eurasia.world().states().len(),
+        eurasia.world().powers().len(),
+    );
     bench_step(
         &mut group,
         BenchmarkId::new("eurasia-2025", format!("states={n}/powers={p}")),

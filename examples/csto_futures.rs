@@ -23,8 +23,8 @@ struct Means {
 }
 
 fn means(sim: &Simulation) -> Result<(Means, Trajectory), geoalign::SimError> {
-    let mut cohesion = vec![0.0; sim.scenario().steps as usize + 1];
-    let mut russia_share = vec![0.0; sim.scenario().world.states().len()];
+    let mut cohesion = vec![0.0; sim.scenario().steps() as usize + 1];
+    let mut russia_share = vec![0.0; sim.scenario().world().states().len()];
     let mut first = None;
     for run in 0..RUNS {
         let t = sim.trajectory(run)?;
@@ -69,7 +69,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         print!("{label:>20}");
     }
     println!();
-    for step in (0..=scenario.steps).step_by(12) {
+    for step in (0..=scenario.steps()).step_by(12) {
         print!("{:<10}", scenario.date_of(step).to_string());
         for (_, _, m, _) in &results {
             print!("{:>20.3}", m.cohesion[step as usize]);
@@ -78,7 +78,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     let csto = t0.institution_index("CSTO").expect("CSTO present");
-    let members: Vec<usize> = scenario.world.institutions()[csto]
+    let members: Vec<usize> = scenario.world().institutions()[csto]
         .members
         .iter()
         .map(|(s, _)| s.index())
@@ -86,8 +86,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let russia = t0.power_index("Russia").expect("Russia present");
     println!(
         "\nRussia share of each CSTO member's alignment: {} → {}",
-        scenario.start,
-        scenario.date_of(scenario.steps)
+        scenario.start(),
+        scenario.date_of(scenario.steps())
     );
     print!("{:<12}{:>8}", "member", "start");
     for (label, ..) in &results {

@@ -10,7 +10,7 @@ use geoalign::Simulation;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let scenario = geoalign::presets::eurasia_2025();
-    let world = &scenario.world;
+    let world = &scenario.world();
     let land = Landscape::from_world(world)?;
     let found = land.explore()?;
     let names = &found.actors;
@@ -18,7 +18,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     println!(
         "{} — landscape theory (Axelrod & Bennett 1993) beside the dynamics",
-        scenario.name
+        scenario.name()
     );
     println!(
         "{} actors ({} powers of size = capacity, {} states of size {STATE_SIZE}), {} configurations, {} local minima\n",
@@ -57,7 +57,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     println!(
         "\nPredicted bloc (lowest minimum) beside the dynamics at {} (run 0):\n",
-        sim.scenario().date_of(sim.scenario().steps)
+        sim.scenario().date_of(sim.scenario().steps())
     );
     println!(
         "{:<14}{:>6}  {:<30}{:<22}{:<20}power in bloc?",

@@ -30,7 +30,7 @@ fn decision_of(t: &Trajectory, state: usize) -> Option<&Decision> {
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios/backtest-2021.toml");
     let sim = Simulation::new(Scenario::from_file(path)?);
-    let world = &sim.scenario().world;
+    let world = sim.scenario().world();
     let t = sim.trajectory(0)?;
     let kz = t.state_index("Kazakhstan").ok_or("no Kazakhstan")?;
     let russia = t.power_index("Russia").ok_or("no Russia")?;

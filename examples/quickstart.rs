@@ -15,10 +15,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     println!(
         "{} — run 0 of seed {}, {} to {}\n",
-        scenario.name,
-        scenario.seed,
-        scenario.start,
-        scenario.date_of(scenario.steps)
+        scenario.name(),
+        scenario.seed(),
+        scenario.start(),
+        scenario.date_of(scenario.steps())
     );
     print!("{:<14}{:<9}", "state", "date");
     for power in &trajectory.powers {
@@ -27,8 +27,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("{:>9}", "autonomy");
     for (i, state) in trajectory.states.iter().enumerate() {
         for (label, step) in [
-            (scenario.start, 0),
-            (scenario.date_of(scenario.steps), last),
+            (scenario.start(), 0),
+            (scenario.date_of(scenario.steps()), last),
         ] {
             let name = if step == 0 { state.as_str() } else { "" };
             print!("{name:<14}{:<9}", label.to_string());

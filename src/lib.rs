@@ -80,5 +80,6 @@ pub use scenario_file::{Problem, ScenarioError};
 pub use sim::drivers::{Driver, DriverTarget};
 pub use sim::events::{Event, LoggedEvent};
 pub use sim::{
-    event_rng, run_rng, Discard, Recorder, RunState, Scenario, SimError, Simulation, Trajectory,
+    event_rng, run_rng, Discard, Recorder, RunState, Scenario, ScenarioBuilder, ScenarioRuleError,
+    SimError, Simulation, Trajectory,
 };

@@ -76,11 +76,11 @@ fn runs() -> Vec<Run> {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios/backtest-2021.toml");
     let scenario = Scenario::from_file(path).unwrap();
     // The CSTO's member order is the file's; the helpers above rely on it.
-    let csto = scenario.world.institution_id("CSTO").unwrap();
-    let names: Vec<&str> = scenario.world.institutions()[csto.index()]
+    let csto = scenario.world().institution_id("CSTO").unwrap();
+    let names: Vec<&str> = scenario.world().institutions()[csto.index()]
         .members
         .iter()
-        .map(|(s, _)| scenario.world.states()[s.index()].name.as_str())
+        .map(|(s, _)| scenario.world().states()[s.index()].name.as_str())
         .collect();
     assert_eq!(names, CSTO_MEMBERS);
     let sim = Simulation::new(scenario);
@@ -272,7 +272,7 @@ fn backtest_reproduces_the_directions_of_model_section_4() {
 fn backtest_logs_every_event_of_the_file_with_its_step() {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios/backtest-2021.toml");
     let scenario = Scenario::from_file(path).unwrap();
-    let scheduled = scenario.events.clone();
+    let scheduled = scenario.events().to_vec();
     let sim = Simulation::new(scenario);
     let t = sim.trajectory(0).unwrap();
     for e in &scheduled {

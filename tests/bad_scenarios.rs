@@ -598,7 +598,7 @@ fn every_catalogue_file_is_refused_with_its_kind_file_and_place() {
         let result = Scenario::from_file(dir.join(case.file));
         let err = match result {
             Ok(s) => {
-                failures.push(format!("{}: accepted (as \"{}\")", case.file, s.name));
+                failures.push(format!("{}: accepted (as \"{}\")", case.file, s.name()));
                 continue;
             }
             Err(err) => err,
@@ -767,7 +767,7 @@ fn an_extends_chain_of_the_limit_loads_and_one_more_file_is_refused() {
     let dir = scratch("chain-at-limit");
     extends_chain(&dir, MAX_EXTENDS_DEPTH - 1);
     let s = Scenario::from_file(dir.join("0.toml")).unwrap();
-    assert_eq!(s.description, "level 0");
+    assert_eq!(s.description(), "level 0");
 
     let dir = scratch("chain-too-deep");
     extends_chain(&dir, MAX_EXTENDS_DEPTH);

@@ -663,7 +663,7 @@ fn landscape_inputs_are_checked() {
 
 #[test]
 fn eurasia_propensities_follow_shared_institutions_and_are_centred_per_state() {
-    let world = geoalign::presets::eurasia_2025().world;
+    let world = geoalign::presets::eurasia_2025().world().clone();
     let land = Landscape::from_world(&world).unwrap();
     let np = world.powers().len();
     let idx = |name: &str| land.actors().iter().position(|a| a == name).unwrap();

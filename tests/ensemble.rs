@@ -150,7 +150,7 @@ fn wilson_interval_matches_a_hand_computed_case() {
 
 #[test]
 fn classifier_reads_participation_and_alignment_from_the_run_state() {
-    let world = geoalign::presets::eurasia_2025().world;
+    let world = geoalign::presets::eurasia_2025().world().clone();
     let c = CstoClassifier::for_world(&world).unwrap();
     let start_state = RunState::new(&world);
     let start = c.read(&world, &start_state);

@@ -56,7 +56,7 @@ fn run_full(scenario: Scenario, run: u64) -> (World, Full) {
     let sim = Simulation::new(scenario);
     let mut full = Full::default();
     sim.run(run, &mut full).expect("run");
-    (sim.scenario().world.clone(), full)
+    (sim.scenario().world().clone(), full)
 }
 
 fn run(scenario: Scenario) -> (World, Full) {
@@ -1324,7 +1324,7 @@ amount = 0.4
 #[test]
 fn the_simplex_holds_after_every_step_with_every_event_kind_scheduled() {
     let sim = Simulation::new(every_kind());
-    let c = sim.scenario().world.components();
+    let c = sim.scenario().world().components();
     for run_index in 0..4 {
         let t = sim.trajectory(run_index).expect("run");
         assert_eq!(t.len(), 49);
@@ -1354,7 +1354,7 @@ fn the_simplex_holds_after_every_step_with_every_event_kind_scheduled() {
         // The final state's ties stay in [0, 1], and trade shares sum to at most 1.
         let end = sim.run(run_index, &mut Discard).unwrap();
         assert!(end.ties.iter().all(|&x| (0.0..=1.0 + TOL).contains(&x)));
-        let w = &sim.scenario().world;
+        let w = sim.scenario().world();
         for st in w.states() {
             assert!(channel_total(w, &end, &st.name, Channel::Trade) <= 1.0 + TOL);
         }

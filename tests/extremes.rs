@@ -6,7 +6,7 @@
 
 use geoalign::{
     Channel, Disposition, DispositionParams, EventParameters, Institution, Parameters,
-    Participation, Power, PowerId, Recorder, RunState, Simulation, State, StateId, World,
+    Participation, Power, PowerId, Recorder, RunState, Scenario, Simulation, State, StateId, World,
     WorldError,
 };
 
@@ -118,8 +118,12 @@ fn world(shape: &Shape) -> World {
 }
 
 fn run(world: World, steps: u32) -> Strict {
-    let scenario = world
-        .into_scenario("extreme", "2025-01".parse().unwrap(), steps, 11)
+    let scenario = Scenario::builder(world)
+        .name("extreme")
+        .start("2025-01".parse().unwrap())
+        .steps(steps)
+        .seed(11)
+        .build()
         .unwrap();
     let mut strict = Strict::default();
     Simulation::new(scenario)
@@ -209,8 +213,12 @@ fn the_highest_temperature_makes_the_target_uniform_and_keeps_the_simplex() {
 /// The alignment of the first state after `steps` steps.
 fn run_steps(world: World, steps: u32) -> Vec<f64> {
     let c = world.components();
-    let scenario = world
-        .into_scenario("extreme", "2025-01".parse().unwrap(), steps, 11)
+    let scenario = Scenario::builder(world)
+        .name("extreme")
+        .start("2025-01".parse().unwrap())
+        .steps(steps)
+        .seed(11)
+        .build()
         .unwrap();
     let end = Simulation::new(scenario)
         .run(0, &mut geoalign::Discard)
@@ -603,7 +611,11 @@ fn every_non_finite_value_is_refused_naming_its_entity_and_field() {
                     entity: e,
                     field: f,
                     ..
-                } => assert_eq!((e.as_str(), f.as_str()), (entity, field), "{err}"),
+                } => assert_eq!(
+                    (e.to_string().as_str(), f.as_str()),
+                    (entity, field),
+                    "{err}"
+                ),
                 other => panic!("{entity} {field} = {value}: {other}"),
             }
         }

@@ -19,7 +19,7 @@ fn outcome(file: &str) -> (Outcome, Vec<String>) {
         .join("scenarios")
         .join(file);
     let sim = Simulation::new(Scenario::from_file(path).unwrap());
-    let n = sim.scenario().world.states().len();
+    let n = sim.scenario().world().states().len();
     let mut out = Outcome {
         csto_cohesion_end: 0.0,
         russia_share_start: vec![0.0; n],

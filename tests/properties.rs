@@ -467,7 +467,7 @@ fn a_world_without_change_or_noise_stays_at_rest() {
     )
     .unwrap();
     let s = Scenario::from_file(dir.join("rest.toml")).unwrap();
-    assert_eq!(s.world.parameters().noise, 0.0);
+    assert_eq!(s.world().parameters().noise, 0.0);
     let t = Simulation::new(s).trajectory(0).unwrap();
     let last = t.alignment.last().unwrap();
     for (x, y) in t.alignment[0].iter().zip(last) {
@@ -514,7 +514,7 @@ fn the_event_generator_writes_every_kind_the_loader_knows() {
             .collect(),
     };
     let scenario = scenario(&spec);
-    assert_eq!(scenario.events.len(), kinds.len());
+    assert_eq!(scenario.events().len(), kinds.len());
     let logged: Vec<String> = Simulation::new(scenario)
         .trajectory(0)
         .unwrap()
@@ -748,13 +748,12 @@ fn build_edge_world(spec: &EdgeWorld) -> World {
 }
 
 fn edge_scenario(spec: &EdgeWorld) -> Scenario {
-    build_edge_world(spec)
-        .into_scenario(
-            "edges",
-            "2025-01".parse().unwrap(),
-            spec.steps,
-            spec.seed >> 1,
-        )
+    Scenario::builder(build_edge_world(spec))
+        .name("edges")
+        .start("2025-01".parse().unwrap())
+        .steps(spec.steps)
+        .seed(spec.seed >> 1)
+        .build()
         .unwrap()
 }
 
@@ -878,8 +877,12 @@ fn more_remittance_delivery_strictly_raises_the_host_powers_target_share() {
             .build()
             .unwrap();
         let end = Simulation::new(
-            world
-                .into_scenario("remittances", "2025-01".parse().unwrap(), 1, 0)
+            Scenario::builder(world)
+                .name("remittances")
+                .start("2025-01".parse().unwrap())
+                .steps(1)
+                .seed(0)
+                .build()
                 .unwrap(),
         )
         .run(0, &mut geoalign::Discard)

@@ -14,7 +14,7 @@ fn every_shipped_scenario_loads() {
         let path = entry.unwrap().path();
         if path.extension().is_some_and(|e| e == "toml") {
             let s = Scenario::from_file(&path).unwrap_or_else(|e| panic!("{e}"));
-            assert!(s.steps > 0, "{}", path.display());
+            assert!(s.steps() > 0, "{}", path.display());
             loaded += 1;
         }
     }
@@ -33,7 +33,7 @@ fn embedded_world_loads_and_equals_the_file() {
 
 #[test]
 fn eurasia_has_the_powers_states_and_institutions_of_the_model() {
-    let w = geoalign::presets::eurasia_2025().world;
+    let w = geoalign::presets::eurasia_2025().world().clone();
     let powers: Vec<&str> = w.powers().iter().map(|p| p.name.as_str()).collect();
     assert_eq!(powers, ["Russia", "China", "USA", "EU", "Turkiye", "Iran"]);
     for state in [
@@ -158,7 +158,7 @@ fn futures_extend_the_world_and_differ_only_in_drivers() {
         "csto-partial-revitalization.toml",
     ] {
         let s = Scenario::from_file(scenarios_dir().join(file)).unwrap();
-        assert_eq!(s.world, base.world, "{file} should change drivers only");
-        assert!(s.drivers.len() >= 4, "{file}");
+        assert_eq!(s.world(), base.world(), "{file} should change drivers only");
+        assert!(s.drivers().len() >= 4, "{file}");
     }
 }

@@ -104,9 +104,9 @@ fn a_driver_point_can_be_a_parameter() {
     // moves to the middle of the range, 0.275; the other points are kept.
     let scenario = s.scenario_at(&[0.5]).unwrap();
     let reference = geoalign::presets::csto_futures()[1].clone();
-    assert_ne!(scenario.drivers, reference.drivers);
-    assert_eq!(scenario.drivers.len(), reference.drivers.len());
-    let text = format!("{:?}", scenario.drivers);
+    assert_ne!(scenario.drivers(), reference.drivers());
+    assert_eq!(scenario.drivers().len(), reference.drivers().len());
+    let text = format!("{:?}", scenario.drivers());
     assert!(text.contains("0.275"), "{text}");
     // An index past the array is refused, naming the key.
     let bad = Study {

@@ -8,7 +8,7 @@ use geoalign::{Channel, Discard, Simulation, World};
 fn synthetic_worlds_pass_every_check_of_the_world_builder() {
     for (states, powers) in [(1, 1), (40, 6), (25, 20)] {
         let scenario = Synthetic::new(states, powers).seed(3).scenario().unwrap();
-        let w = &scenario.world;
+        let w = &scenario.world();
         let mut b = World::builder().parameters(w.parameters().clone());
         for p in w.powers() {
             b = b.power(p.clone());
@@ -40,7 +40,7 @@ fn a_seed_fixes_the_synthetic_world_and_another_seed_changes_it() {
     let b = Synthetic::new(30, 6).seed(9).scenario().unwrap();
     let c = Synthetic::new(30, 6).seed(10).scenario().unwrap();
     assert_eq!(a, b);
-    assert_ne!(a.world, c.world);
+    assert_ne!(a.world(), c.world());
 }
 
 #[test]

@@ -73,8 +73,8 @@ fn invalid(err: ScenarioError, file: &str, key: &str, line: Option<usize>) -> Pr
 #[test]
 fn the_valid_base_loads() {
     let s = load(VALID).unwrap();
-    assert_eq!(s.world.states().len(), 2);
-    assert_eq!(s.world.institutions()[0].members.len(), 2);
+    assert_eq!(s.world().states().len(), 2);
+    assert_eq!(s.world().institutions()[0].members.len(), 2);
 }
 
 #[test]
@@ -613,13 +613,13 @@ fn extends_overrides_key_by_key_and_errors_name_the_overriding_file() {
     std::fs::write(dir.join("child.toml"), child).unwrap();
     let s = Scenario::from_file(dir.join("child.toml")).unwrap();
     let (st, a) = (
-        s.world.state_id("S").unwrap(),
-        s.world.power_id("A").unwrap(),
+        s.world().state_id("S").unwrap(),
+        s.world().power_id("A").unwrap(),
     );
-    assert_eq!(s.name, "child");
-    assert_eq!(s.world.tie(st, a, geoalign::Channel::Security), 0.9);
+    assert_eq!(s.name(), "child");
+    assert_eq!(s.world().tie(st, a, geoalign::Channel::Security), 0.9);
     // The sibling key of the overridden one is inherited from the base.
-    assert_eq!(s.world.tie(st, a, geoalign::Channel::Trade), 0.4);
+    assert_eq!(s.world().tie(st, a, geoalign::Channel::Trade), 0.4);
 
     let bad_child = child.replace("0.9", "1.9");
     std::fs::write(dir.join("bad.toml"), &bad_child).unwrap();
@@ -672,10 +672,10 @@ fn a_valid_event_and_hazard_load_with_their_steps() {
          [[events]]\nmonthly = 0.1\nfrom = \"2025-06\"\nkind = \"border_clash\"\nstates = [\"S\", \"T\"]\n"
     );
     let s = load(&text).unwrap();
-    assert_eq!(s.events.len(), 1);
-    assert_eq!(s.events[0].step, 2);
-    assert_eq!(s.hazards.len(), 1);
-    assert_eq!((s.hazards[0].from, s.hazards[0].until), (5, 12));
+    assert_eq!(s.events().len(), 1);
+    assert_eq!(s.events()[0].step, 2);
+    assert_eq!(s.hazards().len(), 1);
+    assert_eq!((s.hazards()[0].from, s.hazards()[0].until), (5, 12));
 }
 
 #[test]

@@ -19,13 +19,17 @@ fuzz_target!(|data: &[u8]| {
     let Ok(mut scenario) = Scenario::from_toml_str(text, name) else {
         return;
     };
-    scenario.steps = scenario.steps.min(STEPS);
+    // A shorter horizon is refused when a driver point or an event lies after it; such a
+    // scenario was still loaded (the loader is the target), it is only not run.
+    if scenario.set_steps(scenario.steps().min(STEPS)).is_err() {
+        return;
+    }
     let sim = Simulation::new(scenario);
     let end = match sim.run(0, &mut Discard) {
         Ok(end) => end,
         Err(e) => panic!("a validated scenario failed to run: {e}"),
     };
-    let c = sim.scenario().world.components();
+    let c = sim.scenario().world().components();
     for (i, a) in end.alignment.chunks_exact(c).enumerate() {
         let sum: f64 = a.iter().sum();
         assert!(

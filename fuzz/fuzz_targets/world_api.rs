@@ -6,7 +6,7 @@
 use arbitrary::Arbitrary;
 use geoalign::{
     Channel, Disposition, DispositionParams, Institution, Parameters, Participation, Power,
-    PowerId, Recorder, RunState, Simulation, State, StateId, World,
+    PowerId, Recorder, RunState, Scenario, Simulation, State, StateId, World,
 };
 use libfuzzer_sys::fuzz_target;
 
@@ -198,8 +198,12 @@ fuzz_target!(|spec: Spec| {
         }
     };
     let steps = u32::from(spec.steps % 60) + 1;
-    let scenario = world
-        .into_scenario("fuzz", "2025-01".parse().unwrap(), steps, spec.seed)
+    let scenario = Scenario::builder(world)
+        .name("fuzz")
+        .start("2025-01".parse().unwrap())
+        .steps(steps)
+        .seed(spec.seed)
+        .build()
         .expect("1 to 60 steps is a valid horizon");
     let sim = Simulation::new(scenario);
     if let Err(e) = sim.run(0, &mut Simplex) {

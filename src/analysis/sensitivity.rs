@@ -366,7 +366,7 @@ impl Study {
     ///     seed: 1,
     /// };
     /// let s = study.scenario_at(&[0.5]).unwrap();
-    /// assert!((s.world.parameters().noise - 0.03).abs() < 1e-12);
+    /// assert!((s.world().parameters().noise - 0.03).abs() < 1e-12);
     /// ```
     pub fn scenario_at(&self, x: &[f64]) -> Result<Scenario, SensitivityError> {
         let mut text = format!(
@@ -454,7 +454,7 @@ impl Study {
     /// P(each future) at point `x` from `runs_per_point` runs.
     fn probabilities(&self, x: &[f64]) -> Result<[f64; 3], SensitivityError> {
         let sim = Simulation::new(self.scenario_at(x)?);
-        let world = &sim.scenario().world;
+        let world = sim.scenario().world();
         let classifier = CstoClassifier::for_world(world).ok_or(SensitivityError::NoClassifier)?;
         let mut counts = [0u64; 3];
         for run in 0..self.runs_per_point {
@@ -542,7 +542,7 @@ impl Study {
             ),
         };
         Ok(Report {
-            scenario: self.scenario_at(&design[0])?.name,
+            scenario: self.scenario_at(&design[0])?.name().to_string(),
             params: self.params.clone(),
             outputs: CstoFuture::ALL
                 .iter()

@@ -524,7 +524,7 @@ impl SimilarityMatrix {
     ///
     /// ```
     /// use geoalign::analysis::similarity::{Measure, SimilarityMatrix};
-    /// let world = geoalign::presets::eurasia_2025().world;
+    /// let world = geoalign::presets::eurasia_2025().world().clone();
     /// let start = geoalign::RunState::new(&world);
     /// let m = SimilarityMatrix::of_run_state(&world, &start, Measure::KendallTauB, None).unwrap();
     /// assert_eq!(m.states, world.states().len());

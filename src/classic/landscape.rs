@@ -392,7 +392,7 @@ impl Landscape {
     ///
     /// ```
     /// use geoalign::classic::landscape::Landscape;
-    /// let world = geoalign::presets::eurasia_2025().world;
+    /// let world = geoalign::presets::eurasia_2025().world().clone();
     /// let land = Landscape::from_world(&world).unwrap();
     /// assert_eq!(land.actors().len(), world.powers().len() + world.states().len());
     /// assert_eq!(land.sizes()[0], world.powers()[0].capacity);

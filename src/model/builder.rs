@@ -1,21 +1,20 @@
-//! Building a [`World`] in code: the same rules as a scenario file, refused with a typed
-//! [`WorldError`] instead of a panic.
+//! Building a [`World`]: the one checked way in. Code calls the builder directly; the scenario
+//! loader ([`crate::scenario_file`]) turns a file into the same calls and locates the builder's
+//! [`WorldError`] in the file; synthetic worlds ([`crate::presets::Synthetic`]) go through it too.
 //!
-//! The bounds are those of the scenario loader (`scenarios/README.md`): every share, tie,
-//! delivery factor and rate in [0, 1], shares and saliences summing to 1, temperatures in
-//! [1e-6, 1e6], threat weights in [−10, 10], noise in [0, 1/2] (so every perturbation factor
-//! stays non-negative, see [`crate::sim::dynamics`]), names unique, ids in range. One bound is
-//! stricter than the loader's: a power's capacity is at most 1e6, since a larger one can
-//! overflow the utilities at the lowest temperature. A world that passes is one the engine
-//! runs without a [`crate::SimError`].
+//! The rules: every share, tie, delivery factor and rate in [0, 1], shares and saliences summing
+//! to 1, temperatures in [1e-6, 1e6], threat weights in [−10, 10], noise in [0, 1/2] (so every
+//! perturbation factor stays non-negative, see [`crate::sim::dynamics`]), a power's capacity in
+//! [0, 1e6] (a larger one can overflow the utilities at the lowest temperature), names unique,
+//! ids in range; the bounds are those of [`super::bounds`]. A world that passes is one the
+//! engine runs without a [`crate::SimError`].
 
 use super::bounds::{CAPACITY, LARGE, NOISE, SUM_TOLERANCE, TEMPERATURE, THREAT_WEIGHT, UNIT};
 use super::{
     tie_index, Channel, Disposition, DispositionParams, Institution, Parameters, PerChannel, Power,
-    PowerId, State, World,
+    PowerId, State, StateId, World,
 };
-use crate::model::YearMonth;
-use crate::sim::{Scenario, MAX_STEPS};
+use std::collections::HashMap;
 
 /// Why a world built in code was refused. Each variant names the entity (`state "Armenia"`,
 /// `power "Russia"`, `institution "CSTO"`, `parameters`), the field and the reason.
@@ -53,7 +52,7 @@ pub enum WorldError {
     #[error("{entity}: {field} = {value} is not a finite number")]
     NotFinite {
         /// The entity, e.g. `state "Armenia"`.
-        entity: String,
+        entity: Entity,
         /// The field, e.g. `ties.Russia.trade`.
         field: String,
         /// The value given.
@@ -63,7 +62,7 @@ pub enum WorldError {
     #[error("{entity}: {field} = {value} is outside [{min}, {max}]")]
     OutOfRange {
         /// The entity.
-        entity: String,
+        entity: Entity,
         /// The field.
         field: String,
         /// The value given.
@@ -77,7 +76,7 @@ pub enum WorldError {
     #[error("{entity}: the {field} shares sum to {sum}, not 1")]
     SumNotOne {
         /// The entity.
-        entity: String,
+        entity: Entity,
         /// `alignment` or `salience`.
         field: String,
         /// Their sum.
@@ -87,7 +86,7 @@ pub enum WorldError {
     #[error("{entity}: the {field} ties sum to {sum}, more than 1 (the channel has tie feedback, so its ties are shares of one whole)")]
     SumAboveOne {
         /// The entity.
-        entity: String,
+        entity: Entity,
         /// The channel, e.g. `ties.*.trade`.
         field: String,
         /// Their sum.
@@ -97,7 +96,7 @@ pub enum WorldError {
     #[error("{entity}: {field} has {found} entries, expected {expected}")]
     WrongLength {
         /// The entity.
-        entity: String,
+        entity: Entity,
         /// The field, e.g. `alignment` (one entry per power, then autonomy).
         field: String,
         /// Entries expected.
@@ -108,8 +107,8 @@ pub enum WorldError {
     /// A name refers to no power or state of the world.
     #[error("{entity}: there is no {kind} named {name:?}")]
     UnknownName {
-        /// Where the name was used, e.g. `tie`.
-        entity: String,
+        /// Where the name was used, e.g. a tie.
+        entity: Entity,
         /// `"power"` or `"state"`.
         kind: &'static str,
         /// The unknown name.
@@ -119,7 +118,7 @@ pub enum WorldError {
     #[error("{entity}: {field} refers to {kind} #{index}, but the world has {count}")]
     UnknownId {
         /// The entity.
-        entity: String,
+        entity: Entity,
         /// The field, e.g. `leader` or `members`.
         field: String,
         /// `"power"` or `"state"`.
@@ -146,14 +145,46 @@ pub enum WorldError {
         /// The power's name, or `autonomy`.
         component: String,
     },
-    /// A horizon outside 1 to [`MAX_STEPS`] steps.
-    #[error("a horizon of {steps} steps is outside 1 to {limit}")]
-    Horizon {
-        /// Steps asked for.
-        steps: u32,
-        /// [`MAX_STEPS`].
-        limit: u32,
+}
+
+/// The entity a [`WorldError`] is about; it displays as the message names it
+/// (`power "Russia"`, `state "Armenia"`, `institution "CSTO"`, `parameters`, or a tie).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Entity {
+    /// The world-wide [`Parameters`].
+    Parameters,
+    /// A power, by name.
+    Power(String),
+    /// A state, by name.
+    State(String),
+    /// An institution, by name.
+    Institution(String),
+    /// A tie, by the state's and the power's names as given to [`WorldBuilder::tie`].
+    Tie {
+        /// The state's name.
+        state: String,
+        /// The power's name.
+        power: String,
+        /// The channel.
+        channel: Channel,
     },
+}
+
+impl std::fmt::Display for Entity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Entity::Parameters => f.write_str("parameters"),
+            Entity::Power(name) => write!(f, "power {name:?}"),
+            Entity::State(name) => write!(f, "state {name:?}"),
+            Entity::Institution(name) => write!(f, "institution {name:?}"),
+            Entity::Tie {
+                state,
+                power,
+                channel,
+            } => write!(f, "tie ({state:?}, {power:?}, {channel})"),
+        }
+    }
 }
 
 type Result<T> = std::result::Result<T, WorldError>;
@@ -251,7 +282,7 @@ impl Institution {
 /// # Examples
 ///
 /// ```
-/// use geoalign::{Channel, Disposition, Power, Simulation, State, World};
+/// use geoalign::{Channel, Disposition, Power, Scenario, Simulation, State, World};
 /// let world = World::builder()
 ///     .power(Power { coercion: 0.5, ..Power::new("A") })
 ///     .power(Power::new("B"))
@@ -260,7 +291,14 @@ impl Institution {
 ///     .tie("S", "B", Channel::Trade, 0.3)
 ///     .build()
 ///     .unwrap();
-/// let sim = Simulation::new(world.into_scenario("S between A and B", "2025-01".parse().unwrap(), 12, 7).unwrap());
+/// let scenario = Scenario::builder(world)
+///     .name("S between A and B")
+///     .start("2025-01".parse().unwrap())
+///     .steps(12)
+///     .seed(7)
+///     .build()
+///     .unwrap();
+/// let sim = Simulation::new(scenario);
 /// let trajectory = sim.trajectory(0).unwrap();
 /// assert_eq!(trajectory.len(), 13);
 /// ```
@@ -269,8 +307,15 @@ pub struct WorldBuilder {
     powers: Vec<Power>,
     states: Vec<State>,
     institutions: Vec<Institution>,
-    ties: Vec<(String, String, Channel, f64)>,
+    ties: Vec<(Ref<StateId>, Ref<PowerId>, Channel, f64)>,
     parameters: Parameters,
+}
+
+/// A state or power of a tie, by name or by id.
+#[derive(Clone, Debug)]
+enum Ref<I> {
+    Name(String),
+    Id(I),
 }
 
 impl World {
@@ -286,50 +331,61 @@ impl World {
         WorldBuilder::default()
     }
 
-    /// This world as a scenario with no drivers and no events (unrest still fires from each
-    /// state's fragility), starting at `start`, running `steps` months with `seed`.
-    ///
-    /// # Errors
-    ///
-    /// [`WorldError::Horizon`] when `steps` is 0 or above [`MAX_STEPS`].
+    /// A builder holding this world's powers, states, institutions, ties and parameters, to
+    /// change some of them and build a new world through the same checks. Alignment shares
+    /// are normalised again, which may move them by a rounding error.
     ///
     /// # Examples
     ///
     /// ```
-    /// use geoalign::{Disposition, Power, Simulation, State, World};
-    /// let world = World::builder()
-    ///     .power(Power::new("A"))
-    ///     .state(State::new("S", Disposition::Neutral, vec![0.5, 0.5]))
+    /// use geoalign::{Parameters, WorldError};
+    /// let world = geoalign::presets::eurasia_2025().world().clone();
+    /// let calm = world
+    ///     .to_builder()
+    ///     .parameters(Parameters { noise: 0.0, ..world.parameters().clone() })
     ///     .build()
     ///     .unwrap();
-    /// assert!(world.clone().into_scenario("none", "2025-01".parse().unwrap(), 0, 1).is_err());
-    /// let scenario = world.into_scenario("one year", "2025-01".parse().unwrap(), 12, 1).unwrap();
-    /// assert_eq!(Simulation::new(scenario).trajectory(0).unwrap().len(), 13);
+    /// assert_eq!(calm.parameters().noise, 0.0);
+    /// let err = world
+    ///     .to_builder()
+    ///     .parameters(Parameters { noise: 0.9, ..Parameters::default() })
+    ///     .build()
+    ///     .unwrap_err();
+    /// assert!(matches!(err, WorldError::OutOfRange { ref field, .. } if field == "noise"));
     /// ```
-    pub fn into_scenario(
-        self,
-        name: impl Into<String>,
-        start: YearMonth,
-        steps: u32,
-        seed: u64,
-    ) -> Result<Scenario> {
-        if steps == 0 || steps > MAX_STEPS {
-            return Err(WorldError::Horizon {
-                steps,
-                limit: MAX_STEPS,
-            });
+    pub fn to_builder(&self) -> WorldBuilder {
+        let np = self.powers.len();
+        let mut ties = Vec::new();
+        for s in 0..self.states.len() {
+            for p in 0..np {
+                for channel in Channel::ALL {
+                    let value = self.ties[tie_index(np, s, p, channel.index())];
+                    // Every tie is 0 unless set: only the others need saying.
+                    if value != 0.0 {
+                        ties.push((
+                            Ref::Id(StateId(s as u32)),
+                            Ref::Id(PowerId(p as u32)),
+                            channel,
+                            value,
+                        ));
+                    }
+                }
+            }
         }
-        Ok(Scenario {
-            name: name.into(),
-            description: String::new(),
-            seed,
-            start,
-            steps,
-            world: self,
-            drivers: Vec::new(),
-            events: Vec::new(),
-            hazards: Vec::new(),
-        })
+        WorldBuilder {
+            powers: self.powers.clone(),
+            states: self.states.clone(),
+            institutions: self.institutions.clone(),
+            ties,
+            parameters: self.parameters.clone(),
+        }
+    }
+}
+
+impl From<World> for WorldBuilder {
+    /// The same as [`World::to_builder`].
+    fn from(world: World) -> Self {
+        world.to_builder()
     }
 }
 
@@ -433,7 +489,39 @@ impl WorldBuilder {
         channel: Channel,
         value: f64,
     ) -> Self {
-        self.ties.push((state.into(), power.into(), channel, value));
+        self.ties.push((
+            Ref::Name(state.into()),
+            Ref::Name(power.into()),
+            channel,
+            value,
+        ));
+        self
+    }
+
+    /// Set the tie `x[state, power, channel]` (0 unless set) by the ids the state and the
+    /// power get in this builder: for worlds generated in code, where names are only labels.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use geoalign::{Channel, Disposition, Power, PowerId, State, StateId, World, WorldError};
+    /// let builder = World::builder()
+    ///     .power(Power::new("A"))
+    ///     .state(State::new("S", Disposition::Hedge, vec![0.5, 0.5]));
+    /// let world = builder.clone().tie_by_id(StateId(0), PowerId(0), Channel::Trade, 0.3).build().unwrap();
+    /// assert_eq!(world.tie(StateId(0), PowerId(0), Channel::Trade), 0.3);
+    /// let err = builder.tie_by_id(StateId(0), PowerId(4), Channel::Trade, 0.3).build().unwrap_err();
+    /// assert!(matches!(err, WorldError::UnknownId { kind: "power", index: 4, .. }));
+    /// ```
+    pub fn tie_by_id(
+        mut self,
+        state: StateId,
+        power: PowerId,
+        channel: Channel,
+        value: f64,
+    ) -> Self {
+        self.ties
+            .push((Ref::Id(state), Ref::Id(power), channel, value));
         self
     }
 
@@ -478,7 +566,7 @@ impl WorldBuilder {
             powers,
             mut states,
             mut institutions,
-            ties: tie_list,
+            ties,
             parameters,
         } = self;
         check_parameters(&parameters)?;
@@ -492,131 +580,14 @@ impl WorldBuilder {
         unique("power", powers.iter().map(|p| p.name.as_str()))?;
         unique("state", states.iter().map(|s| s.name.as_str()))?;
         unique("institution", institutions.iter().map(|i| i.name.as_str()))?;
-        let np = powers.len();
 
-        for power in &powers {
-            let entity = format!("power {:?}", power.name);
-            number(power.capacity, CAPACITY, &entity, "capacity")?;
-            number(power.coercion, UNIT, &entity, "coercion")?;
-            channels(&power.delivery, &entity, "delivery")?;
-        }
-
+        powers.iter().try_for_each(check_power)?;
         for state in &mut states {
-            let entity = format!("state {:?}", state.name);
-            let r = &state.response;
-            number(
-                r.threat_weight,
-                THREAT_WEIGHT,
-                &entity,
-                "response.threat_weight",
-            )?;
-            number(r.temperature, TEMPERATURE, &entity, "response.temperature")?;
-            number(
-                r.dependence_aversion,
-                UNIT,
-                &entity,
-                "response.dependence_aversion",
-            )?;
-            number(state.inertia, UNIT, &entity, "inertia")?;
-            number(state.stubbornness, UNIT, &entity, "stubbornness")?;
-            number(state.fragility, UNIT, &entity, "fragility")?;
-            channels(&state.salience, &entity, "salience")?;
-            sums_to_one(&state.salience, &entity, "salience")?;
-
-            length(&state.alignment, np + 1, &entity, "alignment")?;
-            for (j, &a) in state.alignment.iter().enumerate() {
-                number(
-                    a,
-                    UNIT,
-                    &entity,
-                    &format!("alignment.{}", component(&powers, j)),
-                )?;
-            }
-            let sum = sums_to_one(&state.alignment, &entity, "alignment")?;
-            state.alignment.iter_mut().for_each(|a| *a /= sum);
-            if parameters.calibrate_intercepts && !state.fixed {
-                if let Some(j) = state.alignment.iter().position(|&a| a <= 0.0) {
-                    return Err(WorldError::ZeroShareWithCalibration {
-                        state: state.name.clone(),
-                        component: component(&powers, j).to_string(),
-                    });
-                }
-            }
-            for (field, values) in [
-                ("proximity", &mut state.proximity),
-                ("coethnic", &mut state.coethnic),
-            ] {
-                if values.is_empty() {
-                    values.resize(np, 0.0);
-                }
-                length(values, np, &entity, field)?;
-                for (p, &v) in values.iter().enumerate() {
-                    number(v, UNIT, &entity, &format!("{field}.{}", powers[p].name))?;
-                }
-            }
+            check_state(state, &powers, &parameters)?;
         }
-
-        let mut ties = vec![0.0; states.len() * np * Channel::COUNT];
-        for (sname, pname, channel, value) in &tie_list {
-            let entity = format!("tie ({sname:?}, {pname:?}, {channel})");
-            let s = resolve(
-                "state",
-                states.iter().map(|s| s.name.as_str()),
-                sname,
-                &entity,
-            )?;
-            let p = resolve(
-                "power",
-                powers.iter().map(|p| p.name.as_str()),
-                pname,
-                &entity,
-            )?;
-            let field = format!("ties.{pname}.{channel}");
-            number(*value, UNIT, &format!("state {sname:?}"), &field)?;
-            ties[tie_index(np, s, p, channel.index())] = *value;
-        }
-        for (s, state) in states.iter().enumerate() {
-            for channel in Channel::ALL {
-                if parameters.feedback[channel.index()] > 0.0 {
-                    let sum: f64 = (0..np)
-                        .map(|p| ties[tie_index(np, s, p, channel.index())])
-                        .sum();
-                    if sum > 1.0 + SUM_TOLERANCE {
-                        return Err(WorldError::SumAboveOne {
-                            entity: format!("state {:?}", state.name),
-                            field: format!("ties.*.{channel}"),
-                            sum,
-                        });
-                    }
-                }
-            }
-        }
-
+        let ties = dense_ties(&ties, &states, &powers, &parameters)?;
         for institution in &mut institutions {
-            let entity = format!("institution {:?}", institution.name);
-            if let Some(leader) = institution.leader {
-                id(leader.0, "power", np, &entity, "leader")?;
-            }
-            number(institution.credibility, UNIT, &entity, "credibility")?;
-            channels(&institution.carries, &entity, "carries")?;
-            for (m, &(member, _)) in institution.members.iter().enumerate() {
-                id(member.0, "state", states.len(), &entity, "members")?;
-                if institution.members[..m].iter().any(|&(s, _)| s == member) {
-                    return Err(WorldError::DuplicateMember {
-                        institution: institution.name.clone(),
-                        state: states[member.index()].name.clone(),
-                    });
-                }
-            }
-            if institution.unanswered.is_empty() {
-                institution.unanswered = vec![0; institution.members.len()];
-            }
-            length(
-                &institution.unanswered,
-                institution.members.len(),
-                &entity,
-                "unanswered",
-            )?;
+            check_institution(institution, &powers, &states)?;
         }
 
         Ok(World {
@@ -629,9 +600,154 @@ impl WorldBuilder {
     }
 }
 
+fn check_power(power: &Power) -> Result<()> {
+    let entity = Entity::Power(power.name.clone());
+    number(power.capacity, CAPACITY, &entity, "capacity")?;
+    number(power.coercion, UNIT, &entity, "coercion")?;
+    channels(&power.delivery, &entity, "delivery")
+}
+
+/// Check one state, normalise its alignment and fill an empty proximity or co-ethnic list
+/// with zeros.
+fn check_state(state: &mut State, powers: &[Power], parameters: &Parameters) -> Result<()> {
+    let np = powers.len();
+    let entity = Entity::State(state.name.clone());
+    let r = &state.response;
+    number(
+        r.threat_weight,
+        THREAT_WEIGHT,
+        &entity,
+        "response.threat_weight",
+    )?;
+    number(r.temperature, TEMPERATURE, &entity, "response.temperature")?;
+    number(
+        r.dependence_aversion,
+        UNIT,
+        &entity,
+        "response.dependence_aversion",
+    )?;
+    number(state.inertia, UNIT, &entity, "inertia")?;
+    number(state.stubbornness, UNIT, &entity, "stubbornness")?;
+    number(state.fragility, UNIT, &entity, "fragility")?;
+    channels(&state.salience, &entity, "salience")?;
+    sums_to_one(&state.salience, &entity, "salience")?;
+
+    length(&state.alignment, np + 1, &entity, "alignment")?;
+    for (j, &a) in state.alignment.iter().enumerate() {
+        number(
+            a,
+            UNIT,
+            &entity,
+            &format!("alignment.{}", component(powers, j)),
+        )?;
+    }
+    let sum = sums_to_one(&state.alignment, &entity, "alignment")?;
+    state.alignment.iter_mut().for_each(|a| *a /= sum);
+    if parameters.calibrate_intercepts && !state.fixed {
+        if let Some(j) = state.alignment.iter().position(|&a| a <= 0.0) {
+            return Err(WorldError::ZeroShareWithCalibration {
+                state: state.name.clone(),
+                component: component(powers, j).to_string(),
+            });
+        }
+    }
+    for (field, values) in [
+        ("proximity", &mut state.proximity),
+        ("coethnic", &mut state.coethnic),
+    ] {
+        if values.is_empty() {
+            values.resize(np, 0.0);
+        }
+        length(values, np, &entity, field)?;
+        for (p, &v) in values.iter().enumerate() {
+            number(v, UNIT, &entity, &format!("{field}.{}", powers[p].name))?;
+        }
+    }
+    Ok(())
+}
+
+/// The dense tie array from the ties given by name, each checked, and the ties of every
+/// channel with tie feedback checked to be shares of one whole.
+fn dense_ties(
+    given: &[(Ref<StateId>, Ref<PowerId>, Channel, f64)],
+    states: &[State],
+    powers: &[Power],
+    parameters: &Parameters,
+) -> Result<Vec<f64>> {
+    let np = powers.len();
+    // Names are resolved through maps so that a large world's ties cost linear time.
+    let state_ids = ids(states.iter().map(|s| s.name.as_str()));
+    let power_ids = ids(powers.iter().map(|p| p.name.as_str()));
+    let state_names: Vec<&str> = states.iter().map(|s| s.name.as_str()).collect();
+    let power_names: Vec<&str> = powers.iter().map(|p| p.name.as_str()).collect();
+    let mut ties = vec![0.0; states.len() * np * Channel::COUNT];
+    for (sref, pref, channel, value) in given {
+        let (sname, pname) = (label(sref, &state_names), label(pref, &power_names));
+        let entity = || Entity::Tie {
+            state: sname.clone(),
+            power: pname.clone(),
+            channel: *channel,
+        };
+        let s = resolve("state", &state_ids, sref, entity)?;
+        let p = resolve("power", &power_ids, pref, entity)?;
+        let field = format!("ties.{pname}.{channel}");
+        number(*value, UNIT, &Entity::State(sname.clone()), &field)?;
+        ties[tie_index(np, s, p, channel.index())] = *value;
+    }
+    for (s, state) in states.iter().enumerate() {
+        for channel in Channel::ALL {
+            if parameters.feedback[channel.index()] > 0.0 {
+                let sum: f64 = (0..np)
+                    .map(|p| ties[tie_index(np, s, p, channel.index())])
+                    .sum();
+                if sum > 1.0 + SUM_TOLERANCE {
+                    return Err(WorldError::SumAboveOne {
+                        entity: Entity::State(state.name.clone()),
+                        field: format!("ties.*.{channel}"),
+                        sum,
+                    });
+                }
+            }
+        }
+    }
+    Ok(ties)
+}
+
+/// Check one institution and fill an empty `unanswered` with zeros.
+fn check_institution(
+    institution: &mut Institution,
+    powers: &[Power],
+    states: &[State],
+) -> Result<()> {
+    let entity = Entity::Institution(institution.name.clone());
+    if let Some(leader) = institution.leader {
+        id(leader.0, "power", powers.len(), &entity, "leader")?;
+    }
+    number(institution.credibility, UNIT, &entity, "credibility")?;
+    channels(&institution.carries, &entity, "carries")?;
+    for (m, &(member, _)) in institution.members.iter().enumerate() {
+        id(member.0, "state", states.len(), &entity, "members")?;
+        if institution.members[..m].iter().any(|&(s, _)| s == member) {
+            return Err(WorldError::DuplicateMember {
+                institution: institution.name.clone(),
+                state: states[member.index()].name.clone(),
+            });
+        }
+    }
+    if institution.unanswered.is_empty() {
+        institution.unanswered = vec![0; institution.members.len()];
+    }
+    length(
+        &institution.unanswered,
+        institution.members.len(),
+        &entity,
+        "unanswered",
+    )
+}
+
 /// The world-wide parameters, with the loader's bounds.
 fn check_parameters(p: &Parameters) -> Result<()> {
-    let entity = "parameters";
+    let entity = &Entity::Parameters;
     number(p.noise, NOISE, entity, "noise")?;
     number(p.peer_weight, LARGE, entity, "peer_weight")?;
     number(p.coethnic_leverage, LARGE, entity, "coethnic_leverage")?;
@@ -663,7 +779,7 @@ fn check_parameters(p: &Parameters) -> Result<()> {
     }
     if p.events.exit_after < p.events.suspend_after {
         return Err(WorldError::OutOfRange {
-            entity: entity.to_string(),
+            entity: entity.clone(),
             field: "events.exit_after".to_string(),
             value: f64::from(p.events.exit_after),
             min: f64::from(p.events.suspend_after),
@@ -673,17 +789,17 @@ fn check_parameters(p: &Parameters) -> Result<()> {
     Ok(())
 }
 
-fn number(value: f64, (min, max): (f64, f64), entity: &str, field: &str) -> Result<()> {
+fn number(value: f64, (min, max): (f64, f64), entity: &Entity, field: &str) -> Result<()> {
     if !value.is_finite() {
         return Err(WorldError::NotFinite {
-            entity: entity.to_string(),
+            entity: entity.clone(),
             field: field.to_string(),
             value,
         });
     }
     if value < min || value > max {
         return Err(WorldError::OutOfRange {
-            entity: entity.to_string(),
+            entity: entity.clone(),
             field: field.to_string(),
             value,
             min,
@@ -693,7 +809,7 @@ fn number(value: f64, (min, max): (f64, f64), entity: &str, field: &str) -> Resu
     Ok(())
 }
 
-fn channels(values: &PerChannel, entity: &str, field: &str) -> Result<()> {
+fn channels(values: &PerChannel, entity: &Entity, field: &str) -> Result<()> {
     for ch in Channel::ALL {
         number(values[ch.index()], UNIT, entity, &format!("{field}.{ch}"))?;
     }
@@ -701,11 +817,11 @@ fn channels(values: &PerChannel, entity: &str, field: &str) -> Result<()> {
 }
 
 /// The sum of `values`, if it is 1 within [`SUM_TOLERANCE`].
-fn sums_to_one(values: &[f64], entity: &str, field: &str) -> Result<f64> {
+fn sums_to_one(values: &[f64], entity: &Entity, field: &str) -> Result<f64> {
     let sum: f64 = values.iter().sum();
     if (sum - 1.0).abs() > SUM_TOLERANCE {
         return Err(WorldError::SumNotOne {
-            entity: entity.to_string(),
+            entity: entity.clone(),
             field: field.to_string(),
             sum,
         });
@@ -713,10 +829,10 @@ fn sums_to_one(values: &[f64], entity: &str, field: &str) -> Result<f64> {
     Ok(sum)
 }
 
-fn length<T>(values: &[T], expected: usize, entity: &str, field: &str) -> Result<()> {
+fn length<T>(values: &[T], expected: usize, entity: &Entity, field: &str) -> Result<()> {
     if values.len() != expected {
         return Err(WorldError::WrongLength {
-            entity: entity.to_string(),
+            entity: entity.clone(),
             field: field.to_string(),
             expected,
             found: values.len(),
@@ -725,10 +841,10 @@ fn length<T>(values: &[T], expected: usize, entity: &str, field: &str) -> Result
     Ok(())
 }
 
-fn id(index: u32, kind: &'static str, count: usize, entity: &str, field: &str) -> Result<()> {
+fn id(index: u32, kind: &'static str, count: usize, entity: &Entity, field: &str) -> Result<()> {
     if index as usize >= count {
         return Err(WorldError::UnknownId {
-            entity: entity.to_string(),
+            entity: entity.clone(),
             field: field.to_string(),
             kind,
             index,
@@ -751,19 +867,55 @@ fn unique<'a>(kind: &'static str, names: impl Iterator<Item = &'a str>) -> Resul
     Ok(())
 }
 
-fn resolve<'a>(
+/// Each name's index.
+fn ids<'a>(names: impl Iterator<Item = &'a str>) -> HashMap<&'a str, usize> {
+    names.enumerate().map(|(i, n)| (n, i)).collect()
+}
+
+/// The index `reference` stands for: a name of `ids`, or an id below their count.
+fn resolve<I: Copy + Into<u32>>(
     kind: &'static str,
-    mut names: impl Iterator<Item = &'a str>,
-    name: &str,
-    entity: &str,
+    ids: &HashMap<&str, usize>,
+    reference: &Ref<I>,
+    entity: impl FnOnce() -> Entity,
 ) -> Result<usize> {
-    names
-        .position(|n| n == name)
-        .ok_or_else(|| WorldError::UnknownName {
-            entity: entity.to_string(),
-            kind,
-            name: name.to_string(),
-        })
+    match reference {
+        Ref::Name(name) => ids
+            .get(name.as_str())
+            .copied()
+            .ok_or_else(|| WorldError::UnknownName {
+                entity: entity(),
+                kind,
+                name: name.clone(),
+            }),
+        Ref::Id(id) => {
+            let index: u32 = (*id).into();
+            if index as usize >= ids.len() {
+                return Err(WorldError::UnknownId {
+                    entity: entity(),
+                    field: kind.to_string(),
+                    kind,
+                    index,
+                    count: ids.len(),
+                });
+            }
+            Ok(index as usize)
+        }
+    }
+}
+
+/// The name a tie's state or power goes by in messages: its name, or `#id` for an id out of
+/// range.
+fn label<I: Copy + Into<u32>>(reference: &Ref<I>, names: &[&str]) -> String {
+    match reference {
+        Ref::Name(name) => name.clone(),
+        Ref::Id(id) => {
+            let index: u32 = (*id).into();
+            names
+                .get(index as usize)
+                .map_or_else(|| format!("#{index}"), |n| n.to_string())
+        }
+    }
 }
 
 /// Name of alignment component `j`: a power, or autonomy after the last power.

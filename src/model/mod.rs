@@ -10,7 +10,7 @@ mod calendar;
 mod channel;
 mod event_parameters;
 
-pub use builder::{WorldBuilder, WorldError};
+pub use builder::{Entity, WorldBuilder, WorldError};
 pub use calendar::{BadYearMonth, YearMonth};
 pub use channel::{Channel, PerChannel};
 pub use event_parameters::EventParameters;
@@ -23,6 +23,12 @@ macro_rules! typed_id {
         $(#[$doc])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         pub struct $name(pub u32);
+
+        impl From<$name> for u32 {
+            fn from(id: $name) -> u32 {
+                id.0
+            }
+        }
 
         impl $name {
             /// The id as an index into the world's dense arrays.
@@ -131,7 +137,7 @@ impl fmt::Display for Participation {
 }
 
 /// An actor that exerts pull (Russia, China, the US, the EU, Türkiye, Iran, …).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Power {
     /// Name as written in the scenario.
     pub name: String,
@@ -156,7 +162,7 @@ pub struct DispositionParams {
 }
 
 /// A small or middle state whose alignment moves.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct State {
     /// Name as written in the scenario.
     pub name: String,
@@ -184,7 +190,7 @@ pub struct State {
 }
 
 /// A bloc (CSTO, EAEU, SCO, …) that carries some of its leader's channels to its members.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Institution {
     /// Name as written in the scenario.
     pub name: String,
@@ -202,7 +208,7 @@ pub struct Institution {
 }
 
 /// World-wide dynamics parameters (see the crate docs for each default and its reason).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Parameters {
     /// Scale `h` in [0, 0.5] of the monthly mean-preserving alignment perturbation.
     pub noise: f64,
@@ -221,7 +227,11 @@ pub struct Parameters {
 }
 
 /// The world at the scenario start: everything the engine needs, with names resolved to ids.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+///
+/// The only way to one is [`World::builder`] (or [`World::to_builder`]), which checks every
+/// value; a world is serialised (the ensemble fingerprints a scenario) but never deserialised
+/// around those checks.
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct World {
     pub(crate) powers: Vec<Power>,
     pub(crate) states: Vec<State>,
@@ -268,7 +278,7 @@ impl World {
     ///
     /// ```
     /// use geoalign::Channel;
-    /// let world = geoalign::presets::eurasia_2025().world;
+    /// let world = geoalign::presets::eurasia_2025().world().clone();
     /// let tajikistan = world.state_id("Tajikistan").unwrap();
     /// let russia = world.power_id("Russia").unwrap();
     /// // Seed 002: remittances are over 30 % of Tajikistan's GDP, nearly all from Russia.

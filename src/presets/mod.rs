@@ -19,8 +19,8 @@ pub const EURASIA_2025_TOML: &str = include_str!("../../scenarios/eurasia-2025.t
 ///
 /// ```
 /// let scenario = geoalign::presets::eurasia_2025();
-/// assert_eq!(scenario.world.powers().len(), 6);
-/// assert!(scenario.world.states().len() >= 12);
+/// assert_eq!(scenario.world().powers().len(), 6);
+/// assert!(scenario.world().states().len() >= 12);
 /// ```
 pub fn eurasia_2025() -> Scenario {
     // The embedded text is checked by the test suite (`embedded_world_loads`), so failing here
@@ -74,8 +74,8 @@ static FUTURE_TEXTS: std::sync::LazyLock<[String; 3]> = std::sync::LazyLock::new
 ///
 /// ```
 /// let futures = geoalign::presets::csto_futures();
-/// assert_eq!(futures[0].name, "CSTO slow decline");
-/// assert!(futures.iter().all(|f| !f.drivers.is_empty()));
+/// assert_eq!(futures[0].name(), "CSTO slow decline");
+/// assert!(futures.iter().all(|f| !f.drivers().is_empty()));
 /// ```
 pub fn csto_futures() -> [Scenario; 3] {
     CSTO_FUTURES.map(|name| {
@@ -92,7 +92,7 @@ pub fn csto_futures() -> [Scenario; 3] {
 ///
 /// ```
 /// let s = geoalign::presets::builtin("builtin:csto-partial-revitalization").unwrap();
-/// assert_eq!(s.name, "CSTO partial revitalization");
+/// assert_eq!(s.name(), "CSTO partial revitalization");
 /// assert!(geoalign::presets::builtin("builtin:nowhere").is_none());
 /// ```
 pub fn builtin(name: &str) -> Option<Scenario> {

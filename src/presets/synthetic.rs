@@ -9,7 +9,7 @@
 
 use crate::model::{
     Channel, Disposition, Institution, Parameters, Participation, Power, PowerId, State, StateId,
-    World,
+    World, WorldError,
 };
 use crate::sim::Scenario;
 use rand::{RngExt, SeedableRng};
@@ -22,8 +22,8 @@ use rand_chacha::ChaCha8Rng;
 /// ```
 /// use geoalign::presets::Synthetic;
 /// let scenario = Synthetic::new(100, 6).seed(7).scenario().unwrap();
-/// assert_eq!(scenario.world.states().len(), 100);
-/// assert_eq!(scenario.world.powers().len(), 6);
+/// assert_eq!(scenario.world().states().len(), 100);
+/// assert_eq!(scenario.world().powers().len(), 6);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Synthetic {
@@ -38,7 +38,7 @@ pub struct Synthetic {
 }
 
 /// Why a synthetic world could not be made.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum SyntheticError {
     /// A world needs at least one state and one power.
@@ -63,6 +63,10 @@ pub enum SyntheticError {
         /// The bound.
         max: usize,
     },
+    /// The world builder refused the generated world: a bug of the generator, whose numbers
+    /// are drawn inside the builder's ranges.
+    #[error("the generated world breaks a rule of the world builder: {0}")]
+    World(#[from] WorldError),
 }
 
 impl Synthetic {
@@ -120,16 +124,15 @@ impl Synthetic {
         }
         let mut rng = ChaCha8Rng::seed_from_u64(self.seed);
         let parameters = Parameters::default();
-        let powers: Vec<Power> = (0..np)
-            .map(|p| Power {
+        let mut world = World::builder().parameters(parameters.clone());
+        for p in 0..np {
+            world = world.power(Power {
                 name: format!("P{p}"),
                 capacity: 1.0,
                 coercion: rng.random_range(0.0..0.6),
                 delivery: std::array::from_fn(|_| rng.random_range(0.6..1.0)),
-            })
-            .collect();
-        let mut states = Vec::with_capacity(n);
-        let mut ties = Vec::with_capacity(ties_len);
+            });
+        }
         for i in 0..n {
             let disposition = Disposition::ALL[rng.random_range(0..Disposition::ALL.len())];
             let salience = normalised(&mut rng, Channel::COUNT);
@@ -139,7 +142,7 @@ impl Synthetic {
             for a in &mut alignment {
                 *a = 0.9 * *a + 0.1 / (np + 1) as f64;
             }
-            states.push(State {
+            world = world.state(State {
                 name: format!("S{i}"),
                 disposition,
                 response: parameters.dispositions[disposition.index()],
@@ -153,58 +156,49 @@ impl Synthetic {
                 coethnic: (0..np).map(|_| rng.random_range(0.0..0.2)).collect(),
             });
             // Per channel, shares over the powers that sum to at most 1.
-            let mut block = vec![0.0; np * Channel::COUNT];
-            for k in 0..Channel::COUNT {
+            for channel in Channel::ALL {
                 let total: f64 = rng.random_range(0.3..1.0);
                 for (p, share) in normalised(&mut rng, np).into_iter().enumerate() {
-                    block[p * Channel::COUNT + k] = total * share;
+                    let (state, power) = (StateId(i as u32), PowerId(p as u32));
+                    world = world.tie_by_id(state, power, channel, total * share);
                 }
             }
-            ties.extend(block);
         }
         let mut carries = [0.0; Channel::COUNT];
         // Half of the leader's security and a third of its trade run through its bloc, as for
         // the CSTO and the EAEU in the Eurasia world.
         carries[Channel::Security.index()] = 0.5;
         carries[Channel::Trade.index()] = 0.3;
-        let institutions = (0..self.blocs)
-            .map(|b| {
-                // Each state joins each bloc with probability 1/4.
-                let members: Vec<(StateId, Participation)> = (0..n)
-                    .filter(|_| rng.random_range(0.0..1.0) < 0.25)
-                    .map(|i| (StateId(i as u32), Participation::Active))
-                    .collect();
-                Institution {
-                    name: format!("B{b}"),
-                    leader: Some(PowerId((b % np) as u32)),
-                    credibility: rng.random_range(0.4..0.9),
-                    carries,
-                    unanswered: vec![0; members.len()],
-                    members,
-                }
-            })
-            .collect();
-        let world = World {
-            powers,
-            states,
-            institutions,
-            ties,
-            parameters,
-        };
-        Ok(Scenario {
-            name: format!("synthetic states={n} powers={np} seed={}", self.seed),
-            description:
-                "A random world of the given size for benchmarks; it describes no real region."
-                    .into(),
-            seed: self.seed,
-            // A constant, not user data.
-            start: "2025-01".parse().expect("2025-01 is a date"),
-            steps: 120,
-            world,
-            drivers: Vec::new(),
-            events: Vec::new(),
-            hazards: Vec::new(),
-        })
+        for b in 0..self.blocs {
+            // Each state joins each bloc with probability 1/4.
+            let members: Vec<(StateId, Participation)> = (0..n)
+                .filter(|_| rng.random_range(0.0..1.0) < 0.25)
+                .map(|i| (StateId(i as u32), Participation::Active))
+                .collect();
+            world = world.institution(Institution {
+                name: format!("B{b}"),
+                leader: Some(PowerId((b % np) as u32)),
+                credibility: rng.random_range(0.4..0.9),
+                carries,
+                unanswered: vec![0; members.len()],
+                members,
+            });
+        }
+        let scenario = Scenario::builder(world.build()?)
+            .name(format!(
+                "synthetic states={n} powers={np} seed={}",
+                self.seed
+            ))
+            .description(
+                "A random world of the given size for benchmarks; it describes no real region.",
+            )
+            .seed(self.seed)
+            // Ten years from the embedded world's start, like the CSTO futures.
+            .start("2025-01".parse().expect("2025-01 is a date"))
+            .steps(120)
+            .build()
+            .expect("120 steps is a valid horizon");
+        Ok(scenario)
     }
 }
 

@@ -272,6 +272,12 @@ pub enum Problem {
         /// The name as written.
         name: String,
     },
+    /// A rule of the world builder the file format cannot break by itself (the loader sizes
+    /// every list and resolves every name); reported as the builder words it.
+    World(crate::model::WorldError),
+    /// A rule of the scenario the file format cannot break by itself; reported as the
+    /// scenario words it.
+    Scenario(crate::sim::ScenarioRuleError),
     /// An `extends = "builtin:NAME"` that names no built-in scenario.
     UnknownBuiltin {
         /// The target as written.
@@ -357,6 +363,8 @@ impl fmt::Display for Problem {
                 f,
                 "`{name}` is reserved for the autonomy share of an alignment; give the power another name"
             ),
+            Problem::World(error) => write!(f, "{error}"),
+            Problem::Scenario(error) => write!(f, "{error}"),
             Problem::UnknownBuiltin { name, known } => write!(
                 f,
                 "no built-in scenario is called `{name}`; the built-ins are: {}",

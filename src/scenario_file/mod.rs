@@ -49,7 +49,7 @@ impl Scenario {
     /// ```
     /// let path = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/csto-slow-decline.toml");
     /// let scenario = geoalign::Scenario::from_file(path).unwrap();
-    /// assert!(!scenario.drivers.is_empty());
+    /// assert!(!scenario.drivers().is_empty());
     /// ```
     pub fn from_file(path: impl AsRef<Path>) -> Result<Scenario, ScenarioError> {
         let merged = load::Merged::from_file(path.as_ref())?;
@@ -83,7 +83,7 @@ impl Scenario {
     /// ties.B = { trade = 0.3 }
     /// "#;
     /// let scenario = geoalign::Scenario::from_toml_str(text, "example.toml").unwrap();
-    /// assert_eq!(scenario.world.powers().len(), 2);
+    /// assert_eq!(scenario.world().powers().len(), 2);
     /// ```
     pub fn from_toml_str(text: &str, name: impl AsRef<Path>) -> Result<Scenario, ScenarioError> {
         let merged = load::Merged::from_text(text, name.as_ref())?;

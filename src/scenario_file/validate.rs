@@ -1,18 +1,22 @@
-//! From the merged key tree to a validated [`Scenario`]: every number checked, every name
-//! resolved to an id, every rule of the model enforced, each refusal located in its file.
+//! From the merged key tree to a validated [`Scenario`]: the file's world turned into
+//! [`WorldBuilder`] calls and its drivers and events into the scenario's checked methods, so
+//! that every rule of the model lives once, in the builder and the scenario. This module checks
+//! only what is about the file (required keys, names, dates, the types of counts) and maps each
+//! refusal of the builder or the scenario back to the file, line and key path that set the
+//! value.
 
 use super::error::{Problem, ScenarioError};
 use super::events::build_events;
 use super::load::{KeyPath, Merged};
-use super::raw::{RawChannels, RawPoint, RawScenario};
-use crate::model::bounds::{CAPACITY, LARGE, NOISE, SUM_TOLERANCE, TEMPERATURE, THREAT_WEIGHT};
-use crate::model::YearMonth;
+use super::raw::{RawChannels, RawInstitution, RawPoint, RawScenario, RawState};
 use crate::model::{
-    tie_index, Channel, Disposition, DispositionParams, Institution, InstitutionId, Parameters,
-    Participation, PerChannel, Power, PowerId, State, StateId, World,
+    Channel, Disposition, DispositionParams, Entity, Institution, InstitutionId, Parameters,
+    Participation, PerChannel, Power, PowerId, State, StateId, World, WorldBuilder, WorldError,
+    YearMonth,
 };
 use crate::sim::drivers::{Driver, DriverTarget, Path};
-use crate::sim::{Scenario, MAX_STEPS};
+use crate::sim::scenario::check_horizon;
+use crate::sim::{Scenario, ScenarioRuleError, MAX_STEPS};
 use indexmap::IndexMap;
 
 type Result<T> = std::result::Result<T, ScenarioError>;
@@ -96,22 +100,22 @@ impl Ctx<'_> {
             )
         })
     }
+}
 
-    /// Per-power values in [0, 1] from a map keyed by power name; missing powers get 0.
-    pub(super) fn per_power(
-        &self,
-        map: Option<&IndexMap<String, f64>>,
-        powers: &[String],
-        path: &[&str],
-    ) -> Result<Vec<f64>> {
-        let mut out = vec![0.0; powers.len()];
-        for (name, &v) in map.into_iter().flatten() {
-            let at = [path, &[name.as_str()]].concat();
-            let p = self.resolve(powers, "power", name, &at)?;
-            out[p] = self.unit(v, &at)?;
-        }
-        Ok(out)
-    }
+pub(super) struct Names<'a> {
+    pub(super) powers: &'a [String],
+    pub(super) states: &'a [String],
+    pub(super) institutions: &'a [String],
+    pub(super) world: &'a World,
+}
+
+/// What the top of the file says about the scenario itself.
+struct Header {
+    name: String,
+    description: String,
+    seed: u64,
+    start: YearMonth,
+    steps: u32,
 }
 
 pub(crate) fn build(merged: &Merged) -> Result<Scenario> {
@@ -130,12 +134,70 @@ pub(crate) fn build(merged: &Merged) -> Result<Scenario> {
             });
         }
     };
+    let header = header(&ctx, &raw)?;
+    let world = world_builder(&ctx, &raw)?
+        .build()
+        .map_err(|e| world_error(&ctx, &raw, e))?;
 
+    let power_names: Vec<String> = world.powers().iter().map(|p| p.name.clone()).collect();
+    let state_names: Vec<String> = world.states().iter().map(|s| s.name.clone()).collect();
+    let inst_names: Vec<String> = world
+        .institutions()
+        .iter()
+        .map(|i| i.name.clone())
+        .collect();
+    let names = Names {
+        powers: &power_names,
+        states: &state_names,
+        institutions: &inst_names,
+        world: &world,
+    };
+    let (start, steps) = (header.start, header.steps);
+    let mut scenario = Scenario::builder(world.clone())
+        .name(header.name)
+        .description(header.description)
+        .seed(header.seed)
+        .start(start)
+        .steps(steps)
+        .build()
+        .map_err(|e| ctx.error(key(&["horizon", "steps"]), Problem::Scenario(e)))?;
+
+    let end = start.add_months(steps);
+    for (driver, at) in build_drivers(&ctx, &raw, &names, start, end)? {
+        scenario
+            .add_driver(driver)
+            .map_err(|e| driver_error(&ctx, &at, start, end, e))?;
+    }
+
+    let (events, hazards) = build_events(&ctx, &raw, &names, start, steps)?;
+    // Each `[[events]]` entry became a scheduled event (it has `at`) or a hazard (`monthly`),
+    // in file order: the entry of each, to locate what the scenario refuses.
+    let entries = raw.events.iter().flatten().enumerate();
+    let scheduled_at = entries
+        .clone()
+        .filter(|(_, e)| e.at.is_some())
+        .map(|(n, _)| n);
+    let hazard_at = entries.filter(|(_, e)| e.at.is_none()).map(|(n, _)| n);
+    for (event, n) in events.into_iter().zip(scheduled_at) {
+        scenario
+            .add_event(event)
+            .map_err(|e| event_error(&ctx, n, start, e))?;
+    }
+    for (hazard, n) in hazards.into_iter().zip(hazard_at) {
+        scenario
+            .add_hazard(hazard)
+            .map_err(|e| event_error(&ctx, n, start, e))?;
+    }
+    Ok(scenario)
+}
+
+/// Name, description, seed and horizon, checked for what the file can get wrong: a missing
+/// key, a negative number where the model counts, a malformed date.
+fn header(ctx: &Ctx<'_>, raw: &RawScenario) -> Result<Header> {
     let name = ctx.required(raw.name.clone(), &["name"])?;
     let seed = ctx.required(raw.seed, &["seed"])?;
-    if seed < 0 {
-        return Err(ctx.error(key(&["seed"]), Problem::NegativeSeed { seed }));
-    }
+    let seed = u64::try_from(seed)
+        .map_err(|_| ctx.error(key(&["seed"]), Problem::NegativeSeed { seed }))?;
     let horizon = ctx.required(raw.horizon.as_ref(), &["horizon"])?;
     let start_text = ctx.required(horizon.start.as_ref(), &["horizon", "start"])?;
     let start: YearMonth = start_text.parse().map_err(|_| {
@@ -146,33 +208,53 @@ pub(crate) fn build(merged: &Merged) -> Result<Scenario> {
             },
         )
     })?;
-    let steps = ctx.required(horizon.steps, &["horizon", "steps"])?;
-    if steps <= 0 {
-        return Err(ctx.error(
-            key(&["horizon", "steps"]),
-            Problem::NonPositiveHorizon { steps },
-        ));
+    let written = ctx.required(horizon.steps, &["horizon", "steps"])?;
+    // The horizon's rule is the scenario's own (`check_horizon`); the file only adds that a
+    // count written as a TOML integer may not fit the steps' type at all.
+    let too_long = Problem::HorizonTooLong {
+        steps: written,
+        limit: MAX_STEPS,
+    };
+    let problem = match u32::try_from(written) {
+        Ok(steps) => match check_horizon(steps) {
+            Ok(()) => None,
+            Err(_) if steps == 0 => Some(Problem::NonPositiveHorizon { steps: written }),
+            Err(_) => Some(too_long),
+        },
+        Err(_) if written <= 0 => Some(Problem::NonPositiveHorizon { steps: written }),
+        Err(_) => Some(too_long),
+    };
+    if let Some(problem) = problem {
+        return Err(ctx.error(key(&["horizon", "steps"]), problem));
     }
-    if steps > i64::from(MAX_STEPS) {
-        return Err(ctx.error(
-            key(&["horizon", "steps"]),
-            Problem::HorizonTooLong {
-                steps,
-                limit: MAX_STEPS,
-            },
-        ));
-    }
-    let steps = steps as u32;
+    Ok(Header {
+        name,
+        description: raw.description.clone().unwrap_or_default(),
+        seed,
+        start,
+        steps: written as u32,
+    })
+}
 
-    let parameters = build_parameters(&ctx, &raw)?;
+/// The file's world as [`WorldBuilder`] calls: names resolved, required keys present,
+/// defaults filled in; every rule on the values is the builder's.
+fn world_builder(ctx: &Ctx<'_>, raw: &RawScenario) -> Result<WorldBuilder> {
+    let parameters = parameters(raw);
+    let mut builder = World::builder();
+    let power_names: Vec<String> = raw
+        .powers
+        .iter()
+        .flatten()
+        .map(|(n, _)| n.clone())
+        .collect();
+    let state_names: Vec<String> = raw
+        .states
+        .iter()
+        .flatten()
+        .map(|(n, _)| n.clone())
+        .collect();
 
-    // Powers.
-    let raw_powers = raw.powers.as_ref().filter(|m| !m.is_empty());
-    let raw_powers = raw_powers
-        .ok_or_else(|| ctx.error(key(&["powers"]), Problem::EmptyWorld { what: "powers" }))?;
-    let power_names: Vec<String> = raw_powers.keys().cloned().collect();
-    let mut powers = Vec::with_capacity(raw_powers.len());
-    for (pname, rp) in raw_powers {
+    for (pname, rp) in raw.powers.iter().flatten() {
         if pname == "autonomy" {
             return Err(ctx.error(
                 key(&["powers", pname.as_str()]),
@@ -181,339 +263,358 @@ pub(crate) fn build(merged: &Merged) -> Result<Scenario> {
                 },
             ));
         }
-        let at = |field: &'static str| -> Vec<&str> { vec!["powers", pname.as_str(), field] };
-        // Capacity is an index with 1.0 at the power's own start level, so 1.0 is the default
-        // by definition; a power may grow up to the bound `CAPACITY`.
-        let capacity = ctx.number(
-            rp.capacity.unwrap_or(1.0),
-            CAPACITY.0,
-            CAPACITY.1,
-            &at("capacity"),
-        )?;
-        let coercion = ctx.required_unit(rp.coercion, &at("coercion"))?;
-        // A power delivers what a channel promises unless the scenario says otherwise.
-        let delivery = ctx.channels(rp.delivery.as_ref(), 1.0, &at("delivery"))?;
-        powers.push(Power {
+        builder = builder.power(Power {
             name: pname.clone(),
-            capacity,
-            coercion,
-            delivery,
-        });
-    }
-    let np = powers.len();
-
-    // States.
-    let raw_states = raw.states.as_ref().filter(|m| !m.is_empty());
-    let raw_states = raw_states
-        .ok_or_else(|| ctx.error(key(&["states"]), Problem::EmptyWorld { what: "states" }))?;
-    let state_names: Vec<String> = raw_states.keys().cloned().collect();
-    let mut states = Vec::with_capacity(raw_states.len());
-    let mut ties = vec![0.0; raw_states.len() * np * Channel::COUNT];
-    for (si, (sname, rs)) in raw_states.iter().enumerate() {
-        let s = sname.as_str();
-        let at = |field: &'static str| -> Vec<&str> { vec!["states", s, field] };
-        let disposition = ctx.required(rs.disposition, &at("disposition"))?;
-        let defaults = parameters.dispositions[disposition.index()];
-        let response = DispositionParams {
-            threat_weight: match rs.threat_weight {
-                Some(v) => ctx.number(v, THREAT_WEIGHT.0, THREAT_WEIGHT.1, &at("threat_weight"))?,
-                None => defaults.threat_weight,
-            },
-            temperature: match rs.temperature {
-                Some(v) => ctx.number(v, TEMPERATURE.0, TEMPERATURE.1, &at("temperature"))?,
-                None => defaults.temperature,
-            },
-            dependence_aversion: match rs.dependence_aversion {
-                Some(v) => ctx.unit(v, &at("dependence_aversion"))?,
-                None => defaults.dependence_aversion,
-            },
-        };
-        let inertia = ctx.required_unit(rs.inertia, &at("inertia"))?;
-        let stubbornness = ctx.required_unit(rs.stubbornness, &at("stubbornness"))?;
-        let fragility = ctx.required_unit(rs.fragility, &at("fragility"))?;
-        let fixed = rs.fixed.unwrap_or(false);
-
-        let salience = ctx.channels(
-            Some(ctx.required(rs.salience.as_ref(), &at("salience"))?),
-            0.0,
-            &at("salience"),
-        )?;
-        let sum: f64 = salience.iter().sum();
-        if (sum - 1.0).abs() > SUM_TOLERANCE {
-            return Err(ctx.error(key(&at("salience")), Problem::SumNotOne { sum }));
-        }
-
-        let raw_alignment = ctx.required(rs.alignment.as_ref(), &at("alignment"))?;
-        let mut alignment = vec![0.0; np + 1];
-        for (name, &v) in raw_alignment {
-            let path = ["states", s, "alignment", name.as_str()];
-            let j = if name == "autonomy" {
-                np
-            } else {
-                ctx.resolve(&power_names, "power", name, &path)?
-            };
-            alignment[j] = ctx.unit(v, &path)?;
-        }
-        let sum: f64 = alignment.iter().sum();
-        if (sum - 1.0).abs() > SUM_TOLERANCE {
-            return Err(ctx.error(key(&at("alignment")), Problem::SumNotOne { sum }));
-        }
-        alignment.iter_mut().for_each(|a| *a /= sum);
-        if parameters.calibrate_intercepts && !fixed {
-            if let Some(j) = alignment.iter().position(|&a| a <= 0.0) {
-                let component = power_names.get(j).map_or("autonomy", String::as_str);
-                return Err(ctx.error(
-                    key(&["states", s, "alignment", component]),
-                    Problem::ZeroShareWithCalibration,
-                ));
-            }
-        }
-
-        let proximity = ctx.per_power(rs.proximity.as_ref(), &power_names, &at("proximity"))?;
-        let coethnic = ctx.per_power(rs.coethnic.as_ref(), &power_names, &at("coethnic"))?;
-        for (pname, channels) in rs.ties.iter().flatten() {
-            let path = ["states", s, "ties", pname.as_str()];
-            let p = ctx.resolve(&power_names, "power", pname, &path)?;
-            let values = ctx.channels(Some(channels), 0.0, &path)?;
-            let base = tie_index(np, si, p, 0);
-            ties[base..base + Channel::COUNT].copy_from_slice(&values);
-        }
-        for ch in Channel::ALL {
-            if parameters.feedback[ch.index()] > 0.0 {
-                let sum: f64 = (0..np)
-                    .map(|p| ties[tie_index(np, si, p, ch.index())])
-                    .sum();
-                if sum > 1.0 + SUM_TOLERANCE {
-                    return Err(
-                        ctx.error(key(&["states", s, "ties"]), Problem::SumAboveOne { sum })
-                    );
-                }
-            }
-        }
-
-        states.push(State {
-            name: sname.clone(),
-            disposition,
-            response,
-            inertia,
-            stubbornness,
-            fragility,
-            fixed,
-            salience,
-            alignment,
-            proximity,
-            coethnic,
+            // Capacity is an index with 1.0 at the power's own start level, so 1.0 is the
+            // default by definition.
+            capacity: rp.capacity.unwrap_or(1.0),
+            coercion: ctx.required(rp.coercion, &["powers", pname.as_str(), "coercion"])?,
+            // A power delivers what a channel promises unless the scenario says otherwise.
+            delivery: per_channel(rp.delivery.as_ref(), 1.0),
         });
     }
 
-    // Institutions.
-    let mut institutions = Vec::new();
-    let inst_names: Vec<String> = raw
-        .institutions
-        .iter()
-        .flatten()
-        .map(|(n, _)| n.clone())
-        .collect();
+    for (sname, rs) in raw.states.iter().flatten() {
+        let (state, ties) = state(ctx, sname, rs, &power_names, &parameters)?;
+        builder = builder.state(state);
+        for (pname, channel, value) in ties {
+            builder = builder.tie(sname.as_str(), pname, channel, value);
+        }
+    }
+
     for (iname, ri) in raw.institutions.iter().flatten() {
-        let i = iname.as_str();
-        let at = |field: &'static str| -> Vec<&str> { vec!["institutions", i, field] };
-        let leader = match &ri.leader {
-            Some(l) => Some(PowerId(
-                ctx.resolve(&power_names, "power", l, &at("leader"))? as u32,
-            )),
-            None => None,
-        };
-        let credibility = ctx.required_unit(ri.credibility, &at("credibility"))?;
-        let carries = ctx.channels(ri.carries.as_ref(), 0.0, &at("carries"))?;
-        let listed = ctx.required(ri.members.as_ref(), &at("members"))?;
-        let mut members: Vec<(StateId, Participation)> = Vec::with_capacity(listed.len());
-        for (m, member) in listed.iter().enumerate() {
-            let index = format!("[{m}]");
-            let path = ["institutions", i, "members", index.as_str()];
-            let sid = StateId(ctx.resolve(&state_names, "state", member, &path)? as u32);
-            if members.iter().any(|&(s, _)| s == sid) {
-                return Err(ctx.error(
-                    key(&path),
-                    Problem::DuplicateMember {
-                        name: member.clone(),
-                    },
-                ));
-            }
-            members.push((sid, Participation::Active));
-        }
-        for (member, &participation) in ri.participation.iter().flatten() {
-            let path = ["institutions", i, "participation", member.as_str()];
-            let sid = StateId(ctx.resolve(&state_names, "state", member, &path)? as u32);
-            match members.iter_mut().find(|(s, _)| *s == sid) {
-                Some(slot) => slot.1 = participation,
-                None => {
-                    return Err(ctx.error(
-                        key(&path),
-                        Problem::NotAMember {
-                            name: member.clone(),
-                        },
-                    ))
-                }
-            }
-        }
-        let mut unanswered = vec![0; members.len()];
-        for (member, &count) in ri.unanswered.iter().flatten() {
-            let path = ["institutions", i, "unanswered", member.as_str()];
-            let sid = StateId(ctx.resolve(&state_names, "state", member, &path)? as u32);
-            match members.iter().position(|(s, _)| *s == sid) {
-                Some(slot) => unanswered[slot] = count,
-                None => {
-                    return Err(ctx.error(
-                        key(&path),
-                        Problem::NotAMember {
-                            name: member.clone(),
-                        },
-                    ))
-                }
-            }
-        }
-        institutions.push(Institution {
-            name: iname.clone(),
-            leader,
-            credibility,
-            carries,
-            members,
-            unanswered,
-        });
+        builder = builder.institution(institution(ctx, iname, ri, &power_names, &state_names)?);
     }
-
-    let world = World {
-        powers,
-        states,
-        institutions,
-        ties,
-        parameters,
-    };
-
-    let names = Names {
-        powers: &power_names,
-        states: &state_names,
-        institutions: &inst_names,
-        world: &world,
-    };
-    let drivers = build_drivers(&ctx, &raw, &names, start, steps)?;
-    let (events, hazards) = build_events(&ctx, &raw, &names, start, steps)?;
-
-    Ok(Scenario {
-        name,
-        description: raw.description.clone().unwrap_or_default(),
-        seed: seed as u64,
-        start,
-        steps,
-        world,
-        drivers,
-        events,
-        hazards,
-    })
+    Ok(builder.parameters(parameters))
 }
 
-fn build_parameters(ctx: &Ctx<'_>, raw: &RawScenario) -> Result<Parameters> {
+/// The world-wide parameters: the defaults with the file's values over them.
+fn parameters(raw: &RawScenario) -> Parameters {
     let mut p = Parameters::default();
     let Some(rp) = raw.parameters.as_ref() else {
-        return Ok(p);
+        return p;
     };
-    if let Some(v) = rp.noise {
-        // h ≤ 1/2 keeps every perturbation factor non-negative (see `crate::sim::dynamics`).
-        p.noise = ctx.number(v, NOISE.0, NOISE.1, &["parameters", "noise"])?;
-    }
-    if let Some(v) = rp.peer_weight {
-        p.peer_weight = ctx.number(v, LARGE.0, LARGE.1, &["parameters", "peer_weight"])?;
-    }
-    if let Some(v) = rp.coethnic_leverage {
-        p.coethnic_leverage =
-            ctx.number(v, LARGE.0, LARGE.1, &["parameters", "coethnic_leverage"])?;
-    }
-    if let Some(v) = rp.calibrate_intercepts {
-        p.calibrate_intercepts = v;
-    }
-    if let Some(feedback) = rp.feedback.as_ref() {
-        for (ch, value) in Channel::ALL.iter().zip(feedback.as_array()) {
-            if let Some(&v) = value {
-                p.feedback[ch.index()] = ctx.unit(v, &["parameters", "feedback", ch.name()])?;
-            }
+    p.noise = rp.noise.unwrap_or(p.noise);
+    p.peer_weight = rp.peer_weight.unwrap_or(p.peer_weight);
+    p.coethnic_leverage = rp.coethnic_leverage.unwrap_or(p.coethnic_leverage);
+    p.calibrate_intercepts = rp.calibrate_intercepts.unwrap_or(p.calibrate_intercepts);
+    for (ch, value) in Channel::ALL
+        .iter()
+        .zip(rp.feedback.iter().flat_map(|f| f.as_array()))
+    {
+        if let Some(&v) = value {
+            p.feedback[ch.index()] = v;
         }
     }
     if let Some(events) = rp.events.as_ref() {
-        for (name, value, min, max) in events.ranges() {
-            ctx.number(value, min, max, &["parameters", "events", name])?;
-        }
-        if events.exit_after < events.suspend_after {
-            return Err(ctx.error(
-                key(&["parameters", "events", "exit_after"]),
-                Problem::OutOfRange {
-                    value: f64::from(events.exit_after),
-                    min: f64::from(events.suspend_after),
-                    max: f64::from(u32::MAX),
-                },
-            ));
-        }
         p.events = events.clone();
     }
-    if let Some(dispositions) = rp.dispositions.as_ref() {
-        for d in Disposition::ALL {
-            let Some(r) = dispositions.get(d) else {
-                continue;
-            };
-            let at = |field: &'static str| ["parameters", "dispositions", d.name(), field];
-            let slot = &mut p.dispositions[d.index()];
-            if let Some(v) = r.threat_weight {
-                slot.threat_weight =
-                    ctx.number(v, THREAT_WEIGHT.0, THREAT_WEIGHT.1, &at("threat_weight"))?;
-            }
-            if let Some(v) = r.temperature {
-                slot.temperature =
-                    ctx.number(v, TEMPERATURE.0, TEMPERATURE.1, &at("temperature"))?;
-            }
-            if let Some(v) = r.dependence_aversion {
-                slot.dependence_aversion = ctx.unit(v, &at("dependence_aversion"))?;
+    for d in Disposition::ALL {
+        let Some(r) = rp.dispositions.as_ref().and_then(|ds| ds.get(d)) else {
+            continue;
+        };
+        let slot = &mut p.dispositions[d.index()];
+        slot.threat_weight = r.threat_weight.unwrap_or(slot.threat_weight);
+        slot.temperature = r.temperature.unwrap_or(slot.temperature);
+        slot.dependence_aversion = r.dependence_aversion.unwrap_or(slot.dependence_aversion);
+    }
+    p
+}
+
+/// A tie as the file gives it: the power's name, the channel and the value.
+type NamedTie<'a> = (&'a str, Channel, f64);
+
+/// One `[states.NAME]` table as a [`State`] and its ties.
+fn state<'a>(
+    ctx: &Ctx<'_>,
+    sname: &'a str,
+    rs: &'a RawState,
+    power_names: &[String],
+    parameters: &Parameters,
+) -> Result<(State, Vec<NamedTie<'a>>)> {
+    let at = |field: &'static str| -> Vec<&str> { vec!["states", sname, field] };
+    let disposition = ctx.required(rs.disposition, &at("disposition"))?;
+    // A state's own response overrides its disposition's world-wide default.
+    let defaults = parameters.dispositions[disposition.index()];
+    let response = DispositionParams {
+        threat_weight: rs.threat_weight.unwrap_or(defaults.threat_weight),
+        temperature: rs.temperature.unwrap_or(defaults.temperature),
+        dependence_aversion: rs
+            .dependence_aversion
+            .unwrap_or(defaults.dependence_aversion),
+    };
+    let inertia = ctx.required(rs.inertia, &at("inertia"))?;
+    let stubbornness = ctx.required(rs.stubbornness, &at("stubbornness"))?;
+    let fragility = ctx.required(rs.fragility, &at("fragility"))?;
+    // A channel the state does not list has no salience for it.
+    let salience = per_channel(
+        Some(ctx.required(rs.salience.as_ref(), &at("salience"))?),
+        0.0,
+    );
+
+    let np = power_names.len();
+    let mut alignment = vec![0.0; np + 1];
+    for (name, &v) in ctx.required(rs.alignment.as_ref(), &at("alignment"))? {
+        let path = ["states", sname, "alignment", name.as_str()];
+        let j = if name == "autonomy" {
+            np
+        } else {
+            ctx.resolve(power_names, "power", name, &path)?
+        };
+        alignment[j] = v;
+    }
+    let proximity = per_power(ctx, rs.proximity.as_ref(), power_names, &at("proximity"))?;
+    let coethnic = per_power(ctx, rs.coethnic.as_ref(), power_names, &at("coethnic"))?;
+
+    let mut ties = Vec::new();
+    for (pname, channels) in rs.ties.iter().flatten() {
+        let path = ["states", sname, "ties", pname.as_str()];
+        ctx.resolve(power_names, "power", pname, &path)?;
+        for (ch, value) in Channel::ALL.iter().zip(channels.as_array()) {
+            if let Some(&v) = value {
+                ties.push((pname.as_str(), *ch, v));
             }
         }
     }
-    Ok(p)
+
+    let state = State {
+        name: sname.to_string(),
+        disposition,
+        response,
+        inertia,
+        stubbornness,
+        fragility,
+        fixed: rs.fixed.unwrap_or(false),
+        salience,
+        alignment,
+        proximity,
+        coethnic,
+    };
+    Ok((state, ties))
 }
 
-pub(super) struct Names<'a> {
-    pub(super) powers: &'a [String],
-    pub(super) states: &'a [String],
-    pub(super) institutions: &'a [String],
-    pub(super) world: &'a World,
+/// One `[institutions.NAME]` table as an [`Institution`], its names resolved.
+fn institution(
+    ctx: &Ctx<'_>,
+    iname: &str,
+    ri: &RawInstitution,
+    power_names: &[String],
+    state_names: &[String],
+) -> Result<Institution> {
+    let at = |field: &'static str| -> Vec<&str> { vec!["institutions", iname, field] };
+    let leader = match &ri.leader {
+        Some(l) => Some(PowerId(
+            ctx.resolve(power_names, "power", l, &at("leader"))? as u32,
+        )),
+        None => None,
+    };
+    let credibility = ctx.required(ri.credibility, &at("credibility"))?;
+    let listed = ctx.required(ri.members.as_ref(), &at("members"))?;
+    let mut members: Vec<(StateId, Participation)> = Vec::with_capacity(listed.len());
+    for (m, member) in listed.iter().enumerate() {
+        let index = format!("[{m}]");
+        let path = ["institutions", iname, "members", index.as_str()];
+        let sid = StateId(ctx.resolve(state_names, "state", member, &path)? as u32);
+        members.push((sid, Participation::Active));
+    }
+    // `participation` and `unanswered` are keyed by member: each key must be one.
+    let member_slot = |table: &str, member: &String| -> Result<usize> {
+        let path = ["institutions", iname, table, member.as_str()];
+        let sid = StateId(ctx.resolve(state_names, "state", member, &path)? as u32);
+        members.iter().position(|(s, _)| *s == sid).ok_or_else(|| {
+            ctx.error(
+                key(&path),
+                Problem::NotAMember {
+                    name: member.clone(),
+                },
+            )
+        })
+    };
+    let mut participation = Vec::new();
+    for (member, &p) in ri.participation.iter().flatten() {
+        participation.push((member_slot("participation", member)?, p));
+    }
+    let mut unanswered = vec![0; members.len()];
+    for (member, &count) in ri.unanswered.iter().flatten() {
+        unanswered[member_slot("unanswered", member)?] = count;
+    }
+    for (slot, p) in participation {
+        members[slot].1 = p;
+    }
+    Ok(Institution {
+        name: iname.to_string(),
+        leader,
+        credibility,
+        // An institution carries none of its leader's channels unless the file says so.
+        carries: per_channel(ri.carries.as_ref(), 0.0),
+        members,
+        unanswered,
+    })
 }
+
+/// Per-channel values as written, `default` for missing channels.
+fn per_channel(raw: Option<&RawChannels>, default: f64) -> PerChannel {
+    let mut out = [default; Channel::COUNT];
+    for (ch, value) in Channel::ALL
+        .iter()
+        .zip(raw.iter().flat_map(|r| r.as_array()))
+    {
+        if let Some(&v) = value {
+            out[ch.index()] = v;
+        }
+    }
+    out
+}
+
+/// Per-power values from a map keyed by power name; missing powers get 0 (no proximity, no
+/// co-ethnic minority).
+fn per_power(
+    ctx: &Ctx<'_>,
+    map: Option<&IndexMap<String, f64>>,
+    powers: &[String],
+    path: &[&str],
+) -> Result<Vec<f64>> {
+    let mut out = vec![0.0; powers.len()];
+    for (name, &v) in map.into_iter().flatten() {
+        let at = [path, &[name.as_str()]].concat();
+        out[ctx.resolve(powers, "power", name, &at)?] = v;
+    }
+    Ok(out)
+}
+
+/// The key path of the value a [`WorldError`] is about, and the problem as the file reports it.
+fn world_error(ctx: &Ctx<'_>, raw: &RawScenario, error: WorldError) -> ScenarioError {
+    let (path, problem) = match error {
+        WorldError::Empty { what } => {
+            let table = if what == "power" { "powers" } else { "states" };
+            (key(&[table]), Problem::EmptyWorld { what: table })
+        }
+        WorldError::NotFinite {
+            entity,
+            field,
+            value,
+        } => (entity_path(&entity, &field), Problem::NotFinite { value }),
+        WorldError::OutOfRange {
+            entity,
+            field,
+            value,
+            min,
+            max,
+        } => (
+            entity_path(&entity, &field),
+            Problem::OutOfRange { value, min, max },
+        ),
+        WorldError::SumNotOne { entity, field, sum } => {
+            (entity_path(&entity, &field), Problem::SumNotOne { sum })
+        }
+        WorldError::SumAboveOne { entity, field, sum } => {
+            (entity_path(&entity, &field), Problem::SumAboveOne { sum })
+        }
+        WorldError::ZeroShareWithCalibration { state, component } => (
+            key(&["states", &state, "alignment", &component]),
+            Problem::ZeroShareWithCalibration,
+        ),
+        WorldError::DuplicateMember { institution, state } => {
+            // The file's second listing of the member.
+            let listed = raw
+                .institutions
+                .iter()
+                .flatten()
+                .find(|(name, _)| **name == institution)
+                .and_then(|(_, ri)| ri.members.as_ref());
+            let second = listed
+                .and_then(|l| l.iter().enumerate().filter(|(_, m)| **m == state).nth(1))
+                .map_or(0, |(m, _)| m);
+            let index = format!("[{second}]");
+            (
+                key(&["institutions", &institution, "members", &index]),
+                Problem::DuplicateMember { name: state },
+            )
+        }
+        // The loader resolves every name and sizes every list itself; anything else the
+        // builder refuses is reported as the builder words it.
+        other => (Vec::new(), Problem::World(other)),
+    };
+    ctx.error(path, problem)
+}
+
+/// The file's key path of `field` of `entity`, as the builder names them.
+fn entity_path(entity: &Entity, field: &str) -> KeyPath {
+    // Fields are dotted; only their last parts can hold a name (which may hold a dot).
+    let split_once = |base: Vec<&str>, field: &str| -> KeyPath {
+        let mut path = key(&base);
+        match field.split_once('.') {
+            Some((a, b)) => path.extend([a.to_string(), b.to_string()]),
+            None => path.push(field.to_string()),
+        }
+        path
+    };
+    match entity {
+        Entity::Parameters => {
+            let mut path = key(&["parameters"]);
+            path.extend(field.split('.').map(String::from));
+            path
+        }
+        Entity::Power(name) => split_once(vec!["powers", name], field),
+        Entity::Institution(name) => split_once(vec!["institutions", name], field),
+        Entity::State(name) => {
+            let base = vec!["states", name.as_str()];
+            if let Some(response) = field.strip_prefix("response.") {
+                // The file writes a state's own response at the state's top level.
+                key(&[&base[..], &[response]].concat())
+            } else if field.starts_with("ties.*.") {
+                // A sum over the powers' ties is located at the state's ties.
+                key(&[&base[..], &["ties"]].concat())
+            } else if let Some(tie) = field.strip_prefix("ties.") {
+                let (power, channel) = tie.rsplit_once('.').unwrap_or((tie, ""));
+                key(&[&base[..], &["ties", power, channel]].concat())
+            } else {
+                split_once(base, field)
+            }
+        }
+        Entity::Tie {
+            state,
+            power,
+            channel,
+        } => key(&["states", state, "ties", power, channel.name()]),
+    }
+}
+
+/// A driver of the file with the key path of its path.
+type LocatedDriver = (Driver, KeyPath);
 
 fn build_drivers(
     ctx: &Ctx<'_>,
     raw: &RawScenario,
     names: &Names<'_>,
     start: YearMonth,
-    steps: u32,
-) -> Result<Vec<Driver>> {
+    end: YearMonth,
+) -> Result<Vec<LocatedDriver>> {
     let Some(rd) = raw.drivers.as_ref() else {
         return Ok(Vec::new());
     };
     let mut drivers = Vec::new();
-    let path = |points: &[RawPoint], max: f64, at: &[&str]| -> Result<Path> {
-        build_path(ctx, points, max, at, start, steps)
+    let mut add = |target: DriverTarget, points: &[RawPoint], at: &[&str]| -> Result<()> {
+        let path = build_path(ctx, points, at, start, end)?;
+        drivers.push((Driver { target, path }, key(at)));
+        Ok(())
     };
     for (pname, pd) in rd.powers.iter().flatten() {
         let base = ["drivers", "powers", pname.as_str()];
         let p = PowerId(ctx.resolve(names.powers, "power", pname, &base)? as u32);
         if let Some(points) = &pd.capacity {
-            let at = [&base[..], &["capacity"]].concat();
-            drivers.push(Driver {
-                target: DriverTarget::Capacity(p),
-                path: path(points, CAPACITY.1, &at)?,
-            });
+            add(
+                DriverTarget::Capacity(p),
+                points,
+                &[&base[..], &["capacity"]].concat(),
+            )?;
         }
         if let Some(points) = &pd.coercion {
-            let at = [&base[..], &["coercion"]].concat();
-            drivers.push(Driver {
-                target: DriverTarget::Coercion(p),
-                path: path(points, 1.0, &at)?,
-            });
+            add(
+                DriverTarget::Coercion(p),
+                points,
+                &[&base[..], &["coercion"]].concat(),
+            )?;
         }
         for (ch, points) in Channel::ALL
             .iter()
@@ -521,10 +622,7 @@ fn build_drivers(
         {
             if let Some(points) = points {
                 let at = [&base[..], &["delivery", ch.name()]].concat();
-                drivers.push(Driver {
-                    target: DriverTarget::Delivery(p, *ch),
-                    path: path(points, 1.0, &at)?,
-                });
+                add(DriverTarget::Delivery(p, *ch), points, &at)?;
             }
         }
     }
@@ -533,10 +631,7 @@ fn build_drivers(
         let i = InstitutionId(ctx.resolve(names.institutions, "institution", iname, &base)? as u32);
         if let Some(points) = &id.credibility {
             let at = [&base[..], &["credibility"]].concat();
-            drivers.push(Driver {
-                target: DriverTarget::Credibility(i),
-                path: path(points, 1.0, &at)?,
-            });
+            add(DriverTarget::Credibility(i), points, &at)?;
         }
     }
     for (sname, by_power) in rd.ties.iter().flatten() {
@@ -548,10 +643,7 @@ fn build_drivers(
             for (ch, points) in Channel::ALL.iter().zip(channels.as_array()) {
                 if let Some(points) = points {
                     let at = [&base[..], &[ch.name()]].concat();
-                    drivers.push(Driver {
-                        target: DriverTarget::Tie(s, p, *ch),
-                        path: path(points, 1.0, &at)?,
-                    });
+                    add(DriverTarget::Tie(s, p, *ch), points, &at)?;
                 }
             }
         }
@@ -559,55 +651,140 @@ fn build_drivers(
     Ok(drivers)
 }
 
+/// The points of a path as months since the start; the scenario checks the rest.
 fn build_path(
     ctx: &Ctx<'_>,
     points: &[RawPoint],
-    max: f64,
     at: &[&str],
     start: YearMonth,
-    steps: u32,
+    end: YearMonth,
 ) -> Result<Path> {
-    if points.is_empty() {
-        return Err(ctx.error(key(at), Problem::EmptyPath));
-    }
-    let end = start.add_months(steps);
     let mut out: Vec<(u32, f64)> = Vec::with_capacity(points.len());
-    let mut previous: Option<YearMonth> = None;
     for (n, point) in points.iter().enumerate() {
         let index = format!("[{n}]");
-        let here = |field: &'static str| -> Vec<&str> { [at, &[index.as_str(), field]].concat() };
+        let here = [at, &[index.as_str(), "at"]].concat();
         let date: YearMonth = point.at.parse().map_err(|_| {
             ctx.error(
-                key(&here("at")),
+                key(&here),
                 Problem::BadDate {
                     text: point.at.clone(),
                 },
             )
         })?;
-        if date < start || date > end {
-            return Err(ctx.error(
-                key(&here("at")),
+        // A month before the start has no place on the path's axis (months since the start).
+        let month = u32::try_from(date.months_since(start)).map_err(|_| {
+            ctx.error(
+                key(&here),
                 Problem::DateOutsideHorizon {
                     date: date.to_string(),
                     start: start.to_string(),
                     end: end.to_string(),
                 },
-            ));
-        }
-        if let Some(prev) = previous {
-            if date <= prev {
-                return Err(ctx.error(
-                    key(&here("at")),
-                    Problem::DatesNotIncreasing {
-                        previous: prev.to_string(),
-                        date: date.to_string(),
-                    },
-                ));
-            }
-        }
-        previous = Some(date);
-        let value = ctx.number(point.value, 0.0, max, &here("value"))?;
-        out.push((date.months_since(start) as u32, value));
+            )
+        })?;
+        out.push((month, point.value));
     }
     Ok(Path::new(out))
+}
+
+/// Where in the driver's path the scenario's refusal lies, and the problem as the file says it.
+fn driver_error(
+    ctx: &Ctx<'_>,
+    at: &[String],
+    start: YearMonth,
+    end: YearMonth,
+    error: ScenarioRuleError,
+) -> ScenarioError {
+    let point = |n: usize, field: &str| -> KeyPath {
+        let mut path = at.to_vec();
+        path.extend([format!("[{n}]"), field.to_string()]);
+        path
+    };
+    let date = |month: u32| start.add_months(month).to_string();
+    let (path, problem) = match error {
+        ScenarioRuleError::EmptyPath { .. } => (at.to_vec(), Problem::EmptyPath),
+        ScenarioRuleError::PointAfterHorizon {
+            point: n, month, ..
+        } => (
+            point(n, "at"),
+            Problem::DateOutsideHorizon {
+                date: date(month),
+                start: start.to_string(),
+                end: end.to_string(),
+            },
+        ),
+        ScenarioRuleError::MonthsNotIncreasing {
+            point: n,
+            previous,
+            month,
+            ..
+        } => (
+            point(n, "at"),
+            Problem::DatesNotIncreasing {
+                previous: date(previous),
+                date: date(month),
+            },
+        ),
+        ScenarioRuleError::PointNotFinite {
+            point: n, value, ..
+        } => (point(n, "value"), Problem::NotFinite { value }),
+        ScenarioRuleError::PointOutOfRange {
+            point: n,
+            value,
+            min,
+            max,
+            ..
+        } => (point(n, "value"), Problem::OutOfRange { value, min, max }),
+        other => (at.to_vec(), Problem::Scenario(other)),
+    };
+    ctx.error(path, problem)
+}
+
+/// Where in `[[events]]` entry `n` the scenario's refusal lies, and the problem as the file
+/// says it.
+fn event_error(
+    ctx: &Ctx<'_>,
+    n: usize,
+    start: YearMonth,
+    error: ScenarioRuleError,
+) -> ScenarioError {
+    let index = format!("[{n}]");
+    let at = |field: &str| key(&["events", &index, field]);
+    let date = |step: u32| start.add_months(step).to_string();
+    let (path, problem) = match error {
+        ScenarioRuleError::StepOutsideHorizon {
+            field,
+            step,
+            first,
+            last,
+            ..
+        } => (
+            // A scheduled event's step is written as its date, `at`.
+            at(if field == "step" { "at" } else { field }),
+            Problem::DateOutsideHorizon {
+                date: date(step),
+                start: date(first),
+                end: date(last),
+            },
+        ),
+        ScenarioRuleError::WindowReversed { from, until, .. } => (
+            at("until"),
+            Problem::DatesNotIncreasing {
+                previous: date(from),
+                date: date(until),
+            },
+        ),
+        ScenarioRuleError::NotFinite { field, value, .. } => {
+            (at(field), Problem::NotFinite { value })
+        }
+        ScenarioRuleError::OutOfRange {
+            field,
+            value,
+            min,
+            max,
+            ..
+        } => (at(field), Problem::OutOfRange { value, min, max }),
+        other => (key(&["events", &index]), Problem::Scenario(other)),
+    };
+    ctx.error(path, problem)
 }

@@ -638,7 +638,7 @@ mod tests {
     #[test]
     fn the_width_specialised_step_equals_the_general_one_bit_for_bit() {
         let scenario = crate::presets::eurasia_2025();
-        let world = &scenario.world;
+        let world = &scenario.world();
         assert_eq!(world.components(), 7);
         let start = RunState::new(world);
         let dynamics = Dynamics::new(world, &start);

@@ -38,8 +38,8 @@ pub enum SimError {
 /// let sim = Simulation::new(geoalign::presets::eurasia_2025());
 /// let mut trajectory = Trajectory::new(sim.scenario());
 /// let end = sim.run(0, &mut trajectory).unwrap();
-/// assert_eq!(end.step, sim.scenario().steps);
-/// assert_eq!(trajectory.len(), sim.scenario().steps as usize + 1);
+/// assert_eq!(end.step, sim.scenario().steps());
+/// assert_eq!(trajectory.len(), sim.scenario().steps() as usize + 1);
 /// ```
 #[derive(Clone, Debug)]
 pub struct Simulation {
@@ -53,18 +53,18 @@ pub struct Simulation {
 impl Simulation {
     /// Prepare `scenario` for running.
     pub fn new(scenario: Scenario) -> Self {
-        let world = &scenario.world;
+        let world = &scenario.world();
         let initial = RunState::new(world);
         let schedule = Schedule::new(
-            &scenario.drivers,
+            scenario.drivers(),
             &initial,
             world.powers.len(),
-            scenario.steps,
+            scenario.steps(),
         );
         let mut start = initial;
         schedule.apply(&mut start, 0);
         let dynamics = Dynamics::new(world, &start);
-        let events = EventEngine::new(&scenario.events, &scenario.hazards);
+        let events = EventEngine::new(scenario.events(), scenario.hazards());
         Simulation {
             scenario,
             start,
@@ -90,13 +90,13 @@ impl Simulation {
         run: u64,
         recorder: &mut R,
     ) -> Result<RunState, SimError> {
-        let world = &self.scenario.world;
-        let mut rng = noise_rng(self.scenario.seed, run);
-        let mut erng = event_rng(self.scenario.seed, run);
+        let world = &self.scenario.world();
+        let mut rng = noise_rng(self.scenario.seed(), run);
+        let mut erng = event_rng(self.scenario.seed(), run);
         let mut ws = Workspace::new(world);
         let mut rs = self.start.clone();
         recorder.record(0, world, &rs);
-        for step in 1..=self.scenario.steps {
+        for step in 1..=self.scenario.steps() {
             self.dynamics
                 .step(world, &mut rs, &mut ws, &mut rng)
                 .map_err(|i| SimError::NonFinite {

@@ -16,5 +16,5 @@ pub mod state;
 pub use engine::{SimError, Simulation};
 pub use record::{Discard, Recorder, Trajectory};
 pub use rng::{event_rng, noise_rng, run_rng};
-pub use scenario::{Scenario, MAX_STEPS};
+pub use scenario::{Scenario, ScenarioBuilder, ScenarioRuleError, MAX_STEPS};
 pub use state::RunState;

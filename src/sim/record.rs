@@ -62,13 +62,13 @@ pub struct Trajectory {
 impl Trajectory {
     /// An empty trajectory for `scenario`, to be filled by [`crate::Simulation::run`].
     pub fn new(scenario: &Scenario) -> Self {
-        let world = &scenario.world;
-        let steps = scenario.steps as usize + 1;
+        let world = &scenario.world();
+        let steps = scenario.steps() as usize + 1;
         Trajectory {
-            scenario: scenario.name.clone(),
-            seed: scenario.seed,
+            scenario: scenario.name().to_string(),
+            seed: scenario.seed(),
             run: 0,
-            start: scenario.start,
+            start: scenario.start(),
             powers: world.powers.iter().map(|p| p.name.clone()).collect(),
             states: world.states.iter().map(|s| s.name.clone()).collect(),
             institutions: world.institutions.iter().map(|i| i.name.clone()).collect(),

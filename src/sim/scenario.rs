@@ -1,48 +1,675 @@
 //! A scenario: a world, drivers and events over a horizon, and a seed.
+//!
+//! Its invariants are private: a [`Scenario`] is made by [`Scenario::builder`] and changed only
+//! through checked methods ([`Scenario::add_driver`], [`Scenario::add_event`],
+//! [`Scenario::add_hazard`], [`Scenario::set_steps`], [`Scenario::with_world`]), which refuse
+//! exactly what the scenario file loader refuses, with a typed [`ScenarioRuleError`]. The loader
+//! builds its scenarios through the same methods.
 
+use crate::model::bounds::{CAPACITY, UNIT};
 use crate::model::{World, YearMonth};
-use crate::sim::drivers::Driver;
+use crate::sim::drivers::{Driver, DriverTarget};
 use crate::sim::events::{Hazard, ScheduledEvent};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// Longest horizon in steps: 10,000 years of months.
 pub const MAX_STEPS: u32 = 120_000;
 
-/// A validated scenario: the world, its drivers, horizon and seed.
+/// Why a scenario built or changed in code was refused. Each variant names the entity (a
+/// driver by its target, an event or hazard by its index and kind), the field and the reason.
+///
+/// # Examples
+///
+/// ```
+/// use geoalign::sim::drivers::Path;
+/// use geoalign::{Driver, DriverTarget, ScenarioRuleError, StateId, PowerId, Channel};
+/// let mut scenario = geoalign::presets::eurasia_2025();
+/// let err = scenario
+///     .add_driver(Driver {
+///         target: DriverTarget::Tie(StateId(99), PowerId(0), Channel::Trade),
+///         path: Path::new(vec![(12, 0.5)]),
+///     })
+///     .unwrap_err();
+/// assert!(matches!(err, ScenarioRuleError::UnknownId { kind: "state", index: 99, .. }));
+/// ```
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ScenarioRuleError {
+    /// A horizon outside 1 to [`MAX_STEPS`] steps.
+    #[error("a horizon of {steps} steps is outside 1 to {limit}")]
+    Horizon {
+        /// Steps asked for.
+        steps: u32,
+        /// [`MAX_STEPS`].
+        limit: u32,
+    },
+    /// A driver or event refers to a power, state or institution the world does not have.
+    #[error("{entity}: {field} refers to {kind} #{index}, but the world has {count}")]
+    UnknownId {
+        /// The driver or event, e.g. `tie driver of state #99 with power "Russia" on trade`.
+        entity: String,
+        /// The field, e.g. `target.state`.
+        field: &'static str,
+        /// `"power"`, `"state"` or `"institution"`.
+        kind: &'static str,
+        /// The id given.
+        index: u32,
+        /// How many there are.
+        count: usize,
+    },
+    /// A second driver on a target that already has one (its path would silently override the
+    /// first; a scenario file cannot say this either, since its keys are unique).
+    #[error("{driver}: the target already has a driver")]
+    DuplicateDriver {
+        /// The driver.
+        driver: String,
+    },
+    /// A driver's path has no points.
+    #[error("{driver}: the path has no points; a path needs at least one")]
+    EmptyPath {
+        /// The driver.
+        driver: String,
+    },
+    /// A path point's value is NaN or infinite.
+    #[error("{driver}: path[{point}].value = {value} is not a finite number")]
+    PointNotFinite {
+        /// The driver.
+        driver: String,
+        /// Index of the point in the path.
+        point: usize,
+        /// The value given.
+        value: f64,
+    },
+    /// A path point's value is outside its target's range.
+    #[error("{driver}: path[{point}].value = {value} is outside [{min}, {max}]")]
+    PointOutOfRange {
+        /// The driver.
+        driver: String,
+        /// Index of the point in the path.
+        point: usize,
+        /// The value given.
+        value: f64,
+        /// Smallest allowed value.
+        min: f64,
+        /// Largest allowed value.
+        max: f64,
+    },
+    /// A path point's month does not come after the previous point's.
+    #[error("{driver}: path[{point}].month = {month} does not come after month {previous}; path months must be strictly increasing")]
+    MonthsNotIncreasing {
+        /// The driver.
+        driver: String,
+        /// Index of the point in the path.
+        point: usize,
+        /// The previous point's month.
+        previous: u32,
+        /// This point's month.
+        month: u32,
+    },
+    /// A path point lies after the horizon's last step.
+    #[error("{driver}: path[{point}].month = {month} is after the horizon's last step, {steps}")]
+    PointAfterHorizon {
+        /// The driver.
+        driver: String,
+        /// Index of the point in the path.
+        point: usize,
+        /// The point's month.
+        month: u32,
+        /// The horizon.
+        steps: u32,
+    },
+    /// An event's or hazard's step is outside the steps it may take.
+    #[error("{entity}: {field} = step {step} is outside steps {first} to {last}")]
+    StepOutsideHorizon {
+        /// The event or hazard, e.g. `event 0 (war)`.
+        entity: String,
+        /// `step`, `from` or `until`.
+        field: &'static str,
+        /// The step given.
+        step: u32,
+        /// The first step allowed (1: step 0 is the start, before anything happens).
+        first: u32,
+        /// The last step allowed: the horizon.
+        last: u32,
+    },
+    /// A hazard's window ends before it starts.
+    #[error("{entity}: until = step {until} comes before from = step {from}")]
+    WindowReversed {
+        /// The hazard.
+        entity: String,
+        /// First step of the window.
+        from: u32,
+        /// Last step of the window.
+        until: u32,
+    },
+    /// A number is NaN or infinite.
+    #[error("{entity}: {field} = {value} is not a finite number")]
+    NotFinite {
+        /// The event or hazard.
+        entity: String,
+        /// The field, e.g. `monthly`.
+        field: &'static str,
+        /// The value given.
+        value: f64,
+    },
+    /// A number is outside its range.
+    #[error("{entity}: {field} = {value} is outside [{min}, {max}]")]
+    OutOfRange {
+        /// The event or hazard.
+        entity: String,
+        /// The field, e.g. `monthly`.
+        field: &'static str,
+        /// The value given.
+        value: f64,
+        /// Smallest allowed value.
+        min: f64,
+        /// Largest allowed value.
+        max: f64,
+    },
+}
+
+type Result<T> = std::result::Result<T, ScenarioRuleError>;
+
+/// A validated scenario: the world, its drivers, events and hazards, horizon and seed.
 ///
 /// # Examples
 ///
 /// ```
 /// let scenario = geoalign::presets::eurasia_2025();
-/// assert_eq!(scenario.name, "Eurasia 2025");
-/// assert_eq!(scenario.start.to_string(), "2025-01");
-/// assert!(scenario.world.state_id("Kazakhstan").is_some());
+/// assert_eq!(scenario.name(), "Eurasia 2025");
+/// assert_eq!(scenario.start().to_string(), "2025-01");
+/// assert!(scenario.world().state_id("Kazakhstan").is_some());
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+// The field order is the serialised order the ensemble's fingerprint hashes: keep it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Scenario {
-    /// Name of the scenario.
-    pub name: String,
-    /// Free-text description.
-    pub description: String,
-    /// Seed of every ChaCha stream of the scenario's runs.
-    pub seed: u64,
+    name: String,
+    description: String,
+    seed: u64,
+    start: YearMonth,
+    steps: u32,
+    world: World,
+    drivers: Vec<Driver>,
+    events: Vec<ScheduledEvent>,
+    hazards: Vec<Hazard>,
+}
+
+/// Builds a [`Scenario`] around a [`World`]: its name, description, start, horizon and seed.
+/// Drivers and events are added to the built scenario through its checked methods.
+///
+/// # Examples
+///
+/// ```
+/// use geoalign::{Disposition, Power, Scenario, Simulation, State, World};
+/// let world = World::builder()
+///     .power(Power::new("A"))
+///     .state(State::new("S", Disposition::Neutral, vec![0.5, 0.5]))
+///     .build()
+///     .unwrap();
+/// assert!(Scenario::builder(world.clone()).steps(0).build().is_err());
+/// let scenario = Scenario::builder(world)
+///     .name("one year")
+///     .start("2025-01".parse().unwrap())
+///     .steps(12)
+///     .seed(1)
+///     .build()
+///     .unwrap();
+/// assert_eq!(Simulation::new(scenario).trajectory(0).unwrap().len(), 13);
+/// ```
+#[derive(Clone, Debug)]
+pub struct ScenarioBuilder {
+    world: World,
+    name: String,
+    description: String,
+    start: YearMonth,
+    steps: u32,
+    seed: u64,
+}
+
+impl ScenarioBuilder {
+    /// The scenario's name (empty unless set: a name only labels output).
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = name.into();
+        self
+    }
+
+    /// The scenario's free-text description (empty unless set).
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.description = description.into();
+        self
+    }
+
     /// The month of step 0.
-    pub start: YearMonth,
-    /// Number of steps (months) to run.
-    pub steps: u32,
-    /// The world at the start.
-    pub world: World,
-    /// Time paths over the horizon.
-    pub drivers: Vec<Driver>,
-    /// Events fixed to a step, in file order.
-    pub events: Vec<ScheduledEvent>,
-    /// Events left to a monthly hazard.
-    pub hazards: Vec<Hazard>,
+    pub fn start(mut self, start: YearMonth) -> Self {
+        self.start = start;
+        self
+    }
+
+    /// The horizon in steps (months), 1 to [`MAX_STEPS`].
+    pub fn steps(mut self, steps: u32) -> Self {
+        self.steps = steps;
+        self
+    }
+
+    /// The seed of every random stream of the scenario's runs.
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+
+    /// Check the horizon and build the scenario, with no drivers and no events (unrest still
+    /// fires from each state's fragility).
+    ///
+    /// # Errors
+    ///
+    /// [`ScenarioRuleError::Horizon`] when the steps are 0 or above [`MAX_STEPS`].
+    pub fn build(self) -> Result<Scenario> {
+        check_horizon(self.steps)?;
+        Ok(Scenario {
+            name: self.name,
+            description: self.description,
+            seed: self.seed,
+            start: self.start,
+            steps: self.steps,
+            world: self.world,
+            drivers: Vec::new(),
+            events: Vec::new(),
+            hazards: Vec::new(),
+        })
+    }
 }
 
 impl Scenario {
+    /// A [`ScenarioBuilder`] around `world`. Unless set, the scenario starts in January 2025
+    /// (the embedded world's start), runs 120 steps (ten years, the horizon of the CSTO
+    /// futures) with seed 0, and has an empty name and description.
+    pub fn builder(world: World) -> ScenarioBuilder {
+        ScenarioBuilder {
+            world,
+            name: String::new(),
+            description: String::new(),
+            // A constant, not user data.
+            start: "2025-01".parse().expect("2025-01 is a month"),
+            steps: 120,
+            seed: 0,
+        }
+    }
+
+    /// Name of the scenario.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Free-text description.
+    pub fn description(&self) -> &str {
+        &self.description
+    }
+
+    /// Seed of every ChaCha stream of the scenario's runs.
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// The month of step 0.
+    pub fn start(&self) -> YearMonth {
+        self.start
+    }
+
+    /// Number of steps (months) to run.
+    pub fn steps(&self) -> u32 {
+        self.steps
+    }
+
+    /// The world at the start.
+    pub fn world(&self) -> &World {
+        &self.world
+    }
+
+    /// Time paths over the horizon, in the order they were added.
+    pub fn drivers(&self) -> &[Driver] {
+        &self.drivers
+    }
+
+    /// Events fixed to a step, in the order they were added.
+    pub fn events(&self) -> &[ScheduledEvent] {
+        &self.events
+    }
+
+    /// Events left to a monthly hazard, in the order they were added.
+    pub fn hazards(&self) -> &[Hazard] {
+        &self.hazards
+    }
+
     /// The date of step `step`.
     pub fn date_of(&self, step: u32) -> YearMonth {
         self.start.add_months(step)
+    }
+
+    /// Set the seed of the scenario's runs (any seed is valid).
+    pub fn set_seed(&mut self, seed: u64) {
+        self.seed = seed;
+    }
+
+    /// Set the horizon.
+    ///
+    /// # Errors
+    ///
+    /// [`ScenarioRuleError::Horizon`] when `steps` is 0 or above [`MAX_STEPS`]; the error of
+    /// the first driver point, event or hazard that would fall after the new horizon.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let mut scenario = geoalign::presets::eurasia_2025();
+    /// scenario.set_steps(24).unwrap();
+    /// assert_eq!(scenario.steps(), 24);
+    /// assert!(scenario.set_steps(0).is_err());
+    /// ```
+    pub fn set_steps(&mut self, steps: u32) -> Result<()> {
+        check_horizon(steps)?;
+        let shorter = Scenario {
+            steps,
+            ..self.without_schedule()
+        };
+        let rebuilt = shorter.with_schedule_of(self)?;
+        *self = rebuilt;
+        Ok(())
+    }
+
+    /// This scenario with another world (e.g. one made by [`World::to_builder`] with other
+    /// parameters); every driver, event and hazard is checked again against it.
+    ///
+    /// # Errors
+    ///
+    /// The first driver, event or hazard the new world refuses (an id out of its range).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use geoalign::Parameters;
+    /// let scenario = geoalign::presets::eurasia_2025();
+    /// let world = scenario
+    ///     .world()
+    ///     .to_builder()
+    ///     .parameters(Parameters { noise: 0.0, ..scenario.world().parameters().clone() })
+    ///     .build()
+    ///     .unwrap();
+    /// let calm = scenario.with_world(world).unwrap();
+    /// assert_eq!(calm.world().parameters().noise, 0.0);
+    /// ```
+    pub fn with_world(self, world: World) -> Result<Scenario> {
+        let empty = Scenario {
+            world,
+            ..self.without_schedule()
+        };
+        empty.with_schedule_of(&self)
+    }
+
+    /// Add a driver.
+    ///
+    /// # Errors
+    ///
+    /// What the scenario loader refuses in a driver: a target id the world does not have, an
+    /// empty path, a point value that is not finite or outside its target's range (capacity
+    /// in [0, 1e6], every other target in [0, 1]), months that are not strictly increasing
+    /// or lie after the horizon; and a second driver on the same target.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use geoalign::sim::drivers::Path;
+    /// use geoalign::{Channel, Driver, DriverTarget, ScenarioRuleError};
+    /// let mut scenario = geoalign::presets::eurasia_2025();
+    /// let world = scenario.world();
+    /// let tie = DriverTarget::Tie(
+    ///     world.state_id("Armenia").unwrap(),
+    ///     world.power_id("Russia").unwrap(),
+    ///     Channel::Security,
+    /// );
+    /// let err = scenario
+    ///     .add_driver(Driver { target: tie, path: Path::new(vec![(12, 5.0)]) })
+    ///     .unwrap_err();
+    /// assert!(matches!(err, ScenarioRuleError::PointOutOfRange { value, .. } if value == 5.0));
+    /// scenario.add_driver(Driver { target: tie, path: Path::new(vec![(12, 0.2)]) }).unwrap();
+    /// assert_eq!(scenario.drivers().len(), 1);
+    /// ```
+    pub fn add_driver(&mut self, driver: Driver) -> Result<()> {
+        let name = describe_target(driver.target, &self.world);
+        self.check_target(driver.target, &name)?;
+        if self.drivers.iter().any(|d| d.target == driver.target) {
+            return Err(ScenarioRuleError::DuplicateDriver { driver: name });
+        }
+        let points = driver.path.points();
+        if points.is_empty() {
+            return Err(ScenarioRuleError::EmptyPath { driver: name });
+        }
+        let (min, max) = match driver.target {
+            DriverTarget::Capacity(_) => CAPACITY,
+            _ => UNIT,
+        };
+        for (point, &(month, value)) in points.iter().enumerate() {
+            if month > self.steps {
+                return Err(ScenarioRuleError::PointAfterHorizon {
+                    driver: name,
+                    point,
+                    month,
+                    steps: self.steps,
+                });
+            }
+            if let Some(&(previous, _)) = point.checked_sub(1).and_then(|p| points.get(p)) {
+                if month <= previous {
+                    return Err(ScenarioRuleError::MonthsNotIncreasing {
+                        driver: name,
+                        point,
+                        previous,
+                        month,
+                    });
+                }
+            }
+            if !value.is_finite() {
+                return Err(ScenarioRuleError::PointNotFinite {
+                    driver: name,
+                    point,
+                    value,
+                });
+            }
+            if value < min || value > max {
+                return Err(ScenarioRuleError::PointOutOfRange {
+                    driver: name,
+                    point,
+                    value,
+                    min,
+                    max,
+                });
+            }
+        }
+        self.drivers.push(driver);
+        Ok(())
+    }
+
+    /// Add an event fixed to a step.
+    ///
+    /// # Errors
+    ///
+    /// [`ScenarioRuleError::StepOutsideHorizon`] when its step is not in 1 to the horizon
+    /// (step 0 is the start, before anything happens).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use geoalign::sim::events::ScheduledEvent;
+    /// use geoalign::{Event, ScenarioRuleError};
+    /// let mut scenario = geoalign::presets::eurasia_2025();
+    /// let russia = scenario.world().power_id("Russia").unwrap();
+    /// let peace = ScheduledEvent { step: 10_000, event: Event::Peace { power: russia } };
+    /// let err = scenario.add_event(peace).unwrap_err();
+    /// assert!(matches!(err, ScenarioRuleError::StepOutsideHorizon { field: "step", step: 10_000, .. }));
+    /// ```
+    pub fn add_event(&mut self, event: ScheduledEvent) -> Result<()> {
+        let entity = format!("event {} ({})", self.events.len(), event.event.kind());
+        self.step_in_horizon(event.step, &entity, "step")?;
+        // events::check_event goes here once merged
+        self.events.push(event);
+        Ok(())
+    }
+
+    /// Add an event left to a monthly hazard.
+    ///
+    /// # Errors
+    ///
+    /// Its monthly probability not a finite number in [0, 1]; its window's `from` or `until`
+    /// not in 1 to the horizon, or `until` before `from`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use geoalign::sim::events::Hazard;
+    /// use geoalign::{Event, ScenarioRuleError};
+    /// let mut scenario = geoalign::presets::eurasia_2025();
+    /// let russia = scenario.world().power_id("Russia").unwrap();
+    /// let peace = Hazard { monthly: 1.5, from: 1, until: 12, event: Event::Peace { power: russia } };
+    /// let err = scenario.add_hazard(peace).unwrap_err();
+    /// assert!(matches!(err, ScenarioRuleError::OutOfRange { field: "monthly", .. }));
+    /// ```
+    pub fn add_hazard(&mut self, hazard: Hazard) -> Result<()> {
+        let entity = format!("hazard {} ({})", self.hazards.len(), hazard.event.kind());
+        let (min, max) = UNIT;
+        if !hazard.monthly.is_finite() {
+            return Err(ScenarioRuleError::NotFinite {
+                entity,
+                field: "monthly",
+                value: hazard.monthly,
+            });
+        }
+        if hazard.monthly < min || hazard.monthly > max {
+            return Err(ScenarioRuleError::OutOfRange {
+                entity,
+                field: "monthly",
+                value: hazard.monthly,
+                min,
+                max,
+            });
+        }
+        self.step_in_horizon(hazard.from, &entity, "from")?;
+        self.step_in_horizon(hazard.until, &entity, "until")?;
+        if hazard.until < hazard.from {
+            return Err(ScenarioRuleError::WindowReversed {
+                entity,
+                from: hazard.from,
+                until: hazard.until,
+            });
+        }
+        // events::check_event goes here once merged
+        self.hazards.push(hazard);
+        Ok(())
+    }
+
+    /// This scenario's header and world with no drivers, events or hazards.
+    fn without_schedule(&self) -> Scenario {
+        Scenario {
+            name: self.name.clone(),
+            description: self.description.clone(),
+            seed: self.seed,
+            start: self.start,
+            steps: self.steps,
+            world: self.world.clone(),
+            drivers: Vec::new(),
+            events: Vec::new(),
+            hazards: Vec::new(),
+        }
+    }
+
+    /// `self` with every driver, event and hazard of `other` added through the checks.
+    fn with_schedule_of(mut self, other: &Scenario) -> Result<Scenario> {
+        for driver in &other.drivers {
+            self.add_driver(driver.clone())?;
+        }
+        for event in &other.events {
+            self.add_event(event.clone())?;
+        }
+        for hazard in &other.hazards {
+            self.add_hazard(hazard.clone())?;
+        }
+        Ok(self)
+    }
+
+    fn step_in_horizon(&self, step: u32, entity: &str, field: &'static str) -> Result<()> {
+        if step < 1 || step > self.steps {
+            return Err(ScenarioRuleError::StepOutsideHorizon {
+                entity: entity.to_string(),
+                field,
+                step,
+                first: 1,
+                last: self.steps,
+            });
+        }
+        Ok(())
+    }
+
+    /// Every id of `target` within the world.
+    fn check_target(&self, target: DriverTarget, name: &str) -> Result<()> {
+        let world = &self.world;
+        let unknown = |field, kind, index: u32, count: usize| {
+            (index as usize >= count).then(|| ScenarioRuleError::UnknownId {
+                entity: name.to_string(),
+                field,
+                kind,
+                index,
+                count,
+            })
+        };
+        let (powers, states, institutions) = (
+            world.powers().len(),
+            world.states().len(),
+            world.institutions().len(),
+        );
+        let error = match target {
+            DriverTarget::Capacity(p)
+            | DriverTarget::Coercion(p)
+            | DriverTarget::Delivery(p, _) => unknown("target.power", "power", p.0, powers),
+            DriverTarget::Credibility(i) => {
+                unknown("target.institution", "institution", i.0, institutions)
+            }
+            DriverTarget::Tie(s, p, _) => unknown("target.state", "state", s.0, states)
+                .or_else(|| unknown("target.power", "power", p.0, powers)),
+        };
+        error.map_or(Ok(()), Err)
+    }
+}
+
+/// The horizon's rule: 1 to [`MAX_STEPS`] steps.
+pub(crate) fn check_horizon(steps: u32) -> Result<()> {
+    if steps == 0 || steps > MAX_STEPS {
+        return Err(ScenarioRuleError::Horizon {
+            steps,
+            limit: MAX_STEPS,
+        });
+    }
+    Ok(())
+}
+
+/// A driver named by its target, with the world's names where the ids are in range (`#99`
+/// where one is not).
+fn describe_target(target: DriverTarget, world: &World) -> String {
+    let power = |id: crate::model::PowerId| match world.powers().get(id.index()) {
+        Some(p) => format!("power {:?}", p.name),
+        None => format!("power #{}", id.0),
+    };
+    let state = |id: crate::model::StateId| match world.states().get(id.index()) {
+        Some(s) => format!("state {:?}", s.name),
+        None => format!("state #{}", id.0),
+    };
+    let institution = |id: crate::model::InstitutionId| match world.institutions().get(id.index()) {
+        Some(i) => format!("institution {:?}", i.name),
+        None => format!("institution #{}", id.0),
+    };
+    match target {
+        DriverTarget::Capacity(p) => format!("capacity driver of {}", power(p)),
+        DriverTarget::Coercion(p) => format!("coercion driver of {}", power(p)),
+        DriverTarget::Delivery(p, k) => format!("{k} delivery driver of {}", power(p)),
+        DriverTarget::Credibility(i) => format!("credibility driver of {}", institution(i)),
+        DriverTarget::Tie(s, p, k) => {
+            format!("tie driver of {} with {} on {k}", state(s), power(p))
+        }
     }
 }

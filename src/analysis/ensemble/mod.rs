@@ -253,18 +253,18 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 impl Summary {
     /// An empty summary of `scenario` for `planned_runs` runs, holding `shard`.
     fn empty(scenario: &Scenario, planned_runs: u64, shard: Shard) -> Summary {
-        let world = &scenario.world;
-        let steps = scenario.steps as usize + 1;
+        let world = &scenario.world();
+        let steps = scenario.steps() as usize + 1;
         let fingerprint = serde_json::to_vec(scenario)
             .map(|b| fnv1a(&b))
             .unwrap_or_default();
         Summary {
             version: env!("CARGO_PKG_VERSION").to_string(),
-            scenario: scenario.name.clone(),
+            scenario: scenario.name().to_string(),
             fingerprint,
-            seed: scenario.seed,
-            start: scenario.start,
-            steps: scenario.steps,
+            seed: scenario.seed(),
+            start: scenario.start(),
+            steps: scenario.steps(),
             powers: world.powers().iter().map(|p| p.name.clone()).collect(),
             states: world.states().iter().map(|s| s.name.clone()).collect(),
             institutions: world
@@ -673,7 +673,7 @@ pub struct Ensemble {
 impl Ensemble {
     /// `runs` runs of `scenario`, on all cores, as one shard.
     pub fn new(scenario: Scenario, runs: u64) -> Ensemble {
-        let classifier = CstoClassifier::for_world(&scenario.world);
+        let classifier = CstoClassifier::for_world(scenario.world());
         Ensemble {
             sim: Simulation::new(scenario),
             runs,
@@ -807,7 +807,7 @@ impl Ensemble {
         pending: &mut PendingSummary,
         classifier: Option<&CstoClassifier>,
     ) -> Result<(), SimError> {
-        let world = &self.sim.scenario().world;
+        let world = self.sim.scenario().world();
         let flags: Vec<Vec<bool>> = world
             .institutions()
             .iter()

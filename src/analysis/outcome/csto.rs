@@ -145,7 +145,7 @@ impl CstoClassifier {
     /// # Examples
     ///
     /// ```
-    /// let world = geoalign::presets::eurasia_2025().world;
+    /// let world = geoalign::presets::eurasia_2025().world().clone();
     /// assert!(geoalign::analysis::ensemble::CstoClassifier::for_world(&world).is_some());
     /// ```
     pub fn for_world(world: &World) -> Option<Self> {
@@ -159,7 +159,7 @@ impl CstoClassifier {
     /// # Examples
     ///
     /// ```
-    /// let world = geoalign::presets::eurasia_2025().world;
+    /// let world = geoalign::presets::eurasia_2025().world().clone();
     /// let c = geoalign::analysis::ensemble::CstoClassifier::new(&world, "CSTO", &["Belarus"], 0.05);
     /// assert!(c.is_some());
     /// assert!(geoalign::analysis::ensemble::CstoClassifier::new(&world, "CSTO", &["Georgia"], 0.05).is_none());
@@ -195,7 +195,7 @@ impl CstoClassifier {
     ///
     /// ```
     /// use geoalign::{analysis::ensemble::CstoClassifier, RunState};
-    /// let world = geoalign::presets::eurasia_2025().world;
+    /// let world = geoalign::presets::eurasia_2025().world().clone();
     /// let c = CstoClassifier::for_world(&world).unwrap();
     /// let r = c.read(&world, &RunState::new(&world));
     /// assert!(r.core > r.wider); // Belarus is the most Russia-aligned member
@@ -228,7 +228,7 @@ impl CstoClassifier {
     /// ```
     /// use geoalign::analysis::ensemble::{BlocReading, CstoClassifier, CstoFuture};
     /// use geoalign::Participation::Active;
-    /// let world = geoalign::presets::eurasia_2025().world;
+    /// let world = geoalign::presets::eurasia_2025().world().clone();
     /// let c = CstoClassifier::for_world(&world).unwrap();
     /// let at = |wider, core| BlocReading { wider, core, participation: vec![Active; 5] };
     /// assert_eq!(c.classify(&at(0.4, 0.7), &at(0.45, 0.7)), CstoFuture::PartialRevitalization);

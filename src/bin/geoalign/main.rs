@@ -368,9 +368,9 @@ fn futures(
     let mut summaries = Vec::new();
     for mut scenario in geoalign::presets::csto_futures() {
         if let Some(seed) = seed {
-            scenario.seed = seed;
+            scenario.set_seed(seed);
         }
-        let name = scenario.name.clone();
+        let name = scenario.name().to_string();
         let ensemble = Ensemble::new(scenario, runs).threads(threads);
         summaries.push(run_ensemble(&ensemble, &name)?);
     }
@@ -464,13 +464,13 @@ fn run(cli: Cli) -> Result<(), CliError> {
             let s = load(Some(&scenario))?;
             outln!(
                 "{scenario}: valid — \"{}\", {} powers, {} states, {} institutions, {} drivers, {} steps from {}",
-                s.name,
-                s.world.powers().len(),
-                s.world.states().len(),
-                s.world.institutions().len(),
-                s.drivers.len(),
-                s.steps,
-                s.start
+                s.name(),
+                s.world().powers().len(),
+                s.world().states().len(),
+                s.world().institutions().len(),
+                s.drivers().len(),
+                s.steps(),
+                s.start()
             )?;
         }
         Command::Run {
@@ -483,9 +483,9 @@ fn run(cli: Cli) -> Result<(), CliError> {
         } => {
             let mut s = load(scenario.as_deref())?;
             if let Some(seed) = seed {
-                s.seed = seed;
+                s.set_seed(seed);
             }
-            let name = s.name.clone();
+            let name = s.name().to_string();
             let shard = shard.unwrap_or(Shard::WHOLE);
             let ensemble = Ensemble::new(s, runs).threads(threads).shard(shard);
             if shard != Shard::WHOLE {
@@ -561,17 +561,17 @@ fn run(cli: Cli) -> Result<(), CliError> {
         } => {
             let mut s = load(scenario.as_deref())?;
             if let Some(seed) = seed {
-                s.seed = seed;
+                s.set_seed(seed);
             }
             let sim = Simulation::new(s);
             let t = sim.trajectory(run)?;
             let s = sim.scenario();
             outln!(
                 "{} — seed {}, run {run}: {} → {} (one simulated path under the scenario's assumptions, not a forecast)\n",
-                s.name,
-                s.seed,
-                s.start,
-                s.date_of(s.steps)
+                s.name(),
+                s.seed(),
+                s.start(),
+                s.date_of(s.steps())
             )?;
             out!("{:<14}{:<9}", "state", "date")?;
             for p in &t.powers {
