@@ -49,7 +49,8 @@
 //! removes that. The futures' files separate mostly through Belarus (ΔB) and, for
 //! revitalization, the wider bloc (ΔW); the wider bloc's drift under slow decline is small.
 
-use crate::model::{Participation, World};
+use super::Outcome;
+use crate::model::{InstitutionId, Participation, World};
 use crate::sim::RunState;
 use serde::{Deserialize, Serialize};
 
@@ -184,9 +185,9 @@ impl CstoClassifier {
         })
     }
 
-    /// Index of the classified institution in the world.
-    pub fn institution(&self) -> usize {
-        self.institution
+    /// The classified institution.
+    pub fn institution(&self) -> InstitutionId {
+        InstitutionId(self.institution as u32)
     }
 
     /// Read `W`, `B` and participation from `state`.
@@ -248,5 +249,97 @@ impl CstoClassifier {
         } else {
             CstoFuture::SlowDecline
         }
+    }
+}
+
+/// The CSTO futures as an [`Outcome`] named [`CstoFutures::NAME`], with the three categories
+/// of [`CstoFuture::ALL`] in order: the [`CstoClassifier`]'s reading at the start kept in the
+/// run's notes, compared with its reading at the horizon.
+///
+/// # Examples
+///
+/// ```
+/// use geoalign::analysis::outcome::{CstoFutures, Outcome};
+/// let world = geoalign::presets::eurasia_2025().world;
+/// let futures = CstoFutures::for_world(&world).unwrap();
+/// assert_eq!(futures.name(), "csto-futures");
+/// assert_eq!(futures.categories()[1], "selective consolidation");
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct CstoFutures {
+    classifier: CstoClassifier,
+    categories: Vec<String>,
+}
+
+impl CstoFutures {
+    /// The outcome's name.
+    pub const NAME: &'static str = "csto-futures";
+
+    /// The futures as classified by `classifier`.
+    pub fn new(classifier: CstoClassifier) -> CstoFutures {
+        CstoFutures {
+            classifier,
+            categories: CstoFuture::ALL.iter().map(|f| f.name().to_string()).collect(),
+        }
+    }
+
+    /// The futures of the world's CSTO ([`CstoClassifier::for_world`]); `None` when it has
+    /// none the classifier can read.
+    pub fn for_world(world: &World) -> Option<CstoFutures> {
+        CstoClassifier::for_world(world).map(CstoFutures::new)
+    }
+
+    /// The classifier.
+    pub fn classifier(&self) -> &CstoClassifier {
+        &self.classifier
+    }
+}
+
+/// How a participation is written into a run's notes (the notes are numbers).
+fn participation_note(p: Participation) -> f64 {
+    match p {
+        Participation::Active => 0.0,
+        Participation::Suspended => 1.0,
+        Participation::Exited => 2.0,
+    }
+}
+
+fn participation_from_note(x: f64) -> Participation {
+    if x == 0.0 {
+        Participation::Active
+    } else if x == 1.0 {
+        Participation::Suspended
+    } else {
+        Participation::Exited
+    }
+}
+
+impl Outcome for CstoFutures {
+    fn name(&self) -> &str {
+        Self::NAME
+    }
+
+    fn categories(&self) -> &[String] {
+        &self.categories
+    }
+
+    /// Notes: `W`, `B`, then each member's participation at the start.
+    fn start(&self, world: &World, state: &RunState, notes: &mut Vec<f64>) {
+        let start = self.classifier.read(world, state);
+        notes.extend([start.wider, start.core]);
+        notes.extend(start.participation.iter().map(|&p| participation_note(p)));
+    }
+
+    fn classify(&self, world: &World, end: &RunState, notes: &[f64]) -> usize {
+        let start = BlocReading {
+            wider: notes[0],
+            core: notes[1],
+            participation: notes[2..]
+                .iter()
+                .map(|&x| participation_from_note(x))
+                .collect(),
+        };
+        let end = self.classifier.read(world, end);
+        self.classifier.classify(&start, &end).index()
     }
 }
