@@ -216,6 +216,7 @@ pub fn partial_files(dir: &Path) -> Result<Vec<PathBuf>, OutputError> {
 ///     runs_per_point: 2,
 ///     threads: 1,
 ///     seed: 1,
+///     outcome: None,
 /// };
 /// let report = study.run(&Method::Morris { trajectories: 2 }, &|_| {}).unwrap();
 /// let dir = std::env::temp_dir().join(format!("geoalign-doc-sensitivity-{}", std::process::id()));
