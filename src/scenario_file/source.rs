@@ -98,17 +98,13 @@ impl ScenarioSource {
         let segments = parse_key(key).ok_or_else(|| {
             refuse("expected a dotted key whose indices are whole numbers, e.g. a.b[-1].c".into())
         })?;
+        // Set on a copy, kept only if the key passes: a refused key leaves the source as it was.
+        let mut table = self.merged.table.clone();
         let mut path = KeyPath::new();
-        assign(
-            &mut self.merged.table,
-            &segments,
-            Value::Float(value),
-            &mut path,
-        )
-        .map_err(refuse)?;
+        assign(&mut table, &segments, Value::Float(value), &mut path).map_err(refuse)?;
         // The typed pass of the loader, on the part of the tree the key is in (the whole array
         // for an indexed key): unknown keys and wrong types are refused as in a file.
-        let sparse = sparse_tree(&self.merged.table, &path);
+        let sparse = sparse_tree(&table, &path);
         if let Err(e) = Value::Table(sparse).try_into::<RawScenario>() {
             let message = e.message().trim().to_string();
             let file = self.label.clone();
@@ -131,6 +127,7 @@ impl ScenarioSource {
                 }
             });
         }
+        self.merged.table = table;
         let index = *self.overrides.get_or_insert_with(|| {
             self.merged.sources.push(Source {
                 path: self.label.clone(),
@@ -219,8 +216,9 @@ fn assign_element(
     let at = if *i < 0 { len as i64 + i } else { *i };
     let Some(element) = usize::try_from(at).ok().filter(|&a| a < len) else {
         return Err(format!(
-            "`{}` has {len} elements; there is no element [{i}]",
-            display_key(path)
+            "`{}` has {len} element{}; there is no element [{i}]",
+            display_key(path),
+            if len == 1 { "" } else { "s" }
         ));
     };
     path.push(format!("[{element}]"));
