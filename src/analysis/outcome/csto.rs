@@ -34,20 +34,27 @@
 //! classifies as itself.
 //!
 //! **How much the margin matters** (2,000 runs per scenario, counts of slow decline /
-//! selective consolidation / partial revitalization; measured when the classifier was
-//! written, before events existed):
+//! selective consolidation / partial revitalization, with the current model and its events;
+//! measured by `cargo run --release --example csto_margin`):
 //!
 //! | scenario | mean ΔW | mean ΔB | δ = 0 | δ = 0.01 | δ = 0.02 | δ = 0.04 |
 //! |---|---|---|---|---|---|---|
-//! | slow decline | −0.017 | −0.143 | 1968 / 0 / 32 | 1998 / 0 / 2 | 2000 / 0 / 0 | 2000 / 0 / 0 |
-//! | selective consolidation | −0.002 | +0.050 | 0 / 1172 / 828 | 4 / 1862 / 134 | 38 / 1957 / 5 | 461 / 1539 / 0 |
-//! | partial revitalization | +0.046 | +0.026 | 0 / 0 / 2000 | 0 / 0 / 2000 | 0 / 1 / 1999 | 385 / 63 / 1552 |
-//! | Eurasia 2025 (no drivers) | +0.004 | +0.006 | 226 / 374 / 1400 | 921 / 630 / 449 | 1582 / 373 / 45 | 1985 / 15 / 0 |
+//! | slow decline | −0.057 | −0.145 | 1972 / 0 / 28 | 2000 / 0 / 0 | 2000 / 0 / 0 | 2000 / 0 / 0 |
+//! | selective consolidation | −0.038 | +0.048 | 19 / 1377 / 604 | 44 / 1831 / 125 | 96 / 1896 / 8 | 538 / 1462 / 0 |
+//! | partial revitalization | +0.003 | +0.025 | 80 / 522 / 1398 | 134 / 468 / 1398 | 221 / 383 / 1396 | 662 / 231 / 1107 |
+//! | Eurasia 2025 (no drivers) | −0.035 | +0.006 | 365 / 633 / 1002 | 815 / 753 / 432 | 1301 / 635 / 64 | 1849 / 151 / 0 |
 //!
-//! Under selective consolidation the wider bloc barely moves (ΔW ≈ 0), so with no margin
-//! noise alone sends 41 % of its runs to "revitalization"; a margin of the size of the noise
-//! removes that. The futures' files separate mostly through Belarus (ΔB) and, for
-//! revitalization, the wider bloc (ΔW); the wider bloc's drift under slow decline is small.
+//! The δ = 0.02 column is the `geoalign futures` table (e.g. 1396 of 2,000, 69.8 %, for
+//! partial revitalization). Mean ΔW mixes two kinds of run: those in which the wider bloc
+//! moves with its drivers, and those in which an event suspends a member (Kyrgyzstan, in
+//! 28–31 % of the futures' runs), whose share then drops out of `W`; such runs are never
+//! revitalization. So under partial revitalization ΔW is +0.003 on average while 70 % of runs
+//! revitalize, and the misses are the runs with a suspension, whatever the margin below 0.04.
+//! Under selective consolidation, without a margin noise alone sends 30 % of the runs to
+//! "revitalization"; a margin of the size of the noise leaves 0.4 %. Eurasia 2025, with no
+//! drivers, is where the margin decides most: at δ = 0 half its runs "revitalize", at the
+//! default 3 %. The futures' files separate mostly through Belarus (ΔB) and, for
+//! revitalization, the wider bloc (ΔW) of the runs that keep every member.
 
 use super::Outcome;
 use crate::model::{InstitutionId, Participation, World};
