@@ -24,7 +24,7 @@ fn china_share(world: &World, state: &RunState) -> f64 {
 }
 
 impl ChinaShareAbove {
-    fn new(level: f64) -> Arc<dyn Outcome> {
+    fn shared(level: f64) -> Arc<dyn Outcome> {
         Arc::new(ChinaShareAbove {
             level,
             categories: vec![format!("at most {level}"), format!("above {level}")],
@@ -86,7 +86,7 @@ const RUNS: u64 = 70;
 
 fn ensemble(runs: u64) -> Ensemble {
     Ensemble::new(geoalign::presets::eurasia_2025(), runs)
-        .outcome(ChinaShareAbove::new(LEVEL))
+        .outcome(ChinaShareAbove::shared(LEVEL))
         .outcome(rise())
 }
 
@@ -125,7 +125,10 @@ fn a_toy_outcome_counts_what_a_direct_count_of_the_same_runs_counts() {
     let plain = Ensemble::new(geoalign::presets::eurasia_2025(), RUNS)
         .run()
         .unwrap();
-    assert_eq!(summary.outcome(CstoFutures::NAME), plain.outcome(CstoFutures::NAME));
+    assert_eq!(
+        summary.outcome(CstoFutures::NAME),
+        plain.outcome(CstoFutures::NAME)
+    );
 }
 
 #[test]
@@ -161,7 +164,7 @@ fn partials_that_count_different_outcomes_are_not_merged() {
 
 #[test]
 fn an_outcome_of_the_same_name_replaces_the_earlier_one_and_none_can_be_counted() {
-    let e = ensemble(2).outcome(ChinaShareAbove::new(0.5));
+    let e = ensemble(2).outcome(ChinaShareAbove::shared(0.5));
     assert_eq!(e.outcome_list().len(), 3);
     let s = e.run().unwrap();
     assert_eq!(
@@ -190,8 +193,7 @@ fn a_toy_outcome_appears_in_the_csv_and_json_outputs() {
     assert!(csv.lines().any(|l| l == row), "{row} not in\n{csv}");
     assert!(csv.contains("Eurasia 2025,csto_future,CSTO,,slow decline,"));
     let json: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.join("summary.json")).unwrap())
-            .unwrap();
+        serde_json::from_str(&std::fs::read_to_string(dir.join("summary.json")).unwrap()).unwrap();
     assert_eq!(json["futures"].as_array().unwrap().len(), 3);
     let outcomes = json["outcomes"].as_array().unwrap();
     assert_eq!(outcomes[0]["name"], "kazakhstan-china-share");
@@ -208,9 +210,11 @@ fn a_sensitivity_study_reports_a_toy_outcomes_categories() {
         runs_per_point: 3,
         threads: 1,
         seed: 4,
-        outcome: Some(ChinaShareAbove::new(LEVEL)),
+        outcome: Some(ChinaShareAbove::shared(LEVEL)),
     };
-    let report = study.run(&Method::Morris { trajectories: 2 }, &|_| {}).unwrap();
+    let report = study
+        .run(&Method::Morris { trajectories: 2 }, &|_| {})
+        .unwrap();
     assert_eq!(report.outputs, ["P(at most 0.18)", "P(above 0.18)"]);
     let Indices::Morris(m) = &report.indices else {
         panic!("Morris asked")
@@ -258,9 +262,14 @@ fn keys_set_in_memory_are_refused_as_a_file_would_refuse_them() {
         matches!(unknown, geoalign::ScenarioError::UnknownField { .. }),
         "{unknown}"
     );
-    assert!(unknown.to_string().contains("`powers.Russia.coercon`: unknown field"));
+    assert!(unknown
+        .to_string()
+        .contains("`powers.Russia.coercon`: unknown field"));
     let table = source.set("powers.Russia", 0.5).unwrap_err();
-    assert!(matches!(table, geoalign::ScenarioError::Syntax { .. }), "{table}");
+    assert!(
+        matches!(table, geoalign::ScenarioError::Syntax { .. }),
+        "{table}"
+    );
     for bad in ["parameters..noise", "drivers.x[a].value", "powers[0]"] {
         assert!(source.set(bad, 0.5).is_err(), "{bad}");
     }

@@ -229,9 +229,7 @@ fn assign_element(
             Ok(())
         }
         (Some(Segment::Key(_)), Value::Table(inner)) => assign(inner, rest, value, path),
-        (Some(Segment::Index(_)), Value::Array(inner)) => {
-            assign_element(inner, rest, value, path)
-        }
+        (Some(Segment::Index(_)), Value::Array(inner)) => assign_element(inner, rest, value, path),
         (Some(Segment::Key(_)), _) => Err(format!(
             "`{}` holds a value, not a table of keys",
             display_key(path)

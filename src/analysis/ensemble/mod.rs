@@ -29,8 +29,8 @@
 pub mod sketch;
 
 pub use crate::analysis::outcome::{
-    default_outcomes, BlocReading, CstoClassifier, CstoFuture, CstoFutures, Outcome,
-    OutcomeCounts, DEFAULT_MARGIN,
+    default_outcomes, BlocReading, CstoClassifier, CstoFuture, CstoFutures, Outcome, OutcomeCounts,
+    DEFAULT_MARGIN,
 };
 
 use crate::analysis::outcome::Watch;
@@ -677,7 +677,10 @@ fn id_of(names: &[String], name: &str) -> Option<u32> {
 
 /// `names` with their positions as ids' numbers.
 fn named(names: &[String]) -> impl Iterator<Item = (u32, &str)> {
-    names.iter().enumerate().map(|(i, n)| (i as u32, n.as_str()))
+    names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (i as u32, n.as_str()))
 }
 
 /// One component of an alignment: a power's share, or autonomy's.
@@ -895,7 +898,11 @@ impl Ensemble {
     /// assert_eq!(ensemble.outcome_list().len(), 1);
     /// ```
     pub fn outcome(mut self, outcome: Arc<dyn Outcome>) -> Ensemble {
-        match self.outcomes.iter().position(|o| o.name() == outcome.name()) {
+        match self
+            .outcomes
+            .iter()
+            .position(|o| o.name() == outcome.name())
+        {
             Some(i) => self.outcomes[i] = outcome,
             None => self.outcomes.push(outcome),
         }

@@ -286,7 +286,10 @@ impl CstoFutures {
     pub fn new(classifier: CstoClassifier) -> CstoFutures {
         CstoFutures {
             classifier,
-            categories: CstoFuture::ALL.iter().map(|f| f.name().to_string()).collect(),
+            categories: CstoFuture::ALL
+                .iter()
+                .map(|f| f.name().to_string())
+                .collect(),
         }
     }
 

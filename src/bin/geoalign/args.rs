@@ -26,7 +26,7 @@ pub struct EnsembleArgs {
     /// Worker threads (0: one per core; at most 1024). Results do not depend on it.
     #[arg(long, default_value_t = 0, value_parser = threads)]
     pub threads: usize,
-    /// Override the scenario's seed (every future's, for `futures`).
+    /// Override the seed of each scenario run.
     #[arg(long)]
     pub seed: Option<u64>,
 }

@@ -290,8 +290,7 @@ fn trace(
     print::trace(&sim, &t, run)?;
     if let Some(path) = json {
         let text = serde_json::to_string(&t)?;
-        std::fs::write(path, text)
-            .map_err(|e| format!("{}: cannot write: {e}", path.display()))?;
+        std::fs::write(path, text).map_err(|e| format!("{}: cannot write: {e}", path.display()))?;
         outln!("\ntrajectory written to {}", path.display())?;
     }
     Ok(())
