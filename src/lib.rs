@@ -40,7 +40,7 @@
 //! * [`presets`] — the embedded Eurasia 2025 world, the three CSTO futures, and synthetic
 //!   worlds for benchmarks.
 //! * [`analysis`] — Monte Carlo [`Ensemble`]s with streaming mergeable summaries and shards,
-//!   outcomes that classify runs (the [`CstoFuture`]s), Morris and Sobol sensitivity, and
+//!   [`Outcome`]s that classify runs (the [`CstoFuture`]s are one), Morris and Sobol sensitivity, and
 //!   similarity measures between states.
 //! * [`classic`] — the field's standard models beside the dynamics: Friedkin–Johnsen
 //!   (DeGroot as a special case) and Axelrod–Bennett landscape theory.
@@ -71,6 +71,7 @@ pub mod scenario_file;
 pub mod sim;
 
 pub use analysis::ensemble::{CstoFuture, Ensemble};
+pub use analysis::outcome::Outcome;
 pub use model::{
     Channel, Disposition, DispositionParams, EventParameters, Institution, InstitutionId,
     Parameters, Participation, Power, PowerId, State, StateId, World, WorldBuilder, WorldError,

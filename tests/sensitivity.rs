@@ -68,6 +68,7 @@ fn study(threads: usize) -> Study {
         runs_per_point: 4,
         threads,
         seed: 9,
+        outcome: None,
     }
 }
 

@@ -1,19 +1,20 @@
-//! Global sensitivity analysis: which scenario parameters drive P(each CSTO future)?
+//! Global sensitivity analysis: which scenario parameters drive the probability of each
+//! category of an outcome (by default P(each CSTO future))?
 //!
 //! A **parameter** is a dotted key of a scenario file (`parameters.noise`,
 //! `powers.Russia.coercion`, `institutions.CSTO.credibility`, …) with a range `lo:hi`. A
 //! segment `name[i]` picks element `i` of an array (negative from the end) written in the
-//! base file itself, so a driver's target can vary:
+//! base scenario, so a driver's target can vary:
 //! `drivers.institutions.CSTO.credibility[-1].value=0.05:0.5` moves the 2035 point of the
 //! CSTO's credibility path. Static levels matter less than they seem: with
 //! `calibrate_intercepts` on, a run starts at rest whatever the levels, and only change moves
 //! it (see [`crate::sim::dynamics`]), so drivers are usually the parameters worth varying. Each
-//! design point is a scenario written as an override — `extends = "<base>"` plus the keys set
-//! to the point's values — and loaded through the ordinary scenario loader, so every point
-//! is validated like a user's file. Its outputs are the three future probabilities, each
-//! estimated from [`Study::runs_per_point`] runs (run indices `0..runs`, the same for every
-//! point: common random numbers, so differences between points are not noise between
-//! streams).
+//! design point is the base's merged key tree with the keys set to the point's values
+//! ([`ScenarioSource::set`]), validated and built like a user's file. Its outputs are the
+//! probabilities of the outcome's categories ([`Study::outcome`]; the CSTO futures by
+//! default), each estimated from [`Study::runs_per_point`] runs (run indices `0..runs`, the
+//! same for every point: common random numbers, so differences between points are not noise
+//! between streams).
 //!
 //! * **Morris** elementary effects (Morris 1991; μ* of Campolongo et al. 2007): `r` random
 //!   one-at-a-time trajectories on a 4-level grid with step Δ = 2/3, `r (k + 1)` points.
@@ -25,20 +26,19 @@
 //!   base rows. [`sobol`] runs the same estimators on any function (the tests check it on the
 //!   Ishigami function against its analytic indices).
 
-use crate::analysis::ensemble::{CstoClassifier, CstoFuture};
-use crate::model::World;
-use crate::scenario_file::ScenarioError;
+use crate::analysis::outcome::{CstoFutures, Outcome, OutcomeCounts, Watch};
+use crate::scenario_file::{ScenarioError, ScenarioSource};
 use crate::sim::Scenario;
-use crate::sim::{Recorder, SimError, Simulation};
-use crate::RunState;
+use crate::sim::{SimError, Simulation};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::str::FromStr;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 /// Runs per design point by default. Reason: a probability near 0.5 from 200 runs has a
 /// standard error of 0.035, small beside the effects worth ranking (≥ 0.1 across a range).
@@ -82,10 +82,7 @@ pub enum SensitivityError {
         /// The loader's error.
         source: ScenarioError,
     },
-    /// A `name[i]` key does not name an array of the base file itself.
-    #[error("--param `{0}`: `name[i]` must name a driver array written in the base file itself (e.g. drivers.institutions.CSTO.credibility[-1].value)")]
-    NotAnArray(String),
-    /// The scenario has no CSTO the classifier can read.
+    /// No outcome was given and the scenario has no CSTO the futures' classifier can read.
     #[error("the scenario has no CSTO with a leader and Belarus as a member: nothing to classify")]
     NoClassifier,
     /// A run failed.
@@ -142,12 +139,11 @@ impl FromStr for ParamRange {
     }
 }
 
-/// The scenario a study varies: a built-in name or a file.
-#[derive(Clone, Debug, PartialEq)]
+/// The scenario a study varies: a built-in name or a file, loaded once and held as its merged
+/// key tree.
+#[derive(Clone, Debug)]
 pub struct Base {
-    target: String,
-    /// The base file's own text, where `name[i]` keys look up the driver arrays they change.
-    text: String,
+    source: ScenarioSource,
 }
 
 impl Base {
@@ -160,16 +156,12 @@ impl Base {
     /// assert!(geoalign::analysis::sensitivity::Base::builtin("builtin:atlantis").is_err());
     /// ```
     pub fn builtin(name: &str) -> Result<Base, SensitivityError> {
-        match (
-            crate::presets::builtin(name),
-            crate::presets::builtin_text(name),
-        ) {
-            (Some(_), Some(text)) => Ok(Base {
-                target: name.to_string(),
-                text: text.to_string(),
-            }),
-            _ => Err(SensitivityError::BadBase(name.to_string())),
+        if crate::presets::builtin(name).is_none() {
+            return Err(SensitivityError::BadBase(name.to_string()));
         }
+        let source =
+            ScenarioSource::load(name).map_err(|_| SensitivityError::BadBase(name.to_string()))?;
+        Ok(Base { source })
     }
 
     /// A scenario file; it is loaded once here so that its errors show before any run.
@@ -182,17 +174,16 @@ impl Base {
     /// ```
     pub fn file(path: impl AsRef<Path>) -> Result<Base, SensitivityError> {
         let path = path.as_ref();
-        Scenario::from_file(path).map_err(|source| SensitivityError::Scenario {
+        let base = |source| SensitivityError::Scenario {
             context: "base scenario".into(),
             source,
-        })?;
-        let abs: PathBuf = std::fs::canonicalize(path)
-            .map_err(|_| SensitivityError::BadBase(path.display().to_string()))?;
-        let text = std::fs::read_to_string(&abs)
-            .map_err(|_| SensitivityError::BadBase(path.display().to_string()))?;
+        };
+        Scenario::from_file(path).map_err(base)?;
+        let target = path
+            .to_str()
+            .ok_or_else(|| SensitivityError::BadBase(path.display().to_string()))?;
         Ok(Base {
-            target: abs.display().to_string(),
-            text,
+            source: ScenarioSource::load(target).map_err(base)?,
         })
     }
 }
@@ -237,7 +228,7 @@ pub struct SobolIndex {
     pub st_interval: (f64, f64),
 }
 
-/// Indices per output (the three futures) and parameter.
+/// Indices per output (the outcome's categories) and parameter.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub enum Indices {
@@ -254,7 +245,7 @@ pub struct Report {
     pub scenario: String,
     /// The parameters, in the order given.
     pub params: Vec<ParamRange>,
-    /// The outputs: `P(<future>)` for each [`CstoFuture`].
+    /// The outputs: `P(<category>)` for each category of the study's outcome.
     pub outputs: Vec<String>,
     /// Design points evaluated.
     pub points: usize,
@@ -321,9 +312,14 @@ impl fmt::Display for Report {
     }
 }
 
-/// A sensitivity study of P(each future) over named parameters of a base scenario.
+/// A sensitivity study of P(each category of an outcome) over named parameters of a base
+/// scenario.
 #[derive(Clone, Debug)]
 pub struct Study {
+    /// The outcome whose category probabilities are studied; `None`: the CSTO futures of the
+    /// base scenario's world. An outcome is built for one world and is handed every design
+    /// point's: a point changes numbers, never which states, powers or institutions exist.
+    pub outcome: Option<Arc<dyn Outcome>>,
     /// The scenario varied.
     pub base: Base,
     /// The parameters and their ranges.
@@ -334,20 +330,6 @@ pub struct Study {
     pub threads: usize,
     /// Seed of the design's draws.
     pub seed: u64,
-}
-
-/// Remembers the classifier's reading at step 0.
-struct StartReading<'a> {
-    classifier: &'a CstoClassifier,
-    start: Option<crate::analysis::ensemble::BlocReading>,
-}
-
-impl Recorder for StartReading<'_> {
-    fn record(&mut self, step: u32, world: &World, state: &RunState) {
-        if step == 0 {
-            self.start = Some(self.classifier.read(world, state));
-        }
-    }
 }
 
 impl Study {
@@ -364,65 +346,26 @@ impl Study {
     ///     runs_per_point: 10,
     ///     threads: 1,
     ///     seed: 1,
+    ///     outcome: None,
     /// };
     /// let s = study.scenario_at(&[0.5]).unwrap();
     /// assert!((s.world().parameters().noise - 0.03).abs() < 1e-12);
     /// ```
     pub fn scenario_at(&self, x: &[f64]) -> Result<Scenario, SensitivityError> {
-        let mut text = format!(
-            "extends = {}\n",
-            toml::Value::String(self.base.target.clone())
-        );
+        let mut source = self.base.source.clone();
         let mut context = String::new();
-        // Driver arrays changed by `name[i]` keys, written whole after the plain keys.
-        let mut arrays: indexmap::IndexMap<String, toml::Value> = indexmap::IndexMap::new();
-        let base: Option<toml::Table> = self.base.text.parse().ok();
         for (p, &u) in self.params.iter().zip(x) {
             let value = p.low + u.clamp(0.0, 1.0) * (p.high - p.low);
             context.push_str(&format!("{}={value} ", p.key));
-            let segments: Vec<&str> = p.key.split('.').collect();
-            match segments.iter().position(|seg| seg.ends_with(']')) {
-                None => {
-                    text.push_str(&format!("{} = {value:?}\n", quoted(&segments)));
-                }
-                Some(at) => {
-                    let bad = || SensitivityError::BadParam(p.key.clone());
-                    let (name, index) = segments[at]
-                        .trim_end_matches(']')
-                        .split_once('[')
-                        .ok_or_else(bad)?;
-                    let index: i64 = index.parse().map_err(|_| bad())?;
-                    let mut path: Vec<&str> = segments[..at].to_vec();
-                    path.push(name);
-                    let key = quoted(&path);
-                    if !arrays.contains_key(&key) {
-                        let found = base
-                            .as_ref()
-                            .and_then(|t| lookup(t, &path))
-                            .filter(|v| v.is_array())
-                            .ok_or_else(|| SensitivityError::NotAnArray(p.key.clone()))?;
-                        arrays.insert(key.clone(), found.clone());
-                    }
-                    let array = arrays
-                        .get_mut(&key)
-                        .and_then(toml::Value::as_array_mut)
-                        .ok_or_else(bad)?;
-                    let len = array.len() as i64;
-                    let i = if index < 0 { len + index } else { index };
-                    let element = usize::try_from(i)
-                        .ok()
-                        .and_then(|i| array.get_mut(i))
-                        .ok_or_else(bad)?;
-                    set(element, &segments[at + 1..], value).ok_or_else(bad)?;
-                }
-            }
+            source
+                .set(&p.key, value)
+                .map_err(|source| SensitivityError::Scenario {
+                    context: format!("--param `{}`", p.key),
+                    source,
+                })?;
         }
-        for (key, array) in &arrays {
-            text.push_str(&format!("{key} = {array}\n"));
-        }
-        let name = format!("design point {}", context.trim_end());
-        Scenario::from_toml_str(&text, &name).map_err(|source| SensitivityError::Scenario {
-            context: name,
+        source.build().map_err(|source| SensitivityError::Scenario {
+            context: format!("design point {}", context.trim_end()),
             source,
         })
     }
@@ -439,6 +382,7 @@ impl Study {
     ///     runs_per_point: 10,
     ///     threads: 1,
     ///     seed: 1,
+    ///     outcome: None,
     /// };
     /// assert_eq!(study.points(&Method::Sobol { samples: 8 }), 8 * 5);
     /// assert_eq!(study.points(&Method::Morris { trajectories: 4 }), 4 * 4);
@@ -451,28 +395,40 @@ impl Study {
         }
     }
 
-    /// P(each future) at point `x` from `runs_per_point` runs.
-    fn probabilities(&self, x: &[f64]) -> Result<[f64; 3], SensitivityError> {
+    /// The outcome studied: [`Study::outcome`], or the CSTO futures of `scenario`'s world.
+    fn outcome_for(&self, scenario: &Scenario) -> Result<Arc<dyn Outcome>, SensitivityError> {
+        match &self.outcome {
+            Some(outcome) => Ok(Arc::clone(outcome)),
+            None => CstoFutures::for_world(scenario.world())
+                .map(|o| Arc::new(o) as Arc<dyn Outcome>)
+                .ok_or(SensitivityError::NoClassifier),
+        }
+    }
+
+    /// P(each category of `outcome`) at point `x` from `runs_per_point` runs.
+    fn probabilities(
+        &self,
+        x: &[f64],
+        outcome: &Arc<dyn Outcome>,
+    ) -> Result<Vec<f64>, SensitivityError> {
         let sim = Simulation::new(self.scenario_at(x)?);
-        let world = sim.scenario().world();
-        let classifier = CstoClassifier::for_world(world).ok_or(SensitivityError::NoClassifier)?;
-        let mut counts = [0u64; 3];
+        let world = &sim.scenario().world();
+        let outcomes = std::slice::from_ref(outcome);
+        let mut counts = [OutcomeCounts::new(outcome.as_ref())];
+        let mut watch = Watch::new(outcomes);
         for run in 0..self.runs_per_point {
-            let mut rec = StartReading {
-                classifier: &classifier,
-                start: None,
-            };
-            let end = sim.run(run, &mut rec)?;
-            if let Some(start) = rec.start {
-                let future: CstoFuture = classifier.classify(&start, &classifier.read(world, &end));
-                counts[future.index()] += 1;
-            }
+            let end = sim.run(run, &mut watch)?;
+            watch.tally(world, &end, &mut counts);
         }
         let n = self.runs_per_point.max(1) as f64;
-        Ok(counts.map(|c| c as f64 / n))
+        let [counts] = counts;
+        Ok(counts.counts.iter().map(|&c| c as f64 / n).collect())
     }
 
     /// Run the study; `progress` is called with the number of runs done so far.
+    ///
+    /// The base, every key and the outcome are checked on the first design point before any
+    /// run: a refused key is a [`SensitivityError::Scenario`] naming it.
     ///
     /// # Examples
     ///
@@ -484,6 +440,7 @@ impl Study {
     ///     runs_per_point: 2,
     ///     threads: 1,
     ///     seed: 1,
+    ///     outcome: None,
     /// };
     /// let report = study.run(&Method::Morris { trajectories: 2 }, &|_| {}).unwrap();
     /// assert!(matches!(report.indices, Indices::Morris(_)));
@@ -508,18 +465,20 @@ impl Study {
             }
         };
         // Check the base and the keys once, before spending any run.
-        self.scenario_at(&design[0])?;
+        let first = self.scenario_at(&design[0])?;
+        let outcome = self.outcome_for(&first)?;
+        let categories = outcome.categories().len();
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(self.threads)
             .build()
             .map_err(|e| SensitivityError::Threads(e.to_string()))?;
         let done = AtomicU64::new(0);
         // `collect` keeps design order, so results do not depend on the thread count.
-        let outputs: Vec<[f64; 3]> = pool.install(|| {
+        let outputs: Vec<Vec<f64>> = pool.install(|| {
             design
                 .par_iter()
                 .map(|x| {
-                    let p = self.probabilities(x);
+                    let p = self.probabilities(x, &outcome);
                     progress(
                         done.fetch_add(self.runs_per_point, Ordering::Relaxed)
                             + self.runs_per_point,
@@ -531,57 +490,28 @@ impl Study {
         let column = |o: usize| outputs.iter().map(|p| p[o]).collect::<Vec<f64>>();
         let indices = match *method {
             Method::Morris { trajectories } => Indices::Morris(
-                (0..3)
+                (0..categories)
                     .map(|o| morris_indices(&design, &column(o), k, trajectories))
                     .collect(),
             ),
             Method::Sobol { samples } => Indices::Sobol(
-                (0..3)
+                (0..categories)
                     .map(|o| sobol_indices(&column(o), k, samples, self.seed ^ o as u64))
                     .collect(),
             ),
         };
         Ok(Report {
-            scenario: self.scenario_at(&design[0])?.name().to_string(),
+            scenario: first.name().to_string(),
             params: self.params.clone(),
-            outputs: CstoFuture::ALL
+            outputs: outcome
+                .categories()
                 .iter()
-                .map(|f| format!("P({})", f.name()))
+                .map(|c| format!("P({c})"))
                 .collect(),
             points: design.len(),
             runs_per_point: self.runs_per_point,
             indices,
         })
-    }
-}
-
-/// A dotted key with every segment quoted, so names with any characters stay one segment.
-fn quoted(segments: &[&str]) -> String {
-    segments
-        .iter()
-        .map(|seg| toml::Value::String(seg.to_string()).to_string())
-        .collect::<Vec<_>>()
-        .join(".")
-}
-
-fn lookup<'a>(table: &'a toml::Table, path: &[&str]) -> Option<&'a toml::Value> {
-    let (first, rest) = path.split_first()?;
-    let value = table.get(*first)?;
-    if rest.is_empty() {
-        Some(value)
-    } else {
-        lookup(value.as_table()?, rest)
-    }
-}
-
-/// Set the number at `path` inside `value` (a table) to `x`; `None` if there is no such key.
-fn set(value: &mut toml::Value, path: &[&str], x: f64) -> Option<()> {
-    match path.split_first() {
-        None => {
-            *value = toml::Value::Float(x);
-            Some(())
-        }
-        Some((first, rest)) => set(value.as_table_mut()?.get_mut(*first)?, rest, x),
     }
 }
 

@@ -1,7 +1,7 @@
 //! Tidy CSV tables and the JSON provenance record of a summary.
 
 use super::{io_error, OutputError};
-use crate::analysis::ensemble::{CstoFuture, Proportion, Stats, Summary};
+use crate::analysis::ensemble::{CstoFutures, OutcomeCounts, Proportion, Stats, Summary};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
@@ -9,7 +9,7 @@ const STAT_COLUMNS: [&str; 7] = ["mean", "sd", "q05", "q25", "q50", "q75", "q95"
 
 fn stat_fields(s: &Stats) -> Vec<String> {
     let mut v = vec![s.mean.to_string(), s.sd.to_string()];
-    v.extend(s.quantiles.iter().map(|q| q.to_string()));
+    v.extend(s.quantiles.to_array().iter().map(|q| q.to_string()));
     v
 }
 
@@ -24,16 +24,10 @@ pub(crate) fn alignment(path: &Path, s: &Summary) -> Result<PathBuf, OutputError
     header.extend(STAT_COLUMNS);
     header.push("runs");
     w.write_record(&header).map_err(|e| io_error(path, e))?;
-    let components: Vec<&str> = s
-        .powers
-        .iter()
-        .map(String::as_str)
-        .chain(std::iter::once("autonomy"))
-        .collect();
     for step in 0..=s.steps as usize {
         let date = s.start.add_months(step as u32).to_string();
-        for (i, state) in s.states.iter().enumerate() {
-            for (c, power) in components.iter().enumerate() {
+        for (i, state) in s.named_states() {
+            for (c, power) in s.named_components() {
                 let Some(stats) = s.alignment(step, i, c) else {
                     continue;
                 };
@@ -41,7 +35,7 @@ pub(crate) fn alignment(path: &Path, s: &Summary) -> Result<PathBuf, OutputError
                     s.scenario.clone(),
                     step.to_string(),
                     date.clone(),
-                    state.clone(),
+                    state.to_string(),
                     power.to_string(),
                 ];
                 row.extend(stat_fields(&stats));
@@ -63,7 +57,7 @@ pub(crate) fn institutions(path: &Path, s: &Summary) -> Result<PathBuf, OutputEr
     w.write_record(&header).map_err(|e| io_error(path, e))?;
     for step in 0..=s.steps as usize {
         let date = s.start.add_months(step as u32).to_string();
-        for (i, inst) in s.institutions.iter().enumerate() {
+        for (i, inst) in s.named_institutions() {
             for (measure, stats) in [
                 ("cohesion", s.cohesion(step, i)),
                 ("credibility", s.credibility(step, i)),
@@ -73,7 +67,7 @@ pub(crate) fn institutions(path: &Path, s: &Summary) -> Result<PathBuf, OutputEr
                     s.scenario.clone(),
                     step.to_string(),
                     date.clone(),
-                    inst.clone(),
+                    inst.to_string(),
                     measure.to_string(),
                 ];
                 row.extend(stat_fields(&stats));
@@ -95,16 +89,16 @@ pub(crate) fn similarity(path: &Path, s: &Summary) -> Result<PathBuf, OutputErro
     header.push("runs");
     w.write_record(&header).map_err(|e| io_error(path, e))?;
     let date = s.start.add_months(s.steps).to_string();
-    for (a, name_a) in s.states.iter().enumerate() {
-        for (b, name_b) in s.states.iter().enumerate() {
+    for (a, name_a) in s.named_states() {
+        for (b, name_b) in s.named_states() {
             let Some(stats) = s.similarity(a, b) else {
                 continue;
             };
             let mut row = vec![
                 s.scenario.clone(),
                 date.clone(),
-                name_a.clone(),
-                name_b.clone(),
+                name_a.to_string(),
+                name_b.to_string(),
                 "signorino_ritter_s".to_string(),
             ];
             row.extend(stat_fields(&stats));
@@ -116,7 +110,19 @@ pub(crate) fn similarity(path: &Path, s: &Summary) -> Result<PathBuf, OutputErro
     Ok(path.to_path_buf())
 }
 
-/// `outcomes.csv` / `futures.csv`: one row per outcome of each summary.
+/// The `kind` and `institution` columns of an outcome's rows in `outcomes.csv`: the outcome's
+/// name and nothing, except for the CSTO futures, which keep the labels their rows had
+/// before outcomes were values (`csto_future`, `CSTO`), so that files stay comparable.
+fn outcome_labels(outcome: &OutcomeCounts) -> (&str, &str) {
+    if outcome.name == CstoFutures::NAME {
+        ("csto_future", "CSTO")
+    } else {
+        (&outcome.name, "")
+    }
+}
+
+/// `outcomes.csv` / `futures.csv`: one row per category of each outcome of each summary,
+/// then per institution member P(suspended) and P(exited).
 pub(crate) fn outcomes(path: &Path, summaries: &[&Summary]) -> Result<PathBuf, OutputError> {
     let mut w = writer(path)?;
     w.write_record([
@@ -147,14 +153,16 @@ pub(crate) fn outcomes(path: &Path, summaries: &[&Summary]) -> Result<PathBuf, O
                 p.runs.to_string(),
             ]
         };
-        for f in CstoFuture::ALL {
-            if let Some(p) = s.future(f) {
-                w.write_record(row("csto_future", "CSTO", "", f.name(), &p))
+        for outcome in &s.outcomes {
+            let (kind, institution) = outcome_labels(outcome);
+            for (category, &count) in outcome.categories.iter().zip(&outcome.counts) {
+                let p = Proportion::wilson(count, s.runs);
+                w.write_record(row(kind, institution, "", category, &p))
                     .map_err(|e| io_error(path, e))?;
             }
         }
-        for (i, inst) in s.institutions.iter().enumerate() {
-            for (m, member) in s.members[i].iter().enumerate() {
+        for (i, inst) in s.named_institutions() {
+            for (m, member) in s.named_members(i) {
                 if let Some((sus, ex)) = s.membership(i, m) {
                     w.write_record(row("membership", inst, member, "suspended", &sus))
                         .map_err(|e| io_error(path, e))?;
@@ -181,21 +189,36 @@ pub(crate) struct Provenance<'a> {
     horizon: String,
     steps: u32,
     quantile_error_bound: f64,
-    futures: Vec<(&'static str, Proportion)>,
+    /// The CSTO futures, under the key they had before outcomes were values (empty when the
+    /// summary does not count them).
+    futures: Vec<(&'a str, Proportion)>,
+    /// Every other outcome; left out when there is none, as files before them had it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    outcomes: Vec<OutcomeProbabilities<'a>>,
     membership: Vec<(String, String, Proportion, Proportion)>,
     horizon_alignment: Vec<(String, String, Stats)>,
     horizon_cohesion: Vec<(String, Stats)>,
 }
 
+/// One outcome in `summary.json`: each category's probability.
+#[derive(Serialize)]
+pub(crate) struct OutcomeProbabilities<'a> {
+    name: &'a str,
+    categories: Vec<(&'a str, Proportion)>,
+}
+
+fn probabilities<'a>(s: &Summary, outcome: &'a OutcomeCounts) -> Vec<(&'a str, Proportion)> {
+    outcome
+        .categories
+        .iter()
+        .zip(&outcome.counts)
+        .map(|(c, &n)| (c.as_str(), Proportion::wilson(n, s.runs)))
+        .collect()
+}
+
 pub(crate) fn provenance(s: &Summary) -> Provenance<'_> {
     let last = s.steps as usize;
-    let components: Vec<String> = s
-        .powers
-        .iter()
-        .cloned()
-        .chain(std::iter::once("autonomy".to_string()))
-        .collect();
-    let components = &components;
+    let is_futures = |o: &&OutcomeCounts| o.name == CstoFutures::NAME;
     Provenance {
         note: "model implications under the scenario's assumptions, not forecasts",
         scenario: &s.scenario,
@@ -207,40 +230,42 @@ pub(crate) fn provenance(s: &Summary) -> Provenance<'_> {
         horizon: s.start.add_months(s.steps).to_string(),
         steps: s.steps,
         quantile_error_bound: 1.0 / crate::analysis::ensemble::sketch::BINS as f64,
-        futures: CstoFuture::ALL
+        futures: s
+            .outcomes
             .iter()
-            .filter_map(|&f| s.future(f).map(|p| (f.name(), p)))
+            .find(is_futures)
+            .map(|o| probabilities(s, o))
+            .unwrap_or_default(),
+        outcomes: s
+            .outcomes
+            .iter()
+            .filter(|o| !is_futures(o))
+            .map(|o| OutcomeProbabilities {
+                name: &o.name,
+                categories: probabilities(s, o),
+            })
             .collect(),
         membership: s
-            .institutions
-            .iter()
-            .enumerate()
+            .named_institutions()
             .flat_map(|(i, inst)| {
-                s.members[i]
-                    .iter()
-                    .enumerate()
-                    .filter_map(move |(m, name)| {
-                        s.membership(i, m)
-                            .map(|(a, b)| (inst.clone(), name.clone(), a, b))
-                    })
+                s.named_members(i).filter_map(move |(m, name)| {
+                    s.membership(i, m)
+                        .map(|(a, b)| (inst.to_string(), name.to_string(), a, b))
+                })
             })
             .collect(),
         horizon_alignment: s
-            .states
-            .iter()
-            .enumerate()
+            .named_states()
             .flat_map(|(i, st)| {
-                components.iter().enumerate().filter_map(move |(c, comp)| {
+                s.named_components().filter_map(move |(c, comp)| {
                     s.alignment(last, i, c)
-                        .map(|x| (st.clone(), comp.clone(), x))
+                        .map(|x| (st.to_string(), comp.to_string(), x))
                 })
             })
             .collect(),
         horizon_cohesion: s
-            .institutions
-            .iter()
-            .enumerate()
-            .filter_map(|(i, inst)| s.cohesion(last, i).map(|x| (inst.clone(), x)))
+            .named_institutions()
+            .filter_map(|(i, inst)| s.cohesion(last, i).map(|x| (inst.to_string(), x)))
             .collect(),
     }
 }

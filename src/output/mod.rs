@@ -9,8 +9,8 @@
 //! | `alignment.csv` | one row per step × state × component (power or `autonomy`): mean, sd, q05…q95 |
 //! | `institutions.csv` | one row per step × institution × measure (`cohesion`, `credibility`) |
 //! | `similarity.csv` | one row per ordered pair of states: Signorino–Ritter S of their alignments at the horizon (mean, sd, q05…q95) |
-//! | `outcomes.csv` | one row per outcome: each CSTO future, and per institution member P(suspended) and P(exited), with Wilson 95 % intervals |
-//! | `summary.json` | provenance (scenario, seed, crate version, runs, fingerprint) and the horizon's statistics and outcomes |
+//! | `outcomes.csv` | one row per category of each outcome (`kind` = the outcome's name; the CSTO futures keep `csto_future` and `CSTO`), and per institution member P(suspended) and P(exited), with Wilson 95 % intervals |
+//! | `summary.json` | provenance (scenario, seed, crate version, runs, fingerprint) and the horizon's statistics and outcomes (the CSTO futures under `futures`, any other outcome under `outcomes`) |
 //! | `alignment-<state>.svg` | the state's mean alignment over time as stacked shares, with the 5–95 % band of each share |
 //!
 //! [`write_futures`] writes one such directory per future plus `futures.csv`, `futures.json`
@@ -23,7 +23,7 @@ use crate::analysis::ensemble::Summary;
 use crate::analysis::sensitivity::{Indices, Report};
 use std::path::{Path, PathBuf};
 
-pub use svg::{alignment_chart, futures_chart};
+pub use svg::{alignment_chart, futures_chart, outcome_chart};
 
 /// A failure to write or read an output file.
 #[derive(Debug, thiserror::Error)]
@@ -101,7 +101,7 @@ pub fn write_summary(dir: &Path, summary: &Summary) -> Result<Vec<PathBuf>, Outp
     let json = dir.join("summary.json");
     write_json(&json, &csv_out::provenance(summary))?;
     files.push(json);
-    for (i, state) in summary.states.iter().enumerate() {
+    for (i, state) in summary.named_states() {
         let path = dir.join(format!("alignment-{}.svg", slug(state)));
         alignment_chart(&path, summary, i)?;
         files.push(path);
@@ -216,6 +216,7 @@ pub fn partial_files(dir: &Path) -> Result<Vec<PathBuf>, OutputError> {
 ///     runs_per_point: 2,
 ///     threads: 1,
 ///     seed: 1,
+///     outcome: None,
 /// };
 /// let report = study.run(&Method::Morris { trajectories: 2 }, &|_| {}).unwrap();
 /// let dir = std::env::temp_dir().join(format!("geoalign-doc-sensitivity-{}", std::process::id()));

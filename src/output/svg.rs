@@ -1,7 +1,8 @@
 //! SVG charts (plotters, SVG backend only: text is written as SVG text, no font files needed).
 
 use super::{io_error, OutputError};
-use crate::analysis::ensemble::{CstoFuture, Summary};
+use crate::analysis::ensemble::{CstoFutures, Summary};
+use crate::model::StateId;
 use plotters::prelude::*;
 use std::path::Path;
 
@@ -41,14 +42,15 @@ fn chart_error(path: &Path, e: impl std::fmt::Display) -> OutputError {
 /// use geoalign::analysis::ensemble::Ensemble;
 /// let summary = Ensemble::new(geoalign::presets::eurasia_2025(), 3).run().unwrap();
 /// let path = std::env::temp_dir().join(format!("geoalign-doc-chart-{}.svg", std::process::id()));
-/// geoalign::output::alignment_chart(&path, &summary, 0).unwrap();
+/// let armenia = summary.state("Armenia").unwrap();
+/// geoalign::output::alignment_chart(&path, &summary, armenia).unwrap();
 /// assert!(std::fs::read_to_string(&path).unwrap().starts_with("<svg"));
 /// ```
-pub fn alignment_chart(path: &Path, s: &Summary, state: usize) -> Result<(), OutputError> {
+pub fn alignment_chart(path: &Path, s: &Summary, state: StateId) -> Result<(), OutputError> {
     let name = s
         .states
-        .get(state)
-        .ok_or_else(|| io_error(path, format!("no state with index {state}")))?;
+        .get(state.index())
+        .ok_or_else(|| io_error(path, format!("no state with index {}", state.index())))?;
     let p = s.powers.len();
     let year0 = f64::from(s.start.year()) + (f64::from(s.start.month()) - 1.0) / 12.0;
     let year = |step: usize| year0 + step as f64 / 12.0;
@@ -83,9 +85,9 @@ pub fn alignment_chart(path: &Path, s: &Summary, state: usize) -> Result<(), Out
 
     // Cumulative means: edge[c][t] is the top of component c at step t.
     let mut lower = vec![0.0; steps + 1];
-    for c in 0..=p {
+    for (c, (component, label)) in s.named_components().enumerate() {
         let stats: Vec<_> = (0..=steps)
-            .map(|t| s.alignment(t, state, c))
+            .map(|t| s.alignment(t, state, component))
             .collect::<Option<Vec<_>>>()
             .ok_or_else(|| io_error(path, "summary shape"))?;
         let upper: Vec<f64> = lower
@@ -96,11 +98,7 @@ pub fn alignment_chart(path: &Path, s: &Summary, state: usize) -> Result<(), Out
         let col = colour(c, p);
         let mut poly: Vec<(f64, f64)> = (0..=steps).map(|t| (year(t), upper[t])).collect();
         poly.extend((0..=steps).rev().map(|t| (year(t), lower[t])));
-        let label = s
-            .powers
-            .get(c)
-            .map_or("autonomy", String::as_str)
-            .to_string();
+        let label = label.to_string();
         chart
             .draw_series(std::iter::once(Polygon::new(poly, col.mix(0.55).filled())))
             .map_err(|e| chart_error(path, e))?
@@ -112,7 +110,7 @@ pub fn alignment_chart(path: &Path, s: &Summary, state: usize) -> Result<(), Out
                 let st = &stats[t];
                 (
                     year(t),
-                    (upper[t] + st.quantiles[4] - st.mean).clamp(0.0, 1.0),
+                    (upper[t] + st.quantiles.q95 - st.mean).clamp(0.0, 1.0),
                 )
             })
             .collect();
@@ -120,7 +118,7 @@ pub fn alignment_chart(path: &Path, s: &Summary, state: usize) -> Result<(), Out
             let st = &stats[t];
             (
                 year(t),
-                (upper[t] - (st.mean - st.quantiles[0])).clamp(0.0, 1.0),
+                (upper[t] - (st.mean - st.quantiles.q05)).clamp(0.0, 1.0),
             )
         }));
         if c < p {
@@ -182,8 +180,13 @@ fn legend<DB: DrawingBackend>(
     Ok(())
 }
 
-/// Draw the futures' outcome probabilities as grouped bars: one group per scenario run, one
-/// bar per classified outcome, with its Wilson 95 % interval as a whisker.
+/// Colours of an outcome's categories, by category position: blue, orange, green for the
+/// three CSTO futures, then the rest of the palette.
+const CATEGORY_COLOURS: [usize; 8] = [2, 0, 4, 1, 3, 5, 6, 7];
+
+/// Draw the CSTO futures' probabilities as grouped bars ([`outcome_chart`] of the
+/// [`CstoFutures`] outcome): one group per scenario run, one bar per classified future, with
+/// its Wilson 95 % interval as a whisker.
 ///
 /// # Examples
 ///
@@ -195,13 +198,42 @@ fn legend<DB: DrawingBackend>(
 /// assert!(std::fs::read_to_string(&path).unwrap().contains("slow decline"));
 /// ```
 pub fn futures_chart(path: &Path, summaries: &[Summary]) -> Result<(), OutputError> {
+    outcome_chart(path, summaries, CstoFutures::NAME, "CSTO outcome")
+}
+
+/// Draw the probabilities of the categories of the outcome named `outcome` as grouped bars:
+/// one group per summary (scenario run), one bar per category, with its Wilson 95 %
+/// interval as a whisker; `what` names the outcome in the title ("Classified {what} by
+/// scenario run"). A summary without the outcome leaves its group empty.
+///
+/// # Examples
+///
+/// ```
+/// use geoalign::analysis::ensemble::Ensemble;
+/// let s = Ensemble::new(geoalign::presets::eurasia_2025(), 3).run().unwrap();
+/// let path = std::env::temp_dir().join(format!("geoalign-doc-outcome-{}.svg", std::process::id()));
+/// geoalign::output::outcome_chart(&path, &[s], "csto-futures", "CSTO future").unwrap();
+/// assert!(std::fs::read_to_string(&path).unwrap().contains("partial revitalization"));
+/// ```
+pub fn outcome_chart(
+    path: &Path,
+    summaries: &[Summary],
+    outcome: &str,
+    what: &str,
+) -> Result<(), OutputError> {
+    let categories: Vec<String> = summaries
+        .iter()
+        .find_map(|s| s.outcome(outcome))
+        .map(|o| o.categories.clone())
+        .unwrap_or_default();
+    let colour_of = |k: usize| PALETTE[CATEGORY_COLOURS[k % CATEGORY_COLOURS.len()]];
     let groups = summaries.len().max(1);
     let root = SVGBackend::new(path, (960, 540)).into_drawing_area();
     root.fill(&WHITE).map_err(|e| chart_error(path, e))?;
     let runs = summaries.first().map_or(0, |s| s.runs);
     let root = root
         .titled(
-            &format!("Classified CSTO outcome by scenario run ({runs} runs each; model implications, not forecasts)"),
+            &format!("Classified {what} by scenario run ({runs} runs each; model implications, not forecasts)"),
             ("sans-serif", 18),
         )
         .map_err(|e| chart_error(path, e))?;
@@ -230,14 +262,19 @@ pub fn futures_chart(path: &Path, summaries: &[Summary]) -> Result<(), OutputErr
         .y_desc("probability")
         .draw()
         .map_err(|e| chart_error(path, e))?;
-    let width = 0.26;
-    for (k, future) in CstoFuture::ALL.iter().enumerate() {
-        let col = PALETTE[[2, 0, 4][k]];
-        let offset = (k as f64 - 1.0) * width;
+    // Bars of 0.26 for up to three categories (the three futures fill 0.78 of a group),
+    // narrower for more, centred on the group.
+    let width = 0.78 / categories.len().max(3) as f64;
+    let centre = (categories.len() as f64 - 1.0) / 2.0;
+    for (k, category) in categories.iter().enumerate() {
+        let col = colour_of(k);
+        let offset = (k as f64 - centre) * width;
         let mut bars = Vec::new();
         let mut whiskers = Vec::new();
         for (g, s) in summaries.iter().enumerate() {
-            let Some(p) = s.future(*future) else { continue };
+            let Some(p) = s.probability(outcome, category) else {
+                continue;
+            };
             let x0 = g as f64 + offset - width / 2.0 + 0.01;
             let x1 = g as f64 + offset + width / 2.0 - 0.01;
             bars.push(Rectangle::new([(x0, 0.0), (x1, p.estimate)], col.filled()));
@@ -260,10 +297,10 @@ pub fn futures_chart(path: &Path, summaries: &[Summary]) -> Result<(), OutputErr
             .draw_series(whiskers)
             .map_err(|e| chart_error(path, e))?;
     }
-    let items: Vec<(String, RGBAColor)> = CstoFuture::ALL
+    let items: Vec<(String, RGBAColor)> = categories
         .iter()
         .enumerate()
-        .map(|(k, f)| (f.name().to_string(), PALETTE[[2, 0, 4][k]].to_rgba()))
+        .map(|(k, c)| (c.clone(), colour_of(k).to_rgba()))
         .collect();
     legend(
         &side,

@@ -10,14 +10,14 @@ use std::path::{Path, PathBuf};
 use toml::{Table, Value};
 
 /// One scenario text and where it came from.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(crate) struct Source {
     pub path: PathBuf,
     pub text: String,
 }
 
 /// The merged key tree of a scenario and its `extends` chain, with the origin of every key.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub(crate) struct Merged {
     pub sources: Vec<Source>,
     pub table: Table,
@@ -191,6 +191,11 @@ impl Merged {
         stack.pop();
         merge(&mut base, table, &mut Vec::new(), index, &mut self.origins);
         Ok(base)
+    }
+
+    /// Record that `sources[source]` set the value at `path` (a value set in memory).
+    pub fn set_origin(&mut self, path: &[String], source: usize) {
+        self.origins.insert(display_key(path), source);
     }
 
     /// The file that set `path` (or its nearest ancestor), and the line of the deepest part of

@@ -13,9 +13,11 @@ mod error;
 mod events;
 mod load;
 mod raw;
+mod source;
 mod validate;
 
 pub use error::{Problem, ScenarioError};
+pub use source::ScenarioSource;
 
 use crate::sim::Scenario;
 use std::path::Path;

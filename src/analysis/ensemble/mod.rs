@@ -8,7 +8,12 @@
 //! let summary = Ensemble::new(future, 8).threads(2).run().unwrap();
 //! let p = summary.future(CstoFuture::SelectiveConsolidation).unwrap();
 //! assert!(p.low <= p.estimate && p.estimate <= p.high);
+//! // The same number, looked up by the outcome's and the category's names.
+//! assert_eq!(summary.probability("csto-futures", "selective consolidation"), Some(p));
 //! ```
+//!
+//! **Outcomes.** A summary counts the categories of every [`Outcome`] its ensemble was given
+//! ([`Ensemble::outcome`]); by default the CSTO futures ([`default_outcomes`]).
 //!
 //! **Determinism.** Run `r` draws only from the streams of `(seed, r)` ([`crate::run_rng`],
 //! which seeds [`crate::sim::noise_rng`], and [`crate::event_rng`]), and every
@@ -23,10 +28,14 @@
 
 pub mod sketch;
 
-pub use crate::analysis::outcome::{BlocReading, CstoClassifier, CstoFuture, DEFAULT_MARGIN};
+pub use crate::analysis::outcome::{
+    default_outcomes, BlocReading, CstoClassifier, CstoFuture, CstoFutures, Outcome, OutcomeCounts,
+    DEFAULT_MARGIN,
+};
 
+use crate::analysis::outcome::Watch;
 use crate::model::YearMonth;
-use crate::model::{Participation, World};
+use crate::model::{InstitutionId, Participation, PowerId, StateId, World};
 use crate::sim::RunState;
 use crate::sim::Scenario;
 use crate::sim::{Recorder, SimError, Simulation};
@@ -35,7 +44,7 @@ use sketch::{PendingBins, Sketches};
 use std::fmt;
 use std::str::FromStr;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 /// Runs handed to a worker at a time. Reason: large enough that taking a block costs nothing
 /// beside 64 runs of ~0.2 ms, small enough that two to sixteen threads stay evenly loaded on
@@ -189,9 +198,14 @@ pub struct MemberCounts {
 
 /// The streaming summary of an ensemble (or of one shard of it): per step × state ×
 /// component (each power, then autonomy) and per step × institution (cohesion and
-/// credibility), the mean, standard deviation and quantiles of [`sketch`]; the count of each
-/// [`CstoFuture`]; and per institution member the suspension and exit counts. Its size
-/// depends on the world and the horizon, never on the number of runs.
+/// credibility), the mean, standard deviation and quantiles of [`sketch`]; the runs counted
+/// in each category of each [`Outcome`]; and per institution member the suspension and exit
+/// counts. Its size depends on the world, the horizon and the outcomes, never on the number
+/// of runs.
+///
+/// Accessors take typed ids, found by name with [`Summary::state`], [`Summary::power`] and
+/// [`Summary::institution`]; outcomes are looked up by name ([`Summary::outcome`],
+/// [`Summary::probability`]).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Summary {
     /// The crate version that produced it; shards of different versions are not merged.
@@ -223,10 +237,8 @@ pub struct Summary {
     pub shards: Vec<u32>,
     /// Runs folded into this summary.
     pub runs: u64,
-    /// Whether the world has a CSTO the classifier can read.
-    pub classified: bool,
-    /// Runs classified as each future, in [`CstoFuture::ALL`] order.
-    pub future_counts: [u64; 3],
+    /// Runs counted per category of each outcome, in the order the ensemble was given them.
+    pub outcomes: Vec<OutcomeCounts>,
     /// Per institution, per member.
     pub member_counts: Vec<Vec<MemberCounts>>,
     alignment: Sketches,
@@ -251,8 +263,14 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 }
 
 impl Summary {
-    /// An empty summary of `scenario` for `planned_runs` runs, holding `shard`.
-    fn empty(scenario: &Scenario, planned_runs: u64, shard: Shard) -> Summary {
+    /// An empty summary of `scenario` for `planned_runs` runs, holding `shard`, counting
+    /// `outcomes`.
+    fn empty(
+        scenario: &Scenario,
+        planned_runs: u64,
+        shard: Shard,
+        outcomes: &[Arc<dyn Outcome>],
+    ) -> Summary {
         let world = &scenario.world();
         let steps = scenario.steps() as usize + 1;
         let fingerprint = serde_json::to_vec(scenario)
@@ -286,8 +304,10 @@ impl Summary {
             shard_count: shard.count,
             shards: vec![shard.index],
             runs: 0,
-            classified: CstoClassifier::for_world(world).is_some(),
-            future_counts: [0; 3],
+            outcomes: outcomes
+                .iter()
+                .map(|o| OutcomeCounts::new(o.as_ref()))
+                .collect(),
             member_counts: world
                 .institutions()
                 .iter()
@@ -342,6 +362,17 @@ impl Summary {
                 "the partials have different shapes (a corrupted file?)".into(),
             ));
         }
+        if self.outcomes.len() != other.outcomes.len()
+            || !self
+                .outcomes
+                .iter()
+                .zip(&other.outcomes)
+                .all(|(a, b)| a.same_outcome(b))
+        {
+            return Err(EnsembleError::Mismatch(
+                "the partials count different outcomes".into(),
+            ));
+        }
         if let Some(s) = other.shards.iter().find(|s| self.shards.contains(s)) {
             return Err(EnsembleError::Mismatch(format!(
                 "shard {s}/{} is in both partials; each shard may be merged once",
@@ -384,8 +415,8 @@ impl Summary {
     /// integer additions, so the order of the partials never changes the result.
     fn add_counts(&mut self, other: &Summary) {
         self.runs += other.runs;
-        for (a, b) in self.future_counts.iter_mut().zip(other.future_counts) {
-            *a += b;
+        for (a, b) in self.outcomes.iter_mut().zip(&other.outcomes) {
+            a.add(b);
         }
         for (ai, bi) in self.member_counts.iter_mut().zip(&other.member_counts) {
             for (a, b) in ai.iter_mut().zip(bi) {
@@ -404,75 +435,133 @@ impl Summary {
         self.shards.len() == self.shard_count as usize
     }
 
-    fn components(&self) -> usize {
+    fn component_count(&self) -> usize {
         self.powers.len() + 1
     }
 
     fn align_cell(&self, step: usize, state: usize, component: usize) -> usize {
-        (step * self.states.len() + state) * self.components() + component
+        (step * self.states.len() + state) * self.component_count() + component
     }
 
     fn inst_cell(&self, step: usize, institution: usize) -> usize {
         step * self.institutions.len() + institution
     }
 
-    /// Statistics of the alignment share of `state` with `component` (a power index, or the
-    /// number of powers for autonomy) at `step`. Indices out of range give `None`.
+    /// The id of the state named `name`.
     ///
     /// # Examples
     ///
     /// ```
     /// use geoalign::analysis::ensemble::Ensemble;
-    /// let summary = Ensemble::new(geoalign::presets::eurasia_2025(), 4).run().unwrap();
-    /// let by = summary.states.iter().position(|s| s == "Belarus").unwrap();
-    /// let stats = summary.alignment(summary.steps as usize, by, 0).unwrap();
-    /// assert!(stats.quantiles[0] <= stats.quantiles[4]);
+    /// let summary = Ensemble::new(geoalign::presets::eurasia_2025(), 2).run().unwrap();
+    /// let kz = summary.state("Kazakhstan").unwrap();
+    /// assert_eq!(summary.states[kz.index()], "Kazakhstan");
+    /// assert!(summary.state("Atlantis").is_none());
     /// ```
-    pub fn alignment(&self, step: usize, state: usize, component: usize) -> Option<Stats> {
-        if step > self.steps as usize
-            || state >= self.states.len()
-            || component >= self.components()
+    pub fn state(&self, name: &str) -> Option<StateId> {
+        id_of(&self.states, name).map(StateId)
+    }
+
+    /// The id of the power named `name`.
+    pub fn power(&self, name: &str) -> Option<PowerId> {
+        id_of(&self.powers, name).map(PowerId)
+    }
+
+    /// The id of the institution named `name`.
+    pub fn institution(&self, name: &str) -> Option<InstitutionId> {
+        id_of(&self.institutions, name).map(InstitutionId)
+    }
+
+    /// Every state with its name, in id order.
+    pub fn named_states(&self) -> impl Iterator<Item = (StateId, &str)> + '_ {
+        named(&self.states).map(|(i, n)| (StateId(i), n))
+    }
+
+    /// Every institution with its name, in id order.
+    pub fn named_institutions(&self) -> impl Iterator<Item = (InstitutionId, &str)> + '_ {
+        named(&self.institutions).map(|(i, n)| (InstitutionId(i), n))
+    }
+
+    /// The members of `institution` with their names, in the institution's member order
+    /// (none for an unknown id).
+    pub fn named_members(
+        &self,
+        institution: InstitutionId,
+    ) -> impl Iterator<Item = (StateId, &str)> + '_ {
+        self.members
+            .get(institution.index())
+            .into_iter()
+            .flatten()
+            .filter_map(|m| Some((self.state(m)?, m.as_str())))
+    }
+
+    /// Every component of an alignment with its name: each power in id order, then
+    /// `autonomy`.
+    pub fn named_components(&self) -> impl Iterator<Item = (Component, &str)> + '_ {
+        named(&self.powers)
+            .map(|(i, n)| (Component::Power(PowerId(i)), n))
+            .chain(std::iter::once((Component::Autonomy, "autonomy")))
+    }
+
+    /// Statistics of the alignment share of `state` with `component` at `step`. Ids or a
+    /// step out of range give `None`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use geoalign::analysis::ensemble::{Component, Ensemble};
+    /// let summary = Ensemble::new(geoalign::presets::eurasia_2025(), 4).run().unwrap();
+    /// let by = summary.state("Belarus").unwrap();
+    /// let russia = Component::Power(summary.power("Russia").unwrap());
+    /// let stats = summary.alignment(summary.steps as usize, by, russia).unwrap();
+    /// assert!(stats.quantiles.q05 <= stats.quantiles.q95);
+    /// ```
+    pub fn alignment(&self, step: usize, state: StateId, component: Component) -> Option<Stats> {
+        let c = match component {
+            Component::Power(p) => p.index(),
+            Component::Autonomy => self.powers.len(),
+        };
+        if step > self.steps as usize || state.index() >= self.states.len() || c > self.powers.len()
         {
             return None;
         }
         Some(Stats::of(
             &self.alignment,
-            self.align_cell(step, state, component),
+            self.align_cell(step, state.index(), c),
             self.runs,
         ))
     }
 
-    /// Statistics of the cohesion of institution `institution` at `step`.
+    /// Statistics of the cohesion of `institution` at `step`.
     ///
     /// # Examples
     ///
     /// ```
     /// use geoalign::analysis::ensemble::Ensemble;
     /// let summary = Ensemble::new(geoalign::presets::eurasia_2025(), 4).run().unwrap();
-    /// assert!(summary.cohesion(0, 0).unwrap().mean > 0.0);
+    /// let csto = summary.institution("CSTO").unwrap();
+    /// assert!(summary.cohesion(0, csto).unwrap().mean > 0.0);
     /// ```
-    pub fn cohesion(&self, step: usize, institution: usize) -> Option<Stats> {
-        (step <= self.steps as usize && institution < self.institutions.len())
-            .then(|| Stats::of(&self.cohesion, self.inst_cell(step, institution), self.runs))
+    pub fn cohesion(&self, step: usize, institution: InstitutionId) -> Option<Stats> {
+        let i = institution.index();
+        (step <= self.steps as usize && i < self.institutions.len())
+            .then(|| Stats::of(&self.cohesion, self.inst_cell(step, i), self.runs))
     }
 
-    /// Statistics of the credibility of institution `institution` at `step`.
+    /// Statistics of the credibility of `institution` at `step`.
     ///
     /// # Examples
     ///
     /// ```
     /// use geoalign::analysis::ensemble::Ensemble;
     /// let summary = Ensemble::new(geoalign::presets::eurasia_2025(), 4).run().unwrap();
-    /// assert!(summary.credibility(0, 0).unwrap().sd == 0.0);
+    /// let csto = summary.institution("CSTO").unwrap();
+    /// assert!(summary.credibility(0, csto).unwrap().sd == 0.0);
     /// ```
-    pub fn credibility(&self, step: usize, institution: usize) -> Option<Stats> {
-        (step <= self.steps as usize && institution < self.institutions.len()).then(|| {
-            Stats::of(
-                &self.credibility,
-                self.inst_cell(step, institution),
-                self.runs,
-            )
-        })
+    pub fn credibility(&self, step: usize, institution: InstitutionId) -> Option<Stats> {
+        let i = institution.index();
+        (step <= self.steps as usize && i < self.institutions.len())
+            .then(|| Stats::of(&self.credibility, self.inst_cell(step, i), self.runs))
     }
 
     /// Statistics over runs of the [`SIMILARITY`] (Signorino–Ritter S, in [−1, 1]) of the
@@ -483,15 +572,16 @@ impl Summary {
     /// ```
     /// use geoalign::analysis::ensemble::Ensemble;
     /// let summary = Ensemble::new(geoalign::presets::eurasia_2025(), 4).run().unwrap();
-    /// let ee = summary.states.iter().position(|s| s == "Estonia").unwrap();
-    /// let lv = summary.states.iter().position(|s| s == "Latvia").unwrap();
-    /// let by = summary.states.iter().position(|s| s == "Belarus").unwrap();
+    /// let ee = summary.state("Estonia").unwrap();
+    /// let lv = summary.state("Latvia").unwrap();
+    /// let by = summary.state("Belarus").unwrap();
     /// // Two Baltic states are more alike than Estonia and Belarus.
     /// assert!(summary.similarity(ee, lv).unwrap().mean > summary.similarity(ee, by).unwrap().mean);
     /// assert!((summary.similarity(ee, ee).unwrap().mean - 1.0).abs() < 1e-12);
     /// ```
-    pub fn similarity(&self, a: usize, b: usize) -> Option<Stats> {
+    pub fn similarity(&self, a: StateId, b: StateId) -> Option<Stats> {
         let n = self.states.len();
+        let (a, b) = (a.index(), b.index());
         (a < n && b < n).then(|| {
             let st = Stats::of(&self.similarity, a * n + b, self.runs);
             Stats {
@@ -502,8 +592,41 @@ impl Summary {
         })
     }
 
-    /// The probability of `future` at the horizon with its Wilson interval; `None` when the
-    /// world has no CSTO to classify.
+    /// The counts of the outcome named `name`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use geoalign::analysis::ensemble::Ensemble;
+    /// let summary = Ensemble::new(geoalign::presets::eurasia_2025(), 4).run().unwrap();
+    /// let futures = summary.outcome("csto-futures").unwrap();
+    /// assert_eq!(futures.counts.iter().sum::<u64>(), 4);
+    /// ```
+    pub fn outcome(&self, name: &str) -> Option<&OutcomeCounts> {
+        self.outcomes.iter().find(|o| o.name == name)
+    }
+
+    /// The probability that a run ends in `category` of the outcome named `outcome`, with
+    /// its Wilson interval; `None` when the summary has no such outcome or category.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use geoalign::analysis::ensemble::Ensemble;
+    /// let summary = Ensemble::new(geoalign::presets::eurasia_2025(), 4).run().unwrap();
+    /// let p = summary.probability("csto-futures", "slow decline").unwrap();
+    /// assert_eq!(p.runs, 4);
+    /// assert!(summary.probability("csto-futures", "collapse").is_none());
+    /// ```
+    pub fn probability(&self, outcome: &str, category: &str) -> Option<Proportion> {
+        let counts = self.outcome(outcome)?;
+        let c = counts.category(category)?;
+        Some(Proportion::wilson(counts.counts[c], self.runs))
+    }
+
+    /// The probability of `future` at the horizon with its Wilson interval: the category of
+    /// the [`CstoFutures`] outcome; `None` when the summary does not count it (the world has
+    /// no CSTO to classify).
     ///
     /// # Examples
     ///
@@ -514,34 +637,59 @@ impl Summary {
     /// assert_eq!(total, 4);
     /// ```
     pub fn future(&self, future: CstoFuture) -> Option<Proportion> {
-        self.classified
-            .then(|| Proportion::wilson(self.future_counts[future.index()], self.runs))
+        self.probability(CstoFutures::NAME, future.name())
     }
 
-    /// Probability that member `member` (position in the institution's member list) of
-    /// institution `institution` is suspended, and that it exits, at some step up to the
-    /// horizon, each with its Wilson interval.
+    /// Probability that member `state` of `institution` is suspended, and that it exits, at
+    /// some step up to the horizon, each with its Wilson interval; `None` when the state is
+    /// not a member.
     ///
     /// # Examples
     ///
     /// ```
     /// use geoalign::analysis::ensemble::Ensemble;
     /// let summary = Ensemble::new(geoalign::presets::eurasia_2025(), 4).run().unwrap();
-    /// let csto = summary.institutions.iter().position(|i| i == "CSTO").unwrap();
-    /// let (suspended, _exited) = summary.membership(csto, 0).unwrap();
+    /// let csto = summary.institution("CSTO").unwrap();
+    /// let armenia = summary.state("Armenia").unwrap();
+    /// let (suspended, _exited) = summary.membership(csto, armenia).unwrap();
     /// assert_eq!(suspended.estimate, 1.0); // Armenia is suspended from the start
     /// ```
     pub fn membership(
         &self,
-        institution: usize,
-        member: usize,
+        institution: InstitutionId,
+        state: StateId,
     ) -> Option<(Proportion, Proportion)> {
-        let c = self.member_counts.get(institution)?.get(member)?;
+        let name = self.states.get(state.index())?;
+        let members = self.members.get(institution.index())?;
+        let member = members.iter().position(|m| m == name)?;
+        let c = self.member_counts.get(institution.index())?.get(member)?;
         Some((
             Proportion::wilson(c.suspended, self.runs),
             Proportion::wilson(c.exited, self.runs),
         ))
     }
+}
+
+/// Position of `name` in `names`, as an id's number.
+fn id_of(names: &[String], name: &str) -> Option<u32> {
+    names.iter().position(|n| n == name).map(|i| i as u32)
+}
+
+/// `names` with their positions as ids' numbers.
+fn named(names: &[String]) -> impl Iterator<Item = (u32, &str)> {
+    names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (i as u32, n.as_str()))
+}
+
+/// One component of an alignment: a power's share, or autonomy's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Component {
+    /// The share aligned with a power.
+    Power(PowerId),
+    /// The share kept as autonomy.
+    Autonomy,
 }
 
 /// Mean, standard deviation and the [`QUANTILES`] of one cell of a [`Summary`].
@@ -553,7 +701,62 @@ pub struct Stats {
     pub sd: f64,
     /// The 5, 25, 50, 75 and 95 % quantiles, each within 1/[`sketch::BINS`] of the exact
     /// empirical quantile.
-    pub quantiles: [f64; 5],
+    pub quantiles: Quantiles,
+}
+
+/// The 5, 25, 50, 75 and 95 % quantiles ([`QUANTILES`]) of a cell over runs. Serialised as
+/// the array `[q05, q25, q50, q75, q95]`, as files have always held them.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(from = "[f64; 5]", into = "[f64; 5]")]
+pub struct Quantiles {
+    /// 5 % quantile.
+    pub q05: f64,
+    /// 25 % quantile (lower quartile).
+    pub q25: f64,
+    /// Median.
+    pub q50: f64,
+    /// 75 % quantile (upper quartile).
+    pub q75: f64,
+    /// 95 % quantile.
+    pub q95: f64,
+}
+
+impl Quantiles {
+    /// The five values in level order.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use geoalign::analysis::ensemble::Quantiles;
+    /// let q = Quantiles::from([0.1, 0.2, 0.3, 0.4, 0.5]);
+    /// assert_eq!((q.q50, q.to_array()[4]), (0.3, 0.5));
+    /// ```
+    pub fn to_array(self) -> [f64; 5] {
+        [self.q05, self.q25, self.q50, self.q75, self.q95]
+    }
+
+    /// Each quantile through `f` (an increasing `f` keeps them quantiles).
+    pub fn map(self, f: impl FnMut(f64) -> f64) -> Quantiles {
+        Quantiles::from(self.to_array().map(f))
+    }
+}
+
+impl From<[f64; 5]> for Quantiles {
+    fn from([q05, q25, q50, q75, q95]: [f64; 5]) -> Quantiles {
+        Quantiles {
+            q05,
+            q25,
+            q50,
+            q75,
+            q95,
+        }
+    }
+}
+
+impl From<Quantiles> for [f64; 5] {
+    fn from(q: Quantiles) -> [f64; 5] {
+        q.to_array()
+    }
 }
 
 impl Stats {
@@ -561,7 +764,7 @@ impl Stats {
         Stats {
             mean: s.mean(cell, runs),
             sd: s.sd(cell, runs),
-            quantiles: QUANTILES.map(|q| s.quantile(cell, q)),
+            quantiles: Quantiles::from(QUANTILES.map(|q| s.quantile(cell, q))),
         }
     }
 }
@@ -585,12 +788,11 @@ impl PendingSummary {
     }
 }
 
-/// Feeds one run into a summary and remembers what the classifier needs from its start.
+/// Feeds one run into a summary, and its outcomes' notes into their watcher.
 struct RunRecorder<'a> {
     summary: &'a mut Summary,
     pending: &'a mut PendingSummary,
-    classifier: Option<&'a CstoClassifier>,
-    start: Option<BlocReading>,
+    watch: Watch<'a>,
     suspended: Vec<Vec<bool>>,
     exited: Vec<Vec<bool>>,
 }
@@ -622,9 +824,7 @@ impl Recorder for RunRecorder<'_> {
                 }
             }
         }
-        if step == 0 {
-            self.start = self.classifier.map(|c| c.read(world, state));
-        }
+        self.watch.record(step, world, state);
         if step == s.steps {
             // Alignments are finite points of the simplex here, so the measure cannot fail;
             // were it to, the pair would simply not be counted for this run.
@@ -666,21 +866,59 @@ pub struct Ensemble {
     runs: u64,
     threads: usize,
     shard: Shard,
-    /// The CSTO-futures classifier of the scenario's world, if it has a CSTO.
-    classifier: Option<CstoClassifier>,
+    /// The outcomes counted, names unique.
+    outcomes: Vec<Arc<dyn Outcome>>,
 }
 
 impl Ensemble {
-    /// `runs` runs of `scenario`, on all cores, as one shard.
+    /// `runs` runs of `scenario`, on all cores, as one shard, counting the
+    /// [`default_outcomes`] of its world (the CSTO futures when it has a CSTO).
     pub fn new(scenario: Scenario, runs: u64) -> Ensemble {
-        let classifier = CstoClassifier::for_world(scenario.world());
+        let outcomes = default_outcomes(scenario.world());
         Ensemble {
             sim: Simulation::new(scenario),
             runs,
             threads: 0,
             shard: Shard::WHOLE,
-            classifier,
+            outcomes,
         }
+    }
+
+    /// Count `outcome` too; it replaces an outcome of the same name.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use geoalign::analysis::ensemble::{CstoClassifier, CstoFutures, Ensemble};
+    /// use std::sync::Arc;
+    /// let scenario = geoalign::presets::eurasia_2025();
+    /// // The futures with a wider margin than the default.
+    /// let wide = CstoClassifier::new(&scenario.world(), "CSTO", &["Belarus"], 0.04).unwrap();
+    /// let ensemble = Ensemble::new(scenario, 2).outcome(Arc::new(CstoFutures::new(wide)));
+    /// assert_eq!(ensemble.outcome_list().len(), 1);
+    /// ```
+    pub fn outcome(mut self, outcome: Arc<dyn Outcome>) -> Ensemble {
+        match self
+            .outcomes
+            .iter()
+            .position(|o| o.name() == outcome.name())
+        {
+            Some(i) => self.outcomes[i] = outcome,
+            None => self.outcomes.push(outcome),
+        }
+        self
+    }
+
+    /// Count exactly `outcomes` (none: no outcome is counted); of two with the same name the
+    /// later is kept.
+    pub fn outcomes(mut self, outcomes: impl IntoIterator<Item = Arc<dyn Outcome>>) -> Ensemble {
+        self.outcomes.clear();
+        outcomes.into_iter().fold(self, Ensemble::outcome)
+    }
+
+    /// The outcomes counted, in the summary's order.
+    pub fn outcome_list(&self) -> &[Arc<dyn Outcome>] {
+        &self.outcomes
     }
 
     /// Use `threads` worker threads (0: one per core).
@@ -721,7 +959,6 @@ impl Ensemble {
         }
         let range = self.run_range();
         let blocks = (range.end - range.start).div_ceil(BLOCK);
-        let classifier = self.classifier.as_ref();
         let template = self.empty_summary();
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(self.threads)
@@ -746,7 +983,7 @@ impl Ensemble {
                 let lo = range.start + b * BLOCK;
                 let hi = (lo + BLOCK).min(range.end);
                 for run in lo..hi {
-                    if let Err(e) = self.run_one(run, &mut acc, &mut pending, classifier) {
+                    if let Err(e) = self.run_one(run, &mut acc, &mut pending) {
                         let mut slot = first_error.lock().unwrap_or_else(|p| p.into_inner());
                         if slot.as_ref().is_none_or(|old| run_of(old) > run) {
                             *slot = Some(e);
@@ -771,7 +1008,7 @@ impl Ensemble {
 
     /// An empty summary of this ensemble, to be filled by [`Ensemble::accumulate`].
     pub fn empty_summary(&self) -> Summary {
-        Summary::empty(self.sim.scenario(), self.runs, self.shard)
+        Summary::empty(self.sim.scenario(), self.runs, self.shard, &self.outcomes)
     }
 
     /// Run number `run` and add it to `summary`: what each of the ensemble's workers does per
@@ -793,7 +1030,7 @@ impl Ensemble {
     /// ```
     pub fn accumulate(&self, run: u64, summary: &mut Summary) -> Result<(), SimError> {
         let mut pending = summary.pending(1);
-        let result = self.run_one(run, summary, &mut pending, self.classifier.as_ref());
+        let result = self.run_one(run, summary, &mut pending);
         summary.flush(&mut pending);
         result
     }
@@ -805,9 +1042,8 @@ impl Ensemble {
         run: u64,
         acc: &mut Summary,
         pending: &mut PendingSummary,
-        classifier: Option<&CstoClassifier>,
     ) -> Result<(), SimError> {
-        let world = self.sim.scenario().world();
+        let world = &self.sim.scenario().world();
         let flags: Vec<Vec<bool>> = world
             .institutions()
             .iter()
@@ -816,8 +1052,7 @@ impl Ensemble {
         let mut rec = RunRecorder {
             summary: acc,
             pending,
-            classifier,
-            start: None,
+            watch: Watch::new(&self.outcomes),
             suspended: flags.clone(),
             exited: flags,
         };
@@ -825,15 +1060,11 @@ impl Ensemble {
         let RunRecorder {
             summary,
             pending,
-            start,
+            watch,
             suspended,
             exited,
-            ..
         } = rec;
-        if let (Some(c), Some(start)) = (classifier, start) {
-            let future = c.classify(&start, &c.read(world, &end));
-            summary.future_counts[future.index()] += 1;
-        }
+        watch.tally(world, &end, &mut summary.outcomes);
         for (counts, (s, e)) in summary
             .member_counts
             .iter_mut()

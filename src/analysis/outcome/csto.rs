@@ -34,22 +34,30 @@
 //! classifies as itself.
 //!
 //! **How much the margin matters** (2,000 runs per scenario, counts of slow decline /
-//! selective consolidation / partial revitalization; measured when the classifier was
-//! written, before events existed):
+//! selective consolidation / partial revitalization, with the current model and its events;
+//! measured by `cargo run --release --example csto_margin`):
 //!
 //! | scenario | mean ΔW | mean ΔB | δ = 0 | δ = 0.01 | δ = 0.02 | δ = 0.04 |
 //! |---|---|---|---|---|---|---|
-//! | slow decline | −0.017 | −0.143 | 1968 / 0 / 32 | 1998 / 0 / 2 | 2000 / 0 / 0 | 2000 / 0 / 0 |
-//! | selective consolidation | −0.002 | +0.050 | 0 / 1172 / 828 | 4 / 1862 / 134 | 38 / 1957 / 5 | 461 / 1539 / 0 |
-//! | partial revitalization | +0.046 | +0.026 | 0 / 0 / 2000 | 0 / 0 / 2000 | 0 / 1 / 1999 | 385 / 63 / 1552 |
-//! | Eurasia 2025 (no drivers) | +0.004 | +0.006 | 226 / 374 / 1400 | 921 / 630 / 449 | 1582 / 373 / 45 | 1985 / 15 / 0 |
+//! | slow decline | −0.057 | −0.145 | 1972 / 0 / 28 | 2000 / 0 / 0 | 2000 / 0 / 0 | 2000 / 0 / 0 |
+//! | selective consolidation | −0.038 | +0.048 | 19 / 1377 / 604 | 44 / 1831 / 125 | 96 / 1896 / 8 | 538 / 1462 / 0 |
+//! | partial revitalization | +0.003 | +0.025 | 80 / 522 / 1398 | 134 / 468 / 1398 | 221 / 383 / 1396 | 662 / 231 / 1107 |
+//! | Eurasia 2025 (no drivers) | −0.035 | +0.006 | 365 / 633 / 1002 | 815 / 753 / 432 | 1301 / 635 / 64 | 1849 / 151 / 0 |
 //!
-//! Under selective consolidation the wider bloc barely moves (ΔW ≈ 0), so with no margin
-//! noise alone sends 41 % of its runs to "revitalization"; a margin of the size of the noise
-//! removes that. The futures' files separate mostly through Belarus (ΔB) and, for
-//! revitalization, the wider bloc (ΔW); the wider bloc's drift under slow decline is small.
+//! The δ = 0.02 column is the `geoalign futures` table (e.g. 1396 of 2,000, 69.8 %, for
+//! partial revitalization). Mean ΔW mixes two kinds of run: those in which the wider bloc
+//! moves with its drivers, and those in which an event suspends a member (Kyrgyzstan, in
+//! 28–31 % of the futures' runs), whose share then drops out of `W`; such runs are never
+//! revitalization. So under partial revitalization ΔW is +0.003 on average while 70 % of runs
+//! revitalize, and the misses are the runs with a suspension, whatever the margin below 0.04.
+//! Under selective consolidation, without a margin noise alone sends 30 % of the runs to
+//! "revitalization"; a margin of the size of the noise leaves 0.4 %. Eurasia 2025, with no
+//! drivers, is where the margin decides most: at δ = 0 half its runs "revitalize", at the
+//! default 3 %. The futures' files separate mostly through Belarus (ΔB) and, for
+//! revitalization, the wider bloc (ΔW) of the runs that keep every member.
 
-use crate::model::{Participation, World};
+use super::Outcome;
+use crate::model::{InstitutionId, Participation, World};
 use crate::sim::RunState;
 use serde::{Deserialize, Serialize};
 
@@ -184,9 +192,9 @@ impl CstoClassifier {
         })
     }
 
-    /// Index of the classified institution in the world.
-    pub fn institution(&self) -> usize {
-        self.institution
+    /// The classified institution.
+    pub fn institution(&self) -> InstitutionId {
+        InstitutionId(self.institution as u32)
     }
 
     /// Read `W`, `B` and participation from `state`.
@@ -248,5 +256,100 @@ impl CstoClassifier {
         } else {
             CstoFuture::SlowDecline
         }
+    }
+}
+
+/// The CSTO futures as an [`Outcome`] named [`CstoFutures::NAME`], with the three categories
+/// of [`CstoFuture::ALL`] in order: the [`CstoClassifier`]'s reading at the start kept in the
+/// run's notes, compared with its reading at the horizon.
+///
+/// # Examples
+///
+/// ```
+/// use geoalign::analysis::outcome::{CstoFutures, Outcome};
+/// let world = geoalign::presets::eurasia_2025().world;
+/// let futures = CstoFutures::for_world(&world).unwrap();
+/// assert_eq!(futures.name(), "csto-futures");
+/// assert_eq!(futures.categories()[1], "selective consolidation");
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct CstoFutures {
+    classifier: CstoClassifier,
+    categories: Vec<String>,
+}
+
+impl CstoFutures {
+    /// The outcome's name.
+    pub const NAME: &'static str = "csto-futures";
+
+    /// The futures as classified by `classifier`.
+    pub fn new(classifier: CstoClassifier) -> CstoFutures {
+        CstoFutures {
+            classifier,
+            categories: CstoFuture::ALL
+                .iter()
+                .map(|f| f.name().to_string())
+                .collect(),
+        }
+    }
+
+    /// The futures of the world's CSTO ([`CstoClassifier::for_world`]); `None` when it has
+    /// none the classifier can read.
+    pub fn for_world(world: &World) -> Option<CstoFutures> {
+        CstoClassifier::for_world(world).map(CstoFutures::new)
+    }
+
+    /// The classifier.
+    pub fn classifier(&self) -> &CstoClassifier {
+        &self.classifier
+    }
+}
+
+/// How a participation is written into a run's notes (the notes are numbers).
+fn participation_note(p: Participation) -> f64 {
+    match p {
+        Participation::Active => 0.0,
+        Participation::Suspended => 1.0,
+        Participation::Exited => 2.0,
+    }
+}
+
+fn participation_from_note(x: f64) -> Participation {
+    if x == 0.0 {
+        Participation::Active
+    } else if x == 1.0 {
+        Participation::Suspended
+    } else {
+        Participation::Exited
+    }
+}
+
+impl Outcome for CstoFutures {
+    fn name(&self) -> &str {
+        Self::NAME
+    }
+
+    fn categories(&self) -> &[String] {
+        &self.categories
+    }
+
+    /// Notes: `W`, `B`, then each member's participation at the start.
+    fn start(&self, world: &World, state: &RunState, notes: &mut Vec<f64>) {
+        let start = self.classifier.read(world, state);
+        notes.extend([start.wider, start.core]);
+        notes.extend(start.participation.iter().map(|&p| participation_note(p)));
+    }
+
+    fn classify(&self, world: &World, end: &RunState, notes: &[f64]) -> usize {
+        let start = BlocReading {
+            wider: notes[0],
+            core: notes[1],
+            participation: notes[2..]
+                .iter()
+                .map(|&x| participation_from_note(x))
+                .collect(),
+        };
+        let end = self.classifier.read(world, end);
+        self.classifier.classify(&start, &end).index()
     }
 }

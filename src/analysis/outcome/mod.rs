@@ -1,5 +1,235 @@
-//! Outcomes: named classifications of a run, read at its start and its end.
+//! Outcomes: named classifications of a run into categories, read at its start, observed along
+//! the way, and decided at its horizon.
+//!
+//! An [`Outcome`] is a value, not a type threaded through the summaries: an ensemble counts
+//! the runs of each category of every outcome it is given ([`OutcomeCounts`]), and sensitivity
+//! studies any outcome's category probabilities. The three CSTO futures are one
+//! implementation, [`CstoFutures`]; a toy one takes a dozen lines:
+//!
+//! ```
+//! use geoalign::analysis::outcome::Outcome;
+//! use geoalign::{RunState, World};
+//!
+//! /// Is Kazakhstan's China share above 0.2 at the horizon?
+//! #[derive(Debug)]
+//! struct KazakhstanLeansToChina {
+//!     categories: Vec<String>,
+//! }
+//!
+//! impl Outcome for KazakhstanLeansToChina {
+//!     fn name(&self) -> &str {
+//!         "kazakhstan-china"
+//!     }
+//!     fn categories(&self) -> &[String] {
+//!         &self.categories
+//!     }
+//!     fn start(&self, _: &World, _: &RunState, _: &mut Vec<f64>) {}
+//!     fn classify(&self, world: &World, end: &RunState, _: &[f64]) -> usize {
+//!         let kz = world.state_id("Kazakhstan").unwrap();
+//!         let china = world.power_id("China").unwrap();
+//!         usize::from(end.alignment_of(world.components(), kz.index())[china.index()] > 0.2)
+//!     }
+//! }
+//!
+//! let outcome = std::sync::Arc::new(KazakhstanLeansToChina {
+//!     categories: vec!["not above 0.2".into(), "above 0.2".into()],
+//! });
+//! let summary = geoalign::Ensemble::new(geoalign::presets::eurasia_2025(), 4)
+//!     .outcome(outcome)
+//!     .run()
+//!     .unwrap();
+//! let above = summary.probability("kazakhstan-china", "above 0.2").unwrap();
+//! assert!(above.low <= above.estimate && above.estimate <= above.high);
+//! ```
+//!
+//! **Notes.** What an outcome must remember of a run (its start's readings, whether a level
+//! was crossed, how long a condition has held) it writes into the run's *notes*, a list of
+//! numbers: emptied before each run's [`Outcome::start`], extended or updated by
+//! [`Outcome::observe`] after every step, read by [`Outcome::classify`]. The buffer is the
+//! watcher's, not the outcome's, so one outcome value is shared by every worker thread
+//! (outcomes are `Send + Sync` and held in an [`Arc`]) and a run allocates nothing for it
+//! once the buffer has grown.
 
 mod csto;
 
-pub use csto::{BlocReading, CstoClassifier, CstoFuture, DEFAULT_MARGIN};
+pub use csto::{BlocReading, CstoClassifier, CstoFuture, CstoFutures, DEFAULT_MARGIN};
+
+use crate::model::World;
+use crate::sim::{Recorder, RunState};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::sync::Arc;
+
+/// A classification of runs into named categories.
+///
+/// The ensemble calls [`start`](Outcome::start) with the state at step 0,
+/// [`observe`](Outcome::observe) with the state after each step `1..=steps` (the last one is
+/// the horizon), and [`classify`](Outcome::classify) once with the state at the horizon.
+/// Every call for one run gets that run's notes (see the [module docs](self)).
+pub trait Outcome: Send + Sync + fmt::Debug {
+    /// The outcome's name, unique among the outcomes of one ensemble: summaries are looked up
+    /// by it and it labels output files (e.g. `csto-futures`).
+    fn name(&self) -> &str;
+
+    /// The category names, in the order of the indices [`classify`](Outcome::classify)
+    /// returns; at least one.
+    fn categories(&self) -> &[String];
+
+    /// Read what the outcome needs from the run's start into `notes` (empty on entry).
+    fn start(&self, world: &World, state: &RunState, notes: &mut Vec<f64>);
+
+    /// Watch the state after step `step` (`1..=steps`). The default keeps nothing: an outcome
+    /// that compares the start with the horizon needs no step in between.
+    fn observe(&self, step: u32, world: &World, state: &RunState, notes: &mut Vec<f64>) {
+        let _ = (step, world, state, notes);
+    }
+
+    /// The run's category: an index into [`categories`](Outcome::categories), decided from
+    /// the state at the horizon and the run's notes.
+    fn classify(&self, world: &World, end: &RunState, notes: &[f64]) -> usize;
+}
+
+/// The outcomes an ensemble counts when it is given none: the CSTO futures when the world
+/// has a CSTO the classifier can read ([`CstoFutures::for_world`]), otherwise none.
+///
+/// # Examples
+///
+/// ```
+/// let world = geoalign::presets::eurasia_2025().world;
+/// let outcomes = geoalign::analysis::outcome::default_outcomes(&world);
+/// assert_eq!(outcomes[0].name(), "csto-futures");
+/// ```
+pub fn default_outcomes(world: &World) -> Vec<Arc<dyn Outcome>> {
+    CstoFutures::for_world(world)
+        .map(|o| Arc::new(o) as Arc<dyn Outcome>)
+        .into_iter()
+        .collect()
+}
+
+/// Runs counted per category of one outcome: integers, so partial counts merge exactly.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutcomeCounts {
+    /// The outcome's [`Outcome::name`].
+    pub name: String,
+    /// Its category names, in index order.
+    pub categories: Vec<String>,
+    /// Runs classified in each category, in the same order.
+    pub counts: Vec<u64>,
+}
+
+impl OutcomeCounts {
+    /// No runs yet of `outcome`'s categories.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use geoalign::analysis::outcome::{CstoFutures, OutcomeCounts};
+    /// let world = geoalign::presets::eurasia_2025().world;
+    /// let counts = OutcomeCounts::new(&CstoFutures::for_world(&world).unwrap());
+    /// assert_eq!(counts.counts, [0, 0, 0]);
+    /// ```
+    pub fn new(outcome: &dyn Outcome) -> OutcomeCounts {
+        OutcomeCounts {
+            name: outcome.name().to_string(),
+            categories: outcome.categories().to_vec(),
+            counts: vec![0; outcome.categories().len()],
+        }
+    }
+
+    /// Index of the category named `category`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use geoalign::analysis::outcome::{CstoFutures, OutcomeCounts};
+    /// let world = geoalign::presets::eurasia_2025().world;
+    /// let counts = OutcomeCounts::new(&CstoFutures::for_world(&world).unwrap());
+    /// assert_eq!(counts.category("partial revitalization"), Some(2));
+    /// ```
+    pub fn category(&self, category: &str) -> Option<usize> {
+        self.categories.iter().position(|c| c == category)
+    }
+
+    /// Whether `other` counts the same outcome (same name and categories).
+    pub(crate) fn same_outcome(&self, other: &OutcomeCounts) -> bool {
+        self.name == other.name && self.categories == other.categories
+    }
+
+    /// Add `other`'s counts (of the same outcome).
+    pub(crate) fn add(&mut self, other: &OutcomeCounts) {
+        for (a, b) in self.counts.iter_mut().zip(&other.counts) {
+            *a += b;
+        }
+    }
+}
+
+/// Follows a set of outcomes through one run at a time: reads each at the start, lets each
+/// observe every step, and tallies each one's category at the horizon. The one place that
+/// does so, for the ensemble and for sensitivity alike. As a [`Recorder`] it can be handed to
+/// [`crate::Simulation::run`] directly.
+///
+/// # Examples
+///
+/// ```
+/// use geoalign::analysis::outcome::{default_outcomes, OutcomeCounts, Watch};
+/// let sim = geoalign::Simulation::new(geoalign::presets::csto_futures()[0].clone());
+/// let world = &sim.scenario().world;
+/// let outcomes = default_outcomes(world);
+/// let mut counts: Vec<_> = outcomes.iter().map(|o| OutcomeCounts::new(o.as_ref())).collect();
+/// let mut watch = Watch::new(&outcomes);
+/// for run in 0..3 {
+///     let end = sim.run(run, &mut watch).unwrap();
+///     watch.tally(world, &end, &mut counts);
+/// }
+/// assert_eq!(counts[0].counts.iter().sum::<u64>(), 3);
+/// ```
+#[derive(Clone, Debug)]
+pub struct Watch<'a> {
+    outcomes: &'a [Arc<dyn Outcome>],
+    /// One run's notes per outcome.
+    notes: Vec<Vec<f64>>,
+}
+
+impl<'a> Watch<'a> {
+    /// A watcher of `outcomes`.
+    pub fn new(outcomes: &'a [Arc<dyn Outcome>]) -> Watch<'a> {
+        Watch {
+            outcomes,
+            notes: vec![Vec::new(); outcomes.len()],
+        }
+    }
+
+    /// Add the run that ended in `end` to `counts` (one entry per outcome, in the watcher's
+    /// order): each outcome classifies it from its notes.
+    ///
+    /// # Panics
+    ///
+    /// If an outcome returns a category index outside its categories: a bug in that outcome,
+    /// which no count could honestly hold.
+    pub fn tally(&self, world: &World, end: &RunState, counts: &mut [OutcomeCounts]) {
+        for ((outcome, notes), tally) in self.outcomes.iter().zip(&self.notes).zip(counts) {
+            let category = outcome.classify(world, end, notes);
+            let Some(count) = tally.counts.get_mut(category) else {
+                panic!(
+                    "outcome `{}` classified a run as category {category}, but it has {} categories",
+                    outcome.name(),
+                    outcome.categories().len()
+                );
+            };
+            *count += 1;
+        }
+    }
+}
+
+impl Recorder for Watch<'_> {
+    fn record(&mut self, step: u32, world: &World, state: &RunState) {
+        for (outcome, notes) in self.outcomes.iter().zip(&mut self.notes) {
+            if step == 0 {
+                notes.clear();
+                outcome.start(world, state, notes);
+            } else {
+                outcome.observe(step, world, state, notes);
+            }
+        }
+    }
+}

@@ -6,188 +6,26 @@
 //! chain of causes on one line, and a non-zero status: 1 for a failed command, 2 for bad
 //! arguments. A reader that goes away (`geoalign trace | head`) ends the output quietly.
 
+#[macro_use]
+mod print;
+mod args;
+
+use args::{Cli, Command, EnsembleArgs, MethodArg};
 use clap::error::ErrorKind;
-use clap::{Parser, Subcommand, ValueEnum};
-use geoalign::analysis::ensemble::{
-    CstoFuture, Ensemble, EnsembleError, Proportion, Shard, Summary,
-};
+use clap::Parser;
+use geoalign::analysis::ensemble::{Ensemble, EnsembleError, Shard, Summary};
 use geoalign::analysis::sensitivity::{self, Method, ParamRange};
 use geoalign::{output, Scenario, Simulation};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::error::Error;
-use std::fmt;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-#[derive(Parser)]
-#[command(
-    name = "geoalign",
-    version,
-    about = "Simulate geopolitical alignment between great powers (model implications under a scenario's assumptions, not forecasts)"
-)]
-struct Cli {
-    #[command(subcommand)]
-    command: Command,
-}
-
-#[derive(Subcommand)]
-enum Command {
-    /// Run a Monte Carlo ensemble of a scenario and summarise it (or one shard of it).
-    Run {
-        /// Scenario file or `builtin:NAME`; the embedded Eurasia 2025 world when absent.
-        scenario: Option<String>,
-        /// Number of runs of the whole ensemble (at least 1).
-        #[arg(long, default_value_t = 1000, value_parser = runs)]
-        runs: u64,
-        /// Worker threads (0: one per core; at most 1024). Results do not depend on it.
-        #[arg(long, default_value_t = 0, value_parser = threads)]
-        threads: usize,
-        /// Override the scenario's seed.
-        #[arg(long)]
-        seed: Option<u64>,
-        /// Run only shard i of n (0-based, e.g. 3/10) and write a mergeable partial summary
-        /// to --out; combine the partials with `geoalign merge`.
-        #[arg(long)]
-        shard: Option<Shard>,
-        /// Directory for CSV, JSON and SVG output (or the partial summary of a shard).
-        #[arg(long)]
-        out: Option<PathBuf>,
-    },
-    /// The three CSTO futures of seed 000 side by side: the 3 × 3 table of scenario versus
-    /// classified outcome, with Wilson 95 % intervals.
-    Futures {
-        /// Runs per future (at least 1).
-        #[arg(long, default_value_t = 1000, value_parser = runs)]
-        runs: u64,
-        /// Worker threads (0: one per core; at most 1024).
-        #[arg(long, default_value_t = 0, value_parser = threads)]
-        threads: usize,
-        /// Override the futures' seed.
-        #[arg(long)]
-        seed: Option<u64>,
-        /// Directory for CSV, JSON and SVG output.
-        #[arg(long)]
-        out: Option<PathBuf>,
-    },
-    /// Global sensitivity of P(each future) to named scenario parameters.
-    Sensitivity {
-        /// Scenario file or `builtin:NAME`; the embedded Eurasia 2025 world when absent.
-        scenario: Option<String>,
-        /// A parameter and its range, as a dotted key of the scenario file and lo:hi, e.g.
-        /// `parameters.noise=0.01:0.06` or `powers.Russia.coercion=0.5:1.0`. Repeat it.
-        #[arg(long = "param", required = true)]
-        params: Vec<ParamRange>,
-        /// Method: Morris elementary effects (screening) or Sobol indices (Saltelli).
-        #[arg(long, value_enum, default_value_t = MethodArg::Morris)]
-        method: MethodArg,
-        /// Design size: Morris trajectories, or Sobol base samples N (N × (k + 2) points).
-        #[arg(long)]
-        design: Option<usize>,
-        /// Runs per design point (at least 1).
-        #[arg(long, default_value_t = sensitivity::DEFAULT_RUNS_PER_POINT, value_parser = runs)]
-        runs: u64,
-        /// Worker threads (0: one per core; at most 1024).
-        #[arg(long, default_value_t = 0, value_parser = threads)]
-        threads: usize,
-        /// Directory for the CSV of indices.
-        #[arg(long)]
-        out: Option<PathBuf>,
-    },
-    /// Merge shard partials (`partial-*.json` files, or directories holding them) into the
-    /// summary one machine would have produced, and write its outputs.
-    Merge {
-        /// Partial files or directories.
-        #[arg(required = true)]
-        inputs: Vec<PathBuf>,
-        /// Output directory (default: the first input directory).
-        #[arg(long)]
-        out: Option<PathBuf>,
-    },
-    /// Trace one run and print each state's alignment at the start and the end.
-    Trace {
-        /// Scenario file or `builtin:NAME`; the embedded Eurasia 2025 world when absent.
-        scenario: Option<String>,
-        /// Override the scenario's seed.
-        #[arg(long)]
-        seed: Option<u64>,
-        /// Run index (selects the run's random stream).
-        #[arg(long, default_value_t = 0)]
-        run: u64,
-        /// Write the whole trajectory as JSON to this file.
-        #[arg(long)]
-        json: Option<PathBuf>,
-    },
-    /// Check a scenario file; exits non-zero with the error if it is refused.
-    Validate {
-        /// Scenario file.
-        scenario: String,
-    },
-}
-
-/// Most worker threads a command starts: far more than any machine has cores, and few enough
-/// that a typo (`--threads 100000`) fails at once instead of spawning threads for minutes.
-const MAX_THREADS: usize = 1024;
-
-fn runs(arg: &str) -> Result<u64, String> {
-    match arg.parse::<u64>() {
-        Ok(0) => Err("at least 1 run is needed".into()),
-        Ok(n) => Ok(n),
-        Err(_) => Err(format!("`{arg}` is not a whole number")),
-    }
-}
-
-fn threads(arg: &str) -> Result<usize, String> {
-    let n: usize = arg
-        .parse()
-        .map_err(|_| format!("`{arg}` is not a whole number"))?;
-    if n > MAX_THREADS {
-        return Err(format!("at most {MAX_THREADS} threads, got {n}"));
-    }
-    Ok(n)
-}
-
 /// A failed command: any error, reported with its chain of causes.
 type CliError = Box<dyn Error + Send + Sync>;
-
-/// Set once a write to stdout met a broken pipe: the reader has gone, the rest is dropped.
-static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
-
-/// Write to stdout without `print!`'s panic: a broken pipe (`geoalign trace | head`) ends the
-/// output quietly and the command carries on (it may still write its `--out` files); any
-/// other failure (a full disk) is an error.
-fn emit(args: fmt::Arguments<'_>) -> Result<(), CliError> {
-    if STDOUT_CLOSED.load(Ordering::Relaxed) {
-        return Ok(());
-    }
-    match std::io::stdout().lock().write_fmt(args) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
-            STDOUT_CLOSED.store(true, Ordering::Relaxed);
-            Ok(())
-        }
-        Err(e) => Err(format!("cannot write to standard output: {e}").into()),
-    }
-}
-
-/// `print!` through [`emit`]; use with `?`.
-macro_rules! out {
-    ($($arg:tt)*) => {
-        emit(format_args!($($arg)*))
-    };
-}
-
-/// `println!` through [`emit`]; use with `?`.
-macro_rules! outln {
-    () => {
-        emit(format_args!("\n"))
-    };
-    ($($arg:tt)*) => {
-        emit(format_args!("{}\n", format_args!($($arg)*)))
-    };
-}
 
 /// One paragraph: the error, then each cause its message does not already include, on one
 /// line (a line break inside a message, e.g. in a name, is folded into a space).
@@ -216,12 +54,6 @@ fn one_line(text: &str) -> String {
 /// Print `error: …` on stderr; a closed stderr cannot be reported anywhere, so it is ignored.
 fn report(message: &str) {
     let _ = writeln!(std::io::stderr(), "error: {message}");
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum MethodArg {
-    Morris,
-    Sobol,
 }
 
 fn load(arg: Option<&str>) -> Result<Scenario, CliError> {
@@ -287,141 +119,83 @@ fn run_ensemble(ensemble: &Ensemble, what: &str) -> Result<Summary, CliError> {
     Ok(result?)
 }
 
-/// Four decimals: with 10,000 runs a Wilson bound of 0.9996 must not print as 1.000.
-fn interval(p: &Proportion) -> String {
-    format!("{:.4} [{:.4}, {:.4}]", p.estimate, p.low, p.high)
-}
-
-fn print_summary(s: &Summary) -> Result<(), CliError> {
-    let last = s.steps as usize;
+/// `geoalign validate`.
+fn validate(scenario: &str) -> Result<(), CliError> {
+    let s = load(Some(scenario))?;
     outln!(
-        "{} — seed {}, {} runs, {} → {} (model implications under the scenario's assumptions, not forecasts)\n",
-        s.scenario,
-        s.seed,
-        s.runs,
-        s.start,
-        s.start.add_months(s.steps)
-    )?;
-    outln!("Alignment at the horizon: mean share (5–95 % of runs)")?;
-    out!("{:<13}", "state")?;
-    for p in &s.powers {
-        out!("{p:>19}")?;
-    }
-    outln!("{:>19}", "autonomy")?;
-    for (i, name) in s.states.iter().enumerate() {
-        out!("{name:<13}")?;
-        for c in 0..=s.powers.len() {
-            if let Some(st) = s.alignment(last, i, c) {
-                out!(
-                    "{:>19}",
-                    format!(
-                        "{:.3} ({:.2}–{:.2})",
-                        st.mean, st.quantiles[0], st.quantiles[4]
-                    )
-                )?;
-            }
-        }
-        outln!()?;
-    }
-    if s.classified {
-        outln!("\nCSTO future at the horizon (Wilson 95 % interval)")?;
-        for f in CstoFuture::ALL {
-            if let Some(p) = s.future(f) {
-                outln!("  {:<26}{}", f.name(), interval(&p))?;
-            }
-        }
-    }
-    print_membership(s)
+        "{scenario}: valid — \"{}\", {} powers, {} states, {} institutions, {} drivers, {} steps from {}",
+        s.name(),
+        s.world().powers().len(),
+        s.world().states().len(),
+        s.world().institutions().len(),
+        s.drivers().len(),
+        s.steps(),
+        s.start()
+    )
 }
 
-fn print_membership(s: &Summary) -> Result<(), CliError> {
-    let Some(csto) = s.institutions.iter().position(|i| i == "CSTO") else {
-        return Ok(());
-    };
-    outln!("\nCSTO members: P(suspended at some step) and P(exited) by the horizon")?;
-    for (m, name) in s.members[csto].iter().enumerate() {
-        if let Some((sus, ex)) = s.membership(csto, m) {
-            outln!(
-                "  {name:<13}suspended {}   exited {}",
-                interval(&sus),
-                interval(&ex)
-            )?;
-        }
-    }
-    Ok(())
-}
-
-fn report_written(files: &[PathBuf]) -> Result<(), CliError> {
-    for f in files {
-        outln!("wrote {}", f.display())?;
-    }
-    Ok(())
-}
-
-fn futures(
-    runs: u64,
-    threads: usize,
-    seed: Option<u64>,
-    out: Option<&Path>,
+/// `geoalign run`: the whole ensemble, or one shard's partial summary.
+fn run_scenario(
+    scenario: Option<&str>,
+    args: &EnsembleArgs,
+    shard: Option<Shard>,
+    out: Option<PathBuf>,
 ) -> Result<(), CliError> {
+    let mut s = load(scenario)?;
+    if let Some(seed) = args.seed {
+        s.set_seed(seed);
+    }
+    let name = s.name().to_string();
+    let shard = shard.unwrap_or(Shard::WHOLE);
+    let ensemble = Ensemble::new(s, args.runs)
+        .threads(args.threads)
+        .shard(shard);
+    if shard != Shard::WHOLE {
+        let dir = out.ok_or("--shard needs --out DIR for the partial summary")?;
+        let summary = run_ensemble(&ensemble, &name)?;
+        let path = output::write_partial(&dir, &summary)?;
+        let r = ensemble.run_range();
+        return outln!(
+            "shard {shard}: runs {}..{} of {}; partial summary written to {} (combine with `geoalign merge`)",
+            r.start,
+            r.end,
+            args.runs,
+            path.display()
+        );
+    }
+    let summary = run_ensemble(&ensemble, &name)?;
+    print::summary(&summary)?;
+    if let Some(dir) = out {
+        print::written(&output::write_summary(&dir, &summary)?)?;
+    }
+    Ok(())
+}
+
+/// `geoalign futures`.
+fn futures(args: &EnsembleArgs, out: Option<&Path>) -> Result<(), CliError> {
     let started = Instant::now();
     let mut summaries = Vec::new();
     for mut scenario in geoalign::presets::csto_futures() {
-        if let Some(seed) = seed {
+        if let Some(seed) = args.seed {
             scenario.set_seed(seed);
         }
         let name = scenario.name().to_string();
-        let ensemble = Ensemble::new(scenario, runs).threads(threads);
+        let ensemble = Ensemble::new(scenario, args.runs).threads(args.threads);
         summaries.push(run_ensemble(&ensemble, &name)?);
     }
-    outln!(
-        "The three CSTO futures of seed 000: {runs} runs each, classified at {} (model implications under each future's assumptions, not forecasts)\n",
-        summaries[0].start.add_months(summaries[0].steps)
-    )?;
-    outln!("P(classified outcome) with Wilson 95 % intervals; rows: the scenario run, columns: the outcome")?;
-    out!("{:<30}", "scenario \\ outcome")?;
-    for f in CstoFuture::ALL {
-        out!("{:>29}", f.name())?;
-    }
-    outln!()?;
-    for s in &summaries {
-        out!("{:<30}", s.scenario)?;
-        for f in CstoFuture::ALL {
-            let cell = s.future(f).map(|p| interval(&p)).unwrap_or_default();
-            out!("{cell:>29}")?;
-        }
-        outln!()?;
-    }
-    let csto_ix = summaries[0].institutions.iter().position(|i| i == "CSTO");
-    if let Some(csto) = csto_ix {
-        outln!("\nCSTO cohesion at the horizon: mean (5–95 % of runs)")?;
-        for s in &summaries {
-            if let Some(c) = s.cohesion(s.steps as usize, csto) {
-                outln!(
-                    "  {:<30}{:.3} ({:.3}–{:.3})",
-                    s.scenario,
-                    c.mean,
-                    c.quantiles[0],
-                    c.quantiles[4]
-                )?;
-            }
-        }
-        for s in &summaries {
-            outln!("\n{}:", s.scenario)?;
-            print_membership(s)?;
-        }
-    }
+    print::futures(&summaries, args.runs)?;
     outln!(
         "\n{} runs in {:.1} s",
-        runs * 3,
+        args.runs * summaries.len() as u64,
         started.elapsed().as_secs_f64()
     )?;
     if let Some(dir) = out {
-        report_written(&output::write_futures(dir, &summaries)?)?;
+        print::written(&output::write_futures(dir, &summaries)?)?;
     }
     Ok(())
 }
 
+/// `geoalign merge`.
 fn merge(inputs: &[PathBuf], out: Option<PathBuf>) -> Result<(), CliError> {
     let mut files = Vec::new();
     for input in inputs {
@@ -450,70 +224,89 @@ fn merge(inputs: &[PathBuf], out: Option<PathBuf>) -> Result<(), CliError> {
         )
         .into());
     }
-    print_summary(&merged)?;
+    print::summary(&merged)?;
     let dir = out
         .or_else(|| inputs.iter().find(|p| p.is_dir()).cloned())
         .unwrap_or_else(|| PathBuf::from("."));
-    report_written(&output::write_summary(&dir, &merged)?)?;
+    print::written(&output::write_summary(&dir, &merged)?)
+}
+
+/// `geoalign sensitivity`.
+fn sensitivity(
+    scenario: Option<&str>,
+    params: Vec<ParamRange>,
+    method: MethodArg,
+    design: Option<usize>,
+    runs: u64,
+    threads: usize,
+    out: Option<&Path>,
+) -> Result<(), CliError> {
+    let base = match scenario {
+        None => sensitivity::Base::builtin("builtin:eurasia-2025"),
+        Some(n) if n.starts_with("builtin:") => sensitivity::Base::builtin(n),
+        Some(path) => sensitivity::Base::file(path),
+    }?;
+    let method = match method {
+        MethodArg::Morris => Method::Morris {
+            trajectories: design.unwrap_or(sensitivity::DEFAULT_MORRIS_TRAJECTORIES),
+        },
+        MethodArg::Sobol => Method::Sobol {
+            samples: design.unwrap_or(sensitivity::DEFAULT_SOBOL_SAMPLES),
+        },
+    };
+    let study = sensitivity::Study {
+        base,
+        params,
+        runs_per_point: runs,
+        threads,
+        seed: sensitivity::DEFAULT_DESIGN_SEED,
+        outcome: None,
+    };
+    let points = study.points(&method);
+    let progress = Progress::new(points as u64 * runs, "sensitivity");
+    let result = study.run(&method, &|done| progress.update(done));
+    progress.finish();
+    let report = result?;
+    out!("{report}")?;
+    if let Some(dir) = out {
+        print::written(&[output::write_sensitivity(dir, &report)?])?;
+    }
+    Ok(())
+}
+
+/// `geoalign trace`.
+fn trace(
+    scenario: Option<&str>,
+    seed: Option<u64>,
+    run: u64,
+    json: Option<&Path>,
+) -> Result<(), CliError> {
+    let mut s = load(scenario)?;
+    if let Some(seed) = seed {
+        s.set_seed(seed);
+    }
+    let sim = Simulation::new(s);
+    let t = sim.trajectory(run)?;
+    print::trace(&sim, &t, run)?;
+    if let Some(path) = json {
+        let text = serde_json::to_string(&t)?;
+        std::fs::write(path, text).map_err(|e| format!("{}: cannot write: {e}", path.display()))?;
+        outln!("\ntrajectory written to {}", path.display())?;
+    }
     Ok(())
 }
 
 fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
-        Command::Validate { scenario } => {
-            let s = load(Some(&scenario))?;
-            outln!(
-                "{scenario}: valid — \"{}\", {} powers, {} states, {} institutions, {} drivers, {} steps from {}",
-                s.name(),
-                s.world().powers().len(),
-                s.world().states().len(),
-                s.world().institutions().len(),
-                s.drivers().len(),
-                s.steps(),
-                s.start()
-            )?;
-        }
+        Command::Validate { scenario } => validate(&scenario),
         Command::Run {
             scenario,
-            runs,
-            threads,
-            seed,
+            ensemble,
             shard,
             out,
-        } => {
-            let mut s = load(scenario.as_deref())?;
-            if let Some(seed) = seed {
-                s.set_seed(seed);
-            }
-            let name = s.name().to_string();
-            let shard = shard.unwrap_or(Shard::WHOLE);
-            let ensemble = Ensemble::new(s, runs).threads(threads).shard(shard);
-            if shard != Shard::WHOLE {
-                let dir = out.ok_or("--shard needs --out DIR for the partial summary")?;
-                let summary = run_ensemble(&ensemble, &name)?;
-                let path = output::write_partial(&dir, &summary)?;
-                let r = ensemble.run_range();
-                outln!(
-                    "shard {shard}: runs {}..{} of {runs}; partial summary written to {} (combine with `geoalign merge`)",
-                    r.start,
-                    r.end,
-                    path.display()
-                )?;
-                return Ok(());
-            }
-            let summary = run_ensemble(&ensemble, &name)?;
-            print_summary(&summary)?;
-            if let Some(dir) = out {
-                report_written(&output::write_summary(&dir, &summary)?)?;
-            }
-        }
-        Command::Futures {
-            runs,
-            threads,
-            seed,
-            out,
-        } => futures(runs, threads, seed, out.as_deref())?,
-        Command::Merge { inputs, out } => merge(&inputs, out)?,
+        } => run_scenario(scenario.as_deref(), &ensemble, shard, out),
+        Command::Futures { ensemble, out } => futures(&ensemble, out.as_deref()),
+        Command::Merge { inputs, out } => merge(&inputs, out),
         Command::Sensitivity {
             scenario,
             params,
@@ -522,81 +315,22 @@ fn run(cli: Cli) -> Result<(), CliError> {
             runs,
             threads,
             out,
-        } => {
-            let base = match scenario.as_deref() {
-                None => sensitivity::Base::builtin("builtin:eurasia-2025"),
-                Some(n) if n.starts_with("builtin:") => sensitivity::Base::builtin(n),
-                Some(path) => sensitivity::Base::file(path),
-            }?;
-            let method = match method {
-                MethodArg::Morris => Method::Morris {
-                    trajectories: design.unwrap_or(sensitivity::DEFAULT_MORRIS_TRAJECTORIES),
-                },
-                MethodArg::Sobol => Method::Sobol {
-                    samples: design.unwrap_or(sensitivity::DEFAULT_SOBOL_SAMPLES),
-                },
-            };
-            let study = sensitivity::Study {
-                base,
-                params,
-                runs_per_point: runs,
-                threads,
-                seed: sensitivity::DEFAULT_DESIGN_SEED,
-            };
-            let points = study.points(&method);
-            let progress = Progress::new(points as u64 * runs, "sensitivity");
-            let result = study.run(&method, &|done| progress.update(done));
-            progress.finish();
-            let report = result?;
-            out!("{report}")?;
-            if let Some(dir) = out {
-                report_written(&[output::write_sensitivity(&dir, &report)?])?;
-            }
-        }
+        } => sensitivity(
+            scenario.as_deref(),
+            params,
+            method,
+            design,
+            runs,
+            threads,
+            out.as_deref(),
+        ),
         Command::Trace {
             scenario,
             seed,
             run,
             json,
-        } => {
-            let mut s = load(scenario.as_deref())?;
-            if let Some(seed) = seed {
-                s.set_seed(seed);
-            }
-            let sim = Simulation::new(s);
-            let t = sim.trajectory(run)?;
-            let s = sim.scenario();
-            outln!(
-                "{} — seed {}, run {run}: {} → {} (one simulated path under the scenario's assumptions, not a forecast)\n",
-                s.name(),
-                s.seed(),
-                s.start(),
-                s.date_of(s.steps())
-            )?;
-            out!("{:<14}{:<9}", "state", "date")?;
-            for p in &t.powers {
-                out!("{p:>9}")?;
-            }
-            outln!("{:>9}", "autonomy")?;
-            let last = t.len() - 1;
-            for (i, name) in t.states.iter().enumerate() {
-                for (step, label) in [(0, name.as_str()), (last, "")] {
-                    out!("{label:<14}{:<9}", s.date_of(step as u32).to_string())?;
-                    for x in t.alignment_of(step, i).iter() {
-                        out!("{x:>9.3}")?;
-                    }
-                    outln!()?;
-                }
-            }
-            if let Some(path) = json {
-                let text = serde_json::to_string(&t)?;
-                std::fs::write(&path, text)
-                    .map_err(|e| format!("{}: cannot write: {e}", path.display()))?;
-                outln!("\ntrajectory written to {}", path.display())?;
-            }
-        }
+        } => trace(scenario.as_deref(), seed, run, json.as_deref()),
     }
-    Ok(())
 }
 
 fn main() -> ExitCode {

@@ -1,0 +1,141 @@
+//! The command line's arguments: clap types and the value parsers that refuse bad numbers
+//! with a sentence.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use geoalign::analysis::ensemble::Shard;
+use geoalign::analysis::sensitivity::{self, ParamRange};
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(
+    name = "geoalign",
+    version,
+    about = "Simulate geopolitical alignment between great powers (model implications under a scenario's assumptions, not forecasts)"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The ensemble's size, threads and seed, shared by `run` and `futures`.
+#[derive(Args)]
+pub struct EnsembleArgs {
+    /// Number of runs of each scenario's ensemble (at least 1).
+    #[arg(long, default_value_t = 1000, value_parser = runs)]
+    pub runs: u64,
+    /// Worker threads (0: one per core; at most 1024). Results do not depend on it.
+    #[arg(long, default_value_t = 0, value_parser = threads)]
+    pub threads: usize,
+    /// Override the seed of each scenario run.
+    #[arg(long)]
+    pub seed: Option<u64>,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Run a Monte Carlo ensemble of a scenario and summarise it (or one shard of it).
+    Run {
+        /// Scenario file or `builtin:NAME`; the embedded Eurasia 2025 world when absent.
+        scenario: Option<String>,
+        #[command(flatten)]
+        ensemble: EnsembleArgs,
+        /// Run only shard i of n (0-based, e.g. 3/10) and write a mergeable partial summary
+        /// to --out; combine the partials with `geoalign merge`.
+        #[arg(long)]
+        shard: Option<Shard>,
+        /// Directory for CSV, JSON and SVG output (or the partial summary of a shard).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// The three CSTO futures of seed 000 side by side: the 3 × 3 table of scenario versus
+    /// classified outcome, with Wilson 95 % intervals.
+    Futures {
+        #[command(flatten)]
+        ensemble: EnsembleArgs,
+        /// Directory for CSV, JSON and SVG output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Global sensitivity of P(each future) to named scenario parameters.
+    Sensitivity {
+        /// Scenario file or `builtin:NAME`; the embedded Eurasia 2025 world when absent.
+        scenario: Option<String>,
+        /// A parameter and its range, as a dotted key of the scenario file and lo:hi, e.g.
+        /// `parameters.noise=0.01:0.06` or `powers.Russia.coercion=0.5:1.0`. Repeat it.
+        #[arg(long = "param", required = true)]
+        params: Vec<ParamRange>,
+        /// Method: Morris elementary effects (screening) or Sobol indices (Saltelli).
+        #[arg(long, value_enum, default_value_t = MethodArg::Morris)]
+        method: MethodArg,
+        /// Design size: Morris trajectories, or Sobol base samples N (N × (k + 2) points).
+        #[arg(long)]
+        design: Option<usize>,
+        /// Runs per design point (at least 1).
+        #[arg(long, default_value_t = sensitivity::DEFAULT_RUNS_PER_POINT, value_parser = runs)]
+        runs: u64,
+        /// Worker threads (0: one per core; at most 1024).
+        #[arg(long, default_value_t = 0, value_parser = threads)]
+        threads: usize,
+        /// Directory for the CSV of indices.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Merge shard partials (`partial-*.json` files, or directories holding them) into the
+    /// summary one machine would have produced, and write its outputs.
+    Merge {
+        /// Partial files or directories.
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+        /// Output directory (default: the first input directory).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Trace one run and print each state's alignment at the start and the end.
+    Trace {
+        /// Scenario file or `builtin:NAME`; the embedded Eurasia 2025 world when absent.
+        scenario: Option<String>,
+        /// Override the scenario's seed.
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Run index (selects the run's random stream).
+        #[arg(long, default_value_t = 0)]
+        run: u64,
+        /// Write the whole trajectory as JSON to this file.
+        #[arg(long)]
+        json: Option<PathBuf>,
+    },
+    /// Check a scenario file; exits non-zero with the error if it is refused.
+    Validate {
+        /// Scenario file.
+        scenario: String,
+    },
+}
+
+/// The sensitivity design method.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum MethodArg {
+    Morris,
+    Sobol,
+}
+
+/// Most worker threads a command starts: far more than any machine has cores, and few enough
+/// that a typo (`--threads 100000`) fails at once instead of spawning threads for minutes.
+const MAX_THREADS: usize = 1024;
+
+fn runs(arg: &str) -> Result<u64, String> {
+    match arg.parse::<u64>() {
+        Ok(0) => Err("at least 1 run is needed".into()),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!("`{arg}` is not a whole number")),
+    }
+}
+
+fn threads(arg: &str) -> Result<usize, String> {
+    let n: usize = arg
+        .parse()
+        .map_err(|_| format!("`{arg}` is not a whole number"))?;
+    if n > MAX_THREADS {
+        return Err(format!("at most {MAX_THREADS} threads, got {n}"));
+    }
+    Ok(n)
+}

@@ -1,0 +1,220 @@
+//! What the commands print: tables of summaries, the futures side by side and a traced path,
+//! written through [`emit`] so that a reader that goes away ends the output quietly.
+
+use crate::CliError;
+use geoalign::analysis::ensemble::{CstoFutures, OutcomeCounts, Proportion, Summary};
+use geoalign::{Simulation, Trajectory};
+use std::fmt;
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Set once a write to stdout met a broken pipe: the reader has gone, the rest is dropped.
+static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
+
+/// Write to stdout without `print!`'s panic: a broken pipe (`geoalign trace | head`) ends the
+/// output quietly and the command carries on (it may still write its `--out` files); any
+/// other failure (a full disk) is an error.
+pub fn emit(args: fmt::Arguments<'_>) -> Result<(), CliError> {
+    if STDOUT_CLOSED.load(Ordering::Relaxed) {
+        return Ok(());
+    }
+    match std::io::stdout().lock().write_fmt(args) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+            STDOUT_CLOSED.store(true, Ordering::Relaxed);
+            Ok(())
+        }
+        Err(e) => Err(format!("cannot write to standard output: {e}").into()),
+    }
+}
+
+/// `print!` through [`emit`]; use with `?`.
+macro_rules! out {
+    ($($arg:tt)*) => {
+        $crate::print::emit(format_args!($($arg)*))
+    };
+}
+
+/// `println!` through [`emit`]; use with `?`.
+macro_rules! outln {
+    () => {
+        $crate::print::emit(format_args!("\n"))
+    };
+    ($($arg:tt)*) => {
+        $crate::print::emit(format_args!("{}\n", format_args!($($arg)*)))
+    };
+}
+
+/// Four decimals: with 10,000 runs a Wilson bound of 0.9996 must not print as 1.000.
+fn interval(p: &Proportion) -> String {
+    format!("{:.4} [{:.4}, {:.4}]", p.estimate, p.low, p.high)
+}
+
+/// What an outcome is called in a heading: the CSTO futures as "CSTO future", as before
+/// outcomes were values; any other by its name.
+fn heading(outcome: &OutcomeCounts) -> &str {
+    if outcome.name == CstoFutures::NAME {
+        "CSTO future"
+    } else {
+        &outcome.name
+    }
+}
+
+/// The summary of one ensemble: the horizon's alignments, each outcome, CSTO membership.
+pub fn summary(s: &Summary) -> Result<(), CliError> {
+    let last = s.steps as usize;
+    outln!(
+        "{} — seed {}, {} runs, {} → {} (model implications under the scenario's assumptions, not forecasts)\n",
+        s.scenario,
+        s.seed,
+        s.runs,
+        s.start,
+        s.start.add_months(s.steps)
+    )?;
+    outln!("Alignment at the horizon: mean share (5–95 % of runs)")?;
+    out!("{:<13}", "state")?;
+    for (_, name) in s.named_components() {
+        out!("{name:>19}")?;
+    }
+    outln!()?;
+    for (i, name) in s.named_states() {
+        out!("{name:<13}")?;
+        for (c, _) in s.named_components() {
+            if let Some(st) = s.alignment(last, i, c) {
+                let q = st.quantiles;
+                out!(
+                    "{:>19}",
+                    format!("{:.3} ({:.2}–{:.2})", st.mean, q.q05, q.q95)
+                )?;
+            }
+        }
+        outln!()?;
+    }
+    for outcome in &s.outcomes {
+        outln!(
+            "\n{} at the horizon (Wilson 95 % interval)",
+            heading(outcome)
+        )?;
+        // Names padded to 26 columns as the futures' were, wider for longer names.
+        let w = outcome
+            .categories
+            .iter()
+            .map(|c| c.chars().count() + 2)
+            .max()
+            .unwrap_or(0)
+            .max(26);
+        for category in &outcome.categories {
+            if let Some(p) = s.probability(&outcome.name, category) {
+                outln!("  {category:<w$}{}", interval(&p))?;
+            }
+        }
+    }
+    membership(s)
+}
+
+/// P(suspended) and P(exited) of each CSTO member.
+pub fn membership(s: &Summary) -> Result<(), CliError> {
+    let Some(csto) = s.institution("CSTO") else {
+        return Ok(());
+    };
+    outln!("\nCSTO members: P(suspended at some step) and P(exited) by the horizon")?;
+    for (state, name) in s.named_members(csto) {
+        if let Some((sus, ex)) = s.membership(csto, state) {
+            outln!(
+                "  {name:<13}suspended {}   exited {}",
+                interval(&sus),
+                interval(&ex)
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// The futures side by side: the table of scenario run × classified outcome, the CSTO's
+/// cohesion at the horizon, and each future's membership table.
+pub fn futures(summaries: &[Summary], runs: u64) -> Result<(), CliError> {
+    let Some(first) = summaries.first() else {
+        return Ok(());
+    };
+    outln!(
+        "The three CSTO futures of seed 000: {runs} runs each, classified at {} (model implications under each future's assumptions, not forecasts)\n",
+        first.start.add_months(first.steps)
+    )?;
+    outln!("P(classified outcome) with Wilson 95 % intervals; rows: the scenario run, columns: the outcome")?;
+    let categories = first
+        .outcome(CstoFutures::NAME)
+        .map(|o| o.categories.clone())
+        .unwrap_or_default();
+    out!("{:<30}", "scenario \\ outcome")?;
+    for category in &categories {
+        out!("{category:>29}")?;
+    }
+    outln!()?;
+    for s in summaries {
+        out!("{:<30}", s.scenario)?;
+        for category in &categories {
+            let cell = s
+                .probability(CstoFutures::NAME, category)
+                .map(|p| interval(&p))
+                .unwrap_or_default();
+            out!("{cell:>29}")?;
+        }
+        outln!()?;
+    }
+    if let Some(csto) = first.institution("CSTO") {
+        outln!("\nCSTO cohesion at the horizon: mean (5–95 % of runs)")?;
+        for s in summaries {
+            if let Some(c) = s.cohesion(s.steps as usize, csto) {
+                outln!(
+                    "  {:<30}{:.3} ({:.3}–{:.3})",
+                    s.scenario,
+                    c.mean,
+                    c.quantiles.q05,
+                    c.quantiles.q95
+                )?;
+            }
+        }
+        for s in summaries {
+            outln!("\n{}:", s.scenario)?;
+            membership(s)?;
+        }
+    }
+    Ok(())
+}
+
+/// One traced run: each state's alignment at the start and at the horizon.
+pub fn trace(sim: &Simulation, t: &Trajectory, run: u64) -> Result<(), CliError> {
+    let s = sim.scenario();
+    outln!(
+        "{} — seed {}, run {run}: {} → {} (one simulated path under the scenario's assumptions, not a forecast)\n",
+        s.name(),
+        s.seed(),
+        s.start(),
+        s.date_of(s.steps())
+    )?;
+    out!("{:<14}{:<9}", "state", "date")?;
+    for p in &t.powers {
+        out!("{p:>9}")?;
+    }
+    outln!("{:>9}", "autonomy")?;
+    let last = t.len() - 1;
+    for (i, name) in t.states.iter().enumerate() {
+        for (step, label) in [(0, name.as_str()), (last, "")] {
+            out!("{label:<14}{:<9}", s.date_of(step as u32).to_string())?;
+            for x in t.alignment_of(step, i).iter() {
+                out!("{x:>9.3}")?;
+            }
+            outln!()?;
+        }
+    }
+    Ok(())
+}
+
+/// `wrote <file>` for each file written.
+pub fn written(files: &[PathBuf]) -> Result<(), CliError> {
+    for f in files {
+        outln!("wrote {}", f.display())?;
+    }
+    Ok(())
+}
