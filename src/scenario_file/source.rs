@@ -23,7 +23,7 @@ use toml::{Table, Value};
 /// source.set("parameters.noise", 0.05).unwrap();
 /// source.set("drivers.institutions.CSTO.credibility[-1].value", 0.2).unwrap();
 /// let scenario = source.build().unwrap();
-/// assert_eq!(scenario.world.parameters().noise, 0.05);
+/// assert_eq!(scenario.world().parameters().noise, 0.05);
 ///
 /// let err = source.set("parameters.no_such_key", 1.0).unwrap_err();
 /// assert!(err.to_string().contains("`parameters.no_such_key`: unknown field"), "{err}");

@@ -267,7 +267,7 @@ impl CstoClassifier {
 ///
 /// ```
 /// use geoalign::analysis::outcome::{CstoFutures, Outcome};
-/// let world = geoalign::presets::eurasia_2025().world;
+/// let world = geoalign::presets::eurasia_2025().world().clone();
 /// let futures = CstoFutures::for_world(&world).unwrap();
 /// assert_eq!(futures.name(), "csto-futures");
 /// assert_eq!(futures.categories()[1], "selective consolidation");

@@ -95,7 +95,7 @@ pub trait Outcome: Send + Sync + fmt::Debug {
 /// # Examples
 ///
 /// ```
-/// let world = geoalign::presets::eurasia_2025().world;
+/// let world = geoalign::presets::eurasia_2025().world().clone();
 /// let outcomes = geoalign::analysis::outcome::default_outcomes(&world);
 /// assert_eq!(outcomes[0].name(), "csto-futures");
 /// ```
@@ -124,7 +124,7 @@ impl OutcomeCounts {
     ///
     /// ```
     /// use geoalign::analysis::outcome::{CstoFutures, OutcomeCounts};
-    /// let world = geoalign::presets::eurasia_2025().world;
+    /// let world = geoalign::presets::eurasia_2025().world().clone();
     /// let counts = OutcomeCounts::new(&CstoFutures::for_world(&world).unwrap());
     /// assert_eq!(counts.counts, [0, 0, 0]);
     /// ```
@@ -142,7 +142,7 @@ impl OutcomeCounts {
     ///
     /// ```
     /// use geoalign::analysis::outcome::{CstoFutures, OutcomeCounts};
-    /// let world = geoalign::presets::eurasia_2025().world;
+    /// let world = geoalign::presets::eurasia_2025().world().clone();
     /// let counts = OutcomeCounts::new(&CstoFutures::for_world(&world).unwrap());
     /// assert_eq!(counts.category("partial revitalization"), Some(2));
     /// ```
@@ -173,7 +173,7 @@ impl OutcomeCounts {
 /// ```
 /// use geoalign::analysis::outcome::{default_outcomes, OutcomeCounts, Watch};
 /// let sim = geoalign::Simulation::new(geoalign::presets::csto_futures()[0].clone());
-/// let world = &sim.scenario().world;
+/// let world = sim.scenario().world();
 /// let outcomes = default_outcomes(world);
 /// let mut counts: Vec<_> = outcomes.iter().map(|o| OutcomeCounts::new(o.as_ref())).collect();
 /// let mut watch = Watch::new(&outcomes);
