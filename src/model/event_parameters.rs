@@ -82,8 +82,9 @@ impl Default for EventParameters {
             weight_opposition: 3.0,
             weight_feasibility: 3.0,
             weight_cost: 3.0,
-            // 001: the 2022 deployment restored order within a week; judgement: an unopposed
-            // deployment at full capacity rarely fails.
+            // Seed 000 (docs/sources.md): the quickly deployed CSTO forces stabilised
+            // Kazakhstan in January 2022 (seed 001 predates the outcome); judgement: an
+            // unopposed deployment at full capacity rarely fails.
             success: 0.95,
             // Judgement: an intervention moves a twentieth of the regime's alignment at once.
             alignment_shift: 0.05,

@@ -207,7 +207,9 @@ pub struct Institution {
     pub unanswered: Vec<u32>,
 }
 
-/// World-wide dynamics parameters (see the crate docs for each default and its reason).
+/// World-wide dynamics parameters. Each default has its reason beside it in the embedded
+/// world's `[parameters]` (`scenarios/eurasia-2025.toml`) and in `EventParameters::default`;
+/// docs/model.md §7 lists them all.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Parameters {
     /// Scale `h` in [0, 0.5] of the monthly mean-preserving alignment perturbation.

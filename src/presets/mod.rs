@@ -2,12 +2,15 @@
 
 use crate::sim::Scenario;
 
+use crate::scenario_file::builtin::builtin_text;
+pub use crate::scenario_file::builtin::{
+    CSTO_FUTURES, CSTO_PARTIAL_REVITALIZATION_TOML, CSTO_SELECTIVE_CONSOLIDATION_TOML,
+    CSTO_SLOW_DECLINE_TOML, EURASIA_2025_TOML,
+};
+
 mod synthetic;
 
 pub use synthetic::{Synthetic, SyntheticError};
-
-/// The text of `scenarios/eurasia-2025.toml`, compiled into the crate.
-pub const EURASIA_2025_TOML: &str = include_str!("../../scenarios/eurasia-2025.toml");
 
 /// The embedded default world, **Eurasia 2025**: six powers, the nine post-Soviet states of
 /// MODEL.md §1 and the Baltic states as fixed points, the CSTO, EAEU, SCO, Organization of
@@ -28,42 +31,6 @@ pub fn eurasia_2025() -> Scenario {
     Scenario::from_toml_str(EURASIA_2025_TOML, "builtin:eurasia-2025")
         .expect("the embedded Eurasia 2025 world is valid")
 }
-
-/// The text of `scenarios/csto-slow-decline.toml`, compiled into the crate.
-pub const CSTO_SLOW_DECLINE_TOML: &str = include_str!("../../scenarios/csto-slow-decline.toml");
-/// The text of `scenarios/csto-selective-consolidation.toml`, compiled into the crate.
-pub const CSTO_SELECTIVE_CONSOLIDATION_TOML: &str =
-    include_str!("../../scenarios/csto-selective-consolidation.toml");
-/// The text of `scenarios/csto-partial-revitalization.toml`, compiled into the crate.
-pub const CSTO_PARTIAL_REVITALIZATION_TOML: &str =
-    include_str!("../../scenarios/csto-partial-revitalization.toml");
-
-/// The `builtin:` names of the three CSTO futures of seed 000, in the seed's order (slow
-/// decline, selective consolidation, partial revitalization).
-pub const CSTO_FUTURES: [&str; 3] = [
-    "builtin:csto-slow-decline",
-    "builtin:csto-selective-consolidation",
-    "builtin:csto-partial-revitalization",
-];
-
-// The futures files say `extends = "eurasia-2025.toml"`, a path beside them on disk. Embedded,
-// there is no "beside", so the same line is pointed at the embedded world; the line count, and
-// so every line number in an error message, stays the same.
-fn embedded_future(text: &'static str) -> String {
-    text.replacen(
-        "extends = \"eurasia-2025.toml\"",
-        "extends = \"builtin:eurasia-2025\"",
-        1,
-    )
-}
-
-static FUTURE_TEXTS: std::sync::LazyLock<[String; 3]> = std::sync::LazyLock::new(|| {
-    [
-        embedded_future(CSTO_SLOW_DECLINE_TOML),
-        embedded_future(CSTO_SELECTIVE_CONSOLIDATION_TOML),
-        embedded_future(CSTO_PARTIAL_REVITALIZATION_TOML),
-    ]
-});
 
 /// The three CSTO futures of seed 000 (slow decline, selective consolidation, partial
 /// revitalization), loaded from the embedded copies of `scenarios/csto-*.toml`: they run with
@@ -98,15 +65,4 @@ pub fn csto_futures() -> [Scenario; 3] {
 pub fn builtin(name: &str) -> Option<Scenario> {
     let text = builtin_text(name)?;
     Scenario::from_toml_str(text, name).ok()
-}
-
-/// The embedded scenario text for an `extends = "builtin:NAME"` target.
-pub(crate) fn builtin_text(target: &str) -> Option<&'static str> {
-    match target {
-        "builtin:eurasia-2025" => Some(EURASIA_2025_TOML),
-        _ => CSTO_FUTURES
-            .iter()
-            .position(|&n| n == target)
-            .map(|i| FUTURE_TEXTS[i].as_str()),
-    }
 }

@@ -161,7 +161,7 @@ impl Merged {
 
         let mut base = match extends {
             None => Table::new(),
-            Some(target) => match crate::presets::builtin_text(&target) {
+            Some(target) => match super::builtin::builtin_text(&target) {
                 Some(text) => self.load_source(
                     Source {
                         path: PathBuf::from(&target),
@@ -172,7 +172,7 @@ impl Merged {
                 )?,
                 None if target.starts_with("builtin:") => {
                     let known = std::iter::once("builtin:eurasia-2025")
-                        .chain(crate::presets::CSTO_FUTURES)
+                        .chain(super::builtin::CSTO_FUTURES)
                         .map(String::from)
                         .collect();
                     return Err(ScenarioError::Invalid {

@@ -9,6 +9,7 @@
 //! [`MAX_FILE_BYTES`], an `extends` chain at most [`MAX_EXTENDS_DEPTH`] files, nesting at most
 //! [`MAX_NESTING`] levels, and a horizon at most [`crate::sim::MAX_STEPS`] steps.
 
+pub mod builtin;
 mod error;
 mod events;
 mod load;

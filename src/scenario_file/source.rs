@@ -54,7 +54,7 @@ impl ScenarioSource {
     /// syntax or unknown key, a broken `extends` chain); the model's rules are checked by
     /// [`ScenarioSource::build`].
     pub fn load(target: &str) -> Result<ScenarioSource, ScenarioError> {
-        let merged = match crate::presets::builtin_text(target) {
+        let merged = match super::builtin::builtin_text(target) {
             Some(text) => Merged::from_text(text, Path::new(target))?,
             None if target.starts_with("builtin:") => {
                 return Err(ScenarioError::Io {
