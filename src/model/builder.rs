@@ -920,5 +920,5 @@ fn label<I: Copy + Into<u32>>(reference: &Ref<I>, names: &[&str]) -> String {
 
 /// Name of alignment component `j`: a power, or autonomy after the last power.
 fn component(powers: &[Power], j: usize) -> &str {
-    powers.get(j).map_or("autonomy", |p| p.name.as_str())
+    powers.get(j).map_or(super::AUTONOMY, |p| p.name.as_str())
 }

@@ -39,6 +39,10 @@ macro_rules! typed_id {
     };
 }
 
+/// The name of the last alignment component of every state: the share aligned with no power.
+/// Reserved: no power may take it, and files write a state's autonomy share under it.
+pub const AUTONOMY: &str = "autonomy";
+
 typed_id!(
     /// Index of a power in [`World::powers`], resolved once from its name at load time.
     PowerId

@@ -138,7 +138,10 @@ pub fn alignment_chart(path: &Path, s: &Summary, state: StateId) -> Result<(), O
     let items: Vec<(String, RGBAColor)> = (0..=p)
         .rev()
         .map(|c| {
-            let label = s.powers.get(c).map_or("autonomy", String::as_str);
+            let label = s
+                .powers
+                .get(c)
+                .map_or(crate::model::AUTONOMY, String::as_str);
             (label.to_string(), colour(c, p).mix(0.55))
         })
         .collect();

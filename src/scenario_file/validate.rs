@@ -12,7 +12,7 @@ use super::raw::{RawChannels, RawInstitution, RawPoint, RawScenario, RawState};
 use crate::model::{
     Channel, Disposition, DispositionParams, Entity, Institution, InstitutionId, Parameters,
     Participation, PerChannel, Power, PowerId, State, StateId, World, WorldBuilder, WorldError,
-    YearMonth,
+    YearMonth, AUTONOMY,
 };
 use crate::sim::drivers::{Driver, DriverTarget, Path};
 use crate::sim::scenario::check_horizon;
@@ -255,7 +255,7 @@ fn world_builder(ctx: &Ctx<'_>, raw: &RawScenario) -> Result<WorldBuilder> {
         .collect();
 
     for (pname, rp) in raw.powers.iter().flatten() {
-        if pname == "autonomy" {
+        if pname == AUTONOMY {
             return Err(ctx.error(
                 key(&["powers", pname.as_str()]),
                 Problem::ReservedName {
@@ -356,7 +356,7 @@ fn state<'a>(
     let mut alignment = vec![0.0; np + 1];
     for (name, &v) in ctx.required(rs.alignment.as_ref(), &at("alignment"))? {
         let path = ["states", sname, "alignment", name.as_str()];
-        let j = if name == "autonomy" {
+        let j = if name == AUTONOMY {
             np
         } else {
             ctx.resolve(power_names, "power", name, &path)?

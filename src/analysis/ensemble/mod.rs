@@ -500,7 +500,10 @@ impl Summary {
     pub fn named_components(&self) -> impl Iterator<Item = (Component, &str)> + '_ {
         named(&self.powers)
             .map(|(i, n)| (Component::Power(PowerId(i)), n))
-            .chain(std::iter::once((Component::Autonomy, "autonomy")))
+            .chain(std::iter::once((
+                Component::Autonomy,
+                crate::model::AUTONOMY,
+            )))
     }
 
     /// Statistics of the alignment share of `state` with `component` at `step`. Ids or a

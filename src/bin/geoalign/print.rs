@@ -197,7 +197,7 @@ pub fn trace(sim: &Simulation, t: &Trajectory, run: u64) -> Result<(), CliError>
     for p in &t.powers {
         out!("{p:>9}")?;
     }
-    outln!("{:>9}", "autonomy")?;
+    outln!("{:>9}", geoalign::model::AUTONOMY)?;
     let last = t.len() - 1;
     for (i, name) in t.states.iter().enumerate() {
         for (step, label) in [(0, name.as_str()), (last, "")] {
