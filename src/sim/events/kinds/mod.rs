@@ -193,8 +193,6 @@ registry! {
     diplomatic_crisis::DiplomaticCrisis,
     /// A power opens or deepens a channel with a state, at the risk of a rival's retaliation.
     external_offer::ExternalOffer,
-    /// A bloc's credibility falls at once (throwaway kind).
-    credibility_shock::CredibilityShock,
 }
 
 #[cfg(test)]
