@@ -19,15 +19,14 @@ pub const MAX_DEPTH: f64 = 1.0 - 1e-9;
 /// # Examples
 ///
 /// ```
-/// use geoalign::model::StateId;
-/// use geoalign::sim::events::kinds::Peace;
-/// use geoalign::sim::events::{check_event, EventProblem, Event};
 /// use geoalign::model::PowerId;
+/// use geoalign::sim::events::kinds::Peace;
+/// use geoalign::sim::events::{check_event, EventProblem};
 /// let world = geoalign::presets::eurasia_2025().world;
-/// let err = check_event(&Event::Peace(Peace { power: PowerId(42) }), &world, 120).unwrap_err();
+/// let err = check_event(&Peace { power: PowerId(42) }.into(), &world, 120).unwrap_err();
 /// assert_eq!(err.field, "power");
 /// assert!(matches!(err.problem, EventProblem::UnknownId { kind: "power", id: 42, .. }));
-/// # let _ = StateId(0);
+/// assert_eq!(err.to_string(), "`power`: power id 42 does not exist; the world has 6 powers");
 /// ```
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 #[error("`{}`: {problem}", self.key())]

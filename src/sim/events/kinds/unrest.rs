@@ -24,7 +24,7 @@ pub struct Unrest {
     /// Whether the government asks its bloc for help; drawn when `None`.
     pub request: Option<bool>,
     /// Members that send contingents; all other active members of the bloc when `None`.
-    /// Each must share a bloc with a leader with the state (checked at load).
+    /// Each must share a bloc with a leader with the state ([`EventKind::check`]).
     pub contributors: Option<Vec<StateId>>,
 }
 
