@@ -10,6 +10,7 @@
 //! full, then how often the bloc acted and succeeded over many runs. Model outputs under the
 //! scenario's assumptions, not a history.
 
+use geoalign::sim::events::kinds::Unrest;
 use geoalign::sim::events::{Decision, Event, Outcome};
 use geoalign::{Scenario, Simulation, Trajectory};
 use std::path::PathBuf;
@@ -18,7 +19,7 @@ const RUNS: u64 = 1000;
 
 fn decision_of(t: &Trajectory, state: usize) -> Option<&Decision> {
     t.events.iter().find_map(|e| match (&e.event, &e.outcome) {
-        (Event::Unrest { state: s, .. }, Outcome::Decided(d))
+        (Event::Unrest(Unrest { state: s, .. }), Outcome::Decided(d))
             if s.index() == state && e.step == 1 =>
         {
             Some(d)

@@ -8,6 +8,9 @@
 
 use std::collections::BTreeSet;
 
+use geoalign::sim::events::kinds::{
+    DiplomaticCrisis, ExternalOffer, SecondarySanctions, Unrest, War,
+};
 use geoalign::sim::events::{Decision, DecisionKind, Event, LoggedEvent, Origin, Outcome};
 use geoalign::{
     Channel, Discard, EventParameters, Participation, Recorder, RunState, Scenario, Simulation,
@@ -198,7 +201,7 @@ fn war_drains_capacity_and_delivery_geometrically_then_peace_or_its_end_date_sta
     assert_log(&en.events, &[(3, "war")]);
     assert!(matches!(
         en.events[0].event,
-        Event::War { ends: Some(8), .. }
+        Event::War(War { ends: Some(8), .. })
     ));
     assert!(pz.events.iter().all(|e| e.outcome == Outcome::Applied));
 
@@ -389,11 +392,11 @@ fn sanctions_with_a_certain_secondary_hazard_penalise_every_re_exporter_every_mo
         assert_eq!(e.outcome, Outcome::Applied);
         assert_eq!(
             e.event,
-            Event::SecondarySanctions {
+            Event::SecondarySanctions(SecondarySanctions {
                 by: vec![usa],
                 state: kg,
                 cost: 0.1
-            }
+            })
         );
     }
     // One a month from the month of the sanctions while they are in force (steps 2 to 5),
@@ -609,11 +612,11 @@ fn unrest_with_request_and_certain_success_moves_alignment_toward_the_leader_and
     let e = &sc.events[0];
     assert!(matches!(
         e.event,
-        Event::Unrest {
+        Event::Unrest(Unrest {
             severity: Some(s),
             request: Some(true),
             ..
-        } if s == 0.9
+        }) if s == 0.9
     ));
     let d = decision(e);
     check_unrest_inputs(&w, &base.states[2], d, true);
@@ -1135,7 +1138,7 @@ fn external_offer_raises_the_tie_by_amount_times_room_and_certain_retaliation_cu
             .unwrap();
         assert!(matches!(
             &sc.events[1].event,
-            Event::ExternalOffer { rival: Some(q), .. } if q.index() == largest
+            Event::ExternalOffer(ExternalOffer { rival: Some(q), .. }) if q.index() == largest
         ));
 
         for ch in [Channel::Labour, Channel::Remittances] {
@@ -1181,7 +1184,9 @@ fn a_certain_hazard_fires_every_month_inside_its_window_and_never_outside() {
     for e in &sc.events {
         assert_eq!(e.origin, Origin::Hazard);
         assert_eq!(e.outcome, Outcome::Applied);
-        assert!(matches!(e.event, Event::DiplomaticCrisis { state, .. } if state == georgia));
+        assert!(
+            matches!(e.event, Event::DiplomaticCrisis(DiplomaticCrisis { state, .. }) if state == georgia)
+        );
     }
     // Four crises, each cutting the culture tie by 0.3 × 0.1.
     close(

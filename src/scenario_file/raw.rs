@@ -1,6 +1,7 @@
 //! The scenario file format as serde types. Every field is optional so that a file that
 //! `extends` another can give only what it overrides; required keys are checked after merging.
 
+use super::events::RawEvent;
 use crate::model::{Disposition, Participation};
 use indexmap::IndexMap;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
@@ -9,7 +10,7 @@ use std::fmt;
 
 /// A month as the format writes it: the string `"YYYY-MM"`, checked later. An unquoted TOML
 /// date (`2025-06-01`) reaches serde as a map; say what to write instead of "invalid type: map".
-fn date<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+pub(super) fn date<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
     struct Month;
     impl<'de> Visitor<'de> for Month {
         type Value = String;
@@ -60,47 +61,6 @@ pub(crate) struct RawScenario {
     pub institutions: Option<IndexMap<String, RawInstitution>>,
     pub drivers: Option<RawDrivers>,
     pub events: Option<Vec<RawEvent>>,
-}
-
-/// One `[[events]]` entry: every key any kind takes; which apply is checked per kind.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct RawEvent {
-    pub kind: Option<String>,
-    #[serde(default, deserialize_with = "optional_date")]
-    pub at: Option<String>,
-    pub monthly: Option<f64>,
-    #[serde(default, deserialize_with = "optional_date")]
-    pub from: Option<String>,
-    #[serde(default, deserialize_with = "optional_date")]
-    pub until: Option<String>,
-    pub power: Option<String>,
-    pub state: Option<String>,
-    pub states: Option<Vec<String>>,
-    pub institution: Option<String>,
-    pub against: Option<String>,
-    pub by: Option<Vec<String>>,
-    pub on: Option<String>,
-    pub rival: Option<String>,
-    pub channel: Option<String>,
-    pub severity: Option<f64>,
-    pub request: Option<bool>,
-    pub contributors: Option<Vec<String>>,
-    pub capacity_drain: Option<f64>,
-    pub delivery_drain: Option<RawChannels>,
-    pub delivery_cut: Option<RawChannels>,
-    pub recovery: Option<f64>,
-    #[serde(default, deserialize_with = "optional_date")]
-    pub ends: Option<String>,
-    pub re_exporters: Option<Vec<String>>,
-    pub parallel_gain: Option<f64>,
-    pub secondary_hazard: Option<f64>,
-    pub secondary_cost: Option<f64>,
-    pub cost: Option<f64>,
-    pub size: Option<f64>,
-    pub shift: Option<f64>,
-    pub alternatives: Option<IndexMap<String, f64>>,
-    pub amount: Option<f64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
