@@ -63,7 +63,7 @@ fn war(w: &World) -> War {
 
 #[test]
 fn a_war_on_an_unknown_power_or_with_a_nan_drain_or_an_end_past_the_horizon_is_refused() {
-    let w = eurasia().world;
+    let w = eurasia().world().clone();
     check_event(&war(&w).into(), &w, STEPS).unwrap();
     refused(
         &w,
@@ -120,7 +120,7 @@ fn a_war_on_an_unknown_power_or_with_a_nan_drain_or_an_end_past_the_horizon_is_r
 
 #[test]
 fn peace_for_an_unknown_power_is_refused() {
-    let w = eurasia().world;
+    let w = eurasia().world().clone();
     check_event(
         &Peace {
             power: p(&w, "Russia"),
@@ -158,7 +158,7 @@ fn sanctions(w: &World) -> Sanctions {
 
 #[test]
 fn sanctions_with_no_coalition_a_repeated_member_a_self_target_or_a_full_cut_are_refused() {
-    let w = eurasia().world;
+    let w = eurasia().world().clone();
     check_event(&sanctions(&w).into(), &w, STEPS).unwrap();
     refused(
         &w,
@@ -226,7 +226,7 @@ fn sanctions_with_no_coalition_a_repeated_member_a_self_target_or_a_full_cut_are
 
 #[test]
 fn secondary_sanctions_on_an_unknown_state_or_with_a_cost_above_one_are_refused() {
-    let w = eurasia().world;
+    let w = eurasia().world().clone();
     let good = SecondarySanctions {
         by: vec![p(&w, "USA")],
         state: s(&w, "Kyrgyzstan"),
@@ -263,7 +263,7 @@ fn secondary_sanctions_on_an_unknown_state_or_with_a_cost_above_one_are_refused(
 
 #[test]
 fn a_remittance_shock_with_the_host_as_alternative_or_weights_above_one_is_refused() {
-    let w = eurasia().world;
+    let w = eurasia().world().clone();
     let good = RemittanceShock {
         power: p(&w, "Russia"),
         size: 0.3,
@@ -303,7 +303,7 @@ fn a_remittance_shock_with_the_host_as_alternative_or_weights_above_one_is_refus
 
 #[test]
 fn unrest_in_an_unknown_state_or_with_a_contingent_from_outside_its_blocs_is_refused() {
-    let w = eurasia().world;
+    let w = eurasia().world().clone();
     let kz = s(&w, "Kazakhstan");
     let good = Unrest {
         state: kz,
@@ -365,7 +365,7 @@ fn unrest_in_an_unknown_state_or_with_a_contingent_from_outside_its_blocs_is_ref
 
 #[test]
 fn a_security_appeal_to_a_bloc_the_state_is_not_in_or_against_itself_is_refused() {
-    let w = eurasia().world;
+    let w = eurasia().world().clone();
     let am = s(&w, "Armenia");
     let good = SecurityAppeal {
         state: am,
@@ -427,7 +427,7 @@ fn a_security_appeal_to_a_bloc_the_state_is_not_in_or_against_itself_is_refused(
 
 #[test]
 fn a_border_clash_of_a_state_with_itself_or_an_unknown_state_is_refused() {
-    let w = eurasia().world;
+    let w = eurasia().world().clone();
     let (kg, tj) = (s(&w, "Kyrgyzstan"), s(&w, "Tajikistan"));
     let good = BorderClash {
         states: [kg, tj],
@@ -469,7 +469,7 @@ fn a_border_clash_of_a_state_with_itself_or_an_unknown_state_is_refused() {
 
 #[test]
 fn a_diplomatic_crisis_with_an_unknown_power_or_a_nan_severity_is_refused() {
-    let w = eurasia().world;
+    let w = eurasia().world().clone();
     let good = DiplomaticCrisis {
         power: p(&w, "Russia"),
         state: s(&w, "Azerbaijan"),
@@ -500,7 +500,7 @@ fn a_diplomatic_crisis_with_an_unknown_power_or_a_nan_severity_is_refused() {
 
 #[test]
 fn an_external_offer_with_itself_as_rival_or_an_amount_above_one_is_refused() {
-    let w = eurasia().world;
+    let w = eurasia().world().clone();
     let good = ExternalOffer {
         power: p(&w, "China"),
         state: s(&w, "Kazakhstan"),
@@ -565,7 +565,7 @@ fn every_kind_has_a_refusal_test_above() {
 
 #[test]
 fn a_scheduled_event_outside_the_horizon_or_ending_before_it_fires_is_refused() {
-    let w = eurasia().world;
+    let w = eurasia().world().clone();
     let at = |step, event: War| ScheduledEvent {
         step,
         event: event.into(),
@@ -608,7 +608,7 @@ fn a_scheduled_event_outside_the_horizon_or_ending_before_it_fires_is_refused() 
 
 #[test]
 fn a_hazard_with_a_nan_probability_or_a_window_closing_before_it_opens_is_refused() {
-    let w = eurasia().world;
+    let w = eurasia().world().clone();
     let hazard = |monthly, from, until| Hazard {
         monthly,
         from,
@@ -652,7 +652,7 @@ re_exporters = ["Kyrgyzstan", "Kyrgyzstan"]
             .starts_with("twice.toml:8: `events[0].re_exporters[1]`: `Kyrgyzstan` is listed twice"),
         "{err}"
     );
-    let w = eurasia().world;
+    let w = eurasia().world().clone();
     let kg = s(&w, "Kyrgyzstan");
     refused(
         &w,
@@ -665,4 +665,35 @@ re_exporters = ["Kyrgyzstan", "Kyrgyzstan"]
         Some(Item::Index(1)),
         |e| matches!(e, EventProblem::Duplicate { name } if name == "Kyrgyzstan"),
     );
+}
+
+#[test]
+fn scenario_add_event_and_add_hazard_refuse_what_check_event_refuses() {
+    let mut scenario = eurasia();
+    let russia = scenario.world().power_id("Russia").unwrap();
+    let ghost = DiplomaticCrisis {
+        power: russia,
+        state: StateId(42),
+        severity: 0.5,
+    };
+    let err = scenario
+        .add_event(ScheduledEvent {
+            step: 5,
+            event: ghost.clone().into(),
+        })
+        .unwrap_err();
+    assert!(
+        matches!(&err, geoalign::ScenarioRuleError::Event { error, .. } if error.field == "state"),
+        "{err}"
+    );
+    let err = scenario
+        .add_hazard(Hazard {
+            monthly: 0.1,
+            from: 1,
+            until: 12,
+            event: ghost.into(),
+        })
+        .unwrap_err();
+    assert_eq!(err.to_string(), "hazard 0 (diplomatic_crisis): `state`: state id 42 does not exist; the world has 12 states");
+    assert!(scenario.events().is_empty() && scenario.hazards().is_empty());
 }

@@ -3,6 +3,7 @@
 //! field, never a panic when the scenario later runs.
 
 use geoalign::sim::drivers::Path;
+use geoalign::sim::events::kinds::Peace;
 use geoalign::sim::events::{Hazard, ScheduledEvent};
 use geoalign::{
     Channel, Discard, Disposition, Driver, DriverTarget, Event, InstitutionId, Parameters, Power,
@@ -200,7 +201,7 @@ fn an_empty_path_and_a_second_driver_on_one_target_are_refused() {
 fn an_event_after_the_horizon_or_at_the_start_is_refused() {
     let peace = |step| ScheduledEvent {
         step,
-        event: Event::Peace { power: PowerId(0) },
+        event: Event::Peace(Peace { power: PowerId(0) }),
     };
     let mut scenario = small();
     for step in [13, 0] {
@@ -227,7 +228,7 @@ fn a_hazard_needs_a_probability_and_a_window_inside_the_horizon() {
         monthly,
         from,
         until,
-        event: Event::Peace { power: PowerId(1) },
+        event: Event::Peace(Peace { power: PowerId(1) }),
     };
     let mut scenario = small();
     assert!(matches!(
@@ -353,7 +354,7 @@ power = "A"
     in_code
         .add_event(ScheduledEvent {
             step: 4,
-            event: Event::Peace { power: PowerId(0) },
+            event: Event::Peace(Peace { power: PowerId(0) }),
         })
         .unwrap();
     assert_eq!(from_file, in_code);

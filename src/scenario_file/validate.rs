@@ -44,44 +44,6 @@ impl Ctx<'_> {
         value.ok_or_else(|| self.error(key(path), Problem::Missing))
     }
 
-    /// A finite number in `[min, max]`.
-    pub(super) fn number(&self, value: f64, min: f64, max: f64, path: &[&str]) -> Result<f64> {
-        if !value.is_finite() {
-            return Err(self.error(key(path), Problem::NotFinite { value }));
-        }
-        if value < min || value > max {
-            return Err(self.error(key(path), Problem::OutOfRange { value, min, max }));
-        }
-        Ok(value)
-    }
-
-    pub(super) fn unit(&self, value: f64, path: &[&str]) -> Result<f64> {
-        self.number(value, 0.0, 1.0, path)
-    }
-
-    /// A required number in [0, 1].
-    pub(super) fn required_unit(&self, value: Option<f64>, path: &[&str]) -> Result<f64> {
-        self.unit(self.required(value, path)?, path)
-    }
-
-    /// Per-channel values in [0, 1], `default` for missing channels.
-    pub(super) fn channels(
-        &self,
-        raw: Option<&RawChannels>,
-        default: f64,
-        path: &[&str],
-    ) -> Result<PerChannel> {
-        let mut out = [default; Channel::COUNT];
-        if let Some(raw) = raw {
-            for (ch, value) in Channel::ALL.iter().zip(raw.as_array()) {
-                if let Some(&v) = value {
-                    out[ch.index()] = self.unit(v, &[path, &[ch.name()]].concat())?;
-                }
-            }
-        }
-        Ok(out)
-    }
-
     pub(super) fn resolve(
         &self,
         names: &[String],
@@ -175,9 +137,11 @@ pub(crate) fn build(merged: &Merged) -> Result<Scenario> {
     let entries = raw.events.iter().flatten().enumerate();
     let scheduled_at = entries
         .clone()
-        .filter(|(_, e)| e.at.is_some())
+        .filter(|(_, e)| e.0.get("at").is_some())
         .map(|(n, _)| n);
-    let hazard_at = entries.filter(|(_, e)| e.at.is_none()).map(|(n, _)| n);
+    let hazard_at = entries
+        .filter(|(_, e)| e.0.get("at").is_none())
+        .map(|(n, _)| n);
     for (event, n) in events.into_iter().zip(scheduled_at) {
         scenario
             .add_event(event)

@@ -9,7 +9,7 @@
 use crate::model::bounds::{CAPACITY, UNIT};
 use crate::model::{World, YearMonth};
 use crate::sim::drivers::{Driver, DriverTarget};
-use crate::sim::events::{Hazard, ScheduledEvent};
+use crate::sim::events::{check_event, check_scheduled, EventError, Hazard, ScheduledEvent};
 use serde::Serialize;
 
 /// Longest horizon in steps: 10,000 years of months.
@@ -141,6 +141,16 @@ pub enum ScenarioRuleError {
         from: u32,
         /// Last step of the window.
         until: u32,
+    },
+    /// An event breaks a rule of its kind (an id the world lacks, a number out of range, a
+    /// repeated name, an end before the event fires, …): the rules the scenario loader applies.
+    #[error("{entity}: {error}")]
+    Event {
+        /// The event or hazard, e.g. `event 0 (war)`.
+        entity: String,
+        /// The field and the problem.
+        #[source]
+        error: EventError,
     },
     /// A number is NaN or infinite.
     #[error("{entity}: {field} = {value} is not a finite number")]
@@ -497,18 +507,20 @@ impl Scenario {
     /// # Examples
     ///
     /// ```
+    /// use geoalign::sim::events::kinds::Peace;
     /// use geoalign::sim::events::ScheduledEvent;
-    /// use geoalign::{Event, ScenarioRuleError};
+    /// use geoalign::ScenarioRuleError;
     /// let mut scenario = geoalign::presets::eurasia_2025();
     /// let russia = scenario.world().power_id("Russia").unwrap();
-    /// let peace = ScheduledEvent { step: 10_000, event: Event::Peace { power: russia } };
+    /// let peace = ScheduledEvent { step: 10_000, event: Peace { power: russia }.into() };
     /// let err = scenario.add_event(peace).unwrap_err();
     /// assert!(matches!(err, ScenarioRuleError::StepOutsideHorizon { field: "step", step: 10_000, .. }));
     /// ```
     pub fn add_event(&mut self, event: ScheduledEvent) -> Result<()> {
         let entity = format!("event {} ({})", self.events.len(), event.event.kind());
         self.step_in_horizon(event.step, &entity, "step")?;
-        // events::check_event goes here once merged
+        check_scheduled(&event, &self.world, self.steps)
+            .map_err(|error| ScenarioRuleError::Event { entity, error })?;
         self.events.push(event);
         Ok(())
     }
@@ -523,11 +535,12 @@ impl Scenario {
     /// # Examples
     ///
     /// ```
+    /// use geoalign::sim::events::kinds::Peace;
     /// use geoalign::sim::events::Hazard;
-    /// use geoalign::{Event, ScenarioRuleError};
+    /// use geoalign::ScenarioRuleError;
     /// let mut scenario = geoalign::presets::eurasia_2025();
     /// let russia = scenario.world().power_id("Russia").unwrap();
-    /// let peace = Hazard { monthly: 1.5, from: 1, until: 12, event: Event::Peace { power: russia } };
+    /// let peace = Hazard { monthly: 1.5, from: 1, until: 12, event: Peace { power: russia }.into() };
     /// let err = scenario.add_hazard(peace).unwrap_err();
     /// assert!(matches!(err, ScenarioRuleError::OutOfRange { field: "monthly", .. }));
     /// ```
@@ -559,7 +572,8 @@ impl Scenario {
                 until: hazard.until,
             });
         }
-        // events::check_event goes here once merged
+        check_event(&hazard.event, &self.world, self.steps)
+            .map_err(|error| ScenarioRuleError::Event { entity, error })?;
         self.hazards.push(hazard);
         Ok(())
     }

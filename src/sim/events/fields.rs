@@ -98,7 +98,7 @@ pub enum FieldValue {
 /// fields.insert("kind", FieldValue::Text("peace".into()));
 /// fields.insert("at", FieldValue::Text("2025-06".into()));
 /// fields.insert("power", FieldValue::Text("Russia".into()));
-/// let entry = read_entry(&fields, &scenario.world, scenario.start, scenario.steps).unwrap();
+/// let entry = read_entry(&fields, scenario.world(), scenario.start(), scenario.steps()).unwrap();
 /// assert!(matches!(entry, Timed::Scheduled(e) if e.step == 5 && e.event.kind() == "peace"));
 /// ```
 #[derive(Clone, Debug, Default, PartialEq)]
