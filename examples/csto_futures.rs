@@ -62,7 +62,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let (_, sim0, _, t0) = &results[0];
     let scenario = sim0.scenario();
-    println!("CSTO futures of seed 000 — means over {RUNS} runs each (model outputs under each future's assumptions, not forecasts)\n");
+    println!("CSTO futures of seed 000 (docs/sources.md) — means over {RUNS} runs each (model outputs under each future's assumptions, not forecasts)\n");
     println!("CSTO cohesion (mean over members of participation × alignment share with Russia)");
     print!("{:<10}", "date");
     for (label, ..) in &results {

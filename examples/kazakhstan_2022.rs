@@ -38,7 +38,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let csto = t.institution_index("CSTO").ok_or("no CSTO")?;
 
     println!(
-        "Kazakhstan, January 2022 — the CSTO's decision on seed 001's five variables (run 0)\n"
+        "Kazakhstan, January 2022 — the CSTO's decision on the five variables of seed 001 (docs/sources.md) (run 0)\n"
     );
     for e in t.events.iter().filter(|e| e.step == 1) {
         println!("{}", e.describe(world));

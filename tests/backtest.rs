@@ -1,5 +1,5 @@
 //! The 2021 → 2025 backtest (`scenarios/backtest-2021.toml`) reproduces the directions of
-//! MODEL.md §4 over an ensemble of runs: for each direction, the median change and the share
+//! docs/model.md §4 over an ensemble of runs: for each direction, the median change and the share
 //! of runs that agree. The world-wide parameters are the Eurasia 2025 defaults; nothing is
 //! tuned per state.
 //!

@@ -1,4 +1,4 @@
-//! The three CSTO futures of seed 000 move in the directions the seed describes: broad
+//! The three CSTO futures of seed 000 (docs/sources.md) move in the directions the seed describes: broad
 //! cohesion highest under partial revitalization, Belarus's Russia alignment highest under
 //! selective consolidation, members drifting from Russia under slow decline. Means over runs,
 //! so that one noisy path cannot decide the test.

@@ -25,7 +25,7 @@
 //!
 //! # How geoalign's own update relates to it
 //!
-//! geoalign's step (see [`crate::sim::dynamics`], MODEL.md §2) moves each state's alignment by
+//! geoalign's step (see [`crate::sim::dynamics`], docs/model.md §2) moves each state's alignment by
 //!
 //! ```text
 //! a_i ← (1 − η_i) a_i + η_i [(1 − γ_i) a*_i + γ_i a_i(0)]

@@ -77,7 +77,7 @@ pub const STATE_SIZE: f64 = 0.2;
 /// Weight of shared institution membership in [`Landscape::from_world`], per unit of the
 /// institution's credibility and of each member's participation weight. Judgement: half the
 /// largest channel pull (1 on the 0–1 utility scale): a treaty binds members to each other
-/// and to the leader, but seed 000 shows (Armenia, Kazakhstan in the CSTO) that membership
+/// and to the leader, but seed 000 (docs/sources.md) shows (Armenia, Kazakhstan in the CSTO) that membership
 /// alone does not decide a state's side.
 pub const INSTITUTION_WEIGHT: f64 = 0.5;
 

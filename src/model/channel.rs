@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// An influence channel (MODEL.md §1): the kinds of dependence a state can have on a power.
+/// An influence channel (docs/model.md §1): the kinds of dependence a state can have on a power.
 ///
 /// The discriminant is the channel's index in every dense per-channel array of the crate.
 ///

@@ -73,7 +73,7 @@ impl Default for EventParameters {
             // Calibrated on the public record: Kyrgyzstan (fragility 0.25) had three episodes
             // of major unrest in twenty years (2005, 2010, 2020): 0.25 × 0.05 × 240 = 3.
             unrest_hazard: 0.05,
-            // Seed 001: all five variables "must be in place". With equal weights of 3 and this
+            // Seed 001 (docs/sources.md): all five variables "must be in place". With equal weights of 3 and this
             // intercept, all five favourable give P = 0.92, any one missing P = 0.38, two
             // missing P = 0.03 (judgement on the scale; the seed gives no ranking).
             decision_intercept: -6.5,
@@ -90,45 +90,45 @@ impl Default for EventParameters {
             alignment_shift: 0.05,
             // Judgement: a delivered guarantee closes a fifth of the gap to a full guarantee.
             security_gain: 0.2,
-            // Judgement: an unanswered appeal cuts a quarter of the guarantee's value (000:
+            // Judgement: an unanswered appeal cuts a quarter of the guarantee's value (seed 000 (docs/sources.md):
             // after 2022 the guarantee was seen as "only formal").
             security_cut: 0.25,
-            // 001: the first joint deployment in the bloc's 30 years; judgement on the size.
+            // seed 001 (docs/sources.md): the first joint deployment in the bloc's 30 years; judgement on the size.
             credibility_success: 0.10,
-            // 001: failure "could be badly damaging to the Kremlin's own reputation".
+            // seed 001 (docs/sources.md): failure "could be badly damaging to the Kremlin's own reputation".
             credibility_failure: 0.15,
-            // 000: unanswered appeals fed "a creeping loss of credibility"; judgement on size.
+            // seed 000 (docs/sources.md): unanswered appeals fed "a creeping loss of credibility"; judgement on size.
             credibility_unanswered: 0.08,
-            // 000: the failed KG–TJ mediation reinforced doubts; judgement on size.
+            // seed 000 (docs/sources.md): the failed KG–TJ mediation reinforced doubts; judgement on size.
             credibility_mediation: 0.05,
             // Judgement: a fifth of a strong channel pull (utilities are on a 0–1 scale).
             grievance_unanswered: 0.05,
             // Judgement: resentment fades over years, not months (Armenia 2020 → 2024).
             grievance_half_life: 24.0,
-            // 001: contributing members "could actually [become] more vulnerable to political
+            // seed 001 (docs/sources.md): contributing members "could actually [become] more vulnerable to political
             // unrest"; judgement: a tenth more per deployment.
             contingent_fragility: 1.1,
-            // 000: Armenia's two unanswered appeals (2020, 2022) preceded its suspension.
+            // seed 000 (docs/sources.md): Armenia's two unanswered appeals (2020, 2022) preceded its suspension.
             suspend_after: 2,
             // Judgement: exit takes two more failures than suspension (Armenia stayed a
             // suspended member after the third, Karabakh 2023).
             exit_after: 4,
-            // 003: Baku closed the Russian cultural centre and raided Sputnik; judgement: a
+            // seed 003 (docs/sources.md): Baku closed the Russian cultural centre and raided Sputnik; judgement: a
             // crisis of severity 1 cuts a third of culture and media ties.
             crisis_tie_cut: 0.3,
             // Judgement: a grave crisis counts like two unanswered appeals.
             crisis_grievance: 0.1,
             // Judgement: a member's public quarrel with the leader costs its blocs a little.
             crisis_credibility: 0.05,
-            // 002: Kyrgyzstan's president: a US agreement "would be perceived in Moscow as a
+            // seed 002 (docs/sources.md): Kyrgyzstan's president: a US agreement "would be perceived in Moscow as a
             // 'stab in the back'"; judgement: half the rival's coercion × capacity.
             retaliation: 0.5,
-            // 002: "the most likely form of retaliation would be making life more difficult for
+            // seed 002 (docs/sources.md): "the most likely form of retaliation would be making life more difficult for
             // Kyrgyz migrant workers in Russia"; judgement: a fifth of those ties.
             retaliation_cut: 0.2,
             // Judgement: as an unanswered appeal.
             retaliation_grievance: 0.05,
-            // 002: sanctions on Kyrgyz firms hurt "more than in Russia itself"; judgement.
+            // seed 002 (docs/sources.md): sanctions on Kyrgyz firms hurt "more than in Russia itself"; judgement.
             sanctions_grievance: 0.05,
             // Judgement: trade and payment channels re-open within about a year of lifting.
             sanctions_recovery: 0.1,

@@ -56,7 +56,7 @@ typed_id!(
     InstitutionId
 );
 
-/// A small state's strategy toward threatening powers (seed 002's Spykman, balancing and
+/// A small state's strategy toward threatening powers (seed 002's (docs/sources.md) Spykman, balancing and
 /// bandwagoning discussion). It sets how threat enters the state's choice and how sharply the
 /// state concentrates its alignment.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -153,7 +153,7 @@ pub struct Power {
     pub delivery: PerChannel,
 }
 
-/// How a state's disposition shapes its choice (MODEL.md §2).
+/// How a state's disposition shapes its choice (docs/model.md §2).
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DispositionParams {
     /// `s_i`: sign and strength of threat in the utility (bandwagon > 0, balance < 0).
@@ -287,7 +287,7 @@ impl World {
     /// let world = geoalign::presets::eurasia_2025().world().clone();
     /// let tajikistan = world.state_id("Tajikistan").unwrap();
     /// let russia = world.power_id("Russia").unwrap();
-    /// // Seed 002: remittances are over 30 % of Tajikistan's GDP, nearly all from Russia.
+    /// // Seed 002 (docs/sources.md): remittances are over 30 % of Tajikistan's GDP, nearly all from Russia.
     /// assert!(world.tie(tajikistan, russia, Channel::Remittances) >= 0.25);
     /// ```
     pub fn tie(&self, state: StateId, power: PowerId, channel: Channel) -> f64 {
@@ -328,7 +328,7 @@ pub(crate) const fn tie_index(powers: usize, state: usize, power: usize, channel
 }
 
 impl Default for DispositionParams {
-    /// The hedge response: the disposition of most of the region's states (seed 002: the
+    /// The hedge response: the disposition of most of the region's states (seed 002 (docs/sources.md): the
     /// Central Asian republics' multi-vector "tightrope").
     fn default() -> Self {
         Parameters::default().dispositions[Disposition::Hedge.index()]
@@ -345,17 +345,17 @@ impl Default for Parameters {
             // small beside a decade of drivers, large enough that ensembles have a spread.
             noise: 0.03,
             // π = 0.2: fellow bloc members' alignment counts, but at a fifth of the largest
-            // possible channel pull, so a state's own dependencies dominate (MODEL.md §2).
+            // possible channel pull, so a state's own dependencies dominate (docs/model.md §2).
             peer_weight: 0.2,
             // λ = 2: Kazakhstan's Russian minority (15.5 %, 2021 census) raises Russia's threat
-            // by 31 %, reflecting seed 002's "Russian populations that Putin can use as an excuse".
+            // by 31 %, reflecting seed 002's (docs/sources.md) "Russian populations that Putin can use as an excuse".
             coethnic_leverage: 2.0,
-            // Only trade follows politics by default (MODEL.md §2.4), at 0.5 % of the gap per
-            // month (≈ 6 % a year): trade re-routes over years — seed 002's KZ–RU turnover grew
+            // Only trade follows politics by default (docs/model.md §2.4), at 0.5 % of the gap per
+            // month (≈ 6 % a year): trade re-routes over years — seed 002's (docs/sources.md) KZ–RU turnover grew
             // 1.5× in four years.
             feedback: [0.005, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
             dispositions: [
-                // Bandwagon (Belarus): threat attracts (Walt 1987, seed 002's "under the wing of
+                // Bandwagon (Belarus): threat attracts (Walt 1987, seed 002's (docs/sources.md) "under the wing of
                 // a great power"); low temperature concentrates; no aversion to dependence.
                 DispositionParams {
                     threat_weight: 0.3,
@@ -370,13 +370,13 @@ impl Default for Parameters {
                     dependence_aversion: 0.2,
                 },
                 // Hedge (multi-vector): a small threat response, a high temperature that keeps
-                // the alignment spread, and a strong wish not to depend on one power (seed 002).
+                // the alignment spread, and a strong wish not to depend on one power (seed 002 (docs/sources.md)).
                 DispositionParams {
                     threat_weight: -0.15,
                     temperature: 0.25,
                     dependence_aversion: 0.4,
                 },
-                // Neutral (Turkmenistan's permanent neutrality, seed 002): no threat response,
+                // Neutral (Turkmenistan's permanent neutrality, seed 002 (docs/sources.md)): no threat response,
                 // the highest temperature, and nearly all of any dependence is offset by the
                 // value of autonomy.
                 DispositionParams {

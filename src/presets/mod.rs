@@ -13,7 +13,7 @@ mod synthetic;
 pub use synthetic::{Synthetic, SyntheticError};
 
 /// The embedded default world, **Eurasia 2025**: six powers, the nine post-Soviet states of
-/// MODEL.md §1 and the Baltic states as fixed points, the CSTO, EAEU, SCO, Organization of
+/// docs/model.md §1 and the Baltic states as fixed points, the CSTO, EAEU, SCO, Organization of
 /// Turkic States, NATO, EU and the Russia–Belarus Union State, with every number sourced in
 /// `scenarios/eurasia-2025.toml`. A scenario file can extend it with
 /// `extends = "builtin:eurasia-2025"`.
@@ -32,7 +32,7 @@ pub fn eurasia_2025() -> Scenario {
         .expect("the embedded Eurasia 2025 world is valid")
 }
 
-/// The three CSTO futures of seed 000 (slow decline, selective consolidation, partial
+/// The three CSTO futures of seed 000 (docs/sources.md) (slow decline, selective consolidation, partial
 /// revitalization), loaded from the embedded copies of `scenarios/csto-*.toml`: they run with
 /// no file on disk. A scenario file can extend one with `extends = "builtin:csto-slow-decline"`
 /// (and likewise for the other two names in [`CSTO_FUTURES`]).

@@ -13,7 +13,7 @@ pub const CSTO_SELECTIVE_CONSOLIDATION_TOML: &str =
 pub const CSTO_PARTIAL_REVITALIZATION_TOML: &str =
     include_str!("../../scenarios/csto-partial-revitalization.toml");
 
-/// The `builtin:` names of the three CSTO futures of seed 000, in the seed's order (slow
+/// The `builtin:` names of the three CSTO futures of seed 000 (docs/sources.md), in the seed's order (slow
 /// decline, selective consolidation, partial revitalization).
 pub const CSTO_FUTURES: [&str; 3] = [
     "builtin:csto-slow-decline",

@@ -1,4 +1,4 @@
-//! One step of the alignment dynamics (MODEL.md §2), written as a few tight loops over dense
+//! One step of the alignment dynamics (docs/model.md §2), written as a few tight loops over dense
 //! arrays.
 //!
 //! For each movable state `i`, with `P` powers and autonomy as component `P`:
@@ -34,7 +34,7 @@
 //! 6. **Perturbation**: `a_ic ← a_ic (1 + h (z_c − Σ_j a_ij z_j))` with `z_c` uniform on
 //!    [−1, 1]. It preserves the sum exactly in real arithmetic, its expectation is the
 //!    unperturbed point (mean-preserving), and with `h ≤ 1/2` every factor is ≥ 0, so the
-//!    point stays on the simplex by construction. It replaces the Dirichlet of MODEL.md §2
+//!    point stays on the simplex by construction. It replaces the Dirichlet of docs/model.md §2
 //!    because it needs `P + 1` uniform draws instead of `P + 1` gamma draws and has bounded
 //!    support; the result is renormalised by its sum (a few ulps from 1) so rounding cannot
 //!    accumulate over long runs. The uniforms have a resolution of 2⁻³¹, two per 64-bit draw

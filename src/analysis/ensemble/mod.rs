@@ -251,7 +251,7 @@ pub struct Summary {
 
 /// The similarity measure of [`Summary::similarity`]: Signorino and Ritter's S on the
 /// alignment shares with absolute distance, unweighted (`Measure::SIGNORINO_RITTER_ON_SHARES`),
-/// the standard measure of foreign-policy similarity (MODEL.md §5).
+/// the standard measure of foreign-policy similarity (docs/model.md §5).
 pub const SIMILARITY: crate::analysis::similarity::Measure =
     crate::analysis::similarity::Measure::SIGNORINO_RITTER_ON_SHARES;
 

@@ -1,10 +1,10 @@
-//! The outcome classifier for the three CSTO futures of seed 000.
+//! The outcome classifier for the three CSTO futures of seed 000 (docs/sources.md).
 //!
-//! Seed 000 names three futures: (1) *slow decline* — "a formal survival without strategic
+//! Seed 000 (docs/sources.md) names three futures: (1) *slow decline* — "a formal survival without strategic
 //! purpose, as members continue to drift apart while maintaining nominal affiliation";
 //! (2) *selective consolidation* — "a smaller core (e.g., Russia and Belarus) strengthens
 //! bilateral military ties while the broader organization fades"; (3) *partial
-//! revitalization* — the organization as a whole is renewed (MODEL.md §4: "reforms, renewed
+//! revitalization* — the organization as a whole is renewed (docs/model.md §4: "reforms, renewed
 //! resources and a better security environment").
 //!
 //! A run is classified by comparing its horizon with its own start on three measured
@@ -71,7 +71,7 @@ use serde::{Deserialize, Serialize};
 /// chosen before looking at how the futures classify.
 pub const DEFAULT_MARGIN: f64 = 0.02;
 
-/// The three CSTO futures of seed 000.
+/// The three CSTO futures of seed 000 (docs/sources.md).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[non_exhaustive]
 pub enum CstoFuture {

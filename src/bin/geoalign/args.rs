@@ -47,7 +47,7 @@ pub enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
-    /// The three CSTO futures of seed 000 side by side: the 3 × 3 table of scenario versus
+    /// The three CSTO futures of seed 000 (docs/sources.md) side by side: the 3 × 3 table of scenario versus
     /// classified outcome, with Wilson 95 % intervals.
     Futures {
         #[command(flatten)]

@@ -138,7 +138,7 @@ pub fn futures(summaries: &[Summary], runs: u64) -> Result<(), CliError> {
         return Ok(());
     };
     outln!(
-        "The three CSTO futures of seed 000: {runs} runs each, classified at {} (model implications under each future's assumptions, not forecasts)\n",
+        "The three CSTO futures of seed 000 (docs/sources.md): {runs} runs each, classified at {} (model implications under each future's assumptions, not forecasts)\n",
         first.start.add_months(first.steps)
     )?;
     outln!("P(classified outcome) with Wilson 95 % intervals; rows: the scenario run, columns: the outcome")?;

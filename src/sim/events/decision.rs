@@ -1,21 +1,21 @@
-//! The intervention decision (seed 001): how a bloc leader answers unrest, a security appeal
+//! The intervention decision (seed 001 (docs/sources.md)): how a bloc leader answers unrest, a security appeal
 //! or a clash between members, and what answering or not answering does.
 //!
 //! Unrest, security appeals and border-clash mediation are all answered, or not, by the bloc
-//! leader's decision on seed 001's five variables, each in [0, 1] ([`FiveVariables`]):
+//! leader's decision on seed 001's (docs/sources.md) five variables, each in [0, 1] ([`FiveVariables`]):
 //!
 //! * **trigger** = severity × the leader's **stake**. For unrest, the stake is the regime's
-//!   alignment with the leader over its largest power share (seed 001: Moscow supports "a
+//!   alignment with the leader over its largest power share (seed 001 (docs/sources.md): Moscow supports "a
 //!   pro-Russian government that is strategically aligned with the Kremlin"); for an appeal
 //!   against another state `j`, `max(0, a_ip − a_jp) / a_ip` (the leader's interest in siding
 //!   with the appellant rather than its adversary); for a clash between members `i` and `j`,
 //!   `|a_ip − a_jp| / max(a_ip, a_jp)` — zero when the leader is equally tied to both, seed
-//!   000's "when Russia has no direct interest at stake".
+//!   000's (docs/sources.md) "when Russia has no direct interest at stake".
 //! * **local support** = 1 when the government requested help (appeals and mediation always;
 //!   unrest with probability severity × stake — a government asks for foreign troops when
 //!   the unrest is beyond it and the leader is its patron — or as the scenario says), else 0.
 //! * **anticipated military opposition**: unrest without a request, `1 − stake` (local forces
-//!   may resist); with a request, 0 (seed 001: the request "indicated … there would not be a
+//!   may resist); with a request, 0 (seed 001 (docs/sources.md): the request "indicated … there would not be a
 //!   hostile response from the Kazakh military"). Against a state `j`: `Σ_{q≠p} a_jq`, the
 //!   adversary's alignment with other powers (the camp an intervention would confront).
 //!   An appeal that names no adversary: 0.5, an uninformed middle value. Mediation between
@@ -23,7 +23,7 @@
 //! * **technical feasibility** = `min(1, g_p) × proximity_ip`, the leader's effective
 //!   capacity (war drain lowers it) and reach.
 //! * **anticipated cost** = the largest `a_tq g_q` over the parties `t` and powers `q ≠ p`:
-//!   how much another power has at stake with them (seed 001: "signals from the United States
+//!   how much another power has at stake with them (seed 001 (docs/sources.md): "signals from the United States
 //!   and European Union indicated that there would not be significant … blowback").
 //!
 //! The probability of acting is `σ(β₀ + β_T trigger + β_L support − β_O opposition + β_F
@@ -40,7 +40,7 @@ use crate::sim::RunState;
 use rand::{Rng, RngExt};
 use serde::{Deserialize, Serialize};
 
-/// The five variables of seed 001, each in [0, 1], and the leader's stake that scales the
+/// The five variables of seed 001 (docs/sources.md), each in [0, 1], and the leader's stake that scales the
 /// trigger (module docs give each definition).
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FiveVariables {

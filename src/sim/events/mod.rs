@@ -1,4 +1,4 @@
-//! Events (MODEL.md §3): the shocks the seeds describe, as typed values a scenario schedules by
+//! Events (docs/model.md §3): the shocks the seeds describe, as typed values a scenario schedules by
 //! date or leaves to a monthly hazard, with their effects on ties, delivery, capacity,
 //! credibility, participation and alignment. Every firing is written to the run's event log
 //! ([`LoggedEvent`]) with its step, its inputs and what it did.
@@ -25,13 +25,13 @@
 //! * **Alignment** of the state concerned, by moving a share of mass between components (a
 //!   convex combination, so the simplex holds).
 //! * **Participation** (active → suspended → exited) after repeated unanswered appeals, and
-//!   **fragility** (contingent contributors, seed 001).
+//!   **fragility** (contingent contributors, seed 001 (docs/sources.md)).
 //!
 //! # Where things are
 //!
 //! * [`kinds`]: one module per event kind (its keys, how it is read, its rules, its effect and
 //!   its line in the log) and the registry that lists them, from which [`Event`] is derived.
-//! * [`decision`]: the bloc leader's intervention decision on seed 001's five variables, shared
+//! * [`decision`]: the bloc leader's intervention decision on seed 001's (docs/sources.md) five variables, shared
 //!   by unrest, security appeals and border clashes.
 //! * [`check_event`], [`check_scheduled`], [`check_hazard`]: the rules every event obeys,
 //!   whether read from a file or built in code.

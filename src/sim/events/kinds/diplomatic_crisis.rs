@@ -10,7 +10,7 @@ use crate::sim::RunState;
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
-/// A diplomatic crisis between a power and a state (Azerbaijan–Russia 2024–25, seed 003).
+/// A diplomatic crisis between a power and a state (Azerbaijan–Russia 2024–25, seed 003 (docs/sources.md)).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DiplomaticCrisis {
     /// The power.

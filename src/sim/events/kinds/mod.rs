@@ -179,7 +179,7 @@ registry! {
     /// A coalition sanctions a power, with parallel trade through re-exporting states and a
     /// monthly hazard of secondary sanctions on them.
     sanctions::Sanctions,
-    /// The coalition penalises a re-exporting state (US sanctions on Kyrgyz firms, seed 002).
+    /// The coalition penalises a re-exporting state (US sanctions on Kyrgyz firms, seed 002 (docs/sources.md)).
     secondary_sanctions::SecondarySanctions,
     /// A fall in a power's remittance delivery, with labour ties shifting to alternatives.
     remittance_shock::RemittanceShock,
@@ -189,7 +189,7 @@ registry! {
     security_appeal::SecurityAppeal,
     /// A clash between two members of a bloc, with a mediation attempt by the bloc.
     border_clash::BorderClash,
-    /// A diplomatic crisis between a power and a state (Azerbaijan–Russia 2024–25, seed 003).
+    /// A diplomatic crisis between a power and a state (Azerbaijan–Russia 2024–25, seed 003 (docs/sources.md)).
     diplomatic_crisis::DiplomaticCrisis,
     /// A power opens or deepens a channel with a state, at the risk of a rival's retaliation.
     external_offer::ExternalOffer,

@@ -9,7 +9,7 @@ use crate::sim::RunState;
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
-/// The coalition penalises a re-exporting state (US sanctions on Kyrgyz firms, seed 002).
+/// The coalition penalises a re-exporting state (US sanctions on Kyrgyz firms, seed 002 (docs/sources.md)).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SecondarySanctions {
     /// The sanctioning powers.
