@@ -5,7 +5,7 @@
 //! implies under each future's drivers (written and sourced in `scenarios/csto-*.toml`); they
 //! are not forecasts.
 
-use geoalign::{Scenario, Simulation, Trajectory};
+use geoalign::{Scenario, Simulation, StateId, Trajectory};
 use std::path::PathBuf;
 
 const RUNS: u64 = 200;
@@ -28,15 +28,14 @@ fn means(sim: &Simulation) -> Result<(Means, Trajectory), geoalign::SimError> {
     let mut first = None;
     for run in 0..RUNS {
         let t = sim.trajectory(run)?;
-        let csto = t
-            .institution_index("CSTO")
-            .expect("the futures keep the CSTO");
-        let russia = t.power_index("Russia").expect("the futures keep Russia");
-        for (acc, step) in cohesion.iter_mut().zip(&t.cohesion) {
-            *acc += step[csto] / RUNS as f64;
+        let csto = t.institution_id("CSTO").expect("the futures keep the CSTO");
+        let russia = t.power_id("Russia").expect("the futures keep Russia");
+        for (step, acc) in cohesion.iter_mut().enumerate() {
+            *acc += t.cohesion_of(step, csto) / RUNS as f64;
         }
-        for (i, acc) in russia_share.iter_mut().enumerate() {
-            *acc += t.alignment_of(t.len() - 1, i)[russia] / RUNS as f64;
+        let states = sim.scenario().world().state_ids();
+        for (state, acc) in states.zip(russia_share.iter_mut()) {
+            *acc += t.share(t.len() - 1, state, russia) / RUNS as f64;
         }
         first.get_or_insert(t);
     }
@@ -77,13 +76,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!();
     }
 
-    let csto = t0.institution_index("CSTO").expect("CSTO present");
-    let members: Vec<usize> = scenario.world().institutions()[csto]
+    let csto = t0.institution_id("CSTO").expect("CSTO present");
+    let members: Vec<StateId> = scenario.world().institutions()[csto.index()]
         .members
         .iter()
-        .map(|(s, _)| s.index())
+        .map(|&(s, _)| s)
         .collect();
-    let russia = t0.power_index("Russia").expect("Russia present");
+    let russia = t0.power_id("Russia").expect("Russia present");
     println!(
         "\nRussia share of each CSTO member's alignment: {} → {}",
         scenario.start(),
@@ -94,10 +93,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         print!("{label:>20}");
     }
     println!();
-    for &i in &members {
-        print!("{:<12}{:>8.3}", t0.states[i], t0.alignment_of(0, i)[russia]);
+    for &state in &members {
+        let name = &t0.states[state.index()];
+        print!("{name:<12}{:>8.3}", t0.share(0, state, russia));
         for (_, _, m, _) in &results {
-            print!("{:>20.3}", m.russia_share[i]);
+            print!("{:>20.3}", m.russia_share[state.index()]);
         }
         println!();
     }

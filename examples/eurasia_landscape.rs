@@ -67,7 +67,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for (s, state) in world.states().iter().enumerate() {
         let actor = np + s;
         let powers_with: Vec<usize> = (0..np).filter(|&p| best.together(p, actor)).collect();
-        let shares = trajectory.alignment_of(last, s);
+        let shares = trajectory.alignment_of(last, geoalign::StateId(s as u32));
         let (top, top_share) =
             shares
                 .iter()

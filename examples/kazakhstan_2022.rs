@@ -12,15 +12,15 @@
 
 use geoalign::sim::events::kinds::Unrest;
 use geoalign::sim::events::{Decision, Event, Outcome};
-use geoalign::{Scenario, Simulation, Trajectory};
+use geoalign::{Scenario, Simulation, StateId, Trajectory};
 use std::path::PathBuf;
 
 const RUNS: u64 = 1000;
 
-fn decision_of(t: &Trajectory, state: usize) -> Option<&Decision> {
+fn decision_of(t: &Trajectory, state: StateId) -> Option<&Decision> {
     t.events.iter().find_map(|e| match (&e.event, &e.outcome) {
         (Event::Unrest(Unrest { state: s, .. }), Outcome::Decided(d))
-            if s.index() == state && e.step == 1 =>
+            if *s == state && e.step == 1 =>
         {
             Some(d)
         }
@@ -33,9 +33,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let sim = Simulation::new(Scenario::from_file(path)?);
     let world = sim.scenario().world();
     let t = sim.trajectory(0)?;
-    let kz = t.state_index("Kazakhstan").ok_or("no Kazakhstan")?;
-    let russia = t.power_index("Russia").ok_or("no Russia")?;
-    let csto = t.institution_index("CSTO").ok_or("no CSTO")?;
+    let kz = t.state_id("Kazakhstan").ok_or("no Kazakhstan")?;
+    let russia = t.power_id("Russia").ok_or("no Russia")?;
+    let csto = t.institution_id("CSTO").ok_or("no CSTO")?;
 
     println!(
         "Kazakhstan, January 2022 — the CSTO's decision on the five variables of seed 001 (docs/sources.md) (run 0)\n"
@@ -83,20 +83,21 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("\nConsequences in run 0 (before → after the month of the unrest):");
     println!(
         "  Kazakhstan's Russia share       {:.3} → {:.3}",
-        t.alignment_of(0, kz)[russia],
-        t.alignment_of(1, kz)[russia]
+        t.share(0, kz, russia),
+        t.share(1, kz, russia)
     );
     println!(
         "  CSTO credibility                {:.3} → {:.3}",
-        t.credibility[0][csto], t.credibility[1][csto]
+        t.credibility_of(0, csto),
+        t.credibility_of(1, csto)
     );
     let rs = sim.run(0, &mut geoalign::Discard)?;
     for name in ["Armenia", "Belarus", "Kyrgyzstan", "Tajikistan"] {
-        let s = t.state_index(name).ok_or("missing state")?;
+        let s = t.state_id(name).ok_or("missing state")?;
         println!(
             "  {name:<12} fragility (sent a contingent) {:.3} → {:.3} by the end of the run",
-            world.states()[s].fragility,
-            rs.events.fragility[s]
+            world.states()[s.index()].fragility,
+            rs.events.fragility[s.index()]
         );
     }
 

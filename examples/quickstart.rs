@@ -24,15 +24,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for power in &trajectory.powers {
         print!("{power:>9}");
     }
-    println!("{:>9}", "autonomy");
-    for (i, state) in trajectory.states.iter().enumerate() {
+    println!("{:>9}", geoalign::model::AUTONOMY);
+    for (id, state) in scenario.world().state_ids().zip(&trajectory.states) {
         for (label, step) in [
             (scenario.start(), 0),
             (scenario.date_of(scenario.steps()), last),
         ] {
             let name = if step == 0 { state.as_str() } else { "" };
             print!("{name:<14}{:<9}", label.to_string());
-            for share in trajectory.alignment_of(step, i) {
+            for share in trajectory.alignment_of(step, id) {
                 print!("{share:>9.3}");
             }
             println!();

@@ -13,7 +13,7 @@
 //! let sim = Simulation::new(geoalign::presets::eurasia_2025());
 //! let trajectory = sim.trajectory(0).unwrap();
 //!
-//! let kz = trajectory.state_index("Kazakhstan").unwrap();
+//! let kz = trajectory.state_id("Kazakhstan").unwrap();
 //! let end = trajectory.alignment_of(trajectory.len() - 1, kz);
 //! // Each alignment is a point of the simplex over the powers plus autonomy.
 //! assert!((end.iter().sum::<f64>() - 1.0).abs() < 1e-12);

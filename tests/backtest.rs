@@ -33,12 +33,11 @@ struct Run {
 
 impl Run {
     fn share(&self, step: usize, state: &str, component: &str) -> f64 {
-        let s = self.t.state_index(state).unwrap();
-        let c = match component {
-            "autonomy" => self.t.powers.len(),
-            p => self.t.power_index(p).unwrap(),
-        };
-        self.t.alignment_of(step, s)[c]
+        let s = self.t.state_id(state).unwrap();
+        match component {
+            "autonomy" => self.t.autonomy(step, s),
+            p => self.t.share(step, s, self.t.power_id(p).unwrap()),
+        }
     }
     fn first(&self, state: &str, component: &str) -> f64 {
         self.share(0, state, component)
@@ -50,14 +49,14 @@ impl Run {
         self.last(state, component) - self.first(state, component)
     }
     fn participation(&self, institution: &str, member: &str) -> Participation {
-        let i = self.t.institution_index(institution).unwrap();
-        let scenario_members = &self.t.participation[self.t.len() - 1][i];
+        let i = self.t.institution_id(institution).unwrap();
+        let scenario_members = &self.t.participation[self.t.len() - 1][i.index()];
         let sim_index = CSTO_MEMBERS.iter().position(|m| *m == member).unwrap();
         scenario_members[sim_index]
     }
     /// Largest component of `state` at the end, by name.
     fn largest(&self, state: &str) -> String {
-        let s = self.t.state_index(state).unwrap();
+        let s = self.t.state_id(state).unwrap();
         let a = self.t.alignment_of(self.t.len() - 1, s);
         let (j, _) = a
             .iter()

@@ -411,8 +411,8 @@ fn similarity_matrix_of_a_trajectory_step_matches_pairwise_measures() {
     let measure = Measure::CohenKappa(Distance::Squared);
     let m = SimilarityMatrix::of_trajectory_step(&t, step, measure, None).unwrap();
     assert_eq!(m.states, t.states.len());
-    let am = t.state_index("Armenia").unwrap();
-    let by = t.state_index("Belarus").unwrap();
+    let am = t.state_id("Armenia").unwrap();
+    let by = t.state_id("Belarus").unwrap();
     let direct = cohen_kappa(
         t.alignment_of(step, am),
         t.alignment_of(step, by),
@@ -420,9 +420,9 @@ fn similarity_matrix_of_a_trajectory_step_matches_pairwise_measures() {
         Distance::Squared,
     )
     .unwrap();
-    assert_eq!(m.get(am, by), direct);
-    assert_eq!(m.get(by, am), direct);
-    assert_eq!(m.get(am, am), Some(1.0));
+    assert_eq!(m.get(am.index(), by.index()), direct);
+    assert_eq!(m.get(by.index(), am.index()), direct);
+    assert_eq!(m.get(am.index(), am.index()), Some(1.0));
     assert!(matches!(
         SimilarityMatrix::of_trajectory_step(&t, t.len(), measure, None),
         Err(SimilarityError::StepOutOfRange { .. })

@@ -127,7 +127,7 @@ fn grievance(w: &World, rs: &RunState, state: &str, power: &str) -> f64 {
 }
 
 fn alignment<'a>(w: &World, rs: &'a RunState, state: &str) -> &'a [f64] {
-    rs.alignment_of(w.components(), sid(w, state))
+    rs.alignment_of(w, w.state_id(state).expect("state"))
 }
 
 /// The monthly grievance decay factor with the default half-life.
@@ -1337,19 +1337,19 @@ fn the_simplex_holds_after_every_step_with_every_event_kind_scheduled() {
         let all: BTreeSet<&str> = geoalign::sim::events::KINDS.into_iter().collect();
         assert_eq!(kinds, all, "run {run_index}");
         for step in 0..t.len() {
-            for state in 0..t.states.len() {
+            for state in sim.scenario().world().state_ids() {
                 let a = t.alignment_of(step, state);
                 assert_eq!(a.len(), c);
                 let sum: f64 = a.iter().sum();
                 assert!(
                     (sum - 1.0).abs() <= 1e-12,
                     "run {run_index} step {step} {}: sum {sum}",
-                    t.states[state]
+                    t.states[state.index()]
                 );
                 assert!(
                     a.iter().all(|&x| x >= 0.0 && x.is_finite()),
                     "run {run_index} step {step} {}: {a:?}",
-                    t.states[state]
+                    t.states[state.index()]
                 );
             }
             for &cred in &t.credibility[step] {

@@ -28,13 +28,13 @@ fn outcome(file: &str) -> (Outcome, Vec<String>) {
     let mut states = Vec::new();
     for run in 0..RUNS {
         let t = sim.trajectory(run).unwrap();
-        let csto = t.institution_index("CSTO").unwrap();
-        let russia = t.power_index("Russia").unwrap();
+        let csto = t.institution_id("CSTO").unwrap();
+        let russia = t.power_id("Russia").unwrap();
         let last = t.len() - 1;
-        out.csto_cohesion_end += t.cohesion[last][csto] / RUNS as f64;
-        for i in 0..n {
-            out.russia_share_start[i] = t.alignment_of(0, i)[russia];
-            out.russia_share_end[i] += t.alignment_of(last, i)[russia] / RUNS as f64;
+        out.csto_cohesion_end += t.cohesion_of(last, csto) / RUNS as f64;
+        for (i, state) in sim.scenario().world().state_ids().enumerate() {
+            out.russia_share_start[i] = t.share(0, state, russia);
+            out.russia_share_end[i] += t.share(last, state, russia) / RUNS as f64;
         }
         states = t.states.clone();
     }

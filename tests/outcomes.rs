@@ -20,7 +20,7 @@ struct ChinaShareAbove {
 fn china_share(world: &World, state: &RunState) -> f64 {
     let kz = world.state_id("Kazakhstan").unwrap();
     let china = world.power_id("China").unwrap();
-    state.alignment_of(world.components(), kz.index())[china.index()]
+    state.share(world, kz, china)
 }
 
 impl ChinaShareAbove {
@@ -106,9 +106,9 @@ fn a_toy_outcome_counts_what_a_direct_count_of_the_same_runs_counts() {
     let (mut above, mut rose) = (0, 0);
     for run in 0..RUNS {
         let t = sim.trajectory(run).unwrap();
-        let kz = t.state_index("Kazakhstan").unwrap();
-        let china = t.power_index("China").unwrap();
-        let share = |step: usize| t.alignment_of(step, kz)[china];
+        let kz = t.state_id("Kazakhstan").unwrap();
+        let china = t.power_id("China").unwrap();
+        let share = |step: usize| t.share(step, kz, china);
         above += u64::from(share(t.len() - 1) > LEVEL);
         rose += u64::from((1..t.len()).any(|s| share(s) >= share(0) + 0.005));
     }

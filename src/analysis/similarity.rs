@@ -547,8 +547,8 @@ impl SimilarityMatrix {
     /// let sim = geoalign::Simulation::new(geoalign::presets::eurasia_2025());
     /// let t = sim.trajectory(0).unwrap();
     /// let end = SimilarityMatrix::of_trajectory_step(&t, t.len() - 1, Measure::SIGNORINO_RITTER_ON_SHARES, None).unwrap();
-    /// let (lv, ee) = (t.state_index("Latvia").unwrap(), t.state_index("Estonia").unwrap());
-    /// assert!(end.get(lv, ee).unwrap() > 0.9); // two fixed points with near-equal alignments
+    /// let (lv, ee) = (t.state_id("Latvia").unwrap(), t.state_id("Estonia").unwrap());
+    /// assert!(end.get(lv.index(), ee.index()).unwrap() > 0.9); // two fixed points with near-equal alignments
     /// ```
     pub fn of_trajectory_step(
         trajectory: &Trajectory,

@@ -313,9 +313,34 @@ impl World {
     pub fn institution_id(&self, name: &str) -> Option<InstitutionId> {
         position(self.institutions.iter().map(|s| s.name.as_str()), name).map(InstitutionId)
     }
+
+    /// Every power's id, in id order.
+    pub fn power_ids(&self) -> impl Iterator<Item = PowerId> {
+        (0..self.powers.len() as u32).map(PowerId)
+    }
+
+    /// Every state's id, in id order.
+    pub fn state_ids(&self) -> impl Iterator<Item = StateId> {
+        (0..self.states.len() as u32).map(StateId)
+    }
+
+    /// Every institution's id, in id order.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let scenario = geoalign::presets::eurasia_2025();
+    /// let world = scenario.world();
+    /// let csto = world.institution_id("CSTO").unwrap();
+    /// assert!(world.institution_ids().any(|i| i == csto));
+    /// ```
+    pub fn institution_ids(&self) -> impl Iterator<Item = InstitutionId> {
+        (0..self.institutions.len() as u32).map(InstitutionId)
+    }
 }
 
-fn position<'a>(mut names: impl Iterator<Item = &'a str>, name: &str) -> Option<u32> {
+/// Position of `name` among `names`, as the number of an id.
+pub(crate) fn position<'a>(mut names: impl Iterator<Item = &'a str>, name: &str) -> Option<u32> {
     names
         .position(|n| n == name)
         .and_then(|i| u32::try_from(i).ok())

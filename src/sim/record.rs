@@ -1,6 +1,6 @@
 //! Recorders: observers of a run that keep what they need, in their own format.
 
-use crate::model::{Participation, World, YearMonth};
+use crate::model::{position, InstitutionId, Participation, PowerId, StateId, World, YearMonth};
 use crate::sim::events::LoggedEvent;
 use crate::sim::scenario::Scenario;
 use crate::sim::state::RunState;
@@ -91,25 +91,60 @@ impl Trajectory {
         self.alignment.is_empty()
     }
 
-    /// Alignment of state `state` (index) at `step`: one share per power, then autonomy.
-    pub fn alignment_of(&self, step: usize, state: usize) -> &[f64] {
+    /// Alignment of `state` at `step`: one share per power (in id order), then autonomy.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let sim = geoalign::Simulation::new(geoalign::presets::eurasia_2025());
+    /// let t = sim.trajectory(0).unwrap();
+    /// let kz = t.state_id("Kazakhstan").unwrap();
+    /// let russia = t.power_id("Russia").unwrap();
+    /// assert_eq!(t.alignment_of(0, kz)[russia.index()], t.share(0, kz, russia));
+    /// ```
+    pub fn alignment_of(&self, step: usize, state: StateId) -> &[f64] {
         let c = self.powers.len() + 1;
-        &self.alignment[step][state * c..(state + 1) * c]
+        &self.alignment[step][state.index() * c..(state.index() + 1) * c]
     }
 
-    /// Index of the state named `name`.
-    pub fn state_index(&self, name: &str) -> Option<usize> {
-        self.states.iter().position(|s| s == name)
+    /// Share of `state`'s alignment with `power` at `step`.
+    pub fn share(&self, step: usize, state: StateId, power: PowerId) -> f64 {
+        self.alignment_of(step, state)[power.index()]
     }
 
-    /// Index of the power named `name`.
-    pub fn power_index(&self, name: &str) -> Option<usize> {
-        self.powers.iter().position(|s| s == name)
+    /// Autonomy share of `state` at `step` (the last component).
+    pub fn autonomy(&self, step: usize, state: StateId) -> f64 {
+        self.alignment_of(step, state)[self.powers.len()]
     }
 
-    /// Index of the institution named `name`.
-    pub fn institution_index(&self, name: &str) -> Option<usize> {
-        self.institutions.iter().position(|s| s == name)
+    /// Cohesion of `institution` at `step` (see [`RunState::cohesion`]).
+    pub fn cohesion_of(&self, step: usize, institution: InstitutionId) -> f64 {
+        self.cohesion[step][institution.index()]
+    }
+
+    /// Credibility of `institution` at `step`.
+    pub fn credibility_of(&self, step: usize, institution: InstitutionId) -> f64 {
+        self.credibility[step][institution.index()]
+    }
+
+    /// Capacity index of `power` at `step`.
+    pub fn capacity_of(&self, step: usize, power: PowerId) -> f64 {
+        self.capacity[step][power.index()]
+    }
+
+    /// Id of the state named `name`.
+    pub fn state_id(&self, name: &str) -> Option<StateId> {
+        position(self.states.iter().map(String::as_str), name).map(StateId)
+    }
+
+    /// Id of the power named `name`.
+    pub fn power_id(&self, name: &str) -> Option<PowerId> {
+        position(self.powers.iter().map(String::as_str), name).map(PowerId)
+    }
+
+    /// Id of the institution named `name`.
+    pub fn institution_id(&self, name: &str) -> Option<InstitutionId> {
+        position(self.institutions.iter().map(String::as_str), name).map(InstitutionId)
     }
 }
 
@@ -117,7 +152,8 @@ impl Recorder for Trajectory {
     fn record(&mut self, _step: u32, world: &World, state: &RunState) {
         self.alignment.push(state.alignment.clone());
         self.cohesion.push(
-            (0..world.institutions.len())
+            world
+                .institution_ids()
                 .map(|i| state.cohesion(world, i))
                 .collect(),
         );

@@ -1,6 +1,6 @@
 //! The run state: everything that moves during a run.
 
-use crate::model::{Participation, World};
+use crate::model::{InstitutionId, Participation, PowerId, StateId, World};
 use crate::sim::events::EventState;
 use serde::{Deserialize, Serialize};
 
@@ -59,19 +59,54 @@ impl RunState {
         }
     }
 
-    /// The alignment of state `index`: one share per power, then autonomy.
-    pub fn alignment_of(&self, components: usize, index: usize) -> &[f64] {
-        &self.alignment[index * components..(index + 1) * components]
+    /// The alignment of `state` in `world`: one share per power (in id order), then autonomy.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let scenario = geoalign::presets::eurasia_2025();
+    /// let world = scenario.world();
+    /// let state = geoalign::RunState::new(world);
+    /// let kz = world.state_id("Kazakhstan").unwrap();
+    /// assert!((state.alignment_of(world, kz).iter().sum::<f64>() - 1.0).abs() < 1e-12);
+    /// ```
+    pub fn alignment_of(&self, world: &World, state: StateId) -> &[f64] {
+        let c = world.components();
+        &self.alignment[state.index() * c..(state.index() + 1) * c]
     }
 
-    /// Cohesion of institution `index`: the mean, over all its listed members with equal
-    /// weight, of `participation weight × the member's alignment share with the leader`.
-    ///
-    /// Equal weights follow the CSTO Charter's consensus rule (one member, one vote). A
-    /// suspended or exited member counts as 0, so suspensions lower cohesion. For an
-    /// institution without a leader, cohesion is `1 − mean total-variation distance` of the
-    /// active members from their mean alignment. An institution with no members has cohesion 0.
-    pub fn cohesion(&self, world: &World, index: usize) -> f64 {
+    /// The share of `state`'s alignment with `power`.
+    pub fn share(&self, world: &World, state: StateId, power: PowerId) -> f64 {
+        self.alignment_of(world, state)[power.index()]
+    }
+
+    /// The capacity index of `power` now.
+    pub fn capacity_of(&self, power: PowerId) -> f64 {
+        self.capacity[power.index()]
+    }
+
+    /// The credibility of `institution` now.
+    pub fn credibility_of(&self, institution: InstitutionId) -> f64 {
+        self.credibility[institution.index()]
+    }
+
+    /// The participation of `state` in `institution` now; `None` if it is not a listed member.
+    pub fn participation_of(
+        &self,
+        world: &World,
+        institution: InstitutionId,
+        state: StateId,
+    ) -> Option<Participation> {
+        let slot = world.institutions[institution.index()]
+            .members
+            .iter()
+            .position(|&(s, _)| s == state)?;
+        Some(self.participation[institution.index()][slot])
+    }
+
+    /// Cohesion of `institution`: the mean, over all its listed members with equal
+    pub fn cohesion(&self, world: &World, institution: InstitutionId) -> f64 {
+        let index = institution.index();
         let inst = &world.institutions[index];
         let c = world.components();
         let parts = &self.participation[index];

@@ -811,10 +811,10 @@ impl Recorder for RunRecorder<'_> {
                 .add_pending(base + i, x, &mut pending.alignment, run);
         }
         let n_inst = world.institutions().len();
-        for i in 0..n_inst {
+        for (i, id) in world.institution_ids().enumerate() {
             let cell = step as usize * n_inst + i;
             s.cohesion
-                .add_pending(cell, state.cohesion(world, i), &mut pending.cohesion, run);
+                .add_pending(cell, state.cohesion(world, id), &mut pending.cohesion, run);
             s.credibility
                 .add_pending(cell, state.credibility[i], &mut pending.credibility, run);
         }

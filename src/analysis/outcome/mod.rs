@@ -27,7 +27,7 @@
 //!     fn classify(&self, world: &World, end: &RunState, _: &[f64]) -> usize {
 //!         let kz = world.state_id("Kazakhstan").unwrap();
 //!         let china = world.power_id("China").unwrap();
-//!         usize::from(end.alignment_of(world.components(), kz.index())[china.index()] > 0.2)
+//!         usize::from(end.share(world, kz, china) > 0.2)
 //!     }
 //! }
 //!

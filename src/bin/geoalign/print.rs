@@ -199,10 +199,10 @@ pub fn trace(sim: &Simulation, t: &Trajectory, run: u64) -> Result<(), CliError>
     }
     outln!("{:>9}", geoalign::model::AUTONOMY)?;
     let last = t.len() - 1;
-    for (i, name) in t.states.iter().enumerate() {
+    for (id, name) in s.world().state_ids().zip(&t.states) {
         for (step, label) in [(0, name.as_str()), (last, "")] {
             out!("{label:<14}{:<9}", s.date_of(step as u32).to_string())?;
-            for x in t.alignment_of(step, i).iter() {
+            for x in t.alignment_of(step, id).iter() {
                 out!("{x:>9.3}")?;
             }
             outln!()?;

@@ -184,7 +184,7 @@ pub(crate) fn security_bloc(
 /// The leader's stake in a regime: its alignment share over the regime's largest power share.
 pub(crate) fn regime_stake(world: &World, rs: &RunState, state: StateId, leader: PowerId) -> f64 {
     let np = world.powers().len();
-    let a = rs.alignment_of(world.components(), state.index());
+    let a = rs.alignment_of(world, state);
     let top = a[..np].iter().copied().fold(0.0, f64::max);
     if top > 0.0 {
         a[leader.index()] / top
