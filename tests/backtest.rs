@@ -50,9 +50,8 @@ impl Run {
     }
     fn participation(&self, institution: &str, member: &str) -> Participation {
         let i = self.t.institution_id(institution).unwrap();
-        let scenario_members = &self.t.participation[self.t.len() - 1][i.index()];
-        let sim_index = CSTO_MEMBERS.iter().position(|m| *m == member).unwrap();
-        scenario_members[sim_index]
+        let s = self.t.state_id(member).unwrap();
+        self.t.participation_of(self.t.len() - 1, i, s).unwrap()
     }
     /// Largest component of `state` at the end, by name.
     fn largest(&self, state: &str) -> String {

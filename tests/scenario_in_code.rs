@@ -4,7 +4,7 @@
 
 use geoalign::sim::drivers::Path;
 use geoalign::sim::events::kinds::Peace;
-use geoalign::sim::events::{Hazard, ScheduledEvent};
+use geoalign::sim::events::{EventProblem, Hazard, ScheduledEvent};
 use geoalign::{
     Channel, Discard, Disposition, Driver, DriverTarget, Event, InstitutionId, Parameters, Power,
     PowerId, Scenario, ScenarioRuleError, Simulation, State, StateId, World,
@@ -206,12 +206,15 @@ fn an_event_after_the_horizon_or_at_the_start_is_refused() {
     let mut scenario = small();
     for step in [13, 0] {
         let err = scenario.add_event(peace(step)).unwrap_err();
+        let ScenarioRuleError::Event { entity, error } = err else {
+            panic!("not an event's rule: {err}");
+        };
+        assert_eq!(entity, "event 0 (peace)");
+        assert_eq!(error.field, "at");
         assert_eq!(
-            err,
-            ScenarioRuleError::StepOutsideHorizon {
-                entity: "event 0 (peace)".into(),
-                field: "step",
-                step,
+            error.problem,
+            EventProblem::StepOutsideHorizon {
+                step: i64::from(step),
                 first: 1,
                 last: 12,
             }
@@ -231,31 +234,31 @@ fn a_hazard_needs_a_probability_and_a_window_inside_the_horizon() {
         event: Event::Peace(Peace { power: PowerId(1) }),
     };
     let mut scenario = small();
+    let refused = |scenario: &mut Scenario, h: Hazard| match scenario.add_hazard(h) {
+        Err(ScenarioRuleError::Event { error, .. }) => (error.field, error.problem),
+        other => panic!("not refused by an event's rule: {other:?}"),
+    };
     assert!(matches!(
-        scenario.add_hazard(hazard(1.5, 1, 12)),
-        Err(ScenarioRuleError::OutOfRange {
-            field: "monthly",
-            ..
-        })
+        refused(&mut scenario, hazard(1.5, 1, 12)),
+        ("monthly", EventProblem::OutOfRange { .. })
     ));
     assert!(matches!(
-        scenario.add_hazard(hazard(f64::NAN, 1, 12)),
-        Err(ScenarioRuleError::NotFinite {
-            field: "monthly",
-            ..
-        })
+        refused(&mut scenario, hazard(f64::NAN, 1, 12)),
+        ("monthly", EventProblem::NotFinite { .. })
     ));
     assert!(matches!(
-        scenario.add_hazard(hazard(0.1, 1, 13)),
-        Err(ScenarioRuleError::StepOutsideHorizon { field: "until", .. })
+        refused(&mut scenario, hazard(0.1, 1, 13)),
+        ("until", EventProblem::StepOutsideHorizon { step: 13, .. })
     ));
     assert!(matches!(
-        scenario.add_hazard(hazard(0.1, 8, 4)),
-        Err(ScenarioRuleError::WindowReversed {
-            from: 8,
-            until: 4,
-            ..
-        })
+        refused(&mut scenario, hazard(0.1, 8, 4)),
+        (
+            "until",
+            EventProblem::StepsNotIncreasing {
+                previous: 8,
+                step: 4
+            }
+        )
     ));
     scenario.add_hazard(hazard(0.1, 4, 8)).unwrap();
     assert_eq!(scenario.hazards().len(), 1);

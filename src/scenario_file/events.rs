@@ -128,7 +128,7 @@ pub(super) fn build_events(
 }
 
 /// An entry's refusal at its file, line and key path, as the loader's [`Problem`].
-fn located(
+pub(super) fn located(
     ctx: &Ctx<'_>,
     n: usize,
     fields: &EventFields,

@@ -6,7 +6,7 @@
 //! value.
 
 use super::error::{Problem, ScenarioError};
-use super::events::build_events;
+use super::events::{build_events, located};
 use super::load::{KeyPath, Merged};
 use super::raw::{RawChannels, RawInstitution, RawPoint, RawScenario, RawState};
 use crate::model::{
@@ -15,6 +15,7 @@ use crate::model::{
     YearMonth, AUTONOMY,
 };
 use crate::sim::drivers::{Driver, DriverTarget, Path};
+use crate::sim::events::EventFields;
 use crate::sim::scenario::check_horizon;
 use crate::sim::{Scenario, ScenarioRuleError, MAX_STEPS};
 use indexmap::IndexMap;
@@ -142,15 +143,16 @@ pub(crate) fn build(merged: &Merged) -> Result<Scenario> {
     let hazard_at = entries
         .filter(|(_, e)| e.0.get("at").is_none())
         .map(|(n, _)| n);
+    let fields = |n: usize| &raw.events.as_deref().unwrap_or_default()[n].0;
     for (event, n) in events.into_iter().zip(scheduled_at) {
         scenario
             .add_event(event)
-            .map_err(|e| event_error(&ctx, n, start, e))?;
+            .map_err(|e| event_error(&ctx, n, fields(n), start, e))?;
     }
     for (hazard, n) in hazards.into_iter().zip(hazard_at) {
         scenario
             .add_hazard(hazard)
-            .map_err(|e| event_error(&ctx, n, start, e))?;
+            .map_err(|e| event_error(&ctx, n, fields(n), start, e))?;
     }
     Ok(scenario)
 }
@@ -704,51 +706,20 @@ fn driver_error(
     ctx.error(path, problem)
 }
 
-/// Where in `[[events]]` entry `n` the scenario's refusal lies, and the problem as the file
-/// says it.
+/// Where in `[[events]]` entry `n` (its `fields`) the scenario's refusal lies, and the problem
+/// as the file says it: an event's own rules are located as the events' reader locates them.
 fn event_error(
     ctx: &Ctx<'_>,
     n: usize,
+    fields: &EventFields,
     start: YearMonth,
     error: ScenarioRuleError,
 ) -> ScenarioError {
-    let index = format!("[{n}]");
-    let at = |field: &str| key(&["events", &index, field]);
-    let date = |step: u32| start.add_months(step).to_string();
-    let (path, problem) = match error {
-        ScenarioRuleError::StepOutsideHorizon {
-            field,
-            step,
-            first,
-            last,
-            ..
-        } => (
-            // A scheduled event's step is written as its date, `at`.
-            at(if field == "step" { "at" } else { field }),
-            Problem::DateOutsideHorizon {
-                date: date(step),
-                start: date(first),
-                end: date(last),
-            },
+    match error {
+        ScenarioRuleError::Event { error, .. } => located(ctx, n, fields, error, start),
+        other => ctx.error(
+            key(&["events", &format!("[{n}]")]),
+            Problem::Scenario(other),
         ),
-        ScenarioRuleError::WindowReversed { from, until, .. } => (
-            at("until"),
-            Problem::DatesNotIncreasing {
-                previous: date(from),
-                date: date(until),
-            },
-        ),
-        ScenarioRuleError::NotFinite { field, value, .. } => {
-            (at(field), Problem::NotFinite { value })
-        }
-        ScenarioRuleError::OutOfRange {
-            field,
-            value,
-            min,
-            max,
-            ..
-        } => (at(field), Problem::OutOfRange { value, min, max }),
-        other => (key(&["events", &index]), Problem::Scenario(other)),
-    };
-    ctx.error(path, problem)
+    }
 }

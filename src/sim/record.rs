@@ -51,8 +51,13 @@ pub struct Trajectory {
     pub cohesion: Vec<Vec<f64>>,
     /// Per step: credibility of every institution.
     pub credibility: Vec<Vec<f64>>,
-    /// Per step: participation of every member of every institution.
+    /// Per step: participation of every member of every institution, in the order of
+    /// [`Trajectory::members`].
     pub participation: Vec<Vec<Vec<Participation>>>,
+    /// The listed members of every institution, in id order. Not serialised: the JSON of a
+    /// trace keeps the layout it had, and the members are the world's.
+    #[serde(skip)]
+    pub members: Vec<Vec<StateId>>,
     /// Per step: capacity of every power.
     pub capacity: Vec<Vec<f64>>,
     /// Every event that fired, in order, with its step.
@@ -72,6 +77,11 @@ impl Trajectory {
             powers: world.powers.iter().map(|p| p.name.clone()).collect(),
             states: world.states.iter().map(|s| s.name.clone()).collect(),
             institutions: world.institutions.iter().map(|i| i.name.clone()).collect(),
+            members: world
+                .institutions
+                .iter()
+                .map(|i| i.members.iter().map(|&(s, _)| s).collect())
+                .collect(),
             alignment: Vec::with_capacity(steps),
             cohesion: Vec::with_capacity(steps),
             credibility: Vec::with_capacity(steps),
@@ -102,6 +112,12 @@ impl Trajectory {
     /// let russia = t.power_id("Russia").unwrap();
     /// assert_eq!(t.alignment_of(0, kz)[russia.index()], t.share(0, kz, russia));
     /// ```
+    ///
+    /// # Panics
+    ///
+    /// If `step` is not below [`Trajectory::len`] or `state` is not a state of the recorded
+    /// world (ids from [`Trajectory::state_id`] or the scenario's world always are). The same
+    /// holds for every step-and-id accessor below.
     pub fn alignment_of(&self, step: usize, state: StateId) -> &[f64] {
         let c = self.powers.len() + 1;
         &self.alignment[step][state.index() * c..(state.index() + 1) * c]
@@ -130,6 +146,20 @@ impl Trajectory {
     /// Capacity index of `power` at `step`.
     pub fn capacity_of(&self, step: usize, power: PowerId) -> f64 {
         self.capacity[step][power.index()]
+    }
+
+    /// Participation of `state` in `institution` at `step`; `None` if the state is not one of
+    /// its listed members.
+    pub fn participation_of(
+        &self,
+        step: usize,
+        institution: InstitutionId,
+        state: StateId,
+    ) -> Option<Participation> {
+        let slot = self.members[institution.index()]
+            .iter()
+            .position(|&s| s == state)?;
+        Some(self.participation[step][institution.index()][slot])
     }
 
     /// Id of the state named `name`.

@@ -9,7 +9,7 @@
 use crate::model::bounds::{CAPACITY, UNIT};
 use crate::model::{World, YearMonth};
 use crate::sim::drivers::{Driver, DriverTarget};
-use crate::sim::events::{check_event, check_scheduled, EventError, Hazard, ScheduledEvent};
+use crate::sim::events::{check_hazard, check_scheduled, EventError, Hazard, ScheduledEvent};
 use serde::Serialize;
 
 /// Longest horizon in steps: 10,000 years of months.
@@ -131,16 +131,6 @@ pub enum ScenarioRuleError {
         first: u32,
         /// The last step allowed: the horizon.
         last: u32,
-    },
-    /// A hazard's window ends before it starts.
-    #[error("{entity}: until = step {until} comes before from = step {from}")]
-    WindowReversed {
-        /// The hazard.
-        entity: String,
-        /// First step of the window.
-        from: u32,
-        /// Last step of the window.
-        until: u32,
     },
     /// An event breaks a rule of its kind (an id the world lacks, a number out of range, a
     /// repeated name, an end before the event fires, …): the rules the scenario loader applies.
@@ -499,10 +489,13 @@ impl Scenario {
 
     /// Add an event fixed to a step.
     ///
+    /// The rules are the events' own ([`check_scheduled`]), the same the file loader applies:
+    /// a step in 1 to the horizon (step 0 is the start, before anything happens), ids of this
+    /// world, numbers in range, an end after the step.
+    ///
     /// # Errors
     ///
-    /// [`ScenarioRuleError::StepOutsideHorizon`] when its step is not in 1 to the horizon
-    /// (step 0 is the start, before anything happens).
+    /// [`ScenarioRuleError::Event`], naming the event and carrying the field and the reason.
     ///
     /// # Examples
     ///
@@ -514,11 +507,10 @@ impl Scenario {
     /// let russia = scenario.world().power_id("Russia").unwrap();
     /// let peace = ScheduledEvent { step: 10_000, event: Peace { power: russia }.into() };
     /// let err = scenario.add_event(peace).unwrap_err();
-    /// assert!(matches!(err, ScenarioRuleError::StepOutsideHorizon { field: "step", step: 10_000, .. }));
+    /// assert!(matches!(&err, ScenarioRuleError::Event { error, .. } if error.field == "at"));
     /// ```
     pub fn add_event(&mut self, event: ScheduledEvent) -> Result<()> {
         let entity = format!("event {} ({})", self.events.len(), event.event.kind());
-        self.step_in_horizon(event.step, &entity, "step")?;
         check_scheduled(&event, &self.world, self.steps)
             .map_err(|error| ScenarioRuleError::Event { entity, error })?;
         self.events.push(event);
@@ -527,10 +519,14 @@ impl Scenario {
 
     /// Add an event left to a monthly hazard.
     ///
+    /// The rules are the events' own ([`check_hazard`]), the same the file loader applies:
+    /// the event's, a monthly probability in [0, 1], a window `from ≤ until` in 1 to the
+    /// horizon. A window is fixed when the hazard is added: [`Scenario::set_steps`] does not
+    /// stretch it to a longer horizon, and refuses a shorter horizon that cuts it.
+    ///
     /// # Errors
     ///
-    /// Its monthly probability not a finite number in [0, 1]; its window's `from` or `until`
-    /// not in 1 to the horizon, or `until` before `from`.
+    /// [`ScenarioRuleError::Event`], naming the hazard and carrying the field and the reason.
     ///
     /// # Examples
     ///
@@ -542,37 +538,11 @@ impl Scenario {
     /// let russia = scenario.world().power_id("Russia").unwrap();
     /// let peace = Hazard { monthly: 1.5, from: 1, until: 12, event: Peace { power: russia }.into() };
     /// let err = scenario.add_hazard(peace).unwrap_err();
-    /// assert!(matches!(err, ScenarioRuleError::OutOfRange { field: "monthly", .. }));
+    /// assert!(matches!(&err, ScenarioRuleError::Event { error, .. } if error.field == "monthly"));
     /// ```
     pub fn add_hazard(&mut self, hazard: Hazard) -> Result<()> {
         let entity = format!("hazard {} ({})", self.hazards.len(), hazard.event.kind());
-        let (min, max) = UNIT;
-        if !hazard.monthly.is_finite() {
-            return Err(ScenarioRuleError::NotFinite {
-                entity,
-                field: "monthly",
-                value: hazard.monthly,
-            });
-        }
-        if hazard.monthly < min || hazard.monthly > max {
-            return Err(ScenarioRuleError::OutOfRange {
-                entity,
-                field: "monthly",
-                value: hazard.monthly,
-                min,
-                max,
-            });
-        }
-        self.step_in_horizon(hazard.from, &entity, "from")?;
-        self.step_in_horizon(hazard.until, &entity, "until")?;
-        if hazard.until < hazard.from {
-            return Err(ScenarioRuleError::WindowReversed {
-                entity,
-                from: hazard.from,
-                until: hazard.until,
-            });
-        }
-        check_event(&hazard.event, &self.world, self.steps)
+        check_hazard(&hazard, &self.world, self.steps)
             .map_err(|error| ScenarioRuleError::Event { entity, error })?;
         self.hazards.push(hazard);
         Ok(())
@@ -605,19 +575,6 @@ impl Scenario {
             self.add_hazard(hazard.clone())?;
         }
         Ok(self)
-    }
-
-    fn step_in_horizon(&self, step: u32, entity: &str, field: &'static str) -> Result<()> {
-        if step < 1 || step > self.steps {
-            return Err(ScenarioRuleError::StepOutsideHorizon {
-                entity: entity.to_string(),
-                field,
-                step,
-                first: 1,
-                last: self.steps,
-            });
-        }
-        Ok(())
     }
 
     /// Every id of `target` within the world.

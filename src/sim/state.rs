@@ -70,6 +70,11 @@ impl RunState {
     /// let kz = world.state_id("Kazakhstan").unwrap();
     /// assert!((state.alignment_of(world, kz).iter().sum::<f64>() - 1.0).abs() < 1e-12);
     /// ```
+    ///
+    /// # Panics
+    ///
+    /// If `state` is not a state of `world` (ids come from the world the run state was made
+    /// from, as the ids of `World::state_id`). The same holds for every accessor below.
     pub fn alignment_of(&self, world: &World, state: StateId) -> &[f64] {
         let c = world.components();
         &self.alignment[state.index() * c..(state.index() + 1) * c]
@@ -91,6 +96,10 @@ impl RunState {
     }
 
     /// The participation of `state` in `institution` now; `None` if it is not a listed member.
+    ///
+    /// # Panics
+    ///
+    /// If `institution` is not an institution of `world`.
     pub fn participation_of(
         &self,
         world: &World,
@@ -104,7 +113,17 @@ impl RunState {
         Some(self.participation[institution.index()][slot])
     }
 
-    /// Cohesion of `institution`: the mean, over all its listed members with equal
+    /// Cohesion of `institution`: the mean, over all its listed members with equal weight, of
+    /// `participation weight × the member's alignment share with the leader`.
+    ///
+    /// Equal weights follow the CSTO Charter's consensus rule (one member, one vote). A
+    /// suspended or exited member counts as 0, so suspensions lower cohesion. For an
+    /// institution without a leader, cohesion is `1 − mean total-variation distance` of the
+    /// active members from their mean alignment. An institution with no members has cohesion 0.
+    ///
+    /// # Panics
+    ///
+    /// If `institution` is not an institution of `world` (ids come from the same world).
     pub fn cohesion(&self, world: &World, institution: InstitutionId) -> f64 {
         let index = institution.index();
         let inst = &world.institutions[index];
