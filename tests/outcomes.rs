@@ -281,3 +281,38 @@ fn keys_set_in_memory_are_refused_as_a_file_would_refuse_them() {
     );
     assert!(ScenarioSource::load("builtin:atlantis").is_err());
 }
+
+#[test]
+fn an_outcome_that_cannot_read_the_world_is_refused_before_any_run() {
+    // The CSTO futures of Eurasia 2025 asked to classify a world whose only institution has
+    // another leader: refused by name, not a panic or a silent misreading.
+    let eurasia = geoalign::presets::eurasia_2025();
+    let futures: Arc<dyn Outcome> =
+        Arc::new(CstoFutures::for_world(eurasia.world()).expect("Eurasia has a CSTO"));
+    let two_powers = geoalign::presets::Synthetic::new(3, 2)
+        .seed(1)
+        .scenario()
+        .unwrap();
+    let err = Ensemble::new(two_powers, 2)
+        .outcomes([futures])
+        .run()
+        .unwrap_err();
+    assert!(
+        matches!(&err, EnsembleError::Outcome { name, .. } if name == "csto-futures"),
+        "{err}"
+    );
+
+    // An outcome without categories has nothing to count.
+    let empty: Arc<dyn Outcome> = Arc::new(ChinaShareAbove {
+        level: 0.2,
+        categories: Vec::new(),
+    });
+    let err = Ensemble::new(eurasia, 2)
+        .outcomes([empty])
+        .run()
+        .unwrap_err();
+    assert!(
+        matches!(&err, EnsembleError::Outcome { reason, .. } if reason.contains("no categories")),
+        "{err}"
+    );
+}

@@ -26,7 +26,7 @@
 //!   base rows. [`sobol`] runs the same estimators on any function (the tests check it on the
 //!   Ishigami function against its analytic indices).
 
-use crate::analysis::outcome::{CstoFutures, Outcome, OutcomeCounts, Watch};
+use crate::analysis::outcome::{check_outcomes, CstoFutures, Outcome, OutcomeCounts, Watch};
 use crate::scenario_file::{ScenarioError, ScenarioSource};
 use crate::sim::Scenario;
 use crate::sim::{SimError, Simulation};
@@ -91,6 +91,17 @@ pub enum SensitivityError {
     /// The thread pool could not be built.
     #[error("cannot start the worker threads: {0}")]
     Threads(String),
+    /// The outcome cannot be counted on the scenario's world (see [`Outcome::check`]).
+    #[error("outcome `{name}`: {reason}")]
+    Outcome {
+        /// The outcome's name.
+        name: String,
+        /// Why it cannot be counted.
+        reason: String,
+    },
+    /// No runs per design point: every probability would be empty.
+    #[error("runs per design point: at least 1")]
+    NoRuns,
 }
 
 /// A named parameter and its range: `key=lo:hi`.
@@ -465,8 +476,13 @@ impl Study {
             }
         };
         // Check the base and the keys once, before spending any run.
+        if self.runs_per_point == 0 {
+            return Err(SensitivityError::NoRuns);
+        }
         let first = self.scenario_at(&design[0])?;
         let outcome = self.outcome_for(&first)?;
+        check_outcomes(std::slice::from_ref(&outcome), first.world())
+            .map_err(|(name, reason)| SensitivityError::Outcome { name, reason })?;
         let categories = outcome.categories().len();
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(self.threads)

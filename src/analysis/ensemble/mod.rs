@@ -33,7 +33,7 @@ pub use crate::analysis::outcome::{
     DEFAULT_MARGIN,
 };
 
-use crate::analysis::outcome::Watch;
+use crate::analysis::outcome::{check_outcomes, Watch};
 use crate::model::YearMonth;
 use crate::model::{InstitutionId, Participation, PowerId, StateId, World};
 use crate::sim::RunState;
@@ -81,6 +81,14 @@ pub enum EnsembleError {
     /// Two partial summaries cannot be merged.
     #[error("cannot merge: {0}")]
     Mismatch(String),
+    /// An outcome cannot be counted on the scenario's world (see [`Outcome::check`]).
+    #[error("outcome `{name}`: {reason}")]
+    Outcome {
+        /// The outcome's name.
+        name: String,
+        /// Why it cannot be counted.
+        reason: String,
+    },
 }
 
 /// One slice of an ensemble's runs: shard `index` of `count` (0-based).
@@ -624,7 +632,8 @@ impl Summary {
     pub fn probability(&self, outcome: &str, category: &str) -> Option<Proportion> {
         let counts = self.outcome(outcome)?;
         let c = counts.category(category)?;
-        Some(Proportion::wilson(counts.counts[c], self.runs))
+        // `get`: a partial read from a file may hold fewer counts than categories.
+        Some(Proportion::wilson(*counts.counts.get(c)?, self.runs))
     }
 
     /// The probability of `future` at the horizon with its Wilson interval: the category of
@@ -960,6 +969,8 @@ impl Ensemble {
         if self.runs > u64::from(u32::MAX) {
             return Err(EnsembleError::TooManyRuns(self.runs));
         }
+        check_outcomes(&self.outcomes, self.sim.scenario().world())
+            .map_err(|(name, reason)| EnsembleError::Outcome { name, reason })?;
         let range = self.run_range();
         let blocks = (range.end - range.start).div_ceil(BLOCK);
         let template = self.empty_summary();

@@ -197,6 +197,32 @@ impl CstoClassifier {
         InstitutionId(self.institution as u32)
     }
 
+    /// Whether `world` has what the classifier reads: its institution, with the same leader,
+    /// and the core's member positions.
+    pub fn check(&self, world: &World) -> Result<(), String> {
+        let Some(inst) = world.institutions().get(self.institution) else {
+            return Err(format!(
+                "institution #{} is not in this world ({} institutions)",
+                self.institution,
+                world.institutions().len()
+            ));
+        };
+        if inst.leader.map(|p| p.index()) != Some(self.leader) {
+            return Err(format!(
+                "{} does not have the leader it was built with",
+                inst.name
+            ));
+        }
+        if let Some(&slot) = self.core.iter().find(|&&slot| slot >= inst.members.len()) {
+            return Err(format!(
+                "core member #{slot} is not among the {} members of {}",
+                inst.members.len(),
+                inst.name
+            ));
+        }
+        Ok(())
+    }
+
     /// Read `W`, `B` and participation from `state`.
     ///
     /// # Examples
@@ -331,6 +357,11 @@ impl Outcome for CstoFutures {
 
     fn categories(&self) -> &[String] {
         &self.categories
+    }
+
+    /// The classifier's institution, leader and core members are those of `world`.
+    fn check(&self, world: &World) -> Result<(), String> {
+        self.classifier.check(world)
     }
 
     /// Notes: `W`, `B`, then each member's participation at the start.

@@ -75,6 +75,14 @@ pub trait Outcome: Send + Sync + fmt::Debug {
     /// returns; at least one.
     fn categories(&self) -> &[String];
 
+    /// Whether the outcome can read `world`: the institutions, states or powers it names are
+    /// there. Ensembles and sensitivity studies call it before any run and refuse an outcome
+    /// that fails it, with this reason. The default accepts every world.
+    fn check(&self, world: &World) -> Result<(), String> {
+        let _ = world;
+        Ok(())
+    }
+
     /// Read what the outcome needs from the run's start into `notes` (empty on entry).
     fn start(&self, world: &World, state: &RunState, notes: &mut Vec<f64>);
 
@@ -104,6 +112,26 @@ pub fn default_outcomes(world: &World) -> Vec<Arc<dyn Outcome>> {
         .map(|o| Arc::new(o) as Arc<dyn Outcome>)
         .into_iter()
         .collect()
+}
+
+/// Check `outcomes` against `world` before any run: each has at least one category, reads
+/// what `world` holds ([`Outcome::check`]), and no two share a name. The first failure is the
+/// outcome's name and the reason.
+pub fn check_outcomes(
+    outcomes: &[Arc<dyn Outcome>],
+    world: &World,
+) -> Result<(), (String, String)> {
+    for (i, outcome) in outcomes.iter().enumerate() {
+        let name = outcome.name().to_string();
+        if outcome.categories().is_empty() {
+            return Err((name, "it has no categories".into()));
+        }
+        if outcomes[..i].iter().any(|o| o.name() == name) {
+            return Err((name, "two outcomes have this name".into()));
+        }
+        outcome.check(world).map_err(|reason| (name, reason))?;
+    }
+    Ok(())
 }
 
 /// Runs counted per category of one outcome: integers, so partial counts merge exactly.
@@ -151,8 +179,12 @@ impl OutcomeCounts {
     }
 
     /// Whether `other` counts the same outcome (same name and categories).
+    /// Each must hold one count per category (a partial read from a file may not).
     pub(crate) fn same_outcome(&self, other: &OutcomeCounts) -> bool {
-        self.name == other.name && self.categories == other.categories
+        self.name == other.name
+            && self.categories == other.categories
+            && self.counts.len() == self.categories.len()
+            && other.counts.len() == other.categories.len()
     }
 
     /// Add `other`'s counts (of the same outcome).
