@@ -11,7 +11,7 @@
 //! scenario's assumptions, not a history.
 
 use geoalign::sim::events::kinds::Unrest;
-use geoalign::sim::events::{Decision, Event, Outcome};
+use geoalign::sim::events::{Decision, Event, EventOutcome};
 use geoalign::{Scenario, Simulation, StateId, Trajectory};
 use std::path::PathBuf;
 
@@ -19,7 +19,7 @@ const RUNS: u64 = 1000;
 
 fn decision_of(t: &Trajectory, state: StateId) -> Option<&Decision> {
     t.events.iter().find_map(|e| match (&e.event, &e.outcome) {
-        (Event::Unrest(Unrest { state: s, .. }), Outcome::Decided(d))
+        (Event::Unrest(Unrest { state: s, .. }), EventOutcome::Decided(d))
             if *s == state && e.step == 1 =>
         {
             Some(d)

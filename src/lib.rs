@@ -40,7 +40,7 @@
 //! * [`presets`] — the embedded Eurasia 2025 world, the three CSTO futures, and synthetic
 //!   worlds for benchmarks.
 //! * [`analysis`] — Monte Carlo [`Ensemble`]s with streaming mergeable summaries and shards,
-//!   [`Outcome`]s that classify runs (the [`CstoFuture`]s are one), Morris and Sobol sensitivity, and
+//!   [`Outcome`]s that classify runs (the CSTO futures are one), Morris and Sobol sensitivity, and
 //!   similarity measures between states.
 //! * [`classic`] — the field's standard models beside the dynamics: Friedkin–Johnsen
 //!   (DeGroot as a special case) and Axelrod–Bennett landscape theory.

@@ -127,7 +127,7 @@ fn influence_matrices_that_are_not_row_stochastic_are_refused() {
 #[test]
 fn geoalign_update_is_a_two_agent_friedkin_johnsen_step() {
     // One alignment component of a state with inertia η and stubbornness γ, toward a target
-    // a*: a ← (1 − η) a + η[(1 − γ) a* + γ a(0)] (src/dynamics.rs, step 5).
+    // a*: a ← (1 − η) a + η[(1 − γ) a* + γ a(0)] (src/sim/dynamics.rs, step 5).
     let (eta, gamma) = (0.3, 0.25);
     let (a0, target) = (0.6, 0.2);
     let lambda = 1.0 - eta * gamma;

@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 use geoalign::sim::events::kinds::{
     DiplomaticCrisis, ExternalOffer, SecondarySanctions, Unrest, War,
 };
-use geoalign::sim::events::{Decision, DecisionKind, Event, LoggedEvent, Origin, Outcome};
+use geoalign::sim::events::{Decision, DecisionKind, Event, EventOutcome, LoggedEvent, Origin};
 use geoalign::{
     Channel, Discard, EventParameters, Participation, Recorder, RunState, Scenario, Simulation,
     World,
@@ -147,7 +147,7 @@ fn close(actual: f64, expected: f64, what: &str) {
 #[track_caller]
 fn decision(e: &LoggedEvent) -> &Decision {
     match &e.outcome {
-        Outcome::Decided(d) => d,
+        EventOutcome::Decided(d) => d,
         other => panic!("expected a decision, got {other:?}"),
     }
 }
@@ -203,7 +203,7 @@ fn war_drains_capacity_and_delivery_geometrically_then_peace_or_its_end_date_sta
         en.events[0].event,
         Event::War(War { ends: Some(8), .. })
     ));
-    assert!(pz.events.iter().all(|e| e.outcome == Outcome::Applied));
+    assert!(pz.events.iter().all(|e| e.outcome == EventOutcome::Applied));
 
     for step in 0..=12u32 {
         let s = step as usize;
@@ -389,7 +389,7 @@ fn sanctions_with_a_certain_secondary_hazard_penalise_every_re_exporter_every_mo
     let usa = w.power_id("USA").unwrap();
     for e in &secondary {
         assert_eq!(e.origin, Origin::SanctionsHazard);
-        assert_eq!(e.outcome, Outcome::Applied);
+        assert_eq!(e.outcome, EventOutcome::Applied);
         assert_eq!(
             e.event,
             Event::SecondarySanctions(SecondarySanctions {
@@ -436,7 +436,7 @@ fn secondary_sanctions_cut_trade_and_investment_ties_with_the_coalition_and_add_
     let (w, base) = run(scenario(12, "", ""));
     let (_, sc) = run(scenario(12, "", &events));
     assert_log(&sc.events, &[(2, "secondary_sanctions")]);
-    assert_eq!(sc.events[0].outcome, Outcome::Applied);
+    assert_eq!(sc.events[0].outcome, EventOutcome::Applied);
 
     let (b, r) = (&base.states[2], &sc.states[2]);
     for power in ["USA", "EU"] {
@@ -816,7 +816,7 @@ fn unanswered_security_appeals_suspend_then_exit_the_member_cut_its_tie_and_cred
     let last = &sc.events[4];
     assert_eq!(last.step, 6);
     match &last.outcome {
-        Outcome::Skipped { reason } => assert!(reason.contains("exited"), "{reason}"),
+        EventOutcome::Skipped { reason } => assert!(reason.contains("exited"), "{reason}"),
         other => panic!("expected a skipped appeal, got {other:?}"),
     }
 
@@ -1117,7 +1117,7 @@ fn external_offer_raises_the_tie_by_amount_times_room_and_certain_retaliation_cu
 
         let retaliated = retaliation == 1.0;
         match &sc.events[0].outcome {
-            Outcome::Offer {
+            EventOutcome::Offer {
                 rival,
                 probability,
                 retaliated: did,
@@ -1183,7 +1183,7 @@ fn a_certain_hazard_fires_every_month_inside_its_window_and_never_outside() {
     let georgia = w.state_id("Georgia").unwrap();
     for e in &sc.events {
         assert_eq!(e.origin, Origin::Hazard);
-        assert_eq!(e.outcome, Outcome::Applied);
+        assert_eq!(e.outcome, EventOutcome::Applied);
         assert!(
             matches!(e.event, Event::DiplomaticCrisis(DiplomaticCrisis { state, .. }) if state == georgia)
         );

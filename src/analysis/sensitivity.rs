@@ -167,7 +167,7 @@ impl Base {
     /// assert!(geoalign::analysis::sensitivity::Base::builtin("builtin:atlantis").is_err());
     /// ```
     pub fn builtin(name: &str) -> Result<Base, SensitivityError> {
-        if crate::presets::builtin(name).is_none() {
+        if crate::scenario_file::builtin::builtin_text(name).is_none() {
             return Err(SensitivityError::BadBase(name.to_string()));
         }
         let source =

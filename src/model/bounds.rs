@@ -1,6 +1,6 @@
-//! The ranges a world's numbers must lie in, shared by the scenario loader
-//! ([`crate::Scenario`]) and the world builder ([`crate::WorldBuilder`]) so that both accept
-//! and refuse exactly the same values. Each bound has its reason beside it.
+//! The ranges a world's numbers must lie in, checked by the world builder
+//! ([`crate::WorldBuilder`]) and by a scenario's checked methods, which the scenario loader
+//! calls for files too, so that code and files accept and refuse exactly the same values. Each bound has its reason beside it.
 
 /// Tolerance on shares that must sum to 1: hand-written two- or three-decimal shares are exact
 /// to far better than this, while a forgotten entry (≥ 0.001) is caught.

@@ -773,7 +773,7 @@ fn check_parameters(p: &Parameters) -> Result<()> {
             &field("dependence_aversion"),
         )?;
     }
-    // The event parameters' bounds are the loader's own list.
+    // The event parameters' bounds are listed beside them (`EventParameters::ranges`).
     for (name, value, min, max) in p.events.ranges() {
         number(value, (min, max), entity, &format!("events.{name}"))?;
     }

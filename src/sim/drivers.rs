@@ -42,8 +42,8 @@ pub struct Path {
 }
 
 impl Path {
-    /// A path through `points` (month, value); months must be strictly increasing, which the
-    /// scenario loader checks before building one.
+    /// A path through `points` (month, value); months must be strictly increasing, which
+    /// [`crate::Scenario::add_driver`] checks (for files and code alike).
     pub fn new(points: Vec<(u32, f64)>) -> Self {
         Path { points }
     }

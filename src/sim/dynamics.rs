@@ -31,10 +31,10 @@
 //!    seed gives the same bits whatever the platform's libm.
 //! 5. **Update** (Friedkin–Johnsen with inertia):
 //!    `a_i ← (1 − η_i) a_i + η_i [(1 − γ_i) a*_i + γ_i a_i(0)]`.
-//! 6. **Perturbation**: `a_ic ← a_ic (1 + h (z_c − Σ_j a_ij z_j))` with `z_c` uniform on
-//!    [−1, 1]. It preserves the sum exactly in real arithmetic, its expectation is the
+//! 6. **Perturbation**: `a_ic ← a_ic · max(0, 1 + h (z_c − Σ_j a_ij z_j))` with `z_c` uniform
+//!    on [−1, 1] (the `max` only guards rounding: with `h ≤ 1/2` the factor is ≥ 0). It preserves the sum exactly in real arithmetic, its expectation is the
 //!    unperturbed point (mean-preserving), and with `h ≤ 1/2` every factor is ≥ 0, so the
-//!    point stays on the simplex by construction. It replaces the Dirichlet of docs/model.md §2
+//!    point stays on the simplex by construction. It replaces the Dirichlet of the first design (docs/model.md §8)
 //!    because it needs `P + 1` uniform draws instead of `P + 1` gamma draws and has bounded
 //!    support; the result is renormalised by its sum (a few ulps from 1) so rounding cannot
 //!    accumulate over long runs. The uniforms have a resolution of 2⁻³¹, two per 64-bit draw

@@ -96,7 +96,7 @@ pub enum Origin {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 #[non_exhaustive]
-pub enum Outcome {
+pub enum EventOutcome {
     /// Its effects were applied as described by its kind.
     Applied,
     /// A bloc decided (unrest, appeal, clash).
@@ -130,7 +130,7 @@ pub struct LoggedEvent {
     /// The event as it fired (with drawn severity and request filled in).
     pub event: Event,
     /// What it did.
-    pub outcome: Outcome,
+    pub outcome: EventOutcome,
 }
 
 impl LoggedEvent {
@@ -146,14 +146,14 @@ impl LoggedEvent {
     }
 }
 
-impl Outcome {
+impl EventOutcome {
     /// What the event did, for the end of its log line (empty when it simply applied).
     pub fn describe(&self, world: &World) -> String {
         match self {
-            Outcome::Applied => String::new(),
-            Outcome::NoBloc => ": no security bloc to turn to".to_string(),
-            Outcome::Skipped { reason } => format!(": skipped ({reason})"),
-            Outcome::Offer {
+            EventOutcome::Applied => String::new(),
+            EventOutcome::NoBloc => ": no security bloc to turn to".to_string(),
+            EventOutcome::Skipped { reason } => format!(": skipped ({reason})"),
+            EventOutcome::Offer {
                 rival,
                 probability,
                 retaliated,
@@ -170,7 +170,7 @@ impl Outcome {
                 ),
                 None => String::new(),
             },
-            Outcome::Decided(d) => d.describe(world),
+            EventOutcome::Decided(d) => d.describe(world),
         }
     }
 }

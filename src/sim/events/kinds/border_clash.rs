@@ -6,7 +6,7 @@ use crate::model::{InstitutionId, StateId, World};
 use crate::sim::events::check::{self, EventError, EventProblem, Item};
 use crate::sim::events::decision::{cost, decide, feasibility, member_slot, DecisionKind, FiveVariables};
 use crate::sim::events::fields::{FieldReader, FieldType, Key};
-use crate::sim::events::Outcome;
+use crate::sim::events::EventOutcome;
 use crate::sim::RunState;
 use rand::{Rng, RngExt};
 use serde::{Deserialize, Serialize};
@@ -69,7 +69,7 @@ impl EventKind for BorderClash {
         rs: &mut RunState,
         _step: u32,
         rng: &mut R,
-    ) -> Outcome {
+    ) -> EventOutcome {
         let params = &world.parameters().events;
         let np = world.powers().len();
         let [i, j] = self.states;
@@ -86,7 +86,7 @@ impl EventKind for BorderClash {
         let Some((b, leader)) =
             bloc.and_then(|b| world.institutions()[b.index()].leader.map(|l| (b, l)))
         else {
-            return Outcome::Skipped {
+            return EventOutcome::Skipped {
                 reason: "no bloc with a leader has both states as members".to_string(),
             };
         };
@@ -120,7 +120,7 @@ impl EventKind for BorderClash {
                     params.grievance_unanswered / 2.0;
             }
         }
-        Outcome::Decided(d)
+        EventOutcome::Decided(d)
     }
 
     fn describe(&self, world: &World) -> String {

@@ -5,7 +5,7 @@ use super::{EventKind, DEFAULT_SEVERITY};
 use crate::model::{tie_index, Channel, PowerId, StateId, World};
 use crate::sim::events::check::{self, EventError};
 use crate::sim::events::fields::{FieldReader, FieldType, Key};
-use crate::sim::events::Outcome;
+use crate::sim::events::EventOutcome;
 use crate::sim::RunState;
 use rand::Rng;
 use serde::{Deserialize, Serialize};
@@ -49,7 +49,7 @@ impl EventKind for DiplomaticCrisis {
         rs: &mut RunState,
         _step: u32,
         _rng: &mut R,
-    ) -> Outcome {
+    ) -> EventOutcome {
         let params = &world.parameters().events;
         let np = world.powers().len();
         let (p, s) = (self.power.index(), self.state.index());
@@ -66,7 +66,7 @@ impl EventKind for DiplomaticCrisis {
                 rs.events.credibility_shift[b] -= params.crisis_credibility * self.severity;
             }
         }
-        Outcome::Applied
+        EventOutcome::Applied
     }
 
     fn describe(&self, world: &World) -> String {

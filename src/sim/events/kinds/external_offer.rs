@@ -5,7 +5,7 @@ use super::EventKind;
 use crate::model::{tie_index, Channel, PowerId, StateId, World};
 use crate::sim::events::check::{self, EventError, EventProblem};
 use crate::sim::events::fields::{FieldReader, FieldType, Key};
-use crate::sim::events::Outcome;
+use crate::sim::events::EventOutcome;
 use crate::sim::RunState;
 use rand::{Rng, RngExt};
 use serde::{Deserialize, Serialize};
@@ -64,7 +64,7 @@ impl EventKind for ExternalOffer {
         rs: &mut RunState,
         _step: u32,
         rng: &mut R,
-    ) -> Outcome {
+    ) -> EventOutcome {
         let params = &world.parameters().events;
         let np = world.powers().len();
         let i = self.state.index();
@@ -89,7 +89,7 @@ impl EventKind for ExternalOffer {
         });
         self.rival = rival;
         let Some(r) = rival else {
-            return Outcome::Offer {
+            return EventOutcome::Offer {
                 rival: None,
                 probability: 0.0,
                 retaliated: false,
@@ -109,7 +109,7 @@ impl EventKind for ExternalOffer {
             }
             rs.events.grievance[i * np + r.index()] += params.retaliation_grievance;
         }
-        Outcome::Offer {
+        EventOutcome::Offer {
             rival: Some(r),
             probability,
             retaliated,

@@ -13,7 +13,7 @@
 
 use super::check::EventError;
 use super::fields::{FieldReader, FieldType, Key, TIMING_KEYS};
-use super::Outcome;
+use super::EventOutcome;
 use crate::model::World;
 use crate::sim::RunState;
 use rand::Rng;
@@ -50,7 +50,7 @@ pub trait EventKind: Sized {
         rs: &mut RunState,
         step: u32,
         rng: &mut R,
-    ) -> Outcome;
+    ) -> EventOutcome;
 
     /// What happened, with names, for the event log: `"war drain on Russia"`.
     fn describe(&self, world: &World) -> String;
@@ -158,7 +158,7 @@ macro_rules! registry {
                 rs: &mut RunState,
                 step: u32,
                 rng: &mut R,
-            ) -> Outcome {
+            ) -> EventOutcome {
                 match self { $( Event::$kind(e) => e.apply(world, rs, step, rng), )* }
             }
 

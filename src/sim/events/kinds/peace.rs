@@ -4,7 +4,7 @@ use super::EventKind;
 use crate::model::{PowerId, World};
 use crate::sim::events::check::{self, EventError};
 use crate::sim::events::fields::{FieldReader, FieldType, Key};
-use crate::sim::events::{Outcome, PressureCause};
+use crate::sim::events::{EventOutcome, PressureCause};
 use crate::sim::RunState;
 use rand::Rng;
 use serde::{Deserialize, Serialize};
@@ -36,7 +36,7 @@ impl EventKind for Peace {
         rs: &mut RunState,
         _step: u32,
         _rng: &mut R,
-    ) -> Outcome {
+    ) -> EventOutcome {
         let mut ended = false;
         for pr in &mut rs.events.pressures {
             if pr.cause == PressureCause::War(self.power) && pr.active {
@@ -45,9 +45,9 @@ impl EventKind for Peace {
             }
         }
         if ended {
-            Outcome::Applied
+            EventOutcome::Applied
         } else {
-            Outcome::Skipped {
+            EventOutcome::Skipped {
                 reason: "no war of this power is going on".to_string(),
             }
         }

@@ -6,7 +6,7 @@ use crate::model::bounds::SUM_TOLERANCE;
 use crate::model::{tie_index, Channel, PowerId, World};
 use crate::sim::events::check::{self, EventError, EventProblem, Item, MAX_DEPTH};
 use crate::sim::events::fields::{FieldReader, FieldType, Key};
-use crate::sim::events::{Outcome, Pressure, PressureCause, PressureTarget};
+use crate::sim::events::{EventOutcome, Pressure, PressureCause, PressureTarget};
 use crate::sim::RunState;
 use rand::Rng;
 use serde::{Deserialize, Serialize};
@@ -80,7 +80,7 @@ impl EventKind for RemittanceShock {
         rs: &mut RunState,
         step: u32,
         _rng: &mut R,
-    ) -> Outcome {
+    ) -> EventOutcome {
         let np = world.powers().len();
         rs.events.pressures.push(Pressure {
             target: PressureTarget::Delivery(self.power, Channel::Remittances),
@@ -107,7 +107,7 @@ impl EventKind for RemittanceShock {
                 }
             }
         }
-        Outcome::Applied
+        EventOutcome::Applied
     }
 
     fn describe(&self, world: &World) -> String {

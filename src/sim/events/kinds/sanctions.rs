@@ -5,7 +5,7 @@ use super::EventKind;
 use crate::model::{tie_index, Channel, PerChannel, PowerId, StateId, World};
 use crate::sim::events::check::{self, EventError, EventProblem, Item, MAX_DEPTH};
 use crate::sim::events::fields::{FieldReader, FieldType, Key};
-use crate::sim::events::{ActiveSanctions, Outcome, Pressure, PressureCause, PressureTarget};
+use crate::sim::events::{ActiveSanctions, EventOutcome, Pressure, PressureCause, PressureTarget};
 use crate::sim::RunState;
 use rand::Rng;
 use serde::{Deserialize, Serialize};
@@ -99,7 +99,7 @@ impl EventKind for Sanctions {
         rs: &mut RunState,
         _step: u32,
         _rng: &mut R,
-    ) -> Outcome {
+    ) -> EventOutcome {
         let np = world.powers().len();
         let pressure = |target, depth, rate| Pressure {
             target,
@@ -149,7 +149,7 @@ impl EventKind for Sanctions {
             secondary_cost: self.secondary_cost,
             ends: self.ends,
         });
-        Outcome::Applied
+        EventOutcome::Applied
     }
 
     fn describe(&self, world: &World) -> String {

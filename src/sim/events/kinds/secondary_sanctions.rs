@@ -4,7 +4,7 @@ use super::EventKind;
 use crate::model::{tie_index, Channel, PowerId, StateId, World};
 use crate::sim::events::check::{self, EventError};
 use crate::sim::events::fields::{FieldReader, FieldType, Key};
-use crate::sim::events::Outcome;
+use crate::sim::events::EventOutcome;
 use crate::sim::RunState;
 use rand::Rng;
 use serde::{Deserialize, Serialize};
@@ -48,7 +48,7 @@ impl EventKind for SecondarySanctions {
         rs: &mut RunState,
         _step: u32,
         _rng: &mut R,
-    ) -> Outcome {
+    ) -> EventOutcome {
         let np = world.powers().len();
         let s = self.state.index();
         if !world.states()[s].fixed {
@@ -60,7 +60,7 @@ impl EventKind for SecondarySanctions {
                     world.parameters().events.sanctions_grievance * self.cost;
             }
         }
-        Outcome::Applied
+        EventOutcome::Applied
     }
 
     fn describe(&self, world: &World) -> String {

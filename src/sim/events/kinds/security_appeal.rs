@@ -9,7 +9,7 @@ use crate::sim::events::decision::{
     DecisionKind, FiveVariables,
 };
 use crate::sim::events::fields::{FieldReader, FieldType, Key};
-use crate::sim::events::Outcome;
+use crate::sim::events::EventOutcome;
 use crate::sim::RunState;
 use rand::{Rng, RngExt};
 use serde::{Deserialize, Serialize};
@@ -63,7 +63,7 @@ impl EventKind for SecurityAppeal {
         rs: &mut RunState,
         _step: u32,
         rng: &mut R,
-    ) -> Outcome {
+    ) -> EventOutcome {
         let state = self.state;
         let bloc = match self.institution {
             Some(b) => member_slot(world, b, state)
@@ -71,12 +71,12 @@ impl EventKind for SecurityAppeal {
             None => security_bloc(world, rs, state),
         };
         let Some((b, slot, leader)) = bloc else {
-            return Outcome::Skipped {
+            return EventOutcome::Skipped {
                 reason: "the state has no security bloc with a leader".to_string(),
             };
         };
         if rs.participation[b.index()][slot] == Participation::Exited {
-            return Outcome::Skipped {
+            return EventOutcome::Skipped {
                 reason: "the state has exited the bloc".to_string(),
             };
         }
@@ -115,7 +115,7 @@ impl EventKind for SecurityAppeal {
         } else {
             d.participation = unanswered(world, rs, state, b, slot, leader);
         }
-        Outcome::Decided(d)
+        EventOutcome::Decided(d)
     }
 
     fn describe(&self, world: &World) -> String {

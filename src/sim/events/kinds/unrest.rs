@@ -9,7 +9,7 @@ use crate::sim::events::decision::{
     unanswered, DecisionKind, FiveVariables,
 };
 use crate::sim::events::fields::{FieldReader, FieldType, Key};
-use crate::sim::events::Outcome;
+use crate::sim::events::EventOutcome;
 use crate::sim::RunState;
 use rand::{Rng, RngExt};
 use serde::{Deserialize, Serialize};
@@ -76,12 +76,12 @@ impl EventKind for Unrest {
         rs: &mut RunState,
         _step: u32,
         rng: &mut R,
-    ) -> Outcome {
+    ) -> EventOutcome {
         let params = &world.parameters().events;
         let state = self.state;
         let sev = *self.severity.get_or_insert_with(|| rng.random::<f64>());
         let Some((bloc, slot, leader)) = security_bloc(world, rs, state) else {
-            return Outcome::NoBloc;
+            return EventOutcome::NoBloc;
         };
         let stake = regime_stake(world, rs, state, leader);
         // A government asks for foreign troops when the unrest is beyond it and the leader
@@ -115,7 +115,7 @@ impl EventKind for Unrest {
             // An ignored request is an unanswered appeal.
             d.participation = unanswered(world, rs, state, bloc, slot, leader);
         }
-        Outcome::Decided(d)
+        EventOutcome::Decided(d)
     }
 
     fn describe(&self, world: &World) -> String {

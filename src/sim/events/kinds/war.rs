@@ -4,7 +4,7 @@ use super::EventKind;
 use crate::model::{Channel, PerChannel, PowerId, World};
 use crate::sim::events::check::{self, EventError, Item};
 use crate::sim::events::fields::{FieldReader, FieldType, Key};
-use crate::sim::events::{Outcome, Pressure, PressureCause, PressureTarget};
+use crate::sim::events::{EventOutcome, Pressure, PressureCause, PressureTarget};
 use crate::sim::RunState;
 use rand::Rng;
 use serde::{Deserialize, Serialize};
@@ -67,7 +67,7 @@ impl EventKind for War {
         rs: &mut RunState,
         _step: u32,
         _rng: &mut R,
-    ) -> Outcome {
+    ) -> EventOutcome {
         let pressure = |target, rate| Pressure {
             target,
             cause: PressureCause::War(self.power),
@@ -89,7 +89,7 @@ impl EventKind for War {
                     .push(pressure(PressureTarget::Delivery(self.power, ch), rate));
             }
         }
-        Outcome::Applied
+        EventOutcome::Applied
     }
 
     fn describe(&self, world: &World) -> String {
