@@ -70,8 +70,8 @@ pub mod presets;
 pub mod scenario_file;
 pub mod sim;
 
-pub use analysis::ensemble::{CstoFuture, Ensemble};
-pub use analysis::outcome::Outcome;
+pub use analysis::ensemble::Ensemble;
+pub use analysis::outcome::{CstoFuture, Outcome};
 pub use model::{
     Channel, Disposition, DispositionParams, EventParameters, Institution, InstitutionId,
     Parameters, Participation, Power, PowerId, State, StateId, World, WorldBuilder, WorldError,
