@@ -108,7 +108,7 @@ impl Simulation {
                 recorder.event(world, &e)
             });
             EventEngine::advance(world, &mut rs, step);
-            EventEngine::baseline(world, &mut rs);
+            rs.reset_driven(world);
             self.schedule.apply(&mut rs, step);
             EventEngine::overlay(&mut rs);
             check_finite(world, &rs).map_err(|i| SimError::NonFinite {

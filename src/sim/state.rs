@@ -59,6 +59,25 @@ impl RunState {
         }
     }
 
+    /// Reset the quantities that drivers and events act on (capacity, delivery, credibility)
+    /// to the world's values. Each step the engine does this, then applies the drivers, then
+    /// the events' pressures and shifts, so a driver sets the baseline and the events scale it.
+    pub fn reset_driven(&mut self, world: &World) {
+        for (c, p) in self.capacity.iter_mut().zip(world.powers()) {
+            *c = p.capacity;
+        }
+        for (d, p) in self
+            .delivery
+            .chunks_exact_mut(crate::model::Channel::COUNT)
+            .zip(world.powers())
+        {
+            d.copy_from_slice(&p.delivery);
+        }
+        for (c, i) in self.credibility.iter_mut().zip(world.institutions()) {
+            *c = i.credibility;
+        }
+    }
+
     /// The alignment of `state` in `world`: one share per power (in id order), then autonomy.
     ///
     /// # Examples

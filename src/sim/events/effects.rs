@@ -27,21 +27,8 @@ impl EventEngine {
         }
     }
 
-    /// Reset the quantities that drivers and events act on to the world's values; the engine
-    /// then applies the drivers and [`EventEngine::overlay`].
-    pub fn baseline(world: &World, rs: &mut RunState) {
-        for (c, p) in rs.capacity.iter_mut().zip(world.powers()) {
-            *c = p.capacity;
-        }
-        for (d, p) in rs.delivery.chunks_exact_mut(K).zip(world.powers()) {
-            d.copy_from_slice(&p.delivery);
-        }
-        for (c, i) in rs.credibility.iter_mut().zip(world.institutions()) {
-            *c = i.credibility;
-        }
-    }
-
-    /// Scale the driven baseline by the pressures and add the credibility shifts.
+    /// Scale the driven baseline ([`RunState::reset_driven`], then the drivers) by the pressures
+    /// and add the credibility shifts.
     pub fn overlay(rs: &mut RunState) {
         for pr in &rs.events.pressures {
             let factor = 1.0 - pr.depth;
