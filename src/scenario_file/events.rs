@@ -4,7 +4,8 @@
 //! [`EventFields`](crate::sim::events::EventFields), each key with the type the event kinds
 //! declare for it (so an unknown key or a wrong type is reported by the typed pass with its
 //! line and column, like any other key of the file); the simulation layer reads the fields
-//! against the world and checks them ([`crate::sim::events::read_entry`]); and each refusal is
+//! against the world ([`crate::sim::events::read_entry`]) and the scenario checks them as it
+//! would an event built in code ([`crate::Scenario::add_event`]); and each refusal is
 //! mapped back to its file, line and key path (`events[2].delivery_cut.trade`).
 
 use super::error::{Problem, ScenarioError};
@@ -13,9 +14,9 @@ use super::validate::{Ctx, Names};
 use crate::model::YearMonth;
 use crate::sim::events::kinds::{all_keys, key_type};
 use crate::sim::events::{
-    read_entry, EventError, EventFields, EventProblem, FieldType, FieldValue, Hazard, Item,
-    ScheduledEvent, Timed,
+    read_entry, EventError, EventFields, EventProblem, FieldType, FieldValue, Item, Timed,
 };
+use crate::sim::{Scenario, ScenarioRuleError};
 use indexmap::IndexMap;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
@@ -107,28 +108,36 @@ impl<'de> DeserializeSeed<'de> for Month {
     }
 }
 
-/// Read every `[[events]]` entry against the world and the horizon.
+/// Read each `[[events]]` entry against the world and the horizon and add it to `scenario`,
+/// whose checks are the events' rules; entry by entry, so the first faulty entry in file
+/// order is the one reported.
 pub(super) fn build_events(
     ctx: &Ctx<'_>,
     raw: &RawScenario,
     names: &Names<'_>,
     start: YearMonth,
-    steps: u32,
-) -> Result<(Vec<ScheduledEvent>, Vec<Hazard>)> {
-    let mut scheduled = Vec::new();
-    let mut hazards = Vec::new();
+    scenario: &mut Scenario,
+) -> Result<()> {
     for (n, entry) in raw.events.iter().flatten().enumerate() {
-        match read_entry(&entry.0, names.world, start, steps) {
-            Ok(Timed::Scheduled(event)) => scheduled.push(event),
-            Ok(Timed::Hazard(hazard)) => hazards.push(hazard),
-            Err(error) => return Err(located(ctx, n, &entry.0, error, start)),
-        }
+        let fields = &entry.0;
+        let added = match read_entry(fields, names.world, start, scenario.steps()) {
+            Ok(Timed::Scheduled(event)) => scenario.add_event(event),
+            Ok(Timed::Hazard(hazard)) => scenario.add_hazard(hazard),
+            Err(error) => return Err(located(ctx, n, fields, error, start)),
+        };
+        added.map_err(|error| match error {
+            ScenarioRuleError::Event { error, .. } => located(ctx, n, fields, error, start),
+            other => ctx.error(
+                vec!["events".to_string(), format!("[{n}]")],
+                Problem::Scenario(other),
+            ),
+        })?;
     }
-    Ok((scheduled, hazards))
+    Ok(())
 }
 
 /// An entry's refusal at its file, line and key path, as the loader's [`Problem`].
-pub(super) fn located(
+fn located(
     ctx: &Ctx<'_>,
     n: usize,
     fields: &EventFields,

@@ -6,7 +6,7 @@
 //! value.
 
 use super::error::{Problem, ScenarioError};
-use super::events::{build_events, located};
+use super::events::build_events;
 use super::load::{KeyPath, Merged};
 use super::raw::{RawChannels, RawInstitution, RawPoint, RawScenario, RawState};
 use crate::model::{
@@ -15,7 +15,6 @@ use crate::model::{
     YearMonth, AUTONOMY,
 };
 use crate::sim::drivers::{Driver, DriverTarget, Path};
-use crate::sim::events::EventFields;
 use crate::sim::scenario::check_horizon;
 use crate::sim::{Scenario, ScenarioRuleError, MAX_STEPS};
 use indexmap::IndexMap;
@@ -132,28 +131,7 @@ pub(crate) fn build(merged: &Merged) -> Result<Scenario> {
             .map_err(|e| driver_error(&ctx, &at, start, end, e))?;
     }
 
-    let (events, hazards) = build_events(&ctx, &raw, &names, start, steps)?;
-    // Each `[[events]]` entry became a scheduled event (it has `at`) or a hazard (`monthly`),
-    // in file order: the entry of each, to locate what the scenario refuses.
-    let entries = raw.events.iter().flatten().enumerate();
-    let scheduled_at = entries
-        .clone()
-        .filter(|(_, e)| e.0.get("at").is_some())
-        .map(|(n, _)| n);
-    let hazard_at = entries
-        .filter(|(_, e)| e.0.get("at").is_none())
-        .map(|(n, _)| n);
-    let fields = |n: usize| &raw.events.as_deref().unwrap_or_default()[n].0;
-    for (event, n) in events.into_iter().zip(scheduled_at) {
-        scenario
-            .add_event(event)
-            .map_err(|e| event_error(&ctx, n, fields(n), start, e))?;
-    }
-    for (hazard, n) in hazards.into_iter().zip(hazard_at) {
-        scenario
-            .add_hazard(hazard)
-            .map_err(|e| event_error(&ctx, n, fields(n), start, e))?;
-    }
+    build_events(&ctx, &raw, &names, start, &mut scenario)?;
     Ok(scenario)
 }
 
@@ -704,22 +682,4 @@ fn driver_error(
         other => (at.to_vec(), Problem::Scenario(other)),
     };
     ctx.error(path, problem)
-}
-
-/// Where in `[[events]]` entry `n` (its `fields`) the scenario's refusal lies, and the problem
-/// as the file says it: an event's own rules are located as the events' reader locates them.
-fn event_error(
-    ctx: &Ctx<'_>,
-    n: usize,
-    fields: &EventFields,
-    start: YearMonth,
-    error: ScenarioRuleError,
-) -> ScenarioError {
-    match error {
-        ScenarioRuleError::Event { error, .. } => located(ctx, n, fields, error, start),
-        other => ctx.error(
-            key(&["events", &format!("[{n}]")]),
-            Problem::Scenario(other),
-        ),
-    }
 }

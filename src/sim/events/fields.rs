@@ -386,8 +386,10 @@ pub enum Timed {
 }
 
 /// Read one event entry: its kind, the keys that kind takes, its timing (exactly one of `at`
-/// and `monthly`, with an optional `from`/`until` window for a hazard), its fields, and the
-/// rules of [`check::check_scheduled`] or [`check::check_hazard`].
+/// and `monthly`, with an optional `from`/`until` window for a hazard) and its fields. The
+/// rules of its values ([`check::check_scheduled`], [`check::check_hazard`]) are checked once,
+/// when the event is added to a scenario ([`crate::Scenario::add_event`],
+/// [`crate::Scenario::add_hazard`]), as for an event built in code.
 pub fn read_entry(
     fields: &EventFields,
     world: &World,
@@ -433,11 +435,7 @@ pub fn read_entry(
     };
     let event: Event = (kind.read)(&reader)?;
     match at {
-        Some(step) => {
-            let scheduled = ScheduledEvent { step, event };
-            check::check_scheduled(&scheduled, world, steps)?;
-            Ok(Timed::Scheduled(scheduled))
-        }
+        Some(step) => Ok(Timed::Scheduled(ScheduledEvent { step, event })),
         None => {
             let hazard = Hazard {
                 monthly: reader.number("monthly")?,
@@ -445,7 +443,6 @@ pub fn read_entry(
                 until: reader.optional_step("until")?.unwrap_or(steps),
                 event,
             };
-            check::check_hazard(&hazard, world, steps)?;
             Ok(Timed::Hazard(hazard))
         }
     }
