@@ -1,6 +1,28 @@
 //! The ranges a world's numbers must lie in, checked by the world builder
 //! ([`crate::WorldBuilder`]) and by a scenario's checked methods, which the scenario loader
-//! calls for files too, so that code and files accept and refuse exactly the same values. Each bound has its reason beside it.
+//! calls for files too, so that code and files accept and refuse exactly the same values.
+//! Each bound has its reason beside it, and [`within`] is the one test every range uses.
+
+/// Why [`within`] refuses a number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Refused {
+    /// NaN or infinite.
+    NotFinite,
+    /// Finite, but below the minimum or above the maximum.
+    OutOfRange,
+}
+
+/// Whether `value` is a finite number in `[min, max]`. Each boundary (world builder, drivers,
+/// events) reports a refusal in its own error type, naming its own entity and field.
+pub(crate) fn within(value: f64, (min, max): (f64, f64)) -> Result<(), Refused> {
+    if !value.is_finite() {
+        Err(Refused::NotFinite)
+    } else if value < min || value > max {
+        Err(Refused::OutOfRange)
+    } else {
+        Ok(())
+    }
+}
 
 /// Tolerance on shares that must sum to 1: hand-written two- or three-decimal shares are exact
 /// to far better than this, while a forgotten entry (≥ 0.001) is caught.

@@ -9,7 +9,9 @@
 //! ids in range; the bounds are those of [`super::bounds`]. A world that passes is one the
 //! engine runs without a [`crate::SimError`].
 
-use super::bounds::{CAPACITY, LARGE, NOISE, SUM_TOLERANCE, TEMPERATURE, THREAT_WEIGHT, UNIT};
+use super::bounds::{
+    within, Refused, CAPACITY, LARGE, NOISE, SUM_TOLERANCE, TEMPERATURE, THREAT_WEIGHT, UNIT,
+};
 use super::{
     tie_index, Channel, Disposition, DispositionParams, Institution, Parameters, PerChannel, Power,
     PowerId, State, StateId, World,
@@ -790,23 +792,20 @@ fn check_parameters(p: &Parameters) -> Result<()> {
 }
 
 fn number(value: f64, (min, max): (f64, f64), entity: &Entity, field: &str) -> Result<()> {
-    if !value.is_finite() {
-        return Err(WorldError::NotFinite {
+    within(value, (min, max)).map_err(|refused| match refused {
+        Refused::NotFinite => WorldError::NotFinite {
             entity: entity.clone(),
             field: field.to_string(),
             value,
-        });
-    }
-    if value < min || value > max {
-        return Err(WorldError::OutOfRange {
+        },
+        Refused::OutOfRange => WorldError::OutOfRange {
             entity: entity.clone(),
             field: field.to_string(),
             value,
             min,
             max,
-        });
-    }
-    Ok(())
+        },
+    })
 }
 
 fn channels(values: &PerChannel, entity: &Entity, field: &str) -> Result<()> {

@@ -6,7 +6,7 @@
 //! exactly what the scenario file loader refuses, with a typed [`ScenarioRuleError`]. The loader
 //! builds its scenarios through the same methods.
 
-use crate::model::bounds::{CAPACITY, UNIT};
+use crate::model::bounds::{within, Refused, CAPACITY, UNIT};
 use crate::model::{World, YearMonth};
 use crate::sim::drivers::{Driver, DriverTarget};
 use crate::sim::events::{check_hazard, check_scheduled, EventError, Hazard, ScheduledEvent};
@@ -466,22 +466,20 @@ impl Scenario {
                     });
                 }
             }
-            if !value.is_finite() {
-                return Err(ScenarioRuleError::PointNotFinite {
-                    driver: name,
+            within(value, (min, max)).map_err(|refused| match refused {
+                Refused::NotFinite => ScenarioRuleError::PointNotFinite {
+                    driver: name.clone(),
                     point,
                     value,
-                });
-            }
-            if value < min || value > max {
-                return Err(ScenarioRuleError::PointOutOfRange {
-                    driver: name,
+                },
+                Refused::OutOfRange => ScenarioRuleError::PointOutOfRange {
+                    driver: name.clone(),
                     point,
                     value,
                     min,
                     max,
-                });
-            }
+                },
+            })?;
         }
         self.drivers.push(driver);
         Ok(())

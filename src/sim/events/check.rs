@@ -6,6 +6,7 @@
 //! shared ones and the checks of a whole scheduled event or hazard.
 
 use super::{Event, Hazard, ScheduledEvent};
+use crate::model::bounds::{within, Refused};
 use crate::model::{InstitutionId, PowerId, StateId, World};
 use std::fmt;
 
@@ -313,13 +314,10 @@ pub(crate) fn unit(field: &'static str, value: f64) -> Result<(), EventError> {
 
 /// The problem of `value` outside `[min, max]`, if any.
 pub(crate) fn in_range(value: f64, min: f64, max: f64) -> Result<(), EventProblem> {
-    if !value.is_finite() {
-        return Err(EventProblem::NotFinite { value });
-    }
-    if value < min || value > max {
-        return Err(EventProblem::OutOfRange { value, min, max });
-    }
-    Ok(())
+    within(value, (min, max)).map_err(|refused| match refused {
+        Refused::NotFinite => EventProblem::NotFinite { value },
+        Refused::OutOfRange => EventProblem::OutOfRange { value, min, max },
+    })
 }
 
 /// A power of the world.
