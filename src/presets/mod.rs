@@ -2,7 +2,7 @@
 
 use crate::sim::Scenario;
 
-use crate::scenario_file::builtin::builtin_text;
+use crate::scenario_file::builtin::{self, builtin_text};
 pub use crate::scenario_file::builtin::{
     CSTO_FUTURES, CSTO_PARTIAL_REVITALIZATION_TOML, CSTO_SELECTIVE_CONSOLIDATION_TOML,
     CSTO_SLOW_DECLINE_TOML, EURASIA_2025_TOML,
@@ -28,7 +28,7 @@ pub use synthetic::{Synthetic, SyntheticError};
 pub fn eurasia_2025() -> Scenario {
     // The embedded text is checked by the test suite (`embedded_world_loads`), so failing here
     // would be a build defect, not a user error.
-    Scenario::from_toml_str(EURASIA_2025_TOML, "builtin:eurasia-2025")
+    Scenario::from_toml_str(EURASIA_2025_TOML, builtin::EURASIA_2025)
         .expect("the embedded Eurasia 2025 world is valid")
 }
 

@@ -13,6 +13,22 @@ pub const CSTO_SELECTIVE_CONSOLIDATION_TOML: &str =
 pub const CSTO_PARTIAL_REVITALIZATION_TOML: &str =
     include_str!("../../scenarios/csto-partial-revitalization.toml");
 
+/// The `builtin:` name of the embedded Eurasia 2025 world.
+pub const EURASIA_2025: &str = "builtin:eurasia-2025";
+
+/// Every `builtin:` name: the Eurasia 2025 world, then the CSTO futures.
+///
+/// # Examples
+///
+/// ```
+/// let names: Vec<&str> = geoalign::scenario_file::builtin::names().collect();
+/// assert_eq!(names[0], "builtin:eurasia-2025");
+/// assert_eq!(names.len(), 4);
+/// ```
+pub fn names() -> impl Iterator<Item = &'static str> {
+    std::iter::once(EURASIA_2025).chain(CSTO_FUTURES)
+}
+
 /// The `builtin:` names of the three CSTO futures of seed 000 (docs/sources.md), in the seed's order (slow
 /// decline, selective consolidation, partial revitalization).
 pub const CSTO_FUTURES: [&str; 3] = [
@@ -43,7 +59,7 @@ static FUTURE_TEXTS: std::sync::LazyLock<[String; 3]> = std::sync::LazyLock::new
 /// The embedded scenario text for an `extends = "builtin:NAME"` target.
 pub(crate) fn builtin_text(target: &str) -> Option<&'static str> {
     match target {
-        "builtin:eurasia-2025" => Some(EURASIA_2025_TOML),
+        EURASIA_2025 => Some(EURASIA_2025_TOML),
         _ => CSTO_FUTURES
             .iter()
             .position(|&n| n == target)

@@ -171,10 +171,7 @@ impl Merged {
                     Some(&here),
                 )?,
                 None if target.starts_with("builtin:") => {
-                    let known = std::iter::once("builtin:eurasia-2025")
-                        .chain(super::builtin::CSTO_FUTURES)
-                        .map(String::from)
-                        .collect();
+                    let known = super::builtin::names().map(String::from).collect();
                     return Err(ScenarioError::Invalid {
                         file: here.file,
                         line: here.line,

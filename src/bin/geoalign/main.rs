@@ -15,6 +15,7 @@ use clap::error::ErrorKind;
 use clap::Parser;
 use geoalign::analysis::ensemble::{Ensemble, EnsembleError, Shard, Summary};
 use geoalign::analysis::sensitivity::{self, Method, ParamRange};
+use geoalign::scenario_file::builtin;
 use geoalign::{output, Scenario, Simulation};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::error::Error;
@@ -61,11 +62,8 @@ fn load(arg: Option<&str>) -> Result<Scenario, CliError> {
         None => Ok(geoalign::presets::eurasia_2025()),
         Some(name) if name.starts_with("builtin:") => {
             geoalign::presets::builtin(name).ok_or_else(|| {
-                format!(
-                    "{name}: no such built-in scenario (builtin:eurasia-2025, {})",
-                    geoalign::presets::CSTO_FUTURES.join(", ")
-                )
-                .into()
+                let known: Vec<&str> = builtin::names().collect();
+                format!("{name}: no such built-in scenario ({})", known.join(", ")).into()
             })
         }
         Some(path) => Ok(Scenario::from_file(path)?),
@@ -242,7 +240,7 @@ fn sensitivity(
     out: Option<&Path>,
 ) -> Result<(), CliError> {
     let base = match scenario {
-        None => sensitivity::Base::builtin("builtin:eurasia-2025"),
+        None => sensitivity::Base::builtin(builtin::EURASIA_2025),
         Some(n) if n.starts_with("builtin:") => sensitivity::Base::builtin(n),
         Some(path) => sensitivity::Base::file(path),
     }?;
