@@ -63,6 +63,7 @@
 
 pub mod analysis;
 pub mod classic;
+pub mod files;
 pub mod model;
 #[cfg(feature = "output")]
 pub mod output;

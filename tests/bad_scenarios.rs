@@ -733,18 +733,88 @@ fn a_file_of_exactly_the_size_limit_is_read() {
 
 #[cfg(unix)]
 #[test]
-fn an_endless_device_is_refused_by_size_without_a_wrong_size() {
+fn an_endless_device_is_refused_as_not_a_regular_file() {
     let err = Scenario::from_file("/dev/zero").unwrap_err();
     assert!(
-        matches!(err, ScenarioError::TooLarge { size: None, .. }),
+        matches!(
+            err,
+            ScenarioError::NotRegular {
+                kind: "character device",
+                ..
+            }
+        ),
         "{err:?}"
     );
     assert_located(
         &err,
         Path::new("/dev/zero"),
-        ": the file holds more than",
+        ": is a character device, not a regular file",
         "/dev/zero",
     );
+}
+
+/// Runs `f` on another thread and fails if it has not returned within five seconds: a read
+/// that blocks on a FIFO would otherwise hang the test run instead of failing it.
+#[cfg(unix)]
+fn within_five_seconds<T: Send + 'static>(what: &str, f: impl FnOnce() -> T + Send + 'static) -> T {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(f());
+    });
+    rx.recv_timeout(std::time::Duration::from_secs(5))
+        .unwrap_or_else(|_| panic!("{what}: still blocked after 5 s"))
+}
+
+#[cfg(unix)]
+fn make_fifo(path: &Path) {
+    let status = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .expect("mkfifo runs");
+    assert!(status.success(), "mkfifo {}", path.display());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_as_the_scenario_file_is_refused_at_once() {
+    let dir = scratch("fifo-scenario");
+    let fifo = dir.join("scenario.toml");
+    let _ = std::fs::remove_file(&fifo);
+    make_fifo(&fifo);
+    let path = fifo.clone();
+    let err =
+        within_five_seconds("a FIFO scenario", move || Scenario::from_file(&path)).unwrap_err();
+    assert!(
+        matches!(err, ScenarioError::NotRegular { kind: "FIFO", .. }),
+        "{err:?}"
+    );
+    assert_located(&err, &fifo, ": is a FIFO, not a regular file", "FIFO");
+    std::fs::remove_file(&fifo).unwrap();
+}
+
+#[cfg(unix)]
+#[test]
+fn an_extends_naming_a_fifo_or_stdin_is_refused_at_once_naming_the_extending_file() {
+    let dir = scratch("fifo-extends");
+    let fifo = dir.join("base.toml");
+    let _ = std::fs::remove_file(&fifo);
+    make_fifo(&fifo);
+    for (base, kind) in [("base.toml", "FIFO"), ("/dev/stdin", "")] {
+        let child = dir.join("child.toml");
+        std::fs::write(&child, format!("extends = \"{base}\"\nname = \"child\"\n")).unwrap();
+        let path = child.clone();
+        let err = within_five_seconds("an extends of a FIFO", move || Scenario::from_file(&path))
+            .unwrap_err();
+        let message = err.to_string();
+        assert!(
+            matches!(err, ScenarioError::BaseUnreadable { line: Some(1), .. }),
+            "{base}: {err:?}"
+        );
+        assert!(message.contains("child.toml:1"), "{message}");
+        assert!(message.contains("not a regular file"), "{message}");
+        assert!(message.contains(kind), "{message}");
+    }
+    std::fs::remove_file(&fifo).unwrap();
 }
 
 /// Writes a chain `0.toml` extends `1.toml` … extends `{last}.toml`, the last a whole scenario.

@@ -27,6 +27,15 @@ pub enum ScenarioError {
         #[source]
         source: std::io::Error,
     },
+    /// The path names a directory, FIFO, socket or device: only regular files are read, so
+    /// that a pipe or a device can never block or flood the loader.
+    #[error("{}: is a {kind}, not a regular file; scenario files must be regular files", file.display())]
+    NotRegular {
+        /// The path.
+        file: PathBuf,
+        /// What it is instead: `directory`, `FIFO`, `socket`, `character device`, …
+        kind: &'static str,
+    },
     /// The file is larger than the loader accepts.
     #[error("{}: {}; scenario files are limited to {limit} bytes", file.display(), match size {
         Some(size) => format!("the file is {size} bytes"),

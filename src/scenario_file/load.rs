@@ -4,8 +4,8 @@
 use super::error::{Problem, ScenarioError};
 use super::raw::RawScenario;
 use super::{MAX_EXTENDS_DEPTH, MAX_FILE_BYTES, MAX_NESTING};
+use crate::files::ReadError;
 use std::collections::HashMap;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use toml::{Table, Value};
 
@@ -92,6 +92,12 @@ impl Merged {
                 line: r.line,
                 base: file,
                 source,
+            },
+            (ScenarioError::NotRegular { file, kind }, Some(r)) => ScenarioError::BaseUnreadable {
+                file: r.file.clone(),
+                line: r.line,
+                base: file,
+                source: std::io::Error::other(format!("it is a {kind}, not a regular file")),
             },
             (e, _) => e,
         })?;
@@ -248,28 +254,15 @@ fn record_subtree(
 }
 
 fn read_limited(path: &Path) -> Result<String, ScenarioError> {
-    let io = |source| ScenarioError::Io {
-        file: path.to_path_buf(),
-        source,
-    };
-    let file = std::fs::File::open(path).map_err(io)?;
-    let mut bytes = Vec::new();
-    file.take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(io)?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        // Only the file system knows the whole size; a pipe or a device reports 0 or less
-        // than was read.
-        let size = std::fs::metadata(path)
-            .ok()
-            .map(|m| m.len())
-            .filter(|&len| len >= bytes.len() as u64);
-        return Err(ScenarioError::TooLarge {
-            file: path.to_path_buf(),
-            size,
-            limit: MAX_FILE_BYTES,
-        });
-    }
+    let bytes = crate::files::read_regular(path, MAX_FILE_BYTES).map_err(|e| match e {
+        ReadError::NotRegular { path, kind } => ScenarioError::NotRegular { file: path, kind },
+        ReadError::TooLarge { path, size, limit } => ScenarioError::TooLarge {
+            file: path,
+            size: Some(size),
+            limit,
+        },
+        ReadError::Io { path, source } => ScenarioError::Io { file: path, source },
+    })?;
     String::from_utf8(bytes).map_err(|e| {
         let valid = e.utf8_error().valid_up_to();
         let line = e.as_bytes()[..valid]

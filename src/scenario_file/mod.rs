@@ -39,8 +39,10 @@ impl Scenario {
     /// place: `file:line:column` for a syntax or type error (with the key path where the text
     /// parses), `file:line: \`key.path\`` for a rule of the model, and the base file for a
     /// flaw inherited through `extends`. No input can make the loader panic or hang: it reads
-    /// at most [`MAX_FILE_BYTES`] (8 MiB; a larger file, pipe or device is refused with
-    /// [`ScenarioError::TooLarge`] without being parsed), follows an `extends` chain of at most
+    /// only regular files (a directory, FIFO, socket or device is refused at once with
+    /// [`ScenarioError::NotRegular`], never opened in a way that could wait), at most
+    /// [`MAX_FILE_BYTES`] of them (8 MiB; a larger file is refused with
+    /// [`ScenarioError::TooLarge`] before it is read), follows an `extends` chain of at most
     /// [`MAX_EXTENDS_DEPTH`] files ([`ScenarioError::ExtendsTooDeep`]) and no cycle
     /// ([`ScenarioError::ExtendsCycle`]), and relies on the TOML parser's own bound of
     /// [`MAX_NESTING`] levels of nested arrays, inline tables and dotted keys, which keeps
