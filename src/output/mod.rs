@@ -115,8 +115,9 @@ fn slug(name: &str) -> String {
     s.trim_matches('-').to_string()
 }
 
-/// Write the CSV, JSON and SVG files of `summary` into `dir` (created if missing); returns
-/// the files written.
+/// Write the CSV, JSON and SVG files of `summary` into `dir` (created if missing) atomically,
+/// with its `manifest.json`; returns the files written. `dir` must be missing or empty (or
+/// hold only partials): to replace earlier outputs use [`OutputDir::force`].
 ///
 /// # Examples
 ///
@@ -124,6 +125,7 @@ fn slug(name: &str) -> String {
 /// use geoalign::analysis::ensemble::Ensemble;
 /// let summary = Ensemble::new(geoalign::presets::eurasia_2025(), 3).run().unwrap();
 /// let dir = std::env::temp_dir().join(format!("geoalign-doc-write-summary-{}", std::process::id()));
+/// # let _ = std::fs::remove_dir_all(&dir);
 /// let files = geoalign::output::write_summary(&dir, &summary).unwrap();
 /// assert!(files.iter().any(|f| f.ends_with("alignment.csv")));
 /// ```
@@ -150,6 +152,7 @@ fn summary_files(out: &mut Staging, sub: &Path, summary: &Summary) -> Result<(),
 
 /// Write the outputs of the three futures: a directory per future (as [`write_summary`]),
 /// plus `futures.csv` (every outcome of every future), `futures.json` and `futures.svg`.
+/// Atomic and refusing a non-empty `dir` as [`write_summary`]; one manifest covers them all.
 ///
 /// # Examples
 ///
@@ -160,6 +163,7 @@ fn summary_files(out: &mut Staging, sub: &Path, summary: &Summary) -> Result<(),
 ///     .map(|s| Ensemble::new(s, 2).run().unwrap())
 ///     .collect();
 /// let dir = std::env::temp_dir().join(format!("geoalign-doc-write-futures-{}", std::process::id()));
+/// # let _ = std::fs::remove_dir_all(&dir);
 /// let files = geoalign::output::write_futures(&dir, &summaries).unwrap();
 /// assert!(files.iter().any(|f| f.ends_with("futures.svg")));
 /// ```
@@ -181,6 +185,8 @@ fn futures_files(out: &mut Staging, summaries: &[Summary]) -> Result<(), OutputE
 }
 
 /// Write a shard's partial summary as `partial-<i>-of-<n>.json` in `dir`; returns its path.
+/// The file is replaced atomically ([`write_atomic`]): a reader sees the previous partial of
+/// that shard or the new one, never a part.
 ///
 /// # Examples
 ///
@@ -242,7 +248,8 @@ pub fn partial_files(dir: &Path) -> Result<Vec<PathBuf>, OutputError> {
 }
 
 /// Write a sensitivity report as `sensitivity.csv` (one row per output × parameter) and
-/// `sensitivity.json` in `dir`; returns the CSV's path.
+/// `sensitivity.json` in `dir` (atomically, refusing a non-empty `dir`, as [`write_summary`]);
+/// returns the CSV's path.
 ///
 /// # Examples
 ///
@@ -258,6 +265,7 @@ pub fn partial_files(dir: &Path) -> Result<Vec<PathBuf>, OutputError> {
 /// };
 /// let report = study.run(&Method::Morris { trajectories: 2 }, &|_| {}).unwrap();
 /// let dir = std::env::temp_dir().join(format!("geoalign-doc-sensitivity-{}", std::process::id()));
+/// # let _ = std::fs::remove_dir_all(&dir);
 /// assert!(geoalign::output::write_sensitivity(&dir, &report).is_ok());
 /// ```
 pub fn write_sensitivity(dir: &Path, report: &Report) -> Result<PathBuf, OutputError> {

@@ -98,7 +98,8 @@ pub enum Command {
         /// Partial files or directories.
         #[arg(required = true)]
         inputs: Vec<PathBuf>,
-        /// Output directory (default: the first input directory).
+        /// Output directory (default: the first input directory, else the directory of the
+        /// first input file).
         #[arg(long)]
         out: Option<PathBuf>,
         /// Replace the outputs of an earlier run in --out (the files its manifest.json lists;

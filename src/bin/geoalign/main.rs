@@ -219,8 +219,17 @@ fn futures(args: &EnsembleArgs, out: Option<&Path>, force: bool) -> Result<(), C
 
 /// `geoalign merge`.
 fn merge(inputs: &[PathBuf], out: Option<PathBuf>, force: bool) -> Result<(), CliError> {
+    // Without --out: beside the partials (a directory of only partials may be written into
+    // without --force), the first input directory or else the first file's directory.
     let dir = out
         .or_else(|| inputs.iter().find(|p| p.is_dir()).cloned())
+        .or_else(|| {
+            inputs
+                .first()
+                .and_then(|f| f.parent())
+                .map(Path::to_path_buf)
+        })
+        .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or_else(|| PathBuf::from("."));
     let staged = stage(Some(&dir), force)?.ok_or("no output directory")?;
     let mut files = Vec::new();
@@ -262,10 +271,8 @@ fn sensitivity(
     design: Option<usize>,
     runs: u64,
     threads: usize,
-    out: Option<&Path>,
-    force: bool,
+    staged: Option<output::Staging>,
 ) -> Result<(), CliError> {
-    let staged = stage(out, force)?;
     let base = match scenario {
         None => sensitivity::Base::builtin(builtin::EURASIA_2025),
         Some(n) if n.starts_with("builtin:") => sensitivity::Base::builtin(n),
@@ -356,8 +363,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
             design,
             runs,
             threads,
-            out.as_deref(),
-            force,
+            stage(out.as_deref(), force)?,
         ),
         Command::Trace {
             scenario,
