@@ -135,7 +135,7 @@ impl OutputDir {
     pub fn stage(&self) -> Result<Staging, OutputError> {
         let resolved = resolve(&self.target)?;
         recover_leftovers(&resolved)?;
-        let previous = inspect(&self.target, &resolved.path, self.force)?;
+        inspect(&self.target, &resolved.path, self.force)?;
         let staging = resolved.sibling("staging", std::process::id());
         if staging.exists() {
             std::fs::remove_dir_all(&staging).map_err(|e| beside(&self.target, &staging, e))?;
@@ -147,7 +147,6 @@ impl OutputDir {
             staging,
             command: self.command.clone(),
             files: Vec::new(),
-            previous,
             pause: test_pause(),
             committed: false,
         })
@@ -173,7 +172,6 @@ pub struct Staging {
     staging: PathBuf,
     command: String,
     files: Vec<PathBuf>,
-    previous: Previous,
     pause: Option<std::time::Duration>,
     committed: bool,
 }
@@ -227,7 +225,11 @@ impl Staging {
     pub fn commit(mut self) -> Result<Vec<PathBuf>, OutputError> {
         self.pause();
         self.write_manifest().map_err(|e| self.unchanged(e))?;
-        let old = match &self.previous {
+        // What the target holds now (another run may have written it meanwhile); `force` was
+        // settled when staging began, so only the previous manifest's list is read again.
+        let previous =
+            inspect(&self.target, &self.resolved.path, true).map_err(|e| self.unchanged(e))?;
+        let old = match &previous {
             Previous::Nothing => {
                 std::fs::rename(&self.staging, &self.resolved.path)
                     .map_err(|e| self.swap_error(e))?;
@@ -337,7 +339,8 @@ fn test_pause() -> Option<std::time::Duration> {
         .map(std::time::Duration::from_millis)
 }
 
-/// The target with its parent and name resolved, so renames work for `.` and relative paths.
+/// The target with its parent and name resolved, so renames work for `.`, relative paths and
+/// links.
 #[derive(Debug)]
 struct Resolved {
     path: PathBuf,
@@ -354,13 +357,9 @@ impl Resolved {
 }
 
 fn resolve(target: &Path) -> Result<Resolved, OutputError> {
+    // An existing target is resolved through symbolic links, so that the directory a link
+    // points to is replaced, not the link.
     let path = match std::fs::symlink_metadata(target) {
-        Ok(m) if m.file_type().is_symlink() => {
-            return Err(io_error(
-                target,
-                "is a symbolic link; give the directory it points to",
-            ))
-        }
         Ok(_) => std::fs::canonicalize(target),
         Err(_) => std::path::absolute(target),
     }

@@ -144,8 +144,9 @@ pub enum ScenarioError {
         base: PathBuf,
         /// Line of `broken` in it.
         base_line: Option<usize>,
-        /// What is wrong with `broken`.
-        problem: Problem,
+        /// What is wrong with `broken` (boxed: this variant carries two places, and the
+        /// error's size is that of its largest variant).
+        problem: Box<Problem>,
     },
     /// The `extends` chain comes back to a file already in it.
     #[error("{}: `extends` forms a cycle: {}", at(file, *line, None), chain.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(" -> "))]

@@ -44,7 +44,7 @@ impl Ctx<'_> {
                     broken: super::load::display_key(&path),
                     base,
                     base_line,
-                    problem,
+                    problem: Box::new(problem),
                 };
             }
         }
