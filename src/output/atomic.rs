@@ -656,7 +656,8 @@ fn sync_tree(dir: &Path) {
 /// One file replaced atomically: its bytes go into a temporary file beside it (created by
 /// [`AtomicFile::create`], so the directory's writability is known before the work), which
 /// [`AtomicFile::commit`] fsyncs and renames over `path`. Dropped without a commit, the
-/// temporary file is removed and `path` is unchanged.
+/// temporary file is removed and `path` is unchanged; one left by a killed process
+/// (`.<name>.geoalign-tmp-<pid>`) is removed by the next write of that file.
 ///
 /// # Examples
 ///
@@ -698,11 +699,9 @@ impl AtomicFile {
             _ => PathBuf::from("."),
         };
         std::fs::create_dir_all(&dir).map_err(|e| io_error(path, format!("cannot write: {e}")))?;
-        let temp = dir.join(format!(
-            ".{}.geoalign-tmp-{}",
-            name.to_string_lossy(),
-            std::process::id()
-        ));
+        let prefix = format!(".{}.geoalign-tmp-", name.to_string_lossy());
+        remove_dead_temporaries(&dir, &prefix);
+        let temp = dir.join(format!("{prefix}{}", std::process::id()));
         let file = File::create(&temp).map_err(|e| io_error(path, format!("cannot write: {e}")))?;
         Ok(AtomicFile {
             path: path.to_path_buf(),
@@ -728,6 +727,24 @@ impl AtomicFile {
             });
         }
         Ok(())
+    }
+}
+
+/// Remove the temporary files `<prefix><pid>` in `dir` of processes no longer running (a
+/// killed write); best effort, as they hide nothing the target needs.
+fn remove_dead_temporaries(dir: &Path, prefix: &str) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let dead = name
+            .strip_prefix(prefix)
+            .and_then(|pid| pid.parse::<u32>().ok())
+            .is_some_and(|pid| !process_alive(pid));
+        if dead {
+            let _ = std::fs::remove_file(entry.path());
+        }
     }
 }
 
