@@ -148,6 +148,7 @@ const CASES: &[Case] = &[
         ":18: `states.S.stubbornness`"
     ),
     case!("extends/child-of-flawed-base.toml" in "extends/base-with-flaw.toml", Invalid(Problem::OutOfRange { .. }), ":18: `states.S.stubbornness`"),
+    case!("extends/comments-only-base.toml", Empty, ": the file is empty"),
     case!("extends/cycle-a.toml" in "extends/cycle-b.toml", ExtendsCycle, ":2: `extends` forms a cycle"),
     case!("extends/cycle-b.toml" in "extends/cycle-a.toml", ExtendsCycle, ":2: `extends` forms a cycle"),
     case!(
@@ -156,11 +157,56 @@ const CASES: &[Case] = &[
         ":5: `states.Kazakhstan.alignment`"
     ),
     case!(
+        "extends/override-members-breaks-event.toml",
+        BrokenByOverride,
+        ":7: `institutions.CSTO.members` overrides the base and so breaks `events[1].institution` (set at "
+    ),
+    case!(
+        "extends/override-members-breaks-participation.toml",
+        BrokenByOverride,
+        ":7: `institutions.CSTO.members` overrides the base and so breaks `institutions.CSTO.participation.Armenia` (set at builtin:eurasia-2025:"
+    ),
+    case!(
+        "extends/override-members-breaks-unanswered.toml",
+        BrokenByOverride,
+        ":8: `institutions.CSTO.members` overrides the base and so breaks `institutions.CSTO.unanswered.Kyrgyzstan` (set at builtin:eurasia-2025:"
+    ),
+    case!(
         "extends/override-out-of-range.toml",
         Invalid(Problem::OutOfRange { .. }),
         ":6: `states.Armenia.inertia`"
     ),
+    case!(
+        "extends/override-start-breaks-driver.toml",
+        BrokenByOverride,
+        ":6: `horizon.start` overrides the base and so breaks `drivers.powers.Russia.capacity[0].at` (set at builtin:csto-slow-decline:"
+    ),
+    case!(
+        "extends/override-steps-breaks-event.toml",
+        BrokenByOverride,
+        ":7: `horizon.steps` overrides the base and so breaks `events[5].at` (set at "
+    ),
     case!("extends-a-directory.toml", BaseUnreadable, ":5: `extends`"),
+    case!(
+        "extends-blank-string.toml",
+        Invalid(Problem::EmptyExtends),
+        ":4: `extends`: the value is empty"
+    ),
+    case!(
+        "extends-comments-only-base.toml",
+        EmptyBase,
+        ":4: `extends`: the base scenario"
+    ),
+    case!(
+        "extends-empty-base.toml",
+        EmptyBase,
+        ":2: `extends`: the base scenario"
+    ),
+    case!(
+        "extends-empty-string.toml",
+        Invalid(Problem::EmptyExtends),
+        ":3: `extends`: the value is empty"
+    ),
     case!(
         "extends-itself.toml",
         ExtendsCycle,

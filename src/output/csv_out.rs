@@ -17,6 +17,13 @@ fn writer(path: &Path) -> Result<csv::Writer<std::fs::File>, OutputError> {
     csv::Writer::from_path(path).map_err(|e| io_error(path, e))
 }
 
+/// Flush the writer's buffer and fsync the file: a write error (a full disk) is reported
+/// here, not lost in a drop.
+pub(crate) fn finish(w: csv::Writer<std::fs::File>, path: &Path) -> Result<(), OutputError> {
+    let file = w.into_inner().map_err(|e| io_error(path, e.error()))?;
+    file.sync_all().map_err(|e| io_error(path, e))
+}
+
 /// `alignment.csv`: step × state × component.
 pub(crate) fn alignment(path: &Path, s: &Summary) -> Result<PathBuf, OutputError> {
     let mut w = writer(path)?;
@@ -44,7 +51,7 @@ pub(crate) fn alignment(path: &Path, s: &Summary) -> Result<PathBuf, OutputError
             }
         }
     }
-    w.flush().map_err(|e| io_error(path, e))?;
+    finish(w, path)?;
     Ok(path.to_path_buf())
 }
 
@@ -76,7 +83,7 @@ pub(crate) fn institutions(path: &Path, s: &Summary) -> Result<PathBuf, OutputEr
             }
         }
     }
-    w.flush().map_err(|e| io_error(path, e))?;
+    finish(w, path)?;
     Ok(path.to_path_buf())
 }
 
@@ -106,7 +113,7 @@ pub(crate) fn similarity(path: &Path, s: &Summary) -> Result<PathBuf, OutputErro
             w.write_record(&row).map_err(|e| io_error(path, e))?;
         }
     }
-    w.flush().map_err(|e| io_error(path, e))?;
+    finish(w, path)?;
     Ok(path.to_path_buf())
 }
 
@@ -172,7 +179,7 @@ pub(crate) fn outcomes(path: &Path, summaries: &[&Summary]) -> Result<PathBuf, O
             }
         }
     }
-    w.flush().map_err(|e| io_error(path, e))?;
+    finish(w, path)?;
     Ok(path.to_path_buf())
 }
 

@@ -12,12 +12,25 @@
 //! | `outcomes.csv` | one row per category of each outcome (`kind` = the outcome's name; the CSTO futures keep `csto_future` and `CSTO`), and per institution member P(suspended) and P(exited), with Wilson 95 % intervals |
 //! | `summary.json` | provenance (scenario, seed, crate version, runs, fingerprint) and the horizon's statistics and outcomes (the CSTO futures under `futures`, any other outcome under `outcomes`) |
 //! | `alignment-<state>.svg` | the state's mean alignment over time as stacked shares, with the 5–95 % band of each share |
+//! | `manifest.json` | written last: the format tag `geoalign-output/1`, the crate version, the command, and every file above with its size |
 //!
 //! [`write_futures`] writes one such directory per future plus `futures.csv`, `futures.json`
 //! and `futures.svg` (the 3 × 3 table as grouped bars with their intervals).
+//!
+//! Every output set is written atomically (see [`OutputDir`], and [`atomic`] for the
+//! sequence and its crash windows): into a staging directory beside the target, put into place by rename
+//! once complete, so a kill, a full disk or a permission error leaves the previous outputs
+//! intact and complete. A non-empty target is refused unless [`OutputDir::force`], which
+//! replaces only the files of the previous manifest and keeps every other file. The free
+//! functions ([`write_summary`], [`write_futures`], [`write_sensitivity`]) write through an
+//! [`OutputDir`] without `force`; single files ([`write_partial`], the charts, `trace
+//! --json`) are replaced atomically through [`AtomicFile`].
 
+pub mod atomic;
 mod csv_out;
 mod svg;
+
+pub use atomic::{check_writable, write_atomic, AtomicFile, OutputDir, Staging, MANIFEST};
 
 use crate::analysis::ensemble::Summary;
 use crate::analysis::sensitivity::{Indices, Report};
@@ -37,6 +50,34 @@ pub enum OutputError {
         /// What went wrong.
         reason: String,
     },
+    /// Writing the new outputs failed; the target directory was not touched.
+    #[error("{path}: {reason}; nothing was replaced, {target} is unchanged")]
+    NotWritten {
+        /// The file (by its final name) or directory.
+        path: PathBuf,
+        /// What went wrong.
+        reason: String,
+        /// The output directory, unchanged.
+        target: PathBuf,
+    },
+    /// The output directory holds the outputs of an earlier run and `force` was not given.
+    #[error("{dir}: holds the outputs of an earlier run (it has a manifest.json); pass --force to replace them (files geoalign did not write are kept)")]
+    EarlierOutputs {
+        /// The output directory.
+        dir: PathBuf,
+    },
+    /// The output directory is not empty and was not written by geoalign.
+    #[error("{dir}: is not empty and has no manifest.json, so geoalign did not write it; choose a new or empty directory, or pass --force to write beside its files (they are kept, none is overwritten)")]
+    NotOutputs {
+        /// The output directory.
+        dir: PathBuf,
+    },
+    /// An existing file that no manifest lists has the name of a new output.
+    #[error("{path}: exists and geoalign did not write it (no manifest lists it), so it is not overwritten and nothing was replaced; move it away or choose another directory")]
+    NotOurs {
+        /// The file.
+        path: PathBuf,
+    },
     /// A partial summary file is not one `geoalign run --shard` wrote.
     #[error("{path}: not a geoalign partial summary: {reason}")]
     BadPartial {
@@ -54,13 +95,9 @@ pub(crate) fn io_error(path: &Path, e: impl std::fmt::Display) -> OutputError {
     }
 }
 
-fn create_dir(dir: &Path) -> Result<(), OutputError> {
-    std::fs::create_dir_all(dir).map_err(|e| io_error(dir, e))
-}
-
 fn write_json<T: serde::Serialize>(path: &Path, value: &T) -> Result<(), OutputError> {
     let text = serde_json::to_string_pretty(value).map_err(|e| io_error(path, e))?;
-    std::fs::write(path, text).map_err(|e| io_error(path, e))
+    atomic::write_file(path, text.as_bytes())
 }
 
 /// A file-name-safe form of `name` (letters, digits and `-`).
@@ -78,8 +115,9 @@ fn slug(name: &str) -> String {
     s.trim_matches('-').to_string()
 }
 
-/// Write the CSV, JSON and SVG files of `summary` into `dir` (created if missing); returns
-/// the files written.
+/// Write the CSV, JSON and SVG files of `summary` into `dir` (created if missing) atomically,
+/// with its `manifest.json`; returns the files written. `dir` must be missing or empty (or
+/// hold only partials): to replace earlier outputs use [`OutputDir::force`].
 ///
 /// # Examples
 ///
@@ -87,30 +125,34 @@ fn slug(name: &str) -> String {
 /// use geoalign::analysis::ensemble::Ensemble;
 /// let summary = Ensemble::new(geoalign::presets::eurasia_2025(), 3).run().unwrap();
 /// let dir = std::env::temp_dir().join(format!("geoalign-doc-write-summary-{}", std::process::id()));
+/// # let _ = std::fs::remove_dir_all(&dir);
 /// let files = geoalign::output::write_summary(&dir, &summary).unwrap();
 /// assert!(files.iter().any(|f| f.ends_with("alignment.csv")));
 /// ```
 pub fn write_summary(dir: &Path, summary: &Summary) -> Result<Vec<PathBuf>, OutputError> {
-    create_dir(dir)?;
-    let mut files = vec![
-        csv_out::alignment(&dir.join("alignment.csv"), summary)?,
-        csv_out::institutions(&dir.join("institutions.csv"), summary)?,
-        csv_out::similarity(&dir.join("similarity.csv"), summary)?,
-        csv_out::outcomes(&dir.join("outcomes.csv"), &[summary])?,
-    ];
-    let json = dir.join("summary.json");
-    write_json(&json, &csv_out::provenance(summary))?;
-    files.push(json);
+    OutputDir::new(dir).write_summary(summary)
+}
+
+/// The files of one summary, in `sub` (a directory inside the output set, or empty).
+fn summary_files(out: &mut Staging, sub: &Path, summary: &Summary) -> Result<(), OutputError> {
+    csv_out::alignment(&out.file(sub.join("alignment.csv"))?, summary)?;
+    csv_out::institutions(&out.file(sub.join("institutions.csv"))?, summary)?;
+    csv_out::similarity(&out.file(sub.join("similarity.csv"))?, summary)?;
+    csv_out::outcomes(&out.file(sub.join("outcomes.csv"))?, &[summary])?;
+    write_json(
+        &out.file(sub.join("summary.json"))?,
+        &csv_out::provenance(summary),
+    )?;
     for (i, state) in summary.named_states() {
-        let path = dir.join(format!("alignment-{}.svg", slug(state)));
-        alignment_chart(&path, summary, i)?;
-        files.push(path);
+        let path = out.file(sub.join(format!("alignment-{}.svg", slug(state))))?;
+        atomic::write_file(&path, svg::render_alignment(&path, summary, i)?.as_bytes())?;
     }
-    Ok(files)
+    Ok(())
 }
 
 /// Write the outputs of the three futures: a directory per future (as [`write_summary`]),
 /// plus `futures.csv` (every outcome of every future), `futures.json` and `futures.svg`.
+/// Atomic and refusing a non-empty `dir` as [`write_summary`]; one manifest covers them all.
 ///
 /// # Examples
 ///
@@ -121,27 +163,30 @@ pub fn write_summary(dir: &Path, summary: &Summary) -> Result<Vec<PathBuf>, Outp
 ///     .map(|s| Ensemble::new(s, 2).run().unwrap())
 ///     .collect();
 /// let dir = std::env::temp_dir().join(format!("geoalign-doc-write-futures-{}", std::process::id()));
+/// # let _ = std::fs::remove_dir_all(&dir);
 /// let files = geoalign::output::write_futures(&dir, &summaries).unwrap();
 /// assert!(files.iter().any(|f| f.ends_with("futures.svg")));
 /// ```
 pub fn write_futures(dir: &Path, summaries: &[Summary]) -> Result<Vec<PathBuf>, OutputError> {
-    create_dir(dir)?;
+    OutputDir::new(dir).write_futures(summaries)
+}
+
+fn futures_files(out: &mut Staging, summaries: &[Summary]) -> Result<(), OutputError> {
     let refs: Vec<&Summary> = summaries.iter().collect();
-    let mut files = vec![csv_out::outcomes(&dir.join("futures.csv"), &refs)?];
-    let json = dir.join("futures.json");
+    csv_out::outcomes(&out.file("futures.csv")?, &refs)?;
     let provenance: Vec<_> = summaries.iter().map(csv_out::provenance).collect();
-    write_json(&json, &provenance)?;
-    files.push(json);
-    let svg = dir.join("futures.svg");
-    futures_chart(&svg, summaries)?;
-    files.push(svg);
+    write_json(&out.file("futures.json")?, &provenance)?;
+    let svg = out.file("futures.svg")?;
+    atomic::write_file(&svg, svg::render_futures(&svg, summaries)?.as_bytes())?;
     for s in summaries {
-        files.extend(write_summary(&dir.join(slug(&s.scenario)), s)?);
+        summary_files(out, Path::new(&slug(&s.scenario)), s)?;
     }
-    Ok(files)
+    Ok(())
 }
 
 /// Write a shard's partial summary as `partial-<i>-of-<n>.json` in `dir`; returns its path.
+/// The file is replaced atomically ([`write_atomic`]): a reader sees the previous partial of
+/// that shard or the new one, never a part.
 ///
 /// # Examples
 ///
@@ -156,11 +201,10 @@ pub fn write_futures(dir: &Path, summaries: &[Summary]) -> Result<Vec<PathBuf>, 
 /// assert_eq!(geoalign::output::read_partial(&path).unwrap(), part);
 /// ```
 pub fn write_partial(dir: &Path, summary: &Summary) -> Result<PathBuf, OutputError> {
-    create_dir(dir)?;
     let index = summary.shards.first().copied().unwrap_or(0);
     let path = dir.join(format!("partial-{index}-of-{}.json", summary.shard_count));
     let text = serde_json::to_string(summary).map_err(|e| io_error(&path, e))?;
-    std::fs::write(&path, text).map_err(|e| io_error(&path, e))?;
+    write_atomic(&path, text.as_bytes())?;
     Ok(path)
 }
 
@@ -204,7 +248,8 @@ pub fn partial_files(dir: &Path) -> Result<Vec<PathBuf>, OutputError> {
 }
 
 /// Write a sensitivity report as `sensitivity.csv` (one row per output × parameter) and
-/// `sensitivity.json` in `dir`; returns the CSV's path.
+/// `sensitivity.json` in `dir` (atomically, refusing a non-empty `dir`, as [`write_summary`]);
+/// returns the CSV's path.
 ///
 /// # Examples
 ///
@@ -220,13 +265,22 @@ pub fn partial_files(dir: &Path) -> Result<Vec<PathBuf>, OutputError> {
 /// };
 /// let report = study.run(&Method::Morris { trajectories: 2 }, &|_| {}).unwrap();
 /// let dir = std::env::temp_dir().join(format!("geoalign-doc-sensitivity-{}", std::process::id()));
+/// # let _ = std::fs::remove_dir_all(&dir);
 /// assert!(geoalign::output::write_sensitivity(&dir, &report).is_ok());
 /// ```
 pub fn write_sensitivity(dir: &Path, report: &Report) -> Result<PathBuf, OutputError> {
-    create_dir(dir)?;
-    write_json(&dir.join("sensitivity.json"), report)?;
-    let path = dir.join("sensitivity.csv");
-    let mut w = csv::Writer::from_path(&path).map_err(|e| io_error(&path, e))?;
+    OutputDir::new(dir).write_sensitivity(report)?;
+    Ok(dir.join("sensitivity.csv"))
+}
+
+fn sensitivity_files(out: &mut Staging, report: &Report) -> Result<(), OutputError> {
+    write_json(&out.file("sensitivity.json")?, report)?;
+    sensitivity_csv(&out.file("sensitivity.csv")?, report)
+}
+
+/// `sensitivity.csv`: one row per output × parameter.
+fn sensitivity_csv(path: &Path, report: &Report) -> Result<(), OutputError> {
+    let mut w = csv::Writer::from_path(path).map_err(|e| io_error(path, e))?;
     let header: &[&str] = match report.indices {
         Indices::Morris(_) => &[
             "output",
@@ -250,7 +304,7 @@ pub fn write_sensitivity(dir: &Path, report: &Report) -> Result<PathBuf, OutputE
             "st_high",
         ],
     };
-    w.write_record(header).map_err(|e| io_error(&path, e))?;
+    w.write_record(header).map_err(|e| io_error(path, e))?;
     for (o, output) in report.outputs.iter().enumerate() {
         for (p, param) in report.params.iter().enumerate() {
             let mut row = vec![
@@ -279,9 +333,45 @@ pub fn write_sensitivity(dir: &Path, report: &Report) -> Result<PathBuf, OutputE
                     );
                 }
             }
-            w.write_record(&row).map_err(|e| io_error(&path, e))?;
+            w.write_record(&row).map_err(|e| io_error(path, e))?;
         }
     }
-    w.flush().map_err(|e| io_error(&path, e))?;
-    Ok(path)
+    csv_out::finish(w, path)
+}
+
+impl OutputDir {
+    /// [`write_summary`] into this directory: stage, write, commit.
+    pub fn write_summary(&self, summary: &Summary) -> Result<Vec<PathBuf>, OutputError> {
+        self.stage()?.write_summary(summary)
+    }
+
+    /// [`write_futures`] into this directory.
+    pub fn write_futures(&self, summaries: &[Summary]) -> Result<Vec<PathBuf>, OutputError> {
+        self.stage()?.write_futures(summaries)
+    }
+
+    /// [`write_sensitivity`] into this directory; returns every file written.
+    pub fn write_sensitivity(&self, report: &Report) -> Result<Vec<PathBuf>, OutputError> {
+        self.stage()?.write_sensitivity(report)
+    }
+}
+
+impl Staging {
+    /// Write the files of [`write_summary`] and put them into place.
+    pub fn write_summary(mut self, summary: &Summary) -> Result<Vec<PathBuf>, OutputError> {
+        summary_files(&mut self, Path::new(""), summary).map_err(|e| self.unchanged(e))?;
+        self.commit()
+    }
+
+    /// Write the files of [`write_futures`] and put them into place.
+    pub fn write_futures(mut self, summaries: &[Summary]) -> Result<Vec<PathBuf>, OutputError> {
+        futures_files(&mut self, summaries).map_err(|e| self.unchanged(e))?;
+        self.commit()
+    }
+
+    /// Write the files of [`write_sensitivity`] and put them into place.
+    pub fn write_sensitivity(mut self, report: &Report) -> Result<Vec<PathBuf>, OutputError> {
+        sensitivity_files(&mut self, report).map_err(|e| self.unchanged(e))?;
+        self.commit()
+    }
 }

@@ -1,6 +1,6 @@
 //! SVG charts (plotters, SVG backend only: text is written as SVG text, no font files needed).
 
-use super::{io_error, OutputError};
+use super::{io_error, write_atomic, OutputError};
 use crate::analysis::ensemble::{CstoFutures, Summary};
 use crate::model::StateId;
 use plotters::prelude::*;
@@ -47,6 +47,26 @@ fn chart_error(path: &Path, e: impl std::fmt::Display) -> OutputError {
 /// assert!(std::fs::read_to_string(&path).unwrap().starts_with("<svg"));
 /// ```
 pub fn alignment_chart(path: &Path, s: &Summary, state: StateId) -> Result<(), OutputError> {
+    write_atomic(path, render_alignment(path, s, state)?.as_bytes())
+}
+
+/// The SVG text of [`alignment_chart`]; `path` names the chart in errors.
+pub(crate) fn render_alignment(
+    path: &Path,
+    s: &Summary,
+    state: StateId,
+) -> Result<String, OutputError> {
+    let mut svg = String::new();
+    draw_alignment(&mut svg, path, s, state)?;
+    Ok(svg)
+}
+
+fn draw_alignment(
+    svg: &mut String,
+    path: &Path,
+    s: &Summary,
+    state: StateId,
+) -> Result<(), OutputError> {
     let name = s
         .states
         .get(state.index())
@@ -55,7 +75,7 @@ pub fn alignment_chart(path: &Path, s: &Summary, state: StateId) -> Result<(), O
     let year0 = f64::from(s.start.year()) + (f64::from(s.start.month()) - 1.0) / 12.0;
     let year = |step: usize| year0 + step as f64 / 12.0;
     let steps = s.steps as usize;
-    let root = SVGBackend::new(path, (960, 540)).into_drawing_area();
+    let root = SVGBackend::with_string(svg, (960, 540)).into_drawing_area();
     root.fill(&WHITE).map_err(|e| chart_error(path, e))?;
     let root = root
         .titled(
@@ -204,6 +224,13 @@ pub fn futures_chart(path: &Path, summaries: &[Summary]) -> Result<(), OutputErr
     outcome_chart(path, summaries, CstoFutures::NAME, "CSTO outcome")
 }
 
+/// The SVG text of [`futures_chart`]; `path` names the chart in errors.
+pub(crate) fn render_futures(path: &Path, summaries: &[Summary]) -> Result<String, OutputError> {
+    let mut svg = String::new();
+    draw_outcomes(&mut svg, path, summaries, CstoFutures::NAME, "CSTO outcome")?;
+    Ok(svg)
+}
+
 /// Draw the probabilities of the categories of the outcome named `outcome` as grouped bars:
 /// one group per summary (scenario run), one bar per category, with its Wilson 95 %
 /// interval as a whisker; `what` names the outcome in the title ("Classified {what} by
@@ -224,6 +251,18 @@ pub fn outcome_chart(
     outcome: &str,
     what: &str,
 ) -> Result<(), OutputError> {
+    let mut svg = String::new();
+    draw_outcomes(&mut svg, path, summaries, outcome, what)?;
+    write_atomic(path, svg.as_bytes())
+}
+
+fn draw_outcomes(
+    svg: &mut String,
+    path: &Path,
+    summaries: &[Summary],
+    outcome: &str,
+    what: &str,
+) -> Result<(), OutputError> {
     let categories: Vec<String> = summaries
         .iter()
         .find_map(|s| s.outcome(outcome))
@@ -231,7 +270,7 @@ pub fn outcome_chart(
         .unwrap_or_default();
     let colour_of = |k: usize| PALETTE[CATEGORY_COLOURS[k % CATEGORY_COLOURS.len()]];
     let groups = summaries.len().max(1);
-    let root = SVGBackend::new(path, (960, 540)).into_drawing_area();
+    let root = SVGBackend::with_string(svg, (960, 540)).into_drawing_area();
     root.fill(&WHITE).map_err(|e| chart_error(path, e))?;
     let runs = summaries.first().map_or(0, |s| s.runs);
     let root = root

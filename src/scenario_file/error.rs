@@ -116,6 +116,38 @@ pub enum ScenarioError {
         #[source]
         source: std::io::Error,
     },
+    /// The base file named by `extends` holds no keys (it is empty or only comments).
+    #[error("{}: `extends`: the base scenario {} is empty (or only comments), so there is nothing to extend", at(file, *line, None), base.display())]
+    EmptyBase {
+        /// The file whose `extends` names the base.
+        file: PathBuf,
+        /// Line of its `extends`.
+        line: Option<usize>,
+        /// The empty base file.
+        base: PathBuf,
+    },
+    /// A value inherited from a base file breaks a rule only because an extending file
+    /// overrode a key the rule relates it to (the horizon for a date, `members` for a
+    /// member's entry): reported at the override, naming the inherited value and its place.
+    #[error("{}: `{key}` overrides the base and so breaks `{broken}` (set at {}): {problem}", at(file, *line, None), at(base, *base_line, None))]
+    BrokenByOverride {
+        /// The extending file that set `key`.
+        file: PathBuf,
+        /// Line of `key` in it.
+        line: Option<usize>,
+        /// The overriding key, e.g. `institutions.CSTO.members`.
+        key: String,
+        /// The inherited key whose value is now refused, e.g.
+        /// `institutions.CSTO.participation.Armenia`.
+        broken: String,
+        /// The file that set `broken`.
+        base: PathBuf,
+        /// Line of `broken` in it.
+        base_line: Option<usize>,
+        /// What is wrong with `broken` (boxed: this variant carries two places, and the
+        /// error's size is that of its largest variant).
+        problem: Box<Problem>,
+    },
     /// The `extends` chain comes back to a file already in it.
     #[error("{}: `extends` forms a cycle: {}", at(file, *line, None), chain.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(" -> "))]
     ExtendsCycle {
@@ -294,6 +326,8 @@ pub enum Problem {
         /// The built-in names.
         known: Vec<String>,
     },
+    /// `extends` is an empty (or blank) string.
+    EmptyExtends,
 }
 
 impl fmt::Display for Problem {
@@ -378,6 +412,10 @@ impl fmt::Display for Problem {
                 f,
                 "no built-in scenario is called `{name}`; the built-ins are: {}",
                 known.join(", ")
+            ),
+            Problem::EmptyExtends => write!(
+                f,
+                "the value is empty; name a base scenario file (relative to this file's directory) or a built-in (`builtin:NAME`)"
             ),
         }
     }

@@ -144,8 +144,16 @@ impl Merged {
             Ok(t) => t,
             Err(e) => return Err(parse_error(&source, &e)),
         };
-        if referrer.is_none() && table.is_empty() {
-            return Err(ScenarioError::Empty { file: source.path });
+        if table.is_empty() {
+            return Err(match referrer {
+                // The extending file named it: say so there, and that the base is empty.
+                Some(r) => ScenarioError::EmptyBase {
+                    file: r.file.clone(),
+                    line: r.line,
+                    base: source.path,
+                },
+                None => ScenarioError::Empty { file: source.path },
+            });
         }
         let extends = match table.remove("extends") {
             Some(Value::String(s)) => Some(s),
@@ -155,6 +163,15 @@ impl Merged {
             file: source.path.clone(),
             line: line_of_key(&source.text, &["extends".to_string()]),
         };
+        if extends.as_ref().is_some_and(|t| t.trim().is_empty()) {
+            // Joined to this file's directory, an empty path would name the directory.
+            return Err(ScenarioError::Invalid {
+                file: here.file,
+                line: here.line,
+                key: "extends".into(),
+                problem: Problem::EmptyExtends,
+            });
+        }
 
         let index = self.sources.len();
         let dir = source
@@ -201,13 +218,31 @@ impl Merged {
         self.origins.insert(display_key(path), source);
     }
 
+    /// Index into `sources` of the file that set `path` or its nearest ancestor (0, the file
+    /// loaded, comes first; its bases follow).
+    fn origin(&self, path: &[String]) -> usize {
+        (0..=path.len())
+            .rev()
+            .find_map(|n| self.origins.get(&display_key(&path[..n])).copied())
+            .unwrap_or(0)
+    }
+
+    /// When `cause` was set by a file that overrides the one that set `broken` (a file nearer
+    /// the start of the `extends` chain), that file and the line of `cause` in it.
+    pub fn overriding(
+        &self,
+        cause: &[String],
+        broken: &[String],
+    ) -> Option<(PathBuf, Option<usize>)> {
+        let by = *self.origins.get(&display_key(cause))?;
+        let source = self.sources.get(by).filter(|_| by < self.origin(broken))?;
+        Some((source.path.clone(), line_of_key(&source.text, cause)))
+    }
+
     /// The file that set `path` (or its nearest ancestor), and the line of the deepest part of
     /// `path` found in that file.
     pub fn locate(&self, path: &[String]) -> (PathBuf, Option<usize>) {
-        let index = (0..=path.len())
-            .rev()
-            .find_map(|n| self.origins.get(&display_key(&path[..n])).copied())
-            .unwrap_or(0);
+        let index = self.origin(path);
         match self.sources.get(index) {
             Some(source) => (source.path.clone(), line_of_key(&source.text, path)),
             None => (PathBuf::from("<scenario>"), None),

@@ -3,7 +3,10 @@
 //! The format is described in `scenarios/README.md`. Loading is in two passes: each file is
 //! first deserialised on its own (so unknown keys and wrong types are reported with their
 //! line), then the `extends` chain is merged key by key and the result is validated; a rule
-//! broken by the merged scenario is reported in the file and at the line that set the value.
+//! broken by the merged scenario is reported in the file and at the line that set the value —
+//! unless an extending file broke an inherited value by overriding a key the rule relates it to
+//! (the horizon for a date, `members` for a member's entry), which is reported at that override
+//! ([`ScenarioError::BrokenByOverride`]). An empty base and an empty `extends` are named as such.
 //!
 //! Bounds that keep any input from exhausting the machine: a file is at most
 //! [`MAX_FILE_BYTES`], an `extends` chain at most [`MAX_EXTENDS_DEPTH`] files, nesting at most
@@ -13,6 +16,7 @@ pub mod builtin;
 mod error;
 mod events;
 mod load;
+mod overrides;
 mod raw;
 mod source;
 mod validate;
@@ -37,8 +41,9 @@ impl Scenario {
     ///
     /// Every refusal is a [`ScenarioError`] whose message is one line naming the file and the
     /// place: `file:line:column` for a syntax or type error (with the key path where the text
-    /// parses), `file:line: \`key.path\`` for a rule of the model, and the base file for a
-    /// flaw inherited through `extends`. No input can make the loader panic or hang: it reads
+    /// parses), `file:line: \`key.path\`` for a rule of the model, the base file for a
+    /// flaw inherited through `extends`, and the extending file's key for an inherited value
+    /// that its override broke ([`ScenarioError::BrokenByOverride`]). No input can make the loader panic or hang: it reads
     /// only regular files (a directory, FIFO, socket or device is refused at once with
     /// [`ScenarioError::NotRegular`], never opened in a way that could wait), at most
     /// [`MAX_FILE_BYTES`] of them (8 MiB; a larger file is refused with

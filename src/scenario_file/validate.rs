@@ -30,7 +30,24 @@ pub(super) fn key(parts: &[&str]) -> KeyPath {
 }
 
 impl Ctx<'_> {
+    /// The refusal of the value at `path`, in the file and at the line that set it — or, when
+    /// an extending file broke an inherited value by overriding a key the rule relates it to,
+    /// at that override.
     pub(super) fn error(&self, path: KeyPath, problem: Problem) -> ScenarioError {
+        for cause in super::overrides::causes(&self.merged.table, &path, &problem) {
+            if let Some((file, line)) = self.merged.overriding(&cause, &path) {
+                let (base, base_line) = self.merged.locate(&path);
+                return ScenarioError::BrokenByOverride {
+                    file,
+                    line,
+                    key: super::load::display_key(&cause),
+                    broken: super::load::display_key(&path),
+                    base,
+                    base_line,
+                    problem: Box::new(problem),
+                };
+            }
+        }
         let (file, line) = self.merged.locate(&path);
         ScenarioError::Invalid {
             file,

@@ -46,6 +46,10 @@ pub enum Command {
         /// Directory for CSV, JSON and SVG output (or the partial summary of a shard).
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Replace the outputs of an earlier run in --out (the files its manifest.json lists;
+        /// other files are kept), or write beside files geoalign did not write.
+        #[arg(long)]
+        force: bool,
     },
     /// The three CSTO futures of seed 000 (docs/sources.md) side by side: the 3 × 3 table of scenario versus
     /// classified outcome, with Wilson 95 % intervals.
@@ -55,6 +59,10 @@ pub enum Command {
         /// Directory for CSV, JSON and SVG output.
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Replace the outputs of an earlier run in --out (the files its manifest.json lists;
+        /// other files are kept), or write beside files geoalign did not write.
+        #[arg(long)]
+        force: bool,
     },
     /// Global sensitivity of P(each future) to named scenario parameters.
     Sensitivity {
@@ -79,6 +87,10 @@ pub enum Command {
         /// Directory for the CSV of indices.
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Replace the outputs of an earlier run in --out (the files its manifest.json lists;
+        /// other files are kept), or write beside files geoalign did not write.
+        #[arg(long)]
+        force: bool,
     },
     /// Merge shard partials (`partial-*.json` files, or directories holding them) into the
     /// summary one machine would have produced, and write its outputs.
@@ -86,9 +98,14 @@ pub enum Command {
         /// Partial files or directories.
         #[arg(required = true)]
         inputs: Vec<PathBuf>,
-        /// Output directory (default: the first input directory).
+        /// Output directory (default: the first input directory, else the directory of the
+        /// first input file).
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Replace the outputs of an earlier run in --out (the files its manifest.json lists;
+        /// other files are kept), or write beside files geoalign did not write.
+        #[arg(long)]
+        force: bool,
     },
     /// Trace one run and print each state's alignment at the start and the end.
     Trace {
@@ -103,6 +120,9 @@ pub enum Command {
         /// Write the whole trajectory as JSON to this file.
         #[arg(long)]
         json: Option<PathBuf>,
+        /// Replace an existing --json file.
+        #[arg(long)]
+        force: bool,
     },
     /// Check a scenario file; exits non-zero with the error if it is refused.
     Validate {

@@ -132,12 +132,33 @@ fn validate(scenario: &str) -> Result<(), CliError> {
     )
 }
 
+/// The command line as typed, for the outputs' manifest.
+fn command_line() -> String {
+    std::iter::once("geoalign".to_string())
+        .chain(std::env::args().skip(1))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Check `--out` and create its staging directory before the work, so an unwritable or
+/// occupied directory fails in milliseconds rather than after the run.
+fn stage(out: Option<&Path>, force: bool) -> Result<Option<output::Staging>, CliError> {
+    let staged = out.map(|dir| {
+        output::OutputDir::new(dir)
+            .force(force)
+            .command(command_line())
+            .stage()
+    });
+    Ok(staged.transpose()?)
+}
+
 /// `geoalign run`: the whole ensemble, or one shard's partial summary.
 fn run_scenario(
     scenario: Option<&str>,
     args: &EnsembleArgs,
     shard: Option<Shard>,
     out: Option<PathBuf>,
+    force: bool,
 ) -> Result<(), CliError> {
     let mut s = load(scenario)?;
     if let Some(seed) = args.seed {
@@ -150,6 +171,7 @@ fn run_scenario(
         .shard(shard);
     if shard != Shard::WHOLE {
         let dir = out.ok_or("--shard needs --out DIR for the partial summary")?;
+        output::check_writable(&dir)?;
         let summary = run_ensemble(&ensemble, &name)?;
         let path = output::write_partial(&dir, &summary)?;
         let r = ensemble.run_range();
@@ -161,16 +183,18 @@ fn run_scenario(
             path.display()
         );
     }
+    let staged = stage(out.as_deref(), force)?;
     let summary = run_ensemble(&ensemble, &name)?;
     print::summary(&summary)?;
-    if let Some(dir) = out {
-        print::written(&output::write_summary(&dir, &summary)?)?;
+    if let Some(staged) = staged {
+        print::written(&staged.write_summary(&summary)?)?;
     }
     Ok(())
 }
 
 /// `geoalign futures`.
-fn futures(args: &EnsembleArgs, out: Option<&Path>) -> Result<(), CliError> {
+fn futures(args: &EnsembleArgs, out: Option<&Path>, force: bool) -> Result<(), CliError> {
+    let staged = stage(out, force)?;
     let started = Instant::now();
     let mut summaries = Vec::new();
     for mut scenario in geoalign::presets::csto_futures() {
@@ -187,14 +211,27 @@ fn futures(args: &EnsembleArgs, out: Option<&Path>) -> Result<(), CliError> {
         args.runs * summaries.len() as u64,
         started.elapsed().as_secs_f64()
     )?;
-    if let Some(dir) = out {
-        print::written(&output::write_futures(dir, &summaries)?)?;
+    if let Some(staged) = staged {
+        print::written(&staged.write_futures(&summaries)?)?;
     }
     Ok(())
 }
 
 /// `geoalign merge`.
-fn merge(inputs: &[PathBuf], out: Option<PathBuf>) -> Result<(), CliError> {
+fn merge(inputs: &[PathBuf], out: Option<PathBuf>, force: bool) -> Result<(), CliError> {
+    // Without --out: beside the partials (a directory of only partials may be written into
+    // without --force), the first input directory or else the first file's directory.
+    let dir = out
+        .or_else(|| inputs.iter().find(|p| p.is_dir()).cloned())
+        .or_else(|| {
+            inputs
+                .first()
+                .and_then(|f| f.parent())
+                .map(Path::to_path_buf)
+        })
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or_else(|| PathBuf::from("."));
+    let staged = stage(Some(&dir), force)?.ok_or("no output directory")?;
     let mut files = Vec::new();
     for input in inputs {
         if input.is_dir() {
@@ -223,10 +260,7 @@ fn merge(inputs: &[PathBuf], out: Option<PathBuf>) -> Result<(), CliError> {
         .into());
     }
     print::summary(&merged)?;
-    let dir = out
-        .or_else(|| inputs.iter().find(|p| p.is_dir()).cloned())
-        .unwrap_or_else(|| PathBuf::from("."));
-    print::written(&output::write_summary(&dir, &merged)?)
+    print::written(&staged.write_summary(&merged)?)
 }
 
 /// `geoalign sensitivity`.
@@ -237,7 +271,7 @@ fn sensitivity(
     design: Option<usize>,
     runs: u64,
     threads: usize,
-    out: Option<&Path>,
+    staged: Option<output::Staging>,
 ) -> Result<(), CliError> {
     let base = match scenario {
         None => sensitivity::Base::builtin(builtin::EURASIA_2025),
@@ -266,8 +300,8 @@ fn sensitivity(
     progress.finish();
     let report = result?;
     out!("{report}")?;
-    if let Some(dir) = out {
-        print::written(&[output::write_sensitivity(dir, &report)?])?;
+    if let Some(staged) = staged {
+        print::written(&staged.write_sensitivity(&report)?)?;
     }
     Ok(())
 }
@@ -278,17 +312,20 @@ fn trace(
     seed: Option<u64>,
     run: u64,
     json: Option<&Path>,
+    force: bool,
 ) -> Result<(), CliError> {
     let mut s = load(scenario)?;
     if let Some(seed) = seed {
         s.set_seed(seed);
     }
+    let file = json
+        .map(|path| output::AtomicFile::create(path, force))
+        .transpose()?;
     let sim = Simulation::new(s);
     let t = sim.trajectory(run)?;
     print::trace(&sim, &t, run)?;
-    if let Some(path) = json {
-        let text = serde_json::to_string(&t)?;
-        std::fs::write(path, text).map_err(|e| format!("{}: cannot write: {e}", path.display()))?;
+    if let (Some(file), Some(path)) = (file, json) {
+        file.commit(serde_json::to_string(&t)?.as_bytes())?;
         outln!("\ntrajectory written to {}", path.display())?;
     }
     Ok(())
@@ -302,9 +339,14 @@ fn run(cli: Cli) -> Result<(), CliError> {
             ensemble,
             shard,
             out,
-        } => run_scenario(scenario.as_deref(), &ensemble, shard, out),
-        Command::Futures { ensemble, out } => futures(&ensemble, out.as_deref()),
-        Command::Merge { inputs, out } => merge(&inputs, out),
+            force,
+        } => run_scenario(scenario.as_deref(), &ensemble, shard, out, force),
+        Command::Futures {
+            ensemble,
+            out,
+            force,
+        } => futures(&ensemble, out.as_deref(), force),
+        Command::Merge { inputs, out, force } => merge(&inputs, out, force),
         Command::Sensitivity {
             scenario,
             params,
@@ -313,6 +355,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
             runs,
             threads,
             out,
+            force,
         } => sensitivity(
             scenario.as_deref(),
             params,
@@ -320,14 +363,15 @@ fn run(cli: Cli) -> Result<(), CliError> {
             design,
             runs,
             threads,
-            out.as_deref(),
+            stage(out.as_deref(), force)?,
         ),
         Command::Trace {
             scenario,
             seed,
             run,
             json,
-        } => trace(scenario.as_deref(), seed, run, json.as_deref()),
+            force,
+        } => trace(scenario.as_deref(), seed, run, json.as_deref(), force),
     }
 }
 
