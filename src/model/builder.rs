@@ -164,7 +164,7 @@ pub enum WorldError {
     },
     /// A state has the name of a power or an institution: every table that lists both would
     /// mislead.
-    #[error("state {name:?} has the name of a {other_kind}; a state's name must differ from every power's and institution's")]
+    #[error("state {name:?} has the name of {}; a state's name must differ from every power's and institution's", if *other_kind == "power" { "a power" } else { "an institution" })]
     NameShared {
         /// The name.
         name: String,

@@ -113,6 +113,32 @@ pub fn check_name(name: &str) -> Result<(), NameProblem> {
     Ok(())
 }
 
+/// `name` as messages show it in a key path: every control or invisible character escaped
+/// (`\n`, `\u{202e}`), and an empty name as `""`, so that a refused name reads as what it is.
+///
+/// # Examples
+///
+/// ```
+/// use geoalign::model::names::shown;
+/// assert_eq!(shown("A\nB"), "A\\nB");
+/// assert_eq!(shown(""), "\"\"");
+/// assert_eq!(shown("Türkiye"), "Türkiye");
+/// ```
+pub fn shown(name: &str) -> String {
+    if name.is_empty() {
+        return "\"\"".to_string();
+    }
+    let mut out = String::with_capacity(name.len());
+    for c in name.chars() {
+        if invisible(c) {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// Whether a power may not take `name`: its slug is `autonomy` (`autonomy`, `Autonomy`,
 /// `AUTONOMY`), the name of every state's last alignment share, which the alignment tables
 /// and scenario files write beside the powers' names.
@@ -131,7 +157,7 @@ pub fn reserved_for_autonomy(name: &str) -> bool {
 /// A control character, a line or paragraph separator, or an invisible formatting character
 /// (zero-width spaces and joiners, directional marks and overrides, the byte-order mark): any
 /// of them would make a printed name differ from what it looks like.
-fn invisible(c: char) -> bool {
+pub(crate) fn invisible(c: char) -> bool {
     c.is_control()
         || matches!(
             c,

@@ -51,20 +51,15 @@ impl Warning {
     }
 
     /// The key path as a scenario file writes it, dotted: `institutions.CSTO.unanswered.Armenia`,
-    /// `events[2].at`. Control characters in a name are escaped, so the key is one line.
+    /// `events[2].at`. Control and invisible characters in a name are escaped
+    /// ([`super::names::shown`]), so the key is one line and reads as what it is.
     pub fn key(&self) -> String {
         let mut out = String::new();
         for segment in &self.path {
             if !out.is_empty() && !segment.starts_with('[') {
                 out.push('.');
             }
-            for c in segment.chars() {
-                if c.is_control() {
-                    out.extend(c.escape_default());
-                } else {
-                    out.push(c);
-                }
-            }
+            out.push_str(&super::names::shown(segment));
         }
         out
     }

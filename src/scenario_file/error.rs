@@ -381,7 +381,8 @@ impl fmt::Display for Problem {
             Problem::World(error) => write!(f, "{error}"),
             Problem::EmptyTableOverride { base_keys } => write!(
                 f,
-                "an empty table changes nothing here: tables merge key by key with the base's, so its {base_keys} keys would stay; write the values to change, or remove this key"
+                "an empty table changes nothing here: tables merge key by key with the base's, so its {base_keys} {} would stay; write the values to change, or remove this key",
+                if *base_keys == 1 { "key" } else { "keys" }
             ),
             Problem::Scenario(error) => write!(f, "{error}"),
             Problem::UnknownBuiltin { name, known } => write!(

@@ -10,7 +10,7 @@ use super::events::build_events;
 use super::load::{KeyPath, Merged};
 use super::raw::{RawChannels, RawInstitution, RawPoint, RawScenario, RawState};
 use super::Loaded;
-use crate::model::names::reserved_for_autonomy;
+use crate::model::names::{reserved_for_autonomy, shown};
 use crate::model::{
     Channel, Disposition, DispositionParams, Entity, Institution, InstitutionId, Parameters,
     Participation, PerChannel, Power, PowerId, State, StateId, Warning, WarningKind, World,
@@ -37,15 +37,9 @@ impl Ctx<'_> {
         ScenarioError::Invalid {
             file,
             line,
-            // A name may hold a control character (refused, but named in the message): the
-            // key shows it escaped, so the message stays on one line.
-            key: super::load::display_key(&path)
-                .chars()
-                .flat_map(|c| match c.is_control() {
-                    true => c.escape_default().collect::<Vec<_>>(),
-                    false => vec![c],
-                })
-                .collect(),
+            // A name may hold a control or invisible character (refused, but named in the
+            // message): the key shows it escaped, so the message is one line and reads true.
+            key: super::load::display_key(&path.iter().map(|s| shown(s)).collect::<Vec<_>>()),
             problem,
         }
     }
