@@ -312,7 +312,10 @@ fn remittance_alternatives_follow_the_same_simplex_rule_in_code() {
         panic!("not the shock")
     };
     let sum: f64 = added.alternatives.iter().map(|&(_, w)| w).sum();
-    assert!(sum <= 1.0 && sum >= 1.0 - f64::EPSILON, "normalised: {sum}");
+    assert!(
+        (1.0 - f64::EPSILON..=1.0).contains(&sum),
+        "normalised: {sum}"
+    );
     // Below 1 the rest goes outside the world: kept as given.
     let mut s = scenario();
     s.add_event(shock(vec![(PowerId(1), 0.5)])).unwrap();

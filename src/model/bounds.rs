@@ -27,7 +27,7 @@ pub(crate) fn within(value: f64, (min, max): (f64, f64)) -> Result<(), Refused> 
 /// Tolerance of every simplex (an alignment, a salience, a remittance shock's alternatives,
 /// the ties of a channel with tie feedback): hand-written two- or three-decimal shares are
 /// exact to far better than this, while a forgotten entry (≥ 0.001) is caught. One rule
-/// everywhere ([`simplex`]): shares within the tolerance are divided by their sum, so the
+/// everywhere, for files and code alike: shares within the tolerance are divided by their sum, so the
 /// model always holds exact shares; shares outside it are refused.
 pub const SIMPLEX_TOLERANCE: f64 = 1e-6;
 
