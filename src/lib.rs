@@ -75,10 +75,10 @@ pub use analysis::ensemble::Ensemble;
 pub use analysis::outcome::{CstoFuture, Outcome};
 pub use model::{
     Channel, Disposition, DispositionParams, EventParameters, Institution, InstitutionId,
-    Parameters, Participation, Power, PowerId, State, StateId, World, WorldBuilder, WorldError,
-    YearMonth,
+    Parameters, Participation, Power, PowerId, State, StateId, Warning, WarningKind, World,
+    WorldBuilder, WorldError, YearMonth,
 };
-pub use scenario_file::{Problem, ScenarioError};
+pub use scenario_file::{Loaded, Problem, ScenarioError};
 pub use sim::drivers::{Driver, DriverTarget};
 pub use sim::events::{Event, LoggedEvent};
 pub use sim::{

@@ -7,8 +7,11 @@
 
 #![allow(clippy::result_large_err)] // see the note in src/lib.rs
 
+use geoalign::model::names::NameProblem;
 use geoalign::scenario_file::{MAX_EXTENDS_DEPTH, MAX_FILE_BYTES, MAX_NESTING};
-use geoalign::{Problem, Scenario, ScenarioError};
+use geoalign::{
+    Channel, Participation, Problem, Scenario, ScenarioError, ScenarioRuleError, WorldError,
+};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -142,20 +145,7 @@ const CASES: &[Case] = &[
     ),
     case!("duplicate-state-name.toml", Syntax, ":51:9: `S`"),
     case!("empty.toml", Empty, ": the file is empty"),
-    case!(
-        "extends/base-with-flaw.toml",
-        Invalid(Problem::OutOfRange { .. }),
-        ":18: `states.S.stubbornness`"
-    ),
-    case!("extends/child-of-flawed-base.toml" in "extends/base-with-flaw.toml", Invalid(Problem::OutOfRange { .. }), ":18: `states.S.stubbornness`"),
     case!("extends/comments-only-base.toml", Empty, ": the file is empty"),
-    case!("extends/cycle-a.toml" in "extends/cycle-b.toml", ExtendsCycle, ":2: `extends` forms a cycle"),
-    case!("extends/cycle-b.toml" in "extends/cycle-a.toml", ExtendsCycle, ":2: `extends` forms a cycle"),
-    case!(
-        "extends/override-breaks-sum.toml",
-        Invalid(Problem::SumNotOne { .. }),
-        ":5: `states.Kazakhstan.alignment`"
-    ),
     case!(
         "extends/override-members-breaks-event.toml",
         BrokenByOverride,
@@ -170,11 +160,6 @@ const CASES: &[Case] = &[
         "extends/override-members-breaks-unanswered.toml",
         BrokenByOverride,
         ":8: `institutions.CSTO.members` overrides the base and so breaks `institutions.CSTO.unanswered.Kyrgyzstan` (set at builtin:eurasia-2025:"
-    ),
-    case!(
-        "extends/override-out-of-range.toml",
-        Invalid(Problem::OutOfRange { .. }),
-        ":6: `states.Armenia.inertia`"
     ),
     case!(
         "extends/override-start-breaks-driver.toml",
@@ -219,6 +204,34 @@ const CASES: &[Case] = &[
         ":5: `extends`"
     ),
     case!(
+        "extends/base-with-flaw.toml",
+        Invalid(Problem::OutOfRange { .. }),
+        ":18: `states.S.stubbornness`"
+    ),
+    case!("extends/child-of-flawed-base.toml" in "extends/base-with-flaw.toml", Invalid(Problem::OutOfRange { .. }), ":18: `states.S.stubbornness`"),
+    case!("extends/cycle-a.toml" in "extends/cycle-b.toml", ExtendsCycle, ":2: `extends` forms a cycle"),
+    case!("extends/cycle-b.toml" in "extends/cycle-a.toml", ExtendsCycle, ":2: `extends` forms a cycle"),
+    case!(
+        "extends/empty-salience-override.toml",
+        Invalid(Problem::EmptyTableOverride { base_keys: 8 }),
+        ":6: `states.Kazakhstan.salience`"
+    ),
+    case!(
+        "extends/empty-table-header-override.toml",
+        Invalid(Problem::EmptyTableOverride { base_keys: 1 }),
+        ":5: `institutions.CSTO.carries`"
+    ),
+    case!(
+        "extends/override-breaks-sum.toml",
+        Invalid(Problem::SumNotOne { .. }),
+        ":5: `states.Kazakhstan.alignment`"
+    ),
+    case!(
+        "extends/override-out-of-range.toml",
+        Invalid(Problem::OutOfRange { .. }),
+        ":6: `states.Armenia.inertia`"
+    ),
+    case!(
         "inf-float.toml",
         Invalid(Problem::NotFinite { .. }),
         ":20: `powers.A.capacity`"
@@ -245,9 +258,124 @@ const CASES: &[Case] = &[
         ":26: `powers.B.coercion`"
     ),
     case!(
+        "name-bidi-override.toml",
+        Invalid(Problem::World(WorldError::BadName { problem: NameProblem::ControlCharacter { character: '\u{202e}' }, .. })),
+        ":29: `powers.C\\u{202e}aissur`"
+    ),
+    case!(
+        "name-empty-institution.toml",
+        Invalid(Problem::World(WorldError::BadName { problem: NameProblem::Empty, .. })),
+        ":51: `institutions.\"\"`"
+    ),
+    case!(
+        "name-empty-power.toml",
+        Invalid(Problem::World(WorldError::BadName { problem: NameProblem::Empty, .. })),
+        ":29: `powers.\"\"`"
+    ),
+    case!(
+        "name-empty-state.toml",
+        Invalid(Problem::World(WorldError::BadName { problem: NameProblem::Empty, .. })),
+        ":51: `states.\"\"`"
+    ),
+    case!(
+        "name-escape-character.toml",
+        Invalid(Problem::World(WorldError::BadName { problem: NameProblem::ControlCharacter { character: '\u{1b}' }, .. })),
+        ":29: `powers.C\\u{1b}[31m`"
+    ),
+    case!(
+        "name-leading-space.toml",
+        Invalid(Problem::World(WorldError::BadName { problem: NameProblem::EdgeWhitespace, .. })),
+        ":29: `powers. C`"
+    ),
+    case!(
+        "name-newline.toml",
+        Invalid(Problem::World(WorldError::BadName { problem: NameProblem::ControlCharacter { character: '\n' }, .. })),
+        ":29: `powers.C\\nD`"
+    ),
+    case!(
+        "name-power-autonomy-capitalised.toml",
+        Invalid(Problem::ReservedName { .. }),
+        ":29: `powers.Autonomy`"
+    ),
+    case!(
+        "name-power-autonomy-punctuated.toml",
+        Invalid(Problem::ReservedName { .. }),
+        ":29: `powers.autonomy!`"
+    ),
+    case!(
+        "name-power-autonomy-trailing-space.toml",
+        Invalid(Problem::ReservedName { .. }),
+        ":29: `powers.autonomy `"
+    ),
+    case!(
+        "name-power-autonomy-upper-case.toml",
+        Invalid(Problem::ReservedName { .. }),
+        ":29: `powers.AUTONOMY`"
+    ),
+    case!(
         "name-power-called-autonomy.toml",
         Invalid(Problem::ReservedName { .. }),
         ":26: `powers.autonomy`"
+    ),
+    case!(
+        "name-punctuation-only.toml",
+        Invalid(Problem::World(WorldError::BadName { problem: NameProblem::NoLetterOrDigit, .. })),
+        ":29: `powers.!!!`"
+    ),
+    case!(
+        "name-slug-collision-case.toml",
+        Invalid(Problem::World(WorldError::SlugCollision { kind: "state", other_kind: "state", .. })),
+        ":51: `states.t`"
+    ),
+    case!(
+        "name-slug-collision-punctuation.toml",
+        Invalid(Problem::World(WorldError::SlugCollision { kind: "power", other_kind: "power", .. })),
+        ":32: `powers.C-D`"
+    ),
+    case!(
+        "name-slug-collision-unicode-case.toml",
+        Invalid(Problem::World(WorldError::SlugCollision { kind: "state", other_kind: "state", .. })),
+        ":59: `states.ärm`"
+    ),
+    case!(
+        "name-slug-state-like-power.toml",
+        Invalid(Problem::World(WorldError::SlugCollision { kind: "state", other_kind: "power", .. })),
+        ":51: `states.a`"
+    ),
+    case!(
+        "name-state-like-institution.toml",
+        Invalid(Problem::World(WorldError::NameShared { other_kind: "institution", .. })),
+        ":51: `states.Bloc`"
+    ),
+    case!(
+        "name-state-like-power.toml",
+        Invalid(Problem::World(WorldError::NameShared { other_kind: "power", .. })),
+        ":51: `states.A`"
+    ),
+    case!(
+        "name-tab.toml",
+        Invalid(Problem::World(WorldError::BadName { problem: NameProblem::ControlCharacter { character: '\t' }, .. })),
+        ":51: `states.Tab\\tState`"
+    ),
+    case!(
+        "name-too-long-multibyte.toml",
+        Invalid(Problem::World(WorldError::BadName { problem: NameProblem::TooLong { bytes: 102 }, .. })),
+        ":51: `states.ééééééééééééééééééééééééééééééééééééééééééééééééééé`"
+    ),
+    case!(
+        "name-too-long.toml",
+        Invalid(Problem::World(WorldError::BadName { problem: NameProblem::TooLong { bytes: 101 }, .. })),
+        ":29: `powers.xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx`"
+    ),
+    case!(
+        "name-trailing-space.toml",
+        Invalid(Problem::World(WorldError::BadName { problem: NameProblem::EdgeWhitespace, .. })),
+        ":51: `states.U `"
+    ),
+    case!(
+        "name-zero-width-space.toml",
+        Invalid(Problem::World(WorldError::BadName { problem: NameProblem::ControlCharacter { character: '\u{200b}' }, .. })),
+        ":51: `states.U\\u{200b}`"
     ),
     case!(
         "nan-float.toml",
@@ -399,6 +527,76 @@ const CASES: &[Case] = &[
         "range-zero-steps.toml",
         Invalid(Problem::NonPositiveHorizon { .. }),
         ":8: `horizon.steps`"
+    ),
+    case!(
+        "semantics-active-member-past-exit.toml",
+        Invalid(Problem::World(WorldError::UnansweredBeyondExit { participation: Participation::Active, unanswered: 4, exit_after: 4, .. })),
+        ":56: `institutions.Bloc.unanswered.S`"
+    ),
+    case!(
+        "semantics-carries-without-leader.toml",
+        Invalid(Problem::World(WorldError::CarriesWithoutLeader { channel: Channel::Security, .. })),
+        ":60: `institutions.Forum.carries.security`"
+    ),
+    case!(
+        "semantics-duplicate-event.toml",
+        Invalid(Problem::Scenario(ScenarioRuleError::DuplicateEvent { .. })),
+        ":68: `events[1]`"
+    ),
+    case!(
+        "semantics-duplicate-hazard.toml",
+        Invalid(Problem::Scenario(ScenarioRuleError::DuplicateEvent { .. })),
+        ":74: `events[2]`"
+    ),
+    case!(
+        "semantics-institution-without-members.toml",
+        Invalid(Problem::World(WorldError::NoMembers { .. })),
+        ":60: `institutions.Empty.members`"
+    ),
+    case!(
+        "semantics-peace-before-any-war.toml",
+        Invalid(Problem::Scenario(ScenarioRuleError::PeaceWithoutWar { .. })),
+        ":74: `events[2]`"
+    ),
+    case!(
+        "semantics-peace-before-its-war.toml",
+        Invalid(Problem::Scenario(ScenarioRuleError::PeaceWithoutWar { .. })),
+        ":81: `events[3]`"
+    ),
+    case!(
+        "semantics-peace-hazard-without-war.toml",
+        Invalid(Problem::Scenario(ScenarioRuleError::PeaceWithoutWar { .. })),
+        ":74: `events[2]`"
+    ),
+    case!(
+        "semantics-peace-listed-before-its-war.toml",
+        Invalid(Problem::Scenario(ScenarioRuleError::PeaceWithoutWar { .. })),
+        ":74: `events[2]`"
+    ),
+    case!(
+        "semantics-suspended-member-past-exit.toml",
+        Invalid(Problem::World(WorldError::UnansweredBeyondExit { participation: Participation::Suspended, unanswered: 5, .. })),
+        ":57: `institutions.Bloc.unanswered.T`"
+    ),
+    case!(
+        "simplex-alignment-outside-tolerance.toml",
+        Invalid(Problem::SumNotOne { .. }),
+        ":35: `states.S.alignment`"
+    ),
+    case!(
+        "simplex-alternatives-outside-tolerance.toml",
+        Invalid(Problem::WeightsAboveOne { .. }),
+        ":74: `events[0].alternatives`"
+    ),
+    case!(
+        "simplex-feedback-ties-outside-tolerance.toml",
+        Invalid(Problem::SumAboveOne { .. }),
+        ":39: `states.S.ties`"
+    ),
+    case!(
+        "simplex-salience-outside-tolerance.toml",
+        Invalid(Problem::SumNotOne { .. }),
+        ":34: `states.S.salience`"
     ),
     case!("syntax-bare-word-value.toml", Syntax, ":44:15"),
     case!("syntax-control-character.toml", Syntax, ":2:11"),

@@ -255,13 +255,18 @@ fn to_toml(spec: &Spec) -> String {
             }
         }
     }
-    if let Some((leader, cred, beta, member_mask)) = &spec.bloc {
-        let members: Vec<String> = member_mask
-            .iter()
-            .enumerate()
-            .filter(|(_, &m)| m)
-            .map(|(i, _)| format!("\"S{i}\""))
-            .collect();
+    // A bloc with no member is refused (its cohesion is undefined): the world has none then.
+    let members: Vec<String> = spec
+        .bloc
+        .iter()
+        .flat_map(|(_, _, _, mask)| {
+            mask.iter()
+                .enumerate()
+                .filter(|(_, &m)| m)
+                .map(|(i, _)| format!("\"S{i}\""))
+        })
+        .collect();
+    if let (Some((leader, cred, beta, _)), false) = (&spec.bloc, members.is_empty()) {
         writeln!(t, "[institutions.Bloc]\nleader = \"{}\"\ncredibility = {cred:?}\nmembers = [{}]\ncarries = {{ security = {beta:?}, trade = {beta:?} }}", p(*leader), members.join(", ")).unwrap();
         if !spec.capacity_path.is_empty() {
             writeln!(
@@ -289,14 +294,33 @@ fn to_toml(spec: &Spec) -> String {
             writeln!(t, "[drivers.powers.P0]\ncapacity = [{}]", points.join(", ")).unwrap();
         }
     }
+    let mut written = Written::default();
     for e in &spec.events {
-        write_event(&mut t, spec, e);
+        let mut entry = String::new();
+        write_event(&mut entry, spec, e, &mut written);
+        // The same event twice is refused (it would fire twice): written once.
+        if !written.entries.contains(&entry) {
+            t.push_str(&entry);
+            written.entries.push(entry);
+        }
     }
     t
 }
 
+/// The wars and peaces written so far: a peace needs an earlier war of its power, and the
+/// same peace twice is refused.
+#[derive(Default)]
+struct Written {
+    /// (power, first step at which the war can start).
+    wars: Vec<(usize, u32)>,
+    /// (power, step; none for a hazard).
+    peaces: Vec<(usize, Option<u32>)>,
+    /// Every entry written.
+    entries: Vec<String>,
+}
+
 /// One `[[events]]` entry, valid for the world of `spec`.
-fn write_event(t: &mut String, spec: &Spec, e: &EventSpec) {
+fn write_event(t: &mut String, spec: &Spec, e: &EventSpec, written: &mut Written) {
     let np = spec.powers;
     let ns = spec.states.len();
     let p = format!("\"P{}\"", e.powers[0] % np);
@@ -309,22 +333,36 @@ fn write_event(t: &mut String, spec: &Spec, e: &EventSpec) {
     // A depth below 1, as the loader requires of cuts and shock sizes.
     let depth = u0 * 0.99;
     writeln!(t, "[[events]]").unwrap();
-    match e.at {
+    let step = e.at.map(|step| 1 + step % spec.steps);
+    match step {
         Some(step) => writeln!(
             t,
             "at = \"{}\"",
-            geoalign::YearMonth::add_months("2025-01".parse().unwrap(), 1 + step % spec.steps)
+            geoalign::YearMonth::add_months("2025-01".parse().unwrap(), step)
         )
         .unwrap(),
         None => writeln!(t, "monthly = {u3:?}").unwrap(),
     }
+    let power = e.powers[0] % np;
+    let last = step.unwrap_or(spec.steps);
+    let war_before = written
+        .wars
+        .iter()
+        .any(|&(q, first)| q == power && first < last);
     // Sanctions need a second power and a border clash a second state: without them, the
     // nearest kind that fits the world.
     let kind = match geoalign::sim::events::KINDS[e.kind] {
         "sanctions" if other_power.is_none() => "war",
         "border_clash" if other_state.is_none() => "unrest",
+        // A peace with no war before it, or one already written, is refused: a war instead.
+        "peace" if !war_before || written.peaces.contains(&(power, step)) => "war",
         kind => kind,
     };
+    match kind {
+        "war" => written.wars.push((power, step.unwrap_or(1))),
+        "peace" => written.peaces.push((power, step)),
+        _ => {}
+    }
     writeln!(t, "kind = \"{kind}\"").unwrap();
     match kind {
         "war" => writeln!(t, "power = {p}\ncapacity_drain = {u0:?}\nrecovery = {u1:?}\ndelivery_drain = {{ security = {u2:?}, remittances = {u1:?} }}").unwrap(),
@@ -506,15 +544,18 @@ fn the_event_generator_writes_every_kind_the_loader_knows() {
             .map(|kind| EventSpec {
                 kind,
                 powers: [0, 1],
-                states: [0, 1],
+                // The second state is S1 (`states[1]` picks an offset from S0).
+                states: [0, 0],
                 units: [0.5; 4],
                 flag: true,
-                at: Some(0),
+                // One step each, in registry order: the peace follows the war.
+                at: Some(kind as u32),
             })
             .collect(),
     };
     let scenario = scenario(&spec);
-    assert_eq!(scenario.events().len(), kinds.len());
+    let written: Vec<&str> = scenario.events().iter().map(|e| e.event.kind()).collect();
+    assert_eq!(written, kinds);
     let logged: Vec<String> = Simulation::new(scenario)
         .trajectory(0)
         .unwrap()
@@ -737,12 +778,15 @@ fn build_edge_world(spec: &EdgeWorld) -> World {
                 };
                 Some((StateId(s as u32), participation))
             })
-            .collect();
-        builder = builder.institution(Institution {
-            carries: *carries,
-            members,
-            ..Institution::new("Bloc", Some(PowerId(*leader)), *credibility)
-        });
+            .collect::<Vec<_>>();
+        // A bloc with no member is refused (its cohesion is undefined): none then.
+        if !members.is_empty() {
+            builder = builder.institution(Institution {
+                carries: *carries,
+                members,
+                ..Institution::new("Bloc", Some(PowerId(*leader)), *credibility)
+            });
+        }
     }
     builder.build().unwrap_or_else(|e| panic!("{e}"))
 }

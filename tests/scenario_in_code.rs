@@ -3,7 +3,7 @@
 //! field, never a panic when the scenario later runs.
 
 use geoalign::sim::drivers::Path;
-use geoalign::sim::events::kinds::Peace;
+use geoalign::sim::events::kinds::{Peace, War};
 use geoalign::sim::events::{EventProblem, Hazard, ScheduledEvent};
 use geoalign::{
     Channel, Discard, Disposition, Driver, DriverTarget, Event, InstitutionId, Parameters, Power,
@@ -197,6 +197,20 @@ fn an_empty_path_and_a_second_driver_on_one_target_are_refused() {
     assert_eq!(scenario.drivers().len(), 1);
 }
 
+/// A war of power `power` at `step` draining 1 % of capacity a month, recovering at 10 %.
+fn war(power: u32, step: u32) -> ScheduledEvent {
+    ScheduledEvent {
+        step,
+        event: Event::War(War {
+            power: PowerId(power),
+            capacity_drain: 0.01,
+            delivery_drain: [0.0; 8],
+            recovery: 0.1,
+            ends: None,
+        }),
+    }
+}
+
 #[test]
 fn an_event_after_the_horizon_or_at_the_start_is_refused() {
     let peace = |step| ScheduledEvent {
@@ -220,8 +234,10 @@ fn an_event_after_the_horizon_or_at_the_start_is_refused() {
             }
         );
     }
+    // A peace needs a war of its power before it.
+    scenario.add_event(war(0, 1)).unwrap();
     scenario.add_event(peace(12)).unwrap();
-    assert_eq!(scenario.events().len(), 1);
+    assert_eq!(scenario.events().len(), 2);
     Simulation::new(scenario).run(0, &mut Discard).unwrap();
 }
 
@@ -260,6 +276,7 @@ fn a_hazard_needs_a_probability_and_a_window_inside_the_horizon() {
             }
         )
     ));
+    scenario.add_event(war(1, 2)).unwrap();
     scenario.add_hazard(hazard(0.1, 4, 8)).unwrap();
     assert_eq!(scenario.hazards().len(), 1);
 }
@@ -347,6 +364,12 @@ ties.A = { trade = 0.4 }
 [drivers.ties.S.A]
 trade = [{ at = "2025-04", value = 0.5 }, { at = "2025-07", value = 0.6 }]
 [[events]]
+kind = "war"
+at = "2025-02"
+power = "A"
+capacity_drain = 0.01
+recovery = 0.1
+[[events]]
 kind = "peace"
 at = "2025-05"
 power = "A"
@@ -354,6 +377,7 @@ power = "A"
     let from_file = Scenario::from_toml_str(text, "small.toml").unwrap();
     let mut in_code = small();
     in_code.add_driver(tie(vec![(3, 0.5), (6, 0.6)])).unwrap();
+    in_code.add_event(war(0, 1)).unwrap();
     in_code
         .add_event(ScheduledEvent {
             step: 4,

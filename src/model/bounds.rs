@@ -24,9 +24,39 @@ pub(crate) fn within(value: f64, (min, max): (f64, f64)) -> Result<(), Refused> 
     }
 }
 
-/// Tolerance on shares that must sum to 1: hand-written two- or three-decimal shares are exact
-/// to far better than this, while a forgotten entry (≥ 0.001) is caught.
-pub(crate) const SUM_TOLERANCE: f64 = 1e-6;
+/// Tolerance of every simplex (an alignment, a salience, a remittance shock's alternatives,
+/// the ties of a channel with tie feedback): hand-written two- or three-decimal shares are
+/// exact to far better than this, while a forgotten entry (≥ 0.001) is caught. One rule
+/// everywhere, for files and code alike: shares within the tolerance are divided by their sum, so the
+/// model always holds exact shares; shares outside it are refused.
+pub const SIMPLEX_TOLERANCE: f64 = 1e-6;
+
+/// What shares must sum to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Whole {
+    /// Exactly 1 (an alignment, a salience).
+    One,
+    /// At most 1, the rest lying outside the world (alternatives, ties with feedback).
+    AtMostOne,
+}
+
+/// The one rule of every simplex: shares summing to 1 within [`SIMPLEX_TOLERANCE`] (or, for
+/// [`Whole::AtMostOne`], to at most 1 + the tolerance) are divided by their sum where it is
+/// not 1 (above 1 only, for [`Whole::AtMostOne`]); otherwise the sum is returned as the error.
+pub(crate) fn simplex(values: &mut [f64], whole: Whole) -> Result<(), f64> {
+    let sum: f64 = values.iter().sum();
+    let within = match whole {
+        Whole::One => (sum - 1.0).abs() <= SIMPLEX_TOLERANCE,
+        Whole::AtMostOne => sum <= 1.0 + SIMPLEX_TOLERANCE,
+    };
+    if !within {
+        return Err(sum);
+    }
+    if sum > 1.0 || (whole == Whole::One && sum != 1.0) {
+        values.iter_mut().for_each(|v| *v /= sum);
+    }
+    Ok(())
+}
 /// `τ_i`: below 1e-6 the softmax is an argmax in all but name; above 1e6 it is uniform.
 pub(crate) const TEMPERATURE: (f64, f64) = (1e-6, 1e6);
 /// `s_i`: ten times the largest possible channel pull either way.

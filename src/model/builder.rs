@@ -2,19 +2,26 @@
 //! loader ([`crate::scenario_file`]) turns a file into the same calls and locates the builder's
 //! [`WorldError`] in the file; synthetic worlds ([`crate::presets::Synthetic`]) go through it too.
 //!
-//! The rules: every share, tie, delivery factor and rate in [0, 1], shares and saliences summing
-//! to 1, temperatures in [1e-6, 1e6], threat weights in [−10, 10], noise in [0, 1/2] (so every
+//! The rules: names as [`super::names`] states them (none empty, none with a control
+//! character, none over [`super::names::MAX_NAME_BYTES`], no two of one kind with one file-name
+//! form, no state named like a power or an institution, no power called a variant of
+//! `autonomy`), every share, tie, delivery factor and rate in [0, 1], shares and saliences
+//! summing to 1 under the one simplex rule of [`super::SIMPLEX_TOLERANCE`] (within it they are
+//! normalised, outside refused), an institution with at least one member, a leader if it
+//! carries any channel, and no member still in with as many unanswered appeals as make a
+//! member exit, temperatures in [1e-6, 1e6], threat weights in [−10, 10], noise in [0, 1/2] (so every
 //! perturbation factor stays non-negative, see [`crate::sim::dynamics`]), a power's capacity in
-//! [0, 1e6] (a larger one can overflow the utilities at the lowest temperature), names unique,
-//! ids in range; the bounds are those of [`super::bounds`]. A world that passes is one the
+//! [0, 1e6] (a larger one can overflow the utilities at the lowest temperature), ids in
+//! range; the bounds are those of [`super::bounds`]. A world that passes is one the
 //! engine runs without a [`crate::SimError`].
 
 use super::bounds::{
-    within, Refused, CAPACITY, LARGE, NOISE, SUM_TOLERANCE, TEMPERATURE, THREAT_WEIGHT, UNIT,
+    simplex, within, Refused, Whole, CAPACITY, LARGE, NOISE, TEMPERATURE, THREAT_WEIGHT, UNIT,
 };
+use super::names::{check_name, reserved_for_autonomy, slug, NameProblem};
 use super::{
-    tie_index, Channel, Disposition, DispositionParams, Institution, Parameters, PerChannel, Power,
-    PowerId, State, StateId, World,
+    tie_index, Channel, Disposition, DispositionParams, Institution, Parameters, Participation,
+    PerChannel, Power, PowerId, State, StateId, Warning, WarningKind, World,
 };
 use std::collections::HashMap;
 
@@ -137,6 +144,80 @@ pub enum WorldError {
         institution: String,
         /// The state.
         state: String,
+    },
+    /// A name breaks a rule of every name ([`super::names::check_name`]).
+    #[error("{kind} {name:?}: {problem}")]
+    BadName {
+        /// `"power"`, `"state"` or `"institution"`.
+        kind: &'static str,
+        /// The name.
+        name: String,
+        /// The rule it breaks.
+        problem: NameProblem,
+    },
+    /// A power's name is `autonomy` or a variant of it (its file-name form is `autonomy`), the
+    /// name of every state's last alignment share.
+    #[error("power {name:?}: the name is (a variant of) `autonomy`, the name of every alignment's autonomy share; give the power another name")]
+    ReservedName {
+        /// The power's name.
+        name: String,
+    },
+    /// A state has the name of a power or an institution: every table that lists both would
+    /// mislead.
+    #[error("state {name:?} has the name of {}; a state's name must differ from every power's and institution's", if *other_kind == "power" { "a power" } else { "an institution" })]
+    NameShared {
+        /// The name.
+        name: String,
+        /// `"power"` or `"institution"`.
+        other_kind: &'static str,
+    },
+    /// Two names have the same file-name form ([`super::names::slug`]): outputs would write
+    /// one file for both, or print names that differ only in case or punctuation.
+    #[error("{kind} {name:?} has the file-name form {slug:?}, as {other_kind} {other:?} has (letters are lowercased and other characters become `-`); rename one of them")]
+    SlugCollision {
+        /// The kind of the later name.
+        kind: &'static str,
+        /// The later name.
+        name: String,
+        /// The kind of the earlier name.
+        other_kind: &'static str,
+        /// The earlier name.
+        other: String,
+        /// Their common slug.
+        slug: String,
+    },
+    /// An institution with no leader carries a channel: `carries` is a share of the leader's
+    /// tie, so without a leader it means nothing.
+    #[error("institution {institution:?}: carries {channel} = {value} but has no leader; `carries` is the share of the leader's tie that runs through the institution")]
+    CarriesWithoutLeader {
+        /// The institution.
+        institution: String,
+        /// The first channel carried.
+        channel: Channel,
+        /// Its value.
+        value: f64,
+    },
+    /// An institution has no members: its cohesion (the mean alignment of its active members)
+    /// is undefined, and it acts on no state.
+    #[error("institution {institution:?} has no members; an institution needs at least one (its cohesion is undefined without)")]
+    NoMembers {
+        /// The institution.
+        institution: String,
+    },
+    /// A member still in an institution (active or suspended) has made as many unanswered
+    /// appeals as make a member exit, or more: the model would have made it exit.
+    #[error("institution {institution:?}: {participation} member {state:?} has {unanswered} unanswered appeals, but a member exits once it has {exit_after} (parameters.events.exit_after); mark it exited or lower the count")]
+    UnansweredBeyondExit {
+        /// The institution.
+        institution: String,
+        /// The member.
+        state: String,
+        /// Its participation.
+        participation: Participation,
+        /// Its unanswered appeals.
+        unanswered: u32,
+        /// `parameters.events.exit_after`.
+        exit_after: u32,
     },
     /// With calibrated intercepts, a movable state needs a positive initial share on every
     /// component (the intercept is `τ ln a(0)`).
@@ -384,6 +465,54 @@ impl World {
     }
 }
 
+impl World {
+    /// What this world allows but probably does not mean, each at the key path a scenario file
+    /// would write it at (the same warnings the loader locates in a file): an active member
+    /// with as many unanswered appeals as suspend a member.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use geoalign::{Disposition, Institution, Power, PowerId, State, StateId, World, WarningKind};
+    /// use geoalign::Participation;
+    /// let world = World::builder()
+    ///     .power(Power::new("A"))
+    ///     .state(State::new("S", Disposition::Hedge, vec![0.5, 0.5]))
+    ///     .institution(Institution {
+    ///         members: vec![(StateId(0), Participation::Active)],
+    ///         unanswered: vec![2],
+    ///         ..Institution::new("Bloc", Some(PowerId(0)), 0.5)
+    ///     })
+    ///     .build()
+    ///     .unwrap();
+    /// let warnings = world.warnings();
+    /// assert_eq!(warnings.len(), 1);
+    /// assert_eq!(warnings[0].key(), "institutions.Bloc.unanswered.S");
+    /// assert!(matches!(warnings[0].kind, WarningKind::ActiveBeyondSuspension { unanswered: 2, .. }));
+    /// ```
+    pub fn warnings(&self) -> Vec<Warning> {
+        let suspend_after = self.parameters.events.suspend_after;
+        let mut warnings = Vec::new();
+        for institution in &self.institutions {
+            for (&(member, participation), &unanswered) in
+                institution.members.iter().zip(&institution.unanswered)
+            {
+                if participation == Participation::Active && unanswered >= suspend_after {
+                    let state = &self.states[member.index()].name;
+                    warnings.push(Warning::at(
+                        ["institutions", &institution.name, "unanswered", state],
+                        WarningKind::ActiveBeyondSuspension {
+                            unanswered,
+                            suspend_after,
+                        },
+                    ));
+                }
+            }
+        }
+        warnings
+    }
+}
+
 impl From<World> for WorldBuilder {
     /// The same as [`World::to_builder`].
     fn from(world: World) -> Self {
@@ -579,9 +708,7 @@ impl WorldBuilder {
         if states.is_empty() {
             return Err(WorldError::Empty { what: "state" });
         }
-        unique("power", powers.iter().map(|p| p.name.as_str()))?;
-        unique("state", states.iter().map(|s| s.name.as_str()))?;
-        unique("institution", institutions.iter().map(|i| i.name.as_str()))?;
+        check_names(&powers, &states, &institutions)?;
 
         powers.iter().try_for_each(check_power)?;
         for state in &mut states {
@@ -589,7 +716,7 @@ impl WorldBuilder {
         }
         let ties = dense_ties(&ties, &states, &powers, &parameters)?;
         for institution in &mut institutions {
-            check_institution(institution, &powers, &states)?;
+            check_institution(institution, &powers, &states, &parameters)?;
         }
 
         Ok(World {
@@ -632,7 +759,7 @@ fn check_state(state: &mut State, powers: &[Power], parameters: &Parameters) -> 
     number(state.stubbornness, UNIT, &entity, "stubbornness")?;
     number(state.fragility, UNIT, &entity, "fragility")?;
     channels(&state.salience, &entity, "salience")?;
-    sums_to_one(&state.salience, &entity, "salience")?;
+    shares(&mut state.salience, &entity, "salience")?;
 
     length(&state.alignment, np + 1, &entity, "alignment")?;
     for (j, &a) in state.alignment.iter().enumerate() {
@@ -643,8 +770,7 @@ fn check_state(state: &mut State, powers: &[Power], parameters: &Parameters) -> 
             &format!("alignment.{}", component(powers, j)),
         )?;
     }
-    let sum = sums_to_one(&state.alignment, &entity, "alignment")?;
-    state.alignment.iter_mut().for_each(|a| *a /= sum);
+    shares(&mut state.alignment, &entity, "alignment")?;
     if parameters.calibrate_intercepts && !state.fixed {
         if let Some(j) = state.alignment.iter().position(|&a| a <= 0.0) {
             return Err(WorldError::ZeroShareWithCalibration {
@@ -699,15 +825,15 @@ fn dense_ties(
     for (s, state) in states.iter().enumerate() {
         for channel in Channel::ALL {
             if parameters.feedback[channel.index()] > 0.0 {
-                let sum: f64 = (0..np)
-                    .map(|p| ties[tie_index(np, s, p, channel.index())])
-                    .sum();
-                if sum > 1.0 + SUM_TOLERANCE {
-                    return Err(WorldError::SumAboveOne {
-                        entity: Entity::State(state.name.clone()),
-                        field: format!("ties.*.{channel}"),
-                        sum,
-                    });
+                let at = |p: usize| tie_index(np, s, p, channel.index());
+                let mut shares: Vec<f64> = (0..np).map(|p| ties[at(p)]).collect();
+                simplex(&mut shares, Whole::AtMostOne).map_err(|sum| WorldError::SumAboveOne {
+                    entity: Entity::State(state.name.clone()),
+                    field: format!("ties.*.{channel}"),
+                    sum,
+                })?;
+                for (p, share) in shares.into_iter().enumerate() {
+                    ties[at(p)] = share;
                 }
             }
         }
@@ -720,6 +846,7 @@ fn check_institution(
     institution: &mut Institution,
     powers: &[Power],
     states: &[State],
+    parameters: &Parameters,
 ) -> Result<()> {
     let entity = Entity::Institution(institution.name.clone());
     if let Some(leader) = institution.leader {
@@ -727,6 +854,23 @@ fn check_institution(
     }
     number(institution.credibility, UNIT, &entity, "credibility")?;
     channels(&institution.carries, &entity, "carries")?;
+    if institution.leader.is_none() {
+        if let Some(channel) = Channel::ALL
+            .into_iter()
+            .find(|ch| institution.carries[ch.index()] > 0.0)
+        {
+            return Err(WorldError::CarriesWithoutLeader {
+                institution: institution.name.clone(),
+                channel,
+                value: institution.carries[channel.index()],
+            });
+        }
+    }
+    if institution.members.is_empty() {
+        return Err(WorldError::NoMembers {
+            institution: institution.name.clone(),
+        });
+    }
     for (m, &(member, _)) in institution.members.iter().enumerate() {
         id(member.0, "state", states.len(), &entity, "members")?;
         if institution.members[..m].iter().any(|&(s, _)| s == member) {
@@ -744,7 +888,91 @@ fn check_institution(
         institution.members.len(),
         &entity,
         "unanswered",
-    )
+    )?;
+    // The model makes a member exit at its `exit_after`-th unanswered appeal
+    // (`sim::events::decision::unanswered`): a member still in with as many never arises.
+    let exit_after = parameters.events.exit_after;
+    for (&(member, participation), &unanswered) in
+        institution.members.iter().zip(&institution.unanswered)
+    {
+        if participation != Participation::Exited && unanswered >= exit_after {
+            return Err(WorldError::UnansweredBeyondExit {
+                institution: institution.name.clone(),
+                state: states[member.index()].name.clone(),
+                participation,
+                unanswered,
+                exit_after,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The rules of names: each name's own ([`check_name`]), `autonomy` kept from powers, no two
+/// names of one kind with one slug, no state named or slugged like a power or an institution.
+fn check_names(powers: &[Power], states: &[State], institutions: &[Institution]) -> Result<()> {
+    let kinds: [(&'static str, Vec<&str>); 3] = [
+        ("power", powers.iter().map(|p| p.name.as_str()).collect()),
+        ("state", states.iter().map(|s| s.name.as_str()).collect()),
+        (
+            "institution",
+            institutions.iter().map(|i| i.name.as_str()).collect(),
+        ),
+    ];
+    for (kind, names) in &kinds {
+        for name in names {
+            check_name(name).map_err(|problem| WorldError::BadName {
+                kind,
+                name: name.to_string(),
+                problem,
+            })?;
+        }
+    }
+    if let Some(p) = powers.iter().find(|p| reserved_for_autonomy(&p.name)) {
+        return Err(WorldError::ReservedName {
+            name: p.name.clone(),
+        });
+    }
+    for (kind, names) in &kinds {
+        unique(kind, names.iter().copied())?;
+    }
+    // Each name's slug, by kind: a repeat within a kind collides.
+    let mut slugs: [HashMap<String, &str>; 3] = Default::default();
+    for ((kind, names), seen) in kinds.iter().zip(&mut slugs) {
+        for &name in names {
+            if let Some(other) = seen.insert(slug(name), name) {
+                return Err(collision(kind, name, kind, other));
+            }
+        }
+    }
+    // A state may share neither a name nor a slug with a power or an institution.
+    let [power_slugs, _, institution_slugs] = &slugs;
+    for &state in &kinds[1].1 {
+        let s = slug(state);
+        for (other_kind, seen) in [("power", power_slugs), ("institution", institution_slugs)] {
+            match seen.get(&s) {
+                Some(&other) if other == state => {
+                    return Err(WorldError::NameShared {
+                        name: state.to_string(),
+                        other_kind,
+                    })
+                }
+                Some(&other) => return Err(collision("state", state, other_kind, other)),
+                None => {}
+            }
+        }
+    }
+    Ok(())
+}
+
+fn collision(kind: &'static str, name: &str, other_kind: &'static str, other: &str) -> WorldError {
+    WorldError::SlugCollision {
+        kind,
+        name: name.to_string(),
+        other_kind,
+        other: other.to_string(),
+        slug: slug(name),
+    }
 }
 
 /// The world-wide parameters, with the loader's bounds.
@@ -815,17 +1043,13 @@ fn channels(values: &PerChannel, entity: &Entity, field: &str) -> Result<()> {
     Ok(())
 }
 
-/// The sum of `values`, if it is 1 within [`SUM_TOLERANCE`].
-fn sums_to_one(values: &[f64], entity: &Entity, field: &str) -> Result<f64> {
-    let sum: f64 = values.iter().sum();
-    if (sum - 1.0).abs() > SUM_TOLERANCE {
-        return Err(WorldError::SumNotOne {
-            entity: entity.clone(),
-            field: field.to_string(),
-            sum,
-        });
-    }
-    Ok(sum)
+/// Shares summing to 1 under the one simplex rule ([`simplex`]): normalised, or refused.
+fn shares(values: &mut [f64], entity: &Entity, field: &str) -> Result<()> {
+    simplex(values, Whole::One).map_err(|sum| WorldError::SumNotOne {
+        entity: entity.clone(),
+        field: field.to_string(),
+        sum,
+    })
 }
 
 fn length<T>(values: &[T], expected: usize, entity: &Entity, field: &str) -> Result<()> {

@@ -9,11 +9,15 @@ mod builder;
 mod calendar;
 mod channel;
 mod event_parameters;
+pub mod names;
+mod warning;
 
+pub use bounds::SIMPLEX_TOLERANCE;
 pub use builder::{Entity, WorldBuilder, WorldError};
 pub use calendar::{BadYearMonth, YearMonth};
 pub use channel::{Channel, PerChannel};
 pub use event_parameters::EventParameters;
+pub use warning::{Warning, WarningKind};
 
 use serde::{Deserialize, Serialize};
 use std::fmt;

@@ -34,6 +34,7 @@ pub use atomic::{check_writable, write_atomic, AtomicFile, OutputDir, Staging, M
 
 use crate::analysis::ensemble::Summary;
 use crate::analysis::sensitivity::{Indices, Report};
+use crate::model::names::slug;
 use std::path::{Path, PathBuf};
 
 pub use svg::{alignment_chart, futures_chart, outcome_chart};
@@ -98,21 +99,6 @@ pub(crate) fn io_error(path: &Path, e: impl std::fmt::Display) -> OutputError {
 fn write_json<T: serde::Serialize>(path: &Path, value: &T) -> Result<(), OutputError> {
     let text = serde_json::to_string_pretty(value).map_err(|e| io_error(path, e))?;
     atomic::write_file(path, text.as_bytes())
-}
-
-/// A file-name-safe form of `name` (letters, digits and `-`).
-fn slug(name: &str) -> String {
-    let s: String = name
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    s.trim_matches('-').to_string()
 }
 
 /// Write the CSV, JSON and SVG files of `summary` into `dir` (created if missing) atomically,

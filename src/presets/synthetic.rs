@@ -31,7 +31,8 @@ pub struct Synthetic {
     pub states: usize,
     /// Number of powers.
     pub powers: usize,
-    /// Number of blocs; bloc `b` is led by power `b mod powers`.
+    /// Number of blocs; bloc `b` is led by power `b mod powers`. A bloc no state joins (each
+    /// state joins each with probability 1/4) is left out, so a world may have fewer.
     pub blocs: usize,
     /// Seed of the generator (and of the scenario's runs).
     pub seed: u64,
@@ -175,10 +176,16 @@ impl Synthetic {
                 .filter(|_| rng.random_range(0.0..1.0) < 0.25)
                 .map(|i| (StateId(i as u32), Participation::Active))
                 .collect();
+            // Drawn for every bloc, so that the later blocs' draws do not depend on this one's.
+            let credibility = rng.random_range(0.4..0.9);
+            if members.is_empty() {
+                // A bloc no state joined is left out: an institution needs a member.
+                continue;
+            }
             world = world.institution(Institution {
                 name: format!("B{b}"),
                 leader: Some(PowerId((b % np) as u32)),
-                credibility: rng.random_range(0.4..0.9),
+                credibility,
                 carries,
                 unanswered: vec![0; members.len()],
                 members,

@@ -313,12 +313,18 @@ pub enum Problem {
         /// The name as written.
         name: String,
     },
-    /// A rule of the world builder the file format cannot break by itself (the loader sizes
-    /// every list and resolves every name); reported as the builder words it.
+    /// A rule of the world builder (names, institutions, and any rule the file format cannot
+    /// break by itself); reported as the builder words it, at the key the builder names.
     World(crate::model::WorldError),
     /// A rule of the scenario the file format cannot break by itself; reported as the
     /// scenario words it.
     Scenario(crate::sim::ScenarioRuleError),
+    /// An empty table (`salience = {}`, a header with no keys) in a file that extends another,
+    /// over a table the base fills: tables merge key by key, so it would change nothing.
+    EmptyTableOverride {
+        /// How many keys the base's table has.
+        base_keys: usize,
+    },
     /// An `extends = "builtin:NAME"` that names no built-in scenario.
     UnknownBuiltin {
         /// The target as written.
@@ -404,9 +410,14 @@ impl fmt::Display for Problem {
             }
             Problem::ReservedName { name } => write!(
                 f,
-                "`{name}` is reserved for the autonomy share of an alignment; give the power another name"
+                "`{name}` is (a variant of) `autonomy`, the name kept for the autonomy share of an alignment; give the power another name"
             ),
             Problem::World(error) => write!(f, "{error}"),
+            Problem::EmptyTableOverride { base_keys } => write!(
+                f,
+                "an empty table changes nothing here: tables merge key by key with the base's, so its {base_keys} {} would stay; write the values to change, or remove this key",
+                if *base_keys == 1 { "key" } else { "keys" }
+            ),
             Problem::Scenario(error) => write!(f, "{error}"),
             Problem::UnknownBuiltin { name, known } => write!(
                 f,

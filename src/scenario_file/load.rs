@@ -23,6 +23,21 @@ pub(crate) struct Merged {
     pub table: Table,
     /// Key path → index into `sources` of the file that last set it.
     origins: HashMap<String, usize>,
+    /// Where a file wrote an empty table or array over a non-empty value of its base, in the
+    /// order met: a table merges key by key, so an empty one changes nothing, and an empty
+    /// array removes the base's entries; validation refuses the one and warns of the other.
+    pub emptied: Vec<Emptied>,
+}
+
+/// An empty table or array written over a non-empty value of the base.
+#[derive(Clone, Debug)]
+pub(crate) struct Emptied {
+    /// The key path.
+    pub path: KeyPath,
+    /// An empty table (an array otherwise).
+    pub table: bool,
+    /// How many keys or entries the base's value has.
+    pub base_len: usize,
 }
 
 /// Key path of a value, e.g. `["states", "Armenia", "ties", "Russia", "trade"]`; an array
@@ -209,6 +224,7 @@ impl Merged {
             },
         };
         stack.pop();
+        find_emptied(&base, &table, &mut Vec::new(), &mut self.emptied);
         merge(&mut base, table, &mut Vec::new(), index, &mut self.origins);
         Ok(base)
     }
@@ -267,6 +283,33 @@ fn merge(
                 record_subtree(&value, path, source, origins);
                 base.insert(key, value);
             }
+        }
+        path.pop();
+    }
+}
+
+/// Every empty table or array of `over` whose key holds a non-empty value of the same type in
+/// `base`.
+fn find_emptied(base: &Table, over: &Table, path: &mut KeyPath, out: &mut Vec<Emptied>) {
+    for (key, value) in over {
+        path.push(key.clone());
+        match (base.get(key), value) {
+            (Some(Value::Table(b)), Value::Table(o)) if o.is_empty() && !b.is_empty() => {
+                out.push(Emptied {
+                    path: path.clone(),
+                    table: true,
+                    base_len: b.len(),
+                })
+            }
+            (Some(Value::Table(b)), Value::Table(o)) => find_emptied(b, o, path, out),
+            (Some(Value::Array(b)), Value::Array(o)) if o.is_empty() && !b.is_empty() => {
+                out.push(Emptied {
+                    path: path.clone(),
+                    table: false,
+                    base_len: b.len(),
+                })
+            }
+            _ => {}
         }
         path.pop();
     }

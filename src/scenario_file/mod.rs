@@ -24,8 +24,22 @@ mod validate;
 pub use error::{Problem, ScenarioError};
 pub use source::ScenarioSource;
 
+use crate::model::Warning;
 use crate::sim::Scenario;
 use std::path::Path;
+
+/// A scenario loaded from a file, with the warnings the file raised: what it may say but
+/// probably does not mean, each located at its file, line and key
+/// ([`Scenario::from_file_with_warnings`]).
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct Loaded {
+    /// The validated scenario.
+    pub scenario: Scenario,
+    /// The warnings, in the order found: the file's own (an emptied `events` under the base's
+    /// name), then the world's ([`Scenario::warnings`]) located in the file.
+    pub warnings: Vec<Warning>,
+}
 
 /// Largest scenario file the loader reads: 8 MiB, some hundred times the Eurasia world file.
 pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
@@ -62,6 +76,27 @@ impl Scenario {
     /// assert!(!scenario.drivers().is_empty());
     /// ```
     pub fn from_file(path: impl AsRef<Path>) -> Result<Scenario, ScenarioError> {
+        Ok(Scenario::from_file_with_warnings(path)?.scenario)
+    }
+
+    /// [`Scenario::from_file`], with the warnings of the file: values it may legitimately
+    /// hold but probably does not mean (a child file that empties `events` but keeps its
+    /// base's name; an active member with as many unanswered appeals as suspend a member),
+    /// each located like an error (`file:line: `key`: message`).
+    ///
+    /// # Errors
+    ///
+    /// As [`Scenario::from_file`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let path = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/eurasia-2025.toml");
+    /// let loaded = geoalign::Scenario::from_file_with_warnings(path).unwrap();
+    /// assert!(loaded.warnings.is_empty());
+    /// assert_eq!(loaded.scenario.name(), "Eurasia 2025");
+    /// ```
+    pub fn from_file_with_warnings(path: impl AsRef<Path>) -> Result<Loaded, ScenarioError> {
         let merged = load::Merged::from_file(path.as_ref())?;
         validate::build(&merged)
     }
@@ -96,6 +131,19 @@ impl Scenario {
     /// assert_eq!(scenario.world().powers().len(), 2);
     /// ```
     pub fn from_toml_str(text: &str, name: impl AsRef<Path>) -> Result<Scenario, ScenarioError> {
+        Ok(Scenario::from_toml_str_with_warnings(text, name)?.scenario)
+    }
+
+    /// [`Scenario::from_toml_str`], with the warnings of the text, as
+    /// [`Scenario::from_file_with_warnings`] gives them.
+    ///
+    /// # Errors
+    ///
+    /// As [`Scenario::from_toml_str`].
+    pub fn from_toml_str_with_warnings(
+        text: &str,
+        name: impl AsRef<Path>,
+    ) -> Result<Loaded, ScenarioError> {
         let merged = load::Merged::from_text(text, name.as_ref())?;
         validate::build(&merged)
     }

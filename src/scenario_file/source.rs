@@ -141,7 +141,7 @@ impl ScenarioSource {
 
     /// Validate the scenario and build it, as [`Scenario::from_file`] does.
     pub fn build(&self) -> Result<Scenario, ScenarioError> {
-        super::validate::build(&self.merged)
+        super::validate::build(&self.merged).map(|loaded| loaded.scenario)
     }
 }
 

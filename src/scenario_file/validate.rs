@@ -9,10 +9,12 @@ use super::error::{Problem, ScenarioError};
 use super::events::build_events;
 use super::load::{KeyPath, Merged};
 use super::raw::{RawChannels, RawInstitution, RawPoint, RawScenario, RawState};
+use super::Loaded;
+use crate::model::names::{reserved_for_autonomy, shown};
 use crate::model::{
     Channel, Disposition, DispositionParams, Entity, Institution, InstitutionId, Parameters,
-    Participation, PerChannel, Power, PowerId, State, StateId, World, WorldBuilder, WorldError,
-    YearMonth, AUTONOMY,
+    Participation, PerChannel, Power, PowerId, State, StateId, Warning, WarningKind, World,
+    WorldBuilder, WorldError, YearMonth, AUTONOMY,
 };
 use crate::sim::drivers::{Driver, DriverTarget, Path};
 use crate::sim::scenario::check_horizon;
@@ -52,9 +54,19 @@ impl Ctx<'_> {
         ScenarioError::Invalid {
             file,
             line,
-            key: super::load::display_key(&path),
+            // A name may hold a control or invisible character (refused, but named in the
+            // message): the key shows it escaped, so the message is one line and reads true.
+            key: super::load::display_key(&path.iter().map(|s| shown(s)).collect::<Vec<_>>()),
             problem,
         }
+    }
+
+    /// `warning` located in the file that set its key.
+    fn locate(&self, mut warning: Warning) -> Warning {
+        let (file, line) = self.merged.locate(&warning.path);
+        warning.file = Some(file);
+        warning.line = line;
+        warning
     }
 
     pub(super) fn required<T>(&self, value: Option<T>, path: &[&str]) -> Result<T> {
@@ -97,8 +109,9 @@ struct Header {
     steps: u32,
 }
 
-pub(crate) fn build(merged: &Merged) -> Result<Scenario> {
+pub(crate) fn build(merged: &Merged) -> Result<Loaded> {
     let ctx = Ctx { merged };
+    let mut warnings = emptied(&ctx)?;
     let raw: RawScenario = match merged.table.clone().try_into() {
         Ok(raw) => raw,
         Err(e) => {
@@ -149,7 +162,36 @@ pub(crate) fn build(merged: &Merged) -> Result<Scenario> {
     }
 
     build_events(&ctx, &raw, &names, start, &mut scenario)?;
-    Ok(scenario)
+    warnings.extend(scenario.warnings().into_iter().map(|w| ctx.locate(w)));
+    Ok(Loaded { scenario, warnings })
+}
+
+/// What the file's empty tables and arrays over its base's values mean: an empty table
+/// changes nothing, so it is refused; emptied `events` under the base's name is warned of.
+fn emptied(ctx: &Ctx<'_>) -> Result<Vec<Warning>> {
+    let mut warnings = Vec::new();
+    for emptied in &ctx.merged.emptied {
+        if emptied.table {
+            let problem = Problem::EmptyTableOverride {
+                base_keys: emptied.base_len,
+            };
+            return Err(ctx.error(emptied.path.clone(), problem));
+        }
+        let events = key(&["events"]);
+        let name = key(&["name"]);
+        // The name comes from the base when another file set it than the one emptying events.
+        if emptied.path == events && ctx.merged.locate(&name).0 != ctx.merged.locate(&events).0 {
+            let kept = ctx.merged.table.get("name").and_then(|n| n.as_str());
+            let warning = Warning::at(
+                events,
+                WarningKind::EventsEmptiedKeepName {
+                    name: kept.unwrap_or_default().to_string(),
+                },
+            );
+            warnings.push(ctx.locate(warning));
+        }
+    }
+    Ok(warnings)
 }
 
 /// Name, description, seed and horizon, checked for what the file can get wrong: a missing
@@ -216,13 +258,11 @@ fn world_builder(ctx: &Ctx<'_>, raw: &RawScenario) -> Result<WorldBuilder> {
         .collect();
 
     for (pname, rp) in raw.powers.iter().flatten() {
-        if pname == AUTONOMY {
-            return Err(ctx.error(
-                key(&["powers", pname.as_str()]),
-                Problem::ReservedName {
-                    name: pname.clone(),
-                },
-            ));
+        // The builder's rule, checked before the states' alignments are resolved, where a
+        // power called `autonomy` would be misread as the autonomy share.
+        if reserved_for_autonomy(pname) {
+            let name = pname.clone();
+            return Err(ctx.error(key(&["powers", pname]), Problem::ReservedName { name }));
         }
         builder = builder.power(Power {
             name: pname.clone(),
@@ -475,6 +515,36 @@ fn world_error(ctx: &Ctx<'_>, raw: &RawScenario, error: WorldError) -> ScenarioE
             key(&["states", &state, "alignment", &component]),
             Problem::ZeroShareWithCalibration,
         ),
+        WorldError::ReservedName { name } => {
+            (key(&["powers", &name]), Problem::ReservedName { name })
+        }
+        WorldError::BadName { kind, ref name, .. }
+        | WorldError::SlugCollision { kind, ref name, .. } => {
+            (key(&[table_of(kind), name]), Problem::World(error.clone()))
+        }
+        WorldError::NameShared { ref name, .. } => {
+            (key(&["states", name]), Problem::World(error.clone()))
+        }
+        WorldError::CarriesWithoutLeader {
+            ref institution,
+            channel,
+            ..
+        } => (
+            key(&["institutions", institution, "carries", channel.name()]),
+            Problem::World(error.clone()),
+        ),
+        WorldError::NoMembers { ref institution } => (
+            key(&["institutions", institution, "members"]),
+            Problem::World(error.clone()),
+        ),
+        WorldError::UnansweredBeyondExit {
+            ref institution,
+            ref state,
+            ..
+        } => (
+            key(&["institutions", institution, "unanswered", state]),
+            Problem::World(error.clone()),
+        ),
         WorldError::DuplicateMember { institution, state } => {
             // The file's second listing of the member.
             let listed = raw
@@ -497,6 +567,15 @@ fn world_error(ctx: &Ctx<'_>, raw: &RawScenario, error: WorldError) -> ScenarioE
         other => (Vec::new(), Problem::World(other)),
     };
     ctx.error(path, problem)
+}
+
+/// The table of the file that holds entities of `kind` (`power`, `state`, `institution`).
+fn table_of(kind: &str) -> &'static str {
+    match kind {
+        "power" => "powers",
+        "state" => "states",
+        _ => "institutions",
+    }
 }
 
 /// The file's key path of `field` of `entity`, as the builder names them.

@@ -7,9 +7,12 @@
 //! builds its scenarios through the same methods.
 
 use crate::model::bounds::{within, Refused, CAPACITY, UNIT};
+use crate::model::{PowerId, Warning};
 use crate::model::{World, YearMonth};
 use crate::sim::drivers::{Driver, DriverTarget};
-use crate::sim::events::{check_hazard, check_scheduled, EventError, Hazard, ScheduledEvent};
+use crate::sim::events::{
+    check_hazard, check_scheduled, Event, EventError, Hazard, ScheduledEvent,
+};
 use serde::Serialize;
 
 /// Longest horizon in steps: 10,000 years of months.
@@ -141,6 +144,24 @@ pub enum ScenarioRuleError {
         /// The field and the problem.
         #[source]
         error: EventError,
+    },
+    /// An event or hazard identical to one already in the scenario: it would fire twice.
+    #[error("{entity} is the same as {first}: it would fire twice; to double an effect, give one event the whole of it")]
+    DuplicateEvent {
+        /// The later event or hazard, e.g. `event 2 (unrest)`.
+        entity: String,
+        /// The earlier one, e.g. `event 0`.
+        first: String,
+    },
+    /// A `peace` with no `war` of its power that can have started before it (a scheduled war
+    /// at an earlier step, or a war hazard whose window opens before it), among the events
+    /// added before it: it would end nothing.
+    #[error("{entity}: no war of power {power:?} can have started before this peace (a war must be added, or listed in a file, before its peace, at an earlier step or as a hazard opening earlier); a peace with no war ends nothing")]
+    PeaceWithoutWar {
+        /// The peace, e.g. `event 1 (peace)`.
+        entity: String,
+        /// The power's name.
+        power: String,
     },
     /// A number is NaN or infinite.
     #[error("{entity}: {field} = {value} is not a finite number")]
@@ -340,6 +361,19 @@ impl Scenario {
         &self.hazards
     }
 
+    /// What this scenario allows but probably does not mean ([`World::warnings`]), each at
+    /// the key path a scenario file would write it at; the file loader returns the same
+    /// warnings located in the file ([`Scenario::from_file_with_warnings`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert!(geoalign::presets::eurasia_2025().warnings().is_empty());
+    /// ```
+    pub fn warnings(&self) -> Vec<Warning> {
+        self.world.warnings()
+    }
+
     /// The date of step `step`.
     pub fn date_of(&self, step: u32) -> YearMonth {
         self.start.add_months(step)
@@ -489,11 +523,15 @@ impl Scenario {
     ///
     /// The rules are the events' own ([`check_scheduled`]), the same the file loader applies:
     /// a step in 1 to the horizon (step 0 is the start, before anything happens), ids of this
-    /// world, numbers in range, an end after the step.
+    /// world, numbers in range, an end after the step; shares within
+    /// [`crate::model::SIMPLEX_TOLERANCE`] of a whole are normalised. Then the scenario's: no
+    /// event twice, and a `peace` only after a `war` of its power already added (at an
+    /// earlier step, or a war hazard opening earlier).
     ///
     /// # Errors
     ///
-    /// [`ScenarioRuleError::Event`], naming the event and carrying the field and the reason.
+    /// [`ScenarioRuleError::Event`], naming the event and carrying the field and the reason;
+    /// [`ScenarioRuleError::DuplicateEvent`]; [`ScenarioRuleError::PeaceWithoutWar`].
     ///
     /// # Examples
     ///
@@ -508,9 +546,32 @@ impl Scenario {
     /// assert!(matches!(&err, ScenarioRuleError::Event { error, .. } if error.field == "at"));
     /// ```
     pub fn add_event(&mut self, event: ScheduledEvent) -> Result<()> {
+        self.insert_event(event)?;
+        let n = self.events.len() - 1;
+        let added = &self.events[n];
+        if let Err(e) = self.check_peace(&added.event, added.step, &format!("event {n}")) {
+            self.events.pop();
+            return Err(e);
+        }
+        Ok(())
+    }
+
+    /// Add an event after its own checks and the duplicate rule, normalised.
+    fn insert_event(&mut self, mut event: ScheduledEvent) -> Result<()> {
         let entity = format!("event {} ({})", self.events.len(), event.event.kind());
-        check_scheduled(&event, &self.world, self.steps)
-            .map_err(|error| ScenarioRuleError::Event { entity, error })?;
+        check_scheduled(&event, &self.world, self.steps).map_err(|error| {
+            ScenarioRuleError::Event {
+                entity: entity.clone(),
+                error,
+            }
+        })?;
+        event.event.normalise();
+        if let Some(first) = self.events.iter().position(|e| *e == event) {
+            return Err(ScenarioRuleError::DuplicateEvent {
+                entity,
+                first: format!("event {first}"),
+            });
+        }
         self.events.push(event);
         Ok(())
     }
@@ -520,11 +581,14 @@ impl Scenario {
     /// The rules are the events' own ([`check_hazard`]), the same the file loader applies:
     /// the event's, a monthly probability in [0, 1], a window `from ≤ until` in 1 to the
     /// horizon. A window is fixed when the hazard is added: [`Scenario::set_steps`] does not
-    /// stretch it to a longer horizon, and refuses a shorter horizon that cuts it.
+    /// stretch it to a longer horizon, and refuses a shorter horizon that cuts it. Then the
+    /// scenario's, as for [`Scenario::add_event`]: no hazard twice, and a `peace` only when a
+    /// `war` of its power already added can start before the window closes.
     ///
     /// # Errors
     ///
-    /// [`ScenarioRuleError::Event`], naming the hazard and carrying the field and the reason.
+    /// [`ScenarioRuleError::Event`], naming the hazard and carrying the field and the reason;
+    /// [`ScenarioRuleError::DuplicateEvent`]; [`ScenarioRuleError::PeaceWithoutWar`].
     ///
     /// # Examples
     ///
@@ -539,11 +603,65 @@ impl Scenario {
     /// assert!(matches!(&err, ScenarioRuleError::Event { error, .. } if error.field == "monthly"));
     /// ```
     pub fn add_hazard(&mut self, hazard: Hazard) -> Result<()> {
+        self.insert_hazard(hazard)?;
+        let n = self.hazards.len() - 1;
+        let added = &self.hazards[n];
+        if let Err(e) = self.check_peace(&added.event, added.until, &format!("hazard {n}")) {
+            self.hazards.pop();
+            return Err(e);
+        }
+        Ok(())
+    }
+
+    /// Add a hazard after its own checks and the duplicate rule, normalised.
+    fn insert_hazard(&mut self, mut hazard: Hazard) -> Result<()> {
         let entity = format!("hazard {} ({})", self.hazards.len(), hazard.event.kind());
-        check_hazard(&hazard, &self.world, self.steps)
-            .map_err(|error| ScenarioRuleError::Event { entity, error })?;
+        check_hazard(&hazard, &self.world, self.steps).map_err(|error| {
+            ScenarioRuleError::Event {
+                entity: entity.clone(),
+                error,
+            }
+        })?;
+        hazard.event.normalise();
+        if let Some(first) = self.hazards.iter().position(|h| *h == hazard) {
+            return Err(ScenarioRuleError::DuplicateEvent {
+                entity,
+                first: format!("hazard {first}"),
+            });
+        }
         self.hazards.push(hazard);
         Ok(())
+    }
+
+    /// A `peace` of power P whose latest step is `last` needs a war of P that can start before
+    /// `last`: a scheduled war at an earlier step, or a war hazard opening earlier.
+    fn check_peace(&self, event: &Event, last: u32, entity: &str) -> Result<()> {
+        let Event::Peace(peace) = event else {
+            return Ok(());
+        };
+        let war_of = |e: &Event| matches!(e, Event::War(w) if w.power == peace.power);
+        let scheduled = self
+            .events
+            .iter()
+            .any(|e| war_of(&e.event) && e.step < last);
+        let hazard = self
+            .hazards
+            .iter()
+            .any(|h| war_of(&h.event) && h.from < last);
+        if scheduled || hazard {
+            return Ok(());
+        }
+        Err(ScenarioRuleError::PeaceWithoutWar {
+            entity: format!("{entity} (peace)"),
+            power: self.power_name(peace.power),
+        })
+    }
+
+    fn power_name(&self, power: PowerId) -> String {
+        self.world
+            .powers()
+            .get(power.index())
+            .map_or_else(|| format!("#{}", power.0), |p| p.name.clone())
     }
 
     /// This scenario's header and world with no drivers, events or hazards.
@@ -561,16 +679,24 @@ impl Scenario {
         }
     }
 
-    /// `self` with every driver, event and hazard of `other` added through the checks.
+    /// `self` with every driver, event and hazard of `other` added through the checks; each
+    /// peace is checked once all are in, since a scheduled peace may follow a war hazard,
+    /// which is added after the scheduled events.
     fn with_schedule_of(mut self, other: &Scenario) -> Result<Scenario> {
         for driver in &other.drivers {
             self.add_driver(driver.clone())?;
         }
         for event in &other.events {
-            self.add_event(event.clone())?;
+            self.insert_event(event.clone())?;
         }
         for hazard in &other.hazards {
-            self.add_hazard(hazard.clone())?;
+            self.insert_hazard(hazard.clone())?;
+        }
+        for (n, e) in self.events.iter().enumerate() {
+            self.check_peace(&e.event, e.step, &format!("event {n}"))?;
+        }
+        for (n, h) in self.hazards.iter().enumerate() {
+            self.check_peace(&h.event, h.until, &format!("hazard {n}"))?;
         }
         Ok(self)
     }

@@ -57,17 +57,37 @@ fn report(message: &str) {
     let _ = writeln!(std::io::stderr(), "error: {message}");
 }
 
+/// Print each warning on stderr as `warning: file:line: `key`: message`, on one line; a
+/// closed stderr is ignored, as for errors.
+fn warn(warnings: &[geoalign::Warning]) {
+    for warning in warnings {
+        let _ = writeln!(
+            std::io::stderr(),
+            "warning: {}",
+            one_line(&warning.to_string())
+        );
+    }
+}
+
+/// The scenario named on the command line (the embedded world by default), its warnings
+/// printed.
 fn load(arg: Option<&str>) -> Result<Scenario, CliError> {
-    match arg {
-        None => Ok(geoalign::presets::eurasia_2025()),
+    let scenario = match arg {
+        None => geoalign::presets::eurasia_2025(),
         Some(name) if name.starts_with("builtin:") => {
             geoalign::presets::builtin(name).ok_or_else(|| {
                 let known: Vec<&str> = builtin::names().collect();
-                format!("{name}: no such built-in scenario ({})", known.join(", ")).into()
-            })
+                format!("{name}: no such built-in scenario ({})", known.join(", "))
+            })?
         }
-        Some(path) => Ok(Scenario::from_file(path)?),
-    }
+        Some(path) => {
+            let loaded = Scenario::from_file_with_warnings(path)?;
+            warn(&loaded.warnings);
+            return Ok(loaded.scenario);
+        }
+    };
+    warn(&scenario.warnings());
+    Ok(scenario)
 }
 
 /// A progress bar that stays hidden for the first second (short runs draw nothing) and
@@ -198,6 +218,7 @@ fn futures(args: &EnsembleArgs, out: Option<&Path>, force: bool) -> Result<(), C
     let started = Instant::now();
     let mut summaries = Vec::new();
     for mut scenario in geoalign::presets::csto_futures() {
+        warn(&scenario.warnings());
         if let Some(seed) = args.seed {
             scenario.set_seed(seed);
         }
@@ -273,6 +294,8 @@ fn sensitivity(
     threads: usize,
     staged: Option<output::Staging>,
 ) -> Result<(), CliError> {
+    // The base's warnings, as `run` prints them; the study loads the base itself.
+    load(scenario)?;
     let base = match scenario {
         None => sensitivity::Base::builtin(builtin::EURASIA_2025),
         Some(n) if n.starts_with("builtin:") => sensitivity::Base::builtin(n),

@@ -42,6 +42,11 @@ pub trait EventKind: Sized {
         None
     }
 
+    /// Bring its shares to the one simplex rule ([`crate::model::SIMPLEX_TOLERANCE`]): weights
+    /// that sum to 1 within the tolerance are divided by their sum. Called once the event has
+    /// passed [`EventKind::check`]; nothing to do for a kind without shares.
+    fn normalise(&mut self) {}
+
     /// Apply it to a run at `step`. A value left to chance (a severity, a rival) is drawn from
     /// `rng` and written back, so the log shows the event as it fired.
     fn apply<R: Rng + ?Sized>(
@@ -149,6 +154,11 @@ macro_rules! registry {
             /// [`EventKind::ends`] of the event's kind.
             pub fn ends(&self) -> Option<u32> {
                 match self { $( Event::$kind(e) => e.ends(), )* }
+            }
+
+            /// [`EventKind::normalise`] of the event's kind.
+            pub(crate) fn normalise(&mut self) {
+                match self { $( Event::$kind(e) => e.normalise(), )* }
             }
 
             /// [`EventKind::apply`] of the event's kind.

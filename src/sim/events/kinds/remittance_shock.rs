@@ -2,7 +2,7 @@
 //! alternative destinations and their remittances follow them.
 
 use super::EventKind;
-use crate::model::bounds::SUM_TOLERANCE;
+use crate::model::bounds::{simplex, Whole};
 use crate::model::{tie_index, Channel, PowerId, World};
 use crate::sim::events::check::{self, EventError, EventProblem, Item, MAX_DEPTH};
 use crate::sim::events::fields::{FieldReader, FieldType, Key};
@@ -50,7 +50,6 @@ impl EventKind for RemittanceShock {
 
     fn check(&self, world: &World, _steps: u32) -> Result<(), EventError> {
         check::power(world, "power", self.power)?;
-        let mut sum = 0.0;
         for (n, &(q, w)) in self.alternatives.iter().enumerate() {
             check::power(world, "alternatives", q).map_err(|e| e.at(Item::Index(n)))?;
             let name = &world.powers()[q.index()].name;
@@ -60,18 +59,26 @@ impl EventKind for RemittanceShock {
                 return Err(here(EventError::new("alternatives", problem)));
             }
             check::unit("alternatives", w).map_err(here)?;
-            sum += w;
         }
-        if sum > 1.0 + SUM_TOLERANCE {
-            return Err(EventError::new(
-                "alternatives",
-                EventProblem::WeightsAboveOne { sum },
-            ));
-        }
+        // The one simplex rule: a sum within the tolerance above 1 is accepted (and
+        // normalised by `normalise`), a larger one refused.
+        let mut weights: Vec<f64> = self.alternatives.iter().map(|&(_, w)| w).collect();
+        simplex(&mut weights, Whole::AtMostOne).map_err(|sum| {
+            EventError::new("alternatives", EventProblem::WeightsAboveOne { sum })
+        })?;
         // A fall below 1 keeps the delivery from vanishing for good.
         check::number("size", self.size, 0.0, MAX_DEPTH)?;
         check::unit("recovery", self.recovery)?;
         check::unit("shift", self.shift)
+    }
+
+    fn normalise(&mut self) {
+        let mut weights: Vec<f64> = self.alternatives.iter().map(|&(_, w)| w).collect();
+        if simplex(&mut weights, Whole::AtMostOne).is_ok() {
+            for ((_, w), normalised) in self.alternatives.iter_mut().zip(weights) {
+                *w = normalised;
+            }
+        }
     }
 
     fn apply<R: Rng + ?Sized>(

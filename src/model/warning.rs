@@ -1,0 +1,129 @@
+//! Warnings: what a world, a scenario or a scenario file may legitimately say but probably does
+//! not mean. A refusal stops the load; a warning is returned beside the result
+//! ([`crate::World::warnings`], [`crate::Scenario::warnings`],
+//! [`crate::Scenario::from_file_with_warnings`]) and printed by the command line on stderr as
+//! `warning: file:line: `key`: message`.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// One warning: where it is (the file and line, for a scenario file; the key path, in the
+/// scenario format's dotted form, always) and what it is about.
+///
+/// # Examples
+///
+/// ```
+/// use geoalign::{Warning, WarningKind};
+/// let w = Warning::at(
+///     ["institutions", "CSTO", "unanswered", "Armenia"],
+///     WarningKind::ActiveBeyondSuspension { unanswered: 2, suspend_after: 2 },
+/// );
+/// assert_eq!(w.key(), "institutions.CSTO.unanswered.Armenia");
+/// assert_eq!(
+///     w.to_string(),
+///     "`institutions.CSTO.unanswered.Armenia`: an active member with 2 unanswered appeals, \
+///      though the model suspends a member at its 2nd: it starts active, and its next \
+///      unanswered appeal suspends it (set `participation` to `suspended` if it already is)"
+/// );
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct Warning {
+    /// The file, for a warning about a scenario file (a base file, for an inherited value).
+    pub file: Option<PathBuf>,
+    /// The line in that file, where known.
+    pub line: Option<usize>,
+    /// The key path, one segment per key (a name may hold a dot), an array element as
+    /// `[i]`: `["institutions", "CSTO", "unanswered", "Armenia"]`.
+    pub path: Vec<String>,
+    /// What the warning is about.
+    pub kind: WarningKind,
+}
+
+impl Warning {
+    /// A warning at a key path, with no file: one about a world or scenario built in code.
+    pub fn at<S: Into<String>>(path: impl IntoIterator<Item = S>, kind: WarningKind) -> Warning {
+        Warning {
+            file: None,
+            line: None,
+            path: path.into_iter().map(Into::into).collect(),
+            kind,
+        }
+    }
+
+    /// The key path as a scenario file writes it, dotted: `institutions.CSTO.unanswered.Armenia`,
+    /// `events[2].at`. Control and invisible characters in a name are escaped
+    /// ([`super::names::shown`]), so the key is one line and reads as what it is.
+    pub fn key(&self) -> String {
+        let mut out = String::new();
+        for segment in &self.path {
+            if !out.is_empty() && !segment.starts_with('[') {
+                out.push('.');
+            }
+            out.push_str(&super::names::shown(segment));
+        }
+        out
+    }
+}
+
+/// What a [`Warning`] is about.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum WarningKind {
+    /// An active member has made as many unanswered appeals as suspend a member, or more (but
+    /// fewer than make it exit). It can be a true snapshot (Armenia stayed active for years
+    /// after its appeals went unanswered), but the model would have suspended it.
+    ActiveBeyondSuspension {
+        /// The member's unanswered appeals.
+        unanswered: u32,
+        /// `parameters.events.suspend_after`.
+        suspend_after: u32,
+    },
+    /// A file that extends another empties `events` but keeps the base's name (and
+    /// description): the outputs would carry the label of a scenario whose events are gone.
+    EventsEmptiedKeepName {
+        /// The name kept from the base.
+        name: String,
+    },
+}
+
+impl fmt::Display for WarningKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            WarningKind::ActiveBeyondSuspension {
+                unanswered,
+                suspend_after,
+            } => write!(
+                f,
+                "an active member with {unanswered} unanswered appeals, though the model suspends a member at its {}: it starts active, and its next unanswered appeal suspends it (set `participation` to `suspended` if it already is)",
+                ordinal(*suspend_after)
+            ),
+            WarningKind::EventsEmptiedKeepName { name } => write!(
+                f,
+                "this file removes every event of its base but keeps the base's name {name:?} (and description), so the outputs will be labelled as the base scenario; set `name` and `description`"
+            ),
+        }
+    }
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (&self.file, self.line) {
+            (Some(file), Some(line)) => write!(f, "{}:{line}: ", file.display())?,
+            (Some(file), None) => write!(f, "{}: ", file.display())?,
+            _ => {}
+        }
+        write!(f, "`{}`: {}", self.key(), self.kind)
+    }
+}
+
+/// `1st`, `2nd`, `3rd`, `4th`, … `11th`, `21st`.
+fn ordinal(n: u32) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
+}

@@ -1,0 +1,240 @@
+//! Warnings: what a scenario may legitimately say but probably does not mean is loaded, and
+//! reported beside the scenario at its file, line and key, by the loader
+//! (`Scenario::from_file_with_warnings`), by a world or scenario built in code
+//! (`World::warnings`, `Scenario::warnings`), and by the command line on stderr.
+
+#![allow(clippy::result_large_err)] // see the note in src/lib.rs
+
+use geoalign::{
+    Disposition, Institution, Participation, Power, PowerId, Scenario, State, StateId, Warning,
+    WarningKind, World,
+};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// A fresh directory under the target's scratch space.
+fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("warnings-{name}"));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// A small valid base with one event; `{unanswered}` is the bloc's unanswered table.
+const BASE: &str = r#"name = "base with a war"
+description = "A base whose story is its war."
+seed = 1
+[horizon]
+start = "2025-01"
+steps = 24
+[powers.A]
+coercion = 0.5
+[states.S]
+disposition = "hedge"
+inertia = 0.05
+stubbornness = 0.3
+fragility = 0.1
+salience = { trade = 0.5, security = 0.5 }
+alignment = { A = 0.5, autonomy = 0.5 }
+[states.T]
+disposition = "hedge"
+inertia = 0.05
+stubbornness = 0.3
+fragility = 0.1
+salience = { trade = 1.0 }
+alignment = { A = 0.4, autonomy = 0.6 }
+[institutions.Bloc]
+leader = "A"
+credibility = 0.5
+members = ["S", "T"]
+[institutions.Bloc.unanswered]
+S = 0
+T = 0
+[[events]]
+at = "2025-03"
+kind = "war"
+power = "A"
+capacity_drain = 0.01
+recovery = 0.1
+"#;
+
+fn line_of(text: &str, needle: &str) -> usize {
+    text.lines().position(|l| l.contains(needle)).unwrap() + 1
+}
+
+#[test]
+fn a_child_that_empties_events_but_keeps_the_base_name_is_warned_of_at_its_events_line() {
+    let dir = scratch("emptied-events");
+    std::fs::write(dir.join("base.toml"), BASE).unwrap();
+    let child = "extends = \"base.toml\"\n# no events: the war is gone\nevents = []\n";
+    std::fs::write(dir.join("child.toml"), child).unwrap();
+
+    let loaded = Scenario::from_file_with_warnings(dir.join("child.toml")).unwrap();
+    assert!(loaded.scenario.events().is_empty());
+    assert_eq!(loaded.scenario.name(), "base with a war");
+    assert_eq!(loaded.warnings.len(), 1, "{:?}", loaded.warnings);
+    let warning = &loaded.warnings[0];
+    assert_eq!(
+        warning.file.as_deref(),
+        Some(dir.join("child.toml").as_path())
+    );
+    assert_eq!(warning.line, Some(line_of(child, "events = []")));
+    assert_eq!(warning.key(), "events");
+    assert_eq!(
+        warning.kind,
+        WarningKind::EventsEmptiedKeepName {
+            name: "base with a war".into()
+        }
+    );
+    let text = warning.to_string();
+    let place = format!("{}:3: `events`: ", dir.join("child.toml").display());
+    assert!(text.starts_with(&place), "{text}");
+    assert!(
+        text.contains("keeps the base's name \"base with a war\""),
+        "{text}"
+    );
+
+    // A child that names itself says what it is: no warning. `from_file` loads it alike.
+    let named = format!("name = \"peace time\"\n{child}");
+    std::fs::write(dir.join("named.toml"), &named).unwrap();
+    let loaded = Scenario::from_file_with_warnings(dir.join("named.toml")).unwrap();
+    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+    assert_eq!(
+        Scenario::from_file(dir.join("child.toml")).unwrap(),
+        Scenario::from_file_with_warnings(dir.join("child.toml"))
+            .unwrap()
+            .scenario
+    );
+}
+
+#[test]
+fn an_active_member_with_as_many_unanswered_appeals_as_suspend_is_warned_of_at_its_count() {
+    let text = BASE.replace("S = 0\n", "S = 2\n");
+    let loaded = Scenario::from_toml_str_with_warnings(&text, "tiny.toml").unwrap();
+    assert_eq!(loaded.warnings.len(), 1, "{:?}", loaded.warnings);
+    let warning = &loaded.warnings[0];
+    assert_eq!(warning.file.as_deref(), Some(Path::new("tiny.toml")));
+    assert_eq!(warning.line, Some(line_of(&text, "S = 2")));
+    assert_eq!(warning.key(), "institutions.Bloc.unanswered.S");
+    assert_eq!(
+        warning.kind,
+        WarningKind::ActiveBeyondSuspension {
+            unanswered: 2,
+            suspend_after: 2
+        }
+    );
+    assert!(
+        warning.to_string().starts_with(&format!(
+            "tiny.toml:{}: `institutions.Bloc.unanswered.S`: an active member with 2 unanswered appeals",
+            line_of(&text, "S = 2")
+        )),
+        "{warning}"
+    );
+    // The scenario itself gives the same warning, without a file.
+    let code: Vec<Warning> = loaded.scenario.warnings();
+    assert_eq!(code.len(), 1);
+    assert_eq!((code[0].file.as_ref(), code[0].line), (None, None));
+    assert_eq!(code[0].kind, warning.kind);
+
+    // One fewer, or a member marked suspended, is no warning.
+    let below = BASE.replace("S = 0\n", "S = 1\n");
+    assert!(Scenario::from_toml_str_with_warnings(&below, "tiny.toml")
+        .unwrap()
+        .warnings
+        .is_empty());
+    let suspended = text.replace(
+        "[institutions.Bloc.unanswered]",
+        "participation = { S = \"suspended\" }\n[institutions.Bloc.unanswered]",
+    );
+    assert!(
+        Scenario::from_toml_str_with_warnings(&suspended, "tiny.toml")
+            .unwrap()
+            .warnings
+            .is_empty()
+    );
+}
+
+#[test]
+fn a_world_built_in_code_gives_the_warning_a_file_gives_at_the_same_key() {
+    let world = World::builder()
+        .power(Power::new("A"))
+        .state(State::new("S", Disposition::Hedge, vec![0.5, 0.5]))
+        .institution(Institution {
+            members: vec![(StateId(0), Participation::Active)],
+            unanswered: vec![3],
+            ..Institution::new("Bloc", Some(PowerId(0)), 0.5)
+        })
+        .build()
+        .unwrap();
+    let warnings = world.warnings();
+    assert_eq!(warnings.len(), 1);
+    assert_eq!(warnings[0].key(), "institutions.Bloc.unanswered.S");
+    assert_eq!(
+        warnings[0].to_string(),
+        "`institutions.Bloc.unanswered.S`: an active member with 3 unanswered appeals, though the \
+         model suspends a member at its 2nd: it starts active, and its next unanswered appeal \
+         suspends it (set `participation` to `suspended` if it already is)"
+    );
+    let scenario = Scenario::builder(world).build().unwrap();
+    assert_eq!(scenario.warnings(), warnings);
+}
+
+#[test]
+fn the_shipped_scenarios_raise_no_warning() {
+    for file in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios")).unwrap() {
+        let path = file.unwrap().path();
+        if path.extension().is_some_and(|e| e == "toml") {
+            let loaded = Scenario::from_file_with_warnings(&path).unwrap();
+            assert!(
+                loaded.warnings.is_empty(),
+                "{}: {:?}",
+                path.display(),
+                loaded.warnings
+            );
+        }
+    }
+}
+
+#[test]
+fn the_command_line_prints_each_warning_on_stderr_and_still_succeeds() {
+    let dir = scratch("cli");
+    let text = BASE.replace("S = 0\n", "S = 2\n");
+    let file = dir.join("warned.toml");
+    std::fs::write(&file, &text).unwrap();
+    for args in [
+        vec!["validate", file.to_str().unwrap()],
+        vec!["trace", file.to_str().unwrap()],
+        vec![
+            "run",
+            file.to_str().unwrap(),
+            "--runs",
+            "2",
+            "--threads",
+            "1",
+        ],
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_geoalign"))
+            .args(&args)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{args:?}: {stderr}");
+        let expected = format!(
+            "warning: {}:{}: `institutions.Bloc.unanswered.S`: an active member with 2 unanswered appeals",
+            file.display(),
+            line_of(&text, "S = 2")
+        );
+        assert_eq!(
+            stderr
+                .lines()
+                .filter(|l| l.starts_with("warning: "))
+                .count(),
+            1,
+            "{args:?}: {stderr}"
+        );
+        assert!(
+            stderr.lines().any(|l| l.starts_with(&expected)),
+            "{args:?}: {stderr}"
+        );
+    }
+}
