@@ -523,13 +523,16 @@ impl Dynamics {
             if !(sum.is_finite() && sum > 0.0) {
                 return Err(i);
             }
+            // Multiplying by the rounded reciprocal can put a share that holds nearly the
+            // whole sum one ulp above 1 (x · fl(1/x) = 1 + 2⁻⁵²); the `min` keeps every share
+            // in [0, 1] at the cost of at most that ulp in the sum.
             let inv = 1.0 / sum;
             let mut aligned = 0.0;
             for aj in a[..np].iter_mut() {
-                *aj *= inv;
+                *aj = (*aj * inv).min(1.0);
                 aligned += *aj;
             }
-            a[np] *= inv;
+            a[np] = (a[np] * inv).min(1.0);
 
             if !self.feedback.is_empty() && aligned > 0.0 {
                 let inv_aligned = 1.0 / aligned;

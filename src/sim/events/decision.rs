@@ -273,10 +273,12 @@ pub(crate) fn intervene<R: Rng + ?Sized>(
     let a = &mut rs.alignment[state.index() * c..(state.index() + 1) * c];
     if success {
         if !fixed {
-            // A convex combination with the leader's vertex: the simplex holds.
+            // A convex combination with the leader's vertex: the simplex holds. Rounded, a
+            // share near 1 can land one ulp above it ((1 − κ)·a + κ with a ≈ 1); the `min`
+            // keeps it in [0, 1].
             let kappa = params.alignment_shift;
             for (j, aj) in a.iter_mut().enumerate() {
-                *aj = (1.0 - kappa) * *aj + if j == leader { kappa } else { 0.0 };
+                *aj = ((1.0 - kappa) * *aj + if j == leader { kappa } else { 0.0 }).min(1.0);
             }
             rs.ties[sec] += params.security_gain * (1.0 - rs.ties[sec]);
         }
@@ -295,7 +297,8 @@ pub(crate) fn intervene<R: Rng + ?Sized>(
             // Mass moves from the intervener to autonomy; the sum is unchanged.
             let moved = params.alignment_shift.min(a[leader]);
             a[leader] -= moved;
-            a[c - 1] += moved;
+            // Rounded, autonomy plus the moved mass can exceed 1 by one ulp.
+            a[c - 1] = (a[c - 1] + moved).min(1.0);
             rs.ties[sec] *= 1.0 - params.security_cut;
         }
         rs.events.credibility_shift[b] -= params.credibility_failure;
