@@ -17,12 +17,15 @@
 //! and `futures.svg` (the 3 × 3 table as grouped bars with their intervals).
 
 mod csv_out;
+pub mod partial;
 mod svg;
 
-use crate::analysis::ensemble::Summary;
+use crate::analysis::ensemble::{EnsembleError, Summary};
 use crate::analysis::sensitivity::{Indices, Report};
+use crate::files::ReadError;
 use std::path::{Path, PathBuf};
 
+pub use partial::{merge_partials, partial_files, read_partial};
 pub use svg::{alignment_chart, futures_chart, outcome_chart};
 
 /// A failure to write or read an output file.
@@ -42,9 +45,34 @@ pub enum OutputError {
     BadPartial {
         /// The file.
         path: PathBuf,
-        /// The parser's message.
+        /// Why not.
         reason: String,
     },
+    /// A partial summary file was changed after it was written, or is inconsistent in
+    /// itself (see [`partial`]).
+    #[error("{path}: a corrupted or edited partial summary, refused: `{field}`: {reason}")]
+    CorruptPartial {
+        /// The file.
+        path: PathBuf,
+        /// Where in it: a header field or a JSON path into the summary.
+        field: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A partial does not belong with the others of a merge.
+    #[error("{path}: {source}")]
+    Merge {
+        /// The file.
+        path: PathBuf,
+        /// Why it cannot be merged.
+        source: EnsembleError,
+    },
+    /// A merge was given no partial.
+    #[error("no partial-*.json files found in the inputs")]
+    NoPartials,
+    /// An input file is not a regular file, too large, or unreadable.
+    #[error(transparent)]
+    Read(#[from] ReadError),
 }
 
 pub(crate) fn io_error(path: &Path, e: impl std::fmt::Display) -> OutputError {
@@ -141,7 +169,9 @@ pub fn write_futures(dir: &Path, summaries: &[Summary]) -> Result<Vec<PathBuf>, 
     Ok(files)
 }
 
-/// Write a shard's partial summary as `partial-<i>-of-<n>.json` in `dir`; returns its path.
+/// Write a shard's partial summary as `partial-<i>-of-<n>.json` in `dir` (in the format of
+/// [`partial`], with its digest); returns its path. The summary is verified first
+/// ([`Summary::verify`]): a partial that would be refused is never written.
 ///
 /// # Examples
 ///
@@ -159,48 +189,10 @@ pub fn write_partial(dir: &Path, summary: &Summary) -> Result<PathBuf, OutputErr
     create_dir(dir)?;
     let index = summary.shards.first().copied().unwrap_or(0);
     let path = dir.join(format!("partial-{index}-of-{}.json", summary.shard_count));
-    let text = serde_json::to_string(summary).map_err(|e| io_error(&path, e))?;
+    summary.verify().map_err(|e| io_error(&path, e))?;
+    let text = partial::encode(summary).map_err(|e| io_error(&path, e))?;
     std::fs::write(&path, text).map_err(|e| io_error(&path, e))?;
     Ok(path)
-}
-
-/// Read a partial summary written by [`write_partial`].
-///
-/// # Examples
-///
-/// ```
-/// let missing = std::env::temp_dir().join(format!("geoalign-no-such-partial-{}.json", std::process::id()));
-/// assert!(geoalign::output::read_partial(&missing).is_err());
-/// ```
-pub fn read_partial(path: &Path) -> Result<Summary, OutputError> {
-    let text = std::fs::read_to_string(path).map_err(|e| io_error(path, e))?;
-    serde_json::from_str(&text).map_err(|e| OutputError::BadPartial {
-        path: path.to_path_buf(),
-        reason: e.to_string(),
-    })
-}
-
-/// The `partial-*.json` files in `dir`, sorted by name.
-///
-/// # Examples
-///
-/// ```
-/// let dir = std::env::temp_dir().join(format!("geoalign-doc-empty-dir-{}", std::process::id()));
-/// std::fs::create_dir_all(&dir).unwrap();
-/// assert!(geoalign::output::partial_files(&dir).unwrap().is_empty());
-/// ```
-pub fn partial_files(dir: &Path) -> Result<Vec<PathBuf>, OutputError> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(|e| io_error(dir, e))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| {
-            p.file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with("partial-") && n.ends_with(".json"))
-        })
-        .collect();
-    files.sort();
-    Ok(files)
 }
 
 /// Write a sensitivity report as `sensitivity.csv` (one row per output × parameter) and
