@@ -211,32 +211,18 @@ fn arrays_cut_short_in_the_second_file_are_refused_naming_the_file_and_array() {
 fn the_former_panics_are_refused_and_no_accessor_or_writer_panics() {
     let part = tiny::part(4, 0, 2);
     let other = tiny::part(4, 1, 2);
-    let cases: [(&str, Box<dyn Fn(&mut Value)>); 6] = [
-        (
-            "hist cut short",
-            Box::new(|v| v["alignment"]["hist"] = json!([1, 1])),
-        ),
-        (
-            "sums cut short",
-            Box::new(|v| v["alignment"]["sum"] = json!([])),
-        ),
-        (
-            "squares cut short",
-            Box::new(|v| v["cohesion"]["sum_sq"] = json!([])),
-        ),
-        (
-            "similarity cut short",
-            Box::new(|v| v["similarity"]["min"] = json!([0.5])),
-        ),
-        (
-            "min above max",
-            Box::new(|v| v["alignment"]["min"][0] = json!(0.9)),
-        ),
-        ("no shards of 0", Box::new(|v| v["shard_count"] = json!(0))),
+    // What, where (a JSON pointer) and the value put there.
+    let cases = [
+        ("hist cut short", "/alignment/hist", json!([1, 1])),
+        ("sums cut short", "/alignment/sum", json!([])),
+        ("squares cut short", "/cohesion/sum_sq", json!([])),
+        ("similarity cut short", "/similarity/min", json!([0.5])),
+        ("min above max", "/alignment/min/0", json!(0.9)),
+        ("no shards of 0", "/shard_count", json!(0)),
     ];
     let dir = scratch("former-panics");
-    for (what, edit) in &cases {
-        let bad = edited(&part, edit);
+    for (what, pointer, value) in cases {
+        let bad = edited(&part, |v| *v.pointer_mut(pointer).unwrap() = value);
         assert!(bad.verify().is_err(), "{what}");
         assert!(other.clone().merge(&bad).is_err(), "{what}: merged");
         assert!(bad.clone().merge(&other).is_err(), "{what}: merged into");
@@ -408,4 +394,24 @@ fn partials_of_another_ensemble_are_refused_before_their_body_is_read() {
     // The same shard twice.
     let e = merge_in("twice", &[("a.json", &a), ("b.json", &a)]).unwrap_err();
     assert!(e.to_string().contains("shard 0/2 is given twice"), "{e}");
+}
+
+#[test]
+fn the_merge_fuzzer_seeds_are_the_current_partials_of_the_tiny_world() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/seeds/merge");
+    for i in 0..2 {
+        let fresh = encode(&tiny::part(tiny::SEED_RUNS, i, 2)).unwrap();
+        let path = dir.join(format!("partial-{i}-of-2.json"));
+        if std::env::var_os("GEOALIGN_WRITE_FUZZ_SEEDS").is_some() {
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(&path, &fresh).unwrap();
+        }
+        let seed = std::fs::read(&path).unwrap_or_default();
+        assert!(
+            seed == fresh,
+            "{} is not the current partial {i}/2 of the tiny world (a new version or format?); \
+             write it anew with GEOALIGN_WRITE_FUZZ_SEEDS=1 cargo test --test shards",
+            path.display()
+        );
+    }
 }

@@ -67,6 +67,10 @@ pub enum OutputError {
         /// Why it cannot be merged.
         source: EnsembleError,
     },
+    /// A summary to write is inconsistent in itself ([`Summary::verify`]): it was not made
+    /// by an ensemble, or was changed since.
+    #[error("the summary to write is inconsistent: {0}")]
+    Inconsistent(EnsembleError),
     /// A merge was given no partial.
     #[error("no partial-*.json files found in the inputs")]
     NoPartials,
@@ -119,6 +123,8 @@ fn slug(name: &str) -> String {
 /// assert!(files.iter().any(|f| f.ends_with("alignment.csv")));
 /// ```
 pub fn write_summary(dir: &Path, summary: &Summary) -> Result<Vec<PathBuf>, OutputError> {
+    // Before anything is written: a corrupted summary may claim a horizon of 2³² steps.
+    summary.verify().map_err(OutputError::Inconsistent)?;
     create_dir(dir)?;
     let mut files = vec![
         csv_out::alignment(&dir.join("alignment.csv"), summary)?,
@@ -131,7 +137,7 @@ pub fn write_summary(dir: &Path, summary: &Summary) -> Result<Vec<PathBuf>, Outp
     files.push(json);
     for (i, state) in summary.named_states() {
         let path = dir.join(format!("alignment-{}.svg", slug(state)));
-        alignment_chart(&path, summary, i)?;
+        svg::verified_alignment_chart(&path, summary, i)?;
         files.push(path);
     }
     Ok(files)

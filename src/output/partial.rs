@@ -213,7 +213,7 @@ impl PartialError {
 
 /// The most bytes the body of a partial of `job` and `dimensions` can take: each number at
 /// its longest for the job's runs (a count ≤ runs, a sum ≤ runs · 2⁵², a float as long as
-/// serde_json writes one), each name at [`NAME_BYTES`]. `None` when it does not fit in a
+/// serde_json writes one), each name at 4 KiB. `None` when it does not fit in a
 /// `u64`.
 ///
 /// # Examples
@@ -515,8 +515,6 @@ fn same_job(header: &Header, first: &Summary) -> Result<(), EnsembleError> {
     let mut job = Job::of(first);
     job.shards.clone_from(&header.job.shards);
     job.runs = header.job.runs;
-    // A complete summary says 1 shard; its partials said how many.
-    job.shard_count = header.job.shard_count;
     if let Some((field, a, b)) = job.difference(&header.job) {
         return Err(EnsembleError::Mismatch(format!(
             "{field} differs ({a} vs {b}): the partials come from different ensembles"

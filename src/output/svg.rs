@@ -47,6 +47,17 @@ fn chart_error(path: &Path, e: impl std::fmt::Display) -> OutputError {
 /// assert!(std::fs::read_to_string(&path).unwrap().starts_with("<svg"));
 /// ```
 pub fn alignment_chart(path: &Path, s: &Summary, state: StateId) -> Result<(), OutputError> {
+    // A summary read from elsewhere may claim any horizon: checked before one is allocated.
+    s.verify().map_err(OutputError::Inconsistent)?;
+    verified_alignment_chart(path, s, state)
+}
+
+/// [`alignment_chart`] of a summary that passed [`Summary::verify`].
+pub(crate) fn verified_alignment_chart(
+    path: &Path,
+    s: &Summary,
+    state: StateId,
+) -> Result<(), OutputError> {
     let name = s
         .states
         .get(state.index())

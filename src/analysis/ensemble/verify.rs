@@ -9,7 +9,7 @@
 //!
 //! | check | the hand-edits it refuses |
 //! |---|---|
-//! | array lengths follow from the dimensions ([`Dimensions::cells`]) | arrays cut short or padded; a sketch of another world |
+//! | array lengths follow from the dimensions (`Dimensions::cells`, the one place that says so) | arrays cut short or padded; a sketch of another world |
 //! | `1 ≤ shard_count`, shards ascending, unique and `< shard_count` | a shard claimed twice, a shard that does not exist |
 //! | `runs` = the runs of the shards held ([`Shard::runs`]) | "complete" with 10 of 30 runs; `runs` set to 0; a shard relabelled as one of another size |
 //! | a cell's histogram counts sum to `runs` (to at most `runs` for similarity) | a count raised or lowered; a count that would overflow a merge |
@@ -30,7 +30,7 @@ use super::{EnsembleError, Shard, Summary};
 use serde::{Deserialize, Serialize};
 
 /// The dimensions of a summary, from which the length of each of its arrays follows
-/// ([`Dimensions::cells`]); a partial file carries them in its header so that its size can be
+/// (`Dimensions::cells`); a partial file carries them in its header so that its size can be
 /// bounded before it is read.
 ///
 /// # Examples
@@ -135,7 +135,7 @@ impl Summary {
 
     /// Check that this summary is one an ensemble could have produced: every array as long
     /// as its dimensions say, the shards and run counts consistent, every counter within
-    /// what its runs allow (see the module docs of `verify` for the list). A summary that
+    /// what its runs allow (the list is in [the module docs](crate::analysis::ensemble::verify)). A summary that
     /// passes can be merged, queried and written without an overflow or a panic.
     ///
     /// # Errors
@@ -347,7 +347,7 @@ impl Summary {
         }
         for (cell, counts) in s.hist.chunks_exact(BINS).enumerate() {
             check_cell(s, cell, counts, self.runs, fill)
-                .map_err(|reason| corrupt(self.cell_field(name, cell, &reason.0), reason.1))?;
+                .map_err(|reason| corrupt(self.cell_field(name, cell, reason.0), reason.1))?;
         }
         Ok(())
     }
