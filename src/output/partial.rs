@@ -51,8 +51,10 @@ pub const HEADER_LIMIT: u64 = 64 * 1024;
 
 /// The most bytes a partial file may have, whatever its header says: 4 GiB. Reason: a
 /// partial's JSON takes about half the memory of its summary (≈ 500 bytes against 850 per
-/// cell); a job whose summary needs more than 8 GiB does not fit beside the merged copy on
-/// a 24 GiB machine, and the Eurasia world's partial at its 120-step horizon is ≈ 7 MB.
+/// cell); a job whose summary needs more than 8 GiB does not fit beside the merged copy and
+/// the copy a merge works on on a 24 GiB machine. For scale, the Eurasia world's partial at
+/// its 120-step horizon is 5.7 MB for 10 runs, and bounded by 21 MB for a million
+/// ([`max_body_bytes`]). Below this ceiling, each file's own dimensions bound it.
 pub const MAX_PARTIAL_BYTES: u64 = 4 << 30;
 
 /// Bytes allowed for each name in the body (a state, power, institution, member, outcome,

@@ -437,6 +437,17 @@ impl Summary {
         if self.shard_count != other.shard_count {
             return mismatch("shard count", &self.shard_count, &other.shard_count);
         }
+        if self.outcomes.len() != other.outcomes.len()
+            || !self
+                .outcomes
+                .iter()
+                .zip(&other.outcomes)
+                .all(|(a, b)| a.same_outcome(b))
+        {
+            return Err(EnsembleError::Mismatch(
+                "the partials count different outcomes".into(),
+            ));
+        }
         if self.dimensions() != other.dimensions()
             || self.start != other.start
             || self.powers != other.powers
@@ -446,16 +457,6 @@ impl Summary {
         {
             return Err(EnsembleError::Mismatch(
                 "the partials have different shapes or names (a corrupted file?)".into(),
-            ));
-        }
-        if !self
-            .outcomes
-            .iter()
-            .zip(&other.outcomes)
-            .all(|(a, b)| a.same_outcome(b))
-        {
-            return Err(EnsembleError::Mismatch(
-                "the partials count different outcomes".into(),
             ));
         }
         Ok(())
