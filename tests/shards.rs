@@ -320,6 +320,15 @@ fn a_fifo_named_like_a_partial_is_refused_promptly() {
 }
 
 #[test]
+fn a_directory_named_like_a_partial_is_refused_naming_it() {
+    let dir = scratch("dir-entry");
+    geoalign::output::write_partial(&dir, &tiny::part(4, 0, 2)).unwrap();
+    std::fs::create_dir(dir.join("partial-1-of-2.json")).unwrap();
+    let e = partial_files(&dir).unwrap_err().to_string();
+    assert!(e.contains("partial-1-of-2.json: is a directory"), "{e}");
+}
+
+#[test]
 fn a_3_gb_partial_is_refused_by_its_size_unread() {
     let dir = scratch("huge");
     let honest = encode(&tiny::part(4, 0, 2)).unwrap();
