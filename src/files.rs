@@ -135,6 +135,41 @@ fn check_meta(path: &Path, meta: &Metadata, limit: u64) -> Result<u64, ReadError
     Ok(meta.len())
 }
 
+/// Open the regular file `path`, of at most `limit` bytes, for reading; returns it with its
+/// size. For a reader that reads part of a file (a header) before deciding how much more it
+/// may read; [`read_regular`] reads the whole file.
+///
+/// The kind and the size are checked before opening and again on the opened handle (a file
+/// swapped for a FIFO in between is still refused); the open never blocks. The caller bounds
+/// its reads itself (`Read::take`): the file may grow after the check.
+///
+/// # Errors
+///
+/// As [`read_regular`].
+///
+/// # Examples
+///
+/// ```
+/// use std::io::Read;
+/// let path = std::env::temp_dir().join(format!("geoalign-doc-open-{}", std::process::id()));
+/// std::fs::write(&path, "header\nbody").unwrap();
+/// let (file, size) = geoalign::files::open_regular(&path, 100).unwrap();
+/// let mut first = String::new();
+/// file.take(6).read_to_string(&mut first).unwrap();
+/// assert_eq!((first.as_str(), size), ("header", 11));
+/// ```
+pub fn open_regular(path: &Path, limit: u64) -> Result<(File, u64), ReadError> {
+    let io = |source| ReadError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    check_regular(path, limit)?;
+    let file = open_nonblocking(path).map_err(io)?;
+    let meta = file.metadata().map_err(io)?;
+    let size = check_meta(path, &meta, limit)?;
+    Ok((file, size))
+}
+
 /// The bytes of the regular file `path`, which must hold at most `limit` bytes.
 ///
 /// The kind and the size are checked before reading (on the opened handle as well, so a file
@@ -150,10 +185,7 @@ pub fn read_regular(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
         path: path.to_path_buf(),
         source,
     };
-    check_regular(path, limit)?;
-    let file = open_nonblocking(path).map_err(io)?;
-    let meta = file.metadata().map_err(io)?;
-    let size = check_meta(path, &meta, limit)?;
+    let (file, size) = open_regular(path, limit)?;
     let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
     file.take(limit.saturating_add(1))
         .read_to_end(&mut bytes)

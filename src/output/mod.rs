@@ -28,15 +28,18 @@
 
 pub mod atomic;
 mod csv_out;
+pub mod partial;
 mod svg;
 
 pub use atomic::{check_writable, write_atomic, AtomicFile, OutputDir, Staging, MANIFEST};
 
-use crate::analysis::ensemble::Summary;
+use crate::analysis::ensemble::{EnsembleError, Summary};
 use crate::analysis::sensitivity::{Indices, Report};
+use crate::files::ReadError;
 use crate::model::names::slug;
 use std::path::{Path, PathBuf};
 
+pub use partial::{merge_partials, partial_files, read_partial};
 pub use svg::{alignment_chart, futures_chart, outcome_chart};
 
 /// A failure to write or read an output file.
@@ -84,9 +87,38 @@ pub enum OutputError {
     BadPartial {
         /// The file.
         path: PathBuf,
-        /// The parser's message.
+        /// Why not.
         reason: String,
     },
+    /// A partial summary file was changed after it was written, or is inconsistent in
+    /// itself (see [`partial`]).
+    #[error("{path}: a corrupted or edited partial summary, refused: `{field}`: {reason}")]
+    CorruptPartial {
+        /// The file.
+        path: PathBuf,
+        /// Where in it: a header field or a JSON path into the summary.
+        field: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A partial does not belong with the others of a merge.
+    #[error("{path}: {source}")]
+    Merge {
+        /// The file.
+        path: PathBuf,
+        /// Why it cannot be merged.
+        source: EnsembleError,
+    },
+    /// A summary to write is inconsistent in itself ([`Summary::verify`]): it was not made
+    /// by an ensemble, or was changed since.
+    #[error("the summary to write is inconsistent: {0}")]
+    Inconsistent(EnsembleError),
+    /// A merge was given no partial.
+    #[error("no partial-*.json files found in the inputs")]
+    NoPartials,
+    /// An input file is not a regular file, too large, or unreadable.
+    #[error(transparent)]
+    Read(#[from] ReadError),
 }
 
 pub(crate) fn io_error(path: &Path, e: impl std::fmt::Display) -> OutputError {
@@ -121,6 +153,8 @@ pub fn write_summary(dir: &Path, summary: &Summary) -> Result<Vec<PathBuf>, Outp
 
 /// The files of one summary, in `sub` (a directory inside the output set, or empty).
 fn summary_files(out: &mut Staging, sub: &Path, summary: &Summary) -> Result<(), OutputError> {
+    // Before anything is written: a corrupted summary may claim a horizon of 2³² steps.
+    summary.verify().map_err(OutputError::Inconsistent)?;
     csv_out::alignment(&out.file(sub.join("alignment.csv"))?, summary)?;
     csv_out::institutions(&out.file(sub.join("institutions.csv"))?, summary)?;
     csv_out::similarity(&out.file(sub.join("similarity.csv"))?, summary)?;
@@ -173,6 +207,8 @@ fn futures_files(out: &mut Staging, summaries: &[Summary]) -> Result<(), OutputE
 /// Write a shard's partial summary as `partial-<i>-of-<n>.json` in `dir`; returns its path.
 /// The file is replaced atomically ([`write_atomic`]): a reader sees the previous partial of
 /// that shard or the new one, never a part.
+/// It is in the format of [`partial`], with its digest; the summary is verified first
+/// ([`Summary::verify`]), so a partial that would be refused is never written.
 ///
 /// # Examples
 ///
@@ -189,48 +225,10 @@ fn futures_files(out: &mut Staging, summaries: &[Summary]) -> Result<(), OutputE
 pub fn write_partial(dir: &Path, summary: &Summary) -> Result<PathBuf, OutputError> {
     let index = summary.shards.first().copied().unwrap_or(0);
     let path = dir.join(format!("partial-{index}-of-{}.json", summary.shard_count));
-    let text = serde_json::to_string(summary).map_err(|e| io_error(&path, e))?;
-    write_atomic(&path, text.as_bytes())?;
+    summary.verify().map_err(|e| io_error(&path, e))?;
+    let text = partial::encode(summary).map_err(|e| io_error(&path, e))?;
+    write_atomic(&path, &text)?;
     Ok(path)
-}
-
-/// Read a partial summary written by [`write_partial`].
-///
-/// # Examples
-///
-/// ```
-/// let missing = std::env::temp_dir().join(format!("geoalign-no-such-partial-{}.json", std::process::id()));
-/// assert!(geoalign::output::read_partial(&missing).is_err());
-/// ```
-pub fn read_partial(path: &Path) -> Result<Summary, OutputError> {
-    let text = std::fs::read_to_string(path).map_err(|e| io_error(path, e))?;
-    serde_json::from_str(&text).map_err(|e| OutputError::BadPartial {
-        path: path.to_path_buf(),
-        reason: e.to_string(),
-    })
-}
-
-/// The `partial-*.json` files in `dir`, sorted by name.
-///
-/// # Examples
-///
-/// ```
-/// let dir = std::env::temp_dir().join(format!("geoalign-doc-empty-dir-{}", std::process::id()));
-/// std::fs::create_dir_all(&dir).unwrap();
-/// assert!(geoalign::output::partial_files(&dir).unwrap().is_empty());
-/// ```
-pub fn partial_files(dir: &Path) -> Result<Vec<PathBuf>, OutputError> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(|e| io_error(dir, e))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| {
-            p.file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with("partial-") && n.ends_with(".json"))
-        })
-        .collect();
-    files.sort();
-    Ok(files)
 }
 
 /// Write a sensitivity report as `sensitivity.csv` (one row per output × parameter) and

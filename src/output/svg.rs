@@ -47,10 +47,13 @@ fn chart_error(path: &Path, e: impl std::fmt::Display) -> OutputError {
 /// assert!(std::fs::read_to_string(&path).unwrap().starts_with("<svg"));
 /// ```
 pub fn alignment_chart(path: &Path, s: &Summary, state: StateId) -> Result<(), OutputError> {
+    // A summary read from elsewhere may claim any horizon: checked before one is allocated.
+    s.verify().map_err(OutputError::Inconsistent)?;
     write_atomic(path, render_alignment(path, s, state)?.as_bytes())
 }
 
-/// The SVG text of [`alignment_chart`]; `path` names the chart in errors.
+/// The SVG text of [`alignment_chart`] for a summary that passed [`Summary::verify`]; `path`
+/// names the chart in errors.
 pub(crate) fn render_alignment(
     path: &Path,
     s: &Summary,

@@ -27,6 +27,9 @@
 //! merging all `n` gives the very summary one machine would produce.
 
 pub mod sketch;
+pub mod verify;
+
+pub use verify::Dimensions;
 
 pub use crate::analysis::outcome::{
     default_outcomes, BlocReading, CstoClassifier, CstoFuture, CstoFutures, Outcome, OutcomeCounts,
@@ -81,6 +84,15 @@ pub enum EnsembleError {
     /// Two partial summaries cannot be merged.
     #[error("cannot merge: {0}")]
     Mismatch(String),
+    /// A summary is inconsistent in itself (see [`Summary::verify`]): a hand-edited or
+    /// damaged partial.
+    #[error("`{field}`: {reason}")]
+    Corrupt {
+        /// Where, as a JSON path into the summary (`outcomes[0].counts`).
+        field: String,
+        /// What is inconsistent.
+        reason: String,
+    },
     /// An outcome cannot be counted on the scenario's world (see [`Outcome::check`]).
     #[error("outcome `{name}`: {reason}")]
     Outcome {
@@ -114,7 +126,12 @@ impl Shard {
     /// let s: Shard = "1/3".parse().unwrap();
     /// assert_eq!(s.runs(10), 3..6);
     /// ```
+    ///
+    /// A shard that does not exist (`index ≥ count`, or `count` 0) has no runs.
     pub fn runs(self, runs: u64) -> std::ops::Range<u64> {
+        if self.index >= self.count {
+            return runs..runs;
+        }
         let at = |i: u32| (u128::from(runs) * u128::from(i) / u128::from(self.count)) as u64;
         at(self.index)..at(self.index + 1)
     }
@@ -263,6 +280,29 @@ pub struct Summary {
 pub const SIMILARITY: crate::analysis::similarity::Measure =
     crate::analysis::similarity::Measure::SIGNORINO_RITTER_ON_SHARES;
 
+/// The union of two ascending lists of distinct shards, ascending; `Err` with a shard that is
+/// in both. Linear: a partial may claim many shards.
+fn union_of_disjoint(a: &[u32], b: &[u32]) -> Result<Vec<u32>, u32> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => {
+                out.push(a[i]);
+                i += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                out.push(b[j]);
+                j += 1;
+            }
+            std::cmp::Ordering::Equal => return Err(a[i]),
+        }
+    }
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
+    Ok(out)
+}
+
 /// 64-bit FNV-1a: a small, stable hash for the scenario fingerprint.
 fn fnv1a(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
@@ -343,7 +383,40 @@ impl Summary {
     /// a.merge(&b).unwrap();
     /// assert_eq!(a, whole);
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`EnsembleError::Corrupt`] when either summary fails [`Summary::verify`];
+    /// [`EnsembleError::Mismatch`] when they come from different ensembles or hold a shard in
+    /// common. On an error `self` is unchanged.
     pub fn merge(&mut self, other: &Summary) -> Result<(), EnsembleError> {
+        self.verify()?;
+        other.verify()?;
+        self.check_same_ensemble(other)?;
+        let shards = union_of_disjoint(&self.shards, &other.shards).map_err(|s| {
+            EnsembleError::Mismatch(format!(
+                "shard {s}/{} is in both partials; each shard may be merged once",
+                self.shard_count
+            ))
+        })?;
+        // Added into a copy, so that an error leaves `self` as it was. Verified partials of
+        // disjoint shards cannot overflow (every count is at most the runs, which add up to
+        // at most `planned_runs` ≤ u32::MAX), but the additions are checked all the same.
+        let mut merged = self.clone();
+        merged.add_counts(other)?;
+        merged.shards = shards;
+        if merged.shards.len() == merged.shard_count as usize {
+            // Complete: it is now the summary of the whole ensemble.
+            merged.shard_count = 1;
+            merged.shards = vec![0];
+        }
+        *self = merged;
+        Ok(())
+    }
+
+    /// `other` is a partial of the same ensemble: same version, scenario, seed, runs, shard
+    /// count, dimensions, names and outcomes.
+    fn check_same_ensemble(&self, other: &Summary) -> Result<(), EnsembleError> {
         let mismatch = |what: &str, a: &dyn fmt::Display, b: &dyn fmt::Display| {
             Err(EnsembleError::Mismatch(format!(
                 "{what} differs ({a} vs {b}): the partials come from different ensembles"
@@ -355,20 +428,14 @@ impl Summary {
         if self.fingerprint != other.fingerprint || self.scenario != other.scenario {
             return mismatch("scenario", &self.scenario, &other.scenario);
         }
+        if self.seed != other.seed {
+            return mismatch("seed", &self.seed, &other.seed);
+        }
         if self.planned_runs != other.planned_runs {
             return mismatch("run count", &self.planned_runs, &other.planned_runs);
         }
         if self.shard_count != other.shard_count {
             return mismatch("shard count", &self.shard_count, &other.shard_count);
-        }
-        if self.alignment.cells() != other.alignment.cells()
-            || self.cohesion.cells() != other.cohesion.cells()
-            || self.similarity.cells() != other.similarity.cells()
-            || self.member_counts.len() != other.member_counts.len()
-        {
-            return Err(EnsembleError::Mismatch(
-                "the partials have different shapes (a corrupted file?)".into(),
-            ));
         }
         if self.outcomes.len() != other.outcomes.len()
             || !self
@@ -381,19 +448,16 @@ impl Summary {
                 "the partials count different outcomes".into(),
             ));
         }
-        if let Some(s) = other.shards.iter().find(|s| self.shards.contains(s)) {
-            return Err(EnsembleError::Mismatch(format!(
-                "shard {s}/{} is in both partials; each shard may be merged once",
-                self.shard_count
-            )));
-        }
-        self.shards.extend_from_slice(&other.shards);
-        self.shards.sort_unstable();
-        self.add_counts(other);
-        if self.shards.len() == self.shard_count as usize {
-            // Complete: it is now the summary of the whole ensemble.
-            self.shard_count = 1;
-            self.shards = vec![0];
+        if self.dimensions() != other.dimensions()
+            || self.start != other.start
+            || self.powers != other.powers
+            || self.states != other.states
+            || self.institutions != other.institutions
+            || self.members != other.members
+        {
+            return Err(EnsembleError::Mismatch(
+                "the partials have different shapes or names (a corrupted file?)".into(),
+            ));
         }
         Ok(())
     }
@@ -420,22 +484,45 @@ impl Summary {
     }
 
     /// Add the run count, outcome counts and sketches of `other` (same shape) into `self`:
-    /// integer additions, so the order of the partials never changes the result.
-    fn add_counts(&mut self, other: &Summary) {
-        self.runs += other.runs;
-        for (a, b) in self.outcomes.iter_mut().zip(&other.outcomes) {
-            a.add(b);
-        }
-        for (ai, bi) in self.member_counts.iter_mut().zip(&other.member_counts) {
-            for (a, b) in ai.iter_mut().zip(bi) {
-                a.suspended += b.suspended;
-                a.exited += b.exited;
+    /// integer additions, so the order of the partials never changes the result; checked,
+    /// so that an overflow is an error naming the field (and `self` must then be discarded).
+    fn add_counts(&mut self, other: &Summary) -> Result<(), EnsembleError> {
+        let overflow = |field: String| EnsembleError::Corrupt {
+            field,
+            reason: "overflows when the partials are added".into(),
+        };
+        self.runs = self
+            .runs
+            .checked_add(other.runs)
+            .ok_or_else(|| overflow("runs".into()))?;
+        for (k, (a, b)) in self.outcomes.iter_mut().zip(&other.outcomes).enumerate() {
+            for (x, y) in a.counts.iter_mut().zip(&b.counts) {
+                *x = x
+                    .checked_add(*y)
+                    .ok_or_else(|| overflow(format!("outcomes[{k}].counts")))?;
             }
         }
-        self.alignment.merge(&other.alignment);
-        self.cohesion.merge(&other.cohesion);
-        self.credibility.merge(&other.credibility);
-        self.similarity.merge(&other.similarity);
+        for (i, (ai, bi)) in self
+            .member_counts
+            .iter_mut()
+            .zip(&other.member_counts)
+            .enumerate()
+        {
+            for (m, (a, b)) in ai.iter_mut().zip(bi).enumerate() {
+                let field = || overflow(format!("member_counts[{i}][{m}]"));
+                a.suspended = a.suspended.checked_add(b.suspended).ok_or_else(field)?;
+                a.exited = a.exited.checked_add(b.exited).ok_or_else(field)?;
+            }
+        }
+        for (name, a, b) in [
+            ("alignment", &mut self.alignment, &other.alignment),
+            ("cohesion", &mut self.cohesion, &other.cohesion),
+            ("credibility", &mut self.credibility, &other.credibility),
+            ("similarity", &mut self.similarity, &other.similarity),
+        ] {
+            a.merge(b).map_err(|at| overflow(format!("{name}.{at}")))?;
+        }
+        Ok(())
     }
 
     /// Whether every shard of the ensemble is in.
@@ -447,12 +534,21 @@ impl Summary {
         self.powers.len() + 1
     }
 
+    /// The alignment cell of `(step, state, component)`; checked, as a summary read from a
+    /// file may claim any dimensions (an index past the end reads as an empty cell).
     fn align_cell(&self, step: usize, state: usize, component: usize) -> usize {
-        (step * self.states.len() + state) * self.component_count() + component
+        step.checked_mul(self.states.len())
+            .and_then(|c| c.checked_add(state)?.checked_mul(self.component_count()))
+            .and_then(|c| c.checked_add(component))
+            .unwrap_or(usize::MAX)
     }
 
+    /// The cohesion and credibility cell of `(step, institution)`, checked as
+    /// [`Summary::align_cell`].
     fn inst_cell(&self, step: usize, institution: usize) -> usize {
-        step * self.institutions.len() + institution
+        step.checked_mul(self.institutions.len())
+            .and_then(|c| c.checked_add(institution))
+            .unwrap_or(usize::MAX)
     }
 
     /// The id of the state named `name`.
@@ -594,7 +690,11 @@ impl Summary {
         let n = self.states.len();
         let (a, b) = (a.index(), b.index());
         (a < n && b < n).then(|| {
-            let st = Stats::of(&self.similarity, a * n + b, self.runs);
+            let st = Stats::of(
+                &self.similarity,
+                a.saturating_mul(n).saturating_add(b),
+                self.runs,
+            );
             Stats {
                 mean: 2.0 * st.mean - 1.0,
                 sd: 2.0 * st.sd,
@@ -1015,7 +1115,7 @@ impl Ensemble {
         }
         let mut summary = template;
         for p in &partials {
-            summary.add_counts(p);
+            summary.add_counts(p)?;
         }
         Ok(summary)
     }

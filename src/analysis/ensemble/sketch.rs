@@ -28,15 +28,34 @@ const _: () = assert!(BINS < 255);
 /// conversion's dozen): the rounding error, below 2⁻⁵³ per value, is far under anything a
 /// mean or a standard deviation reports. 2³² runs of values ≤ 1 sum to < 2⁸⁵, far inside a
 /// `u128`.
-const SCALE: f64 = 4_503_599_627_370_496.0;
+pub(crate) const SCALE: f64 = 4_503_599_627_370_496.0;
+
+/// [`SCALE`] as an integer: the fixed-point form of 1, the largest value a sum adds per run.
+pub(crate) const ONE: u128 = 1 << 52;
+
+/// The minimum of a cell that holds no value: a finite sentinel outside [0, 1] (values are
+/// clamped into it), so that an empty sketch survives a JSON round trip, which has no
+/// infinities.
+pub(crate) const EMPTY_MIN: f64 = 2.0;
+
+/// The maximum of a cell that holds no value (see [`EMPTY_MIN`]).
+pub(crate) const EMPTY_MAX: f64 = -1.0;
 
 /// `round(x · 2⁵²)` for `x` in [0, 1]: `1 + x` lies in [1, 2], where consecutive doubles are
 /// 2⁻⁵² apart, so its bits minus those of 1.0 count the steps of 2⁻⁵² (and `x = 1` gives
 /// exactly 2⁵², the bits of 2.0 minus those of 1.0).
 #[inline(always)]
-fn fixed(x: f64) -> u64 {
+pub(crate) fn fixed(x: f64) -> u64 {
     // Callers only pass values in [0, 1] (checked by `Sketches::add_moments`).
     (1.0 + x).to_bits() - 1.0_f64.to_bits()
+}
+
+/// The histogram bin of a value whose fixed-point form is `fx` (≤ 2⁵²): ⌊x · BINS⌋ in
+/// integers, the last bin holding 1 too. fx · BINS < 2⁶⁰ fits a u64; BINS < 255, so the bin
+/// fits a byte (255 itself is the pending "no value" mark).
+#[inline(always)]
+pub(crate) fn bin_of_fixed(fx: u64) -> u8 {
+    ((fx * BINS as u64) >> 52).min(BINS as u64 - 1) as u8
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -54,10 +73,8 @@ impl Sketches {
         Sketches {
             sum: vec![0; cells],
             sum_sq: vec![0; cells],
-            // Finite sentinels outside [0, 1] (values are clamped into it), so that an empty
-            // sketch survives a JSON round trip, which has no infinities.
-            min: vec![2.0; cells],
-            max: vec![-1.0; cells],
+            min: vec![EMPTY_MIN; cells],
+            max: vec![EMPTY_MAX; cells],
             hist: vec![0; cells * BINS],
         }
     }
@@ -88,9 +105,7 @@ impl Sketches {
         if x > self.max[cell] {
             self.max[cell] = x;
         }
-        // The bin ⌊x · BINS⌋ in integers: fx ≤ 2⁵², so fx · BINS < 2⁶⁰ fits a u64. BINS < 255,
-        // so the bin fits a byte (255 itself is the pending "no value" mark).
-        ((fx * BINS as u64) >> 52).min(BINS as u64 - 1) as u8
+        bin_of_fixed(fx)
     }
 
     /// Add `x` to `cell` for run slot `run` of `pending`: the sums, minimum and maximum at
@@ -124,31 +139,40 @@ impl Sketches {
         pending.bins.fill(PendingBins::NONE);
     }
 
-    /// Add `other` into `self`; both must have the same number of cells.
-    pub(crate) fn merge(&mut self, other: &Sketches) {
-        for (a, b) in self.sum.iter_mut().zip(&other.sum) {
-            *a += b;
+    /// Add `other` into `self`, with checked arithmetic: on an overflow, the name and index
+    /// of the array that overflowed (`hist[12]`), and `self` is partly added to and must be
+    /// discarded. Both must have the same number of cells ([`Summary::verify`] checks it, and
+    /// that no sum can overflow for a verified pair of disjoint shards).
+    ///
+    /// [`Summary::verify`]: super::Summary::verify
+    pub(crate) fn merge(&mut self, other: &Sketches) -> Result<(), String> {
+        fn add<T: Copy>(
+            name: &str,
+            a: &mut [T],
+            b: &[T],
+            f: impl Fn(T, T) -> Option<T>,
+        ) -> Result<(), String> {
+            if a.len() != b.len() {
+                return Err(format!("{name}: {} against {} entries", a.len(), b.len()));
+            }
+            for (i, (x, &y)) in a.iter_mut().zip(b).enumerate() {
+                *x = f(*x, y).ok_or_else(|| format!("{name}[{i}]"))?;
+            }
+            Ok(())
         }
-        for (a, b) in self.sum_sq.iter_mut().zip(&other.sum_sq) {
-            *a += b;
-        }
-        for (a, b) in self.min.iter_mut().zip(&other.min) {
-            *a = a.min(*b);
-        }
-        for (a, b) in self.max.iter_mut().zip(&other.max) {
-            *a = a.max(*b);
-        }
-        for (a, b) in self.hist.iter_mut().zip(&other.hist) {
-            *a += b;
-        }
+        add("sum", &mut self.sum, &other.sum, u128::checked_add)?;
+        add("sum_sq", &mut self.sum_sq, &other.sum_sq, u128::checked_add)?;
+        add("min", &mut self.min, &other.min, |a, b| Some(a.min(b)))?;
+        add("max", &mut self.max, &other.max, |a, b| Some(a.max(b)))?;
+        add("hist", &mut self.hist, &other.hist, u32::checked_add)
     }
 
-    /// Mean of cell `cell` over `n` values (0 when `n` is 0).
+    /// Mean of cell `cell` over `n` values (0 when `n` is 0 or the cell does not exist).
     pub(crate) fn mean(&self, cell: usize, n: u64) -> f64 {
-        if n == 0 {
-            return 0.0;
+        match self.sum.get(cell) {
+            Some(&sum) if n > 0 => sum as f64 / SCALE / n as f64,
+            _ => 0.0,
         }
-        self.sum[cell] as f64 / SCALE / n as f64
     }
 
     /// Sample standard deviation (divisor `n − 1`; 0 for fewer than two values).
@@ -158,14 +182,24 @@ impl Sketches {
         }
         let nf = n as f64;
         let mean = self.mean(cell, n);
-        let mean_sq = self.sum_sq[cell] as f64 / SCALE / nf;
+        let mean_sq = self
+            .sum_sq
+            .get(cell)
+            .map_or(0.0, |&s| s as f64 / SCALE / nf);
         let var = (mean_sq - mean * mean).max(0.0) * nf / (nf - 1.0);
         var.sqrt()
     }
 
-    /// The `q`-quantile of cell `cell` (see the module docs for the method); 0 when empty.
+    /// The `q`-quantile of cell `cell` (see the module docs for the method); 0 when empty or
+    /// when the cell does not exist.
     pub(crate) fn quantile(&self, cell: usize, q: f64) -> f64 {
-        let counts = &self.hist[cell * BINS..(cell + 1) * BINS];
+        let row = cell
+            .checked_mul(BINS)
+            .and_then(|at| self.hist.get(at..at.checked_add(BINS)?));
+        let (Some(counts), Some(&lo), Some(&hi)) = (row, self.min.get(cell), self.max.get(cell))
+        else {
+            return 0.0;
+        };
         let n: u64 = counts.iter().map(|&c| u64::from(c)).sum();
         if n == 0 {
             return 0.0;
@@ -177,11 +211,13 @@ impl Sketches {
             if c > 0 && (before + c) as f64 >= target {
                 let frac = ((target - before as f64) / c as f64).clamp(0.0, 1.0);
                 let x = (bin as f64 + frac) / BINS as f64;
-                return x.clamp(self.min[cell], self.max[cell]);
+                // Not `clamp`, which panics on a minimum above the maximum (a corrupted
+                // summary); for an ordered pair it is the same.
+                return x.max(lo).min(hi);
             }
             before += c;
         }
-        self.max[cell]
+        hi
     }
 }
 
@@ -249,8 +285,8 @@ mod tests {
             parts[(i * 31) % 3].add(0, x);
         }
         let mut merged = parts[2].clone();
-        merged.merge(&parts[0]);
-        merged.merge(&parts[1]);
+        merged.merge(&parts[0]).unwrap();
+        merged.merge(&parts[1]).unwrap();
         assert_eq!(merged, whole);
     }
 }

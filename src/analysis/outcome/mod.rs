@@ -186,13 +186,6 @@ impl OutcomeCounts {
             && self.counts.len() == self.categories.len()
             && other.counts.len() == other.categories.len()
     }
-
-    /// Add `other`'s counts (of the same outcome).
-    pub(crate) fn add(&mut self, other: &OutcomeCounts) {
-        for (a, b) in self.counts.iter_mut().zip(&other.counts) {
-            *a += b;
-        }
-    }
 }
 
 /// Follows a set of outcomes through one run at a time: reads each at the start, lets each

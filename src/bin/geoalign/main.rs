@@ -13,7 +13,7 @@ mod args;
 use args::{Cli, Command, EnsembleArgs, MethodArg};
 use clap::error::ErrorKind;
 use clap::Parser;
-use geoalign::analysis::ensemble::{Ensemble, EnsembleError, Shard, Summary};
+use geoalign::analysis::ensemble::{Ensemble, Shard, Summary};
 use geoalign::analysis::sensitivity::{self, Method, ParamRange};
 use geoalign::scenario_file::builtin;
 use geoalign::{output, Scenario, Simulation};
@@ -238,7 +238,8 @@ fn futures(args: &EnsembleArgs, out: Option<&Path>, force: bool) -> Result<(), C
     Ok(())
 }
 
-/// `geoalign merge`.
+/// `geoalign merge`: every partial is read checked (regular file, size bounded by its
+/// header, digest, job and structure; see `geoalign::output::partial`) and merged.
 fn merge(inputs: &[PathBuf], out: Option<PathBuf>, force: bool) -> Result<(), CliError> {
     // Without --out: beside the partials (a directory of only partials may be written into
     // without --force), the first input directory or else the first file's directory.
@@ -262,17 +263,7 @@ fn merge(inputs: &[PathBuf], out: Option<PathBuf>, force: bool) -> Result<(), Cl
             files.push(input.clone());
         }
     }
-    let mut merged: Option<Summary> = None;
-    for f in &files {
-        let part = output::read_partial(f)?;
-        match merged.as_mut() {
-            None => merged = Some(part),
-            Some(m) => m
-                .merge(&part)
-                .map_err(|e: EnsembleError| format!("{}: {e}", f.display()))?,
-        }
-    }
-    let merged = merged.ok_or("no partial-*.json files found in the inputs")?;
+    let merged = output::merge_partials(&files)?;
     if !merged.is_complete() {
         return Err(format!(
             "only shards {:?} of {} are present; merge all of them",

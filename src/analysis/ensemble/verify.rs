@@ -1,0 +1,467 @@
+//! Checking that a [`Summary`] read from elsewhere (a shard's partial file) is one an ensemble
+//! could have produced, before any of its numbers is used or merged.
+//!
+//! A summary is a set of integer counters whose relations are known exactly: every run adds
+//! one value to every alignment, cohesion and credibility cell, one category to every
+//! outcome, and at most one count to each member's suspensions and exits. [`Summary::verify`]
+//! checks each relation and names the first one broken, as a JSON path into the partial
+//! (`alignment.hist[12]`) with the step, state and component it belongs to.
+//!
+//! | check | the hand-edits it refuses |
+//! |---|---|
+//! | array lengths follow from the dimensions (`Dimensions::cells`, the one place that says so) | arrays cut short or padded; a sketch of another world |
+//! | `1 ≤ shard_count`, shards ascending, unique and `< shard_count` | a shard claimed twice, a shard that does not exist |
+//! | `runs` = the runs of the shards held ([`Shard::runs`]) | "complete" with 10 of 30 runs; `runs` set to 0; a shard relabelled as one of another size |
+//! | a cell's histogram counts sum to `runs` (to at most `runs` for similarity) | a count raised or lowered; a count that would overflow a merge |
+//! | min ≤ max within [0, 1] and in the first and last non-empty bins; the empty sentinels for an empty cell | a min above its max; a value outside [0, 1] |
+//! | `runs · fixed(min) ≤ sum ≤ runs · fixed(max)`, the same for the squares, `sum_sq ≤ sum` | an edited mean or standard deviation |
+//! | every outcome's category counts sum to `runs`, one count per category | a count added or removed |
+//! | member counts ≤ `runs`, one per member | a suspension or exit count above the runs |
+//!
+//! Some edits keep every relation: counts moved between two categories of an outcome (P from
+//! 0 to 0.33 and back elsewhere), or a copy of shard 0 relabelled as shard 1 when both hold
+//! the same number of runs. Only the partial file's digest and job header catch those
+//! ([`crate::output`]'s partial format); the structure is checked all the same, because a
+//! digest can be recomputed by whoever edits the file, and because a summary may come from
+//! elsewhere than a file.
+
+use super::sketch::{bin_of_fixed, fixed, Sketches, BINS, EMPTY_MAX, EMPTY_MIN, ONE};
+use super::{EnsembleError, Shard, Summary};
+use serde::{Deserialize, Serialize};
+
+/// The dimensions of a summary, from which the length of each of its arrays follows
+/// (`Dimensions::cells`); a partial file carries them in its header so that its size can be
+/// bounded before it is read.
+///
+/// # Examples
+///
+/// ```
+/// use geoalign::analysis::ensemble::Ensemble;
+/// let summary = Ensemble::new(geoalign::presets::eurasia_2025(), 2).run().unwrap();
+/// let d = summary.dimensions();
+/// assert_eq!((d.states, d.institutions), (summary.states.len() as u64, summary.institutions.len() as u64));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Dimensions {
+    /// Steps of the horizon (cells are kept for steps `0..=steps`).
+    pub steps: u64,
+    /// States.
+    pub states: u64,
+    /// Powers (an alignment has one more component, autonomy).
+    pub powers: u64,
+    /// Institutions.
+    pub institutions: u64,
+    /// Members of each institution.
+    pub members: Vec<u64>,
+    /// Categories of each outcome.
+    pub outcomes: Vec<u64>,
+}
+
+/// How many values a sketch's cell receives per run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Fill {
+    /// One per run: its histogram sums to exactly `runs`.
+    EveryRun,
+    /// At most one per run (a similarity is undefined in some runs).
+    AtMostEveryRun,
+}
+
+/// The cell count of each sketch of a summary, and how its cells fill.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Cells {
+    /// Steps × states × components.
+    pub(crate) alignment: usize,
+    /// Steps × institutions, for cohesion and for credibility.
+    pub(crate) institution: usize,
+    /// Pairs of states.
+    pub(crate) similarity: usize,
+}
+
+impl Cells {
+    /// Each sketch of a summary with its name (as in the JSON), cell count and fill rule.
+    pub(crate) fn sketches(self) -> [(&'static str, usize, Fill); 4] {
+        [
+            ("alignment", self.alignment, Fill::EveryRun),
+            ("cohesion", self.institution, Fill::EveryRun),
+            ("credibility", self.institution, Fill::EveryRun),
+            ("similarity", self.similarity, Fill::AtMostEveryRun),
+        ]
+    }
+}
+
+impl Dimensions {
+    /// The number of cells of each sketch of a summary of these dimensions — the one place
+    /// that says what shape a summary has (its verification and a partial's size bound both
+    /// follow from it); `None` when the product does not fit in memory's address space.
+    pub(crate) fn cells(&self) -> Option<Cells> {
+        let n = |x: u64| usize::try_from(x).ok();
+        let steps = n(self.steps)?.checked_add(1)?;
+        let states = n(self.states)?;
+        let components = n(self.powers)?.checked_add(1)?;
+        Some(Cells {
+            alignment: steps.checked_mul(states)?.checked_mul(components)?,
+            institution: steps.checked_mul(n(self.institutions)?)?,
+            similarity: states.checked_mul(states)?,
+        })
+    }
+}
+
+/// A corruption at `field`.
+fn corrupt(field: impl Into<String>, reason: impl Into<String>) -> EnsembleError {
+    EnsembleError::Corrupt {
+        field: field.into(),
+        reason: reason.into(),
+    }
+}
+
+impl Summary {
+    /// The dimensions of this summary, read off its lists of names.
+    pub fn dimensions(&self) -> Dimensions {
+        let len = |n: usize| n as u64;
+        Dimensions {
+            steps: u64::from(self.steps),
+            states: len(self.states.len()),
+            powers: len(self.powers.len()),
+            institutions: len(self.institutions.len()),
+            members: self.members.iter().map(|m| len(m.len())).collect(),
+            outcomes: self
+                .outcomes
+                .iter()
+                .map(|o| len(o.categories.len()))
+                .collect(),
+        }
+    }
+
+    /// Check that this summary is one an ensemble could have produced: every array as long
+    /// as its dimensions say, the shards and run counts consistent, every counter within
+    /// what its runs allow (the list is in [the module docs](crate::analysis::ensemble::verify)). A summary that
+    /// passes can be merged, queried and written without an overflow or a panic.
+    ///
+    /// # Errors
+    ///
+    /// [`EnsembleError::Corrupt`] naming the first field found inconsistent, as a JSON path
+    /// (`outcomes[0].counts`, `alignment.hist[40]`), and why.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use geoalign::analysis::ensemble::{Ensemble, EnsembleError};
+    /// let mut summary = Ensemble::new(geoalign::presets::eurasia_2025(), 4).run().unwrap();
+    /// assert!(summary.verify().is_ok());
+    /// summary.runs = 0;
+    /// let err = summary.verify().unwrap_err();
+    /// assert!(matches!(err, EnsembleError::Corrupt { ref field, .. } if field == "runs"), "{err}");
+    /// ```
+    pub fn verify(&self) -> Result<(), EnsembleError> {
+        self.verify_runs()?;
+        self.verify_outcomes()?;
+        self.verify_members()?;
+        let cells = self
+            .dimensions()
+            .cells()
+            .ok_or_else(|| corrupt("steps", "the dimensions are too large to hold"))?;
+        for (name, count, fill) in cells.sketches() {
+            self.verify_sketch(name, count, fill)?;
+        }
+        Ok(())
+    }
+
+    /// The sketch named `name` (as in [`Cells::sketches`]).
+    fn sketch(&self, name: &str) -> &Sketches {
+        match name {
+            "alignment" => &self.alignment,
+            "cohesion" => &self.cohesion,
+            "credibility" => &self.credibility,
+            _ => &self.similarity,
+        }
+    }
+
+    /// The shards are real and distinct, and `runs` is the number of runs they hold.
+    fn verify_runs(&self) -> Result<(), EnsembleError> {
+        if self.planned_runs > u64::from(u32::MAX) {
+            return Err(corrupt(
+                "planned_runs",
+                format!(
+                    "{} is more than the {} runs one summary counts",
+                    self.planned_runs,
+                    u32::MAX
+                ),
+            ));
+        }
+        if self.shard_count == 0 {
+            return Err(corrupt(
+                "shard_count",
+                "0: an ensemble has at least one shard",
+            ));
+        }
+        if self.shards.is_empty() {
+            return Err(corrupt(
+                "shards",
+                "empty: a summary holds at least one shard",
+            ));
+        }
+        let mut held = 0u64;
+        for (k, &index) in self.shards.iter().enumerate() {
+            if index >= self.shard_count {
+                return Err(corrupt(
+                    format!("shards[{k}]"),
+                    format!("shard {index} of {} does not exist", self.shard_count),
+                ));
+            }
+            if k > 0 && self.shards[k - 1] >= index {
+                return Err(corrupt(
+                    format!("shards[{k}]"),
+                    format!(
+                        "{index} after {}: shards are listed once each, ascending",
+                        self.shards[k - 1]
+                    ),
+                ));
+            }
+            let r = Shard {
+                index,
+                count: self.shard_count,
+            }
+            .runs(self.planned_runs);
+            // At most `planned_runs` in all: the slices are disjoint.
+            held += r.end - r.start;
+        }
+        if self.runs != held {
+            return Err(corrupt(
+                "runs",
+                format!(
+                    "{}, but shards {:?} of {} hold {held} of the {} planned runs",
+                    self.runs, self.shards, self.shard_count, self.planned_runs
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Every outcome has one count per category, and they add up to `runs`.
+    fn verify_outcomes(&self) -> Result<(), EnsembleError> {
+        let mut names = std::collections::HashSet::new();
+        for (k, o) in self.outcomes.iter().enumerate() {
+            if !names.insert(o.name.as_str()) {
+                return Err(corrupt(
+                    format!("outcomes[{k}].name"),
+                    format!("`{}` twice", o.name),
+                ));
+            }
+            if o.categories.is_empty() || o.counts.len() != o.categories.len() {
+                return Err(corrupt(
+                    format!("outcomes[{k}].counts"),
+                    format!(
+                        "{} counts for {} categories of `{}`",
+                        o.counts.len(),
+                        o.categories.len(),
+                        o.name
+                    ),
+                ));
+            }
+            let total = o.counts.iter().try_fold(0u64, |t, &c| t.checked_add(c));
+            if total != Some(self.runs) {
+                return Err(corrupt(
+                    format!("outcomes[{k}].counts"),
+                    format!(
+                        "the runs of `{}` add up to {}, not to the {} runs",
+                        o.name,
+                        total.map_or_else(|| "more than 2⁶⁴".into(), |t| t.to_string()),
+                        self.runs
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// One member count per member, each at most `runs`.
+    fn verify_members(&self) -> Result<(), EnsembleError> {
+        if self.members.len() != self.institutions.len() {
+            return Err(corrupt(
+                "members",
+                format!(
+                    "{} lists for {} institutions",
+                    self.members.len(),
+                    self.institutions.len()
+                ),
+            ));
+        }
+        if self.member_counts.len() != self.institutions.len() {
+            return Err(corrupt(
+                "member_counts",
+                format!(
+                    "{} lists for {} institutions",
+                    self.member_counts.len(),
+                    self.institutions.len()
+                ),
+            ));
+        }
+        for (i, (names, counts)) in self.members.iter().zip(&self.member_counts).enumerate() {
+            if names.len() != counts.len() {
+                return Err(corrupt(
+                    format!("member_counts[{i}]"),
+                    format!("{} counts for {} members", counts.len(), names.len()),
+                ));
+            }
+            for (m, c) in counts.iter().enumerate() {
+                for (what, n) in [("suspended", c.suspended), ("exited", c.exited)] {
+                    if n > self.runs {
+                        return Err(corrupt(
+                            format!("member_counts[{i}][{m}].{what}"),
+                            format!("{n} runs of {}", self.runs),
+                        ));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The sketch `name` has `cells` cells, each consistent with `runs` values filled by
+    /// `fill`.
+    fn verify_sketch(&self, name: &str, cells: usize, fill: Fill) -> Result<(), EnsembleError> {
+        let s = self.sketch(name);
+        for (array, len) in [
+            ("sum", s.sum.len()),
+            ("sum_sq", s.sum_sq.len()),
+            ("min", s.min.len()),
+            ("max", s.max.len()),
+        ] {
+            if len != cells {
+                return Err(corrupt(
+                    format!("{name}.{array}"),
+                    format!("{len} entries; the dimensions give {cells}"),
+                ));
+            }
+        }
+        let bins = cells.checked_mul(BINS);
+        if bins != Some(s.hist.len()) {
+            return Err(corrupt(
+                format!("{name}.hist"),
+                format!(
+                    "{} entries; the dimensions give {cells} × {BINS}",
+                    s.hist.len()
+                ),
+            ));
+        }
+        for (cell, counts) in s.hist.chunks_exact(BINS).enumerate() {
+            check_cell(s, cell, counts, self.runs, fill)
+                .map_err(|reason| corrupt(self.cell_field(name, cell, reason.0), reason.1))?;
+        }
+        Ok(())
+    }
+
+    /// `name.array[index]` and what the cell is, for an error.
+    fn cell_field(&self, name: &str, cell: usize, array: &str) -> String {
+        let index = if array == "hist" {
+            format!("{}..{}", cell * BINS, (cell + 1) * BINS)
+        } else {
+            cell.to_string()
+        };
+        let state = |i: usize| self.states.get(i).map_or("?", String::as_str);
+        let what = match name {
+            "alignment" => {
+                let c = self.powers.len() + 1;
+                let per_step = (self.states.len() * c).max(1);
+                let component = self
+                    .powers
+                    .get(cell % c)
+                    .map_or(crate::model::AUTONOMY, String::as_str);
+                format!(
+                    "step {}, state {}, component {component}",
+                    cell / per_step,
+                    state(cell / c % self.states.len().max(1))
+                )
+            }
+            "similarity" => {
+                let n = self.states.len().max(1);
+                format!("states {} and {}", state(cell / n), state(cell % n))
+            }
+            _ => {
+                let n = self.institutions.len().max(1);
+                let inst = self.institutions.get(cell % n).map_or("?", String::as_str);
+                format!("step {}, institution {inst}", cell / n)
+            }
+        };
+        format!("{name}.{array}[{index}] ({what})")
+    }
+}
+
+/// What is wrong with a cell: the array (`hist`, `min`, …) and why.
+struct CellError(&'static str, String);
+
+/// Cell `cell` of `s`, with histogram row `counts`, holds what `runs` runs filled by `fill`
+/// can give.
+fn check_cell(
+    s: &Sketches,
+    cell: usize,
+    counts: &[u32],
+    runs: u64,
+    fill: Fill,
+) -> Result<(), CellError> {
+    let n: u64 = counts.iter().map(|&c| u64::from(c)).sum();
+    let expected = match fill {
+        Fill::EveryRun => n == runs,
+        Fill::AtMostEveryRun => n <= runs,
+    };
+    if !expected {
+        let rule = if fill == Fill::EveryRun {
+            ""
+        } else {
+            "at most "
+        };
+        return Err(CellError(
+            "hist",
+            format!("its counts sum to {n}; {rule}{runs} runs add a value to it"),
+        ));
+    }
+    let (sum, sum_sq, lo, hi) = (s.sum[cell], s.sum_sq[cell], s.min[cell], s.max[cell]);
+    if n == 0 {
+        if sum != 0 || sum_sq != 0 {
+            return Err(CellError("sum", "an empty cell with a non-zero sum".into()));
+        }
+        if lo != EMPTY_MIN || hi != EMPTY_MAX {
+            return Err(CellError(
+                "min",
+                format!("an empty cell's min and max are {EMPTY_MIN} and {EMPTY_MAX}, not {lo} and {hi}"),
+            ));
+        }
+        return Ok(());
+    }
+    // Written this way round so that NaN fails too.
+    if !(0.0 <= lo && lo <= hi && hi <= 1.0) {
+        return Err(CellError(
+            "min",
+            format!("min {lo} and max {hi}: expected 0 ≤ min ≤ max ≤ 1"),
+        ));
+    }
+    let first = counts.iter().position(|&c| c > 0).unwrap_or(0);
+    let last = counts.iter().rposition(|&c| c > 0).unwrap_or(0);
+    if usize::from(bin_of_fixed(fixed(lo))) != first || usize::from(bin_of_fixed(fixed(hi))) != last
+    {
+        return Err(CellError(
+            "min",
+            format!("min {lo} and max {hi} do not fall in the first and last bins counted ({first} and {last})"),
+        ));
+    }
+    // Each value's fixed-point form lies between those of the min and the max (fixed and
+    // the rounded square are both monotone), and x² ≤ x on [0, 1].
+    let n = u128::from(n);
+    let within = |total: u128, low: f64, high: f64| {
+        n * u128::from(fixed(low)) <= total && total <= n * u128::from(fixed(high))
+    };
+    if !within(sum, lo, hi) || sum > n * ONE {
+        return Err(CellError(
+            "sum",
+            format!("{sum} is not the sum of {n} values between min and max"),
+        ));
+    }
+    if !within(sum_sq, lo * lo, hi * hi) || sum_sq > sum {
+        return Err(CellError(
+            "sum_sq",
+            format!("{sum_sq} is not the sum of the squares of {n} values between min and max"),
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,71 @@
+//! The tiny world of the shard tests (`tests/shards.rs`) and of the merge fuzzer
+//! (`fuzz/fuzz_targets/merge.rs`), with one outcome so that outcome counts are in its
+//! partials too. Shared by `#[path]`, so that the fuzzer's valid partial and its seeds are
+//! partials of the very ensemble the tests check.
+
+use geoalign::analysis::ensemble::{Ensemble, Shard, Summary};
+use geoalign::{Outcome, RunState, Scenario, World};
+use std::sync::Arc;
+
+/// The world: two powers, two states, one institution, 3 steps (see the file's comment).
+pub const TOML: &str = include_str!("tiny.toml");
+
+/// Runs of the ensemble whose partials seed the fuzzer (`fuzz/seeds/merge/`).
+pub const SEED_RUNS: u64 = 5;
+
+/// The tiny world as a scenario.
+pub fn scenario() -> Scenario {
+    Scenario::from_toml_str(TOML, "tests/shards/tiny.toml").expect("the tiny world loads")
+}
+
+/// Whether state `S` ends more aligned with power `A` than it started: an outcome with two
+/// categories.
+#[derive(Debug)]
+pub struct LeansToA {
+    categories: Vec<String>,
+}
+
+impl LeansToA {
+    /// The outcome, shared.
+    pub fn shared() -> Arc<dyn Outcome> {
+        Arc::new(LeansToA {
+            categories: vec!["no".into(), "yes".into()],
+        })
+    }
+}
+
+fn share(world: &World, state: &RunState) -> f64 {
+    let s = world.state_id("S").expect("S");
+    let a = world.power_id("A").expect("A");
+    state.share(world, s, a)
+}
+
+impl Outcome for LeansToA {
+    fn name(&self) -> &str {
+        "s-leans-to-a"
+    }
+    fn categories(&self) -> &[String] {
+        &self.categories
+    }
+    fn start(&self, world: &World, state: &RunState, notes: &mut Vec<f64>) {
+        notes.push(share(world, state));
+    }
+    fn classify(&self, world: &World, end: &RunState, notes: &[f64]) -> usize {
+        usize::from(share(world, end) > notes[0])
+    }
+}
+
+/// `runs` runs of the tiny world counting [`LeansToA`], on one thread.
+pub fn ensemble(runs: u64) -> Ensemble {
+    Ensemble::new(scenario(), runs)
+        .outcomes([LeansToA::shared()])
+        .threads(1)
+}
+
+/// Shard `index` of `count` of [`ensemble`]`(runs)`.
+pub fn part(runs: u64, index: u32, count: u32) -> Summary {
+    ensemble(runs)
+        .shard(Shard { index, count })
+        .run()
+        .expect("the tiny world runs")
+}
