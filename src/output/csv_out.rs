@@ -24,15 +24,16 @@ pub(crate) fn finish(w: csv::Writer<std::fs::File>, path: &Path) -> Result<(), O
     file.sync_all().map_err(|e| io_error(path, e))
 }
 
-/// `alignment.csv`: step × state × component.
+/// `alignment.csv`: recorded step × state × component, each step with its own date.
 pub(crate) fn alignment(path: &Path, s: &Summary) -> Result<PathBuf, OutputError> {
     let mut w = writer(path)?;
     let mut header = vec!["scenario", "step", "date", "state", "power"];
     header.extend(STAT_COLUMNS);
     header.push("runs");
     w.write_record(&header).map_err(|e| io_error(path, e))?;
-    for step in 0..=s.steps as usize {
-        let date = s.start.add_months(step as u32).to_string();
+    for step in s.recorded_steps() {
+        let date = s.date_of(step).to_string();
+        let step = step as usize;
         for (i, state) in s.named_states() {
             for (c, power) in s.named_components() {
                 let Some(stats) = s.alignment(step, i, c) else {
@@ -55,15 +56,16 @@ pub(crate) fn alignment(path: &Path, s: &Summary) -> Result<PathBuf, OutputError
     Ok(path.to_path_buf())
 }
 
-/// `institutions.csv`: step × institution × measure.
+/// `institutions.csv`: recorded step × institution × measure.
 pub(crate) fn institutions(path: &Path, s: &Summary) -> Result<PathBuf, OutputError> {
     let mut w = writer(path)?;
     let mut header = vec!["scenario", "step", "date", "institution", "measure"];
     header.extend(STAT_COLUMNS);
     header.push("runs");
     w.write_record(&header).map_err(|e| io_error(path, e))?;
-    for step in 0..=s.steps as usize {
-        let date = s.start.add_months(step as u32).to_string();
+    for step in s.recorded_steps() {
+        let date = s.date_of(step).to_string();
+        let step = step as usize;
         for (i, inst) in s.named_institutions() {
             for (measure, stats) in [
                 ("cohesion", s.cohesion(step, i)),
@@ -88,7 +90,9 @@ pub(crate) fn institutions(path: &Path, s: &Summary) -> Result<PathBuf, OutputEr
 }
 
 /// `similarity.csv`: one row per ordered pair of states, Signorino–Ritter S of their
-/// alignments at the horizon.
+/// alignments at the horizon. Written only when the summary computed it
+/// ([`Summary::similarity_computed`]), so that no empty table can be mistaken for a result;
+/// `summary.json` says why it is missing.
 pub(crate) fn similarity(path: &Path, s: &Summary) -> Result<PathBuf, OutputError> {
     let mut w = writer(path)?;
     let mut header = vec!["scenario", "date", "state_a", "state_b", "measure"];
@@ -195,6 +199,12 @@ pub(crate) struct Provenance<'a> {
     start: String,
     horizon: String,
     steps: u32,
+    /// The summary's sketches hold one step in `record_every` and the horizon.
+    record_every: u32,
+    /// How many steps they hold.
+    recorded_steps: usize,
+    /// Whether `similarity.csv` holds the state-pair similarity, and why not when it does not.
+    similarity: String,
     quantile_error_bound: f64,
     /// The CSTO futures, under the key they had before outcomes were values (empty when the
     /// summary does not count them).
@@ -236,6 +246,16 @@ pub(crate) fn provenance(s: &Summary) -> Provenance<'_> {
         start: s.start.to_string(),
         horizon: s.start.add_months(s.steps).to_string(),
         steps: s.steps,
+        record_every: s.record_every,
+        recorded_steps: s.recorded_steps().count(),
+        similarity: if s.similarity_computed {
+            "computed: similarity.csv".into()
+        } else {
+            format!(
+                "not computed (off by default above {} states; ask with --similarity): no similarity.csv",
+                crate::analysis::ensemble::AUTO_SIMILARITY_MAX_STATES
+            )
+        },
         quantile_error_bound: 1.0 / crate::analysis::ensemble::sketch::BINS as f64,
         futures: s
             .outcomes

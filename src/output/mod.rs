@@ -6,9 +6,9 @@
 //!
 //! | file | content |
 //! |---|---|
-//! | `alignment.csv` | one row per step × state × component (power or `autonomy`): mean, sd, q05…q95 |
+//! | `alignment.csv` | one row per recorded step × state × component (power or `autonomy`): mean, sd, q05…q95 |
 //! | `institutions.csv` | one row per step × institution × measure (`cohesion`, `credibility`) |
-//! | `similarity.csv` | one row per ordered pair of states: Signorino–Ritter S of their alignments at the horizon (mean, sd, q05…q95) |
+//! | `similarity.csv` | one row per ordered pair of states: Signorino–Ritter S of their alignments at the horizon (mean, sd, q05…q95); only when the summary computed it (`summary.json`'s `similarity` says) |
 //! | `outcomes.csv` | one row per category of each outcome (`kind` = the outcome's name; the CSTO futures keep `csto_future` and `CSTO`), and per institution member P(suspended) and P(exited), with Wilson 95 % intervals |
 //! | `summary.json` | provenance (scenario, seed, crate version, runs, fingerprint) and the horizon's statistics and outcomes (the CSTO futures under `futures`, any other outcome under `outcomes`) |
 //! | `alignment-<state>.svg` | the state's mean alignment over time as stacked shares, with the 5–95 % band of each share |
@@ -157,7 +157,9 @@ fn summary_files(out: &mut Staging, sub: &Path, summary: &Summary) -> Result<(),
     summary.verify().map_err(OutputError::Inconsistent)?;
     csv_out::alignment(&out.file(sub.join("alignment.csv"))?, summary)?;
     csv_out::institutions(&out.file(sub.join("institutions.csv"))?, summary)?;
-    csv_out::similarity(&out.file(sub.join("similarity.csv"))?, summary)?;
+    if summary.similarity_computed {
+        csv_out::similarity(&out.file(sub.join("similarity.csv"))?, summary)?;
+    }
     csv_out::outcomes(&out.file(sub.join("outcomes.csv"))?, &[summary])?;
     write_json(
         &out.file(sub.join("summary.json"))?,

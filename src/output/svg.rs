@@ -76,8 +76,12 @@ fn draw_alignment(
         .ok_or_else(|| io_error(path, format!("no state with index {}", state.index())))?;
     let p = s.powers.len();
     let year0 = f64::from(s.start.year()) + (f64::from(s.start.month()) - 1.0) / 12.0;
+    // The recorded steps, each at its own date (one step in `record_every` and the horizon).
+    let recorded: Vec<usize> = s.recorded_steps().map(|t| t as usize).collect();
     let year = |step: usize| year0 + step as f64 / 12.0;
     let steps = s.steps as usize;
+    let at = |k: usize| year(recorded[k]);
+    let points = recorded.len();
     let root = SVGBackend::with_string(svg, (960, 540)).into_drawing_area();
     root.fill(&WHITE).map_err(|e| chart_error(path, e))?;
     let root = root
@@ -106,11 +110,12 @@ fn draw_alignment(
         .draw()
         .map_err(|e| chart_error(path, e))?;
 
-    // Cumulative means: edge[c][t] is the top of component c at step t.
-    let mut lower = vec![0.0; steps + 1];
+    // Cumulative means: upper[k] is the top of component c at the k-th recorded step.
+    let mut lower = vec![0.0; points];
     for (c, (component, label)) in s.named_components().enumerate() {
-        let stats: Vec<_> = (0..=steps)
-            .map(|t| s.alignment(t, state, component))
+        let stats: Vec<_> = recorded
+            .iter()
+            .map(|&t| s.alignment(t, state, component))
             .collect::<Option<Vec<_>>>()
             .ok_or_else(|| io_error(path, "summary shape"))?;
         let upper: Vec<f64> = lower
@@ -119,8 +124,8 @@ fn draw_alignment(
             .map(|(l, st)| (l + st.mean).min(1.0))
             .collect();
         let col = colour(c, p);
-        let mut poly: Vec<(f64, f64)> = (0..=steps).map(|t| (year(t), upper[t])).collect();
-        poly.extend((0..=steps).rev().map(|t| (year(t), lower[t])));
+        let mut poly: Vec<(f64, f64)> = (0..points).map(|k| (at(k), upper[k])).collect();
+        poly.extend((0..points).rev().map(|k| (at(k), lower[k])));
         let label = label.to_string();
         chart
             .draw_series(std::iter::once(Polygon::new(poly, col.mix(0.55).filled())))
@@ -128,20 +133,20 @@ fn draw_alignment(
             .label(label)
             .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], col.filled()));
         // The share's 5–95 % band, placed around its upper edge.
-        let mut band: Vec<(f64, f64)> = (0..=steps)
-            .map(|t| {
-                let st = &stats[t];
+        let mut band: Vec<(f64, f64)> = (0..points)
+            .map(|k| {
+                let st = &stats[k];
                 (
-                    year(t),
-                    (upper[t] + st.quantiles.q95 - st.mean).clamp(0.0, 1.0),
+                    at(k),
+                    (upper[k] + st.quantiles.q95 - st.mean).clamp(0.0, 1.0),
                 )
             })
             .collect();
-        band.extend((0..=steps).rev().map(|t| {
-            let st = &stats[t];
+        band.extend((0..points).rev().map(|k| {
+            let st = &stats[k];
             (
-                year(t),
-                (upper[t] - (st.mean - st.quantiles.q05)).clamp(0.0, 1.0),
+                at(k),
+                (upper[k] - (st.mean - st.quantiles.q05)).clamp(0.0, 1.0),
             )
         }));
         if c < p {
@@ -150,7 +155,7 @@ fn draw_alignment(
                 .map_err(|e| chart_error(path, e))?;
             chart
                 .draw_series(LineSeries::new(
-                    (0..=steps).map(|t| (year(t), upper[t])),
+                    (0..points).map(|k| (at(k), upper[k])),
                     BLACK.mix(0.6).stroke_width(1),
                 ))
                 .map_err(|e| chart_error(path, e))?;

@@ -26,6 +26,7 @@
 //! of the run indices `0..runs`. Each shard's [`Summary`] is a complete, serialisable partial;
 //! merging all `n` gives the very summary one machine would produce.
 
+pub mod memory;
 pub mod sketch;
 pub mod verify;
 
@@ -42,6 +43,7 @@ use crate::model::{InstitutionId, Participation, PowerId, StateId, World};
 use crate::sim::RunState;
 use crate::sim::Scenario;
 use crate::sim::{Recorder, SimError, Simulation};
+use memory::{Bytes, MemoryEstimate, Plan};
 use serde::{Deserialize, Serialize};
 use sketch::{PendingBins, Sketches};
 use std::fmt;
@@ -52,7 +54,23 @@ use std::sync::{Arc, Mutex};
 /// Runs handed to a worker at a time. Reason: large enough that taking a block costs nothing
 /// beside 64 runs of ~0.2 ms, small enough that two to sixteen threads stay evenly loaded on
 /// a few thousand runs.
-const BLOCK: u64 = 64;
+pub(crate) const BLOCK: u64 = 64;
+
+/// Above this many steps a summary does not record every step: by default it records one
+/// step in `⌈steps / AUTO_RECORDED_STEPS⌉`, and always the horizon ([`Ensemble::record_every`]).
+/// Reason: 1,200 months is a century, so every horizon the shipped scenarios use (120 steps)
+/// is recorded monthly as before; beyond it a chart 760 pixels wide cannot show more points,
+/// and the Eurasia world's summary stays near 90 MB a worker (1,201 steps × 84 cells × 848
+/// bytes) even at the 120,000 steps a scenario may ask for, instead of 8.5 GB.
+pub const AUTO_RECORDED_STEPS: u32 = 1_200;
+
+/// Above this many states the state-pair similarity at the horizon is not computed unless
+/// asked for ([`Ensemble::similarity`], `--similarity`). Reason: its table grows with the
+/// square of the states, 848 bytes a pair per worker: 200 states make 40,000 pairs (34 MB, as
+/// much as the alignment sketches of a 40-state world), 2,000 states 3.4 GB, which is more
+/// than the rest of such a summary, and a pairs table of thousands of states is read better
+/// on a chosen subset.
+pub const AUTO_SIMILARITY_MAX_STATES: usize = 200;
 
 /// Quantile levels reported in tables and files (the issue's 5/25/50/75/95 %).
 pub const QUANTILES: [f64; 5] = [0.05, 0.25, 0.5, 0.75, 0.95];
@@ -92,6 +110,19 @@ pub enum EnsembleError {
         field: String,
         /// What is inconsistent.
         reason: String,
+    },
+    /// The job's predicted memory is over its limit ([`Ensemble::max_memory`]); refused
+    /// before anything large is allocated.
+    #[error("memory: this ensemble needs {breakdown}, but the limit is {}; to fit it, {advice}", Bytes(*.limit))]
+    MemoryLimit {
+        /// Predicted peak bytes with a single worker thread ([`Ensemble::memory_estimate`]).
+        estimate: u64,
+        /// The limit in bytes.
+        limit: u64,
+        /// The estimate's parts, in words.
+        breakdown: String,
+        /// What to change: record fewer steps, leave the similarity off, or raise the limit.
+        advice: String,
     },
     /// An outcome cannot be counted on the scenario's world (see [`Outcome::check`]).
     #[error("outcome `{name}`: {reason}")]
@@ -246,6 +277,13 @@ pub struct Summary {
     pub start: YearMonth,
     /// Number of steps (the horizon).
     pub steps: u32,
+    /// The sketches hold every `record_every`-th step (0, N, 2N, …) and always the horizon
+    /// ([`Summary::recorded_steps`]); outcomes and membership counts see every step whatever
+    /// it is. Summaries of different cadences are not merged.
+    pub record_every: u32,
+    /// Whether the state-pair similarity at the horizon was computed ([`Ensemble::similarity`]);
+    /// when not, [`Summary::similarity`] is `None` for every pair.
+    pub similarity_computed: bool,
     /// Power names, in id order.
     pub powers: Vec<String>,
     /// State names, in id order.
@@ -270,7 +308,7 @@ pub struct Summary {
     cohesion: Sketches,
     credibility: Sketches,
     /// Per pair of states, Signorino–Ritter S of their alignments at the horizon, stored as
-    /// `(S + 1) / 2` so that it fits the sketches' [0, 1].
+    /// `(S + 1) / 2` so that it fits the sketches' [0, 1]; no cells when not computed.
     similarity: Sketches,
 }
 
@@ -310,6 +348,44 @@ fn fnv1a(bytes: &[u8]) -> u64 {
     })
 }
 
+/// The fingerprint of `scenario`: a hash of its JSON form.
+fn fingerprint(scenario: &Scenario) -> u64 {
+    serde_json::to_vec(scenario)
+        .map(|b| fnv1a(&b))
+        .unwrap_or_default()
+}
+
+/// The row of the sketches that holds model step `step` of a horizon of `steps` recorded every
+/// `every` steps: `step / every` for a multiple of `every`, the last row for the horizon, and
+/// `None` for any other step.
+fn recorded_row(step: u32, steps: u32, every: u32) -> Option<usize> {
+    let every = every.max(1);
+    if step > steps {
+        None
+    } else if step % every == 0 {
+        Some((step / every) as usize)
+    } else if step == steps {
+        Some((steps / every) as usize + 1)
+    } else {
+        None
+    }
+}
+
+/// What a summary records: its cadence and whether it computes the state-pair similarity,
+/// each with whether it was chosen automatically ([`Ensemble::recording`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Recording {
+    /// One step in `record_every` is recorded, and the horizon.
+    pub record_every: u32,
+    /// Whether the cadence is the automatic one ([`AUTO_RECORDED_STEPS`]).
+    pub record_every_automatic: bool,
+    /// Whether the state-pair similarity is computed.
+    pub similarity: bool,
+    /// Whether that is the automatic choice ([`AUTO_SIMILARITY_MAX_STATES`]).
+    pub similarity_automatic: bool,
+}
+
 impl Summary {
     /// An empty summary of `scenario` for `planned_runs` runs, holding `shard`, counting
     /// `outcomes`.
@@ -318,12 +394,16 @@ impl Summary {
         planned_runs: u64,
         shard: Shard,
         outcomes: &[Arc<dyn Outcome>],
+        fingerprint: u64,
+        recording: Recording,
     ) -> Summary {
         let world = &scenario.world();
-        let steps = scenario.steps() as usize + 1;
-        let fingerprint = serde_json::to_vec(scenario)
-            .map(|b| fnv1a(&b))
-            .unwrap_or_default();
+        let steps = memory::recorded_count(scenario.steps(), recording.record_every) as usize;
+        let pairs = if recording.similarity {
+            world.states().len() * world.states().len()
+        } else {
+            0
+        };
         Summary {
             version: env!("CARGO_PKG_VERSION").to_string(),
             scenario: scenario.name().to_string(),
@@ -331,6 +411,8 @@ impl Summary {
             seed: scenario.seed(),
             start: scenario.start(),
             steps: scenario.steps(),
+            record_every: recording.record_every,
+            similarity_computed: recording.similarity,
             powers: world.powers().iter().map(|p| p.name.clone()).collect(),
             states: world.states().iter().map(|s| s.name.clone()).collect(),
             institutions: world
@@ -364,7 +446,7 @@ impl Summary {
             alignment: Sketches::new(steps * world.states().len() * world.components()),
             cohesion: Sketches::new(steps * world.institutions().len()),
             credibility: Sketches::new(steps * world.institutions().len()),
-            similarity: Sketches::new(world.states().len() * world.states().len()),
+            similarity: Sketches::new(pairs),
         }
     }
 
@@ -436,6 +518,9 @@ impl Summary {
         }
         if self.shard_count != other.shard_count {
             return mismatch("shard count", &self.shard_count, &other.shard_count);
+        }
+        if self.record_every != other.record_every {
+            return mismatch("recording cadence", &self.record_every, &other.record_every);
         }
         if self.outcomes.len() != other.outcomes.len()
             || !self
@@ -534,21 +619,57 @@ impl Summary {
         self.powers.len() + 1
     }
 
-    /// The alignment cell of `(step, state, component)`; checked, as a summary read from a
+    /// The alignment cell of `(row, state, component)`; checked, as a summary read from a
     /// file may claim any dimensions (an index past the end reads as an empty cell).
-    fn align_cell(&self, step: usize, state: usize, component: usize) -> usize {
-        step.checked_mul(self.states.len())
+    fn align_cell(&self, row: usize, state: usize, component: usize) -> usize {
+        row.checked_mul(self.states.len())
             .and_then(|c| c.checked_add(state)?.checked_mul(self.component_count()))
             .and_then(|c| c.checked_add(component))
             .unwrap_or(usize::MAX)
     }
 
-    /// The cohesion and credibility cell of `(step, institution)`, checked as
+    /// The cohesion and credibility cell of `(row, institution)`, checked as
     /// [`Summary::align_cell`].
-    fn inst_cell(&self, step: usize, institution: usize) -> usize {
-        step.checked_mul(self.institutions.len())
+    fn inst_cell(&self, row: usize, institution: usize) -> usize {
+        row.checked_mul(self.institutions.len())
             .and_then(|c| c.checked_add(institution))
             .unwrap_or(usize::MAX)
+    }
+
+    /// The sketches' row of model step `step`, `None` when it was not recorded.
+    fn row(&self, step: usize) -> Option<usize> {
+        recorded_row(u32::try_from(step).ok()?, self.steps, self.record_every)
+    }
+
+    /// The model steps the sketches hold, ascending: 0, `record_every`, 2 × `record_every`,
+    /// …, and the horizon [`Summary::steps`] (once, also when it is not a multiple).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use geoalign::analysis::ensemble::Ensemble;
+    /// let mut scenario = geoalign::presets::eurasia_2025();
+    /// scenario.set_steps(25).unwrap();
+    /// let summary = Ensemble::new(scenario, 2).record_every(10).run().unwrap();
+    /// let steps: Vec<u32> = summary.recorded_steps().collect();
+    /// assert_eq!(steps, [0, 10, 20, 25]);
+    /// assert!(summary.is_recorded(20) && !summary.is_recorded(21));
+    /// ```
+    pub fn recorded_steps(&self) -> impl Iterator<Item = u32> + '_ {
+        let every = self.record_every.max(1);
+        (0..=self.steps)
+            .step_by(every as usize)
+            .chain((self.steps % every != 0).then_some(self.steps))
+    }
+
+    /// Whether model step `step` is one of [`Summary::recorded_steps`].
+    pub fn is_recorded(&self, step: u32) -> bool {
+        recorded_row(step, self.steps, self.record_every).is_some()
+    }
+
+    /// The date of model step `step` (step 0 is [`Summary::start`]).
+    pub fn date_of(&self, step: u32) -> YearMonth {
+        self.start.add_months(step)
     }
 
     /// The id of the state named `name`.
@@ -610,8 +731,10 @@ impl Summary {
             )))
     }
 
-    /// Statistics of the alignment share of `state` with `component` at `step`. Ids or a
-    /// step out of range give `None`.
+    /// Statistics of the alignment share of `state` with `component` at model step `step`
+    /// (0 is the start, [`Summary::steps`] the horizon; not an index into the recorded
+    /// steps). Unknown ids, a step beyond the horizon, or a step the summary did not record
+    /// ([`Summary::recorded_steps`]) give `None`.
     ///
     /// # Examples
     ///
@@ -628,18 +751,19 @@ impl Summary {
             Component::Power(p) => p.index(),
             Component::Autonomy => self.powers.len(),
         };
-        if step > self.steps as usize || state.index() >= self.states.len() || c > self.powers.len()
-        {
+        let row = self.row(step)?;
+        if state.index() >= self.states.len() || c > self.powers.len() {
             return None;
         }
         Some(Stats::of(
             &self.alignment,
-            self.align_cell(step, state.index(), c),
+            self.align_cell(row, state.index(), c),
             self.runs,
         ))
     }
 
-    /// Statistics of the cohesion of `institution` at `step`.
+    /// Statistics of the cohesion of `institution` at model step `step`; `None` as for
+    /// [`Summary::alignment`].
     ///
     /// # Examples
     ///
@@ -651,11 +775,13 @@ impl Summary {
     /// ```
     pub fn cohesion(&self, step: usize, institution: InstitutionId) -> Option<Stats> {
         let i = institution.index();
-        (step <= self.steps as usize && i < self.institutions.len())
-            .then(|| Stats::of(&self.cohesion, self.inst_cell(step, i), self.runs))
+        let row = self.row(step)?;
+        (i < self.institutions.len())
+            .then(|| Stats::of(&self.cohesion, self.inst_cell(row, i), self.runs))
     }
 
-    /// Statistics of the credibility of `institution` at `step`.
+    /// Statistics of the credibility of `institution` at model step `step`; `None` as for
+    /// [`Summary::alignment`].
     ///
     /// # Examples
     ///
@@ -667,12 +793,15 @@ impl Summary {
     /// ```
     pub fn credibility(&self, step: usize, institution: InstitutionId) -> Option<Stats> {
         let i = institution.index();
-        (step <= self.steps as usize && i < self.institutions.len())
-            .then(|| Stats::of(&self.credibility, self.inst_cell(step, i), self.runs))
+        let row = self.row(step)?;
+        (i < self.institutions.len())
+            .then(|| Stats::of(&self.credibility, self.inst_cell(row, i), self.runs))
     }
 
     /// Statistics over runs of the [`SIMILARITY`] (Signorino–Ritter S, in [−1, 1]) of the
     /// alignments of states `a` and `b` at the horizon; quantiles within 2/[`sketch::BINS`].
+    /// `None` for unknown ids, and for every pair when the similarity was not computed
+    /// ([`Summary::similarity_computed`]).
     ///
     /// # Examples
     ///
@@ -689,7 +818,7 @@ impl Summary {
     pub fn similarity(&self, a: StateId, b: StateId) -> Option<Stats> {
         let n = self.states.len();
         let (a, b) = (a.index(), b.index());
-        (a < n && b < n).then(|| {
+        (self.similarity_computed && a < n && b < n).then(|| {
             let st = Stats::of(
                 &self.similarity,
                 a.saturating_mul(n).saturating_add(b),
@@ -909,24 +1038,35 @@ struct RunRecorder<'a> {
     exited: Vec<Vec<bool>>,
 }
 
-impl Recorder for RunRecorder<'_> {
-    fn record(&mut self, step: u32, world: &World, state: &RunState) {
+impl RunRecorder<'_> {
+    /// Add the alignments, cohesions and credibilities of `state` to row `row` of the sketches.
+    fn sketch(&mut self, row: usize, world: &World, state: &RunState) {
         let s = &mut *self.summary;
         let pending = &mut *self.pending;
         let run = pending.runs;
-        let base = step as usize * state.alignment.len();
+        let base = row * state.alignment.len();
         for (i, &x) in state.alignment.iter().enumerate() {
             s.alignment
                 .add_pending(base + i, x, &mut pending.alignment, run);
         }
         let n_inst = world.institutions().len();
         for (i, id) in world.institution_ids().enumerate() {
-            let cell = step as usize * n_inst + i;
+            let cell = row * n_inst + i;
             s.cohesion
                 .add_pending(cell, state.cohesion(world, id), &mut pending.cohesion, run);
             s.credibility
                 .add_pending(cell, state.credibility[i], &mut pending.credibility, run);
         }
+    }
+}
+
+impl Recorder for RunRecorder<'_> {
+    fn record(&mut self, step: u32, world: &World, state: &RunState) {
+        let (steps, every) = (self.summary.steps, self.summary.record_every);
+        if let Some(row) = recorded_row(step, steps, every) {
+            self.sketch(row, world, state);
+        }
+        // Membership and outcomes see every step, recorded or not.
         for (inst, parts) in state.participation.iter().enumerate() {
             for (m, p) in parts.iter().enumerate() {
                 match p {
@@ -937,7 +1077,10 @@ impl Recorder for RunRecorder<'_> {
             }
         }
         self.watch.record(step, world, state);
-        if step == s.steps {
+        let s = &mut *self.summary;
+        let pending = &mut *self.pending;
+        let run = pending.runs;
+        if step == s.steps && s.similarity_computed {
             // Alignments are finite points of the simplex here, so the measure cannot fail;
             // were it to, the pair would simply not be counted for this run.
             if let Ok(m) = crate::analysis::similarity::similarity_matrix(
@@ -980,6 +1123,12 @@ pub struct Ensemble {
     shard: Shard,
     /// The outcomes counted, names unique.
     outcomes: Vec<Arc<dyn Outcome>>,
+    /// Record one step in this many (0: automatic, see [`AUTO_RECORDED_STEPS`]).
+    record_every: u32,
+    /// Compute the state-pair similarity (`None`: up to [`AUTO_SIMILARITY_MAX_STATES`]).
+    similarity: Option<bool>,
+    /// The memory limit in bytes (`None`: [`memory::default_limit`]).
+    max_memory: Option<u64>,
 }
 
 impl Ensemble {
@@ -993,6 +1142,9 @@ impl Ensemble {
             threads: 0,
             shard: Shard::WHOLE,
             outcomes,
+            record_every: 0,
+            similarity: None,
+            max_memory: None,
         }
     }
 
@@ -1045,6 +1197,115 @@ impl Ensemble {
         self
     }
 
+    /// Record one step in `every` in the summary's sketches (steps 0, `every`, 2 × `every`,
+    /// … and always the horizon); outcomes and membership counts still see every step, and
+    /// the recorded steps hold exactly the numbers a summary of every step holds there. 0
+    /// (the default) chooses automatically: every step up to [`AUTO_RECORDED_STEPS`] steps,
+    /// beyond it one step in `⌈steps / AUTO_RECORDED_STEPS⌉`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use geoalign::analysis::ensemble::Ensemble;
+    /// let mut long = geoalign::presets::eurasia_2025();
+    /// long.set_steps(12_000).unwrap();
+    /// assert_eq!(Ensemble::new(long.clone(), 1).recording().record_every, 10);
+    /// assert_eq!(Ensemble::new(long, 1).record_every(1).recording().record_every, 1);
+    /// ```
+    pub fn record_every(mut self, every: u32) -> Ensemble {
+        self.record_every = every;
+        self
+    }
+
+    /// Compute (or not) the state-pair similarity at the horizon ([`Summary::similarity`]).
+    /// By default it is computed up to [`AUTO_SIMILARITY_MAX_STATES`] states, not above.
+    pub fn similarity(mut self, compute: bool) -> Ensemble {
+        self.similarity = Some(compute);
+        self
+    }
+
+    /// Refuse to run when the predicted peak memory ([`Ensemble::memory_estimate`]) is over
+    /// `bytes` with a single worker, and start no more workers than fit in it. By default,
+    /// [`memory::default_limit`]: half of the machine's memory.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use geoalign::analysis::ensemble::{Ensemble, EnsembleError};
+    /// let tight = Ensemble::new(geoalign::presets::eurasia_2025(), 10).max_memory(1 << 20);
+    /// let err = tight.run().unwrap_err();
+    /// assert!(matches!(err, EnsembleError::MemoryLimit { limit: 1_048_576, .. }));
+    /// assert!(err.to_string().contains("the limit is 1.0 MiB"));
+    /// ```
+    pub fn max_memory(mut self, bytes: u64) -> Ensemble {
+        self.max_memory = Some(bytes);
+        self
+    }
+
+    /// What the summary will record: the cadence and the similarity, as set or as chosen
+    /// automatically for the scenario.
+    pub fn recording(&self) -> Recording {
+        let scenario = self.sim.scenario();
+        let auto_every = scenario.steps().div_ceil(AUTO_RECORDED_STEPS).max(1);
+        let auto_similarity = scenario.world().states().len() <= AUTO_SIMILARITY_MAX_STATES;
+        Recording {
+            record_every: if self.record_every == 0 {
+                auto_every
+            } else {
+                self.record_every
+            },
+            record_every_automatic: self.record_every == 0,
+            similarity: self.similarity.unwrap_or(auto_similarity),
+            similarity_automatic: self.similarity.is_none(),
+        }
+    }
+
+    /// The predicted peak memory of [`Ensemble::run`], with its parts and the number of
+    /// worker threads it will start (see [`memory`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use geoalign::analysis::ensemble::Ensemble;
+    /// let scenario = geoalign::presets::eurasia_2025();
+    /// let few = Ensemble::new(scenario.clone(), 64).threads(8).memory_estimate();
+    /// assert_eq!(few.workers, 1); // one block of 64 runs keeps one worker busy
+    /// let many = Ensemble::new(scenario, 6400).threads(8).memory_estimate();
+    /// assert_eq!(many.workers, 8);
+    /// assert!(many.total() > few.total());
+    /// ```
+    pub fn memory_estimate(&self) -> MemoryEstimate {
+        memory::estimate(self.sim.scenario(), self.plan())
+    }
+
+    /// The memory-relevant choices of this ensemble.
+    fn plan(&self) -> Plan {
+        let range = self.run_range();
+        let recording = self.recording();
+        let threads = match self.threads {
+            0 => std::thread::available_parallelism().map_or(1, usize::from),
+            n => n,
+        };
+        Plan {
+            record_every: recording.record_every,
+            similarity: recording.similarity,
+            threads,
+            blocks: (range.end - range.start).div_ceil(BLOCK),
+            limit: self.max_memory.unwrap_or_else(memory::default_limit),
+            process: memory::resident_memory().unwrap_or(memory::PROCESS_BYTES),
+        }
+    }
+
+    /// The refusal of a job whose estimate is over its limit even on one worker.
+    fn memory_error(&self, estimate: &MemoryEstimate) -> EnsembleError {
+        EnsembleError::MemoryLimit {
+            estimate: estimate.total(),
+            limit: estimate.limit,
+            breakdown: estimate.to_string(),
+            advice: memory::advice(self.sim.scenario(), self.plan()),
+        }
+    }
+
     /// The prepared simulation.
     pub fn simulation(&self) -> &Simulation {
         &self.sim
@@ -1071,14 +1332,32 @@ impl Ensemble {
         }
         check_outcomes(&self.outcomes, self.sim.scenario().world())
             .map_err(|(name, reason)| EnsembleError::Outcome { name, reason })?;
+        // Before anything large is allocated: refuse a job over its limit, and start only the
+        // workers that have blocks to run and room for their accumulators.
+        let estimate = self.memory_estimate();
+        if !estimate.fits() {
+            return Err(self.memory_error(&estimate));
+        }
         let range = self.run_range();
         let blocks = (range.end - range.start).div_ceil(BLOCK);
-        let template = self.empty_summary();
+        let fingerprint = fingerprint(self.sim.scenario());
+        let recording = self.recording();
+        let fresh = || {
+            let s = self.sim.scenario();
+            Summary::empty(
+                s,
+                self.runs,
+                self.shard,
+                &self.outcomes,
+                fingerprint,
+                recording,
+            )
+        };
         let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(self.threads)
+            .num_threads(estimate.workers)
             .build()
             .map_err(|e| EnsembleError::Threads {
-                threads: self.threads,
+                threads: estimate.workers,
                 reason: e.to_string(),
             })?;
         let next = AtomicU64::new(0);
@@ -1087,7 +1366,7 @@ impl Ensemble {
         // One accumulator per worker thread; blocks go to whichever thread asks first. The
         // grouping that results is arbitrary, and harmless: merges are exact.
         let partials: Vec<Summary> = pool.broadcast(|_| {
-            let mut acc = template.clone();
+            let mut acc = fresh();
             let mut pending = acc.pending(BLOCK as usize);
             loop {
                 let b = next.fetch_add(1, Ordering::Relaxed);
@@ -1113,16 +1392,26 @@ impl Ensemble {
         if let Some(e) = first_error.into_inner().unwrap_or_else(|p| p.into_inner()) {
             return Err(e.into());
         }
-        let mut summary = template;
-        for p in &partials {
-            summary.add_counts(p)?;
+        // Merged into the first accumulator, each freed once added: no further summary.
+        let mut partials = partials.into_iter();
+        let mut summary = partials.next().unwrap_or_else(fresh);
+        for p in partials {
+            summary.add_counts(&p)?;
         }
         Ok(summary)
     }
 
     /// An empty summary of this ensemble, to be filled by [`Ensemble::accumulate`].
     pub fn empty_summary(&self) -> Summary {
-        Summary::empty(self.sim.scenario(), self.runs, self.shard, &self.outcomes)
+        let scenario = self.sim.scenario();
+        Summary::empty(
+            scenario,
+            self.runs,
+            self.shard,
+            &self.outcomes,
+            fingerprint(scenario),
+            self.recording(),
+        )
     }
 
     /// Run number `run` and add it to `summary`: what each of the ensemble's workers does per

@@ -44,8 +44,14 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Dimensions {
-    /// Steps of the horizon (cells are kept for steps `0..=steps`).
+    /// Steps of the horizon.
     pub steps: u64,
+    /// The recording cadence ([`Summary::record_every`]): cells are kept for steps 0,
+    /// `record_every`, 2 × `record_every`, … and the horizon ([`Summary::recorded_steps`]).
+    pub record_every: u64,
+    /// Whether the state-pair similarity was computed ([`Summary::similarity_computed`]);
+    /// without it the similarity sketch has no cells.
+    pub similarity: bool,
     /// States.
     pub states: u64,
     /// Powers (an alignment has one more component, autonomy).
@@ -96,13 +102,19 @@ impl Dimensions {
     /// follow from it); `None` when the product does not fit in memory's address space.
     pub(crate) fn cells(&self) -> Option<Cells> {
         let n = |x: u64| usize::try_from(x).ok();
-        let steps = n(self.steps)?.checked_add(1)?;
+        // Rows recorded: steps 0, every, 2 × every, … and the horizon (see `recorded_count`).
+        let every = self.record_every.max(1);
+        let rows = n((self.steps / every) + 1 + u64::from(self.steps % every != 0))?;
         let states = n(self.states)?;
         let components = n(self.powers)?.checked_add(1)?;
         Some(Cells {
-            alignment: steps.checked_mul(states)?.checked_mul(components)?,
-            institution: steps.checked_mul(n(self.institutions)?)?,
-            similarity: states.checked_mul(states)?,
+            alignment: rows.checked_mul(states)?.checked_mul(components)?,
+            institution: rows.checked_mul(n(self.institutions)?)?,
+            similarity: if self.similarity {
+                states.checked_mul(states)?
+            } else {
+                0
+            },
         })
     }
 }
@@ -121,6 +133,8 @@ impl Summary {
         let len = |n: usize| n as u64;
         Dimensions {
             steps: u64::from(self.steps),
+            record_every: u64::from(self.record_every),
+            similarity: self.similarity_computed,
             states: len(self.states.len()),
             powers: len(self.powers.len()),
             institutions: len(self.institutions.len()),
@@ -157,6 +171,13 @@ impl Summary {
         self.verify_runs()?;
         self.verify_outcomes()?;
         self.verify_members()?;
+        if self.record_every == 0 {
+            // An ensemble resolves its cadence to at least 1 (`Ensemble::recording`).
+            return Err(corrupt(
+                "record_every",
+                "the recording cadence must be at least 1",
+            ));
+        }
         let cells = self
             .dimensions()
             .cells()

@@ -29,6 +29,22 @@ pub struct EnsembleArgs {
     /// Override the seed of each scenario run.
     #[arg(long)]
     pub seed: Option<u64>,
+    /// Memory limit, e.g. 512M or 4G (binary units; default: half of the machine's memory).
+    /// The peak is predicted before running: per worker thread about 912 bytes per cell of
+    /// the summary (recorded steps × states × (powers + 1), plus states² for --similarity),
+    /// e.g. 9.6 MB for the embedded world. A job over the limit is refused with the estimate
+    /// and what to change; threads beyond what fits are not started (results are the same).
+    #[arg(long, value_name = "SIZE", value_parser = max_memory)]
+    pub max_memory: Option<u64>,
+    /// Record one step in N in the summary's tables and charts, and always the horizon
+    /// (0, the default: every step up to 1,200 steps, beyond that one in ⌈steps / 1,200⌉).
+    /// Outcomes and membership still see every step.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub record_every: u32,
+    /// Compute the state-pair similarity at the horizon (similarity.csv): `on` (or the bare
+    /// flag) or `off`; by default on up to 200 states and off above (it grows as states²).
+    #[arg(long, value_name = "on|off", num_args = 0..=1, default_missing_value = "on", value_parser = on_off)]
+    pub similarity: Option<bool>,
 }
 
 #[derive(Subcommand)]
@@ -81,9 +97,8 @@ pub enum Command {
         /// Runs per design point (at least 1).
         #[arg(long, default_value_t = sensitivity::DEFAULT_RUNS_PER_POINT, value_parser = runs)]
         runs: u64,
-        /// Worker threads (0: one per core; at most 1024).
-        #[arg(long, default_value_t = 0, value_parser = threads)]
-        threads: usize,
+        #[command(flatten)]
+        workers: WorkerArgs,
         /// Directory for the CSV of indices.
         #[arg(long)]
         out: Option<PathBuf>,
@@ -123,12 +138,30 @@ pub enum Command {
         /// Replace an existing --json file.
         #[arg(long)]
         force: bool,
+        /// Memory limit, e.g. 512M or 4G (default: half of the machine's memory). The whole
+        /// trajectory is kept: about 8 bytes per step × (states × (powers + 1) + 2 ×
+        /// institutions + powers), three times more with --json.
+        #[arg(long, value_name = "SIZE", value_parser = max_memory)]
+        max_memory: Option<u64>,
     },
     /// Check a scenario file; exits non-zero with the error if it is refused.
     Validate {
         /// Scenario file.
         scenario: String,
     },
+}
+
+/// The worker threads of a sensitivity study and their memory limit.
+#[derive(Args)]
+pub struct WorkerArgs {
+    /// Worker threads (0: one per core; at most 1024).
+    #[arg(long, default_value_t = 0, value_parser = threads)]
+    pub threads: usize,
+    /// Memory limit, e.g. 512M or 4G (default: half of the machine's memory). Each worker
+    /// builds its design point's scenario: about 32 KiB a state of a scenario file, plus the
+    /// simulation; threads beyond what fits are not started (results are the same).
+    #[arg(long, value_name = "SIZE", value_parser = max_memory)]
+    pub max_memory: Option<u64>,
 }
 
 /// The sensitivity design method.
@@ -147,6 +180,18 @@ fn runs(arg: &str) -> Result<u64, String> {
         Ok(0) => Err("at least 1 run is needed".into()),
         Ok(n) => Ok(n),
         Err(_) => Err(format!("`{arg}` is not a whole number")),
+    }
+}
+
+fn max_memory(arg: &str) -> Result<u64, String> {
+    geoalign::analysis::ensemble::memory::parse_size(arg)
+}
+
+fn on_off(arg: &str) -> Result<bool, String> {
+    match arg {
+        "on" => Ok(true),
+        "off" => Ok(false),
+        _ => Err(format!("`{arg}`: expected on or off")),
     }
 }
 

@@ -10,10 +10,10 @@
 mod print;
 mod args;
 
-use args::{Cli, Command, EnsembleArgs, MethodArg};
+use args::{Cli, Command, EnsembleArgs, MethodArg, WorkerArgs};
 use clap::error::ErrorKind;
 use clap::Parser;
-use geoalign::analysis::ensemble::{Ensemble, Shard, Summary};
+use geoalign::analysis::ensemble::{memory, Ensemble, Shard, Summary};
 use geoalign::analysis::sensitivity::{self, Method, ParamRange};
 use geoalign::scenario_file::builtin;
 use geoalign::{output, Scenario, Simulation};
@@ -129,12 +129,73 @@ impl Progress {
     }
 }
 
+/// `scenario`'s ensemble of `args.runs` runs with the command line's threads, cadence,
+/// similarity and memory limit.
+fn ensemble_of(scenario: Scenario, args: &EnsembleArgs) -> Ensemble {
+    let mut ensemble = Ensemble::new(scenario, args.runs)
+        .threads(args.threads)
+        .record_every(args.record_every);
+    if let Some(on) = args.similarity {
+        ensemble = ensemble.similarity(on);
+    }
+    if let Some(bytes) = args.max_memory {
+        ensemble = ensemble.max_memory(bytes);
+    }
+    ensemble
+}
+
+/// Announce what the ensemble chose on its own: a coarser cadence for a long horizon, no
+/// state-pair similarity for a large world, fewer threads than asked to fit the memory limit.
+fn announce(ensemble: &Ensemble) -> Result<(), CliError> {
+    let r = ensemble.recording();
+    let steps = ensemble.simulation().scenario().steps();
+    if r.record_every_automatic && r.record_every > 1 {
+        outln!(
+            "recording one step in {} of {steps} (and the horizon): automatic above {} steps; --record-every 1 records every step",
+            r.record_every,
+            geoalign::analysis::ensemble::AUTO_RECORDED_STEPS
+        )?;
+    }
+    if r.similarity_automatic && !r.similarity {
+        outln!(
+            "state-pair similarity not computed: off by default above {} states (it grows as states²); --similarity computes it",
+            geoalign::analysis::ensemble::AUTO_SIMILARITY_MAX_STATES
+        )?;
+    }
+    let m = ensemble.memory_estimate();
+    if m.fits() && m.workers < m.workers_wanted {
+        outln!(
+            "memory: the limit of {} holds {} worker threads of the {} this job could use ({} asked); results do not depend on it",
+            memory::Bytes(m.limit),
+            m.workers,
+            m.workers_wanted,
+            m.threads_asked
+        )?;
+    }
+    Ok(())
+}
+
 fn run_ensemble(ensemble: &Ensemble, what: &str) -> Result<Summary, CliError> {
+    announce(ensemble)?;
+    let estimate = ensemble.memory_estimate();
     let range = ensemble.run_range();
     let progress = Progress::new(range.end - range.start, what);
     let result = ensemble.run_with_progress(&|done| progress.update(done));
     progress.finish();
-    Ok(result?)
+    let summary = result?;
+    // The measured peak beside the prediction, so that a user can set --max-memory from it.
+    if let Some(peak) = memory::peak_resident_memory() {
+        let mib = |b: u64| b as f64 / f64::from(1 << 20);
+        outln!(
+            "memory: peak {:.1} MiB resident; estimated {:.1} MiB for {} worker thread{} (limit {})",
+            mib(peak),
+            mib(estimate.total()),
+            estimate.workers,
+            if estimate.workers == 1 { "" } else { "s" },
+            memory::Bytes(estimate.limit)
+        )?;
+    }
+    Ok(summary)
 }
 
 /// `geoalign validate`.
@@ -186,9 +247,7 @@ fn run_scenario(
     }
     let name = s.name().to_string();
     let shard = shard.unwrap_or(Shard::WHOLE);
-    let ensemble = Ensemble::new(s, args.runs)
-        .threads(args.threads)
-        .shard(shard);
+    let ensemble = ensemble_of(s, args).shard(shard);
     if shard != Shard::WHOLE {
         let dir = out.ok_or("--shard needs --out DIR for the partial summary")?;
         output::check_writable(&dir)?;
@@ -217,13 +276,15 @@ fn futures(args: &EnsembleArgs, out: Option<&Path>, force: bool) -> Result<(), C
     let staged = stage(out, force)?;
     let started = Instant::now();
     let mut summaries = Vec::new();
+    // The summaries of the futures already run stay in memory beside the next ensemble; its
+    // estimate counts them, as it counts all the memory the process holds.
     for mut scenario in geoalign::presets::csto_futures() {
         warn(&scenario.warnings());
         if let Some(seed) = args.seed {
             scenario.set_seed(seed);
         }
         let name = scenario.name().to_string();
-        let ensemble = Ensemble::new(scenario, args.runs).threads(args.threads);
+        let ensemble = ensemble_of(scenario, args);
         summaries.push(run_ensemble(&ensemble, &name)?);
     }
     print::futures(&summaries, args.runs)?;
@@ -282,7 +343,7 @@ fn sensitivity(
     method: MethodArg,
     design: Option<usize>,
     runs: u64,
-    threads: usize,
+    workers: &WorkerArgs,
     staged: Option<output::Staging>,
 ) -> Result<(), CliError> {
     // The base's warnings, as `run` prints them; the study loads the base itself.
@@ -300,14 +361,15 @@ fn sensitivity(
             samples: design.unwrap_or(sensitivity::DEFAULT_SOBOL_SAMPLES),
         },
     };
-    let study = sensitivity::Study {
+    let mut study = sensitivity::Study {
         base,
         params,
         runs_per_point: runs,
-        threads,
+        threads: workers.threads,
         seed: sensitivity::DEFAULT_DESIGN_SEED,
         outcome: None,
     };
+    study.threads = study_threads(&study, workers)?;
     let points = study.points(&method);
     let progress = Progress::new(points as u64 * runs, "sensitivity");
     let result = study.run(&method, &|done| progress.update(done));
@@ -320,6 +382,64 @@ fn sensitivity(
     Ok(())
 }
 
+/// The worker threads a sensitivity study starts: those asked for (0: one per core), as many
+/// as the memory limit holds, each building its own design point's scenario; an error when
+/// not even one fits.
+fn study_threads(study: &sensitivity::Study, workers: &WorkerArgs) -> Result<usize, CliError> {
+    let middle = vec![0.5; study.params.len()];
+    // A base or key the study refuses is reported by the study itself, with its context.
+    let Ok(point) = study.scenario_at(&middle) else {
+        return Ok(workers.threads);
+    };
+    let limit = workers.max_memory.unwrap_or_else(memory::default_limit);
+    let process = memory::resident_memory().unwrap_or(memory::PROCESS_BYTES);
+    let each = memory::design_point_bytes(&point);
+    let asked = match workers.threads {
+        0 => std::thread::available_parallelism().map_or(1, usize::from),
+        n => n,
+    };
+    let fit = (limit.saturating_sub(process) / each.max(1)) as usize;
+    if fit == 0 {
+        return Err(format!(
+            "memory: a sensitivity worker needs about {} beside the {} this process holds, over the limit of {}; raise it with --max-memory",
+            memory::Bytes(each),
+            memory::Bytes(process),
+            memory::Bytes(limit)
+        )
+        .into());
+    }
+    if fit < asked {
+        outln!(
+            "memory: the limit of {} holds {fit} worker threads of the {asked} asked; results do not depend on it",
+            memory::Bytes(limit)
+        )?;
+    }
+    Ok(asked.min(fit))
+}
+
+/// Refuse a trace whose whole trajectory (and its JSON text) would not fit the memory limit.
+fn check_trace_memory(
+    sim: &Simulation,
+    json: bool,
+    max_memory: Option<u64>,
+) -> Result<(), CliError> {
+    let limit = max_memory.unwrap_or_else(memory::default_limit);
+    let process = memory::resident_memory().unwrap_or(memory::PROCESS_BYTES);
+    let needed = memory::trajectory_bytes(sim.scenario(), json);
+    if process.saturating_add(needed) > limit {
+        return Err(format!(
+            "memory: the trajectory of {} steps needs about {}{} beside the {} this process holds, over the limit of {}; trace a shorter horizon or raise --max-memory",
+            sim.scenario().steps(),
+            memory::Bytes(needed),
+            if json { " with its JSON text" } else { "" },
+            memory::Bytes(process),
+            memory::Bytes(limit)
+        )
+        .into());
+    }
+    Ok(())
+}
+
 /// `geoalign trace`.
 fn trace(
     scenario: Option<&str>,
@@ -327,15 +447,17 @@ fn trace(
     run: u64,
     json: Option<&Path>,
     force: bool,
+    max_memory: Option<u64>,
 ) -> Result<(), CliError> {
     let mut s = load(scenario)?;
     if let Some(seed) = seed {
         s.set_seed(seed);
     }
+    let sim = Simulation::new(s);
+    check_trace_memory(&sim, json.is_some(), max_memory)?;
     let file = json
         .map(|path| output::AtomicFile::create(path, force))
         .transpose()?;
-    let sim = Simulation::new(s);
     let t = sim.trajectory(run)?;
     print::trace(&sim, &t, run)?;
     if let (Some(file), Some(path)) = (file, json) {
@@ -367,7 +489,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
             method,
             design,
             runs,
-            threads,
+            workers,
             out,
             force,
         } => sensitivity(
@@ -376,7 +498,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
             method,
             design,
             runs,
-            threads,
+            &workers,
             stage(out.as_deref(), force)?,
         ),
         Command::Trace {
@@ -385,7 +507,15 @@ fn run(cli: Cli) -> Result<(), CliError> {
             run,
             json,
             force,
-        } => trace(scenario.as_deref(), seed, run, json.as_deref(), force),
+            max_memory,
+        } => trace(
+            scenario.as_deref(),
+            seed,
+            run,
+            json.as_deref(),
+            force,
+            max_memory,
+        ),
     }
 }
 
