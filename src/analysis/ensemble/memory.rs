@@ -341,17 +341,22 @@ fn names_bytes(world: &World) -> u64 {
     states + powers + institutions
 }
 
+/// Members of all institutions of `world`, counted once per institution they belong to.
+fn member_count(world: &World) -> u64 {
+    world
+        .institutions()
+        .iter()
+        .map(|x| x.members.len() as u64)
+        .sum()
+}
+
 /// Bytes of one run state of `world` (alignment, ties, per-power and per-institution values,
 /// participation, the events' state): 8 bytes a number, and a vector header per list.
 fn run_state_bytes(world: &World) -> u64 {
     let s = world.states().len() as u64;
     let p = world.powers().len() as u64;
     let i = world.institutions().len() as u64;
-    let members: u64 = world
-        .institutions()
-        .iter()
-        .map(|x| x.members.len() as u64)
-        .sum();
+    let members = member_count(world);
     let numbers = s * world.components() as u64
         + world.ties().len() as u64
         + p * (2 + crate::model::Channel::COUNT as u64)
@@ -370,11 +375,7 @@ pub(crate) fn estimate(scenario: &Scenario, plan: Plan) -> MemoryEstimate {
     let recorded = recorded_count(scenario.steps(), plan.record_every);
     let pair_cells = if plan.similarity { s * s } else { 0 };
     let cells = recorded * s * c + 2 * recorded * i + pair_cells;
-    let members: u64 = world
-        .institutions()
-        .iter()
-        .map(|x| x.members.len() as u64)
-        .sum();
+    let members = member_count(world);
     let summary = cells * SKETCH_CELL_BYTES + names_bytes(world) + 16 * members + 4096;
     let pending = cells * PENDING_CELL_BYTES;
     let state = run_state_bytes(world);
@@ -453,11 +454,7 @@ pub fn trajectory_bytes(scenario: &Scenario, json: bool) -> u64 {
     let s = world.states().len() as u64;
     let p = world.powers().len() as u64;
     let i = world.institutions().len() as u64;
-    let members: u64 = world
-        .institutions()
-        .iter()
-        .map(|x| x.members.len() as u64)
-        .sum();
+    let members = member_count(world);
     let numbers = s * world.components() as u64 + 2 * i + p;
     let per_step = 8 * numbers + members + HEADER * (5 + i);
     let steps = u64::from(scenario.steps()) + 1;
