@@ -711,9 +711,24 @@ impl AtomicFile {
     }
 
     /// Write `bytes`, fsync, and rename over the target.
-    pub fn commit(mut self, bytes: &[u8]) -> Result<(), OutputError> {
+    pub fn commit(self, bytes: &[u8]) -> Result<(), OutputError> {
+        self.commit_with(|w| w.write_all(bytes))
+    }
+
+    /// Let `write` write the file through a buffer (so that a large output is streamed, never
+    /// held whole), then fsync and rename over the target. An error leaves the target as it
+    /// was.
+    pub fn commit_with(
+        mut self,
+        write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    ) -> Result<(), OutputError> {
         let written = match self.file.take() {
-            Some(mut f) => f.write_all(bytes).and_then(|()| f.sync_all()),
+            Some(f) => {
+                let mut buffered = std::io::BufWriter::with_capacity(1 << 16, f);
+                write(&mut buffered)
+                    .and_then(|()| buffered.into_inner().map_err(|e| e.into_error()))
+                    .and_then(|f| f.sync_all())
+            }
             None => Err(std::io::Error::other("already committed")),
         };
         written.map_err(|e| io_error(&self.path, format!("cannot write: {e}")))?;

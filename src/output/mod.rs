@@ -228,8 +228,9 @@ pub fn write_partial(dir: &Path, summary: &Summary) -> Result<PathBuf, OutputErr
     let index = summary.shards.first().copied().unwrap_or(0);
     let path = dir.join(format!("partial-{index}-of-{}.json", summary.shard_count));
     summary.verify().map_err(|e| io_error(&path, e))?;
-    let text = partial::encode(summary).map_err(|e| io_error(&path, e))?;
-    write_atomic(&path, &text)?;
+    // Streamed: a partial of a large world is never held as bytes beside its summary.
+    AtomicFile::create(&path, true)?
+        .commit_with(|w| partial::encode_to(summary, w).map_err(std::io::Error::other))?;
     Ok(path)
 }
 

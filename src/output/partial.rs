@@ -39,7 +39,7 @@ use crate::analysis::ensemble::{Dimensions, EnsembleError, Summary};
 use crate::files::{self, ReadError};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 
 /// The `format` tag of the header; a new layout gets a new number.
@@ -146,8 +146,9 @@ struct Signed<'a> {
 }
 
 impl Header {
-    /// The SHA-256 of this header's signed fields and `body`, in lower-case hex.
-    fn digest_of(&self, body: &[u8]) -> String {
+    /// A SHA-256 fed with this header's signed fields and the newline that ends the header:
+    /// what the digest covers before the body.
+    fn prefix(&self) -> Sha256 {
         let signed = Signed {
             format: &self.format,
             job: &self.job,
@@ -159,8 +160,56 @@ impl Header {
         let mut hash = Sha256::new();
         hash.update(&head);
         hash.update(b"\n");
+        hash
+    }
+
+    /// The SHA-256 of this header's signed fields and `body`, in lower-case hex.
+    fn digest_of(&self, body: &[u8]) -> String {
+        let mut hash = self.prefix();
         hash.update(body);
-        hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
+        hex(hash)
+    }
+}
+
+/// A finished digest in lower-case hex.
+fn hex(hash: Sha256) -> String {
+    hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A writer that keeps nothing: it counts the bytes that pass and, if given a hash, feeds it
+/// with them. Serialising into it measures and digests a body without holding it.
+struct Tally {
+    bytes: u64,
+    hash: Option<Sha256>,
+}
+
+impl Write for Tally {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.bytes += buf.len() as u64;
+        if let Some(hash) = &mut self.hash {
+            hash.update(buf);
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// A reader that feeds a hash with every byte read through it and counts them.
+struct Hashing<R> {
+    inner: R,
+    hash: Sha256,
+    bytes: u64,
+}
+
+impl<R: Read> Read for Hashing<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hash.update(&buf[..n]);
+        self.bytes += n as u64;
+        Ok(n)
     }
 }
 
@@ -294,19 +343,56 @@ pub fn max_body_bytes(job: &Job, dims: &Dimensions) -> Option<u64> {
 /// assert_eq!(decode(&bytes).unwrap(), part);
 /// ```
 pub fn encode(summary: &Summary) -> Result<Vec<u8>, serde_json::Error> {
-    let body = serde_json::to_vec(summary)?;
+    let mut bytes = Vec::new();
+    encode_to(summary, &mut bytes)?;
+    Ok(bytes)
+}
+
+/// Write the partial file's bytes for `summary` (as [`encode`] returns them) to `out`
+/// without holding them: the body is serialised three times — to count its bytes, to digest
+/// them under the header that names that count, and to write it after the header. The
+/// serialisation is deterministic, so the three passes see the same bytes, and the memory a
+/// partial needs beyond its summary is a buffer, not a copy of the file.
+///
+/// # Errors
+///
+/// What `out` reports, as a [`serde_json::Error`] (`is_io()`).
+///
+/// # Examples
+///
+/// ```
+/// use geoalign::analysis::ensemble::Ensemble;
+/// use geoalign::output::partial::{encode, encode_to};
+/// let part = Ensemble::new(geoalign::presets::eurasia_2025(), 2).shard("0/2".parse().unwrap()).run().unwrap();
+/// let mut streamed = Vec::new();
+/// encode_to(&part, &mut streamed).unwrap();
+/// assert_eq!(streamed, encode(&part).unwrap());
+/// ```
+pub fn encode_to<W: Write + ?Sized>(
+    summary: &Summary,
+    out: &mut W,
+) -> Result<(), serde_json::Error> {
+    let mut count = Tally {
+        bytes: 0,
+        hash: None,
+    };
+    serde_json::to_writer(&mut count, summary)?;
     let mut header = Header {
         format: FORMAT.to_string(),
         job: Job::of(summary),
         dimensions: summary.dimensions(),
-        body_bytes: body.len() as u64,
+        body_bytes: count.bytes,
         sha256: String::new(),
     };
-    header.sha256 = header.digest_of(&body);
-    let mut bytes = serde_json::to_vec(&header)?;
-    bytes.push(b'\n');
-    bytes.extend_from_slice(&body);
-    Ok(bytes)
+    let mut digest = Tally {
+        bytes: 0,
+        hash: Some(header.prefix()),
+    };
+    serde_json::to_writer(&mut digest, summary)?;
+    header.sha256 = digest.hash.map(hex).unwrap_or_default();
+    serde_json::to_writer(&mut *out, &header)?;
+    out.write_all(b"\n").map_err(serde_json::Error::io)?;
+    serde_json::to_writer(&mut *out, summary)
 }
 
 /// Parse the header line (without its newline) and check its format tag.
@@ -417,6 +503,12 @@ pub fn decode(bytes: &[u8]) -> Result<Summary, PartialError> {
     }
     let summary: Summary =
         serde_json::from_slice(body).map_err(|e| corrupt("body", format!("{e} (line 2)")))?;
+    checked(&header, summary)
+}
+
+/// `summary`, read from the body under `header`, verified ([`Summary::verify`]) and checked
+/// to be what the header names (job and dimensions).
+fn checked(header: &Header, summary: Summary) -> Result<Summary, PartialError> {
     summary.verify()?;
     if let Some((field, head, content)) = header.job.difference(&Job::of(&summary)) {
         return Err(corrupt(
@@ -435,6 +527,40 @@ pub fn decode(bytes: &[u8]) -> Result<Summary, PartialError> {
         ));
     }
     Ok(summary)
+}
+
+/// The body that follows the header in `reader`, parsed as it is read and digested on the
+/// way, so that only the summary is held, never the file's bytes: the digest is compared
+/// first (as [`decode`] does), then the parse, then [`checked`].
+fn read_body<R: Read>(header: &Header, reader: R, body: u64) -> Result<Summary, PartialError> {
+    let mut hashing = Hashing {
+        inner: reader.take(body),
+        hash: header.prefix(),
+        bytes: 0,
+    };
+    // Buffered above the digest, so the hash is fed in blocks rather than byte by byte.
+    let parsed: Result<Summary, _> =
+        serde_json::from_reader(BufReader::with_capacity(1 << 16, &mut hashing));
+    // The digest covers every byte, also when the parse stopped early.
+    let drained = std::io::copy(&mut hashing, &mut std::io::sink());
+    if drained.is_err() || hashing.bytes != body {
+        return Err(corrupt(
+            "body_bytes",
+            format!(
+                "the header says {body} bytes, {} could be read (the file changed while it was read?)",
+                hashing.bytes
+            ),
+        ));
+    }
+    if hex(hashing.hash) != header.sha256 {
+        return Err(corrupt(
+            "sha256",
+            "the digest does not match the content: the file was changed after geoalign wrote \
+             it, or damaged",
+        ));
+    }
+    let summary = parsed.map_err(|e| corrupt("body", format!("{e} (line 2)")))?;
+    checked(header, summary)
 }
 
 /// The shard and count a file name `partial-<i>-of-<n>.json` names, if it is one.
@@ -469,8 +595,8 @@ fn read_head(path: &Path) -> Result<(Header, Vec<u8>, u64, BufReader<std::fs::Fi
 /// header must name the same job (all but shards and runs) and dimensions, which is checked
 /// before its body is read.
 fn read_checked(path: &Path, like: Option<&Summary>) -> Result<Summary, OutputError> {
-    let (header, mut bytes, size, reader) = read_head(path)?;
-    let following = size.saturating_sub(bytes.len() as u64);
+    let (header, head, size, reader) = read_head(path)?;
+    let following = size.saturating_sub(head.len() as u64);
     let body = check_body_size(&header, following).map_err(|e| e.at(path))?;
     if let Some((i, n)) = named_shard(path) {
         if header.job.shard_count != n || header.job.shards.first() != Some(&i) {
@@ -490,14 +616,7 @@ fn read_checked(path: &Path, like: Option<&Summary>) -> Result<Summary, OutputEr
             source: e,
         })?;
     }
-    // The bound was checked; still read at most one byte past it, the file may grow.
-    reader.take(body + 1).read_to_end(&mut bytes).map_err(|e| {
-        OutputError::Read(ReadError::Io {
-            path: path.to_path_buf(),
-            source: e,
-        })
-    })?;
-    decode(&bytes).map_err(|e| e.at(path))
+    read_body(&header, reader, body).map_err(|e| e.at(path))
 }
 
 /// The header names the job and dimensions of `first` (shards and runs aside), and shards

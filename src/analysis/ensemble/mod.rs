@@ -481,18 +481,33 @@ impl Summary {
                 self.shard_count
             ))
         })?;
-        // Added into a copy, so that an error leaves `self` as it was. Verified partials of
-        // disjoint shards cannot overflow (every count is at most the runs, which add up to
-        // at most `planned_runs` ≤ u32::MAX), but the additions are checked all the same.
-        let mut merged = self.clone();
-        merged.add_counts(other)?;
-        merged.shards = shards;
-        if merged.shards.len() == merged.shard_count as usize {
-            // Complete: it is now the summary of the whole ensemble.
-            merged.shard_count = 1;
-            merged.shards = vec![0];
+        // Both sides are verified, so every count is at most its side's runs: once the run
+        // total fits the sketches' u32 counters, no addition below can overflow, and the
+        // counts are added in place — a copy of `self` would double the memory of a merge
+        // (gigabytes for a large world). The additions are checked all the same; every
+        // refusal comes before the first of them, so an error leaves `self` as it was.
+        if self
+            .runs
+            .checked_add(other.runs)
+            .is_none_or(|total| total > u64::from(u32::MAX))
+        {
+            return Err(EnsembleError::Corrupt {
+                field: "runs".into(),
+                reason: format!(
+                    "{} + {} runs are more than a summary counts ({})",
+                    self.runs,
+                    other.runs,
+                    u32::MAX
+                ),
+            });
         }
-        *self = merged;
+        self.add_counts(other)?;
+        self.shards = shards;
+        if self.shards.len() == self.shard_count as usize {
+            // Complete: it is now the summary of the whole ensemble.
+            self.shard_count = 1;
+            self.shards = vec![0];
+        }
         Ok(())
     }
 
