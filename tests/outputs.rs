@@ -414,3 +414,28 @@ fn merge_writes_beside_the_partials_and_trace_json_needs_force_to_replace() {
         .collect();
     assert!(left.is_empty(), "temporary files left: {left:?}");
 }
+
+#[test]
+fn the_manifest_lists_every_file_with_its_size_and_sha256() {
+    use sha2::{Digest, Sha256};
+    let dir = scratch("manifest-digest");
+    let file = tiny(&dir);
+    let out = dir.join("out");
+    succeeds(&["run", &file, "--runs", "3", "--out", out.to_str().unwrap()]);
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    let listed = manifest["files"].as_array().unwrap();
+    // Every file of the directory but the manifest is listed, once.
+    let on_disk = std::fs::read_dir(&out).unwrap().count() - 1;
+    assert_eq!(listed.len(), on_disk);
+    for entry in listed {
+        let bytes = std::fs::read(out.join(entry["path"].as_str().unwrap())).unwrap();
+        assert_eq!(entry["bytes"].as_u64(), Some(bytes.len() as u64));
+        let hex: String = Sha256::digest(&bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(entry["sha256"].as_str(), Some(hex.as_str()), "{entry}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}

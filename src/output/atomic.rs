@@ -13,7 +13,7 @@
 //!    A failed write (full disk, permission) removes the staging directory and reports the
 //!    file by its final name; the target is not touched.
 //! 3. [`Staging::commit`] writes `manifest.json` last (format tag, crate version, command,
-//!    each file with its size), then:
+//!    each file with its size and SHA-256), then:
 //!    * a missing or empty target: one `rename(2)` of the staging directory onto it;
 //!    * an existing target (allowed only with [`OutputDir::force`], see below): every entry of
 //!      the target that its previous manifest does not list (a user's notes, the partials of a
@@ -76,12 +76,34 @@ struct Manifest {
     files: Vec<ManifestFile>,
 }
 
-/// One file of a manifest: its path inside the output directory (`/`-separated) and size.
-/// Sizes only: the crate has no hash function among its dependencies.
+/// One file of a manifest: its path inside the output directory (`/`-separated), its size
+/// and its SHA-256 (lower-case hex), so that a reader can check that a file is the one this
+/// run wrote (`sha256sum`), as shards' partials are checked.
 #[derive(Debug, Serialize, Deserialize)]
 struct ManifestFile {
     path: String,
     bytes: u64,
+    sha256: String,
+}
+
+/// The size and SHA-256 (lower-case hex) of the file at `path`, read in blocks.
+fn size_and_digest(path: &Path) -> Result<(u64, String), OutputError> {
+    use sha2::{Digest, Sha256};
+    use std::io::Read;
+    let mut file = File::open(path).map_err(|e| io_error(path, e))?;
+    let mut hash = Sha256::new();
+    let mut block = vec![0u8; 1 << 16];
+    let mut bytes = 0u64;
+    loop {
+        let n = file.read(&mut block).map_err(|e| io_error(path, e))?;
+        if n == 0 {
+            break;
+        }
+        hash.update(&block[..n]);
+        bytes += n as u64;
+    }
+    let hex = hash.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    Ok((bytes, hex))
 }
 
 /// Where an output set goes and whether earlier outputs there may be replaced.
@@ -265,9 +287,7 @@ impl Staging {
         let mut files = Vec::with_capacity(self.files.len());
         for relative in &self.files {
             let staged = self.staging.join(relative);
-            let bytes = std::fs::metadata(&staged)
-                .map_err(|e| io_error(&staged, e))?
-                .len();
+            let (bytes, sha256) = size_and_digest(&staged)?;
             let path: Vec<String> = relative
                 .components()
                 .map(|c| c.as_os_str().to_string_lossy().into_owned())
@@ -275,6 +295,7 @@ impl Staging {
             files.push(ManifestFile {
                 path: path.join("/"),
                 bytes,
+                sha256,
             });
         }
         let manifest = Manifest {

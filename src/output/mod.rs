@@ -12,7 +12,7 @@
 //! | `outcomes.csv` | one row per category of each outcome (`kind` = the outcome's name; the CSTO futures keep `csto_future` and `CSTO`), and per institution member P(suspended) and P(exited), with Wilson 95 % intervals |
 //! | `summary.json` | provenance (scenario, seed, crate version, runs, fingerprint) and the horizon's statistics and outcomes (the CSTO futures under `futures`, any other outcome under `outcomes`) |
 //! | `alignment-<state>.svg` | the state's mean alignment over time as stacked shares, with the 5–95 % band of each share |
-//! | `manifest.json` | written last: the format tag `geoalign-output/1`, the crate version, the command, and every file above with its size |
+//! | `manifest.json` | written last: the format tag `geoalign-output/1`, the crate version, the command, and every file above with its size and SHA-256 |
 //!
 //! [`write_futures`] writes one such directory per future plus `futures.csv`, `futures.json`
 //! and `futures.svg` (the 3 × 3 table as grouped bars with their intervals).
