@@ -424,3 +424,37 @@ fn the_merge_fuzzer_seeds_are_the_current_partials_of_the_tiny_world() {
         );
     }
 }
+
+#[test]
+fn a_merge_over_its_memory_limit_is_refused_from_the_first_header_and_one_within_it_runs() {
+    let dir = scratch("merge-memory");
+    for i in 0..2 {
+        geoalign::output::write_partial(&dir, &tiny::part(4, i, 2)).unwrap();
+    }
+    let files = partial_files(&dir).unwrap();
+    let dims = read_partial(&files[0]).unwrap().dimensions();
+    let needed = geoalign::output::partial::merge_bytes(&dims).unwrap();
+    // Two summaries of the tiny world and the slack: more than the slack, far under 1 GiB.
+    assert!(needed > geoalign::analysis::ensemble::memory::SLACK_BYTES && needed < 1 << 30);
+    let refused = geoalign::output::merge_partials_within(&files, needed / 2).unwrap_err();
+    assert!(
+        matches!(&refused, OutputError::MemoryLimit { path, limit, estimate }
+            if path == &files[0] && *limit == needed / 2 && *estimate > needed),
+        "{refused:?}"
+    );
+    assert!(refused.to_string().contains("--max-memory"), "{refused}");
+    let merged = geoalign::output::merge_partials_within(&files, 1 << 40).unwrap();
+    assert_eq!(merged, tiny::ensemble(4).run().unwrap());
+    // The CLI takes the limit as --max-memory and says so in one paragraph.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_geoalign"))
+        .args(["merge", dir.to_str().unwrap(), "--max-memory", "1M"])
+        .args(["--out", dir.join("out").to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("merging partials of these dimensions needs about"),
+        "{stderr}"
+    );
+}

@@ -39,7 +39,7 @@ use crate::files::ReadError;
 use crate::model::names::slug;
 use std::path::{Path, PathBuf};
 
-pub use partial::{merge_partials, partial_files, read_partial};
+pub use partial::{merge_partials, merge_partials_within, partial_files, read_partial};
 pub use svg::{alignment_chart, futures_chart, outcome_chart};
 
 /// A failure to write or read an output file.
@@ -116,6 +116,17 @@ pub enum OutputError {
     /// A merge was given no partial.
     #[error("no partial-*.json files found in the inputs")]
     NoPartials,
+    /// Merging partials of these dimensions would need more memory than the limit; refused
+    /// before any body is read ([`partial::merge_partials_within`]).
+    #[error("{}: merging partials of these dimensions needs about {} (two summaries and the process), but the limit is {}; raise it with --max-memory, or record fewer steps (--record-every) when running the shards", path.display(), crate::analysis::ensemble::memory::Bytes(*.estimate), crate::analysis::ensemble::memory::Bytes(*.limit))]
+    MemoryLimit {
+        /// The first partial, whose header gave the dimensions.
+        path: PathBuf,
+        /// Predicted peak bytes.
+        estimate: u64,
+        /// The limit in bytes.
+        limit: u64,
+    },
     /// An input file is not a regular file, too large, or unreadable.
     #[error(transparent)]
     Read(#[from] ReadError),

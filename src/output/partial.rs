@@ -698,6 +698,72 @@ pub fn partial_files(dir: &Path) -> Result<Vec<PathBuf>, OutputError> {
     Ok(files)
 }
 
+/// The memory a merge of partials of `dims` holds at its peak, beyond the process itself:
+/// two summaries — the merged one and the partial being read, which is parsed as it is read
+/// (never held as bytes) and added in place — each its sketches' cells at
+/// [`SKETCH_CELL_BYTES`](crate::analysis::ensemble::memory::SKETCH_CELL_BYTES) and the
+/// slack of [`SLACK_BYTES`](crate::analysis::ensemble::memory::SLACK_BYTES). `None` when it
+/// does not fit in a `u64`.
+///
+/// # Examples
+///
+/// ```
+/// use geoalign::analysis::ensemble::Ensemble;
+/// use geoalign::output::partial::merge_bytes;
+/// let part = Ensemble::new(geoalign::presets::eurasia_2025(), 2).shard("0/2".parse().unwrap()).run().unwrap();
+/// let bytes = merge_bytes(&part.dimensions()).unwrap();
+/// assert!(bytes > 2 * 10_000 * 848 && bytes < 64 << 20);
+/// ```
+pub fn merge_bytes(dims: &Dimensions) -> Option<u64> {
+    use crate::analysis::ensemble::memory::{SKETCH_CELL_BYTES, SLACK_BYTES};
+    let cells = dims.cells()?;
+    let total = cells
+        .sketches()
+        .iter()
+        .try_fold(0u64, |t, &(_, n, _)| t.checked_add(u64::try_from(n).ok()?))?;
+    total
+        .checked_mul(SKETCH_CELL_BYTES)?
+        .checked_mul(2)?
+        .checked_add(SLACK_BYTES)
+}
+
+/// [`merge_partials`] under a memory limit: the first file's header gives the dimensions,
+/// from which the merge's peak is predicted ([`merge_bytes`], plus what the process holds
+/// already) before any body is read; a merge over `limit` is refused.
+///
+/// # Errors
+///
+/// [`OutputError::MemoryLimit`] naming the estimate and the limit; otherwise as
+/// [`merge_partials`].
+///
+/// # Examples
+///
+/// ```
+/// use geoalign::analysis::ensemble::{Ensemble, Shard};
+/// use geoalign::output::{merge_partials_within, write_partial, OutputError};
+/// let dir = std::env::temp_dir().join(format!("geoalign-doc-merge-within-{}", std::process::id()));
+/// let part = Ensemble::new(geoalign::presets::eurasia_2025(), 2).shard(Shard { index: 0, count: 2 }).run().unwrap();
+/// let file = write_partial(&dir, &part).unwrap();
+/// let refused = merge_partials_within(&[file], 1 << 20).unwrap_err();
+/// assert!(matches!(refused, OutputError::MemoryLimit { .. }));
+/// ```
+pub fn merge_partials_within(files: &[PathBuf], limit: u64) -> Result<Summary, OutputError> {
+    use crate::analysis::ensemble::memory::{resident_memory, PROCESS_BYTES};
+    let first = files.first().ok_or(OutputError::NoPartials)?;
+    let (header, ..) = read_head(first)?;
+    let estimate = merge_bytes(&header.dimensions)
+        .and_then(|m| m.checked_add(resident_memory().unwrap_or(PROCESS_BYTES)))
+        .unwrap_or(u64::MAX);
+    if estimate > limit {
+        return Err(OutputError::MemoryLimit {
+            path: first.clone(),
+            estimate,
+            limit,
+        });
+    }
+    merge_partials(files)
+}
+
 /// Read the partials `files` one at a time and merge them ([`Summary::merge`]): each is
 /// checked as [`read_partial`] does, and its header is compared with the first file's job
 /// before its body is read. The result may be incomplete ([`Summary::is_complete`]).

@@ -121,6 +121,11 @@ pub enum Command {
         /// other files are kept), or write beside files geoalign did not write.
         #[arg(long)]
         force: bool,
+        /// Memory limit, e.g. 512M or 4G (default: half of the machine's memory). The merge
+        /// holds two summaries; it is predicted from the first partial's header and refused
+        /// before any body is read if it does not fit.
+        #[arg(long, value_name = "SIZE", value_parser = max_memory)]
+        max_memory: Option<u64>,
     },
     /// Trace one run and print each state's alignment at the start and the end.
     Trace {

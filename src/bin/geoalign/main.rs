@@ -301,7 +301,12 @@ fn futures(args: &EnsembleArgs, out: Option<&Path>, force: bool) -> Result<(), C
 
 /// `geoalign merge`: every partial is read checked (regular file, size bounded by its
 /// header, digest, job and structure; see `geoalign::output::partial`) and merged.
-fn merge(inputs: &[PathBuf], out: Option<PathBuf>, force: bool) -> Result<(), CliError> {
+fn merge(
+    inputs: &[PathBuf],
+    out: Option<PathBuf>,
+    force: bool,
+    max_memory: Option<u64>,
+) -> Result<(), CliError> {
     // Without --out: beside the partials (a directory of only partials may be written into
     // without --force), the first input directory or else the first file's directory.
     let dir = out
@@ -324,7 +329,8 @@ fn merge(inputs: &[PathBuf], out: Option<PathBuf>, force: bool) -> Result<(), Cl
             files.push(input.clone());
         }
     }
-    let merged = output::merge_partials(&files)?;
+    let limit = max_memory.unwrap_or_else(memory::default_limit);
+    let merged = output::merge_partials_within(&files, limit)?;
     if !merged.is_complete() {
         return Err(format!(
             "only shards {:?} of {} are present; merge all of them",
@@ -482,7 +488,12 @@ fn run(cli: Cli) -> Result<(), CliError> {
             out,
             force,
         } => futures(&ensemble, out.as_deref(), force),
-        Command::Merge { inputs, out, force } => merge(&inputs, out, force),
+        Command::Merge {
+            inputs,
+            out,
+            force,
+            max_memory,
+        } => merge(&inputs, out, force, max_memory),
         Command::Sensitivity {
             scenario,
             params,
