@@ -86,24 +86,19 @@ struct ManifestFile {
     sha256: String,
 }
 
-/// The size and SHA-256 (lower-case hex) of the file at `path`, read in blocks.
+/// The size and SHA-256 (lower-case hex) of the file at `path`, read in blocks through the
+/// partials' digesting reader.
 fn size_and_digest(path: &Path) -> Result<(u64, String), OutputError> {
-    use sha2::{Digest, Sha256};
-    use std::io::Read;
-    let mut file = File::open(path).map_err(|e| io_error(path, e))?;
-    let mut hash = Sha256::new();
-    let mut block = vec![0u8; 1 << 16];
-    let mut bytes = 0u64;
-    loop {
-        let n = file.read(&mut block).map_err(|e| io_error(path, e))?;
-        if n == 0 {
-            break;
-        }
-        hash.update(&block[..n]);
-        bytes += n as u64;
-    }
-    let hex = hash.finalize().iter().map(|b| format!("{b:02x}")).collect();
-    Ok((bytes, hex))
+    use super::partial::{hex, Hashing};
+    use sha2::Digest;
+    let file = File::open(path).map_err(|e| io_error(path, e))?;
+    let mut hashing = Hashing {
+        inner: file,
+        hash: sha2::Sha256::new(),
+        bytes: 0,
+    };
+    std::io::copy(&mut hashing, &mut std::io::sink()).map_err(|e| io_error(path, e))?;
+    Ok((hashing.bytes, hex(hashing.hash)))
 }
 
 /// Where an output set goes and whether earlier outputs there may be replaced.

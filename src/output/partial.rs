@@ -171,8 +171,8 @@ impl Header {
     }
 }
 
-/// A finished digest in lower-case hex.
-fn hex(hash: Sha256) -> String {
+/// A finished digest in lower-case hex (also the manifest's, `super::atomic`).
+pub(super) fn hex(hash: Sha256) -> String {
     hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
@@ -197,11 +197,12 @@ impl Write for Tally {
     }
 }
 
-/// A reader that feeds a hash with every byte read through it and counts them.
-struct Hashing<R> {
-    inner: R,
-    hash: Sha256,
-    bytes: u64,
+/// A reader that feeds a hash with every byte read through it and counts them (a partial's
+/// body as it is parsed, an output file for the manifest).
+pub(super) struct Hashing<R> {
+    pub(super) inner: R,
+    pub(super) hash: Sha256,
+    pub(super) bytes: u64,
 }
 
 impl<R: Read> Read for Hashing<R> {

@@ -313,10 +313,12 @@ pub(crate) struct Plan {
     pub process: u64,
 }
 
-/// Steps recorded out of `0..=steps` when every `every`-th is kept, and the horizon.
-pub(crate) fn recorded_count(steps: u32, every: u32) -> u64 {
+/// Steps recorded out of `0..=steps` when every `every`-th is kept, and the horizon. Taken in
+/// `u64` because a partial's header may claim any horizon ([`super::Dimensions`]); saturates
+/// rather than overflows there, and the cell counts built on it are checked.
+pub(crate) fn recorded_count(steps: u64, every: u64) -> u64 {
     let every = every.max(1);
-    u64::from(steps / every) + 1 + u64::from(steps % every != 0)
+    (steps / every).saturating_add(1 + u64::from(steps % every != 0))
 }
 
 /// Bytes of the names a summary copies from the world (states, powers, institutions, members),
@@ -372,7 +374,7 @@ pub(crate) fn estimate(scenario: &Scenario, plan: Plan) -> MemoryEstimate {
     let s = world.states().len() as u64;
     let c = world.components() as u64;
     let i = world.institutions().len() as u64;
-    let recorded = recorded_count(scenario.steps(), plan.record_every);
+    let recorded = recorded_count(scenario.steps().into(), plan.record_every.into());
     let pair_cells = if plan.similarity { s * s } else { 0 };
     let cells = recorded * s * c + 2 * recorded * i + pair_cells;
     let members = member_count(world);
@@ -546,6 +548,9 @@ mod tests {
         assert_eq!(recorded_count(120, 10), 13);
         assert_eq!(recorded_count(125, 10), 14);
         assert_eq!(recorded_count(10, 100), 2);
+        // A header may claim any horizon: no overflow.
+        assert_eq!(recorded_count(u64::MAX, 1), u64::MAX);
+        assert_eq!(recorded_count(u64::MAX, 0), u64::MAX);
     }
 
     #[test]

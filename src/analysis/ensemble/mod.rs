@@ -398,7 +398,8 @@ impl Summary {
         recording: Recording,
     ) -> Summary {
         let world = &scenario.world();
-        let steps = memory::recorded_count(scenario.steps(), recording.record_every) as usize;
+        let steps =
+            memory::recorded_count(scenario.steps().into(), recording.record_every.into()) as usize;
         let pairs = if recording.similarity {
             world.states().len() * world.states().len()
         } else {

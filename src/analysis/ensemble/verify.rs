@@ -102,9 +102,7 @@ impl Dimensions {
     /// follow from it); `None` when the product does not fit in memory's address space.
     pub(crate) fn cells(&self) -> Option<Cells> {
         let n = |x: u64| usize::try_from(x).ok();
-        // Rows recorded: steps 0, every, 2 × every, … and the horizon (see `recorded_count`).
-        let every = self.record_every.max(1);
-        let rows = n((self.steps / every) + 1 + u64::from(self.steps % every != 0))?;
+        let rows = n(super::memory::recorded_count(self.steps, self.record_every))?;
         let states = n(self.states)?;
         let components = n(self.powers)?.checked_add(1)?;
         Some(Cells {
