@@ -238,3 +238,38 @@ fn the_command_line_prints_each_warning_on_stderr_and_still_succeeds() {
         );
     }
 }
+
+#[test]
+fn sensitivity_prints_its_bases_warnings_once_from_the_one_load() {
+    let dir = scratch("cli-sensitivity");
+    // Kyrgyzstan active with as many unanswered appeals as suspend a member (2 by default).
+    let text =
+        "extends = \"builtin:eurasia-2025\"\n[institutions.CSTO.unanswered]\nKyrgyzstan = 2\n";
+    let file = dir.join("warned.toml");
+    std::fs::write(&file, text).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_geoalign"))
+        .args([
+            "sensitivity",
+            file.to_str().unwrap(),
+            "--param",
+            "parameters.noise=0.01:0.02",
+            "--design",
+            "2",
+            "--runs",
+            "2",
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let warnings: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("warning: "))
+        .collect();
+    assert_eq!(warnings.len(), 1, "{stderr}");
+    let expected = format!(
+        "warning: {}:3: `institutions.CSTO.unanswered.Kyrgyzstan`: an active member with 2 unanswered appeals",
+        file.display()
+    );
+    assert!(warnings[0].starts_with(&expected), "{stderr}");
+}

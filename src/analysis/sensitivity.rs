@@ -27,6 +27,7 @@
 //!   Ishigami function against its analytic indices).
 
 use crate::analysis::outcome::{check_outcomes, CstoFutures, Outcome, OutcomeCounts, Watch};
+use crate::model::Warning;
 use crate::scenario_file::{ScenarioError, ScenarioSource};
 use crate::sim::Scenario;
 use crate::sim::{SimError, Simulation};
@@ -155,6 +156,8 @@ impl FromStr for ParamRange {
 #[derive(Clone, Debug)]
 pub struct Base {
     source: ScenarioSource,
+    /// The base's located warnings, found when it was checked on loading.
+    warnings: Vec<Warning>,
 }
 
 impl Base {
@@ -170,12 +173,14 @@ impl Base {
         if crate::scenario_file::builtin::builtin_text(name).is_none() {
             return Err(SensitivityError::BadBase(name.to_string()));
         }
-        let source =
-            ScenarioSource::load(name).map_err(|_| SensitivityError::BadBase(name.to_string()))?;
-        Ok(Base { source })
+        let bad = |_| SensitivityError::BadBase(name.to_string());
+        let source = ScenarioSource::load(name).map_err(bad)?;
+        let warnings = source.build_with_warnings().map_err(bad)?.warnings;
+        Ok(Base { source, warnings })
     }
 
-    /// A scenario file; it is loaded once here so that its errors show before any run.
+    /// A scenario file; it is read and checked once here, so that its errors and warnings
+    /// show before any run.
     ///
     /// # Examples
     ///
@@ -189,13 +194,17 @@ impl Base {
             context: "base scenario".into(),
             source,
         };
-        Scenario::from_file(path).map_err(base)?;
         let target = path
             .to_str()
             .ok_or_else(|| SensitivityError::BadBase(path.display().to_string()))?;
-        Ok(Base {
-            source: ScenarioSource::load(target).map_err(base)?,
-        })
+        let source = ScenarioSource::load(target).map_err(base)?;
+        let warnings = source.build_with_warnings().map_err(base)?.warnings;
+        Ok(Base { source, warnings })
+    }
+
+    /// The base's located warnings (as `validate` prints them), found when it was loaded.
+    pub fn warnings(&self) -> &[Warning] {
+        &self.warnings
     }
 }
 

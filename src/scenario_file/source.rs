@@ -141,7 +141,13 @@ impl ScenarioSource {
 
     /// Validate the scenario and build it, as [`Scenario::from_file`] does.
     pub fn build(&self) -> Result<Scenario, ScenarioError> {
-        super::validate::build(&self.merged).map(|loaded| loaded.scenario)
+        self.build_with_warnings().map(|loaded| loaded.scenario)
+    }
+
+    /// Validate the scenario and build it with its located warnings, as
+    /// [`Scenario::from_file_with_warnings`] does.
+    pub fn build_with_warnings(&self) -> Result<super::Loaded, ScenarioError> {
+        super::validate::build(&self.merged)
     }
 }
 

@@ -352,13 +352,13 @@ fn sensitivity(
     workers: &WorkerArgs,
     staged: Option<output::Staging>,
 ) -> Result<(), CliError> {
-    // The base's warnings, as `run` prints them; the study loads the base itself.
-    load(scenario)?;
     let base = match scenario {
         None => sensitivity::Base::builtin(builtin::EURASIA_2025),
         Some(n) if n.starts_with("builtin:") => sensitivity::Base::builtin(n),
         Some(path) => sensitivity::Base::file(path),
     }?;
+    // The base's warnings, as `run` prints them.
+    warn(base.warnings());
     let method = match method {
         MethodArg::Morris => Method::Morris {
             trajectories: design.unwrap_or(sensitivity::DEFAULT_MORRIS_TRAJECTORIES),
