@@ -512,6 +512,11 @@ impl PairedSummary {
         self.powers.len() + 1
     }
 
+    /// Cells of the paired moments (recorded steps × cells a step), as held.
+    pub(crate) fn moment_cells(&self) -> usize {
+        self.moments.cells()
+    }
+
     /// Cells per recorded step.
     fn width(&self) -> usize {
         self.states.len() * self.components() + 2 * self.institutions.len()
