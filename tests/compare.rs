@@ -30,7 +30,11 @@ fn every_cell(p: &PairedSummary) -> impl Iterator<Item = (u32, usize, usize)> + 
 #[test]
 fn a_scenario_compared_with_itself_differs_by_exactly_zero_everywhere() {
     let s = presets::csto_futures()[1].clone();
-    let p = Comparison::new(s.clone(), s, 70).unwrap().threads(2).run().unwrap();
+    let p = Comparison::new(s.clone(), s, 70)
+        .unwrap()
+        .threads(2)
+        .run()
+        .unwrap();
     assert_eq!(p.runs, 70);
     let mut cells = 0;
     for (t, s, k) in every_cell(&p) {
@@ -60,19 +64,33 @@ fn the_base_side_is_the_base_ensemble_run_for_run() {
     // Common random numbers: the base's runs are the very runs of its own ensemble, so its
     // means and outcome probabilities are those of `Ensemble::run`, bit for bit.
     let (base, alt) = (presets::eurasia_2025(), presets::csto_futures()[0].clone());
-    let p = Comparison::new(base.clone(), alt.clone(), 40).unwrap().run().unwrap();
+    let p = Comparison::new(base.clone(), alt.clone(), 40)
+        .unwrap()
+        .run()
+        .unwrap();
     let eb = Ensemble::new(base, 40).run().unwrap();
     let ea = Ensemble::new(alt, 40).run().unwrap();
     let am = eb.state("Armenia").unwrap();
     let russia = eb.power("Russia").unwrap();
-    let d = p
-        .alignment(p.steps, am.index(), russia.index())
-        .unwrap();
+    let d = p.alignment(p.steps, am.index(), russia.index()).unwrap();
     let horizon = eb.steps as usize;
-    assert_eq!(d.base_mean, eb.alignment(horizon, am, Component::Power(russia)).unwrap().mean);
-    assert_eq!(d.alt_mean, ea.alignment(horizon, am, Component::Power(russia)).unwrap().mean);
+    assert_eq!(
+        d.base_mean,
+        eb.alignment(horizon, am, Component::Power(russia))
+            .unwrap()
+            .mean
+    );
+    assert_eq!(
+        d.alt_mean,
+        ea.alignment(horizon, am, Component::Power(russia))
+            .unwrap()
+            .mean
+    );
     for (outcome, category, o) in p.outcome_differences() {
-        assert_eq!(o.p_base, eb.probability(outcome, category).unwrap().estimate);
+        assert_eq!(
+            o.p_base,
+            eb.probability(outcome, category).unwrap().estimate
+        );
         assert_eq!(o.p_alt, ea.probability(outcome, category).unwrap().estimate);
     }
 }
@@ -95,7 +113,13 @@ fn merged_shards_equal_the_whole_comparison() {
     let make = || Comparison::new(presets::eurasia_2025(), russia_coerces_less(), 140).unwrap();
     let whole = make().threads(2).run().unwrap();
     let parts: Vec<PairedSummary> = (0..3)
-        .map(|index| make().shard(Shard { index, count: 3 }).threads(1).run().unwrap())
+        .map(|index| {
+            make()
+                .shard(Shard { index, count: 3 })
+                .threads(1)
+                .run()
+                .unwrap()
+        })
         .collect();
     let mut merged = parts[2].clone();
     merged.merge(&parts[0]).unwrap();
@@ -105,7 +129,10 @@ fn merged_shards_equal_the_whole_comparison() {
     assert_eq!(merged, whole);
     // A shard merged twice is refused, and leaves the partial as it was.
     let mut twice = parts[0].clone();
-    assert!(matches!(twice.merge(&parts[0]), Err(CompareError::Mismatch(_))));
+    assert!(matches!(
+        twice.merge(&parts[0]),
+        Err(CompareError::Mismatch(_))
+    ));
     assert_eq!(twice, parts[0]);
 }
 
@@ -119,7 +146,9 @@ fn the_paired_interval_is_narrower_than_the_unpaired_one_on_a_real_what_if() {
     let russia = p.component("Russia").unwrap();
     let mut ratios = Vec::new();
     for state in ["Armenia", "Belarus", "Kazakhstan", "Tajikistan"] {
-        let d = p.alignment(p.steps, p.state(state).unwrap(), russia).unwrap();
+        let d = p
+            .alignment(p.steps, p.state(state).unwrap(), russia)
+            .unwrap();
         let (paired, unpaired) = (d.width(), d.unpaired_width());
         println!(
             "{state}: difference {d}; paired width {paired:.5}, unpaired (Welch) {unpaired:.5}, ratio {:.3}",
@@ -138,14 +167,24 @@ fn scenarios_that_cannot_be_paired_are_refused_naming_what_differs() {
     let mut later = base.clone();
     later.set_steps(60).unwrap();
     let err = Comparison::new(base.clone(), later, 10).unwrap_err();
-    assert!(matches!(err, CompareError::Incompatible { what: "steps", .. }));
-    assert!(err.to_string().contains("steps differs (base: 120; alternative: 60)"), "{err}");
+    assert!(matches!(
+        err,
+        CompareError::Incompatible { what: "steps", .. }
+    ));
+    assert!(
+        err.to_string()
+            .contains("steps differs (base: 120; alternative: 60)"),
+        "{err}"
+    );
     // A synthetic world of other states and powers, on the same horizon.
     let mut other = presets::Synthetic::new(12, 6).scenario().unwrap();
     other.set_steps(base.steps()).unwrap();
     if other.start() == base.start() {
         let err = Comparison::new(base, other, 10).unwrap_err();
-        assert!(matches!(err, CompareError::Incompatible { what: "states", .. }), "{err}");
+        assert!(
+            matches!(err, CompareError::Incompatible { what: "states", .. }),
+            "{err}"
+        );
         assert!(err.to_string().contains("at position 1"), "{err}");
     }
 }

@@ -248,7 +248,11 @@ fn difference_chart(path: &Path, p: &PairedSummary, state: usize) -> Result<Stri
                 .filter_map(|&t| {
                     let d = p.alignment(t, state, c)?;
                     // With fewer than two runs the band is the whole [−1, 1]: drawn as the mean.
-                    let (lo, hi) = if p.runs < 2 { (d.mean, d.mean) } else { (d.low, d.high) };
+                    let (lo, hi) = if p.runs < 2 {
+                        (d.mean, d.mean)
+                    } else {
+                        (d.low, d.high)
+                    };
                     Some((year(t), d.mean, lo, hi))
                 })
                 .collect()
@@ -296,7 +300,10 @@ fn difference_chart(path: &Path, p: &PairedSummary, state: usize) -> Result<Stri
             let mut band: Vec<(f64, f64)> = points.iter().map(|&(x, _, _, hi)| (x, hi)).collect();
             band.extend(points.iter().rev().map(|&(x, _, lo, _)| (x, lo)));
             chart
-                .draw_series(std::iter::once(Polygon::new(band, colour.mix(0.2).filled())))
+                .draw_series(std::iter::once(Polygon::new(
+                    band,
+                    colour.mix(0.2).filled(),
+                )))
                 .map_err(|e| chart_error(path, e))?;
             chart
                 .draw_series(LineSeries::new(
@@ -401,8 +408,12 @@ impl ComparisonJob {
             runs: p.runs,
             cells: p.moment_cells() as u64,
             table_entries: p.outcomes.iter().map(|o| o.table.len() as u64).sum(),
-            names: (2 + p.states.len() + p.powers.len() + p.institutions.len() + p.outcomes.len() + categories)
-                as u64,
+            names: (2
+                + p.states.len()
+                + p.powers.len()
+                + p.institutions.len()
+                + p.outcomes.len()
+                + categories) as u64,
         }
     }
 
@@ -529,11 +540,22 @@ pub fn read_comparison_partial(path: &Path) -> Result<PairedSummary, OutputError
         return Err(corrupt(
             path,
             "body_bytes",
-            format!("the header says {} bytes, the file has {following}", header.body_bytes),
+            format!(
+                "the header says {} bytes, the file has {following}",
+                header.body_bytes
+            ),
         ));
     }
-    if header.job.max_body_bytes().is_none_or(|most| header.body_bytes > most) {
-        return Err(corrupt(path, "body_bytes", "more than a comparison of these dimensions takes"));
+    if header
+        .job
+        .max_body_bytes()
+        .is_none_or(|most| header.body_bytes > most)
+    {
+        return Err(corrupt(
+            path,
+            "body_bytes",
+            "more than a comparison of these dimensions takes",
+        ));
     }
     let mut hashing = Hashing {
         inner: reader.take(header.body_bytes),
@@ -555,7 +577,11 @@ pub fn read_comparison_partial(path: &Path) -> Result<PairedSummary, OutputError
     p.verify()
         .map_err(|e| corrupt(path, "body", e.to_string()))?;
     if ComparisonJob::of(&p) != header.job {
-        return Err(corrupt(path, "job", "the header does not describe the content"));
+        return Err(corrupt(
+            path,
+            "job",
+            "the header does not describe the content",
+        ));
     }
     Ok(p)
 }
@@ -603,9 +629,7 @@ pub fn merge_comparison_partials(paths: &[PathBuf]) -> Result<PairedSummary, Out
     let mut merged = read_comparison_partial(first)?;
     for path in rest {
         let part = read_comparison_partial(path)?;
-        merged
-            .merge(&part)
-            .map_err(|e| io_error(path, e))?;
+        merged.merge(&part).map_err(|e| io_error(path, e))?;
     }
     Ok(merged)
 }

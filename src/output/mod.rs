@@ -42,11 +42,11 @@ use crate::files::ReadError;
 use crate::model::names::slug;
 use std::path::{Path, PathBuf};
 
-pub use partial::{merge_partials, merge_partials_within, partial_files, read_partial};
 pub use compare::{
     comparison_partial_files, merge_comparison_partials, read_comparison_partial, write_comparison,
     write_comparison_partial,
 };
+pub use partial::{merge_partials, merge_partials_within, partial_files, read_partial};
 pub use svg::{alignment_chart, futures_chart, outcome_chart};
 
 /// A failure to write or read an output file.

@@ -164,7 +164,11 @@ impl Comparison {
     pub fn outcomes(mut self, outcomes: impl IntoIterator<Item = Arc<dyn Outcome>>) -> Comparison {
         self.outcomes.clear();
         for outcome in outcomes {
-            match self.outcomes.iter().position(|o| o.name() == outcome.name()) {
+            match self
+                .outcomes
+                .iter()
+                .position(|o| o.name() == outcome.name())
+            {
                 Some(i) => self.outcomes[i] = outcome,
                 None => self.outcomes.push(outcome),
             }
@@ -494,8 +498,10 @@ pub enum InstitutionMeasure {
 
 impl InstitutionMeasure {
     /// Both, in file order.
-    pub const ALL: [InstitutionMeasure; 2] =
-        [InstitutionMeasure::Cohesion, InstitutionMeasure::Credibility];
+    pub const ALL: [InstitutionMeasure; 2] = [
+        InstitutionMeasure::Cohesion,
+        InstitutionMeasure::Credibility,
+    ];
 
     /// `cohesion` or `credibility`.
     pub fn name(self) -> &'static str {
@@ -623,10 +629,13 @@ impl PairedSummary {
     /// Every category of every outcome with its difference, in order.
     pub fn outcome_differences(&self) -> impl Iterator<Item = (&str, &str, OutcomeDifference)> {
         self.outcomes.iter().flat_map(move |o| {
-            o.categories
-                .iter()
-                .enumerate()
-                .map(move |(k, c)| (o.name.as_str(), c.as_str(), outcome_difference(o, k, self.runs)))
+            o.categories.iter().enumerate().map(move |(k, c)| {
+                (
+                    o.name.as_str(),
+                    c.as_str(),
+                    outcome_difference(o, k, self.runs),
+                )
+            })
         })
     }
 
@@ -681,7 +690,10 @@ impl PairedSummary {
                 self.shard_count
             ))
         })?;
-        let total = self.runs.checked_add(other.runs).filter(|&t| t <= self.planned_runs);
+        let total = self
+            .runs
+            .checked_add(other.runs)
+            .filter(|&t| t <= self.planned_runs);
         let Some(total) = total else {
             return Err(CompareError::Corrupt {
                 field: "runs".into(),
@@ -733,7 +745,8 @@ impl PairedSummary {
         if self.shard_count != other.shard_count {
             return differs("the shard count");
         }
-        if (self.start, self.steps, self.record_every) != (other.start, other.steps, other.record_every)
+        if (self.start, self.steps, self.record_every)
+            != (other.start, other.steps, other.record_every)
         {
             return differs("the horizon or the recording cadence");
         }
@@ -767,7 +780,10 @@ impl PairedSummary {
             })
         };
         if self.runs > self.planned_runs || self.planned_runs > u64::from(u32::MAX) {
-            return corrupt("runs", format!("{} of {} planned", self.runs, self.planned_runs));
+            return corrupt(
+                "runs",
+                format!("{} of {} planned", self.runs, self.planned_runs),
+            );
         }
         if self.shard_count == 0
             || self.shards.is_empty()
@@ -776,7 +792,10 @@ impl PairedSummary {
         {
             return corrupt(
                 "shards",
-                format!("{:?} is not an ascending list of shards below {}", self.shards, self.shard_count),
+                format!(
+                    "{:?} is not an ascending list of shards below {}",
+                    self.shards, self.shard_count
+                ),
             );
         }
         if self.record_every == 0 {
@@ -797,7 +816,11 @@ impl PairedSummary {
             if k == 0 || o.table.len() != k * k {
                 return corrupt(
                     &format!("outcomes[{i}].table"),
-                    format!("{} entries for {k} categories (expected {})", o.table.len(), k * k),
+                    format!(
+                        "{} entries for {k} categories (expected {})",
+                        o.table.len(),
+                        k * k
+                    ),
                 );
             }
             let sum = o.table.iter().try_fold(0u64, |t, &c| t.checked_add(c));
@@ -834,7 +857,13 @@ fn difference_of(
     use crate::analysis::ensemble::sketch::ONE;
     let n = runs as f64;
     let scale = ONE as f64;
-    let mean_of = |sum: u128| if runs == 0 { 0.0 } else { sum as f64 / scale / n };
+    let mean_of = |sum: u128| {
+        if runs == 0 {
+            0.0
+        } else {
+            sum as f64 / scale / n
+        }
+    };
     let sd_of = |sum: u128, sum_sq: u128| {
         if runs < 2 {
             return 0.0;

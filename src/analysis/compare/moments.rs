@@ -101,7 +101,10 @@ impl Moments {
             ("diff_sq", &self.diff_sq, most_sq),
         ] {
             if a.len() != cells {
-                return Err(format!("{name}: {} entries, the dimensions say {cells}", a.len()));
+                return Err(format!(
+                    "{name}: {} entries, the dimensions say {cells}",
+                    a.len()
+                ));
             }
             if let Some(i) = a.iter().position(|&x| x > limit) {
                 return Err(format!(

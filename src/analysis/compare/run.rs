@@ -147,7 +147,12 @@ struct Job<'a> {
 
 impl Job<'_> {
     /// Run pair `run` into `acc`.
-    fn pair(&self, run: u64, acc: &mut PairedSummary, scratch: &mut Scratch) -> Result<(), SimError> {
+    fn pair(
+        &self,
+        run: u64,
+        acc: &mut PairedSummary,
+        scratch: &mut Scratch,
+    ) -> Result<(), SimError> {
         let steps = self.base.scenario().steps();
         let mut rec = PairRecorder {
             moments: &mut acc.moments,

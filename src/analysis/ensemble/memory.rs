@@ -453,7 +453,10 @@ pub(crate) fn paired_estimate(
         run: b.run.saturating_add(a.run),
         process: plan.process,
         // One slack is enough for the two.
-        shared: b.shared.saturating_add(a.shared).saturating_sub(SLACK_BYTES),
+        shared: b
+            .shared
+            .saturating_add(a.shared)
+            .saturating_sub(SLACK_BYTES),
         workers: 1,
         threads_asked: plan.threads,
         workers_wanted: 1,

@@ -12,6 +12,9 @@ use std::ops::Range;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
+/// Folds one block of runs into a worker's accumulator; the error of the run that failed.
+pub(crate) type Block<'a, A> = dyn Fn(&mut A, Range<u64>) -> Result<(), SimError> + Sync + 'a;
+
 /// Run the indices `range` on `workers` threads in blocks of [`BLOCK`]: each worker starts
 /// from `fresh()` and calls `block(&mut acc, runs)` for every block it takes, then `progress`
 /// with the runs done so far. Returns one accumulator per worker (in no meaningful order) for
@@ -21,7 +24,7 @@ pub(crate) fn in_blocks<A: Send>(
     workers: usize,
     range: Range<u64>,
     fresh: &(dyn Fn() -> A + Sync),
-    block: &(dyn Fn(&mut A, Range<u64>) -> Result<(), SimError> + Sync),
+    block: &Block<'_, A>,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Vec<A>, EnsembleError> {
     let blocks = (range.end - range.start).div_ceil(BLOCK);

@@ -103,7 +103,11 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
 fn run(comparison: &Comparison) -> Result<PairedSummary, CliError> {
     let estimate = comparison.memory_estimate();
     let range = comparison.run_range();
-    let what = format!("{} vs {}", comparison.base().name(), comparison.alt().name());
+    let what = format!(
+        "{} vs {}",
+        comparison.base().name(),
+        comparison.alt().name()
+    );
     let progress = Progress::new(range.end - range.start, &what);
     let result = comparison.run_with_progress(&|done| progress.update(done));
     progress.finish();
