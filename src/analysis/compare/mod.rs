@@ -33,7 +33,8 @@
 //! 10 runs t is 2.26, not 1.96), and equals the normal's to three decimals from a few
 //! hundred runs. Proportions use [`interval::newcombe_paired`].
 //!
-//! **Determinism and shards.** Every accumulator is an integer sum ([`moments`]), runs are
+//! **Determinism and shards.** Every accumulator is an integer sum (of fixed-point values, as
+//! the ensemble's sketches), runs are
 //! handed out by the ensemble's worker pool in blocks, and partials merge by integer
 //! addition: a [`PairedSummary`] is bit-identical for any thread count and any split into
 //! shards merged with [`PairedSummary::merge`].
