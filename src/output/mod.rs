@@ -14,6 +14,8 @@
 //! | `alignment-<state>.svg` | the state's mean alignment over time as stacked shares, with the 5–95 % band of each share |
 //! | `manifest.json` | written last: the format tag `geoalign-output/1`, the crate version, the command, and every file above with its size and SHA-256 |
 //!
+//! [`write_comparison`] writes the differences of a paired comparison (see [`compare`]).
+//!
 //! [`write_futures`] writes one such directory per future plus `futures.csv`, `futures.json`
 //! and `futures.svg` (the 3 × 3 table as grouped bars with their intervals).
 //!
@@ -27,6 +29,7 @@
 //! --json`) are replaced atomically through [`AtomicFile`].
 
 pub mod atomic;
+pub mod compare;
 mod csv_out;
 pub mod partial;
 mod svg;
@@ -39,6 +42,10 @@ use crate::files::ReadError;
 use crate::model::names::slug;
 use std::path::{Path, PathBuf};
 
+pub use compare::{
+    comparison_partial_files, merge_comparison_partials, read_comparison_partial, write_comparison,
+    write_comparison_partial,
+};
 pub use partial::{merge_partials, merge_partials_within, partial_files, read_partial};
 pub use svg::{alignment_chart, futures_chart, outcome_chart};
 

@@ -20,7 +20,7 @@ const PALETTE: [RGBColor; 8] = [
 ];
 const AUTONOMY: RGBColor = RGBColor(170, 170, 170);
 
-fn colour(component: usize, powers: usize) -> RGBColor {
+pub(crate) fn colour(component: usize, powers: usize) -> RGBColor {
     if component == powers {
         AUTONOMY
     } else {

@@ -388,7 +388,7 @@ pub(crate) fn estimate(scenario: &Scenario, plan: Plan) -> MemoryEstimate {
     // number of the world (three run states), and of each driver's points.
     let drivers = scenario.drivers().len() as u64 * (u64::from(scenario.steps()) + 1) * 8;
     let shared = 3 * (state + drivers) + names_bytes(world) + SLACK_BYTES;
-    let mut estimate = MemoryEstimate {
+    let estimate = MemoryEstimate {
         summary,
         similarity: pair_cells * SKETCH_CELL_BYTES,
         pending,
@@ -401,11 +401,69 @@ pub(crate) fn estimate(scenario: &Scenario, plan: Plan) -> MemoryEstimate {
         limit: plan.limit,
         recorded_steps: recorded,
     };
+    fit_workers(estimate, plan)
+}
+
+/// `estimate` with its workers set: the threads asked for, at most one per block of runs,
+/// and at most as many as the limit holds beside the process and the shared part (at least 1).
+fn fit_workers(mut estimate: MemoryEstimate, plan: Plan) -> MemoryEstimate {
     let wanted = (plan.threads.max(1) as u64).min(plan.blocks.max(1));
-    let room = plan.limit.saturating_sub(plan.process + shared) / estimate.per_worker().max(1);
+    let room = plan
+        .limit
+        .saturating_sub(plan.process.saturating_add(estimate.shared))
+        / estimate.per_worker().max(1);
     estimate.workers_wanted = wanted as usize;
     estimate.workers = wanted.min(room).max(1) as usize;
     estimate
+}
+
+/// Bytes of one cell of a paired comparison's accumulator
+/// ([`PairedSummary`](crate::analysis::compare::PairedSummary)): five `u128` sums (the base's
+/// values and squares, the alternative's, and the squared differences), no histogram.
+pub const PAIRED_CELL_BYTES: u64 = 5 * std::mem::size_of::<u128>() as u64;
+
+/// Bytes a comparison's worker holds per cell to pair the base's run with the
+/// alternative's: the base's recorded value, in fixed point.
+pub const PAIRED_BUFFER_CELL_BYTES: u64 = std::mem::size_of::<u64>() as u64;
+
+/// Estimate the peak memory of a paired comparison of `base` and `alt` run with `plan`
+/// (similarity off), whose accumulator has `cells` cells and `outcome_bytes` of outcome
+/// tables: per worker the accumulator ([`PAIRED_CELL_BYTES`] a cell, as `summary`), the base
+/// run's recorded values ([`PAIRED_BUFFER_CELL_BYTES`] a cell, as `pending`) and both runs'
+/// states (as `run`); shared, both scenarios' part.
+pub(crate) fn paired_estimate(
+    base: &Scenario,
+    alt: &Scenario,
+    plan: Plan,
+    cells: u64,
+    outcome_bytes: u64,
+) -> MemoryEstimate {
+    let plan = Plan {
+        similarity: false,
+        ..plan
+    };
+    let (b, a) = (estimate(base, plan), estimate(alt, plan));
+    let names = names_bytes(base.world()) + names_bytes(alt.world());
+    let estimate = MemoryEstimate {
+        summary: cells
+            .saturating_mul(PAIRED_CELL_BYTES)
+            .saturating_add(names + 2 * outcome_bytes + 4096),
+        similarity: 0,
+        pending: cells.saturating_mul(PAIRED_BUFFER_CELL_BYTES),
+        run: b.run.saturating_add(a.run),
+        process: plan.process,
+        // One slack is enough for the two.
+        shared: b
+            .shared
+            .saturating_add(a.shared)
+            .saturating_sub(SLACK_BYTES),
+        workers: 1,
+        threads_asked: plan.threads,
+        workers_wanted: 1,
+        limit: plan.limit,
+        recorded_steps: b.recorded_steps,
+    };
+    fit_workers(estimate, plan)
 }
 
 /// Bytes a scenario read from a file keeps per state while it is built: the TOML parser's

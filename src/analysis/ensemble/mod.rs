@@ -29,6 +29,7 @@
 pub mod memory;
 pub mod sketch;
 pub mod verify;
+pub(crate) mod workers;
 
 pub use verify::Dimensions;
 
@@ -48,8 +49,7 @@ use serde::{Deserialize, Serialize};
 use sketch::{PendingBins, Sketches};
 use std::fmt;
 use std::str::FromStr;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 /// Runs handed to a worker at a time. Reason: large enough that taking a block costs nothing
 /// beside 64 runs of ~0.2 ms, small enough that two to sixteen threads stay evenly loaded on
@@ -349,7 +349,7 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 }
 
 /// The fingerprint of `scenario`: a hash of its JSON form.
-fn fingerprint(scenario: &Scenario) -> u64 {
+pub(crate) fn fingerprint(scenario: &Scenario) -> u64 {
     serde_json::to_vec(scenario)
         .map(|b| fnv1a(&b))
         .unwrap_or_default()
@@ -358,7 +358,7 @@ fn fingerprint(scenario: &Scenario) -> u64 {
 /// The row of the sketches that holds model step `step` of a horizon of `steps` recorded every
 /// `every` steps: `step / every` for a multiple of `every`, the last row for the horizon, and
 /// `None` for any other step.
-fn recorded_row(step: u32, steps: u32, every: u32) -> Option<usize> {
+pub(crate) fn recorded_row(step: u32, steps: u32, every: u32) -> Option<usize> {
     let every = every.max(1);
     if step > steps {
         None
@@ -1355,7 +1355,6 @@ impl Ensemble {
             return Err(self.memory_error(&estimate));
         }
         let range = self.run_range();
-        let blocks = (range.end - range.start).div_ceil(BLOCK);
         let fingerprint = fingerprint(self.sim.scenario());
         let recording = self.recording();
         let fresh = || {
@@ -1369,45 +1368,25 @@ impl Ensemble {
                 recording,
             )
         };
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(estimate.workers)
-            .build()
-            .map_err(|e| EnsembleError::Threads {
-                threads: estimate.workers,
-                reason: e.to_string(),
-            })?;
-        let next = AtomicU64::new(0);
-        let done = AtomicU64::new(0);
-        let first_error: Mutex<Option<SimError>> = Mutex::new(None);
-        // One accumulator per worker thread; blocks go to whichever thread asks first. The
-        // grouping that results is arbitrary, and harmless: merges are exact.
-        let partials: Vec<Summary> = pool.broadcast(|_| {
-            let mut acc = fresh();
-            let mut pending = acc.pending(BLOCK as usize);
-            loop {
-                let b = next.fetch_add(1, Ordering::Relaxed);
-                if b >= blocks {
-                    break;
+        // One accumulator per worker thread, with the histogram bins of its current block.
+        let partials = workers::in_blocks(
+            estimate.workers,
+            range,
+            &|| {
+                let acc = fresh();
+                let pending = acc.pending(BLOCK as usize);
+                (acc, pending)
+            },
+            &|(acc, pending), runs| {
+                for run in runs {
+                    self.run_one(run, acc, pending)?;
                 }
-                let lo = range.start + b * BLOCK;
-                let hi = (lo + BLOCK).min(range.end);
-                for run in lo..hi {
-                    if let Err(e) = self.run_one(run, &mut acc, &mut pending) {
-                        let mut slot = first_error.lock().unwrap_or_else(|p| p.into_inner());
-                        if slot.as_ref().is_none_or(|old| run_of(old) > run) {
-                            *slot = Some(e);
-                        }
-                        return acc;
-                    }
-                }
-                acc.flush(&mut pending);
-                progress(done.fetch_add(hi - lo, Ordering::Relaxed) + (hi - lo));
-            }
-            acc
-        });
-        if let Some(e) = first_error.into_inner().unwrap_or_else(|p| p.into_inner()) {
-            return Err(e.into());
-        }
+                acc.flush(pending);
+                Ok(())
+            },
+            progress,
+        )?;
+        let partials: Vec<Summary> = partials.into_iter().map(|(acc, _)| acc).collect();
         // Merged into the first accumulator, each freed once added: no further summary.
         let mut partials = partials.into_iter();
         let mut summary = partials.next().unwrap_or_else(fresh);
@@ -1502,6 +1481,7 @@ impl Ensemble {
     }
 }
 
+/// The run a failure happened in (`u64::MAX` when it names none).
 fn run_of(e: &SimError) -> u64 {
     match e {
         SimError::NonFinite { run, .. } => *run,

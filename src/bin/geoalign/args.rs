@@ -107,7 +107,8 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
-    /// Merge shard partials (`partial-*.json` files, or directories holding them) into the
+    /// Merge shard partials (`partial-*.json` files, or directories holding them; or the
+    /// `comparison-partial-*.json` of `compare --shard`) into the
     /// summary one machine would have produced, and write its outputs.
     Merge {
         /// Partial files or directories.
@@ -149,6 +150,9 @@ pub enum Command {
         #[arg(long, value_name = "SIZE", value_parser = max_memory)]
         max_memory: Option<u64>,
     },
+    /// Compare two scenarios run for run on common random numbers: the mean difference of
+    /// every share (alternative − base) with its paired 95 % interval, and of every outcome.
+    Compare(crate::compare::CompareArgs),
     /// Check a scenario file; exits non-zero with the error if it is refused.
     Validate {
         /// Scenario file.
@@ -180,7 +184,7 @@ pub enum MethodArg {
 /// that a typo (`--threads 100000`) fails at once instead of spawning threads for minutes.
 const MAX_THREADS: usize = 1024;
 
-fn runs(arg: &str) -> Result<u64, String> {
+pub(crate) fn runs(arg: &str) -> Result<u64, String> {
     match arg.parse::<u64>() {
         Ok(0) => Err("at least 1 run is needed".into()),
         Ok(n) => Ok(n),
@@ -188,7 +192,7 @@ fn runs(arg: &str) -> Result<u64, String> {
     }
 }
 
-fn max_memory(arg: &str) -> Result<u64, String> {
+pub(crate) fn max_memory(arg: &str) -> Result<u64, String> {
     geoalign::analysis::ensemble::memory::parse_size(arg)
 }
 
@@ -200,7 +204,7 @@ fn on_off(arg: &str) -> Result<bool, String> {
     }
 }
 
-fn threads(arg: &str) -> Result<usize, String> {
+pub(crate) fn threads(arg: &str) -> Result<usize, String> {
     let n: usize = arg
         .parse()
         .map_err(|_| format!("`{arg}` is not a whole number"))?;

@@ -9,6 +9,7 @@
 #[macro_use]
 mod print;
 mod args;
+mod compare;
 
 use args::{Cli, Command, EnsembleArgs, MethodArg, WorkerArgs};
 use clap::error::ErrorKind;
@@ -319,6 +320,10 @@ fn merge(
         })
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or_else(|| PathBuf::from("."));
+    let comparisons = compare::partials_in(inputs)?;
+    if !comparisons.is_empty() {
+        return compare::merge(&comparisons, &dir, force);
+    }
     let staged = stage(Some(&dir), force)?.ok_or("no output directory")?;
     let mut files = Vec::new();
     for input in inputs {
@@ -476,6 +481,7 @@ fn trace(
 fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Command::Validate { scenario } => validate(&scenario),
+        Command::Compare(args) => compare::compare(&args),
         Command::Run {
             scenario,
             ensemble,

@@ -1,0 +1,635 @@
+//! The outputs of a paired comparison ([`PairedSummary`]): tidy CSV of the differences, a
+//! JSON summary, one chart per state of the difference over time, and the partial file a
+//! shard of a comparison writes.
+//!
+//! | file | content |
+//! |---|---|
+//! | `difference.csv` | per state × component × recorded date: the mean paired difference `alt − base`, its 95 % interval (t), the runs, and the two means |
+//! | `institutions-difference.csv` | the same per institution both scenarios have × `cohesion`/`credibility` |
+//! | `outcomes-difference.csv` | per outcome × category: P(base), P(alt), their difference with Newcombe's paired 95 % interval, and the share of runs whose category changed |
+//! | `comparison.json` | the scenarios' names and fingerprints, the seed, the runs, the largest differences at the horizon, the outcome differences |
+//! | `difference-<state>.svg` | the state's difference over time, one line per component with its 95 % band, and the zero line |
+//!
+//! **Partials.** `geoalign compare --shard i/n --out DIR` writes
+//! `comparison-partial-<i>-of-<n>.json`: a header line (`format`
+//! `geoalign-comparison-partial/1`, the job, the body's size and its SHA-256 as in
+//! [`super::partial`]) and the paired summary's JSON. [`merge_comparison_partials`] reads them
+//! checked (regular file, size bounded by the header's dimensions, digest, structure) and
+//! merges them: the result equals the comparison run on one machine.
+
+use super::atomic::{self, Staging};
+use super::partial::{hex, Hashing, HEADER_LIMIT};
+use super::{io_error, AtomicFile, OutputDir, OutputError};
+use crate::analysis::compare::{InstitutionMeasure, PairedSummary};
+use crate::files;
+use crate::model::names::slug;
+use plotters::prelude::*;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+
+/// The `format` tag of a comparison partial's header.
+pub const COMPARISON_FORMAT: &str = "geoalign-comparison-partial/1";
+
+/// Differences listed in `comparison.json` and on the console. Reason: a dozen lines are
+/// read at a glance; the CSV holds every one.
+pub const LARGEST: usize = 12;
+
+fn csv_error(path: &Path) -> impl Fn(csv::Error) -> OutputError + '_ {
+    move |e| io_error(path, e)
+}
+
+/// `difference.csv`.
+fn difference_csv(path: &Path, p: &PairedSummary) -> Result<(), OutputError> {
+    let mut w = csv::Writer::from_path(path).map_err(csv_error(path))?;
+    w.write_record([
+        "state",
+        "component",
+        "date",
+        "step",
+        "mean_difference",
+        "low",
+        "high",
+        "runs",
+        "base_mean",
+        "alt_mean",
+    ])
+    .map_err(csv_error(path))?;
+    for step in p.recorded_steps() {
+        let date = p.date_of(step).to_string();
+        for (s, state) in p.states.iter().enumerate() {
+            for c in 0..=p.powers.len() {
+                let Some(d) = p.alignment(step, s, c) else {
+                    continue;
+                };
+                w.write_record([
+                    state.clone(),
+                    p.component_name(c).to_string(),
+                    date.clone(),
+                    step.to_string(),
+                    d.mean.to_string(),
+                    d.low.to_string(),
+                    d.high.to_string(),
+                    d.runs.to_string(),
+                    d.base_mean.to_string(),
+                    d.alt_mean.to_string(),
+                ])
+                .map_err(csv_error(path))?;
+            }
+        }
+    }
+    super::csv_out::finish(w, path)
+}
+
+/// `institutions-difference.csv`.
+fn institutions_csv(path: &Path, p: &PairedSummary) -> Result<(), OutputError> {
+    let mut w = csv::Writer::from_path(path).map_err(csv_error(path))?;
+    w.write_record([
+        "institution",
+        "measure",
+        "date",
+        "step",
+        "mean_difference",
+        "low",
+        "high",
+        "runs",
+        "base_mean",
+        "alt_mean",
+    ])
+    .map_err(csv_error(path))?;
+    for step in p.recorded_steps() {
+        let date = p.date_of(step).to_string();
+        for (i, name) in p.institutions.iter().enumerate() {
+            for m in InstitutionMeasure::ALL {
+                let Some(d) = p.institution(step, i, m) else {
+                    continue;
+                };
+                w.write_record([
+                    name.clone(),
+                    m.name().to_string(),
+                    date.clone(),
+                    step.to_string(),
+                    d.mean.to_string(),
+                    d.low.to_string(),
+                    d.high.to_string(),
+                    d.runs.to_string(),
+                    d.base_mean.to_string(),
+                    d.alt_mean.to_string(),
+                ])
+                .map_err(csv_error(path))?;
+            }
+        }
+    }
+    super::csv_out::finish(w, path)
+}
+
+/// `outcomes-difference.csv`.
+fn outcomes_csv(path: &Path, p: &PairedSummary) -> Result<(), OutputError> {
+    let mut w = csv::Writer::from_path(path).map_err(csv_error(path))?;
+    w.write_record([
+        "outcome",
+        "category",
+        "p_base",
+        "p_alt",
+        "difference",
+        "low",
+        "high",
+        "changed_share",
+        "runs",
+    ])
+    .map_err(csv_error(path))?;
+    for (outcome, category, o) in p.outcome_differences() {
+        w.write_record([
+            outcome.to_string(),
+            category.to_string(),
+            o.p_base.to_string(),
+            o.p_alt.to_string(),
+            o.difference.to_string(),
+            o.low.to_string(),
+            o.high.to_string(),
+            o.changed_share.to_string(),
+            o.runs.to_string(),
+        ])
+        .map_err(csv_error(path))?;
+    }
+    super::csv_out::finish(w, path)
+}
+
+/// One line of `comparison.json`'s `largest_at_horizon`.
+#[derive(Serialize)]
+struct Largest<'a> {
+    state: &'a str,
+    component: &'a str,
+    #[serde(flatten)]
+    difference: crate::analysis::compare::Difference,
+    unpaired_width: f64,
+}
+
+/// One line of `comparison.json`'s `outcomes`.
+#[derive(Serialize)]
+struct OutcomeLine<'a> {
+    outcome: &'a str,
+    category: &'a str,
+    #[serde(flatten)]
+    difference: crate::analysis::compare::OutcomeDifference,
+}
+
+/// `comparison.json`.
+#[derive(Serialize)]
+struct ComparisonJson<'a> {
+    geoalign_version: &'a str,
+    base: &'a crate::analysis::compare::Side,
+    alt: &'a crate::analysis::compare::Side,
+    seed: u64,
+    seed_note: Option<String>,
+    runs: u64,
+    start: String,
+    horizon: String,
+    steps: u32,
+    record_every: u32,
+    interval: &'static str,
+    largest_at_horizon: Vec<Largest<'a>>,
+    outcomes: Vec<OutcomeLine<'a>>,
+}
+
+fn comparison_json(path: &Path, p: &PairedSummary) -> Result<(), OutputError> {
+    let json = ComparisonJson {
+        geoalign_version: &p.version,
+        base: &p.base,
+        alt: &p.alt,
+        seed: p.seed,
+        seed_note: p.seed_note(),
+        runs: p.runs,
+        start: p.start.to_string(),
+        horizon: p.date_of(p.steps).to_string(),
+        steps: p.steps,
+        record_every: p.record_every,
+        interval: "95 %: Student's t on the paired differences (runs − 1 degrees of freedom); outcomes: Newcombe's paired hybrid score interval (method 10)",
+        largest_at_horizon: p
+            .largest_at_horizon(LARGEST)
+            .into_iter()
+            .map(|(s, c, d)| Largest {
+                state: &p.states[s],
+                component: p.component_name(c),
+                difference: d,
+                unpaired_width: d.unpaired_width(),
+            })
+            .collect(),
+        outcomes: p
+            .outcome_differences()
+            .map(|(outcome, category, difference)| OutcomeLine {
+                outcome,
+                category,
+                difference,
+            })
+            .collect(),
+    };
+    let text = serde_json::to_string_pretty(&json).map_err(|e| io_error(path, e))?;
+    atomic::write_file(path, text.as_bytes())
+}
+
+fn chart_error(path: &Path, e: impl std::fmt::Display) -> OutputError {
+    io_error(path, format!("cannot draw the chart: {e}"))
+}
+
+/// The SVG of state `state`'s difference over time: per component its mean difference as a
+/// line and its 95 % interval as a translucent band, and the zero line.
+fn difference_chart(path: &Path, p: &PairedSummary, state: usize) -> Result<String, OutputError> {
+    let name = &p.states[state];
+    let steps: Vec<u32> = p.recorded_steps().collect();
+    let year0 = f64::from(p.start.year()) + (f64::from(p.start.month()) - 1.0) / 12.0;
+    let year = |t: u32| year0 + f64::from(t) / 12.0;
+    let components = p.powers.len() + 1;
+    let series: Vec<Vec<(f64, f64, f64, f64)>> = (0..components)
+        .map(|c| {
+            steps
+                .iter()
+                .filter_map(|&t| {
+                    let d = p.alignment(t, state, c)?;
+                    // With fewer than two runs the band is the whole [−1, 1]: drawn as the mean.
+                    let (lo, hi) = if p.runs < 2 {
+                        (d.mean, d.mean)
+                    } else {
+                        (d.low, d.high)
+                    };
+                    Some((year(t), d.mean, lo, hi))
+                })
+                .collect()
+        })
+        .collect();
+    let (mut y_lo, mut y_hi) = (0.0f64, 0.0f64);
+    for &(_, _, lo, hi) in series.iter().flatten() {
+        y_lo = y_lo.min(lo);
+        y_hi = y_hi.max(hi);
+    }
+    let pad = ((y_hi - y_lo) * 0.08).max(0.005);
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (960, 540)).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| chart_error(path, e))?;
+        let title = format!(
+            "{name}: \"{}\" minus \"{}\" ({} paired runs; a model implication, not a forecast)",
+            p.alt.name, p.base.name, p.runs
+        );
+        let root = root
+            .titled(&title, ("sans-serif", 16))
+            .map_err(|e| chart_error(path, e))?;
+        let mut chart = ChartBuilder::on(&root)
+            .margin(12)
+            .x_label_area_size(36)
+            .y_label_area_size(56)
+            .build_cartesian_2d(year(0)..year(p.steps), (y_lo - pad)..(y_hi + pad))
+            .map_err(|e| chart_error(path, e))?;
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .x_desc("year")
+            .y_desc("difference in share (alternative − base), 95 % band")
+            .x_label_formatter(&|x| format!("{x:.0}"))
+            .draw()
+            .map_err(|e| chart_error(path, e))?;
+        chart
+            .draw_series(LineSeries::new(
+                [(year(0), 0.0), (year(p.steps), 0.0)],
+                BLACK.stroke_width(1),
+            ))
+            .map_err(|e| chart_error(path, e))?;
+        for (c, points) in series.iter().enumerate() {
+            let colour = super::svg::colour(c, p.powers.len());
+            let mut band: Vec<(f64, f64)> = points.iter().map(|&(x, _, _, hi)| (x, hi)).collect();
+            band.extend(points.iter().rev().map(|&(x, _, lo, _)| (x, lo)));
+            chart
+                .draw_series(std::iter::once(Polygon::new(
+                    band,
+                    colour.mix(0.2).filled(),
+                )))
+                .map_err(|e| chart_error(path, e))?;
+            chart
+                .draw_series(LineSeries::new(
+                    points.iter().map(|&(x, m, _, _)| (x, m)),
+                    colour.stroke_width(2),
+                ))
+                .map_err(|e| chart_error(path, e))?
+                .label(p.component_name(c).to_string())
+                .legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 16, y)], colour.stroke_width(2))
+                });
+        }
+        chart
+            .configure_series_labels()
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK)
+            .draw()
+            .map_err(|e| chart_error(path, e))?;
+        root.present().map_err(|e| chart_error(path, e))?;
+    }
+    Ok(svg)
+}
+
+/// Every file of a comparison, into `out`.
+fn comparison_files(out: &mut Staging, p: &PairedSummary) -> Result<(), OutputError> {
+    p.verify()
+        .map_err(|e| io_error(Path::new("comparison"), format!("inconsistent: {e}")))?;
+    difference_csv(&out.file("difference.csv")?, p)?;
+    institutions_csv(&out.file("institutions-difference.csv")?, p)?;
+    outcomes_csv(&out.file("outcomes-difference.csv")?, p)?;
+    comparison_json(&out.file("comparison.json")?, p)?;
+    for (s, state) in p.states.iter().enumerate() {
+        let path = out.file(format!("difference-{}.svg", slug(state)))?;
+        atomic::write_file(&path, difference_chart(&path, p, s)?.as_bytes())?;
+    }
+    Ok(())
+}
+
+/// Write the files of a comparison (see the module docs) into `dir` atomically with its
+/// manifest, refusing a non-empty `dir` as [`super::write_summary`] does; returns the files.
+///
+/// # Examples
+///
+/// ```
+/// use geoalign::analysis::compare::Comparison;
+/// let s = geoalign::presets::eurasia_2025();
+/// let p = Comparison::new(s.clone(), s, 3).unwrap().run().unwrap();
+/// let dir = std::env::temp_dir().join(format!("geoalign-doc-compare-{}", std::process::id()));
+/// # let _ = std::fs::remove_dir_all(&dir);
+/// let files = geoalign::output::write_comparison(&dir, &p).unwrap();
+/// assert!(files.iter().any(|f| f.ends_with("difference.csv")));
+/// assert!(files.iter().any(|f| f.ends_with("difference-armenia.svg")));
+/// ```
+pub fn write_comparison(dir: &Path, p: &PairedSummary) -> Result<Vec<PathBuf>, OutputError> {
+    OutputDir::new(dir).stage()?.write_comparison(p)
+}
+
+impl Staging {
+    /// Write the files of [`write_comparison`] and put them into place.
+    pub fn write_comparison(mut self, p: &PairedSummary) -> Result<Vec<PathBuf>, OutputError> {
+        comparison_files(&mut self, p).map_err(|e| self.unchanged(e))?;
+        self.commit()
+    }
+}
+
+/// The job and dimensions of a comparison partial, in its header: what bounds its body's
+/// size, and what every partial of a merge must share (all but the shards and runs).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ComparisonJob {
+    version: String,
+    base: String,
+    base_fingerprint: u64,
+    alt: String,
+    alt_fingerprint: u64,
+    seed: u64,
+    planned_runs: u64,
+    shard_count: u32,
+    shards: Vec<u32>,
+    runs: u64,
+    /// Cells of the paired moments.
+    cells: u64,
+    /// Entries of all outcome tables.
+    table_entries: u64,
+    /// Names in the body (states, powers, institutions, outcomes, categories, scenarios).
+    names: u64,
+}
+
+impl ComparisonJob {
+    fn of(p: &PairedSummary) -> ComparisonJob {
+        let categories: usize = p.outcomes.iter().map(|o| o.categories.len()).sum();
+        ComparisonJob {
+            version: p.version.clone(),
+            base: p.base.name.clone(),
+            base_fingerprint: p.base.fingerprint,
+            alt: p.alt.name.clone(),
+            alt_fingerprint: p.alt.fingerprint,
+            seed: p.seed,
+            planned_runs: p.planned_runs,
+            shard_count: p.shard_count,
+            shards: p.shards.clone(),
+            runs: p.runs,
+            cells: p.moment_cells() as u64,
+            table_entries: p.outcomes.iter().map(|o| o.table.len() as u64).sum(),
+            names: (2
+                + p.states.len()
+                + p.powers.len()
+                + p.institutions.len()
+                + p.outcomes.len()
+                + categories) as u64,
+        }
+    }
+
+    /// The most bytes a body of this job can take: each sum at its longest (below 2¹¹³, 35
+    /// digits and a comma), each count at most the runs', each name 4 KiB, and 64 KiB of keys.
+    fn max_body_bytes(&self) -> Option<u64> {
+        let count = u64::from(self.runs.checked_ilog10().unwrap_or(0)) + 2;
+        self.cells
+            .checked_mul(5 * 36)?
+            .checked_add(self.table_entries.checked_mul(count)?)?
+            .checked_add(self.names.checked_mul(4096)?)?
+            .checked_add(self.shards.len() as u64 * 11 + (64 << 10))
+    }
+}
+
+/// The first line of a comparison partial.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Header {
+    format: String,
+    job: ComparisonJob,
+    body_bytes: u64,
+    sha256: String,
+}
+
+impl Header {
+    /// The digest's state after the header's other fields and the newline.
+    fn prefix(&self) -> Sha256 {
+        #[derive(Serialize)]
+        struct Signed<'a> {
+            format: &'a str,
+            job: &'a ComparisonJob,
+            body_bytes: u64,
+        }
+        let head = serde_json::to_vec(&Signed {
+            format: &self.format,
+            job: &self.job,
+            body_bytes: self.body_bytes,
+        })
+        .unwrap_or_default();
+        let mut hash = Sha256::new();
+        hash.update(&head);
+        hash.update(b"\n");
+        hash
+    }
+}
+
+/// The file name of shard `i` of `n`'s comparison partial.
+fn partial_name(index: u32, count: u32) -> String {
+    format!("comparison-partial-{index}-of-{count}.json")
+}
+
+/// Write the partial of a comparison shard as `comparison-partial-<i>-of-<n>.json` in `dir`
+/// (replaced atomically); returns its path. The summary is verified first.
+///
+/// # Examples
+///
+/// ```
+/// use geoalign::analysis::compare::Comparison;
+/// use geoalign::output::{read_comparison_partial, write_comparison_partial};
+/// let s = geoalign::presets::eurasia_2025();
+/// let part = Comparison::new(s.clone(), s, 4).unwrap().shard("1/2".parse().unwrap()).run().unwrap();
+/// let dir = std::env::temp_dir().join(format!("geoalign-doc-cpartial-{}", std::process::id()));
+/// let path = write_comparison_partial(&dir, &part).unwrap();
+/// assert_eq!(read_comparison_partial(&path).unwrap(), part);
+/// ```
+pub fn write_comparison_partial(dir: &Path, p: &PairedSummary) -> Result<PathBuf, OutputError> {
+    let index = p.shards.first().copied().unwrap_or(0);
+    let path = dir.join(partial_name(index, p.shard_count));
+    p.verify().map_err(|e| io_error(&path, e))?;
+    let body = serde_json::to_vec(p).map_err(|e| io_error(&path, e))?;
+    let mut header = Header {
+        format: COMPARISON_FORMAT.to_string(),
+        job: ComparisonJob::of(p),
+        body_bytes: body.len() as u64,
+        sha256: String::new(),
+    };
+    let mut hash = header.prefix();
+    hash.update(&body);
+    header.sha256 = hex(hash);
+    let mut bytes = serde_json::to_vec(&header).map_err(|e| io_error(&path, e))?;
+    bytes.push(b'\n');
+    bytes.extend_from_slice(&body);
+    AtomicFile::create(&path, true)?.commit(&bytes)?;
+    Ok(path)
+}
+
+/// A comparison partial's refusal, naming the file.
+fn corrupt(path: &Path, field: &str, reason: impl Into<String>) -> OutputError {
+    OutputError::CorruptPartial {
+        path: path.to_path_buf(),
+        field: field.into(),
+        reason: reason.into(),
+    }
+}
+
+/// Read and check the comparison partial at `path`: a regular file, a header naming the
+/// format within [`HEADER_LIMIT`] bytes, a body of exactly the size the header says and no
+/// more than its dimensions allow (checked before it is read), the digest, and the paired
+/// summary's own consistency ([`PairedSummary::verify`]) and agreement with the header.
+pub fn read_comparison_partial(path: &Path) -> Result<PairedSummary, OutputError> {
+    let (file, size) = files::open_regular(path, super::partial::MAX_PARTIAL_BYTES)?;
+    let mut reader = BufReader::new(file);
+    let mut head = Vec::new();
+    (&mut reader)
+        .take(HEADER_LIMIT)
+        .read_until(b'\n', &mut head)
+        .map_err(|e| io_error(path, e))?;
+    if head.last() != Some(&b'\n') {
+        return Err(OutputError::BadPartial {
+            path: path.to_path_buf(),
+            reason: "no header line (a comparison partial starts with a one-line header)".into(),
+        });
+    }
+    let header: Header = serde_json::from_slice(&head[..head.len() - 1])
+        .ok()
+        .filter(|h: &Header| h.format == COMPARISON_FORMAT)
+        .ok_or_else(|| OutputError::BadPartial {
+            path: path.to_path_buf(),
+            reason: format!("its first line is not a `{COMPARISON_FORMAT}` header"),
+        })?;
+    let following = size.saturating_sub(head.len() as u64);
+    if following != header.body_bytes {
+        return Err(corrupt(
+            path,
+            "body_bytes",
+            format!(
+                "the header says {} bytes, the file has {following}",
+                header.body_bytes
+            ),
+        ));
+    }
+    if header
+        .job
+        .max_body_bytes()
+        .is_none_or(|most| header.body_bytes > most)
+    {
+        return Err(corrupt(
+            path,
+            "body_bytes",
+            "more than a comparison of these dimensions takes",
+        ));
+    }
+    let mut hashing = Hashing {
+        inner: reader.take(header.body_bytes),
+        hash: header.prefix(),
+        bytes: 0,
+    };
+    let parsed: Result<PairedSummary, _> =
+        serde_json::from_reader(BufReader::with_capacity(1 << 16, &mut hashing));
+    let drained = std::io::copy(&mut hashing, &mut std::io::sink());
+    if drained.is_err() || hashing.bytes != header.body_bytes || hex(hashing.hash) != header.sha256
+    {
+        return Err(corrupt(
+            path,
+            "sha256",
+            "the digest does not match the content: the file was changed after geoalign wrote it, or damaged",
+        ));
+    }
+    let p = parsed.map_err(|e| corrupt(path, "body", format!("{e} (line 2)")))?;
+    p.verify()
+        .map_err(|e| corrupt(path, "body", e.to_string()))?;
+    if ComparisonJob::of(&p) != header.job {
+        return Err(corrupt(
+            path,
+            "job",
+            "the header does not describe the content",
+        ));
+    }
+    Ok(p)
+}
+
+/// The `comparison-partial-*.json` entries of `dir`, sorted by name; one so named that is not
+/// a regular file is an error naming it.
+pub fn comparison_partial_files(dir: &Path) -> Result<Vec<PathBuf>, OutputError> {
+    let io = |e| io_error(dir, e);
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(io)? {
+        let path = entry.map_err(io)?.path();
+        let named = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with("comparison-partial-") && n.ends_with(".json"));
+        if named {
+            files::check_regular(&path, u64::MAX)?;
+            found.push(path);
+        }
+    }
+    found.sort();
+    Ok(found)
+}
+
+/// Read the comparison partials `paths` one at a time and merge them
+/// ([`PairedSummary::merge`]); the result may be incomplete ([`PairedSummary::is_complete`]).
+///
+/// # Examples
+///
+/// ```
+/// use geoalign::analysis::compare::Comparison;
+/// use geoalign::analysis::ensemble::Shard;
+/// use geoalign::output::{comparison_partial_files, merge_comparison_partials, write_comparison_partial};
+/// let (b, a) = (geoalign::presets::eurasia_2025(), geoalign::presets::csto_futures()[0].clone());
+/// let dir = std::env::temp_dir().join(format!("geoalign-doc-cmerge-{}", std::process::id()));
+/// for index in 0..2 {
+///     let part = Comparison::new(b.clone(), a.clone(), 4).unwrap().shard(Shard { index, count: 2 }).run().unwrap();
+///     write_comparison_partial(&dir, &part).unwrap();
+/// }
+/// let merged = merge_comparison_partials(&comparison_partial_files(&dir).unwrap()).unwrap();
+/// assert_eq!(merged, Comparison::new(b, a, 4).unwrap().run().unwrap());
+/// ```
+pub fn merge_comparison_partials(paths: &[PathBuf]) -> Result<PairedSummary, OutputError> {
+    let (first, rest) = paths.split_first().ok_or(OutputError::NoPartials)?;
+    let mut merged = read_comparison_partial(first)?;
+    for path in rest {
+        let part = read_comparison_partial(path)?;
+        merged.merge(&part).map_err(|e| io_error(path, e))?;
+    }
+    Ok(merged)
+}
