@@ -119,7 +119,10 @@ fn calibrated_on_the_child_itself_the_same_override_moves_nothing() {
     let (b, bh) = share(&summary(base), steps, "Armenia", "Russia");
     let (c, ch) = share(&summary(absorbed), steps, "Armenia", "Russia");
     println!("Armenia Russia: base {b:.4} ± {bh:.4}, absorbed {c:.4} ± {ch:.4}");
-    assert!((c - b).abs() < bh + ch, "base {b} ± {bh}, absorbed {c} ± {ch}");
+    assert!(
+        (c - b).abs() < bh + ch,
+        "base {b} ± {bh}, absorbed {c} ± {ch}"
+    );
 }
 
 #[test]
@@ -156,7 +159,9 @@ impl geoalign::Recorder for States {
 
 fn states(scenario: &Scenario, run: u64) -> Vec<RunState> {
     let mut states = States::default();
-    Simulation::new(scenario.clone()).run(run, &mut states).unwrap();
+    Simulation::new(scenario.clone())
+        .run(run, &mut states)
+        .unwrap();
     states.0
 }
 
@@ -201,7 +206,8 @@ fn a_branch_ensemble_is_bit_identical_for_any_thread_count() {
 
 #[test]
 fn a_branch_that_changes_the_members_is_refused_and_points_to_participation_events() {
-    let text = "remove = [\"institutions.CSTO.members.Armenia\"]\n[counterfactual]\nfrom = \"2027-01\"\n";
+    let text =
+        "remove = [\"institutions.CSTO.members.Armenia\"]\n[counterfactual]\nfrom = \"2027-01\"\n";
     let err = Scenario::from_toml_str(
         &format!("extends = \"builtin:eurasia-2025\"\n{text}"),
         "x.toml",
@@ -221,7 +227,10 @@ fn removing_a_member_drops_its_entries_and_leaves_a_consistent_world() {
     let members = &world.institutions()[csto.index()].members;
     assert!(members.iter().all(|&(s, _)| s != armenia));
     let base = geoalign::presets::eurasia_2025();
-    assert_eq!(members.len() + 1, base.world().institutions()[csto.index()].members.len());
+    assert_eq!(
+        members.len() + 1,
+        base.world().institutions()[csto.index()].members.len()
+    );
 }
 
 #[test]

@@ -49,12 +49,21 @@ impl Directives {
 
 /// Build the merged scenario, then give it its calibration baseline and its branch.
 pub(crate) fn build(merged: &Merged) -> Result<Loaded> {
+    // What is wrong with the chain keys themselves comes before the world's rules.
+    let counterfactual = merged
+        .directives
+        .first()
+        .and_then(|d| d.counterfactual.as_ref());
+    if counterfactual.is_some() && merged.directives.len() < 2 {
+        let problem = Problem::CounterfactualWithoutParent;
+        return Err(invalid(merged, 0, &["counterfactual"], problem));
+    }
     let mut loaded = super::validate::build(merged).map_err(|e| removed_required(merged, e))?;
     if let Some(baseline) = baseline_of(merged)? {
         let base = super::validate::build(&baseline)?.scenario;
         loaded.scenario = loaded.scenario.with_baseline(base);
     }
-    if let Some(from) = merged.directives.first().and_then(|d| d.counterfactual.as_ref()) {
+    if let Some(from) = counterfactual {
         loaded.scenario = branch(merged, from.as_deref(), loaded.scenario)?;
     }
     Ok(loaded)
@@ -121,16 +130,13 @@ fn branch(
     scenario: crate::Scenario,
 ) -> Result<crate::Scenario> {
     let at = |problem| invalid(merged, 0, &["counterfactual", "from"], problem);
-    if merged.directives.len() < 2 {
+    let Some(text) = from else {
         return Err(invalid(
             merged,
             0,
-            &["counterfactual"],
-            Problem::CounterfactualWithoutParent,
+            &["counterfactual", "from"],
+            Problem::Missing,
         ));
-    }
-    let Some(text) = from else {
-        return Err(invalid(merged, 0, &["counterfactual"], Problem::Missing));
     };
     let date: YearMonth = text.parse().map_err(|_| {
         at(Problem::BadDate {
@@ -164,7 +170,13 @@ pub(crate) fn apply_removes(merged: &Merged, table: &mut Table, index: usize) ->
                 suggestion: None,
             }));
         }
-        remove_one(table, &segments).map_err(|suggestion| {
+        remove_one(table, &segments).map_err(|near| {
+            // The entry with the missing segment replaced by the nearest name found there.
+            let suggestion = near.map(|(depth, name)| {
+                let mut fixed = segments.clone();
+                fixed[depth] = &name;
+                fixed.join(".")
+            });
             at(Problem::RemoveNothing {
                 what: entry.clone(),
                 suggestion,
@@ -192,12 +204,16 @@ fn place(file: &Path, line: Option<usize>) -> String {
     }
 }
 
-/// Remove the key or array member at `segments`; on failure, the nearest name that exists
-/// where the missing one was looked for (a did-you-mean), if any is close.
-fn remove_one(table: &mut Table, segments: &[&str]) -> std::result::Result<(), Option<String>> {
+/// Remove the key or array member at `segments`; on failure, where the missing name was
+/// looked for (its segment's index) and the nearest name that exists there (a did-you-mean),
+/// if one is close.
+type Near = Option<(usize, String)>;
+
+fn remove_one(table: &mut Table, segments: &[&str]) -> std::result::Result<(), Near> {
     let Some((last, parents)) = segments.split_last() else {
         return Err(None);
     };
+    let depth = parents.len();
     // A member of an array of names, e.g. `institutions.CSTO.members.Armenia`.
     if let Some((array, holder_path)) = parents.split_last() {
         if let Ok(holder) = table_at(table, holder_path) {
@@ -206,7 +222,7 @@ fn remove_one(table: &mut Table, segments: &[&str]) -> std::result::Result<(), O
                 items.retain(|v| v.as_str() != Some(last));
                 if items.len() == before {
                     let names = items.iter().filter_map(|v| v.as_str().map(String::from));
-                    return Err(nearest(last, names));
+                    return Err(nearest(last, names).map(|n| (depth, n)));
                 }
                 // A member removed from `institutions.I.members` takes its entries with it.
                 if let ["institutions", _] = holder_path {
@@ -223,21 +239,19 @@ fn remove_one(table: &mut Table, segments: &[&str]) -> std::result::Result<(), O
     let holder = table_at(table, parents)?;
     match holder.remove(*last) {
         Some(_) => Ok(()),
-        None => Err(nearest(last, holder.keys().cloned())),
+        None => Err(nearest(last, holder.keys().cloned()).map(|n| (depth, n))),
     }
 }
 
-/// The table at `path`; when a segment is missing (or not a table), the nearest existing key.
-fn table_at<'t>(
-    table: &'t mut Table,
-    path: &[&str],
-) -> std::result::Result<&'t mut Table, Option<String>> {
+/// The table at `path`; when a segment is missing (or not a table), its index and the nearest
+/// existing key there.
+fn table_at<'t>(table: &'t mut Table, path: &[&str]) -> std::result::Result<&'t mut Table, Near> {
     let mut here = table;
-    for seg in path {
+    for (depth, seg) in path.iter().enumerate() {
         let keys: Vec<String> = here.keys().cloned().collect();
         match here.get_mut(*seg) {
             Some(Value::Table(inner)) => here = inner,
-            _ => return Err(nearest(seg, keys.into_iter())),
+            _ => return Err(nearest(seg, keys.into_iter()).map(|n| (depth, n))),
         }
     }
     Ok(here)

@@ -183,7 +183,12 @@ impl Simulation {
                 *x = *own;
             }
         }
-        for (ii, (inst, pinst)) in world.institutions.iter().zip(&parent.institutions).enumerate() {
+        for (ii, (inst, pinst)) in world
+            .institutions
+            .iter()
+            .zip(&parent.institutions)
+            .enumerate()
+        {
             for (slot, (own, theirs)) in inst.members.iter().zip(&pinst.members).enumerate() {
                 if own.1 != theirs.1 {
                     rs.participation[ii][slot] = own.1;

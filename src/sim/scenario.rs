@@ -201,7 +201,9 @@ pub enum ScenarioRuleError {
         last: u32,
     },
     /// A branch whose parent starts in another month: the runs could not be paired.
-    #[error("the branch starts in {child}, its parent in {parent}; a branch keeps its parent's start")]
+    #[error(
+        "the branch starts in {child}, its parent in {parent}; a branch keeps its parent's start"
+    )]
     BranchStart {
         /// The parent's start.
         parent: YearMonth,
