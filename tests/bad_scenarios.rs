@@ -68,6 +68,81 @@ const CASES: &[Case] = &[
         Invalid(Problem::ZeroShareWithCalibration),
         ":50: `states.T.alignment.A`"
     ),
+    case!(
+        "chain/baseline-empty.toml",
+        Invalid(Problem::EmptyBaseline),
+        ":3: `baseline`: the value is empty"
+    ),
+    case!(
+        "chain/baseline-missing-file.toml",
+        Invalid(Problem::BaselineUnreadable { .. }),
+        ":3: `baseline`: cannot read the baseline scenario"
+    ),
+    case!(
+        "chain/baseline-unknown-builtin.toml",
+        Invalid(Problem::UnknownBuiltin { .. }),
+        ":3: `baseline`: no built-in scenario is called `builtin:eurasia-2024`"
+    ),
+    case!(
+        "chain/counterfactual-after-horizon.toml",
+        Invalid(Problem::BranchOutsideHorizon { .. }),
+        ":5: `counterfactual.from`: 2040-01 is outside"
+    ),
+    case!(
+        "chain/counterfactual-at-start.toml",
+        Invalid(Problem::BranchOutsideHorizon { .. }),
+        ":5: `counterfactual.from`: 2025-01 is outside"
+    ),
+    case!(
+        "chain/counterfactual-bad-date.toml",
+        Invalid(Problem::BadDate { .. }),
+        ":5: `counterfactual.from`"
+    ),
+    case!(
+        "chain/counterfactual-changes-members.toml",
+        Invalid(Problem::Scenario(ScenarioRuleError::BranchStructure { .. })),
+        ":6: `counterfactual.from`: the branch changes the world's structure"
+    ),
+    case!(
+        "chain/counterfactual-missing-from.toml",
+        Invalid(Problem::Missing),
+        ":4: `counterfactual.from`"
+    ),
+    case!(
+        "chain/counterfactual-unknown-key.toml",
+        UnknownField,
+        ":5:1: `counterfactual.form`"
+    ),
+    case!(
+        "chain/counterfactual-without-parent.toml",
+        Invalid(Problem::CounterfactualWithoutParent),
+        ":5: `counterfactual`"
+    ),
+    case!(
+        "chain/remove-missing-key.toml",
+        Invalid(Problem::RemoveNothing { suggestion: Some(_), .. }),
+        ":5: `remove[1]`: `powers.Rusia.coercion` is not in the merged scenario, so there is nothing to remove; did you mean `powers.Russia.coercion`?"
+    ),
+    case!(
+        "chain/remove-missing-member.toml",
+        Invalid(Problem::RemoveNothing { .. }),
+        ":3: `remove[0]`: `institutions.CSTO.members.Georgia` is not"
+    ),
+    case!(
+        "chain/remove-referenced-power.toml",
+        Invalid(Problem::RemoveReferenced { .. }),
+        ":3: `remove[0]`: the power `Iran` cannot be removed: `states.Armenia.alignment.Iran` (builtin:eurasia-2025:"
+    ),
+    case!(
+        "chain/remove-referenced-state.toml",
+        Invalid(Problem::RemoveReferenced { .. }),
+        ":3: `remove[0]`: the state `Armenia` cannot be removed: `institutions.CSTO.members[0]` (builtin:eurasia-2025:"
+    ),
+    case!(
+        "chain/remove-required-key.toml",
+        Invalid(Problem::RemoveRequired { .. }),
+        ":3: `remove[0]`: `powers.Russia.coercion` is required"
+    ),
     case!("comments-only.toml", Empty, ": the file is empty"),
     case!(
         "date-bad-format.toml",

@@ -334,6 +334,50 @@ pub enum Problem {
     },
     /// `extends` is an empty (or blank) string.
     EmptyExtends,
+    /// `baseline` is an empty (or blank) string.
+    EmptyBaseline,
+    /// The file a `baseline` names cannot be read.
+    BaselineUnreadable {
+        /// The file, resolved relative to the file that names it.
+        path: PathBuf,
+        /// Why it cannot be read.
+        reason: String,
+    },
+    /// `[counterfactual]` in a file that extends nothing: there is no parent to branch from.
+    CounterfactualWithoutParent,
+    /// A branch date at or before the start, or after the horizon.
+    BranchOutsideHorizon {
+        /// The date as written.
+        date: String,
+        /// The start of the horizon.
+        start: String,
+        /// The end of the horizon.
+        end: String,
+    },
+    /// A `remove` entry names a key or member the merged scenario does not have.
+    RemoveNothing {
+        /// The entry as written.
+        what: String,
+        /// The nearest name that exists where it was looked for, if one is close.
+        suggestion: Option<String>,
+    },
+    /// A `remove` entry takes away a power, state or institution that another key still
+    /// refers to.
+    RemoveReferenced {
+        /// `power`, `state` or `institution`.
+        kind: String,
+        /// Its name.
+        name: String,
+        /// The key that refers to it.
+        by: String,
+        /// Where that key is set (`file:line`).
+        place: String,
+    },
+    /// A `remove` entry takes away a key the scenario requires.
+    RemoveRequired {
+        /// The key.
+        key: String,
+    },
 }
 
 impl fmt::Display for Problem {
@@ -427,6 +471,38 @@ impl fmt::Display for Problem {
             Problem::EmptyExtends => write!(
                 f,
                 "the value is empty; name a base scenario file (relative to this file's directory) or a built-in (`builtin:NAME`)"
+            ),
+            Problem::EmptyBaseline => write!(
+                f,
+                "the value is empty; write \"self\" (calibrate on this file), a built-in (`builtin:NAME`) or a scenario file relative to this file's directory"
+            ),
+            Problem::BaselineUnreadable { path, reason } => write!(
+                f,
+                "cannot read the baseline scenario {}: {reason}",
+                path.display()
+            ),
+            Problem::CounterfactualWithoutParent => write!(
+                f,
+                "a counterfactual branches from its parent, but this file extends nothing; add `extends = \"…\"` or remove `[counterfactual]`"
+            ),
+            Problem::BranchOutsideHorizon { date, start, end } => write!(
+                f,
+                "{date} is outside the months a branch may start, after {start} to {end}; a branch at the start is a plain override: remove `[counterfactual]`"
+            ),
+            Problem::RemoveNothing { what, suggestion } => {
+                write!(f, "`{what}` is not in the merged scenario, so there is nothing to remove")?;
+                match suggestion {
+                    Some(s) => write!(f, "; did you mean `{s}`?"),
+                    None => Ok(()),
+                }
+            }
+            Problem::RemoveReferenced { kind, name, by, place } => write!(
+                f,
+                "the {kind} `{name}` cannot be removed: `{by}` ({place}) still refers to it; remove or change that key too"
+            ),
+            Problem::RemoveRequired { key } => write!(
+                f,
+                "`{key}` is required, so it cannot be removed; override its value instead"
             ),
         }
     }

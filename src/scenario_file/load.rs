@@ -27,6 +27,10 @@ pub(crate) struct Merged {
     /// order met: a table merges key by key, so an empty one changes nothing, and an empty
     /// array removes the base's entries; validation refuses the one and warns of the other.
     pub emptied: Vec<Emptied>,
+    /// Per file of the `extends` chain (the same index as `sources`; keys set in memory have
+    /// none): what it says about the chain itself (`baseline`, `[counterfactual]`, `remove`),
+    /// taken out of its table before merging.
+    pub directives: Vec<super::chain::Directives>,
 }
 
 /// An empty table or array written over a non-empty value of the base.
@@ -188,6 +192,7 @@ impl Merged {
             });
         }
 
+        let directives = super::chain::Directives::take(&mut table);
         let index = self.sources.len();
         let dir = source
             .path
@@ -195,6 +200,7 @@ impl Merged {
             .map(Path::to_path_buf)
             .unwrap_or_default();
         self.sources.push(source);
+        self.directives.push(directives);
         stack.push(identity);
 
         let mut base = match extends {
@@ -226,7 +232,17 @@ impl Merged {
         stack.pop();
         find_emptied(&base, &table, &mut Vec::new(), &mut self.emptied);
         merge(&mut base, table, &mut Vec::new(), index, &mut self.origins);
+        super::chain::apply_removes(self, &mut base, index)?;
         Ok(base)
+    }
+
+    /// The file `sources[index]` loaded again on its own, with its `extends` chain: the
+    /// scenario a file of the chain describes (a branch's parent, a calibration baseline).
+    pub fn reload(&self, index: usize) -> Result<Merged, ScenarioError> {
+        let mut merged = Merged::default();
+        let source = self.sources[index].clone();
+        merged.table = merged.load_source(source, &mut Vec::new(), None)?;
+        Ok(merged)
     }
 
     /// Record that `sources[source]` set the value at `path` (a value set in memory).
@@ -472,7 +488,7 @@ pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
 }
 
 /// Line of the deepest part of `path` present in `text`.
-fn line_of_key(text: &str, path: &[String]) -> Option<usize> {
+pub(crate) fn line_of_key(text: &str, path: &[String]) -> Option<usize> {
     use toml::de::{DeTable, DeValue};
     let root = DeTable::parse(text).ok()?;
     let mut best = None;

@@ -13,6 +13,7 @@
 //! [`MAX_NESTING`] levels, and a horizon at most [`crate::sim::MAX_STEPS`] steps.
 
 pub mod builtin;
+mod chain;
 mod error;
 mod events;
 mod load;
@@ -98,7 +99,7 @@ impl Scenario {
     /// ```
     pub fn from_file_with_warnings(path: impl AsRef<Path>) -> Result<Loaded, ScenarioError> {
         let merged = load::Merged::from_file(path.as_ref())?;
-        validate::build(&merged)
+        chain::build(&merged)
     }
 
     /// Load and validate a scenario from text. `name` stands for the file in messages, and an
@@ -145,6 +146,6 @@ impl Scenario {
         name: impl AsRef<Path>,
     ) -> Result<Loaded, ScenarioError> {
         let merged = load::Merged::from_text(text, name.as_ref())?;
-        validate::build(&merged)
+        chain::build(&merged)
     }
 }

@@ -61,6 +61,23 @@ pub(crate) struct RawScenario {
     pub institutions: Option<IndexMap<String, RawInstitution>>,
     pub drivers: Option<RawDrivers>,
     pub events: Option<Vec<RawEvent>>,
+    /// Accepted by the typed pass; the loader takes the chain's directives out of each file's
+    /// key tree before merging (`super::chain`).
+    #[allow(dead_code)]
+    pub baseline: Option<String>,
+    #[allow(dead_code)]
+    pub counterfactual: Option<RawCounterfactual>,
+    #[allow(dead_code)]
+    pub remove: Option<Vec<String>>,
+}
+
+/// `[counterfactual]`: the month from which the file's overrides apply to its parent's run.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawCounterfactual {
+    #[allow(dead_code)]
+    #[serde(default, deserialize_with = "optional_date")]
+    pub from: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]

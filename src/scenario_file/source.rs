@@ -147,7 +147,7 @@ impl ScenarioSource {
     /// Validate the scenario and build it with its located warnings, as
     /// [`Scenario::from_file_with_warnings`] does.
     pub fn build_with_warnings(&self) -> Result<super::Loaded, ScenarioError> {
-        super::validate::build(&self.merged)
+        super::chain::build(&self.merged)
     }
 }
 

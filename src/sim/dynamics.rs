@@ -44,8 +44,10 @@
 //!    `x_ipk ← (1 − φ_k) x_ipk + φ_k min(1, X_ik a_ip / Σ_q a_iq)`.
 //!
 //! **Intercepts.** With `calibrate_intercepts` on (the default), `b_ic = τ_i ln a_ic(0) − ũ_ic(0)`
-//! where `ũ` is the utility without constants at the start: the first target then equals the
-//! observed initial alignment, so a run starts at rest and every movement is caused by a
+//! where `ũ` is the utility without constants at the start of the scenario's *baseline* (its
+//! own world unless it has one, `Scenario::with_baseline`; matched by state and component name):
+//! the first target then equals the baseline's initial alignment, so the baseline starts at
+//! rest and every movement is caused by a
 //! change (drivers, feedback, peers, noise), not by a mismatch between the judged alignment
 //! and the channel data. This is the alternative-specific-constant calibration of discrete
 //! choice models (Train, *Discrete Choice Methods with Simulation*, 2009, §2.8). The
@@ -287,22 +289,75 @@ impl Dynamics {
         }
         dynamics.intercepts = vec![0.0; dynamics.states.len() * c];
         if params.calibrate_intercepts {
-            let mut ws = Workspace::new(world);
-            dynamics.prepare::<0>(world, start, &mut ws);
-            let mut intercepts = vec![0.0; dynamics.states.len() * c];
-            for (m, sc) in dynamics.states.iter().enumerate() {
-                dynamics.utilities::<0>(start, &mut ws, m, sc);
-                let tau = world.states[sc.index].response.temperature;
-                for j in 0..c {
-                    // Validation guarantees a positive initial share for movable states
-                    // when calibration is on, so the logarithm is finite.
-                    intercepts[m * c + j] =
-                        tau * start.alignment[sc.index * c + j].ln() - ws.utility[j];
-                }
-            }
-            dynamics.intercepts = intercepts;
+            dynamics.intercepts = dynamics.fitted_intercepts(world, start);
         }
         dynamics
+    }
+
+    /// [`Dynamics::new`] with the intercepts fitted on a baseline world and its start
+    /// (`Scenario::with_baseline`, docs/model.md §2.1), matched by state and component name.
+    /// A movable state's component takes the baseline's constant for the state and
+    /// component of the same name when the baseline has that state movable, that component,
+    /// and a positive initial share there; any other is fitted on `world` itself. With
+    /// calibration off in `world`, there are no intercepts, as in [`Dynamics::new`].
+    pub(crate) fn calibrated_on(
+        world: &World,
+        start: &RunState,
+        baseline_world: &World,
+        baseline_start: &RunState,
+    ) -> Self {
+        let mut dynamics = Dynamics::new(world, start);
+        if !world.parameters.calibrate_intercepts {
+            return dynamics;
+        }
+        let base = Dynamics::new(baseline_world, baseline_start);
+        let fitted = base.fitted_intercepts(baseline_world, baseline_start);
+        let (c, cb) = (world.components(), baseline_world.components());
+        // Component j of `world` in the baseline: a power by name, autonomy last in both.
+        let component: Vec<Option<usize>> = (0..c)
+            .map(|j| match world.powers.get(j) {
+                Some(power) => baseline_world.power_id(&power.name).map(|p| p.index()),
+                None => Some(cb - 1),
+            })
+            .collect();
+        let movable: std::collections::HashMap<&str, usize> = base
+            .states
+            .iter()
+            .enumerate()
+            .map(|(m, sc)| (baseline_world.states[sc.index].name.as_str(), m))
+            .collect();
+        for (m, sc) in dynamics.states.iter().enumerate() {
+            let Some(&bm) = movable.get(world.states[sc.index].name.as_str()) else {
+                continue;
+            };
+            let bi = base.states[bm].index;
+            for (j, bj) in component.iter().enumerate() {
+                let Some(bj) = *bj else { continue };
+                if baseline_start.alignment[bi * cb + bj] > 0.0 {
+                    dynamics.intercepts[m * c + j] = fitted[bm * cb + bj];
+                }
+            }
+        }
+        dynamics
+    }
+
+    /// `b_ic = τ_i ln a_ic(0) − ũ_ic(0)` for every movable state and component of `world`
+    /// at `start` (−∞ where an initial share is 0, which validation refuses when
+    /// calibration is on).
+    fn fitted_intercepts(&self, world: &World, start: &RunState) -> Vec<f64> {
+        let c = self.components;
+        let mut ws = Workspace::new(world);
+        self.prepare::<0>(world, start, &mut ws);
+        let mut intercepts = vec![0.0; self.states.len() * c];
+        for (m, sc) in self.states.iter().enumerate() {
+            self.utilities::<0>(start, &mut ws, m, sc);
+            let tau = world.states[sc.index].response.temperature;
+            for j in 0..c {
+                intercepts[m * c + j] =
+                    tau * start.alignment[sc.index * c + j].ln() - ws.utility[j];
+            }
+        }
+        intercepts
     }
 
     /// Per-step precomputation shared by all states: `d·g`, `coercion·g` and the bloc

@@ -48,6 +48,9 @@ pub struct Simulation {
     dynamics: Dynamics,
     schedule: Schedule,
     events: EventEngine,
+    /// The parent run followed before the branch step, and that step
+    /// ([`Scenario::with_branch`]).
+    branch: Option<Box<(Simulation, u32)>>,
 }
 
 impl Simulation {
@@ -63,14 +66,24 @@ impl Simulation {
         );
         let mut start = initial;
         schedule.apply(&mut start, 0);
-        let dynamics = Dynamics::new(world, &start);
+        let dynamics = match scenario.baseline() {
+            None => Dynamics::new(world, &start),
+            Some(baseline) => {
+                let base = Simulation::new(baseline.clone());
+                Dynamics::calibrated_on(world, &start, base.scenario.world(), &base.start)
+            }
+        };
         let events = EventEngine::new(scenario.events(), scenario.hazards());
+        let branch = scenario
+            .branch()
+            .map(|b| Box::new((Simulation::new(b.parent().clone()), b.from_step())));
         Simulation {
             scenario,
             start,
             dynamics,
             schedule,
             events,
+            branch,
         }
     }
 
@@ -84,27 +97,57 @@ impl Simulation {
     /// Each step: the dynamics move every alignment (noise from [`noise_rng`]`(seed, run)`);
     /// the step's events fire (draws from [`event_rng`]`(seed, run)`); pressures, sanctions
     /// and grievances move on a month; capacities, deliveries and credibilities are set to
-    /// their driven baseline, then scaled by the pressures and shifted by the events.
+    /// their driven baseline, then scaled by the pressures and shifted by the events. A branch
+    /// ([`Scenario::with_branch`]) runs its parent's steps before the branch step with the
+    /// same streams, then switches to its own world (docs/model.md §2.5).
     pub fn run<R: Recorder + ?Sized>(
         &self,
         run: u64,
         recorder: &mut R,
     ) -> Result<RunState, SimError> {
-        let world = &self.scenario.world();
-        let mut rng = noise_rng(self.scenario.seed(), run);
-        let mut erng = event_rng(self.scenario.seed(), run);
-        let mut ws = Workspace::new(world);
-        let mut rs = self.start.clone();
-        recorder.record(0, world, &rs);
-        for step in 1..=self.scenario.steps() {
+        let mut streams = Streams {
+            noise: noise_rng(self.scenario.seed(), run),
+            events: event_rng(self.scenario.seed(), run),
+            workspace: Workspace::new(self.scenario.world()),
+        };
+        self.run_through(run, self.scenario.steps(), &mut streams, recorder)
+    }
+
+    /// Steps `0 ..= last` of run `run`: the parent's before a branch, then this scenario's.
+    fn run_through<R: Recorder + ?Sized>(
+        &self,
+        run: u64,
+        last: u32,
+        streams: &mut Streams,
+        recorder: &mut R,
+    ) -> Result<RunState, SimError> {
+        let world = self.scenario.world();
+        let (mut rs, first) = match self.branch.as_deref() {
+            Some((parent, from)) if *from <= last => {
+                let mut rs = parent.run_through(run, from - 1, streams, recorder)?;
+                self.enter(&mut rs, parent.scenario.world());
+                (rs, *from)
+            }
+            _ => {
+                let rs = self.start.clone();
+                recorder.record(0, world, &rs);
+                (rs, 1)
+            }
+        };
+        let Streams {
+            noise,
+            events,
+            workspace,
+        } = streams;
+        for step in first..=last {
             self.dynamics
-                .step(world, &mut rs, &mut ws, &mut rng)
+                .step(world, &mut rs, workspace, noise)
                 .map_err(|i| SimError::NonFinite {
                     run,
                     step,
                     state: world.states[i].name.clone(),
                 })?;
-            self.events.fire(world, &mut rs, step, &mut erng, &mut |e| {
+            self.events.fire(world, &mut rs, step, events, &mut |e| {
                 recorder.event(world, &e)
             });
             EventEngine::advance(world, &mut rs, step);
@@ -121,6 +164,51 @@ impl Simulation {
         Ok(rs)
     }
 
+    /// Take over `rs`, the parent's run after the step before the branch: the levels this
+    /// scenario sets take its values, what the run moved carries over unless this scenario's
+    /// world says otherwise than the parent's (docs/model.md §2.5).
+    fn enter(&self, rs: &mut RunState, parent: &World) {
+        let world = self.scenario.world();
+        let c = world.components();
+        for (i, (s, p)) in world.states.iter().zip(&parent.states).enumerate() {
+            if s.alignment != p.alignment {
+                rs.alignment[i * c..(i + 1) * c].copy_from_slice(&s.alignment);
+            }
+            if s.fragility != p.fragility {
+                rs.events.fragility[i] = s.fragility;
+            }
+        }
+        for ((x, own), theirs) in rs.ties.iter_mut().zip(&world.ties).zip(&parent.ties) {
+            if own != theirs {
+                *x = *own;
+            }
+        }
+        for (ii, (inst, pinst)) in world
+            .institutions
+            .iter()
+            .zip(&parent.institutions)
+            .enumerate()
+        {
+            for (slot, (own, theirs)) in inst.members.iter().zip(&pinst.members).enumerate() {
+                if own.1 != theirs.1 {
+                    rs.participation[ii][slot] = own.1;
+                }
+            }
+            for (slot, (own, theirs)) in inst.unanswered.iter().zip(&pinst.unanswered).enumerate() {
+                if own != theirs {
+                    rs.events.unanswered[ii][slot] = *own;
+                }
+            }
+        }
+        // Coercion is not reset each month (only drivers set it): set it from this world.
+        for (x, p) in rs.coercion.iter_mut().zip(&world.powers) {
+            *x = p.coercion;
+        }
+        rs.reset_driven(world);
+        self.schedule.apply(rs, rs.step);
+        EventEngine::overlay(rs);
+    }
+
     /// Run number `run` and keep its whole [`Trajectory`].
     pub fn trajectory(&self, run: u64) -> Result<Trajectory, SimError> {
         let mut t = Trajectory::new(&self.scenario);
@@ -128,6 +216,13 @@ impl Simulation {
         self.run(run, &mut t)?;
         Ok(t)
     }
+}
+
+/// What a run draws from and works in, carried through a branch so that its streams run on.
+struct Streams {
+    noise: rand_xoshiro::Xoshiro256PlusPlus,
+    events: rand_chacha::ChaCha8Rng,
+    workspace: Workspace,
 }
 
 /// Index of a state whose alignment is not a finite point of the simplex after the events.

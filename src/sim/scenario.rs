@@ -15,6 +15,10 @@ use crate::sim::events::{
 };
 use serde::Serialize;
 
+#[path = "counterfactual.rs"]
+mod counterfactual;
+pub use counterfactual::Branch;
+
 /// Longest horizon in steps: 10,000 years of months.
 pub const MAX_STEPS: u32 = 120_000;
 
@@ -187,6 +191,31 @@ pub enum ScenarioRuleError {
         /// Largest allowed value.
         max: f64,
     },
+    /// A branch step outside the steps a branch may take: after the start (a branch at the
+    /// start is a plain override) and within both the scenario's horizon and its parent's.
+    #[error("a branch at step {step} is outside steps 1 to {last}; a branch at step 0 is the start itself, where the overrides apply without a branch")]
+    BranchOutsideHorizon {
+        /// The branch step given.
+        step: u32,
+        /// The last step a branch may take.
+        last: u32,
+    },
+    /// A branch whose parent starts in another month: the runs could not be paired.
+    #[error(
+        "the branch starts in {child}, its parent in {parent}; a branch keeps its parent's start"
+    )]
+    BranchStart {
+        /// The parent's start.
+        parent: YearMonth,
+        /// The branch's start.
+        child: YearMonth,
+    },
+    /// A branch that changes which powers, states, institutions or members exist.
+    #[error("the branch changes the world's structure ({what}); a branch may change levels, not which powers, states, institutions or members exist: schedule a participation event (join, suspend, reinstate, exit) instead")]
+    BranchStructure {
+        /// What differs, e.g. `institution "CSTO" has members [..] in the parent, [..] here`.
+        what: String,
+    },
 }
 
 type Result<T> = std::result::Result<T, ScenarioRuleError>;
@@ -213,6 +242,15 @@ pub struct Scenario {
     drivers: Vec<Driver>,
     events: Vec<ScheduledEvent>,
     hazards: Vec<Hazard>,
+    /// The world the per-state constants are fitted on ([`Scenario::with_baseline`]); absent
+    /// (and then not serialised, so the fingerprint of a scenario without one is unchanged):
+    /// the scenario's own world.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline: Option<Box<Scenario>>,
+    /// The parent this scenario branches from ([`Scenario::with_branch`]); not serialised when
+    /// absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    branch: Option<Branch>,
 }
 
 /// Builds a [`Scenario`] around a [`World`]: its name, description, start, horizon and seed.
@@ -296,6 +334,8 @@ impl ScenarioBuilder {
             drivers: Vec::new(),
             events: Vec::new(),
             hazards: Vec::new(),
+            baseline: None,
+            branch: None,
         })
     }
 }
@@ -401,6 +441,7 @@ impl Scenario {
     /// ```
     pub fn set_steps(&mut self, steps: u32) -> Result<()> {
         check_horizon(steps)?;
+        self.check_branch_within(steps)?;
         let shorter = Scenario {
             steps,
             ..self.without_schedule()
@@ -432,6 +473,9 @@ impl Scenario {
     /// assert_eq!(calm.world().parameters().noise, 0.0);
     /// ```
     pub fn with_world(self, world: World) -> Result<Scenario> {
+        if let Some(branch) = &self.branch {
+            counterfactual::check_structure(branch.parent().world(), &world)?;
+        }
         let empty = Scenario {
             world,
             ..self.without_schedule()
@@ -676,6 +720,8 @@ impl Scenario {
             drivers: Vec::new(),
             events: Vec::new(),
             hazards: Vec::new(),
+            baseline: self.baseline.clone(),
+            branch: self.branch.clone(),
         }
     }
 

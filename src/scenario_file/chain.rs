@@ -1,0 +1,317 @@
+//! What a file says about its `extends` chain rather than about the world: the world its
+//! per-state constants are fitted on (`baseline`), the month from which it branches from its
+//! parent (`[counterfactual] from`), and the inherited keys and members it removes (`remove`).
+//! These keys belong to the file that writes them and are not inherited: each is taken out of
+//! its file's table before the chain is merged. The rules are in `scenarios/README.md`
+//! ("Counterfactuals") and docs/model.md §2.1 and §2.5.
+
+use super::error::{Problem, ScenarioError};
+use super::load::{display_key, line_of_key, KeyPath, Merged};
+use super::Loaded;
+use crate::model::YearMonth;
+use std::path::Path;
+use toml::{Table, Value};
+
+type Result<T> = std::result::Result<T, ScenarioError>;
+
+/// The `baseline` value that makes a file calibrate on its own (merged) world.
+pub(crate) const BASELINE_SELF: &str = "self";
+
+/// A file's chain keys, as written (their types were checked by the typed pass).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Directives {
+    /// `baseline = "self" | "builtin:NAME" | "PATH"`.
+    baseline: Option<String>,
+    /// `[counterfactual]` is present; its `from`, if given.
+    counterfactual: Option<Option<String>>,
+    /// `remove = [...]`: dotted key paths.
+    remove: Vec<String>,
+}
+
+impl Directives {
+    /// Take the chain keys out of a file's table.
+    pub(crate) fn take(table: &mut Table) -> Self {
+        let text = |v: Value| v.as_str().map(str::to_string);
+        Directives {
+            baseline: table.remove("baseline").and_then(text),
+            counterfactual: table.remove("counterfactual").map(|cf| {
+                cf.as_table()
+                    .and_then(|t| t.get("from"))
+                    .and_then(|v| v.as_str().map(str::to_string))
+            }),
+            remove: match table.remove("remove") {
+                Some(Value::Array(items)) => items.into_iter().filter_map(text).collect(),
+                _ => Vec::new(),
+            },
+        }
+    }
+}
+
+/// Build the merged scenario, then give it its calibration baseline and its branch.
+pub(crate) fn build(merged: &Merged) -> Result<Loaded> {
+    // What is wrong with the chain keys themselves comes before the world's rules.
+    let counterfactual = merged
+        .directives
+        .first()
+        .and_then(|d| d.counterfactual.as_ref());
+    if counterfactual.is_some() && merged.directives.len() < 2 {
+        let problem = Problem::CounterfactualWithoutParent;
+        return Err(invalid(merged, 0, &["counterfactual"], problem));
+    }
+    let mut loaded = super::validate::build(merged).map_err(|e| removed_required(merged, e))?;
+    if let Some(baseline) = baseline_of(merged)? {
+        let base = super::validate::build(&baseline)?.scenario;
+        loaded.scenario = loaded.scenario.with_baseline(base);
+    }
+    if let Some(from) = counterfactual {
+        loaded.scenario = branch(merged, from.as_deref(), loaded.scenario)?;
+    }
+    Ok(loaded)
+}
+
+/// Where `key` of file `index`'s chain keys is written, for its errors.
+fn invalid(merged: &Merged, index: usize, key: &[&str], problem: Problem) -> ScenarioError {
+    let path: KeyPath = key.iter().map(|s| s.to_string()).collect();
+    let source = &merged.sources[index];
+    ScenarioError::Invalid {
+        file: source.path.clone(),
+        line: line_of_key(&source.text, &path),
+        key: display_key(&path),
+        problem,
+    }
+}
+
+/// The chain the constants are fitted on: that of the nearest file (the loaded file first)
+/// that writes `baseline`, else the file at the bottom of the `extends` chain; `None` when it
+/// is the loaded file itself.
+fn baseline_of(merged: &Merged) -> Result<Option<Merged>> {
+    let files = merged.directives.len();
+    for (index, directives) in merged.directives.iter().enumerate() {
+        let Some(target) = directives.baseline.as_deref() else {
+            continue;
+        };
+        let at = |problem| invalid(merged, index, &["baseline"], problem);
+        if target.trim().is_empty() {
+            return Err(at(Problem::EmptyBaseline));
+        }
+        if target == BASELINE_SELF {
+            return (index > 0).then(|| merged.reload(index)).transpose();
+        }
+        if let Some(text) = super::builtin::builtin_text(target) {
+            return Merged::from_text(text, Path::new(target)).map(Some);
+        }
+        if target.starts_with("builtin:") {
+            let known = super::builtin::names().map(String::from).collect();
+            let name = target.to_string();
+            return Err(at(Problem::UnknownBuiltin { name, known }));
+        }
+        let dir = merged.sources[index].path.parent().unwrap_or(Path::new(""));
+        return Merged::from_file(&dir.join(target))
+            .map(Some)
+            .map_err(|e| match e {
+                ScenarioError::Io { file, source } => at(Problem::BaselineUnreadable {
+                    path: file,
+                    reason: source.to_string(),
+                }),
+                ScenarioError::NotRegular { file, kind } => at(Problem::BaselineUnreadable {
+                    path: file,
+                    reason: format!("it is a {kind}, not a regular file"),
+                }),
+                e => e,
+            });
+    }
+    (files > 1).then(|| merged.reload(files - 1)).transpose()
+}
+
+/// The loaded scenario as a branch of its parent (the file it extends) from `from`.
+fn branch(
+    merged: &Merged,
+    from: Option<&str>,
+    scenario: crate::Scenario,
+) -> Result<crate::Scenario> {
+    let at = |problem| invalid(merged, 0, &["counterfactual", "from"], problem);
+    let Some(text) = from else {
+        return Err(invalid(
+            merged,
+            0,
+            &["counterfactual", "from"],
+            Problem::Missing,
+        ));
+    };
+    let date: YearMonth = text.parse().map_err(|_| {
+        at(Problem::BadDate {
+            text: text.to_string(),
+        })
+    })?;
+    let (start, steps) = (scenario.start(), scenario.steps());
+    let months = date.months_since(start);
+    if months <= 0 || months > i64::from(steps) {
+        return Err(at(Problem::BranchOutsideHorizon {
+            date: text.to_string(),
+            start: start.to_string(),
+            end: start.add_months(steps).to_string(),
+        }));
+    }
+    let parent = build(&merged.reload(1)?)?.scenario;
+    scenario
+        .with_branch(parent, months as u32)
+        .map_err(|e| at(Problem::Scenario(e)))
+}
+
+/// Apply file `index`'s `remove` list to `table`, the chain merged up to that file.
+pub(crate) fn apply_removes(merged: &Merged, table: &mut Table, index: usize) -> Result<()> {
+    for (n, entry) in merged.directives[index].remove.iter().enumerate() {
+        let n = format!("[{n}]");
+        let at = |problem| invalid(merged, index, &["remove", &n], problem);
+        let segments: Vec<&str> = entry.split('.').collect();
+        if segments.iter().any(|s| s.is_empty()) {
+            return Err(at(Problem::RemoveNothing {
+                what: entry.clone(),
+                suggestion: None,
+            }));
+        }
+        remove_one(table, &segments).map_err(|near| {
+            // The entry with the missing segment replaced by the nearest name found there.
+            let suggestion = near.map(|(depth, name)| {
+                let mut fixed = segments.clone();
+                fixed[depth] = &name;
+                fixed.join(".")
+            });
+            at(Problem::RemoveNothing {
+                what: entry.clone(),
+                suggestion,
+            })
+        })?;
+        if let [kind @ ("powers" | "states" | "institutions"), name] = segments[..] {
+            if let Some(path) = reference_to(table, name, &mut Vec::new()) {
+                let (file, line) = merged.locate(&path);
+                return Err(at(Problem::RemoveReferenced {
+                    kind: kind.trim_end_matches('s').to_string(),
+                    name: name.to_string(),
+                    by: display_key(&path),
+                    place: place(&file, line),
+                }));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn place(file: &Path, line: Option<usize>) -> String {
+    match line {
+        Some(line) => format!("{}:{line}", file.display()),
+        None => file.display().to_string(),
+    }
+}
+
+/// Remove the key or array member at `segments`; on failure, where the missing name was
+/// looked for (its segment's index) and the nearest name that exists there (a did-you-mean),
+/// if one is close.
+type Near = Option<(usize, String)>;
+
+fn remove_one(table: &mut Table, segments: &[&str]) -> std::result::Result<(), Near> {
+    let Some((last, parents)) = segments.split_last() else {
+        return Err(None);
+    };
+    let depth = parents.len();
+    // A member of an array of names, e.g. `institutions.CSTO.members.Armenia`.
+    if let Some((array, holder_path)) = parents.split_last() {
+        if let Ok(holder) = table_at(table, holder_path) {
+            if let Some(Value::Array(items)) = holder.get_mut(*array) {
+                let before = items.len();
+                items.retain(|v| v.as_str() != Some(last));
+                if items.len() == before {
+                    let names = items.iter().filter_map(|v| v.as_str().map(String::from));
+                    return Err(nearest(last, names).map(|n| (depth, n)));
+                }
+                // A member removed from `institutions.I.members` takes its entries with it.
+                if let ["institutions", _] = holder_path {
+                    for entries in ["participation", "unanswered"] {
+                        if let Some(Value::Table(t)) = holder.get_mut(entries) {
+                            t.remove(*last);
+                        }
+                    }
+                }
+                return Ok(());
+            }
+        }
+    }
+    let holder = table_at(table, parents)?;
+    match holder.remove(*last) {
+        Some(_) => Ok(()),
+        None => Err(nearest(last, holder.keys().cloned()).map(|n| (depth, n))),
+    }
+}
+
+/// The table at `path`; when a segment is missing (or not a table), its index and the nearest
+/// existing key there.
+fn table_at<'t>(table: &'t mut Table, path: &[&str]) -> std::result::Result<&'t mut Table, Near> {
+    let mut here = table;
+    for (depth, seg) in path.iter().enumerate() {
+        let keys: Vec<String> = here.keys().cloned().collect();
+        match here.get_mut(*seg) {
+            Some(Value::Table(inner)) => here = inner,
+            _ => return Err(nearest(seg, keys.into_iter()).map(|n| (depth, n))),
+        }
+    }
+    Ok(here)
+}
+
+/// The candidate closest to `name` by edit distance, if it is within a third of its length.
+fn nearest(name: &str, candidates: impl Iterator<Item = String>) -> Option<String> {
+    candidates
+        .map(|c| (strsim::levenshtein(name, &c), c))
+        .filter(|(d, _)| *d > 0 && *d <= name.chars().count().div_ceil(3))
+        .min()
+        .map(|(_, c)| c)
+}
+
+/// The first key path of `table` whose key or string value is `name`.
+fn reference_to(table: &Table, name: &str, path: &mut KeyPath) -> Option<KeyPath> {
+    for (key, value) in table {
+        path.push(key.clone());
+        if key == name {
+            return Some(path.clone());
+        }
+        let found = match value {
+            Value::Table(t) => reference_to(t, name, path),
+            Value::Array(items) => items.iter().enumerate().find_map(|(i, item)| {
+                path.push(format!("[{i}]"));
+                let found = match item {
+                    Value::String(s) if s == name => Some(path.clone()),
+                    Value::Table(t) => reference_to(t, name, path),
+                    _ => None,
+                };
+                path.pop();
+                found
+            }),
+            Value::String(s) if s == name => Some(path.clone()),
+            _ => None,
+        };
+        if found.is_some() {
+            return found;
+        }
+        path.pop();
+    }
+    None
+}
+
+/// A required key found missing because a `remove` took it away: reported at that `remove`.
+fn removed_required(merged: &Merged, error: ScenarioError) -> ScenarioError {
+    let ScenarioError::Invalid {
+        key,
+        problem: Problem::Missing,
+        ..
+    } = &error
+    else {
+        return error;
+    };
+    for (index, directives) in merged.directives.iter().enumerate() {
+        if let Some(n) = directives.remove.iter().position(|r| r == key) {
+            let n = format!("[{n}]");
+            let problem = Problem::RemoveRequired { key: key.clone() };
+            return invalid(merged, index, &["remove", &n], problem);
+        }
+    }
+    error
+}

@@ -1,0 +1,244 @@
+//! Counterfactuals that act (issue 13, items 1, 2 and 4a): a level a child file changes moves
+//! the alignment, because the per-state constants are fitted on the root world (docs/model.md
+//! §2.1); a `[counterfactual] from` branch follows its parent, value for value, until the
+//! branch (§2.5); `remove` takes keys and members out of an inherited world.
+
+use geoalign::analysis::ensemble::{Component, Ensemble, Summary};
+use geoalign::{RunState, Scenario, Simulation, World};
+
+/// Runs per ensemble: enough that a 95 % interval of a mean share at the horizon is about
+/// ±0.003, far below the shifts the overrides below cause.
+const RUNS: u64 = 200;
+
+/// z of a two-sided 95 % interval.
+const Z95: f64 = 1.96;
+
+/// The mean of `state`'s `power` share at the horizon, and the half-width of its 95 % interval.
+fn share(summary: &Summary, steps: u32, state: &str, power: &str) -> (f64, f64) {
+    let s = summary.state(state).unwrap();
+    let c = match power {
+        "autonomy" => Component::Autonomy,
+        p => Component::Power(summary.power(p).unwrap()),
+    };
+    let stats = summary.alignment(steps as usize, s, c).unwrap();
+    (stats.mean, Z95 * stats.sd / (RUNS as f64).sqrt())
+}
+
+fn summary(scenario: Scenario) -> Summary {
+    Ensemble::new(scenario, RUNS).threads(2).run().unwrap()
+}
+
+fn child(overrides: &str) -> Scenario {
+    let text = format!("extends = \"builtin:eurasia-2025\"\nname = \"what if\"\n{overrides}");
+    Scenario::from_toml_str(&text, "what-if.toml").unwrap()
+}
+
+/// The base and child means of a share at the horizon, with their half-widths.
+struct Moved {
+    base: (f64, f64),
+    child: (f64, f64),
+}
+
+impl Moved {
+    fn of(overrides: &str, state: &str, power: &str) -> Moved {
+        let base = geoalign::presets::eurasia_2025();
+        let steps = base.steps();
+        let moved = Moved {
+            base: share(&summary(base), steps, state, power),
+            child: share(&summary(child(overrides)), steps, state, power),
+        };
+        println!(
+            "{state} {power}: base {:.4} ± {:.4}, child {:.4} ± {:.4}",
+            moved.base.0, moved.base.1, moved.child.0, moved.child.1
+        );
+        moved
+    }
+
+    /// The child's mean lies beyond both intervals, on the side `sign` says.
+    fn significant(&self, sign: f64) -> bool {
+        let gap = (self.child.0 - self.base.0) * sign;
+        gap > self.base.1 + self.child.1
+    }
+}
+
+#[test]
+fn lower_russian_coercion_raises_armenia_and_lowers_belarus() {
+    // §2.1: the threat `T = coercion · g · prox · (1 + λ m)` enters `u_Russia` with weight `s_i`.
+    // Armenia is a balancer (s < 0): less coercion removes a push away from Russia, so its
+    // Russia share rises. Belarus is a bandwagoner (s > 0): less coercion removes a pull toward
+    // Russia, so its Russia share falls.
+    let overrides = "[powers.Russia]\ncoercion = 0.05\n";
+    assert!(Moved::of(overrides, "Armenia", "Russia").significant(1.0));
+    assert!(Moved::of(overrides, "Belarus", "Russia").significant(-1.0));
+}
+
+#[test]
+fn full_russian_security_delivery_raises_tajikistan_russia_share() {
+    // §2.1: `pull_ip = Σ_k w_ik x_ipk g_p δ_ipk`, with `δ = d · r + …` on the bilateral rest r
+    // of the security channel; d 0.30 → 1.0 raises the pull of Russia. The pull enters `u_Russia`
+    // whole and autonomy's `u_0 = ψ max_p pull` only by ψ < 1, so the Russia share rises.
+    let overrides = "[powers.Russia.delivery]\nsecurity = 1.0\n";
+    assert!(Moved::of(overrides, "Tajikistan", "Russia").significant(1.0));
+}
+
+#[test]
+fn a_stronger_china_trade_tie_raises_kazakhstan_china_share() {
+    // §2.1: the tie `x` multiplies the channel pull of China; doubling it raises `u_China` (and
+    // autonomy's by ψ < 1 times at most), so the China share rises.
+    let overrides = "[states.Kazakhstan.ties.China]\ntrade = 0.40\n";
+    assert!(Moved::of(overrides, "Kazakhstan", "China").significant(1.0));
+}
+
+#[test]
+fn a_credible_csto_raises_the_russia_share_of_its_active_members() {
+    // §2.1: for a member of a bloc led by Russia that carries a share β of a channel,
+    // `δ = d r + (1 − r) max (cred · part)`; credibility 0.25 → 0.9 raises δ for an active
+    // member, so Russia's pull and the Russia share rise (Kyrgyzstan is active in the CSTO).
+    let overrides = "[institutions.CSTO]\ncredibility = 0.9\n";
+    assert!(Moved::of(overrides, "Kyrgyzstan", "Russia").significant(1.0));
+}
+
+#[test]
+fn armenia_active_again_in_the_csto_raises_its_russia_share() {
+    // §2.1: a suspended member has part = 0, so the bloc's share of its CSTO channels is not
+    // delivered; active (part = 1) it is delivered at the CSTO's credibility, raising Russia's
+    // pull; and an active member takes its fellow members' (Russia-heavy) mean alignment as a
+    // peer term `π peer`. Both raise Armenia's Russia share.
+    let overrides = "[institutions.CSTO.participation]\nArmenia = \"active\"\n";
+    assert!(Moved::of(overrides, "Armenia", "Russia").significant(1.0));
+}
+
+#[test]
+fn calibrated_on_the_child_itself_the_same_override_moves_nothing() {
+    // `baseline = "self"` is the old rule: the constants absorb the lower coercion, the run
+    // starts at rest, and Armenia's Russia share stays where the base world's does.
+    let base = geoalign::presets::eurasia_2025();
+    let steps = base.steps();
+    let absorbed = child("baseline = \"self\"\n[powers.Russia]\ncoercion = 0.05\n");
+    assert!(absorbed.baseline().is_none());
+    let (b, bh) = share(&summary(base), steps, "Armenia", "Russia");
+    let (c, ch) = share(&summary(absorbed), steps, "Armenia", "Russia");
+    println!("Armenia Russia: base {b:.4} ± {bh:.4}, absorbed {c:.4} ± {ch:.4}");
+    assert!(
+        (c - b).abs() < bh + ch,
+        "base {b} ± {bh}, absorbed {c} ± {ch}"
+    );
+}
+
+#[test]
+fn the_shipped_futures_carry_no_baseline_so_their_numbers_are_unchanged() {
+    // Their drivers start from the inherited levels, so their start equals the embedded
+    // world's: the baseline would fit the very same constants and is not kept.
+    for future in geoalign::presets::csto_futures() {
+        assert!(future.baseline().is_none(), "{}", future.name());
+    }
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/backtest-2021.toml");
+    assert!(Scenario::from_file(path).unwrap().baseline().is_none());
+}
+
+#[test]
+fn a_child_calibrates_on_the_nearest_file_that_says_baseline() {
+    // A child of the backtest (which says `baseline = "self"`) is calibrated on the backtest's
+    // 2021 world, not on the 2025 world at the bottom of the chain.
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/child.toml");
+    let text = "extends = \"backtest-2021.toml\"\n[powers.Russia]\ncoercion = 0.5\n";
+    let scenario = Scenario::from_toml_str(text, dir).unwrap();
+    let baseline = scenario.baseline().unwrap();
+    assert_eq!(baseline.name(), "Backtest 2021-2025");
+}
+
+/// Every run state of a run, step by step.
+#[derive(Default)]
+struct States(Vec<RunState>);
+
+impl geoalign::Recorder for States {
+    fn record(&mut self, _: u32, _: &World, state: &RunState) {
+        self.0.push(state.clone());
+    }
+}
+
+fn states(scenario: &Scenario, run: u64) -> Vec<RunState> {
+    let mut states = States::default();
+    Simulation::new(scenario.clone())
+        .run(run, &mut states)
+        .unwrap();
+    states.0
+}
+
+const BRANCH: &str = "[counterfactual]\nfrom = \"2027-01\"\n[powers.Russia]\ncoercion = 0.05\n";
+
+#[test]
+fn a_branch_equals_its_parent_in_every_value_before_the_branch_and_differs_after() {
+    let parent = geoalign::presets::eurasia_2025();
+    let branch = child(BRANCH);
+    let from = branch.branch().unwrap().from_step() as usize;
+    assert_eq!(from, 24);
+    for run in [0, 7, 113] {
+        let (a, b) = (states(&parent, run), states(&branch, run));
+        assert_eq!(a.len(), b.len());
+        assert_eq!(a[..from], b[..from], "run {run}");
+        // The first step with the child's levels: coercion set, alignment moved by it.
+        assert_eq!(b[from].coercion[0], 0.05);
+        assert_eq!(a[from].coercion[0], 0.85);
+        assert_ne!(a[from].alignment, b[from].alignment, "run {run}");
+        assert_ne!(a[a.len() - 1].alignment, b[b.len() - 1].alignment);
+    }
+}
+
+#[test]
+fn a_branch_from_a_driven_future_keeps_the_future_before_the_branch() {
+    // The parent is a file of the chain, not the embedded world: its drivers run until the
+    // branch, then the child's.
+    let text = "extends = \"builtin:csto-slow-decline\"\nname = \"x\"\n[counterfactual]\nfrom = \"2030-01\"\n[institutions.CSTO]\ncredibility = 0.9\n";
+    let branch = Scenario::from_toml_str(text, "x.toml").unwrap();
+    let parent = geoalign::presets::csto_futures()[0].clone();
+    let (a, b) = (states(&parent, 3), states(&branch, 3));
+    assert_eq!(a[..60], b[..60]);
+    assert_ne!(a[61], b[61]);
+}
+
+#[test]
+fn a_branch_ensemble_is_bit_identical_for_any_thread_count() {
+    let one = Ensemble::new(child(BRANCH), 40).threads(1).run().unwrap();
+    let two = Ensemble::new(child(BRANCH), 40).threads(2).run().unwrap();
+    assert_eq!(one, two);
+}
+
+#[test]
+fn a_branch_that_changes_the_members_is_refused_and_points_to_participation_events() {
+    let text =
+        "remove = [\"institutions.CSTO.members.Armenia\"]\n[counterfactual]\nfrom = \"2027-01\"\n";
+    let err = Scenario::from_toml_str(
+        &format!("extends = \"builtin:eurasia-2025\"\n{text}"),
+        "x.toml",
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(err.contains("x.toml:4: `counterfactual.from`"), "{err}");
+    assert!(err.contains("join, suspend, reinstate, exit"), "{err}");
+}
+
+#[test]
+fn removing_a_member_drops_its_entries_and_leaves_a_consistent_world() {
+    let scenario = child("remove = [\"institutions.CSTO.members.Armenia\"]\n");
+    let world = scenario.world();
+    let csto = world.institution_id("CSTO").unwrap();
+    let armenia = world.state_id("Armenia").unwrap();
+    let members = &world.institutions()[csto.index()].members;
+    assert!(members.iter().all(|&(s, _)| s != armenia));
+    let base = geoalign::presets::eurasia_2025();
+    assert_eq!(
+        members.len() + 1,
+        base.world().institutions()[csto.index()].members.len()
+    );
+}
+
+#[test]
+fn removing_a_key_restores_its_default() {
+    // Delivery of a channel not given is 1.0 (scenarios/README.md).
+    let scenario = child("remove = [\"powers.Russia.delivery.security\"]\n");
+    let world = scenario.world();
+    let russia = world.power_id("Russia").unwrap();
+    let security = geoalign::Channel::Security.index();
+    assert_eq!(world.powers()[russia.index()].delivery[security], 1.0);
+}
