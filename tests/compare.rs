@@ -7,9 +7,9 @@ use geoalign::analysis::ensemble::{Component, Ensemble, Shard};
 use geoalign::sim::drivers::{Driver, DriverTarget, Path};
 use geoalign::{presets, Scenario};
 
-/// The embedded world with Russia's coercion lowered from 0.85 to 0.05 from the first month:
-/// a driver, so that it acts as a shock (a static level is refitted away until the baseline
-/// calibration of issue 13 lands).
+/// The embedded world with Russia's coercion lowered from 0.85 to 0.05 from the first month,
+/// written as a driver built in code (a child file's static level acts the same way, since
+/// intercepts are fitted on the baseline world: `tests/counterfactual.rs`).
 fn russia_coerces_less() -> Scenario {
     let mut s = presets::eurasia_2025();
     let russia = s.world().power_id("Russia").unwrap();
@@ -214,4 +214,30 @@ fn a_comparison_over_its_memory_limit_is_refused_before_running() {
         .run()
         .unwrap_err();
     assert!(err.to_string().contains("the limit is 1.0 MiB"), "{err}");
+}
+
+#[test]
+fn a_branch_compared_with_its_parent_differs_by_exactly_zero_before_the_branch() {
+    // Common random numbers and a branch that runs its parent until `from`: every paired
+    // difference before the branch month is exactly 0; from it on Russia's lower coercion
+    // moves Armenia's Russia share (up: a balancer's threat term shrinks, docs/model.md §2.1).
+    let text = "extends = \"builtin:eurasia-2025\"\nname = \"Russia coerces less from 2027\"\n\
+                [counterfactual]\nfrom = \"2027-01\"\n[powers.Russia]\ncoercion = 0.05\n";
+    let branch = Scenario::from_toml_str(text, "branch.toml").unwrap();
+    let from = branch.branch().unwrap().from_step();
+    let p = Comparison::new(presets::eurasia_2025(), branch, 60)
+        .unwrap()
+        .threads(2)
+        .run()
+        .unwrap();
+    for (t, s, k) in every_cell(&p).filter(|&(t, _, _)| t < from) {
+        let d = p.alignment(t, s, k).unwrap();
+        assert_eq!((d.mean, d.sd), (0.0, 0.0), "step {t}, state {s}, component {k}");
+    }
+    let armenia = p.state("Armenia").unwrap();
+    let russia = p.component("Russia").unwrap();
+    let at_branch = p.alignment(from, armenia, russia).unwrap();
+    assert!(at_branch.mean > 0.0, "{at_branch:?}");
+    let end = p.alignment(p.steps, armenia, russia).unwrap();
+    assert!(end.low > 0.0, "{end:?}");
 }
