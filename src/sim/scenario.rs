@@ -10,6 +10,7 @@ use crate::model::bounds::{within, Refused, CAPACITY, UNIT};
 use crate::model::{PowerId, Warning};
 use crate::model::{World, YearMonth};
 use crate::sim::drivers::{Driver, DriverTarget};
+use crate::sim::outcome::{OutcomeError, OutcomeProblem, OutcomeSpec};
 use crate::sim::events::{
     check_hazard, check_scheduled, Event, EventError, Hazard, ScheduledEvent,
 };
@@ -163,6 +164,15 @@ pub enum ScenarioRuleError {
         /// The power's name.
         power: String,
     },
+    /// A declared outcome breaks a rule ([`OutcomeSpec::check`], unique names).
+    #[error("outcome `{name}`: {error}")]
+    Outcome {
+        /// The outcome's name.
+        name: String,
+        /// The key inside the outcome and the problem.
+        #[source]
+        error: OutcomeError,
+    },
     /// A number is NaN or infinite.
     #[error("{entity}: {field} = {value} is not a finite number")]
     NotFinite {
@@ -213,6 +223,10 @@ pub struct Scenario {
     drivers: Vec<Driver>,
     events: Vec<ScheduledEvent>,
     hazards: Vec<Hazard>,
+    /// Declared outcomes; left out of the serialised form when there are none, so that a
+    /// scenario without outcomes keeps the fingerprint it had before outcomes were declared.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    outcomes: Vec<OutcomeSpec>,
 }
 
 /// Builds a [`Scenario`] around a [`World`]: its name, description, start, horizon and seed.
@@ -296,6 +310,7 @@ impl ScenarioBuilder {
             drivers: Vec::new(),
             events: Vec::new(),
             hazards: Vec::new(),
+            outcomes: Vec::new(),
         })
     }
 }
@@ -359,6 +374,56 @@ impl Scenario {
     /// Events left to a monthly hazard, in the order they were added.
     pub fn hazards(&self) -> &[Hazard] {
         &self.hazards
+    }
+
+    /// The declared outcomes, in the order they were added
+    /// ([`crate::analysis::outcome::declared_outcomes`] makes them countable).
+    pub fn outcomes(&self) -> &[OutcomeSpec] {
+        &self.outcomes
+    }
+
+    /// Declare an outcome.
+    ///
+    /// # Errors
+    ///
+    /// [`ScenarioRuleError::Outcome`] with what [`OutcomeSpec::check`] refuses, or a name
+    /// another declared outcome has.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use geoalign::sim::outcome::{Condition, OutcomeSpec, Timing};
+    /// use geoalign::{Participation, ScenarioRuleError};
+    /// let mut scenario = geoalign::presets::eurasia_2025();
+    /// let w = scenario.world();
+    /// let exit = Condition::Participation {
+    ///     institution: w.institution_id("CSTO").unwrap(),
+    ///     member: w.state_id("Armenia").unwrap(),
+    ///     is: Participation::Exited,
+    ///     timing: Timing::By(60),
+    /// };
+    /// scenario.add_outcome(OutcomeSpec::new("armenia-exits", exit.clone())).unwrap();
+    /// let again = scenario.add_outcome(OutcomeSpec::new("armenia-exits", exit));
+    /// assert!(matches!(again, Err(ScenarioRuleError::Outcome { .. })));
+    /// ```
+    pub fn add_outcome(&mut self, outcome: OutcomeSpec) -> Result<()> {
+        let refuse = |error| ScenarioRuleError::Outcome {
+            name: outcome.name.clone(),
+            error,
+        };
+        outcome
+            .check(&self.world, self.steps)
+            .map_err(refuse)?;
+        if self.outcomes.iter().any(|o| o.name == outcome.name) {
+            return Err(refuse(OutcomeError {
+                path: vec!["name".into()],
+                problem: OutcomeProblem::DuplicateName {
+                    name: outcome.name.clone(),
+                },
+            }));
+        }
+        self.outcomes.push(outcome);
+        Ok(())
     }
 
     /// What this scenario allows but probably does not mean ([`World::warnings`]), each at
@@ -676,6 +741,7 @@ impl Scenario {
             drivers: Vec::new(),
             events: Vec::new(),
             hazards: Vec::new(),
+            outcomes: Vec::new(),
         }
     }
 
@@ -691,6 +757,9 @@ impl Scenario {
         }
         for hazard in &other.hazards {
             self.insert_hazard(hazard.clone())?;
+        }
+        for outcome in &other.outcomes {
+            self.add_outcome(outcome.clone())?;
         }
         for (n, e) in self.events.iter().enumerate() {
             self.check_peace(&e.event, e.step, &format!("event {n}"))?;

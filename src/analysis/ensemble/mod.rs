@@ -33,7 +33,7 @@ pub mod verify;
 pub use verify::Dimensions;
 
 pub use crate::analysis::outcome::{
-    default_outcomes, BlocReading, CstoClassifier, CstoFuture, CstoFutures, Outcome, OutcomeCounts,
+    declared_outcomes, default_outcomes, BlocReading, CstoClassifier, CstoFuture, CstoFutures, Outcome, OutcomeCounts,
     DEFAULT_MARGIN,
 };
 
@@ -437,7 +437,7 @@ impl Summary {
             runs: 0,
             outcomes: outcomes
                 .iter()
-                .map(|o| OutcomeCounts::new(o.as_ref()))
+                .map(|o| OutcomeCounts::with_series(o.as_ref(), steps))
                 .collect(),
             member_counts: world
                 .institutions()
@@ -601,6 +601,11 @@ impl Summary {
                 *x = x
                     .checked_add(*y)
                     .ok_or_else(|| overflow(format!("outcomes[{k}].counts")))?;
+            }
+            for (x, y) in a.over_time.iter_mut().zip(&b.over_time) {
+                *x = x
+                    .checked_add(*y)
+                    .ok_or_else(|| overflow(format!("outcomes[{k}].over_time")))?;
             }
         }
         for (i, (ai, bi)) in self
@@ -1079,7 +1084,8 @@ impl RunRecorder<'_> {
 impl Recorder for RunRecorder<'_> {
     fn record(&mut self, step: u32, world: &World, state: &RunState) {
         let (steps, every) = (self.summary.steps, self.summary.record_every);
-        if let Some(row) = recorded_row(step, steps, every) {
+        let row = recorded_row(step, steps, every);
+        if let Some(row) = row {
             self.sketch(row, world, state);
         }
         // Membership and outcomes see every step, recorded or not.
@@ -1093,6 +1099,9 @@ impl Recorder for RunRecorder<'_> {
             }
         }
         self.watch.record(step, world, state);
+        if let Some(row) = row {
+            self.watch.tally_row(row, &mut self.summary.outcomes);
+        }
         let s = &mut *self.summary;
         let pending = &mut *self.pending;
         let run = pending.runs;
@@ -1149,9 +1158,11 @@ pub struct Ensemble {
 
 impl Ensemble {
     /// `runs` runs of `scenario`, on all cores, as one shard, counting the
-    /// [`default_outcomes`] of its world (the CSTO futures when it has a CSTO).
+    /// [`default_outcomes`] of its world (the CSTO futures when it has a CSTO) and then the
+    /// scenario's declared outcomes ([`declared_outcomes`]).
     pub fn new(scenario: Scenario, runs: u64) -> Ensemble {
-        let outcomes = default_outcomes(scenario.world());
+        let mut outcomes = default_outcomes(scenario.world());
+        outcomes.extend(declared_outcomes(&scenario));
         Ensemble {
             sim: Simulation::new(scenario),
             runs,
