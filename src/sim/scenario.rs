@@ -382,6 +382,19 @@ impl Scenario {
         &self.outcomes
     }
 
+    /// This scenario without its declared outcomes (the world, drivers and events as they are).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let plain = geoalign::presets::eurasia_2025().without_outcomes();
+    /// assert!(plain.outcomes().is_empty());
+    /// ```
+    pub fn without_outcomes(mut self) -> Scenario {
+        self.outcomes.clear();
+        self
+    }
+
     /// Declare an outcome.
     ///
     /// # Errors

@@ -27,6 +27,15 @@ pub const NO: &str = "no";
 /// The category of a run in which it holds (index 1).
 pub const YES: &str = "yes";
 
+/// The names under which `scenarios/eurasia-2025.toml` declares the three CSTO futures of seed
+/// 000 (docs/sources.md), in the order of [`CstoFuture::ALL`](super::CstoFuture::ALL): the
+/// futures `geoalign futures` reports, each a cohesion change that persists 24 months.
+pub const CSTO_FUTURE_OUTCOMES: [&str; 3] = [
+    "csto-slow-decline",
+    "csto-selective-consolidation",
+    "csto-partial-revitalization",
+];
+
 /// The scenario's declared outcomes as countable [`Outcome`]s, in declaration order:
 /// what [`crate::Ensemble::new`] counts beside the defaults, and what a comparison or a
 /// sensitivity study hands to its runs.

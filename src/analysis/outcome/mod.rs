@@ -53,7 +53,7 @@
 mod csto;
 mod declared;
 
-pub use declared::{declared_outcomes, Declared, NO, YES};
+pub use declared::{declared_outcomes, Declared, CSTO_FUTURE_OUTCOMES, NO, YES};
 pub use csto::{BlocReading, CstoClassifier, CstoFuture, CstoFutures, DEFAULT_MARGIN};
 
 use crate::model::World;

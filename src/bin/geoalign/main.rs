@@ -278,7 +278,11 @@ fn futures(args: &EnsembleArgs, out: Option<&Path>, force: bool) -> Result<(), C
     let mut summaries = Vec::new();
     // The summaries of the futures already run stay in memory beside the next ensemble; its
     // estimate counts them, as it counts all the memory the process holds.
-    for mut scenario in geoalign::presets::csto_futures() {
+    // The futures, then the embedded world with no drivers under the same seed and runs: the
+    // baseline row, what noise and the world's own events give alone.
+    let baseline = geoalign::presets::eurasia_2025();
+    debug_assert!(baseline.drivers().is_empty());
+    for mut scenario in geoalign::presets::csto_futures().into_iter().chain([baseline]) {
         warn(&scenario.warnings());
         if let Some(seed) = args.seed {
             scenario.set_seed(seed);
