@@ -404,3 +404,85 @@ fn draw_outcomes(
     root.present().map_err(|e| chart_error(path, e))?;
     Ok(())
 }
+
+/// The SVG text of `outcomes-over-time.svg`: for each outcome that keeps a series, P(yes by
+/// date) (its last category for an outcome without a `yes`) as a line, with its Wilson 95 %
+/// interval as a band of the same colour; `path` names the chart in errors.
+pub(crate) fn render_over_time(path: &Path, s: &Summary) -> Result<String, OutputError> {
+    let mut svg = String::new();
+    draw_over_time(&mut svg, path, s)?;
+    Ok(svg)
+}
+
+fn draw_over_time(svg: &mut String, path: &Path, s: &Summary) -> Result<(), OutputError> {
+    let year0 = f64::from(s.start.year()) + (f64::from(s.start.month()) - 1.0) / 12.0;
+    let year = |step: u32| year0 + f64::from(step) / 12.0;
+    let root = SVGBackend::with_string(svg, (960, 540)).into_drawing_area();
+    root.fill(&WHITE).map_err(|e| chart_error(path, e))?;
+    let root = root
+        .titled(
+            &format!(
+                "P(outcome by date) under \"{}\" ({} runs; model implications, not forecasts)",
+                s.scenario, s.runs
+            ),
+            ("sans-serif", 18),
+        )
+        .map_err(|e| chart_error(path, e))?;
+    let (plot, side) = root.split_horizontally(760);
+    let mut chart = ChartBuilder::on(&plot)
+        .margin(12)
+        .x_label_area_size(36)
+        .y_label_area_size(48)
+        .build_cartesian_2d(year(0)..year(s.steps.max(1)), 0.0..1.0)
+        .map_err(|e| chart_error(path, e))?;
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .light_line_style(TRANSPARENT)
+        .x_desc("year")
+        .y_desc("probability")
+        .x_label_formatter(&|x| format!("{x:.0}"))
+        .draw()
+        .map_err(|e| chart_error(path, e))?;
+    let mut items = Vec::new();
+    let series = s.outcomes.iter().filter(|o| !o.over_time.is_empty());
+    for (k, outcome) in series.enumerate() {
+        let category = if outcome.categories.iter().any(|c| c == YES) {
+            YES
+        } else {
+            outcome.categories.last().map_or("", String::as_str)
+        };
+        let Some(points) = s.probability_by_date(&outcome.name, category) else {
+            continue;
+        };
+        let col = PALETTE[k % PALETTE.len()];
+        let band: Vec<(f64, f64)> = points
+            .iter()
+            .map(|(t, p)| (year(*t), p.high))
+            .chain(points.iter().rev().map(|(t, p)| (year(*t), p.low)))
+            .collect();
+        chart
+            .draw_series(std::iter::once(Polygon::new(band, col.mix(0.2).filled())))
+            .map_err(|e| chart_error(path, e))?;
+        chart
+            .draw_series(LineSeries::new(
+                points.iter().map(|(t, p)| (year(*t), p.estimate)),
+                col.stroke_width(2),
+            ))
+            .map_err(|e| chart_error(path, e))?;
+        items.push((outcome.name.clone(), col.to_rgba()));
+    }
+    legend(
+        &side,
+        &items,
+        &[
+            "Line: share of runs",
+            "judged yes by the date;",
+            "band: Wilson 95 %",
+            "interval.",
+        ],
+    )
+    .map_err(|e| chart_error(path, e))?;
+    root.present().map_err(|e| chart_error(path, e))?;
+    Ok(())
+}

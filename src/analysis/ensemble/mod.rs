@@ -886,6 +886,39 @@ impl Summary {
         Some(Proportion::wilson(*counts.counts.get(c)?, self.runs))
     }
 
+    /// P(outcome by date): for the outcome named `outcome`, at each recorded step
+    /// ([`Summary::recorded_steps`]), the share of runs judged in `category` by that step
+    /// ([`Outcome::judged`]; for a declared outcome, module docs of
+    /// [`crate::analysis::outcome::Declared`] say what "by" means per kind), with its Wilson
+    /// interval. `None` when the summary has no such outcome or category, or the outcome
+    /// keeps no series.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use geoalign::analysis::ensemble::Ensemble;
+    /// let summary = Ensemble::new(geoalign::presets::eurasia_2025(), 8).run().unwrap();
+    /// let series = summary.probability_by_date("csto-selective-consolidation", "yes").unwrap();
+    /// assert_eq!(series.len(), summary.recorded_steps().count());
+    /// // A persistence is cumulative: never less likely later.
+    /// assert!(series.windows(2).all(|w| w[0].1.count <= w[1].1.count));
+    /// ```
+    pub fn probability_by_date(
+        &self,
+        outcome: &str,
+        category: &str,
+    ) -> Option<Vec<(u32, Proportion)>> {
+        let counts = self.outcome(outcome)?;
+        let c = counts.category(category)?;
+        if counts.over_time.is_empty() {
+            return None;
+        }
+        self.recorded_steps()
+            .enumerate()
+            .map(|(row, step)| Some((step, Proportion::wilson(counts.judged_by(row, c)?, self.runs))))
+            .collect()
+    }
+
     /// The probability of `future` at the horizon with its Wilson interval: the category of
     /// the [`CstoFutures`] outcome; `None` when the summary does not count it (the world has
     /// no CSTO to classify).
