@@ -52,6 +52,9 @@
 
 mod csto;
 mod declared;
+mod quantity;
+
+pub use quantity::Quantity;
 
 pub use declared::{declared_outcomes, Declared, CSTO_FUTURE_OUTCOMES, NO, YES};
 pub use csto::{BlocReading, CstoClassifier, CstoFuture, CstoFutures, DEFAULT_MARGIN};
@@ -110,6 +113,20 @@ pub trait Outcome: Send + Sync + fmt::Debug {
     /// alone; `None` for an outcome that keeps no series (the default). At the horizon it
     /// must equal [`classify`](Outcome::classify).
     fn judged(&self, notes: &[f64]) -> Option<usize> {
+        let _ = notes;
+        None
+    }
+
+    /// Whether the outcome measures a number of each run ([`quantity`](Outcome::quantity)),
+    /// such as [`Quantity`]: a sensitivity study then ranks parameters by its mean rather
+    /// than by category probabilities. The default: no.
+    fn is_quantity(&self) -> bool {
+        false
+    }
+
+    /// The run's number, from its notes after the horizon; `None` (the default) for an
+    /// outcome that measures none.
+    fn quantity(&self, notes: &[f64]) -> Option<f64> {
         let _ = notes;
         None
     }
@@ -300,6 +317,12 @@ impl<'a> Watch<'a> {
             };
             *count += 1;
         }
+    }
+
+    /// The number the `index`-th outcome measures of the run just watched
+    /// ([`Outcome::quantity`]).
+    pub fn quantity(&self, index: usize) -> Option<f64> {
+        self.outcomes.get(index)?.quantity(self.notes.get(index)?)
     }
 
     /// Add each series-keeping outcome's judgement of the run so far to row `row` of its

@@ -346,13 +346,32 @@ fn merge(
     print::written(&staged.write_summary(&merged)?)
 }
 
+/// What a sensitivity study ranks parameters against: `--outcome NAME`, `--quantity Q`, or
+/// (neither) the CSTO futures.
+struct Measure {
+    outcome: Option<String>,
+    quantity: Option<String>,
+}
+
+/// The design method and its size.
+fn study_method(method: MethodArg, design: Option<usize>) -> Method {
+    match method {
+        MethodArg::Morris => Method::Morris {
+            trajectories: design.unwrap_or(sensitivity::DEFAULT_MORRIS_TRAJECTORIES),
+        },
+        MethodArg::Sobol => Method::Sobol {
+            samples: design.unwrap_or(sensitivity::DEFAULT_SOBOL_SAMPLES),
+        },
+    }
+}
+
 /// `geoalign sensitivity`.
 fn sensitivity(
     scenario: Option<&str>,
     params: Vec<ParamRange>,
-    method: MethodArg,
-    design: Option<usize>,
+    method: Method,
     runs: u64,
+    measure: Measure,
     workers: &WorkerArgs,
     staged: Option<output::Staging>,
 ) -> Result<(), CliError> {
@@ -363,13 +382,10 @@ fn sensitivity(
     }?;
     // The base's warnings, as `run` prints them.
     warn(base.warnings());
-    let method = match method {
-        MethodArg::Morris => Method::Morris {
-            trajectories: design.unwrap_or(sensitivity::DEFAULT_MORRIS_TRAJECTORIES),
-        },
-        MethodArg::Sobol => Method::Sobol {
-            samples: design.unwrap_or(sensitivity::DEFAULT_SOBOL_SAMPLES),
-        },
+    let outcome = match (&measure.outcome, &measure.quantity) {
+        (Some(name), _) => Some(base.outcome(name)?),
+        (None, Some(text)) => Some(base.quantity(text)?),
+        (None, None) => None,
     };
     let mut study = sensitivity::Study {
         base,
@@ -377,7 +393,7 @@ fn sensitivity(
         runs_per_point: runs,
         threads: workers.threads,
         seed: sensitivity::DEFAULT_DESIGN_SEED,
-        outcome: None,
+        outcome,
     };
     study.threads = study_threads(&study, workers)?;
     let points = study.points(&method);
@@ -504,15 +520,17 @@ fn run(cli: Cli) -> Result<(), CliError> {
             method,
             design,
             runs,
+            outcome,
+            quantity,
             workers,
             out,
             force,
         } => sensitivity(
             scenario.as_deref(),
             params,
-            method,
-            design,
+            study_method(method, design),
             runs,
+            Measure { outcome, quantity },
             &workers,
             stage(out.as_deref(), force)?,
         ),
