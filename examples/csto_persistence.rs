@@ -101,7 +101,10 @@ fn row(mut scenario: Scenario) -> String {
 }
 
 fn main() {
-    let heads: Vec<String> = GRID.iter().map(|(d, m)| format!("δ = {d}, N = {m}")).collect();
+    let heads: Vec<String> = GRID
+        .iter()
+        .map(|(d, m)| format!("δ = {d}, N = {m}"))
+        .collect();
     println!("| scenario | {} |", heads.join(" | "));
     println!("|---|{}", "---|".repeat(GRID.len()));
     let mut eurasia = geoalign::presets::eurasia_2025();

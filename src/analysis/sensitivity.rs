@@ -234,13 +234,12 @@ impl Base {
         let mut known = crate::analysis::outcome::default_outcomes(scenario.world());
         known.extend(crate::analysis::outcome::declared_outcomes(&scenario));
         let names = known.iter().map(|o| o.name().to_string()).collect();
-        known
-            .into_iter()
-            .find(|o| o.name() == name)
-            .ok_or_else(|| SensitivityError::UnknownOutcome {
+        known.into_iter().find(|o| o.name() == name).ok_or_else(|| {
+            SensitivityError::UnknownOutcome {
                 name: name.to_string(),
                 known: names,
-            })
+            }
+        })
     }
 
     /// The quantity `text` of the base scenario ([`Quantity::parse`]).

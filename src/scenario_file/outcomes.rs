@@ -21,7 +21,10 @@ type Result<T> = std::result::Result<T, ScenarioError>;
 /// `name` at the top level).
 pub(crate) const OUTCOME_KINDS: [(&str, &[&str]); 6] = [
     ("share", &["state", "of", "below", "above", "at", "by"]),
-    ("participation", &["institution", "member", "is", "at", "by"]),
+    (
+        "participation",
+        &["institution", "member", "is", "at", "by"],
+    ),
     (
         "cohesion",
         &["institution", "members", "rises", "falls", "months", "by"],
@@ -147,7 +150,9 @@ impl Reader<'_, '_> {
         };
         let nested = path.len() > 2;
         if nested && entry.name.is_some() {
-            return Err(self.ctx.error(with(path, "name"), Problem::NestedOutcomeName));
+            return Err(self
+                .ctx
+                .error(with(path, "name"), Problem::NestedOutcomeName));
         }
         if let Some(key) = entry.given().into_iter().find(|k| !allowed.contains(k)) {
             return Err(self.ctx.error(
@@ -193,9 +198,13 @@ impl Reader<'_, '_> {
                 .cloned()
                 .chain([AUTONOMY.to_string()])
                 .collect();
-            ShareOf::Power(crate::model::PowerId(
-                self.resolve(&known, "power or autonomy", of, path, "of")?,
-            ))
+            ShareOf::Power(crate::model::PowerId(self.resolve(
+                &known,
+                "power or autonomy",
+                of,
+                path,
+                "of",
+            )?))
         };
         let bound = self.one_of(path, ("below", entry.below), ("above", entry.above))?;
         let bound = match bound {
@@ -212,8 +221,13 @@ impl Reader<'_, '_> {
 
     fn participation(&self, entry: &RawOutcome, path: &[String]) -> Result<Condition> {
         let institution = self.required(entry.institution.as_deref(), path, "institution")?;
-        let institution =
-            self.resolve(self.names.institutions, "institution", institution, path, "institution")?;
+        let institution = self.resolve(
+            self.names.institutions,
+            "institution",
+            institution,
+            path,
+            "institution",
+        )?;
         let member = self.required(entry.member.as_deref(), path, "member")?;
         let member = self.resolve(self.names.states, "state", member, path, "member")?;
         Ok(Condition::Participation {
@@ -226,15 +240,24 @@ impl Reader<'_, '_> {
 
     fn cohesion(&self, entry: &RawOutcome, path: &[String]) -> Result<Condition> {
         let institution = self.required(entry.institution.as_deref(), path, "institution")?;
-        let institution =
-            self.resolve(self.names.institutions, "institution", institution, path, "institution")?;
+        let institution = self.resolve(
+            self.names.institutions,
+            "institution",
+            institution,
+            path,
+            "institution",
+        )?;
         let mut members = Vec::new();
         for (i, m) in entry.members.iter().flatten().enumerate() {
             let here = with(path, "members");
             let key = format!("[{i}]");
-            members.push(crate::model::StateId(
-                self.resolve(self.names.states, "state", m, &here, &key)?,
-            ));
+            members.push(crate::model::StateId(self.resolve(
+                self.names.states,
+                "state",
+                m,
+                &here,
+                &key,
+            )?));
         }
         let change = match self.one_of(path, ("falls", entry.falls), ("rises", entry.rises))? {
             (true, m) => Bound::Below(m),

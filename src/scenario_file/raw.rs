@@ -41,7 +41,9 @@ pub(super) fn date<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String,
 }
 
 /// [`date`] for an optional key (absent keys take the field's default, `None`).
-pub(super) fn optional_date<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
+pub(super) fn optional_date<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<String>, D::Error> {
     date(deserializer).map(Some)
 }
 

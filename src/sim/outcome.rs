@@ -165,9 +165,11 @@ impl Condition {
                 timing.step()
             }
             Condition::Cohesion { by, .. } => *by,
-            Condition::Join { conditions, .. } => {
-                conditions.iter().map(Condition::last_step).max().unwrap_or(0)
-            }
+            Condition::Join { conditions, .. } => conditions
+                .iter()
+                .map(Condition::last_step)
+                .max()
+                .unwrap_or(0),
         }
     }
 }
@@ -326,7 +328,11 @@ fn check_condition(
     };
     let step_ok = |path: &[String], key: &str, step: u32| {
         if step > steps {
-            err(path, key, OutcomeProblem::StepAfterHorizon { step, last: steps })
+            err(
+                path,
+                key,
+                OutcomeProblem::StepAfterHorizon { step, last: steps },
+            )
         } else {
             Ok(())
         }
@@ -355,7 +361,13 @@ fn check_condition(
             timing,
             ..
         } => {
-            known(path, "institution", "institution", institution.0, world.institutions().len())?;
+            known(
+                path,
+                "institution",
+                "institution",
+                institution.0,
+                world.institutions().len(),
+            )?;
             known(path, "member", "state", member.0, world.states().len())?;
             member_of(world, *institution, *member, path, "member")?;
             step_ok(path, timing_key(timing), timing.step())
@@ -367,7 +379,13 @@ fn check_condition(
             months,
             by,
         } => {
-            known(path, "institution", "institution", institution.0, world.institutions().len())?;
+            known(
+                path,
+                "institution",
+                "institution",
+                institution.0,
+                world.institutions().len(),
+            )?;
             let inst = &world.institutions()[institution.index()];
             if !members.is_empty() && inst.leader.is_none() {
                 return err(
@@ -405,7 +423,11 @@ fn check_condition(
         }
         Condition::Join { join, conditions } => {
             if conditions.is_empty() {
-                return err(path, "conditions", OutcomeProblem::EmptyJoin { join: join.name() });
+                return err(
+                    path,
+                    "conditions",
+                    OutcomeProblem::EmptyJoin { join: join.name() },
+                );
             }
             for (i, c) in conditions.iter().enumerate() {
                 path.extend(["conditions".to_string(), format!("[{i}]")]);
@@ -427,7 +449,13 @@ pub fn bound_key(bound: Bound, change: bool) -> &'static str {
     }
 }
 
-fn known(path: &[String], key: &str, kind: &'static str, index: u32, count: usize) -> Result<(), OutcomeError> {
+fn known(
+    path: &[String],
+    key: &str,
+    kind: &'static str,
+    index: u32,
+    count: usize,
+) -> Result<(), OutcomeError> {
     if (index as usize) < count {
         return Ok(());
     }

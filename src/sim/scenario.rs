@@ -10,10 +10,10 @@ use crate::model::bounds::{within, Refused, CAPACITY, UNIT};
 use crate::model::{PowerId, Warning};
 use crate::model::{World, YearMonth};
 use crate::sim::drivers::{Driver, DriverTarget};
-use crate::sim::outcome::{OutcomeError, OutcomeProblem, OutcomeSpec};
 use crate::sim::events::{
     check_hazard, check_scheduled, Event, EventError, Hazard, ScheduledEvent,
 };
+use crate::sim::outcome::{OutcomeError, OutcomeProblem, OutcomeSpec};
 use serde::Serialize;
 
 /// Longest horizon in steps: 10,000 years of months.
@@ -424,9 +424,7 @@ impl Scenario {
             name: outcome.name.clone(),
             error,
         };
-        outcome
-            .check(&self.world, self.steps)
-            .map_err(refuse)?;
+        outcome.check(&self.world, self.steps).map_err(refuse)?;
         if self.outcomes.iter().any(|o| o.name == outcome.name) {
             return Err(refuse(OutcomeError {
                 path: vec!["name".into()],

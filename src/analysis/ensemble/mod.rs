@@ -33,8 +33,8 @@ pub mod verify;
 pub use verify::Dimensions;
 
 pub use crate::analysis::outcome::{
-    declared_outcomes, default_outcomes, BlocReading, CstoClassifier, CstoFuture, CstoFutures, Outcome, OutcomeCounts,
-    DEFAULT_MARGIN,
+    declared_outcomes, default_outcomes, BlocReading, CstoClassifier, CstoFuture, CstoFutures,
+    Outcome, OutcomeCounts, DEFAULT_MARGIN,
 };
 
 use crate::analysis::outcome::{check_outcomes, Watch};
@@ -915,7 +915,12 @@ impl Summary {
         }
         self.recorded_steps()
             .enumerate()
-            .map(|(row, step)| Some((step, Proportion::wilson(counts.judged_by(row, c)?, self.runs))))
+            .map(|(row, step)| {
+                Some((
+                    step,
+                    Proportion::wilson(counts.judged_by(row, c)?, self.runs),
+                ))
+            })
             .collect()
     }
 
@@ -1219,7 +1224,8 @@ impl Ensemble {
     /// // The futures with a wider margin than the default.
     /// let wide = CstoClassifier::new(&scenario.world(), "CSTO", &["Belarus"], 0.04).unwrap();
     /// let ensemble = Ensemble::new(scenario, 2).outcome(Arc::new(CstoFutures::new(wide)));
-    /// assert_eq!(ensemble.outcome_list().len(), 1);
+    /// // It replaces the default futures; the three futures Eurasia 2025 declares stay.
+    /// assert_eq!(ensemble.outcome_list().len(), 4);
     /// ```
     pub fn outcome(mut self, outcome: Arc<dyn Outcome>) -> Ensemble {
         match self

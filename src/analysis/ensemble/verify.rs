@@ -159,7 +159,10 @@ impl Summary {
                 .map(|o| len(o.categories.len()))
                 .collect(),
             outcome_series: if self.outcomes.iter().any(|o| !o.over_time.is_empty()) {
-                self.outcomes.iter().map(|o| !o.over_time.is_empty()).collect()
+                self.outcomes
+                    .iter()
+                    .map(|o| !o.over_time.is_empty())
+                    .collect()
             } else {
                 Vec::new()
             },
@@ -324,7 +327,8 @@ impl Summary {
             return Ok(());
         }
         let field = || format!("outcomes[{k}].over_time");
-        let rows = super::memory::recorded_count(u64::from(self.steps), u64::from(self.record_every));
+        let rows =
+            super::memory::recorded_count(u64::from(self.steps), u64::from(self.record_every));
         let cats = o.categories.len() as u64;
         if rows.checked_mul(cats) != Some(o.over_time.len() as u64) {
             return Err(corrupt(

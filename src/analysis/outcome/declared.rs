@@ -324,9 +324,7 @@ impl Outcome for Declared {
 
     /// The spec's checks against `world`, and its nodes within it.
     fn check(&self, world: &World) -> Result<(), String> {
-        self.spec
-            .check(world, u32::MAX)
-            .map_err(|e| e.to_string())
+        self.spec.check(world, u32::MAX).map_err(|e| e.to_string())
     }
 
     fn start(&self, world: &World, state: &RunState, notes: &mut Vec<f64>) {
@@ -350,5 +348,156 @@ impl Outcome for Declared {
         notes
             .get(self.nodes.len().checked_sub(1)?)
             .map(|&v| usize::from(v == 1.0))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! Each kind on a hand-built world whose run states are written by hand, step by step:
+    //! the answers are known without running the model.
+    use super::*;
+    use crate::model::{Disposition, Institution, InstitutionId, Power, PowerId, State, StateId};
+    use crate::sim::outcome::ShareOf;
+
+    /// One power A, members S and T of bloc "Bloc" led by A.
+    fn world() -> World {
+        World::builder()
+            .power(Power::new("A"))
+            .state(State::new("S", Disposition::Neutral, vec![0.5, 0.5]))
+            .state(State::new("T", Disposition::Neutral, vec![0.5, 0.5]))
+            .institution(Institution {
+                members: vec![
+                    (StateId(0), Participation::Active),
+                    (StateId(1), Participation::Active),
+                ],
+                ..Institution::new("Bloc", Some(PowerId(0)), 0.5)
+            })
+            .build()
+            .unwrap()
+    }
+
+    /// The judged category after each step of a run whose S share of A is `shares[t]` and
+    /// whose T participation is `parts[t]` (or active), and the classified category.
+    fn judge(condition: Condition, shares: &[f64], parts: &[Participation]) -> (Vec<usize>, usize) {
+        let world = world();
+        let outcome = Declared::new(&OutcomeSpec::new("q", condition), &world);
+        let mut state = RunState::new(&world);
+        let mut notes = Vec::new();
+        let mut series = Vec::new();
+        for (t, &x) in shares.iter().enumerate() {
+            state.alignment[0] = x;
+            state.alignment[1] = 1.0 - x;
+            state.participation[0][1] = parts.get(t).copied().unwrap_or(Participation::Active);
+            if t == 0 {
+                outcome.start(&world, &state, &mut notes);
+            } else {
+                outcome.observe(t as u32, &world, &state, &mut notes);
+            }
+            series.push(outcome.judged(&notes).unwrap());
+        }
+        let class = outcome.classify(&world, &state, &notes);
+        (series, class)
+    }
+
+    fn share(bound: Bound, timing: Timing) -> Condition {
+        Condition::Share {
+            state: StateId(0),
+            of: ShareOf::Power(PowerId(0)),
+            bound,
+            timing,
+        }
+    }
+
+    const PATH: [f64; 7] = [0.5, 0.45, 0.38, 0.33, 0.36, 0.31, 0.40];
+
+    #[test]
+    fn threshold_at_a_date_is_the_condition_until_then_and_frozen_after() {
+        let (series, class) = judge(share(Bound::Below(0.35), Timing::At(4)), &PATH, &[]);
+        // Below 0.35 only at step 3; step 4 (0.36) decides: no, and stays no after it even
+        // though step 5 is below.
+        assert_eq!(series, [0, 0, 0, 1, 0, 0, 0]);
+        assert_eq!(class, 0);
+        let (_, class) = judge(share(Bound::Below(0.35), Timing::At(3)), &PATH, &[]);
+        assert_eq!(class, 1);
+    }
+
+    #[test]
+    fn first_passage_is_cumulative_from_the_first_crossing_up_to_its_date() {
+        let (series, class) = judge(share(Bound::Below(0.35), Timing::By(6)), &PATH, &[]);
+        assert_eq!(series, [0, 0, 0, 1, 1, 1, 1]);
+        assert_eq!(class, 1);
+        // By step 2 the share has not crossed yet.
+        let (series, class) = judge(share(Bound::Below(0.35), Timing::By(2)), &PATH, &[]);
+        assert_eq!((series, class), (vec![0; 7], 0));
+        // Above: 0.5 > 0.45 at the start itself.
+        let (series, _) = judge(share(Bound::Above(0.45), Timing::By(6)), &PATH, &[]);
+        assert_eq!(series, [1; 7]);
+    }
+
+    #[test]
+    fn participation_by_a_date_sees_an_exit_once_made() {
+        use Participation::{Active, Exited};
+        let parts = [Active, Active, Active, Active, Exited, Exited, Exited];
+        let exits = |timing| Condition::Participation {
+            institution: InstitutionId(0),
+            member: StateId(1),
+            is: Exited,
+            timing,
+        };
+        let (series, class) = judge(exits(Timing::By(6)), &[0.5; 7], &parts);
+        assert_eq!((series, class), (vec![0, 0, 0, 0, 1, 1, 1], 1));
+        let (_, class) = judge(exits(Timing::By(3)), &[0.5; 7], &parts);
+        assert_eq!(class, 0);
+        let (_, class) = judge(exits(Timing::At(5)), &[0.5; 7], &parts);
+        assert_eq!(class, 1);
+    }
+
+    #[test]
+    fn cohesion_change_must_hold_for_its_months_in_a_row() {
+        // S's share of A (S alone): +0.03 at steps 1–2, back at 3, +0.03 at steps 4–6.
+        let path = [0.5, 0.53, 0.53, 0.5, 0.53, 0.54, 0.55];
+        let rises = |months| Condition::Cohesion {
+            institution: InstitutionId(0),
+            members: vec![StateId(0)],
+            change: Bound::Above(0.03),
+            months,
+            by: 6,
+        };
+        let (series, class) = judge(rises(3), &path, &[]);
+        assert_eq!((series, class), (vec![0, 0, 0, 0, 0, 0, 1], 1));
+        let (series, class) = judge(rises(2), &path, &[]);
+        assert_eq!((series, class), (vec![0, 0, 1, 1, 1, 1, 1], 1));
+        let (_, class) = judge(rises(4), &path, &[]);
+        assert_eq!(class, 0);
+        // The whole bloc (T stays at 0.5): the mean rises by half as much, never 0.03.
+        let whole = Condition::Cohesion {
+            institution: InstitutionId(0),
+            members: vec![],
+            change: Bound::Above(0.03),
+            months: 1,
+            by: 6,
+        };
+        assert_eq!(judge(whole, &path, &[]).1, 0);
+    }
+
+    #[test]
+    fn all_any_none_join_their_conditions_step_by_step() {
+        let crossed = share(Bound::Below(0.35), Timing::By(6));
+        let high_at_4 = share(Bound::Above(0.35), Timing::At(4));
+        let join = |join, conditions| Condition::Join { join, conditions };
+        let (all, _) = judge(
+            join(Join::All, vec![crossed.clone(), high_at_4.clone()]),
+            &PATH,
+            &[],
+        );
+        assert_eq!(all, [0, 0, 0, 0, 1, 1, 1]);
+        let (any, _) = judge(
+            join(Join::Any, vec![crossed.clone(), high_at_4.clone()]),
+            &PATH,
+            &[],
+        );
+        assert_eq!(any, [1, 1, 1, 1, 1, 1, 1]);
+        let (none, class) = judge(join(Join::None, vec![crossed]), &PATH, &[]);
+        assert_eq!((none, class), (vec![1, 1, 1, 0, 0, 0, 0], 0));
     }
 }

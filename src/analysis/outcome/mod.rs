@@ -56,8 +56,8 @@ mod quantity;
 
 pub use quantity::Quantity;
 
-pub use declared::{declared_outcomes, Declared, CSTO_FUTURE_OUTCOMES, NO, YES};
 pub use csto::{BlocReading, CstoClassifier, CstoFuture, CstoFutures, DEFAULT_MARGIN};
+pub use declared::{declared_outcomes, Declared, CSTO_FUTURE_OUTCOMES, NO, YES};
 
 use crate::model::World;
 use crate::sim::{Recorder, RunState};
@@ -233,7 +233,9 @@ impl OutcomeCounts {
         if category >= cats {
             return None;
         }
-        self.over_time.get(row.checked_mul(cats)?.checked_add(category)?).copied()
+        self.over_time
+            .get(row.checked_mul(cats)?.checked_add(category)?)
+            .copied()
     }
 
     /// Index of the category named `category`.

@@ -71,9 +71,9 @@ impl Quantity {
         let step = if when == "horizon" {
             scenario.steps()
         } else {
-            let date: YearMonth = when
-                .parse()
-                .map_err(|_| format!("`{text}`: `{when}` is neither `horizon` nor a YYYY-MM date"))?;
+            let date: YearMonth = when.parse().map_err(|_| {
+                format!("`{text}`: `{when}` is neither `horizon` nor a YYYY-MM date")
+            })?;
             u32::try_from(date.months_since(scenario.start()))
                 .ok()
                 .filter(|&m| m <= scenario.steps())

@@ -282,7 +282,10 @@ fn futures(args: &EnsembleArgs, out: Option<&Path>, force: bool) -> Result<(), C
     // baseline row, what noise and the world's own events give alone.
     let baseline = geoalign::presets::eurasia_2025();
     debug_assert!(baseline.drivers().is_empty());
-    for mut scenario in geoalign::presets::csto_futures().into_iter().chain([baseline]) {
+    for mut scenario in geoalign::presets::csto_futures()
+        .into_iter()
+        .chain([baseline])
+    {
         warn(&scenario.warnings());
         if let Some(seed) = args.seed {
             scenario.set_seed(seed);
