@@ -13,13 +13,16 @@ const WHAT_IF: &str = r#"
 extends = "builtin:eurasia-2025"
 name = "outcomes test"
 
+# Russia never answers an appeal: the appeal below is Armenia's fourth unanswered one.
 [parameters.events]
 exit_after = 4
+decision_intercept = -100.0
 
 [[events]]
 at = "2026-01"
 kind = "security_appeal"
 state = "Armenia"
+institution = "CSTO"
 
 [[outcomes]]
 name = "kz-russia-below-040-2030"
@@ -60,12 +63,29 @@ fn what_if() -> Scenario {
 
 #[test]
 fn a_scenario_without_outcomes_keeps_its_serialised_form() {
-    let plain = geoalign::presets::eurasia_2025().without_outcomes();
-    let json = serde_json::to_string(&plain).unwrap();
-    assert!(!json.contains("\"outcomes\""));
-    assert!(serde_json::to_string(&geoalign::presets::eurasia_2025())
+    let plain = serde_json::to_string(&geoalign::presets::eurasia_2025()).unwrap();
+    assert!(!plain.contains("\"outcomes\""));
+    assert!(serde_json::to_string(&what_if())
         .unwrap()
         .contains("\"outcomes\""));
+}
+
+#[test]
+fn a_horizon_outcome_follows_the_horizon_and_a_persistence_longer_than_it_is_refused() {
+    let mut future = geoalign::presets::csto_futures()[0].clone();
+    future.set_steps(240).unwrap();
+    assert_eq!(future.outcomes().len(), 3);
+    // The world without the future's drivers (dated up to 2035), with its outcomes.
+    let mut world = geoalign::presets::eurasia_2025();
+    for spec in future.outcomes() {
+        world.add_outcome(spec.clone()).unwrap();
+    }
+    world.set_steps(24).unwrap();
+    let err = world.set_steps(12).unwrap_err();
+    assert!(
+        err.to_string().contains("persist for 1 to 12 months"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -83,7 +103,11 @@ fn declared_outcomes_are_counted_with_a_series_that_ends_at_their_counts() {
             assert_eq!(p.count, 0, "step {step}");
         }
     }
-    assert!(exit[12].1.count > 0, "{:?}", exit[12]);
+    assert!(
+        exit[12..].iter().all(|(_, p)| p.count == 64),
+        "{:?}",
+        exit[12]
+    );
     for name in [
         "by-russia-above-080-by-2030",
         "armenia-exits-csto-by-2030",
@@ -173,9 +197,12 @@ fn outputs_hold_the_series_as_csv() {
 /// drivers, "selective consolidation" is far rarer than under the old horizon-only rule.
 #[test]
 fn with_no_drivers_noise_rarely_makes_a_declared_future() {
-    let summary = Ensemble::new(geoalign::presets::eurasia_2025(), 400)
-        .run()
-        .unwrap();
+    let mut world = geoalign::presets::eurasia_2025();
+    assert!(world.drivers().is_empty());
+    for spec in geoalign::presets::csto_futures()[0].outcomes() {
+        world.add_outcome(spec.clone()).unwrap();
+    }
+    let summary = Ensemble::new(world, 400).run().unwrap();
     let declared = summary.probability(CSTO_FUTURE_OUTCOMES[1], YES).unwrap();
     let old = summary
         .probability("csto-futures", "selective consolidation")

@@ -225,7 +225,7 @@ impl Base {
     /// # Examples
     ///
     /// ```
-    /// let base = geoalign::analysis::sensitivity::Base::builtin("builtin:eurasia-2025").unwrap();
+    /// let base = geoalign::analysis::sensitivity::Base::builtin("builtin:csto-slow-decline").unwrap();
     /// assert!(base.outcome("csto-selective-consolidation").is_ok());
     /// assert!(base.outcome("nothing").unwrap_err().to_string().contains("csto-futures"));
     /// ```

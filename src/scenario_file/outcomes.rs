@@ -275,8 +275,8 @@ impl Reader<'_, '_> {
             )
         })?;
         let by = match &entry.by {
-            Some(text) => self.step(text, path, "by")?,
-            None => self.steps,
+            Some(text) => Some(self.step(text, path, "by")?),
+            None => None,
         };
         Ok(Condition::Cohesion {
             institution: crate::model::InstitutionId(institution),
@@ -315,7 +315,7 @@ impl Reader<'_, '_> {
             )),
             (Some(at), None) => Ok(Timing::At(self.step(at, path, "at")?)),
             (None, Some(by)) => Ok(Timing::By(self.step(by, path, "by")?)),
-            (None, None) => Ok(Timing::At(self.steps)),
+            (None, None) => Ok(Timing::AtHorizon),
         }
     }
 

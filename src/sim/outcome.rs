@@ -65,22 +65,26 @@ impl Bound {
     }
 }
 
-/// When a condition is read: at one step (the threshold or state *at* a date), or at any step
-/// from the start up to a step (first passage: it holds at least once *by* a date; the start
-/// itself counts).
+/// When a condition is read: at one step (the threshold or state *at* a date), at the
+/// horizon (whatever it is: it follows [`Scenario::set_steps`](crate::Scenario::set_steps)),
+/// or at any step from the start up to a step (first passage: it holds at least once *by* a
+/// date; the start itself counts).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub enum Timing {
     /// At this step.
     At(u32),
+    /// At the horizon.
+    AtHorizon,
     /// At any step from 0 to this one.
     By(u32),
 }
 
 impl Timing {
-    /// The last step the condition reads.
-    pub fn step(self) -> u32 {
+    /// The last step the condition reads, in a horizon of `steps`.
+    pub fn step(self, steps: u32) -> u32 {
         match self {
             Timing::At(s) | Timing::By(s) => s,
+            Timing::AtHorizon => steps,
         }
     }
 }
@@ -133,7 +137,8 @@ pub enum Condition {
         timing: Timing,
     },
     /// A change of a bloc's cohesion from the run's start, by at least a margin, that holds
-    /// for `months` consecutive steps, the last of them no later than step `by`.
+    /// for `months` consecutive steps, the last of them no later than step `by` (`None`: the
+    /// horizon, whatever it is).
     Cohesion {
         /// The institution.
         institution: InstitutionId,
@@ -145,8 +150,8 @@ pub enum Condition {
         change: Bound,
         /// Consecutive months the change must hold, at least 1.
         months: u32,
-        /// The step by which the spell must be complete.
-        by: u32,
+        /// The step by which the spell must be complete; `None`: the horizon.
+        by: Option<u32>,
     },
     /// Conditions joined by all, any or none.
     Join {
@@ -158,16 +163,17 @@ pub enum Condition {
 }
 
 impl Condition {
-    /// The last step the condition reads: after it, its value no longer changes.
-    pub fn last_step(&self) -> u32 {
+    /// The last step the condition reads in a horizon of `steps`: after it, its value no
+    /// longer changes.
+    pub fn last_step(&self, steps: u32) -> u32 {
         match self {
             Condition::Share { timing, .. } | Condition::Participation { timing, .. } => {
-                timing.step()
+                timing.step(steps)
             }
-            Condition::Cohesion { by, .. } => *by,
+            Condition::Cohesion { by, .. } => by.unwrap_or(steps),
             Condition::Join { conditions, .. } => conditions
                 .iter()
-                .map(Condition::last_step)
+                .map(|c| c.last_step(steps))
                 .max()
                 .unwrap_or(0),
         }
@@ -193,7 +199,8 @@ impl OutcomeSpec {
         }
     }
 
-    /// Check the outcome against `world` and a horizon of `steps`: every id exists, every
+    /// Check the outcome against `world` and a horizon of `steps` (`u32::MAX` checks all but
+    /// the horizon): every id exists, every
     /// member belongs to its institution, every step is within the horizon, thresholds and
     /// margins are in [0, 1], every combination has a condition, a persistence fits between
     /// the start and its deadline.
@@ -338,7 +345,7 @@ fn check_condition(
         }
     };
     let timing_key = |t: &Timing| match t {
-        Timing::At(_) => "at",
+        Timing::At(_) | Timing::AtHorizon => "at",
         Timing::By(_) => "by",
     };
     match condition {
@@ -353,7 +360,7 @@ fn check_condition(
                 known(path, "of", "power", p.0, world.powers().len())?;
             }
             unit(path, bound_key(*bound, false), bound.value())?;
-            step_ok(path, timing_key(timing), timing.step())
+            step_ok(path, timing_key(timing), timing.step(steps))
         }
         Condition::Participation {
             institution,
@@ -370,7 +377,7 @@ fn check_condition(
             )?;
             known(path, "member", "state", member.0, world.states().len())?;
             member_of(world, *institution, *member, path, "member")?;
-            step_ok(path, timing_key(timing), timing.step())
+            step_ok(path, timing_key(timing), timing.step(steps))
         }
         Condition::Cohesion {
             institution,
@@ -408,14 +415,15 @@ fn check_condition(
                 path.pop();
             }
             unit(path, bound_key(*change, true), change.value())?;
-            step_ok(path, "by", *by)?;
-            if *months == 0 || *months > *by {
+            let by = by.unwrap_or(steps);
+            step_ok(path, "by", by)?;
+            if *months == 0 || *months > by {
                 return err(
                     path,
                     "months",
                     OutcomeProblem::PersistenceOutOfRange {
                         months: *months,
-                        available: *by,
+                        available: by,
                     },
                 );
             }

@@ -897,7 +897,8 @@ impl Summary {
     ///
     /// ```
     /// use geoalign::analysis::ensemble::Ensemble;
-    /// let summary = Ensemble::new(geoalign::presets::eurasia_2025(), 8).run().unwrap();
+    /// let future = geoalign::presets::csto_futures()[1].clone();
+    /// let summary = Ensemble::new(future, 8).run().unwrap();
     /// let series = summary.probability_by_date("csto-selective-consolidation", "yes").unwrap();
     /// assert_eq!(series.len(), summary.recorded_steps().count());
     /// // A persistence is cumulative: never less likely later.
@@ -1224,8 +1225,7 @@ impl Ensemble {
     /// // The futures with a wider margin than the default.
     /// let wide = CstoClassifier::new(&scenario.world(), "CSTO", &["Belarus"], 0.04).unwrap();
     /// let ensemble = Ensemble::new(scenario, 2).outcome(Arc::new(CstoFutures::new(wide)));
-    /// // It replaces the default futures; the three futures Eurasia 2025 declares stay.
-    /// assert_eq!(ensemble.outcome_list().len(), 4);
+    /// assert_eq!(ensemble.outcome_list().len(), 1);
     /// ```
     pub fn outcome(mut self, outcome: Arc<dyn Outcome>) -> Ensemble {
         match self

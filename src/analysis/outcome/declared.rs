@@ -27,7 +27,7 @@ pub const NO: &str = "no";
 /// The category of a run in which it holds (index 1).
 pub const YES: &str = "yes";
 
-/// The names under which `scenarios/eurasia-2025.toml` declares the three CSTO futures of seed
+/// The names under which the three futures' files (`scenarios/csto-*.toml`) declare the three CSTO futures of seed
 /// 000 (docs/sources.md), in the order of [`CstoFuture::ALL`](super::CstoFuture::ALL): the
 /// futures `geoalign futures` reports, each a cohesion change that persists 24 months.
 pub const CSTO_FUTURE_OUTCOMES: [&str; 3] = [
@@ -43,7 +43,7 @@ pub const CSTO_FUTURE_OUTCOMES: [&str; 3] = [
 /// # Examples
 ///
 /// ```
-/// let scenario = geoalign::presets::eurasia_2025();
+/// let scenario = geoalign::presets::csto_futures()[0].clone();
 /// let declared = geoalign::analysis::outcome::declared_outcomes(&scenario);
 /// assert!(declared.iter().any(|o| o.name() == "csto-selective-consolidation"));
 /// ```
@@ -51,7 +51,9 @@ pub fn declared_outcomes(scenario: &Scenario) -> Vec<Arc<dyn Outcome>> {
     scenario
         .outcomes()
         .iter()
-        .map(|spec| Arc::new(Declared::new(spec, scenario.world())) as Arc<dyn Outcome>)
+        .map(|spec| {
+            Arc::new(Declared::new(spec, scenario.world(), scenario.steps())) as Arc<dyn Outcome>
+        })
         .collect()
 }
 
@@ -100,9 +102,10 @@ enum Node {
 }
 
 impl Declared {
-    /// The outcome of `spec` on `world` (which [`OutcomeSpec::check`] has accepted; ids
-    /// outside `world` are refused by [`Outcome::check`] before any run).
-    pub fn new(spec: &OutcomeSpec, world: &World) -> Declared {
+    /// The outcome of `spec` on `world` over a horizon of `steps` (which
+    /// [`OutcomeSpec::check`] has accepted; ids outside `world` are refused by
+    /// [`Outcome::check`] before any run).
+    pub fn new(spec: &OutcomeSpec, world: &World, steps: u32) -> Declared {
         let mut out = Declared {
             name: spec.name.clone(),
             categories: vec![NO.to_string(), YES.to_string()],
@@ -111,7 +114,7 @@ impl Declared {
             spec: spec.clone(),
         };
         let mut extra = Vec::new();
-        out.compile(&spec.condition, world, &mut extra);
+        out.compile(&spec.condition, world, steps, &mut extra);
         let n = out.nodes.len();
         for (k, node) in out.nodes.iter_mut().enumerate() {
             if let Node::Cohesion { start, spell, .. } = node {
@@ -130,7 +133,13 @@ impl Declared {
     }
 
     /// Push `condition`'s nodes, children first; returns its node index.
-    fn compile(&mut self, condition: &Condition, world: &World, extra: &mut Vec<usize>) -> usize {
+    fn compile(
+        &mut self,
+        condition: &Condition,
+        world: &World,
+        steps: u32,
+        extra: &mut Vec<usize>,
+    ) -> usize {
         let node = match condition {
             Condition::Share {
                 state,
@@ -140,7 +149,7 @@ impl Declared {
             } => Node::Share {
                 cell: state.index() * world.components() + of.component(world),
                 bound: *bound,
-                timing: *timing,
+                timing: fixed(*timing, steps),
             },
             Condition::Participation {
                 institution,
@@ -151,7 +160,7 @@ impl Declared {
                 institution: institution.index(),
                 position: position(world, institution.index(), member.index()),
                 is: *is,
-                timing: *timing,
+                timing: fixed(*timing, steps),
             },
             Condition::Cohesion {
                 institution,
@@ -171,7 +180,7 @@ impl Declared {
                     leader: inst.and_then(|i| i.leader).map_or(0, |p| p.index()),
                     change: *change,
                     months: *months,
-                    by: *by,
+                    by: by.unwrap_or(steps),
                     start: 0,
                     spell: 0,
                 }
@@ -179,7 +188,7 @@ impl Declared {
             Condition::Join { join, conditions } => {
                 let children = conditions
                     .iter()
-                    .map(|c| self.compile(c, world, extra))
+                    .map(|c| self.compile(c, world, steps, extra))
                     .collect();
                 Node::Join {
                     join: *join,
@@ -291,6 +300,14 @@ fn position(world: &World, institution: usize, state: usize) -> usize {
         .unwrap_or(0)
 }
 
+/// `timing` with the horizon made a step.
+fn fixed(timing: Timing, steps: u32) -> Timing {
+    match timing {
+        Timing::AtHorizon => Timing::At(steps),
+        other => other,
+    }
+}
+
 fn holds(bound: Bound, x: f64) -> bool {
     match bound {
         Bound::Below(t) => x < t,
@@ -380,7 +397,7 @@ mod tests {
     /// whose T participation is `parts[t]` (or active), and the classified category.
     fn judge(condition: Condition, shares: &[f64], parts: &[Participation]) -> (Vec<usize>, usize) {
         let world = world();
-        let outcome = Declared::new(&OutcomeSpec::new("q", condition), &world);
+        let outcome = Declared::new(&OutcomeSpec::new("q", condition), &world, 6);
         let mut state = RunState::new(&world);
         let mut notes = Vec::new();
         let mut series = Vec::new();
@@ -461,7 +478,7 @@ mod tests {
             members: vec![StateId(0)],
             change: Bound::Above(0.03),
             months,
-            by: 6,
+            by: Some(6),
         };
         let (series, class) = judge(rises(3), &path, &[]);
         assert_eq!((series, class), (vec![0, 0, 0, 0, 0, 0, 1], 1));
@@ -475,7 +492,7 @@ mod tests {
             members: vec![],
             change: Bound::Above(0.03),
             months: 1,
-            by: 6,
+            by: None,
         };
         assert_eq!(judge(whole, &path, &[]).1, 0);
     }

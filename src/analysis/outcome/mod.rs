@@ -213,7 +213,7 @@ impl OutcomeCounts {
     ///
     /// ```
     /// use geoalign::analysis::outcome::{declared_outcomes, OutcomeCounts};
-    /// let scenario = geoalign::presets::eurasia_2025();
+    /// let scenario = geoalign::presets::csto_futures()[0].clone();
     /// let declared = declared_outcomes(&scenario);
     /// let counts = OutcomeCounts::with_series(declared[0].as_ref(), 121);
     /// assert_eq!(counts.over_time.len(), 121 * 2);

@@ -280,12 +280,15 @@ fn futures(args: &EnsembleArgs, out: Option<&Path>, force: bool) -> Result<(), C
     // estimate counts them, as it counts all the memory the process holds.
     // The futures, then the embedded world with no drivers under the same seed and runs: the
     // baseline row, what noise and the world's own events give alone.
-    let baseline = geoalign::presets::eurasia_2025();
-    debug_assert!(baseline.drivers().is_empty());
-    for mut scenario in geoalign::presets::csto_futures()
-        .into_iter()
-        .chain([baseline])
-    {
+    // The baseline counts the futures as the futures' files declare them.
+    let futures = geoalign::presets::csto_futures();
+    let mut baseline = geoalign::presets::eurasia_2025();
+    for spec in futures[0].outcomes() {
+        baseline
+            .add_outcome(spec.clone())
+            .map_err(|e| format!("the no-driver baseline: {e}"))?;
+    }
+    for mut scenario in futures.into_iter().chain([baseline]) {
         warn(&scenario.warnings());
         if let Some(seed) = args.seed {
             scenario.set_seed(seed);

@@ -145,7 +145,7 @@ pub fn futures(summaries: &[Summary], runs: u64) -> Result<(), CliError> {
         first.start.add_months(first.steps)
     )?;
     outln!("P(future) with Wilson 95 % intervals; rows: the scenario run (the last, the embedded world with no drivers: what noise and the world's own events give alone), columns: the future")?;
-    outln!("A future holds when its change in CSTO cohesion persists 24 months (scenarios/eurasia-2025.toml, \"Outcomes\")\n")?;
+    outln!("A future holds when its change in CSTO cohesion persists 24 months (scenarios/csto-*.toml, \"Outcomes\")\n")?;
     out!("{:<30}", "scenario \\ future")?;
     for future in CstoFuture::ALL {
         out!("{:>29}", future.name())?;
