@@ -179,7 +179,7 @@ pub struct OutcomeCounts {
     /// Runs classified in each category, in the same order.
     pub counts: Vec<u64>,
     /// For an outcome that keeps a series ([`Outcome::keeps_series`]): per recorded step of
-    /// the summary (row-major, [`Summary::recorded_steps`](crate::Summary::recorded_steps)
+    /// the summary (row-major, [`Summary::recorded_steps`](crate::analysis::ensemble::Summary::recorded_steps)
     /// order), the runs judged in each category by that step; each row sums to the runs.
     /// Empty otherwise, and then left out of files, which read as before.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
