@@ -8,6 +8,9 @@
 //! - `run/<future>/recorder=trajectory`: the whole [`geoalign::Trajectory`] is kept.
 //! - `ensemble/<future>/runs=10000/threads=T`: [`Ensemble::run`] with T worker threads.
 //!
+//! - `outcomes/slow-decline/declared=N`: the summary recorder with the three CSTO futures
+//!   declared as outcomes (N = 3) and without them (N = 0).
+//!
 //! `cargo bench --bench run`.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
@@ -72,6 +75,33 @@ fn run(c: &mut Criterion) {
     group.finish();
 }
 
+/// What the declared outcomes cost a run: one run of the slow-decline future added to a
+/// summary with the three CSTO futures declared in the embedded world (`declared=3`) and
+/// without them (`declared=0`); the classifier of the old rule is counted in both.
+fn outcomes(c: &mut Criterion) {
+    let mut group = c.benchmark_group("outcomes");
+    group.throughput(Throughput::Elements(1));
+    let with = geoalign::presets::builtin("builtin:csto-slow-decline").expect("an embedded future");
+    let without = with.clone().without_outcomes();
+    let mut n = 0u64;
+    for scenario in [without, with] {
+        let declared = scenario.outcomes().len();
+        let ensemble = Ensemble::new(scenario, u64::from(u32::MAX)).threads(1);
+        let mut summary: Summary = ensemble.empty_summary();
+        group.bench_function(
+            BenchmarkId::new("slow-decline", format!("declared={declared}")),
+            |b| {
+                b.iter(|| {
+                    n += 1;
+                    ensemble.accumulate(n, &mut summary).expect("finite");
+                })
+            },
+        );
+        black_box(&summary);
+    }
+    group.finish();
+}
+
 fn ensemble(c: &mut Criterion) {
     const RUNS: u64 = 10_000;
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
@@ -91,5 +121,5 @@ fn ensemble(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, run, ensemble);
+criterion_group!(benches, run, outcomes, ensemble);
 criterion_main!(benches);

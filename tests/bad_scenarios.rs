@@ -9,6 +9,7 @@
 
 use geoalign::model::names::NameProblem;
 use geoalign::scenario_file::{MAX_EXTENDS_DEPTH, MAX_FILE_BYTES, MAX_NESTING};
+use geoalign::sim::outcome::OutcomeProblem;
 use geoalign::{
     Channel, Participation, Problem, Scenario, ScenarioError, ScenarioRuleError, WorldError,
 };
@@ -873,6 +874,46 @@ const CASES: &[Case] = &[
         "unknown-state-in-event.toml",
         Invalid(Problem::UnknownName { .. }),
         ":66: `events[0].state`"
+    ),
+    case!(
+        "outcome-unknown-state.toml",
+        Invalid(Problem::UnknownName { kind: "state", .. }),
+        ":66: `outcomes[0].state`"
+    ),
+    case!(
+        "outcome-unknown-power.toml",
+        Invalid(Problem::UnknownName { kind: "power or autonomy", .. }),
+        ":67: `outcomes[0].of`"
+    ),
+    case!(
+        "outcome-unknown-institution.toml",
+        Invalid(Problem::UnknownName { kind: "institution", .. }),
+        ":66: `outcomes[0].institution`"
+    ),
+    case!(
+        "outcome-date-after-horizon.toml",
+        Invalid(Problem::DateOutsideHorizon { .. }),
+        ":69: `outcomes[0].at`"
+    ),
+    case!(
+        "outcome-duplicate-name.toml",
+        Invalid(Problem::Outcome(OutcomeProblem::DuplicateName { .. })),
+        ":71: `outcomes[1].name`"
+    ),
+    case!(
+        "outcome-threshold-above-one.toml",
+        Invalid(Problem::Outcome(OutcomeProblem::OutOfUnit { .. })),
+        ":68: `outcomes[0].below`"
+    ),
+    case!(
+        "outcome-empty-all.toml",
+        Invalid(Problem::Outcome(OutcomeProblem::EmptyJoin { join: "all" })),
+        ":66: `outcomes[0].conditions`"
+    ),
+    case!(
+        "outcome-persistence-too-long.toml",
+        Invalid(Problem::Outcome(OutcomeProblem::PersistenceOutOfRange { months: 30, .. })),
+        ":68: `outcomes[0].months`"
     ),
 ];
 

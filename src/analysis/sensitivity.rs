@@ -26,7 +26,9 @@
 //!   base rows. [`sobol`] runs the same estimators on any function (the tests check it on the
 //!   Ishigami function against its analytic indices).
 
-use crate::analysis::outcome::{check_outcomes, CstoFutures, Outcome, OutcomeCounts, Watch};
+use crate::analysis::outcome::{
+    check_outcomes, CstoFutures, Outcome, OutcomeCounts, Quantity, Watch,
+};
 use crate::model::Warning;
 use crate::scenario_file::{ScenarioError, ScenarioSource};
 use crate::sim::Scenario;
@@ -103,6 +105,17 @@ pub enum SensitivityError {
     /// No runs per design point: every probability would be empty.
     #[error("runs per design point: at least 1")]
     NoRuns,
+    /// `--outcome` names no outcome of the base scenario.
+    #[error("outcome `{name}`: the base scenario has no outcome of this name; it has: {}", known.join(", "))]
+    UnknownOutcome {
+        /// The name given.
+        name: String,
+        /// The outcomes there are (built-in and declared).
+        known: Vec<String>,
+    },
+    /// `--quantity` cannot be read.
+    #[error("quantity {0}")]
+    BadQuantity(String),
 }
 
 /// A named parameter and its range: `key=lo:hi`.
@@ -200,6 +213,62 @@ impl Base {
         let source = ScenarioSource::load(target).map_err(base)?;
         let warnings = source.build_with_warnings().map_err(base)?.warnings;
         Ok(Base { source, warnings })
+    }
+
+    /// The outcome named `name` of the base scenario: one it declares (`[[outcomes]]`), or a
+    /// built-in one (`csto-futures`, [`CstoFutures::NAME`]).
+    ///
+    /// # Errors
+    ///
+    /// [`SensitivityError::UnknownOutcome`] with the names there are.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let base = geoalign::analysis::sensitivity::Base::builtin("builtin:csto-slow-decline").unwrap();
+    /// assert!(base.outcome("csto-selective-consolidation").is_ok());
+    /// assert!(base.outcome("nothing").unwrap_err().to_string().contains("csto-futures"));
+    /// ```
+    pub fn outcome(&self, name: &str) -> Result<Arc<dyn Outcome>, SensitivityError> {
+        let scenario = self.scenario()?;
+        let mut known = crate::analysis::outcome::default_outcomes(scenario.world());
+        known.extend(crate::analysis::outcome::declared_outcomes(&scenario));
+        let names = known.iter().map(|o| o.name().to_string()).collect();
+        known.into_iter().find(|o| o.name() == name).ok_or_else(|| {
+            SensitivityError::UnknownOutcome {
+                name: name.to_string(),
+                known: names,
+            }
+        })
+    }
+
+    /// The quantity `text` of the base scenario ([`Quantity::parse`]).
+    ///
+    /// # Errors
+    ///
+    /// [`SensitivityError::BadQuantity`] with the reason.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let base = geoalign::analysis::sensitivity::Base::builtin("builtin:eurasia-2025").unwrap();
+    /// assert!(base.quantity("Tajikistan.Russia@horizon").unwrap().is_quantity());
+    /// ```
+    pub fn quantity(&self, text: &str) -> Result<Arc<dyn Outcome>, SensitivityError> {
+        let scenario = self.scenario()?;
+        Quantity::parse(text, &scenario)
+            .map(|q| Arc::new(q) as Arc<dyn Outcome>)
+            .map_err(SensitivityError::BadQuantity)
+    }
+
+    /// The base scenario itself.
+    fn scenario(&self) -> Result<Scenario, SensitivityError> {
+        self.source
+            .build()
+            .map_err(|source| SensitivityError::Scenario {
+                context: "base scenario".into(),
+                source,
+            })
     }
 
     /// The base's located warnings (as `validate` prints them), found when it was loaded.
@@ -336,8 +405,10 @@ impl fmt::Display for Report {
 /// scenario.
 #[derive(Clone, Debug)]
 pub struct Study {
-    /// The outcome whose category probabilities are studied; `None`: the CSTO futures of the
-    /// base scenario's world. An outcome is built for one world and is handed every design
+    /// The outcome whose category probabilities are studied (or, for a quantity
+    /// ([`Outcome::is_quantity`]), whose mean); `None`: the CSTO futures of the
+    /// base scenario's world. [`Base::outcome`] finds a declared or built-in outcome by name,
+    /// [`Base::quantity`] reads a quantity. An outcome is built for one world and is handed every design
     /// point's: a point changes numbers, never which states, powers or institutions exist.
     pub outcome: Option<Arc<dyn Outcome>>,
     /// The scenario varied.
@@ -436,11 +507,17 @@ impl Study {
         let outcomes = std::slice::from_ref(outcome);
         let mut counts = [OutcomeCounts::new(outcome.as_ref())];
         let mut watch = Watch::new(outcomes);
+        // A quantity's runs are added in run order: the sum does not depend on the threads.
+        let mut total = 0.0;
         for run in 0..self.runs_per_point {
             let end = sim.run(run, &mut watch)?;
             watch.tally(world, &end, &mut counts);
+            total += watch.quantity(0).unwrap_or(0.0);
         }
         let n = self.runs_per_point.max(1) as f64;
+        if outcome.is_quantity() {
+            return Ok(vec![total / n]);
+        }
         let [counts] = counts;
         Ok(counts.counts.iter().map(|&c| c as f64 / n).collect())
     }
@@ -492,7 +569,16 @@ impl Study {
         let outcome = self.outcome_for(&first)?;
         check_outcomes(std::slice::from_ref(&outcome), first.world())
             .map_err(|(name, reason)| SensitivityError::Outcome { name, reason })?;
-        let categories = outcome.categories().len();
+        let outputs_named: Vec<String> = if outcome.is_quantity() {
+            vec![format!("mean {}", outcome.name())]
+        } else {
+            outcome
+                .categories()
+                .iter()
+                .map(|c| format!("P({c})"))
+                .collect()
+        };
+        let categories = outputs_named.len();
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(self.threads)
             .build()
@@ -528,11 +614,7 @@ impl Study {
         Ok(Report {
             scenario: first.name().to_string(),
             params: self.params.clone(),
-            outputs: outcome
-                .categories()
-                .iter()
-                .map(|c| format!("P({c})"))
-                .collect(),
+            outputs: outputs_named,
             points: design.len(),
             runs_per_point: self.runs_per_point,
             indices,

@@ -187,6 +187,49 @@ pub(crate) fn outcomes(path: &Path, summaries: &[&Summary]) -> Result<PathBuf, O
     Ok(path.to_path_buf())
 }
 
+/// `outcomes-over-time.csv`: P(outcome by date) — per outcome that keeps a series, per
+/// category and recorded step, the share of runs judged in that category by that date.
+pub(crate) fn outcomes_over_time(path: &Path, s: &Summary) -> Result<PathBuf, OutputError> {
+    let mut w = writer(path)?;
+    w.write_record([
+        "scenario",
+        "outcome",
+        "category",
+        "step",
+        "date",
+        "probability",
+        "ci_low",
+        "ci_high",
+        "count",
+        "runs",
+    ])
+    .map_err(|e| io_error(path, e))?;
+    for outcome in s.outcomes.iter().filter(|o| !o.over_time.is_empty()) {
+        for category in &outcome.categories {
+            for (step, p) in s
+                .probability_by_date(&outcome.name, category)
+                .unwrap_or_default()
+            {
+                w.write_record([
+                    s.scenario.clone(),
+                    outcome.name.clone(),
+                    category.clone(),
+                    step.to_string(),
+                    s.date_of(step).to_string(),
+                    p.estimate.to_string(),
+                    p.low.to_string(),
+                    p.high.to_string(),
+                    p.count.to_string(),
+                    p.runs.to_string(),
+                ])
+                .map_err(|e| io_error(path, e))?;
+            }
+        }
+    }
+    finish(w, path)?;
+    Ok(path.to_path_buf())
+}
+
 /// What `summary.json` holds.
 #[derive(Serialize)]
 pub(crate) struct Provenance<'a> {

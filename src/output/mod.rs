@@ -10,6 +10,8 @@
 //! | `institutions.csv` | one row per step × institution × measure (`cohesion`, `credibility`) |
 //! | `similarity.csv` | one row per ordered pair of states: Signorino–Ritter S of their alignments at the horizon (mean, sd, q05…q95); only when the summary computed it (`summary.json`'s `similarity` says) |
 //! | `outcomes.csv` | one row per category of each outcome (`kind` = the outcome's name; the CSTO futures keep `csto_future` and `CSTO`), and per institution member P(suspended) and P(exited), with Wilson 95 % intervals |
+//! | `outcomes-over-time.csv` | P(outcome by date): per outcome that keeps a series (every declared outcome), category and recorded step, the share of runs judged in that category by that date, with its Wilson 95 % interval (what "by" means per kind: [`crate::analysis::outcome::Declared`]); only when some outcome keeps one |
+//! | `outcomes-over-time.svg` | the same as one line per outcome (its "yes" category) with its interval as a band |
 //! | `summary.json` | provenance (scenario, seed, crate version, runs, fingerprint) and the horizon's statistics and outcomes (the CSTO futures under `futures`, any other outcome under `outcomes`) |
 //! | `alignment-<state>.svg` | the state's mean alignment over time as stacked shares, with the 5–95 % band of each share |
 //! | `manifest.json` | written last: the format tag `geoalign-output/1`, the crate version, the command, and every file above with its size and SHA-256 |
@@ -179,6 +181,11 @@ fn summary_files(out: &mut Staging, sub: &Path, summary: &Summary) -> Result<(),
         csv_out::similarity(&out.file(sub.join("similarity.csv"))?, summary)?;
     }
     csv_out::outcomes(&out.file(sub.join("outcomes.csv"))?, &[summary])?;
+    if summary.outcomes.iter().any(|o| !o.over_time.is_empty()) {
+        csv_out::outcomes_over_time(&out.file(sub.join("outcomes-over-time.csv"))?, summary)?;
+        let path = out.file(sub.join("outcomes-over-time.svg"))?;
+        atomic::write_file(&path, svg::render_over_time(&path, summary)?.as_bytes())?;
+    }
     write_json(
         &out.file(sub.join("summary.json"))?,
         &csv_out::provenance(summary),

@@ -1,7 +1,8 @@
 //! SVG charts (plotters, SVG backend only: text is written as SVG text, no font files needed).
 
 use super::{io_error, write_atomic, OutputError};
-use crate::analysis::ensemble::{CstoFutures, Summary};
+use crate::analysis::ensemble::{CstoFuture, CstoFutures, Summary};
+use crate::analysis::outcome::{CSTO_FUTURE_OUTCOMES, YES};
 use crate::model::StateId;
 use plotters::prelude::*;
 use std::path::Path;
@@ -229,14 +230,54 @@ const CATEGORY_COLOURS: [usize; 8] = [2, 0, 4, 1, 3, 5, 6, 7];
 /// assert!(std::fs::read_to_string(&path).unwrap().contains("slow decline"));
 /// ```
 pub fn futures_chart(path: &Path, summaries: &[Summary]) -> Result<(), OutputError> {
-    outcome_chart(path, summaries, CstoFutures::NAME, "CSTO outcome")
+    write_atomic(path, render_futures(path, summaries)?.as_bytes())
 }
 
-/// The SVG text of [`futures_chart`]; `path` names the chart in errors.
+/// The SVG text of [`futures_chart`]; `path` names the chart in errors. The futures declared
+/// as outcomes ([`CSTO_FUTURE_OUTCOMES`]) when the summaries count them, else the classifier's.
 pub(crate) fn render_futures(path: &Path, summaries: &[Summary]) -> Result<String, OutputError> {
+    let declared = summaries
+        .iter()
+        .any(|s| s.outcome(CSTO_FUTURE_OUTCOMES[0]).is_some());
+    let bars: Vec<Bar> = if declared {
+        CstoFuture::ALL
+            .iter()
+            .zip(CSTO_FUTURE_OUTCOMES)
+            .map(|(f, name)| Bar {
+                outcome: name.to_string(),
+                category: YES.to_string(),
+                label: f.name().to_string(),
+            })
+            .collect()
+    } else {
+        category_bars(summaries, CstoFutures::NAME)
+    };
     let mut svg = String::new();
-    draw_outcomes(&mut svg, path, summaries, CstoFutures::NAME, "CSTO outcome")?;
+    draw_outcomes(&mut svg, path, summaries, &bars, "CSTO outcome")?;
     Ok(svg)
+}
+
+/// One bar of each group of an outcome chart: the probability of `category` of `outcome`.
+struct Bar {
+    outcome: String,
+    category: String,
+    label: String,
+}
+
+/// A bar per category of the outcome named `outcome`.
+fn category_bars(summaries: &[Summary], outcome: &str) -> Vec<Bar> {
+    summaries
+        .iter()
+        .find_map(|s| s.outcome(outcome))
+        .map(|o| o.categories.clone())
+        .unwrap_or_default()
+        .into_iter()
+        .map(|c| Bar {
+            outcome: outcome.to_string(),
+            category: c.clone(),
+            label: c,
+        })
+        .collect()
 }
 
 /// Draw the probabilities of the categories of the outcome named `outcome` as grouped bars:
@@ -260,7 +301,8 @@ pub fn outcome_chart(
     what: &str,
 ) -> Result<(), OutputError> {
     let mut svg = String::new();
-    draw_outcomes(&mut svg, path, summaries, outcome, what)?;
+    let bars = category_bars(summaries, outcome);
+    draw_outcomes(&mut svg, path, summaries, &bars, what)?;
     write_atomic(path, svg.as_bytes())
 }
 
@@ -268,14 +310,9 @@ fn draw_outcomes(
     svg: &mut String,
     path: &Path,
     summaries: &[Summary],
-    outcome: &str,
+    categories: &[Bar],
     what: &str,
 ) -> Result<(), OutputError> {
-    let categories: Vec<String> = summaries
-        .iter()
-        .find_map(|s| s.outcome(outcome))
-        .map(|o| o.categories.clone())
-        .unwrap_or_default();
     let colour_of = |k: usize| PALETTE[CATEGORY_COLOURS[k % CATEGORY_COLOURS.len()]];
     let groups = summaries.len().max(1);
     let root = SVGBackend::with_string(svg, (960, 540)).into_drawing_area();
@@ -316,13 +353,13 @@ fn draw_outcomes(
     // narrower for more, centred on the group.
     let width = 0.78 / categories.len().max(3) as f64;
     let centre = (categories.len() as f64 - 1.0) / 2.0;
-    for (k, category) in categories.iter().enumerate() {
+    for (k, bar) in categories.iter().enumerate() {
         let col = colour_of(k);
         let offset = (k as f64 - centre) * width;
         let mut bars = Vec::new();
         let mut whiskers = Vec::new();
         for (g, s) in summaries.iter().enumerate() {
-            let Some(p) = s.probability(outcome, category) else {
+            let Some(p) = s.probability(&bar.outcome, &bar.category) else {
                 continue;
             };
             let x0 = g as f64 + offset - width / 2.0 + 0.01;
@@ -350,7 +387,7 @@ fn draw_outcomes(
     let items: Vec<(String, RGBAColor)> = categories
         .iter()
         .enumerate()
-        .map(|(k, c)| (c.clone(), colour_of(k).to_rgba()))
+        .map(|(k, c)| (c.label.clone(), colour_of(k).to_rgba()))
         .collect();
     legend(
         &side,
@@ -361,6 +398,88 @@ fn draw_outcomes(
             "Bars: probability;",
             "whiskers: Wilson",
             "95 % interval.",
+        ],
+    )
+    .map_err(|e| chart_error(path, e))?;
+    root.present().map_err(|e| chart_error(path, e))?;
+    Ok(())
+}
+
+/// The SVG text of `outcomes-over-time.svg`: for each outcome that keeps a series, P(yes by
+/// date) (its last category for an outcome without a `yes`) as a line, with its Wilson 95 %
+/// interval as a band of the same colour; `path` names the chart in errors.
+pub(crate) fn render_over_time(path: &Path, s: &Summary) -> Result<String, OutputError> {
+    let mut svg = String::new();
+    draw_over_time(&mut svg, path, s)?;
+    Ok(svg)
+}
+
+fn draw_over_time(svg: &mut String, path: &Path, s: &Summary) -> Result<(), OutputError> {
+    let year0 = f64::from(s.start.year()) + (f64::from(s.start.month()) - 1.0) / 12.0;
+    let year = |step: u32| year0 + f64::from(step) / 12.0;
+    let root = SVGBackend::with_string(svg, (960, 540)).into_drawing_area();
+    root.fill(&WHITE).map_err(|e| chart_error(path, e))?;
+    let root = root
+        .titled(
+            &format!(
+                "P(outcome by date) under \"{}\" ({} runs; model implications, not forecasts)",
+                s.scenario, s.runs
+            ),
+            ("sans-serif", 18),
+        )
+        .map_err(|e| chart_error(path, e))?;
+    let (plot, side) = root.split_horizontally(760);
+    let mut chart = ChartBuilder::on(&plot)
+        .margin(12)
+        .x_label_area_size(36)
+        .y_label_area_size(48)
+        .build_cartesian_2d(year(0)..year(s.steps.max(1)), 0.0..1.0)
+        .map_err(|e| chart_error(path, e))?;
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .light_line_style(TRANSPARENT)
+        .x_desc("year")
+        .y_desc("probability")
+        .x_label_formatter(&|x| format!("{x:.0}"))
+        .draw()
+        .map_err(|e| chart_error(path, e))?;
+    let mut items = Vec::new();
+    let series = s.outcomes.iter().filter(|o| !o.over_time.is_empty());
+    for (k, outcome) in series.enumerate() {
+        let category = if outcome.categories.iter().any(|c| c == YES) {
+            YES
+        } else {
+            outcome.categories.last().map_or("", String::as_str)
+        };
+        let Some(points) = s.probability_by_date(&outcome.name, category) else {
+            continue;
+        };
+        let col = PALETTE[k % PALETTE.len()];
+        let band: Vec<(f64, f64)> = points
+            .iter()
+            .map(|(t, p)| (year(*t), p.high))
+            .chain(points.iter().rev().map(|(t, p)| (year(*t), p.low)))
+            .collect();
+        chart
+            .draw_series(std::iter::once(Polygon::new(band, col.mix(0.2).filled())))
+            .map_err(|e| chart_error(path, e))?;
+        chart
+            .draw_series(LineSeries::new(
+                points.iter().map(|(t, p)| (year(*t), p.estimate)),
+                col.stroke_width(2),
+            ))
+            .map_err(|e| chart_error(path, e))?;
+        items.push((outcome.name.clone(), col.to_rgba()));
+    }
+    legend(
+        &side,
+        &items,
+        &[
+            "Line: share of runs",
+            "judged yes by the date;",
+            "band: Wilson 95 %",
+            "interval.",
         ],
     )
     .map_err(|e| chart_error(path, e))?;

@@ -378,6 +378,27 @@ pub enum Problem {
         /// The key.
         key: String,
     },
+    /// A declared outcome breaks a rule of outcomes ([`crate::sim::outcome::OutcomeSpec::check`]).
+    Outcome(crate::sim::outcome::OutcomeProblem),
+    /// An outcome's `kind` is not one of the outcome kinds.
+    UnknownOutcomeKind {
+        /// The kind written.
+        kind: String,
+    },
+    /// An outcome gives a key its kind does not take.
+    NotForOutcomeKind {
+        /// The outcome's kind.
+        kind: String,
+        /// The keys that kind takes.
+        allowed: Vec<&'static str>,
+    },
+    /// A condition inside an outcome's `conditions` has a `name`: only the outcome has one.
+    NestedOutcomeName,
+    /// Both or neither of two keys of which exactly one is needed.
+    ExactlyOneOf {
+        /// The two keys.
+        keys: [&'static str; 2],
+    },
 }
 
 impl fmt::Display for Problem {
@@ -504,6 +525,26 @@ impl fmt::Display for Problem {
                 f,
                 "`{key}` is required, so it cannot be removed; override its value instead"
             ),
+            Problem::Outcome(problem) => write!(f, "{problem}"),
+            Problem::UnknownOutcomeKind { kind } => write!(
+                f,
+                "unknown outcome kind `{kind}`; the kinds are: {}",
+                crate::scenario_file::outcomes::OUTCOME_KINDS
+                    .map(|(k, _)| k)
+                    .join(", ")
+            ),
+            Problem::NotForOutcomeKind { kind, allowed } => write!(
+                f,
+                "an outcome of kind `{kind}` does not take this key; it takes: {}",
+                allowed.join(", ")
+            ),
+            Problem::NestedOutcomeName => write!(
+                f,
+                "a condition inside `conditions` has no name of its own; only the outcome is named"
+            ),
+            Problem::ExactlyOneOf { keys: [a, b] } => {
+                write!(f, "give exactly one of `{a}` and `{b}`")
+            }
         }
     }
 }

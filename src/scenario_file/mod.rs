@@ -17,6 +17,7 @@ mod chain;
 mod error;
 mod events;
 mod load;
+mod outcomes;
 mod overrides;
 mod raw;
 mod source;

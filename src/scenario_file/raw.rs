@@ -41,7 +41,9 @@ pub(super) fn date<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String,
 }
 
 /// [`date`] for an optional key (absent keys take the field's default, `None`).
-fn optional_date<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
+pub(super) fn optional_date<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<String>, D::Error> {
     date(deserializer).map(Some)
 }
 
@@ -61,6 +63,7 @@ pub(crate) struct RawScenario {
     pub institutions: Option<IndexMap<String, RawInstitution>>,
     pub drivers: Option<RawDrivers>,
     pub events: Option<Vec<RawEvent>>,
+    pub outcomes: Option<Vec<super::outcomes::RawOutcome>>,
     /// Accepted by the typed pass; the loader takes the chain's directives out of each file's
     /// key tree before merging (`super::chain`).
     #[allow(dead_code)]

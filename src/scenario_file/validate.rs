@@ -162,6 +162,7 @@ pub(crate) fn build(merged: &Merged) -> Result<Loaded> {
     }
 
     build_events(&ctx, &raw, &names, start, &mut scenario)?;
+    super::outcomes::build_outcomes(&ctx, raw.outcomes.as_ref(), &names, start, &mut scenario)?;
     warnings.extend(scenario.warnings().into_iter().map(|w| ctx.locate(w)));
     Ok(Loaded { scenario, warnings })
 }

@@ -8,6 +8,7 @@ pub mod drivers;
 pub mod dynamics;
 pub mod engine;
 pub mod events;
+pub mod outcome;
 pub mod record;
 pub mod rng;
 pub mod scenario;

@@ -13,6 +13,7 @@ use crate::sim::drivers::{Driver, DriverTarget};
 use crate::sim::events::{
     check_hazard, check_scheduled, Event, EventError, Hazard, ScheduledEvent,
 };
+use crate::sim::outcome::{OutcomeError, OutcomeProblem, OutcomeSpec};
 use serde::Serialize;
 
 #[path = "counterfactual.rs"]
@@ -167,6 +168,15 @@ pub enum ScenarioRuleError {
         /// The power's name.
         power: String,
     },
+    /// A declared outcome breaks a rule ([`OutcomeSpec::check`], unique names).
+    #[error("outcome `{name}`: {error}")]
+    Outcome {
+        /// The outcome's name.
+        name: String,
+        /// The key inside the outcome and the problem.
+        #[source]
+        error: OutcomeError,
+    },
     /// A number is NaN or infinite.
     #[error("{entity}: {field} = {value} is not a finite number")]
     NotFinite {
@@ -251,6 +261,10 @@ pub struct Scenario {
     /// absent.
     #[serde(skip_serializing_if = "Option::is_none")]
     branch: Option<Branch>,
+    /// Declared outcomes; left out of the serialised form when there are none, so that a
+    /// scenario without outcomes keeps the fingerprint it had before outcomes were declared.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    outcomes: Vec<OutcomeSpec>,
 }
 
 /// Builds a [`Scenario`] around a [`World`]: its name, description, start, horizon and seed.
@@ -336,6 +350,7 @@ impl ScenarioBuilder {
             hazards: Vec::new(),
             baseline: None,
             branch: None,
+            outcomes: Vec::new(),
         })
     }
 }
@@ -399,6 +414,67 @@ impl Scenario {
     /// Events left to a monthly hazard, in the order they were added.
     pub fn hazards(&self) -> &[Hazard] {
         &self.hazards
+    }
+
+    /// The declared outcomes, in the order they were added
+    /// ([`crate::analysis::outcome::declared_outcomes`] makes them countable).
+    pub fn outcomes(&self) -> &[OutcomeSpec] {
+        &self.outcomes
+    }
+
+    /// This scenario without its declared outcomes (the world, drivers and events as they are).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let plain = geoalign::presets::eurasia_2025().without_outcomes();
+    /// assert!(plain.outcomes().is_empty());
+    /// ```
+    pub fn without_outcomes(mut self) -> Scenario {
+        self.outcomes.clear();
+        self
+    }
+
+    /// Declare an outcome.
+    ///
+    /// # Errors
+    ///
+    /// [`ScenarioRuleError::Outcome`] with what [`OutcomeSpec::check`] refuses, or a name
+    /// another declared outcome has.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use geoalign::sim::outcome::{Condition, OutcomeSpec, Timing};
+    /// use geoalign::{Participation, ScenarioRuleError};
+    /// let mut scenario = geoalign::presets::eurasia_2025();
+    /// let w = scenario.world();
+    /// let exit = Condition::Participation {
+    ///     institution: w.institution_id("CSTO").unwrap(),
+    ///     member: w.state_id("Armenia").unwrap(),
+    ///     is: Participation::Exited,
+    ///     timing: Timing::By(60),
+    /// };
+    /// scenario.add_outcome(OutcomeSpec::new("armenia-exits", exit.clone())).unwrap();
+    /// let again = scenario.add_outcome(OutcomeSpec::new("armenia-exits", exit));
+    /// assert!(matches!(again, Err(ScenarioRuleError::Outcome { .. })));
+    /// ```
+    pub fn add_outcome(&mut self, outcome: OutcomeSpec) -> Result<()> {
+        let refuse = |error| ScenarioRuleError::Outcome {
+            name: outcome.name.clone(),
+            error,
+        };
+        outcome.check(&self.world, self.steps).map_err(refuse)?;
+        if self.outcomes.iter().any(|o| o.name == outcome.name) {
+            return Err(refuse(OutcomeError {
+                path: vec!["name".into()],
+                problem: OutcomeProblem::DuplicateName {
+                    name: outcome.name.clone(),
+                },
+            }));
+        }
+        self.outcomes.push(outcome);
+        Ok(())
     }
 
     /// What this scenario allows but probably does not mean ([`World::warnings`]), each at
@@ -722,6 +798,7 @@ impl Scenario {
             hazards: Vec::new(),
             baseline: self.baseline.clone(),
             branch: self.branch.clone(),
+            outcomes: Vec::new(),
         }
     }
 
@@ -737,6 +814,9 @@ impl Scenario {
         }
         for hazard in &other.hazards {
             self.insert_hazard(hazard.clone())?;
+        }
+        for outcome in &other.outcomes {
+            self.add_outcome(outcome.clone())?;
         }
         for (n, e) in self.events.iter().enumerate() {
             self.check_peace(&e.event, e.step, &format!("event {n}"))?;

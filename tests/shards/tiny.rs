@@ -55,10 +55,13 @@ impl Outcome for LeansToA {
     }
 }
 
-/// `runs` runs of the tiny world counting [`LeansToA`], on one thread.
+/// `runs` runs of the tiny world counting [`LeansToA`] and its declared outcome (with a series
+/// over time), on one thread.
 pub fn ensemble(runs: u64) -> Ensemble {
-    Ensemble::new(scenario(), runs)
-        .outcomes([LeansToA::shared()])
+    let scenario = scenario();
+    let declared = geoalign::analysis::outcome::declared_outcomes(&scenario);
+    Ensemble::new(scenario, runs)
+        .outcomes(std::iter::once(LeansToA::shared()).chain(declared))
         .threads(1)
 }
 

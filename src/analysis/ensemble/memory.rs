@@ -12,7 +12,9 @@
 //!
 //! * alignment: recorded steps × states × components (powers + 1),
 //! * cohesion and credibility: recorded steps × institutions each,
-//! * state-pair similarity at the horizon: states², when it is computed.
+//! * state-pair similarity at the horizon: states², when it is computed;
+//!
+//! and each declared outcome's series counts, two per recorded step.
 //!
 //! The estimate is an upper bound: it counts every accumulator as touched, while the operating
 //! system maps untouched zero pages lazily. `tests/memory.rs` checks it against the peak
@@ -378,7 +380,9 @@ pub(crate) fn estimate(scenario: &Scenario, plan: Plan) -> MemoryEstimate {
     let pair_cells = if plan.similarity { s * s } else { 0 };
     let cells = recorded * s * c + 2 * recorded * i + pair_cells;
     let members = member_count(world);
-    let summary = cells * SKETCH_CELL_BYTES + names_bytes(world) + 16 * members + 4096;
+    // Each declared outcome's series: two categories' u64 counts per recorded step.
+    let series = scenario.outcomes().len() as u64 * recorded * 2 * 8;
+    let summary = cells * SKETCH_CELL_BYTES + names_bytes(world) + 16 * members + 4096 + series;
     let pending = cells * PENDING_CELL_BYTES;
     let state = run_state_bytes(world);
     // A run holds its state and the dynamics' scratch (each about a run state), the state it

@@ -34,8 +34,8 @@ pub(crate) mod workers;
 pub use verify::Dimensions;
 
 pub use crate::analysis::outcome::{
-    default_outcomes, BlocReading, CstoClassifier, CstoFuture, CstoFutures, Outcome, OutcomeCounts,
-    DEFAULT_MARGIN,
+    declared_outcomes, default_outcomes, BlocReading, CstoClassifier, CstoFuture, CstoFutures,
+    Outcome, OutcomeCounts, DEFAULT_MARGIN,
 };
 
 use crate::analysis::outcome::{check_outcomes, Watch};
@@ -437,7 +437,7 @@ impl Summary {
             runs: 0,
             outcomes: outcomes
                 .iter()
-                .map(|o| OutcomeCounts::new(o.as_ref()))
+                .map(|o| OutcomeCounts::with_series(o.as_ref(), steps))
                 .collect(),
             member_counts: world
                 .institutions()
@@ -601,6 +601,11 @@ impl Summary {
                 *x = x
                     .checked_add(*y)
                     .ok_or_else(|| overflow(format!("outcomes[{k}].counts")))?;
+            }
+            for (x, y) in a.over_time.iter_mut().zip(&b.over_time) {
+                *x = x
+                    .checked_add(*y)
+                    .ok_or_else(|| overflow(format!("outcomes[{k}].over_time")))?;
             }
         }
         for (i, (ai, bi)) in self
@@ -881,6 +886,45 @@ impl Summary {
         Some(Proportion::wilson(*counts.counts.get(c)?, self.runs))
     }
 
+    /// P(outcome by date): for the outcome named `outcome`, at each recorded step
+    /// ([`Summary::recorded_steps`]), the share of runs judged in `category` by that step
+    /// ([`Outcome::judged`]; for a declared outcome, module docs of
+    /// [`crate::analysis::outcome::Declared`] say what "by" means per kind), with its Wilson
+    /// interval. `None` when the summary has no such outcome or category, or the outcome
+    /// keeps no series.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use geoalign::analysis::ensemble::Ensemble;
+    /// let future = geoalign::presets::csto_futures()[1].clone();
+    /// let summary = Ensemble::new(future, 8).run().unwrap();
+    /// let series = summary.probability_by_date("csto-selective-consolidation", "yes").unwrap();
+    /// assert_eq!(series.len(), summary.recorded_steps().count());
+    /// // A persistence is cumulative: never less likely later.
+    /// assert!(series.windows(2).all(|w| w[0].1.count <= w[1].1.count));
+    /// ```
+    pub fn probability_by_date(
+        &self,
+        outcome: &str,
+        category: &str,
+    ) -> Option<Vec<(u32, Proportion)>> {
+        let counts = self.outcome(outcome)?;
+        let c = counts.category(category)?;
+        if counts.over_time.is_empty() {
+            return None;
+        }
+        self.recorded_steps()
+            .enumerate()
+            .map(|(row, step)| {
+                Some((
+                    step,
+                    Proportion::wilson(counts.judged_by(row, c)?, self.runs),
+                ))
+            })
+            .collect()
+    }
+
     /// The probability of `future` at the horizon with its Wilson interval: the category of
     /// the [`CstoFutures`] outcome; `None` when the summary does not count it (the world has
     /// no CSTO to classify).
@@ -1079,7 +1123,8 @@ impl RunRecorder<'_> {
 impl Recorder for RunRecorder<'_> {
     fn record(&mut self, step: u32, world: &World, state: &RunState) {
         let (steps, every) = (self.summary.steps, self.summary.record_every);
-        if let Some(row) = recorded_row(step, steps, every) {
+        let row = recorded_row(step, steps, every);
+        if let Some(row) = row {
             self.sketch(row, world, state);
         }
         // Membership and outcomes see every step, recorded or not.
@@ -1093,6 +1138,9 @@ impl Recorder for RunRecorder<'_> {
             }
         }
         self.watch.record(step, world, state);
+        if let Some(row) = row {
+            self.watch.tally_row(row, &mut self.summary.outcomes);
+        }
         let s = &mut *self.summary;
         let pending = &mut *self.pending;
         let run = pending.runs;
@@ -1149,9 +1197,11 @@ pub struct Ensemble {
 
 impl Ensemble {
     /// `runs` runs of `scenario`, on all cores, as one shard, counting the
-    /// [`default_outcomes`] of its world (the CSTO futures when it has a CSTO).
+    /// [`default_outcomes`] of its world (the CSTO futures when it has a CSTO) and then the
+    /// scenario's declared outcomes ([`declared_outcomes`]).
     pub fn new(scenario: Scenario, runs: u64) -> Ensemble {
-        let outcomes = default_outcomes(scenario.world());
+        let mut outcomes = default_outcomes(scenario.world());
+        outcomes.extend(declared_outcomes(&scenario));
         Ensemble {
             sim: Simulation::new(scenario),
             runs,

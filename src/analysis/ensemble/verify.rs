@@ -26,7 +26,7 @@
 //! elsewhere than a file.
 
 use super::sketch::{bin_of_fixed, fixed, Sketches, BINS, EMPTY_MAX, EMPTY_MIN, ONE};
-use super::{EnsembleError, Shard, Summary};
+use super::{EnsembleError, OutcomeCounts, Shard, Summary};
 use serde::{Deserialize, Serialize};
 
 /// The dimensions of a summary, from which the length of each of its arrays follows
@@ -62,6 +62,11 @@ pub struct Dimensions {
     pub members: Vec<u64>,
     /// Categories of each outcome.
     pub outcomes: Vec<u64>,
+    /// Per outcome, whether it keeps a series over time (one row of category counts per
+    /// recorded step, [`OutcomeCounts::over_time`]); empty when none does, and then left
+    /// out of a partial's header, which reads as before.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub outcome_series: Vec<bool>,
 }
 
 /// How many values a sketch's cell receives per run.
@@ -97,6 +102,17 @@ impl Cells {
 }
 
 impl Dimensions {
+    /// The counts held by the outcomes' series over time: recorded steps × categories of each
+    /// outcome that keeps one; `None` when it does not fit in a `u64`.
+    pub(crate) fn series_counts(&self) -> Option<u64> {
+        let rows = super::memory::recorded_count(self.steps, self.record_every);
+        self.outcomes
+            .iter()
+            .zip(&self.outcome_series)
+            .filter(|(_, &kept)| kept)
+            .try_fold(0u64, |t, (&cats, _)| t.checked_add(rows.checked_mul(cats)?))
+    }
+
     /// The number of cells of each sketch of a summary of these dimensions — the one place
     /// that says what shape a summary has (its verification and a partial's size bound both
     /// follow from it); `None` when the product does not fit in memory's address space.
@@ -142,6 +158,14 @@ impl Summary {
                 .iter()
                 .map(|o| len(o.categories.len()))
                 .collect(),
+            outcome_series: if self.outcomes.iter().any(|o| !o.over_time.is_empty()) {
+                self.outcomes
+                    .iter()
+                    .map(|o| !o.over_time.is_empty())
+                    .collect()
+            } else {
+                Vec::new()
+            },
         }
     }
 
@@ -290,6 +314,51 @@ impl Summary {
                     ),
                 ));
             }
+            self.verify_series(k, o)?;
+        }
+        Ok(())
+    }
+
+    /// An outcome's series over time, when it has one: a row of category counts per recorded
+    /// step, each row summing to `runs`, and the horizon's row equal to the outcome's counts
+    /// (a run judged at the horizon is classified).
+    fn verify_series(&self, k: usize, o: &OutcomeCounts) -> Result<(), EnsembleError> {
+        if o.over_time.is_empty() {
+            return Ok(());
+        }
+        let field = || format!("outcomes[{k}].over_time");
+        let rows =
+            super::memory::recorded_count(u64::from(self.steps), u64::from(self.record_every));
+        let cats = o.categories.len() as u64;
+        if rows.checked_mul(cats) != Some(o.over_time.len() as u64) {
+            return Err(corrupt(
+                field(),
+                format!(
+                    "{} counts for {rows} recorded steps × {cats} categories of `{}`",
+                    o.over_time.len(),
+                    o.name
+                ),
+            ));
+        }
+        for (row, counts) in o.over_time.chunks(o.categories.len()).enumerate() {
+            let total = counts.iter().try_fold(0u64, |t, &c| t.checked_add(c));
+            if total != Some(self.runs) {
+                return Err(corrupt(
+                    field(),
+                    format!(
+                        "recorded step {row} of `{}` counts {} runs, not the {} runs",
+                        o.name,
+                        total.map_or_else(|| "more than 2⁶⁴".into(), |t| t.to_string()),
+                        self.runs
+                    ),
+                ));
+            }
+        }
+        if o.over_time[o.over_time.len() - o.categories.len()..] != o.counts[..] {
+            return Err(corrupt(
+                field(),
+                format!("the horizon's row of `{}` differs from its counts", o.name),
+            ));
         }
         Ok(())
     }

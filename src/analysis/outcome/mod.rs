@@ -51,8 +51,13 @@
 //! once the buffer has grown.
 
 mod csto;
+mod declared;
+mod quantity;
+
+pub use quantity::Quantity;
 
 pub use csto::{BlocReading, CstoClassifier, CstoFuture, CstoFutures, DEFAULT_MARGIN};
+pub use declared::{declared_outcomes, Declared, CSTO_FUTURE_OUTCOMES, NO, YES};
 
 use crate::model::World;
 use crate::sim::{Recorder, RunState};
@@ -95,6 +100,36 @@ pub trait Outcome: Send + Sync + fmt::Debug {
     /// The run's category: an index into [`categories`](Outcome::categories), decided from
     /// the state at the horizon and the run's notes.
     fn classify(&self, world: &World, end: &RunState, notes: &[f64]) -> usize;
+
+    /// Whether the outcome keeps a time series ([`judged`](Outcome::judged)): an ensemble
+    /// then counts, at each recorded step, the runs judged in each category by that step
+    /// ([`OutcomeCounts::over_time`]). The default keeps none.
+    fn keeps_series(&self) -> bool {
+        false
+    }
+
+    /// The run's category if it were judged with the run ending at the step last observed
+    /// (after [`start`](Outcome::start) or [`observe`](Outcome::observe)), from the notes
+    /// alone; `None` for an outcome that keeps no series (the default). At the horizon it
+    /// must equal [`classify`](Outcome::classify).
+    fn judged(&self, notes: &[f64]) -> Option<usize> {
+        let _ = notes;
+        None
+    }
+
+    /// Whether the outcome measures a number of each run ([`quantity`](Outcome::quantity)),
+    /// such as [`Quantity`]: a sensitivity study then ranks parameters by its mean rather
+    /// than by category probabilities. The default: no.
+    fn is_quantity(&self) -> bool {
+        false
+    }
+
+    /// The run's number, from its notes after the horizon; `None` (the default) for an
+    /// outcome that measures none.
+    fn quantity(&self, notes: &[f64]) -> Option<f64> {
+        let _ = notes;
+        None
+    }
 }
 
 /// The outcomes an ensemble counts when it is given none: the CSTO futures when the world
@@ -143,6 +178,12 @@ pub struct OutcomeCounts {
     pub categories: Vec<String>,
     /// Runs classified in each category, in the same order.
     pub counts: Vec<u64>,
+    /// For an outcome that keeps a series ([`Outcome::keeps_series`]): per recorded step of
+    /// the summary (row-major, [`Summary::recorded_steps`](crate::analysis::ensemble::Summary::recorded_steps)
+    /// order), the runs judged in each category by that step; each row sums to the runs.
+    /// Empty otherwise, and then left out of files, which read as before.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub over_time: Vec<u64>,
 }
 
 impl OutcomeCounts {
@@ -161,7 +202,40 @@ impl OutcomeCounts {
             name: outcome.name().to_string(),
             categories: outcome.categories().to_vec(),
             counts: vec![0; outcome.categories().len()],
+            over_time: Vec::new(),
         }
+    }
+
+    /// No runs yet of `outcome`'s categories, with room for its series over `rows` recorded
+    /// steps when it keeps one.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use geoalign::analysis::outcome::{declared_outcomes, OutcomeCounts};
+    /// let scenario = geoalign::presets::csto_futures()[0].clone();
+    /// let declared = declared_outcomes(&scenario);
+    /// let counts = OutcomeCounts::with_series(declared[0].as_ref(), 121);
+    /// assert_eq!(counts.over_time.len(), 121 * 2);
+    /// ```
+    pub fn with_series(outcome: &dyn Outcome, rows: usize) -> OutcomeCounts {
+        let mut counts = OutcomeCounts::new(outcome);
+        if outcome.keeps_series() {
+            counts.over_time = vec![0; rows.saturating_mul(outcome.categories().len())];
+        }
+        counts
+    }
+
+    /// The runs judged in `category` by the `row`-th recorded step; `None` without a series
+    /// or out of range.
+    pub fn judged_by(&self, row: usize, category: usize) -> Option<u64> {
+        let cats = self.categories.len();
+        if category >= cats {
+            return None;
+        }
+        self.over_time
+            .get(row.checked_mul(cats)?.checked_add(category)?)
+            .copied()
     }
 
     /// Index of the category named `category`.
@@ -178,11 +252,13 @@ impl OutcomeCounts {
         self.categories.iter().position(|c| c == category)
     }
 
-    /// Whether `other` counts the same outcome (same name and categories).
+    /// Whether `other` counts the same outcome (same name and categories, both with or
+    /// both without a series of the same length).
     /// Each must hold one count per category (a partial read from a file may not).
     pub(crate) fn same_outcome(&self, other: &OutcomeCounts) -> bool {
         self.name == other.name
             && self.categories == other.categories
+            && self.over_time.len() == other.over_time.len()
             && self.counts.len() == self.categories.len()
             && other.counts.len() == other.categories.len()
     }
@@ -242,6 +318,28 @@ impl<'a> Watch<'a> {
                 );
             };
             *count += 1;
+        }
+    }
+
+    /// The number the `index`-th outcome measures of the run just watched
+    /// ([`Outcome::quantity`]).
+    pub fn quantity(&self, index: usize) -> Option<f64> {
+        self.outcomes.get(index)?.quantity(self.notes.get(index)?)
+    }
+
+    /// Add each series-keeping outcome's judgement of the run so far to row `row` of its
+    /// series in `counts` (one entry per outcome, in the watcher's order).
+    pub fn tally_row(&self, row: usize, counts: &mut [OutcomeCounts]) {
+        for ((outcome, notes), tally) in self.outcomes.iter().zip(&self.notes).zip(counts) {
+            if tally.over_time.is_empty() {
+                continue;
+            }
+            if let Some(category) = outcome.judged(notes) {
+                let cell = row * tally.categories.len() + category;
+                if let Some(count) = tally.over_time.get_mut(cell) {
+                    *count += 1;
+                }
+            }
         }
     }
 }

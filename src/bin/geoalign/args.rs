@@ -97,6 +97,16 @@ pub enum Command {
         /// Runs per design point (at least 1).
         #[arg(long, default_value_t = sensitivity::DEFAULT_RUNS_PER_POINT, value_parser = runs)]
         runs: u64,
+        /// Rank against this outcome's category probabilities instead of the CSTO futures: an
+        /// outcome the scenario declares (`[[outcomes]]`, e.g. csto-selective-consolidation)
+        /// or a built-in one (csto-futures).
+        #[arg(long, conflicts_with = "quantity")]
+        outcome: Option<String>,
+        /// Rank against the mean of a continuous quantity: STATE.COMPONENT@WHEN, a state's
+        /// share of a power or of autonomy at `horizon` or a YYYY-MM date, e.g.
+        /// Tajikistan.Russia@horizon.
+        #[arg(long)]
+        quantity: Option<String>,
         #[command(flatten)]
         workers: WorkerArgs,
         /// Directory for the CSV of indices.

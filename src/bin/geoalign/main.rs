@@ -279,7 +279,17 @@ fn futures(args: &EnsembleArgs, out: Option<&Path>, force: bool) -> Result<(), C
     let mut summaries = Vec::new();
     // The summaries of the futures already run stay in memory beside the next ensemble; its
     // estimate counts them, as it counts all the memory the process holds.
-    for mut scenario in geoalign::presets::csto_futures() {
+    // The futures, then the embedded world with no drivers under the same seed and runs: the
+    // baseline row, what noise and the world's own events give alone.
+    // The baseline counts the futures as the futures' files declare them.
+    let futures = geoalign::presets::csto_futures();
+    let mut baseline = geoalign::presets::eurasia_2025();
+    for spec in futures[0].outcomes() {
+        baseline
+            .add_outcome(spec.clone())
+            .map_err(|e| format!("the no-driver baseline: {e}"))?;
+    }
+    for mut scenario in futures.into_iter().chain([baseline]) {
         warn(&scenario.warnings());
         if let Some(seed) = args.seed {
             scenario.set_seed(seed);
@@ -347,13 +357,32 @@ fn merge(
     print::written(&staged.write_summary(&merged)?)
 }
 
+/// What a sensitivity study ranks parameters against: `--outcome NAME`, `--quantity Q`, or
+/// (neither) the CSTO futures.
+struct Measure {
+    outcome: Option<String>,
+    quantity: Option<String>,
+}
+
+/// The design method and its size.
+fn study_method(method: MethodArg, design: Option<usize>) -> Method {
+    match method {
+        MethodArg::Morris => Method::Morris {
+            trajectories: design.unwrap_or(sensitivity::DEFAULT_MORRIS_TRAJECTORIES),
+        },
+        MethodArg::Sobol => Method::Sobol {
+            samples: design.unwrap_or(sensitivity::DEFAULT_SOBOL_SAMPLES),
+        },
+    }
+}
+
 /// `geoalign sensitivity`.
 fn sensitivity(
     scenario: Option<&str>,
     params: Vec<ParamRange>,
-    method: MethodArg,
-    design: Option<usize>,
+    method: Method,
     runs: u64,
+    measure: Measure,
     workers: &WorkerArgs,
     staged: Option<output::Staging>,
 ) -> Result<(), CliError> {
@@ -364,13 +393,10 @@ fn sensitivity(
     }?;
     // The base's warnings, as `run` prints them.
     warn(base.warnings());
-    let method = match method {
-        MethodArg::Morris => Method::Morris {
-            trajectories: design.unwrap_or(sensitivity::DEFAULT_MORRIS_TRAJECTORIES),
-        },
-        MethodArg::Sobol => Method::Sobol {
-            samples: design.unwrap_or(sensitivity::DEFAULT_SOBOL_SAMPLES),
-        },
+    let outcome = match (&measure.outcome, &measure.quantity) {
+        (Some(name), _) => Some(base.outcome(name)?),
+        (None, Some(text)) => Some(base.quantity(text)?),
+        (None, None) => None,
     };
     let mut study = sensitivity::Study {
         base,
@@ -378,7 +404,7 @@ fn sensitivity(
         runs_per_point: runs,
         threads: workers.threads,
         seed: sensitivity::DEFAULT_DESIGN_SEED,
-        outcome: None,
+        outcome,
     };
     study.threads = study_threads(&study, workers)?;
     let points = study.points(&method);
@@ -506,15 +532,17 @@ fn run(cli: Cli) -> Result<(), CliError> {
             method,
             design,
             runs,
+            outcome,
+            quantity,
             workers,
             out,
             force,
         } => sensitivity(
             scenario.as_deref(),
             params,
-            method,
-            design,
+            study_method(method, design),
             runs,
+            Measure { outcome, quantity },
             &workers,
             stage(out.as_deref(), force)?,
         ),

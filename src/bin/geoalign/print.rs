@@ -2,7 +2,8 @@
 //! written through [`emit`] so that a reader that goes away ends the output quietly.
 
 use crate::CliError;
-use geoalign::analysis::ensemble::{CstoFutures, OutcomeCounts, Proportion, Summary};
+use geoalign::analysis::ensemble::{CstoFuture, CstoFutures, OutcomeCounts, Proportion, Summary};
+use geoalign::analysis::outcome::{CSTO_FUTURE_OUTCOMES, YES};
 use geoalign::{Simulation, Trajectory};
 use std::fmt;
 use std::io::Write;
@@ -131,34 +132,38 @@ pub fn membership(s: &Summary) -> Result<(), CliError> {
     Ok(())
 }
 
-/// The futures side by side: the table of scenario run × classified outcome, the CSTO's
-/// cohesion at the horizon, and each future's membership table.
+/// The futures side by side: the table of scenario run × future (the futures declared as
+/// outcomes, [`CSTO_FUTURE_OUTCOMES`]; the old classifier's categories for summaries that do
+/// not count them), the last row the no-driver baseline; the CSTO's cohesion at the horizon,
+/// and each run's membership table.
 pub fn futures(summaries: &[Summary], runs: u64) -> Result<(), CliError> {
     let Some(first) = summaries.first() else {
         return Ok(());
     };
     outln!(
-        "The three CSTO futures of seed 000 (docs/sources.md): {runs} runs each, classified at {} (model implications under each future's assumptions, not forecasts)\n",
+        "The three CSTO futures of seed 000 (docs/sources.md): {runs} runs each, judged by {} (model implications under each future's assumptions, not forecasts)\n",
         first.start.add_months(first.steps)
     )?;
-    outln!("P(classified outcome) with Wilson 95 % intervals; rows: the scenario run, columns: the outcome")?;
-    let categories = first
-        .outcome(CstoFutures::NAME)
-        .map(|o| o.categories.clone())
-        .unwrap_or_default();
-    out!("{:<30}", "scenario \\ outcome")?;
-    for category in &categories {
-        out!("{category:>29}")?;
+    outln!("P(future) with Wilson 95 % intervals; rows: the scenario run (the last, the embedded world with no drivers: what noise and the world's own events give alone), columns: the future")?;
+    outln!("A future holds when its change in CSTO cohesion persists 24 months (scenarios/csto-*.toml, \"Outcomes\")\n")?;
+    out!("{:<30}", "scenario \\ future")?;
+    for future in CstoFuture::ALL {
+        out!("{:>29}", future.name())?;
     }
     outln!()?;
-    for s in summaries {
-        out!("{:<30}", s.scenario)?;
-        for category in &categories {
-            let cell = s
-                .probability(CstoFutures::NAME, category)
-                .map(|p| interval(&p))
-                .unwrap_or_default();
-            out!("{cell:>29}")?;
+    let last = summaries.len() - 1;
+    for (k, s) in summaries.iter().enumerate() {
+        let label = if k == last && k > 0 {
+            format!("{} (no drivers)", s.scenario)
+        } else {
+            s.scenario.clone()
+        };
+        out!("{label:<30}")?;
+        for (future, declared) in CstoFuture::ALL.iter().zip(CSTO_FUTURE_OUTCOMES) {
+            let p = s
+                .probability(declared, YES)
+                .or_else(|| s.probability(CstoFutures::NAME, future.name()));
+            out!("{:>29}", p.map(|p| interval(&p)).unwrap_or_default())?;
         }
         outln!()?;
     }
