@@ -4,6 +4,7 @@
 
 use geoalign::analysis::compare::{CompareError, Comparison, InstitutionMeasure, PairedSummary};
 use geoalign::analysis::ensemble::{Component, Ensemble, Shard};
+use geoalign::analysis::outcome::{declared_outcomes, default_outcomes};
 use geoalign::sim::drivers::{Driver, DriverTarget, Path};
 use geoalign::{presets, Scenario};
 
@@ -50,8 +51,10 @@ fn a_scenario_compared_with_itself_differs_by_exactly_zero_everywhere() {
             assert_eq!((d.mean, d.low, d.high), (0.0, 0.0, 0.0));
         }
     }
+    // The CSTO classifier's three categories and the future's three declared outcomes
+    // (`scenarios/csto-slow-decline.toml`), each with two.
     let outcomes: Vec<_> = p.outcome_differences().collect();
-    assert_eq!(outcomes.len(), 3);
+    assert_eq!(outcomes.len(), 3 + 3 * 2);
     for (_, _, o) in outcomes {
         assert_eq!((o.difference, o.changed_share), (0.0, 0.0));
         assert!(o.low <= 0.0 && o.high >= 0.0);
@@ -68,8 +71,14 @@ fn the_base_side_is_the_base_ensemble_run_for_run() {
         .unwrap()
         .run()
         .unwrap();
-    let eb = Ensemble::new(base, 40).run().unwrap();
+    // The base declares no outcome; the comparison counts the alternative's declared ones on
+    // both sides, so the base's ensemble is given them too.
+    let counted = default_outcomes(base.world())
+        .into_iter()
+        .chain(declared_outcomes(&alt));
+    let eb = Ensemble::new(base, 40).outcomes(counted).run().unwrap();
     let ea = Ensemble::new(alt, 40).run().unwrap();
+    assert_eq!(p.outcome_differences().count(), 3 + 3 * 2);
     let am = eb.state("Armenia").unwrap();
     let russia = eb.power("Russia").unwrap();
     let d = p.alignment(p.steps, am.index(), russia.index()).unwrap();
@@ -232,7 +241,11 @@ fn a_branch_compared_with_its_parent_differs_by_exactly_zero_before_the_branch()
         .unwrap();
     for (t, s, k) in every_cell(&p).filter(|&(t, _, _)| t < from) {
         let d = p.alignment(t, s, k).unwrap();
-        assert_eq!((d.mean, d.sd), (0.0, 0.0), "step {t}, state {s}, component {k}");
+        assert_eq!(
+            (d.mean, d.sd),
+            (0.0, 0.0),
+            "step {t}, state {s}, component {k}"
+        );
     }
     let armenia = p.state("Armenia").unwrap();
     let russia = p.component("Russia").unwrap();

@@ -50,7 +50,7 @@ mod run;
 
 use crate::analysis::ensemble::memory::{self, MemoryEstimate};
 use crate::analysis::ensemble::{EnsembleError, Shard, BLOCK};
-use crate::analysis::outcome::{check_outcomes, default_outcomes, Outcome};
+use crate::analysis::outcome::{check_outcomes, declared_outcomes, default_outcomes, Outcome};
 use crate::model::{YearMonth, AUTONOMY};
 use crate::sim::Scenario;
 use interval::{newcombe_paired, t95, welch_half_width};
@@ -70,7 +70,7 @@ pub enum CompareError {
         base: String,
         /// The alternative scenario's name.
         alt: String,
-        /// What differs: `start`, `steps`, `states` or `powers`.
+        /// What differs: `start`, `steps`, `states`, `powers` or `institutions`.
         what: &'static str,
         /// The base's value.
         base_value: String,
@@ -114,13 +114,15 @@ pub struct Comparison {
 
 impl Comparison {
     /// Pair `base` with `alt` for `runs` runs, on all cores, as one shard, counting the
-    /// [`default_outcomes`] of the base's world, with the base's seed for both.
+    /// [`default_outcomes`] of the base's world and the outcomes either scenario declares
+    /// ([`declared_outcomes`]; the base's when both declare one name), with the base's seed
+    /// for both.
     ///
     /// # Errors
     ///
     /// [`CompareError::Incompatible`] when the scenarios do not start in the same month, do
-    /// not run the same number of steps, or do not have the same states or powers (by name,
-    /// in the same order): their runs could not be paired step for step. A horizon is not cut
+    /// not run the same number of steps, or do not have the same states, powers or
+    /// institutions (by name, in the same order): their runs could not be paired step for step. A horizon is not cut
     /// to the common months, because the scenarios' drivers and outcomes are defined on their
     /// own horizons; set both to the same `steps` instead.
     ///
@@ -138,7 +140,17 @@ impl Comparison {
         compatible(&base, &alt)?;
         let own_seeds = (base.seed(), alt.seed());
         alt.set_seed(base.seed());
-        let outcomes = default_outcomes(base.world());
+        // The defaults, then each side's declared outcomes (the base's first; an outcome both
+        // declare under one name is counted once, as the base declares it).
+        let mut outcomes = default_outcomes(base.world());
+        for outcome in declared_outcomes(&base)
+            .into_iter()
+            .chain(declared_outcomes(&alt))
+        {
+            if outcomes.iter().all(|o| o.name() != outcome.name()) {
+                outcomes.push(outcome);
+            }
+        }
         Ok(Comparison {
             base,
             alt,
@@ -330,21 +342,25 @@ fn compatible(base: &Scenario, alt: &Scenario) -> Result<(), CompareError> {
             "paired runs must have the same horizon; give both the same [horizon] steps",
         ));
     }
-    let names = |s: &Scenario, states: bool| -> Vec<String> {
-        if states {
-            s.world().states().iter().map(|x| x.name.clone()).collect()
-        } else {
-            s.world().powers().iter().map(|x| x.name.clone()).collect()
+    let names = |s: &Scenario, what: &str| -> Vec<String> {
+        let w = s.world();
+        match what {
+            "states" => w.states().iter().map(|x| x.name.clone()).collect(),
+            "powers" => w.powers().iter().map(|x| x.name.clone()).collect(),
+            _ => w.institutions().iter().map(|x| x.name.clone()).collect(),
         }
     };
-    for (what, states) in [("states", true), ("powers", false)] {
-        let (b, a) = (names(base, states), names(alt, states));
+    // Institutions too: the outcomes both sides count are built once, on the base's world,
+    // and read institutions by their place in it (a what-if that drops a bloc is written as
+    // its members' `exit` events instead, which keeps the institution and pairs the runs).
+    for what in ["states", "powers", "institutions"] {
+        let (b, a) = (names(base, what), names(alt, what));
         if b != a {
             return Err(differ(
                 what,
                 first_difference(&b, &a),
                 first_difference(&a, &b),
-                "a comparison pairs the same states and powers, in the same order",
+                "a comparison pairs the same states, powers and institutions, in the same order",
             ));
         }
     }
