@@ -242,3 +242,32 @@ fn removing_a_key_restores_its_default() {
     let security = geoalign::Channel::Security.index();
     assert_eq!(world.powers()[russia.index()].delivery[security], 1.0);
 }
+
+#[test]
+fn a_model_constant_is_refitted_while_a_level_acts() {
+    // `[parameters]` is the model: the baseline is read under the child's own, so a changed
+    // disposition temperature (every hedger's τ) is refitted and the world starts at rest —
+    // with noise off, no state moves in the first month (the target equals a(0), §2.1–2.3).
+    // A level in the same place (Russia's coercion) is a shock and moves the first month.
+    let calm = "[parameters]\nnoise = 0.0\n";
+    let largest_first_move = |overrides: &str| {
+        let scenario = child(&format!("{calm}{overrides}"));
+        let c = scenario.world().components();
+        let states = states(&scenario, 0);
+        let (start, first) = (&states[0], &states[1]);
+        (0..scenario.world().states().len())
+            .map(|i| {
+                (0..c)
+                    .map(|j| (first.alignment[i * c + j] - start.alignment[i * c + j]).abs())
+                    .sum::<f64>()
+            })
+            .fold(0.0, f64::max)
+    };
+    let constant = largest_first_move("[parameters.dispositions.hedge]\ntemperature = 0.5\n");
+    assert!(
+        constant < 1e-12,
+        "a refitted constant moved a state by {constant}"
+    );
+    let level = largest_first_move("[powers.Russia]\ncoercion = 0.05\n");
+    assert!(level > 1e-4, "a level moved no state: {level}");
+}

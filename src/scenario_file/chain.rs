@@ -59,7 +59,19 @@ pub(crate) fn build(merged: &Merged) -> Result<Loaded> {
         return Err(invalid(merged, 0, &["counterfactual"], problem));
     }
     let mut loaded = super::validate::build(merged).map_err(|e| removed_required(merged, e))?;
-    if let Some(baseline) = baseline_of(merged)? {
+    if let Some(mut baseline) = baseline_of(merged)? {
+        // The baseline gives the world's levels; `[parameters]` is the model itself (peer
+        // weight, co-ethnic leverage, the dispositions' responses), so the baseline is read
+        // under the scenario's own: a changed model constant is then refitted as it always
+        // was, and only a changed level of a power, state, tie or institution acts as a
+        // shock (docs/model.md §2.1). Without this a sensitivity study of a future would
+        // see a temperature or a peer weight as a jolt at month 1.
+        match merged.table.get("parameters") {
+            Some(parameters) => baseline
+                .table
+                .insert("parameters".into(), parameters.clone()),
+            None => baseline.table.remove("parameters"),
+        };
         let base = super::validate::build(&baseline)?.scenario;
         loaded.scenario = loaded.scenario.with_baseline(base);
     }
