@@ -16,6 +16,7 @@ pub mod builtin;
 mod error;
 mod events;
 mod load;
+mod no_ops;
 mod overrides;
 mod raw;
 mod source;

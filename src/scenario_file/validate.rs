@@ -16,7 +16,7 @@ use crate::model::{
     Participation, PerChannel, Power, PowerId, State, StateId, Warning, WarningKind, World,
     WorldBuilder, WorldError, YearMonth, AUTONOMY,
 };
-use crate::sim::drivers::{Driver, DriverTarget, Path};
+use crate::sim::drivers::{Driver, DriverTarget, Path, PointValue};
 use crate::sim::scenario::check_horizon;
 use crate::sim::{Scenario, ScenarioRuleError, MAX_STEPS};
 use indexmap::IndexMap;
@@ -699,7 +699,7 @@ fn build_path(
     start: YearMonth,
     end: YearMonth,
 ) -> Result<Path> {
-    let mut out: Vec<(u32, f64)> = Vec::with_capacity(points.len());
+    let mut out: Vec<(u32, PointValue)> = Vec::with_capacity(points.len());
     for (n, point) in points.iter().enumerate() {
         let index = format!("[{n}]");
         let here = [at, &[index.as_str(), "at"]].concat();
@@ -722,9 +722,30 @@ fn build_path(
                 },
             )
         })?;
-        out.push((month, point.value));
+        let value = point_value(point).map_err(|given| {
+            let here = [at, &[index.as_str()]].concat();
+            ctx.error(key(&here), Problem::PointForm { given })
+        })?;
+        out.push((month, value));
     }
-    Ok(Path::new(out))
+    Ok(Path::from_points(out))
+}
+
+/// The one of `value`, `scale` and `add` a point gives; the keys it gives otherwise (none, or
+/// more than one).
+fn point_value(point: &RawPoint) -> std::result::Result<PointValue, Vec<&'static str>> {
+    let given: Vec<PointValue> = [
+        point.value.map(PointValue::Absolute),
+        point.scale.map(|scale| PointValue::Scale { scale }),
+        point.add.map(|add| PointValue::Add { add }),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    match given[..] {
+        [one] => Ok(one),
+        _ => Err(given.iter().map(|v| v.key()).collect()),
+    }
 }
 
 /// Where in the driver's path the scenario's refusal lies, and the problem as the file says it.
@@ -775,6 +796,35 @@ fn driver_error(
             max,
             ..
         } => (point(n, "value"), Problem::OutOfRange { value, min, max }),
+        ScenarioRuleError::RelativeNotFinite {
+            point: n,
+            field,
+            value,
+            ..
+        } => (point(n, field), Problem::NotFinite { value }),
+        ScenarioRuleError::ScaleOfZeroLevel { point: n, .. } => {
+            (point(n, "scale"), Problem::ScaleOfZeroLevel)
+        }
+        ScenarioRuleError::ResolvedOutOfRange {
+            point: n,
+            field,
+            given,
+            level,
+            value,
+            min,
+            max,
+            ..
+        } => (
+            point(n, field),
+            Problem::ResolvedOutOfRange {
+                field,
+                given,
+                level,
+                value,
+                min,
+                max,
+            },
+        ),
         other => (at.to_vec(), Problem::Scenario(other)),
     };
     ctx.error(path, problem)

@@ -6,10 +6,10 @@
 //! exactly what the scenario file loader refuses, with a typed [`ScenarioRuleError`]. The loader
 //! builds its scenarios through the same methods.
 
-use crate::model::bounds::{within, Refused, CAPACITY, UNIT};
+use crate::model::bounds::{within, CAPACITY, UNIT};
 use crate::model::{PowerId, Warning};
 use crate::model::{World, YearMonth};
-use crate::sim::drivers::{Driver, DriverTarget};
+use crate::sim::drivers::{Driver, DriverTarget, PointValue};
 use crate::sim::events::{
     check_hazard, check_scheduled, Event, EventError, Hazard, ScheduledEvent,
 };
@@ -91,6 +91,48 @@ pub enum ScenarioRuleError {
         /// Index of the point in the path.
         point: usize,
         /// The value given.
+        value: f64,
+        /// Smallest allowed value.
+        min: f64,
+        /// Largest allowed value.
+        max: f64,
+    },
+    /// A relative path point's factor (`scale`) or offset (`add`) is NaN or infinite.
+    #[error("{driver}: path[{point}].{field} = {value} is not a finite number")]
+    RelativeNotFinite {
+        /// The driver.
+        driver: String,
+        /// Index of the point in the path.
+        point: usize,
+        /// `scale` or `add`.
+        field: &'static str,
+        /// The number given.
+        value: f64,
+    },
+    /// A `scale` point on a target whose level is 0 (a tie the world does not list, a zero
+    /// delivery): any factor leaves it 0, so the point could never act.
+    #[error("{driver}: path[{point}].scale multiplies the target's level, which is 0, so it can never change it; give the point a `value` or an `add` instead")]
+    ScaleOfZeroLevel {
+        /// The driver.
+        driver: String,
+        /// Index of the point in the path.
+        point: usize,
+    },
+    /// A relative path point resolves, against the path's level, to a value outside its
+    /// target's range (refused, not clipped).
+    #[error("{driver}: path[{point}].{field} = {given} on the level {level} gives {value}, outside [{min}, {max}]; relative points are not clipped")]
+    ResolvedOutOfRange {
+        /// The driver.
+        driver: String,
+        /// Index of the point in the path.
+        point: usize,
+        /// `scale` or `add`.
+        field: &'static str,
+        /// The factor or offset given.
+        given: f64,
+        /// The level the path starts from (the world's value of the target).
+        level: f64,
+        /// The resolved value.
         value: f64,
         /// Smallest allowed value.
         min: f64,
@@ -481,6 +523,7 @@ impl Scenario {
             DriverTarget::Capacity(_) => CAPACITY,
             _ => UNIT,
         };
+        let level = driver.target.level(&self.world);
         for (point, &(month, value)) in points.iter().enumerate() {
             if month > self.steps {
                 return Err(ScenarioRuleError::PointAfterHorizon {
@@ -500,20 +543,7 @@ impl Scenario {
                     });
                 }
             }
-            within(value, (min, max)).map_err(|refused| match refused {
-                Refused::NotFinite => ScenarioRuleError::PointNotFinite {
-                    driver: name.clone(),
-                    point,
-                    value,
-                },
-                Refused::OutOfRange => ScenarioRuleError::PointOutOfRange {
-                    driver: name.clone(),
-                    point,
-                    value,
-                    min,
-                    max,
-                },
-            })?;
+            check_point(&name, point, value, level, (min, max))?;
         }
         self.drivers.push(driver);
         Ok(())
@@ -730,6 +760,62 @@ impl Scenario {
         };
         error.map_or(Ok(()), Err)
     }
+}
+
+/// A path point's rules: a finite number; a `scale` of a level other than 0 (a factor of 0
+/// leaves 0, so the point could never act); a value, resolved against the path's `level`,
+/// inside the target's range. A relative point that leaves the range is refused, not clipped:
+/// the brief forbids silently clamped values, and the fix (a smaller factor or offset, or a
+/// level that leaves room) is the user's choice.
+fn check_point(
+    name: &str,
+    point: usize,
+    value: PointValue,
+    level: f64,
+    range: (f64, f64),
+) -> Result<()> {
+    let number = value.number();
+    if !number.is_finite() {
+        return Err(match value {
+            PointValue::Absolute(_) => ScenarioRuleError::PointNotFinite {
+                driver: name.to_string(),
+                point,
+                value: number,
+            },
+            _ => ScenarioRuleError::RelativeNotFinite {
+                driver: name.to_string(),
+                point,
+                field: value.key(),
+                value: number,
+            },
+        });
+    }
+    if matches!(value, PointValue::Scale { .. }) && level == 0.0 {
+        return Err(ScenarioRuleError::ScaleOfZeroLevel {
+            driver: name.to_string(),
+            point,
+        });
+    }
+    let resolved = value.resolve(level);
+    within(resolved, range).map_err(|_| match value {
+        PointValue::Absolute(_) => ScenarioRuleError::PointOutOfRange {
+            driver: name.to_string(),
+            point,
+            value: resolved,
+            min: range.0,
+            max: range.1,
+        },
+        _ => ScenarioRuleError::ResolvedOutOfRange {
+            driver: name.to_string(),
+            point,
+            field: value.key(),
+            given: number,
+            level,
+            value: resolved,
+            min: range.0,
+            max: range.1,
+        },
+    })
 }
 
 /// The horizon's rule: 1 to [`MAX_STEPS`] steps.
