@@ -205,6 +205,16 @@ pub enum ScenarioRuleError {
         /// The power's name.
         power: String,
     },
+    /// A participation event (`join`, `suspend`, `reinstate`, `exit`) that can never change
+    /// the member's participation, whatever else happens in the run.
+    #[error("{entity}: {reason}")]
+    ParticipationCannotAct {
+        /// The event or hazard, e.g. `event 1 (exit)`.
+        entity: String,
+        /// Why: the participations the member can have when it may fire, and those the event
+        /// acts on.
+        reason: String,
+    },
     /// A number is NaN or infinite.
     #[error("{entity}: {field} = {value} is not a finite number")]
     NotFinite {
@@ -579,7 +589,10 @@ impl Scenario {
         self.insert_event(event)?;
         let n = self.events.len() - 1;
         let added = &self.events[n];
-        if let Err(e) = self.check_peace(&added.event, added.step, &format!("event {n}")) {
+        let checked = self
+            .check_peace(&added.event, added.step, &format!("event {n}"))
+            .and_then(|()| self.check_participation(Ok(n)));
+        if let Err(e) = checked {
             self.events.pop();
             return Err(e);
         }
@@ -636,11 +649,36 @@ impl Scenario {
         self.insert_hazard(hazard)?;
         let n = self.hazards.len() - 1;
         let added = &self.hazards[n];
-        if let Err(e) = self.check_peace(&added.event, added.until, &format!("hazard {n}")) {
+        let checked = self
+            .check_peace(&added.event, added.until, &format!("hazard {n}"))
+            .and_then(|()| self.check_participation(Err(n)));
+        if let Err(e) = checked {
             self.hazards.pop();
             return Err(e);
         }
         Ok(())
+    }
+
+    /// A participation event (`join`, `suspend`, `reinstate`, `exit`) that can never act,
+    /// given the member's participation at the start and the participation events added
+    /// before it, is refused ([`crate::sim::events::kinds::membership`]'s rule). `this` is
+    /// the event's index (`Ok`) or the hazard's (`Err`).
+    fn check_participation(&self, this: std::result::Result<usize, usize>) -> Result<()> {
+        let cannot =
+            crate::sim::events::kinds::cannot_act(&self.world, &self.events, &self.hazards, this);
+        match cannot {
+            None => Ok(()),
+            Some(reason) => {
+                let (entity, kind) = match this {
+                    Ok(n) => (format!("event {n}"), self.events[n].event.kind()),
+                    Err(n) => (format!("hazard {n}"), self.hazards[n].event.kind()),
+                };
+                Err(ScenarioRuleError::ParticipationCannotAct {
+                    entity: format!("{entity} ({kind})"),
+                    reason,
+                })
+            }
+        }
     }
 
     /// Add a hazard after its own checks and the duplicate rule, normalised.
@@ -727,6 +765,12 @@ impl Scenario {
         }
         for (n, h) in self.hazards.iter().enumerate() {
             self.check_peace(&h.event, h.until, &format!("hazard {n}"))?;
+        }
+        for n in 0..self.events.len() {
+            self.check_participation(Ok(n))?;
+        }
+        for n in 0..self.hazards.len() {
+            self.check_participation(Err(n))?;
         }
         Ok(self)
     }
