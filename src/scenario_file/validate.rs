@@ -155,14 +155,22 @@ pub(crate) fn build(merged: &Merged) -> Result<Loaded> {
         .map_err(|e| ctx.error(key(&["horizon", "steps"]), Problem::Scenario(e)))?;
 
     let end = start.add_months(steps);
-    for (driver, at) in build_drivers(&ctx, &raw, &names, start, end)? {
+    let drivers = build_drivers(&ctx, &raw, &names, start, end)?;
+    for (driver, at) in &drivers {
         scenario
-            .add_driver(driver)
-            .map_err(|e| driver_error(&ctx, &at, start, end, e))?;
+            .add_driver(driver.clone())
+            .map_err(|e| driver_error(&ctx, at, start, end, e))?;
     }
 
     build_events(&ctx, &raw, &names, start, &mut scenario)?;
     warnings.extend(scenario.warnings().into_iter().map(|w| ctx.locate(w)));
+    let no_ops = super::no_ops::warnings(
+        merged,
+        &scenario,
+        &drivers,
+        raw.events.as_deref().unwrap_or_default(),
+    );
+    warnings.extend(no_ops.into_iter().map(|w| ctx.locate(w)));
     Ok(Loaded { scenario, warnings })
 }
 
