@@ -64,7 +64,8 @@ fn armenia_leaving_the_csto_in_2026_lowers_its_russia_share_at_the_horizon() {
 #[test]
 fn exit_of_suspended_armenia_is_logged_and_changes_its_participation_only() {
     let base = Simulation::new(geoalign::presets::eurasia_2025());
-    let exits = Simulation::new(Scenario::from_file(what_if("armenia-exits-csto-2026.toml")).unwrap());
+    let exits =
+        Simulation::new(Scenario::from_file(what_if("armenia-exits-csto-2026.toml")).unwrap());
     let (a, b) = (base.trajectory(3).unwrap(), exits.trajectory(3).unwrap());
     let (csto, armenia) = (
         b.institution_id("CSTO").unwrap(),

@@ -26,11 +26,7 @@ fn what_if(name: &str) -> PathBuf {
 const RUNS: u64 = 400;
 
 /// A path of relative points of one form at increasing months.
-fn relative_path(
-    months: &[u32],
-    numbers: &[f64],
-    form: fn(f64) -> PointValue,
-) -> (Path, Vec<u32>) {
+fn relative_path(months: &[u32], numbers: &[f64], form: fn(f64) -> PointValue) -> (Path, Vec<u32>) {
     let mut m = 0;
     let mut at = Vec::new();
     let points = months
@@ -145,8 +141,10 @@ fn armenia_russia(file: &std::path::Path, runs: u64) -> (Stats, f64) {
 #[test]
 fn slow_decline_with_full_russian_delivery_keeps_armenia_above_plain_slow_decline() {
     let (plain, plain_half) = armenia_russia(&what_if("slow-decline-levels-act.toml"), RUNS);
-    let (delivers, delivers_half) =
-        armenia_russia(&what_if("slow-decline-russia-delivers-levels-act.toml"), RUNS);
+    let (delivers, delivers_half) = armenia_russia(
+        &what_if("slow-decline-russia-delivers-levels-act.toml"),
+        RUNS,
+    );
     eprintln!(
         "levels act: Armenia's Russia share at the horizon: slow decline {:.4} ± {:.4}, with full delivery {:.4} ± {:.4}",
         plain.mean, plain_half, delivers.mean, delivers_half

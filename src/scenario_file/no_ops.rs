@@ -37,13 +37,19 @@ pub(super) fn warnings(
     let mut out = Vec::new();
     for (path, base) in &merged.unchanged {
         let base = merged.sources[*base].path.display().to_string();
-        out.push(Warning::at(path.clone(), WarningKind::UnchangedOverride { base }));
+        out.push(Warning::at(
+            path.clone(),
+            WarningKind::UnchangedOverride { base },
+        ));
     }
     let root = merged.sources.len().saturating_sub(1);
     for (driver, at) in drivers {
         let level = driver.target.level(scenario.world());
         if !driver.path.moves_from(level, scenario.steps()) {
-            out.push(Warning::at(at.clone(), WarningKind::DriverNeverMoves { level }));
+            out.push(Warning::at(
+                at.clone(),
+                WarningKind::DriverNeverMoves { level },
+            ));
         }
         let hidden = matches!(
             driver.path.points().first(),
@@ -56,14 +62,21 @@ pub(super) fn warnings(
         // are the world's data, some of them required.
         if hidden && written(&merged.table, &level_key) && merged.origin(&level_key) != root {
             let driver = super::load::display_key(at);
-            out.push(Warning::at(level_key, WarningKind::LevelHiddenByDriver { driver }));
+            out.push(Warning::at(
+                level_key,
+                WarningKind::LevelHiddenByDriver { driver },
+            ));
         }
     }
     for (n, entry) in events.iter().enumerate() {
         if entry.0.get("monthly") == Some(&FieldValue::Number(0.0)) {
             let reason = "its monthly probability is 0".to_string();
             out.push(Warning::at(
-                ["events".to_string(), format!("[{n}]"), "monthly".to_string()],
+                [
+                    "events".to_string(),
+                    format!("[{n}]"),
+                    "monthly".to_string(),
+                ],
                 WarningKind::EventNeverFires { reason },
             ));
         }

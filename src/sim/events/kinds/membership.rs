@@ -189,7 +189,10 @@ pub(crate) fn cannot_act(
     loop {
         let mut next = parts;
         for other in &others {
-            if ALL.iter().any(|&p| parts & bit(p) != 0 && other.acts_on.contains(&p)) {
+            if ALL
+                .iter()
+                .any(|&p| parts & bit(p) != 0 && other.acts_on.contains(&p))
+            {
                 next |= bit(other.to);
             }
         }
