@@ -53,7 +53,9 @@ pub(crate) fn check(
     institution: InstitutionId,
     state: StateId,
 ) -> Result<(), EventError> {
+    check::institution(world, "institution", institution)?;
     check::state(world, "state", state)?;
+    // The state is the field at fault when it is not listed.
     check::bloc_with(world, "institution", Some(institution), &[state])
         .map_err(|e| EventError::new("state", e.problem))
 }
