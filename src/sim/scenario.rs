@@ -415,7 +415,8 @@ impl Scenario {
 
     /// What this scenario allows but probably does not mean ([`World::warnings`]), each at
     /// the key path a scenario file would write it at; the file loader returns the same
-    /// warnings located in the file ([`Scenario::from_file_with_warnings`]).
+    /// warnings located in the file ([`Scenario::from_file_with_warnings`]), with those about
+    /// the file itself (overrides and entries that cannot act: scenarios/README.md).
     ///
     /// # Examples
     ///
