@@ -223,6 +223,11 @@ const CASES: &[Case] = &[
     case!("empty.toml", Empty, ": the file is empty"),
     case!("extends/comments-only-base.toml", Empty, ": the file is empty"),
     case!(
+        "extends/override-level-breaks-relative-driver.toml",
+        BrokenByOverride,
+        ":7: `powers.Russia.delivery.security` overrides the base and so breaks `drivers.powers.Russia.delivery.security[0].add` (set at builtin:csto-slow-decline:"
+    ),
+    case!(
         "extends/override-members-breaks-event.toml",
         BrokenByOverride,
         ":7: `institutions.CSTO.members` overrides the base and so breaks `events[1].institution` (set at "
@@ -473,6 +478,11 @@ const CASES: &[Case] = &[
         Invalid(Problem::NotFinite { .. }),
         ":14: `parameters.events.decision_intercept`"
     ),
+    case!(
+        "nan-relative-scale.toml",
+        Invalid(Problem::NotFinite { .. }),
+        ":62: `drivers.ties.S.A.security[0].scale`"
+    ),
     case!("nan-string.toml", Syntax, ":45:11: `states.T.inertia`"),
     case!(
         "neg-inf-float.toml",
@@ -510,9 +520,29 @@ const CASES: &[Case] = &[
         ":1: the file is not valid UTF-8"
     ),
     case!(
+        "participation-exit-of-non-member.toml",
+        Invalid(Problem::NotAMember { .. }),
+        ":67: `events[0].state`"
+    ),
+    case!(
+        "participation-join-of-active-member.toml",
+        Invalid(Problem::Scenario(ScenarioRuleError::ParticipationCannotAct { .. })),
+        ":58: `events[0]`"
+    ),
+    case!(
         "participation-of-non-member.toml",
         Invalid(Problem::NotAMember { .. }),
         ":55: `institutions.Bloc.participation.T`"
+    ),
+    case!(
+        "point-no-form.toml",
+        Invalid(Problem::PointForm { .. }),
+        ":62: `drivers.ties.S.A.security[0]`"
+    ),
+    case!(
+        "point-two-forms.toml",
+        Invalid(Problem::PointForm { .. }),
+        ":62: `drivers.ties.S.A.security[0]`"
     ),
     case!(
         "range-alignment-sum.toml",
@@ -575,6 +605,11 @@ const CASES: &[Case] = &[
         ":11: `parameters.noise`"
     ),
     case!(
+        "range-relative-add.toml",
+        Invalid(Problem::ResolvedOutOfRange { .. }),
+        ":62: `drivers.ties.S.A.security[0].add`"
+    ),
+    case!(
         "range-salience-sum.toml",
         Invalid(Problem::SumNotOne { .. }),
         ":34: `states.S.salience`"
@@ -603,6 +638,11 @@ const CASES: &[Case] = &[
         "range-zero-steps.toml",
         Invalid(Problem::NonPositiveHorizon { .. }),
         ":8: `horizon.steps`"
+    ),
+    case!(
+        "relative-scale-of-zero-level.toml",
+        Invalid(Problem::ScaleOfZeroLevel),
+        ":62: `drivers.ties.S.B.trade[0].scale`"
     ),
     case!(
         "semantics-active-member-past-exit.toml",

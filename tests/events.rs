@@ -1218,6 +1218,9 @@ alignment_shift = 0.3
 success = 0.6
 decision_intercept = -1.0
 
+[institutions.SCO.participation]
+Uzbekistan = "outside"  # so that it can `join` below
+
 [[events]]
 at = "{a2}"
 kind = "war"
@@ -1295,6 +1298,30 @@ kind = "peace"
 power = "Russia"
 
 [[events]]
+at = "{a11}"
+kind = "join"
+institution = "SCO"
+state = "Uzbekistan"
+
+[[events]]
+at = "{a11}"
+kind = "suspend"
+institution = "EAEU"
+state = "Kazakhstan"
+
+[[events]]
+at = "{a12}"
+kind = "reinstate"
+institution = "EAEU"
+state = "Kazakhstan"
+
+[[events]]
+at = "{a13}"
+kind = "exit"
+institution = "EAEU"
+state = "Kyrgyzstan"
+
+[[events]]
 monthly = 0.3
 from = "{a10}"
 until = "{a40}"
@@ -1319,6 +1346,9 @@ amount = 0.4
         a8 = at(8),
         a9 = at(9),
         a10 = at(10),
+        a11 = at(11),
+        a12 = at(12),
+        a13 = at(13),
         a20 = at(20),
         a30 = at(30),
         a40 = at(40),

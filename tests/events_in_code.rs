@@ -5,8 +5,8 @@
 
 use geoalign::model::{Channel, InstitutionId, PowerId, StateId, World};
 use geoalign::sim::events::kinds::{
-    BorderClash, DiplomaticCrisis, ExternalOffer, Peace, RemittanceShock, Sanctions,
-    SecondarySanctions, SecurityAppeal, Unrest, War,
+    BorderClash, DiplomaticCrisis, Exit, ExternalOffer, Join, Peace, Reinstate, RemittanceShock,
+    Sanctions, SecondarySanctions, SecurityAppeal, Suspend, Unrest, War,
 };
 use geoalign::sim::events::{
     check_event, check_hazard, check_scheduled, Event, EventError, EventProblem, Hazard, Item,
@@ -542,6 +542,46 @@ fn an_external_offer_with_itself_as_rival_or_an_amount_above_one_is_refused() {
 }
 
 #[test]
+fn a_participation_event_of_an_unknown_institution_or_a_state_not_listed_is_refused() {
+    let w = eurasia().world().clone();
+    let (csto, armenia, georgia) = (i(&w, "CSTO"), s(&w, "Armenia"), s(&w, "Georgia"));
+    let events: [fn(InstitutionId, StateId) -> Event; 4] = [
+        |institution, state| Join { institution, state }.into(),
+        |institution, state| Suspend { institution, state }.into(),
+        |institution, state| Reinstate { institution, state }.into(),
+        |institution, state| Exit { institution, state }.into(),
+    ];
+    for event in events {
+        check_event(&event(csto, armenia), &w, STEPS).unwrap();
+        refused(
+            &w,
+            event(InstitutionId(42), armenia),
+            "institution",
+            None,
+            |e| {
+                matches!(
+                    e,
+                    EventProblem::UnknownId {
+                        kind: "institution",
+                        ..
+                    }
+                )
+            },
+        );
+        refused(&w, event(csto, StateId(42)), "state", None, |e| {
+            matches!(e, EventProblem::UnknownId { kind: "state", .. })
+        });
+        refused(
+            &w,
+            event(csto, georgia),
+            "state",
+            None,
+            |e| matches!(e, EventProblem::NotAMember { name } if name == "Georgia"),
+        );
+    }
+}
+
+#[test]
 fn every_kind_has_a_refusal_test_above() {
     let tested = [
         "war",
@@ -554,6 +594,10 @@ fn every_kind_has_a_refusal_test_above() {
         "border_clash",
         "diplomatic_crisis",
         "external_offer",
+        "join",
+        "suspend",
+        "reinstate",
+        "exit",
     ];
     let untested: Vec<&str> = KINDS
         .iter()

@@ -246,7 +246,10 @@ fn a_design_point_set_in_memory_is_the_scenario_an_override_file_gives() {
     let mut credibility = base["drivers"]["institutions"]["CSTO"]["credibility"].clone();
     let points = credibility.as_array_mut().unwrap();
     let last = points.len() - 1;
-    points[last]["value"] = toml::Value::Float(0.3);
+    // Setting `value` replaces the point's form (it is written `add` in the file).
+    let point = points[last].as_table_mut().unwrap();
+    point.retain(|k, _| !["value", "scale", "add"].contains(&k));
+    point.insert("value".into(), toml::Value::Float(0.3));
     text.push_str(&format!(
         "drivers.institutions.CSTO.credibility = {credibility}\n"
     ));

@@ -330,6 +330,10 @@ fn write_event(t: &mut String, spec: &Spec, e: &EventSpec, written: &mut Written
     let j_index = (e.states[0] + 1 + e.states[1] % ns.max(2)) % ns;
     let other_state = (j_index != e.states[0] % ns).then(|| format!("\"S{j_index}\""));
     let [u0, u1, u2, u3] = e.units;
+    let bloc_members: Vec<usize> = match &spec.bloc {
+        Some((_, _, _, mask)) => (0..ns).filter(|&i| mask.get(i) == Some(&true)).collect(),
+        None => Vec::new(),
+    };
     // A depth below 1, as the loader requires of cuts and shock sizes.
     let depth = u0 * 0.99;
     writeln!(t, "[[events]]").unwrap();
@@ -356,6 +360,10 @@ fn write_event(t: &mut String, spec: &Spec, e: &EventSpec, written: &mut Written
         "border_clash" if other_state.is_none() => "unrest",
         // A peace with no war before it, or one already written, is refused: a war instead.
         "peace" if !war_before || written.peaces.contains(&(power, step)) => "war",
+        // A participation event needs a bloc member; a `join` needs a state listed `outside`,
+        // which these worlds do not have (one would be refused as never acting): an `exit`.
+        "join" | "suspend" | "reinstate" | "exit" if bloc_members.is_empty() => "unrest",
+        "join" => "exit",
         kind => kind,
     };
     match kind {
@@ -396,6 +404,10 @@ fn write_event(t: &mut String, spec: &Spec, e: &EventSpec, written: &mut Written
             if let (Some(q), true) = (&other_power, e.flag) {
                 writeln!(t, "rival = {q}").unwrap();
             }
+        }
+        "suspend" | "reinstate" | "exit" => {
+            let member = bloc_members[e.states[0] % bloc_members.len()];
+            writeln!(t, "institution = \"Bloc\"\nstate = \"S{member}\"").unwrap();
         }
         other => panic!("no generator for event kind {other}"),
     }
@@ -538,7 +550,8 @@ fn the_event_generator_writes_every_kind_the_loader_knows() {
         steps: 12,
         seed: 1,
         calibrate: true,
-        bloc: None,
+        // A bloc of both states, for the participation kinds.
+        bloc: Some((0, 0.5, 0.5, vec![true, true])),
         capacity_path: Vec::new(),
         events: (0..kinds.len())
             .map(|kind| EventSpec {
@@ -555,7 +568,13 @@ fn the_event_generator_writes_every_kind_the_loader_knows() {
     };
     let scenario = scenario(&spec);
     let written: Vec<&str> = scenario.events().iter().map(|e| e.event.kind()).collect();
-    assert_eq!(written, kinds);
+    // A `join` needs a state listed `outside`, which generated worlds do not have: the
+    // generator writes an `exit` instead (`write_event`).
+    let expected: Vec<&str> = kinds
+        .iter()
+        .map(|&k| if k == "join" { "exit" } else { k })
+        .collect();
+    assert_eq!(written, expected);
     let logged: Vec<String> = Simulation::new(scenario)
         .trajectory(0)
         .unwrap()

@@ -273,3 +273,73 @@ fn sensitivity_prints_its_bases_warnings_once_from_the_one_load() {
     );
     assert!(warnings[0].starts_with(&expected), "{stderr}");
 }
+
+/// Loads `child` written beside `BASE` and returns its single warning, checked to be located
+/// in the child at the line holding `needle`.
+fn single_child_warning(name: &str, child: &str, needle: &str) -> Warning {
+    let dir = scratch(name);
+    std::fs::write(dir.join("base.toml"), BASE).unwrap();
+    std::fs::write(dir.join("child.toml"), child).unwrap();
+    let loaded = Scenario::from_file_with_warnings(dir.join("child.toml")).unwrap();
+    assert_eq!(loaded.warnings.len(), 1, "{:?}", loaded.warnings);
+    let warning = loaded.warnings[0].clone();
+    assert_eq!(
+        warning.file.as_deref(),
+        Some(dir.join("child.toml").as_path())
+    );
+    assert_eq!(warning.line, Some(line_of(child, needle)), "{warning}");
+    warning
+}
+
+#[test]
+fn a_child_level_equal_to_its_base_is_warned_of_at_its_line() {
+    let child = "extends = \"base.toml\"\nname = \"same\"\n[powers.A]\ncoercion = 0.5\n";
+    let warning = single_child_warning("unchanged-level", child, "coercion = 0.5");
+    assert_eq!(warning.key(), "powers.A.coercion");
+    assert!(matches!(
+        &warning.kind,
+        WarningKind::UnchangedOverride { base } if base.ends_with("base.toml")
+    ));
+    assert!(warning.to_string().contains("changes nothing"), "{warning}");
+
+    // A table written whole that changes one of its values may repeat the others.
+    let whole = "extends = \"base.toml\"\nname = \"whole\"\n[states.S]\nalignment = { A = 0.6, autonomy = 0.4 }\n[institutions.Bloc.unanswered]\nS = 1\nT = 0\n";
+    let dir = scratch("unchanged-whole");
+    std::fs::write(dir.join("base.toml"), BASE).unwrap();
+    std::fs::write(dir.join("child.toml"), whole).unwrap();
+    let loaded = Scenario::from_file_with_warnings(dir.join("child.toml")).unwrap();
+    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+}
+
+#[test]
+fn a_child_level_hidden_by_a_driver_from_the_first_step_is_warned_of_at_the_level() {
+    let child = "extends = \"base.toml\"\nname = \"hidden\"\n[powers.A]\ncoercion = 0.2\n\
+                 [drivers.powers.A]\ncoercion = [{ at = \"2025-01\", value = 0.3 }, { at = \"2026-01\", value = 0.4 }]\n";
+    let warning = single_child_warning("hidden-level", child, "coercion = 0.2");
+    assert_eq!(warning.key(), "powers.A.coercion");
+    assert_eq!(
+        warning.kind,
+        WarningKind::LevelHiddenByDriver {
+            driver: "drivers.powers.A.coercion".into()
+        }
+    );
+}
+
+#[test]
+fn a_driver_that_never_changes_its_quantity_is_warned_of_at_its_key() {
+    let child = "extends = \"base.toml\"\nname = \"still\"\n\
+                 [drivers.powers.A]\ncoercion = [{ at = \"2025-06\", add = 0.0 }, { at = \"2026-01\", scale = 1.0 }]\n";
+    let warning = single_child_warning("still-driver", child, "coercion = [");
+    assert_eq!(warning.key(), "drivers.powers.A.coercion");
+    assert_eq!(warning.kind, WarningKind::DriverNeverMoves { level: 0.5 });
+}
+
+#[test]
+fn an_event_that_can_never_fire_is_warned_of_at_its_monthly_key() {
+    let child = "extends = \"base.toml\"\nname = \"never\"\n\
+                 [[events]]\nmonthly = 0.0\nfrom = \"2025-02\"\nkind = \"diplomatic_crisis\"\npower = \"A\"\nstate = \"S\"\n";
+    let warning = single_child_warning("never-fires", child, "monthly = 0.0");
+    assert_eq!(warning.key(), "events[0].monthly");
+    assert!(matches!(warning.kind, WarningKind::EventNeverFires { .. }));
+    assert!(warning.to_string().contains("can never fire"), "{warning}");
+}

@@ -117,6 +117,9 @@ pub enum Participation {
     Suspended,
     /// Has left.
     Exited,
+    /// Listed so that it can join during a run (a `join` event), but not a member yet: gets
+    /// nothing of the institution's channels, is no peer, and is not counted in its cohesion.
+    Outside,
 }
 
 impl Participation {
@@ -124,7 +127,7 @@ impl Participation {
     pub const fn weight(self) -> f64 {
         match self {
             Participation::Active => 1.0,
-            Participation::Suspended | Participation::Exited => 0.0,
+            Participation::Suspended | Participation::Exited | Participation::Outside => 0.0,
         }
     }
 
@@ -134,6 +137,7 @@ impl Participation {
             Participation::Active => "active",
             Participation::Suspended => "suspended",
             Participation::Exited => "exited",
+            Participation::Outside => "outside",
         }
     }
 }

@@ -84,6 +84,29 @@ pub enum WarningKind {
         /// The name kept from the base.
         name: String,
     },
+    /// A file that extends another sets a value equal to the one its base sets: the override
+    /// changes nothing.
+    UnchangedOverride {
+        /// The base file whose value it repeats.
+        base: String,
+    },
+    /// A level that a driver sets from the first step (its first point is an absolute value
+    /// at the start month): the level never acts, in the dynamics nor as the driver's start.
+    LevelHiddenByDriver {
+        /// The driver's key path, dotted.
+        driver: String,
+    },
+    /// A driver all of whose points resolve to the level it starts from: it never changes
+    /// its quantity within the horizon.
+    DriverNeverMoves {
+        /// The level.
+        level: f64,
+    },
+    /// An event that can never fire, with the reason (`monthly = 0`).
+    EventNeverFires {
+        /// Why.
+        reason: String,
+    },
 }
 
 impl fmt::Display for WarningKind {
@@ -101,6 +124,21 @@ impl fmt::Display for WarningKind {
                 f,
                 "this file removes every event of its base but keeps the base's name {name:?} (and description), so the outputs will be labelled as the base scenario; set `name` and `description`"
             ),
+            WarningKind::UnchangedOverride { base } => write!(
+                f,
+                "this value is the same as the one {base} sets, so the override changes nothing; remove it, or give the value you mean"
+            ),
+            WarningKind::LevelHiddenByDriver { driver } => write!(
+                f,
+                "`{driver}` sets this quantity from the first step (its first point is a `value` at the start month), so this level never acts; remove the level, start the driver later, or write its first point as `scale` or `add`"
+            ),
+            WarningKind::DriverNeverMoves { level } => write!(
+                f,
+                "every point of this path gives the level it starts from, {level}, so the driver never changes its quantity within the horizon"
+            ),
+            WarningKind::EventNeverFires { reason } => {
+                write!(f, "this event can never fire: {reason}")
+            }
         }
     }
 }

@@ -399,6 +399,28 @@ pub enum Problem {
         /// The two keys.
         keys: [&'static str; 2],
     },
+    /// A path point gives none, or more than one, of `value`, `scale` and `add`.
+    PointForm {
+        /// The keys it gives.
+        given: Vec<&'static str>,
+    },
+    /// A `scale` point on a quantity whose level is 0: it can never change it.
+    ScaleOfZeroLevel,
+    /// A relative path point resolves to a value outside its target's range.
+    ResolvedOutOfRange {
+        /// `scale` or `add`.
+        field: &'static str,
+        /// The factor or offset written.
+        given: f64,
+        /// The level the path starts from.
+        level: f64,
+        /// The resolved value.
+        value: f64,
+        /// The smallest allowed value.
+        min: f64,
+        /// The largest allowed value.
+        max: f64,
+    },
 }
 
 impl fmt::Display for Problem {
@@ -488,6 +510,19 @@ impl fmt::Display for Problem {
                 f,
                 "no built-in scenario is called `{name}`; the built-ins are: {}",
                 known.join(", ")
+            ),
+            Problem::PointForm { given } => match given[..] {
+                [] => write!(f, "a path point needs one of `value` (absolute), `scale` (a factor on the level the path starts from) and `add` (an offset on it)"),
+                _ => write!(f, "a path point takes exactly one of `value`, `scale` and `add`, but this one gives {}", given.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(" and ")),
+            },
+            Problem::ScaleOfZeroLevel => write!(
+                f,
+                "`scale` multiplies the level the path starts from, which is 0 here (a tie the world does not list is 0), so no factor can change it; write `value` or `add` instead"
+            ),
+            Problem::ResolvedOutOfRange { field, given, level, value, min, max } => write!(
+                f,
+                "`{field} = {given}` on the level {level} the path starts from gives {value}, outside [{min}, {max}]; relative points are refused, not clipped: choose a smaller {}, or another level",
+                if *field == "scale" { "factor" } else { "offset" }
             ),
             Problem::EmptyExtends => write!(
                 f,

@@ -31,6 +31,10 @@ pub(crate) struct Merged {
     /// none): what it says about the chain itself (`baseline`, `[counterfactual]`, `remove`),
     /// taken out of its table before merging.
     pub directives: Vec<super::chain::Directives>,
+    /// Where a file set a value equal to its base's (the key path, and the index into
+    /// `sources` of the base file whose value it repeats): an override that changes nothing,
+    /// warned of.
+    pub unchanged: Vec<(KeyPath, usize)>,
 }
 
 /// An empty table or array written over a non-empty value of the base.
@@ -231,6 +235,10 @@ impl Merged {
         };
         stack.pop();
         find_emptied(&base, &table, &mut Vec::new(), &mut self.emptied);
+        for path in find_unchanged(&base, &table, &mut Vec::new()) {
+            let by = self.origin(&path);
+            self.unchanged.push((path, by));
+        }
         merge(&mut base, table, &mut Vec::new(), index, &mut self.origins);
         super::chain::apply_removes(self, &mut base, index)?;
         Ok(base)
@@ -252,7 +260,7 @@ impl Merged {
 
     /// Index into `sources` of the file that set `path` or its nearest ancestor (0, the file
     /// loaded, comes first; its bases follow).
-    fn origin(&self, path: &[String]) -> usize {
+    pub fn origin(&self, path: &[String]) -> usize {
         (0..=path.len())
             .rev()
             .find_map(|n| self.origins.get(&display_key(&path[..n])).copied())
@@ -328,6 +336,42 @@ fn find_emptied(base: &Table, over: &Table, path: &mut KeyPath, out: &mut Vec<Em
             _ => {}
         }
         path.pop();
+    }
+}
+
+/// Every value of `over` other than a table that equals the value `base` holds at its key
+/// (numbers compared as numbers, so `1` repeats `1.0`), in a table none of whose other values
+/// change: a table written whole (an alignment that must sum to 1, an institution's
+/// `unanswered`) may repeat some of its base's values alongside those it changes.
+fn find_unchanged(base: &Table, over: &Table, path: &mut KeyPath) -> Vec<KeyPath> {
+    let mut out = Vec::new();
+    let mut same = Vec::new();
+    let mut changed = false;
+    for (key, value) in over {
+        path.push(key.clone());
+        match (base.get(key), value) {
+            (Some(Value::Table(b)), Value::Table(o)) => out.extend(find_unchanged(b, o, path)),
+            (Some(b), o) if same_value(b, o) => same.push(path.clone()),
+            (_, Value::Table(_)) => {}
+            _ => changed = true,
+        }
+        path.pop();
+    }
+    if !changed {
+        out.extend(same);
+    }
+    out
+}
+
+fn same_value(a: &Value, b: &Value) -> bool {
+    let number = |v: &Value| match v {
+        Value::Integer(i) => Some(*i as f64),
+        Value::Float(x) => Some(*x),
+        _ => None,
+    };
+    match (number(a), number(b)) {
+        (Some(x), Some(y)) => x == y,
+        _ => !matches!(a, Value::Table(_)) && a == b,
     }
 }
 

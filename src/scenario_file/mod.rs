@@ -18,6 +18,7 @@ mod error;
 mod events;
 mod load;
 mod outcomes;
+mod no_ops;
 mod overrides;
 mod raw;
 mod source;

@@ -21,6 +21,10 @@ pub(super) fn causes(table: &Table, path: &[String], problem: &Problem) -> Vec<K
             .unwrap_or_default(),
         // A zero share is refused only while intercepts are calibrated.
         Problem::ZeroShareWithCalibration => vec![keys(&["parameters", "calibrate_intercepts"])],
+        // A relative path point is resolved against the level of the quantity it drives.
+        Problem::ResolvedOutOfRange { .. } | Problem::ScaleOfZeroLevel => {
+            super::no_ops::level_key(path).into_iter().collect()
+        }
         _ => Vec::new(),
     }
 }

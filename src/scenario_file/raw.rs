@@ -228,5 +228,10 @@ pub(crate) struct RawInstitutionDrivers {
 pub(crate) struct RawPoint {
     #[serde(deserialize_with = "date")]
     pub at: String,
-    pub value: f64,
+    /// An absolute value; exactly one of `value`, `scale` and `add` (checked in validate).
+    pub value: Option<f64>,
+    /// A factor on the level the path starts from.
+    pub scale: Option<f64>,
+    /// An offset on the level the path starts from.
+    pub add: Option<f64>,
 }

@@ -78,7 +78,9 @@ impl ScenarioSource {
     /// `powers.Russia.coercion`); a segment `name[i]` picks element `i` (negative: from the
     /// end) of an array the scenario already has, e.g.
     /// `drivers.institutions.CSTO.credibility[-1].value`. Segments are split at every `.`, so
-    /// a name holding a dot cannot be reached.
+    /// a name holding a dot cannot be reached. Setting `value`, `scale` or `add` of a driver
+    /// path point replaces the point's form: `[-1].value` makes the last point absolute even
+    /// where the file writes it as `add`.
     ///
     /// # Errors
     ///
@@ -176,6 +178,9 @@ fn parse_key(key: &str) -> Option<Vec<Segment<'_>>> {
 /// Put `value` at `segments` (starting with a key) in `table`, creating missing tables on the
 /// way (a key the base leaves out may be set, as a file could write it); pushes the key path
 /// written onto `path`, indices counted from the front. Arrays are never created or extended.
+/// The keys of a driver path point, one of which it gives.
+const POINT_FORMS: [&str; 3] = ["value", "scale", "add"];
+
 fn assign(
     table: &mut Table,
     segments: &[Segment<'_>],
@@ -188,6 +193,11 @@ fn assign(
     path.push(name.to_string());
     match rest.first() {
         None => {
+            // A driver point gives one of `value`, `scale` and `add`: setting one replaces the
+            // point's form, so `…[-1].value` also works on a point written relatively.
+            if path.first().is_some_and(|d| d == "drivers") && POINT_FORMS.contains(name) {
+                table.retain(|k, _| !POINT_FORMS.contains(&k));
+            }
             table.insert(name.to_string(), value);
             Ok(())
         }

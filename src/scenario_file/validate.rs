@@ -16,7 +16,7 @@ use crate::model::{
     Participation, PerChannel, Power, PowerId, State, StateId, Warning, WarningKind, World,
     WorldBuilder, WorldError, YearMonth, AUTONOMY,
 };
-use crate::sim::drivers::{Driver, DriverTarget, Path};
+use crate::sim::drivers::{Driver, DriverTarget, Path, PointValue};
 use crate::sim::scenario::check_horizon;
 use crate::sim::{Scenario, ScenarioRuleError, MAX_STEPS};
 use indexmap::IndexMap;
@@ -155,15 +155,23 @@ pub(crate) fn build(merged: &Merged) -> Result<Loaded> {
         .map_err(|e| ctx.error(key(&["horizon", "steps"]), Problem::Scenario(e)))?;
 
     let end = start.add_months(steps);
-    for (driver, at) in build_drivers(&ctx, &raw, &names, start, end)? {
+    let drivers = build_drivers(&ctx, &raw, &names, start, end)?;
+    for (driver, at) in &drivers {
         scenario
-            .add_driver(driver)
-            .map_err(|e| driver_error(&ctx, &at, start, end, e))?;
+            .add_driver(driver.clone())
+            .map_err(|e| driver_error(&ctx, at, start, end, e))?;
     }
 
     build_events(&ctx, &raw, &names, start, &mut scenario)?;
     super::outcomes::build_outcomes(&ctx, raw.outcomes.as_ref(), &names, start, &mut scenario)?;
     warnings.extend(scenario.warnings().into_iter().map(|w| ctx.locate(w)));
+    let no_ops = super::no_ops::warnings(
+        merged,
+        &scenario,
+        &drivers,
+        raw.events.as_deref().unwrap_or_default(),
+    );
+    warnings.extend(no_ops.into_iter().map(|w| ctx.locate(w)));
     Ok(Loaded { scenario, warnings })
 }
 
@@ -700,7 +708,7 @@ fn build_path(
     start: YearMonth,
     end: YearMonth,
 ) -> Result<Path> {
-    let mut out: Vec<(u32, f64)> = Vec::with_capacity(points.len());
+    let mut out: Vec<(u32, PointValue)> = Vec::with_capacity(points.len());
     for (n, point) in points.iter().enumerate() {
         let index = format!("[{n}]");
         let here = [at, &[index.as_str(), "at"]].concat();
@@ -723,9 +731,30 @@ fn build_path(
                 },
             )
         })?;
-        out.push((month, point.value));
+        let value = point_value(point).map_err(|given| {
+            let here = [at, &[index.as_str()]].concat();
+            ctx.error(key(&here), Problem::PointForm { given })
+        })?;
+        out.push((month, value));
     }
-    Ok(Path::new(out))
+    Ok(Path::from_points(out))
+}
+
+/// The one of `value`, `scale` and `add` a point gives; the keys it gives otherwise (none, or
+/// more than one).
+fn point_value(point: &RawPoint) -> std::result::Result<PointValue, Vec<&'static str>> {
+    let given: Vec<PointValue> = [
+        point.value.map(PointValue::Absolute),
+        point.scale.map(|scale| PointValue::Scale { scale }),
+        point.add.map(|add| PointValue::Add { add }),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    match given[..] {
+        [one] => Ok(one),
+        _ => Err(given.iter().map(|v| v.key()).collect()),
+    }
 }
 
 /// Where in the driver's path the scenario's refusal lies, and the problem as the file says it.
@@ -776,6 +805,35 @@ fn driver_error(
             max,
             ..
         } => (point(n, "value"), Problem::OutOfRange { value, min, max }),
+        ScenarioRuleError::RelativeNotFinite {
+            point: n,
+            field,
+            value,
+            ..
+        } => (point(n, field), Problem::NotFinite { value }),
+        ScenarioRuleError::ScaleOfZeroLevel { point: n, .. } => {
+            (point(n, "scale"), Problem::ScaleOfZeroLevel)
+        }
+        ScenarioRuleError::ResolvedOutOfRange {
+            point: n,
+            field,
+            given,
+            level,
+            value,
+            min,
+            max,
+            ..
+        } => (
+            point(n, field),
+            Problem::ResolvedOutOfRange {
+                field,
+                given,
+                level,
+                value,
+                min,
+                max,
+            },
+        ),
         other => (at.to_vec(), Problem::Scenario(other)),
     };
     ctx.error(path, problem)

@@ -6,10 +6,10 @@
 //! exactly what the scenario file loader refuses, with a typed [`ScenarioRuleError`]. The loader
 //! builds its scenarios through the same methods.
 
-use crate::model::bounds::{within, Refused, CAPACITY, UNIT};
+use crate::model::bounds::{within, CAPACITY, UNIT};
 use crate::model::{PowerId, Warning};
 use crate::model::{World, YearMonth};
-use crate::sim::drivers::{Driver, DriverTarget};
+use crate::sim::drivers::{Driver, DriverTarget, PointValue};
 use crate::sim::events::{
     check_hazard, check_scheduled, Event, EventError, Hazard, ScheduledEvent,
 };
@@ -102,6 +102,48 @@ pub enum ScenarioRuleError {
         /// Largest allowed value.
         max: f64,
     },
+    /// A relative path point's factor (`scale`) or offset (`add`) is NaN or infinite.
+    #[error("{driver}: path[{point}].{field} = {value} is not a finite number")]
+    RelativeNotFinite {
+        /// The driver.
+        driver: String,
+        /// Index of the point in the path.
+        point: usize,
+        /// `scale` or `add`.
+        field: &'static str,
+        /// The number given.
+        value: f64,
+    },
+    /// A `scale` point on a target whose level is 0 (a tie the world does not list, a zero
+    /// delivery): any factor leaves it 0, so the point could never act.
+    #[error("{driver}: path[{point}].scale multiplies the target's level, which is 0, so it can never change it; give the point a `value` or an `add` instead")]
+    ScaleOfZeroLevel {
+        /// The driver.
+        driver: String,
+        /// Index of the point in the path.
+        point: usize,
+    },
+    /// A relative path point resolves, against the path's level, to a value outside its
+    /// target's range (refused, not clipped).
+    #[error("{driver}: path[{point}].{field} = {given} on the level {level} gives {value}, outside [{min}, {max}]; relative points are not clipped")]
+    ResolvedOutOfRange {
+        /// The driver.
+        driver: String,
+        /// Index of the point in the path.
+        point: usize,
+        /// `scale` or `add`.
+        field: &'static str,
+        /// The factor or offset given.
+        given: f64,
+        /// The level the path starts from (the world's value of the target).
+        level: f64,
+        /// The resolved value.
+        value: f64,
+        /// Smallest allowed value.
+        min: f64,
+        /// Largest allowed value.
+        max: f64,
+    },
     /// A path point's month does not come after the previous point's.
     #[error("{driver}: path[{point}].month = {month} does not come after month {previous}; path months must be strictly increasing")]
     MonthsNotIncreasing {
@@ -176,6 +218,16 @@ pub enum ScenarioRuleError {
         /// The key inside the outcome and the problem.
         #[source]
         error: OutcomeError,
+    },
+    /// A participation event (`join`, `suspend`, `reinstate`, `exit`) that can never change
+    /// the member's participation, whatever else happens in the run.
+    #[error("{entity}: {reason}")]
+    ParticipationCannotAct {
+        /// The event or hazard, e.g. `event 1 (exit)`.
+        entity: String,
+        /// Why: the participations the member can have when it may fire, and those the event
+        /// acts on.
+        reason: String,
     },
     /// A number is NaN or infinite.
     #[error("{entity}: {field} = {value} is not a finite number")]
@@ -479,7 +531,8 @@ impl Scenario {
 
     /// What this scenario allows but probably does not mean ([`World::warnings`]), each at
     /// the key path a scenario file would write it at; the file loader returns the same
-    /// warnings located in the file ([`Scenario::from_file_with_warnings`]).
+    /// warnings located in the file ([`Scenario::from_file_with_warnings`]), with those about
+    /// the file itself (overrides and entries that cannot act: scenarios/README.md).
     ///
     /// # Examples
     ///
@@ -601,6 +654,7 @@ impl Scenario {
             DriverTarget::Capacity(_) => CAPACITY,
             _ => UNIT,
         };
+        let level = driver.target.level(&self.world);
         for (point, &(month, value)) in points.iter().enumerate() {
             if month > self.steps {
                 return Err(ScenarioRuleError::PointAfterHorizon {
@@ -620,20 +674,7 @@ impl Scenario {
                     });
                 }
             }
-            within(value, (min, max)).map_err(|refused| match refused {
-                Refused::NotFinite => ScenarioRuleError::PointNotFinite {
-                    driver: name.clone(),
-                    point,
-                    value,
-                },
-                Refused::OutOfRange => ScenarioRuleError::PointOutOfRange {
-                    driver: name.clone(),
-                    point,
-                    value,
-                    min,
-                    max,
-                },
-            })?;
+            check_point(&name, point, value, level, (min, max))?;
         }
         self.drivers.push(driver);
         Ok(())
@@ -669,7 +710,10 @@ impl Scenario {
         self.insert_event(event)?;
         let n = self.events.len() - 1;
         let added = &self.events[n];
-        if let Err(e) = self.check_peace(&added.event, added.step, &format!("event {n}")) {
+        let checked = self
+            .check_peace(&added.event, added.step, &format!("event {n}"))
+            .and_then(|()| self.check_participation(Ok(n)));
+        if let Err(e) = checked {
             self.events.pop();
             return Err(e);
         }
@@ -726,11 +770,36 @@ impl Scenario {
         self.insert_hazard(hazard)?;
         let n = self.hazards.len() - 1;
         let added = &self.hazards[n];
-        if let Err(e) = self.check_peace(&added.event, added.until, &format!("hazard {n}")) {
+        let checked = self
+            .check_peace(&added.event, added.until, &format!("hazard {n}"))
+            .and_then(|()| self.check_participation(Err(n)));
+        if let Err(e) = checked {
             self.hazards.pop();
             return Err(e);
         }
         Ok(())
+    }
+
+    /// A participation event (`join`, `suspend`, `reinstate`, `exit`) that can never act,
+    /// given the member's participation at the start and the participation events added
+    /// before it, is refused ([`crate::sim::events::kinds::membership`]'s rule). `this` is
+    /// the event's index (`Ok`) or the hazard's (`Err`).
+    fn check_participation(&self, this: std::result::Result<usize, usize>) -> Result<()> {
+        let cannot =
+            crate::sim::events::kinds::cannot_act(&self.world, &self.events, &self.hazards, this);
+        match cannot {
+            None => Ok(()),
+            Some(reason) => {
+                let (entity, kind) = match this {
+                    Ok(n) => (format!("event {n}"), self.events[n].event.kind()),
+                    Err(n) => (format!("hazard {n}"), self.hazards[n].event.kind()),
+                };
+                Err(ScenarioRuleError::ParticipationCannotAct {
+                    entity: format!("{entity} ({kind})"),
+                    reason,
+                })
+            }
+        }
     }
 
     /// Add a hazard after its own checks and the duplicate rule, normalised.
@@ -824,6 +893,12 @@ impl Scenario {
         for (n, h) in self.hazards.iter().enumerate() {
             self.check_peace(&h.event, h.until, &format!("hazard {n}"))?;
         }
+        for n in 0..self.events.len() {
+            self.check_participation(Ok(n))?;
+        }
+        for n in 0..self.hazards.len() {
+            self.check_participation(Err(n))?;
+        }
         Ok(self)
     }
 
@@ -856,6 +931,62 @@ impl Scenario {
         };
         error.map_or(Ok(()), Err)
     }
+}
+
+/// A path point's rules: a finite number; a `scale` of a level other than 0 (a factor of 0
+/// leaves 0, so the point could never act); a value, resolved against the path's `level`,
+/// inside the target's range. A relative point that leaves the range is refused, not clipped:
+/// the brief forbids silently clamped values, and the fix (a smaller factor or offset, or a
+/// level that leaves room) is the user's choice.
+fn check_point(
+    name: &str,
+    point: usize,
+    value: PointValue,
+    level: f64,
+    range: (f64, f64),
+) -> Result<()> {
+    let number = value.number();
+    if !number.is_finite() {
+        return Err(match value {
+            PointValue::Absolute(_) => ScenarioRuleError::PointNotFinite {
+                driver: name.to_string(),
+                point,
+                value: number,
+            },
+            _ => ScenarioRuleError::RelativeNotFinite {
+                driver: name.to_string(),
+                point,
+                field: value.key(),
+                value: number,
+            },
+        });
+    }
+    if matches!(value, PointValue::Scale { .. }) && level == 0.0 {
+        return Err(ScenarioRuleError::ScaleOfZeroLevel {
+            driver: name.to_string(),
+            point,
+        });
+    }
+    let resolved = value.resolve(level);
+    within(resolved, range).map_err(|_| match value {
+        PointValue::Absolute(_) => ScenarioRuleError::PointOutOfRange {
+            driver: name.to_string(),
+            point,
+            value: resolved,
+            min: range.0,
+            max: range.1,
+        },
+        _ => ScenarioRuleError::ResolvedOutOfRange {
+            driver: name.to_string(),
+            point,
+            field: value.key(),
+            given: number,
+            level,
+            value: resolved,
+            min: range.0,
+            max: range.1,
+        },
+    })
 }
 
 /// The horizon's rule: 1 to [`MAX_STEPS`] steps.

@@ -136,7 +136,8 @@ impl RunState {
     /// `participation weight × the member's alignment share with the leader`.
     ///
     /// Equal weights follow the CSTO Charter's consensus rule (one member, one vote). A
-    /// suspended or exited member counts as 0, so suspensions lower cohesion. For an
+    /// suspended or exited member counts as 0, so suspensions lower cohesion; a state listed as
+    /// `outside` (not joined yet) is not counted at all. For an
     /// institution without a leader, cohesion is `1 − mean total-variation distance` of the
     /// active members from their mean alignment. An institution with no members has cohesion 0.
     ///
@@ -161,7 +162,14 @@ impl RunState {
                         part.weight() * self.alignment[s.index() * c + leader.index()]
                     })
                     .sum();
-                total / inst.members.len() as f64
+                let counted = parts
+                    .iter()
+                    .filter(|p| **p != Participation::Outside)
+                    .count();
+                if counted == 0 {
+                    return 0.0;
+                }
+                total / counted as f64
             }
             None => {
                 let active: Vec<usize> = inst

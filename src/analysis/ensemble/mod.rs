@@ -1133,7 +1133,7 @@ impl Recorder for RunRecorder<'_> {
                 match p {
                     Participation::Suspended => self.suspended[inst][m] = true,
                     Participation::Exited => self.exited[inst][m] = true,
-                    Participation::Active => {}
+                    Participation::Active | Participation::Outside => {}
                 }
             }
         }

@@ -243,7 +243,8 @@ impl CstoClassifier {
             let share = state.alignment[s.index() * c + self.leader];
             if self.core.contains(&pos) {
                 core += share;
-            } else {
+            } else if *part != Participation::Outside {
+                // A state not joined yet is not one of the wider bloc's members.
                 wider += part.weight() * share;
                 n_wider += 1;
             }
@@ -337,6 +338,7 @@ fn participation_note(p: Participation) -> f64 {
         Participation::Active => 0.0,
         Participation::Suspended => 1.0,
         Participation::Exited => 2.0,
+        Participation::Outside => 3.0,
     }
 }
 
@@ -345,8 +347,10 @@ fn participation_from_note(x: f64) -> Participation {
         Participation::Active
     } else if x == 1.0 {
         Participation::Suspended
-    } else {
+    } else if x == 2.0 {
         Participation::Exited
+    } else {
+        Participation::Outside
     }
 }
 

@@ -263,14 +263,24 @@ impl Declared {
         } else {
             let inst = &world.institutions()[*institution];
             let c = world.components();
+            let parts = &state.participation[*institution];
             let sum: f64 = positions
                 .iter()
                 .map(|&p| {
                     let s = inst.members[p].0.index();
-                    state.participation[*institution][p].weight() * state.alignment[s * c + leader]
+                    parts[p].weight() * state.alignment[s * c + leader]
                 })
                 .sum();
-            sum / positions.len() as f64
+            // As `RunState::cohesion`: a listed state that has not joined is not counted.
+            let counted = positions
+                .iter()
+                .filter(|&&p| parts[p] != crate::model::Participation::Outside)
+                .count();
+            if counted == 0 {
+                0.0
+            } else {
+                sum / counted as f64
+            }
         };
         if step == 0 {
             notes[*start] = reading;

@@ -328,7 +328,10 @@ pub(crate) fn unanswered(
     let count = &mut rs.events.unanswered[b][slot];
     *count += 1;
     let part = &mut rs.participation[b][slot];
-    let next = if *count >= params.exit_after {
+    let next = if *part == Participation::Outside {
+        // Not a member: no threshold moves it (appeals by outside states are skipped first).
+        *part
+    } else if *count >= params.exit_after {
         Participation::Exited
     } else if *count >= params.suspend_after && *part == Participation::Active {
         Participation::Suspended

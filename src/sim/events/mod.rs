@@ -113,6 +113,13 @@ pub enum EventOutcome {
         /// Whether it retaliated.
         retaliated: bool,
     },
+    /// A member's participation changed (`join`, `suspend`, `reinstate`, `exit`).
+    ParticipationChanged {
+        /// Before.
+        from: crate::model::Participation,
+        /// After.
+        to: crate::model::Participation,
+    },
     /// Nothing happened, with the reason (e.g. the appellant has exited the bloc).
     Skipped {
         /// Why.
@@ -153,6 +160,7 @@ impl EventOutcome {
             EventOutcome::Applied => String::new(),
             EventOutcome::NoBloc => ": no security bloc to turn to".to_string(),
             EventOutcome::Skipped { reason } => format!(": skipped ({reason})"),
+            EventOutcome::ParticipationChanged { from, to } => format!(": {from} → {to}"),
             EventOutcome::Offer {
                 rival,
                 probability,

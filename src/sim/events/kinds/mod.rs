@@ -20,6 +20,9 @@ use rand::Rng;
 use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;
 
+pub mod membership;
+pub(crate) use membership::cannot_act;
+
 /// One kind of event: its name and keys in scenario files, how it is read from them, the
 /// rules its values obey, what it does to a run, and how the event log names it.
 pub trait EventKind: Sized {
@@ -203,6 +206,14 @@ registry! {
     diplomatic_crisis::DiplomaticCrisis,
     /// A power opens or deepens a channel with a state, at the risk of a rival's retaliation.
     external_offer::ExternalOffer,
+    /// A state listed as `outside` joins an institution.
+    join::Join,
+    /// An active member is suspended from an institution.
+    suspend::Suspend,
+    /// A suspended member takes part again.
+    reinstate::Reinstate,
+    /// An active or suspended member leaves an institution.
+    exit::Exit,
 }
 
 #[cfg(test)]

@@ -75,10 +75,18 @@ impl EventKind for SecurityAppeal {
                 reason: "the state has no security bloc with a leader".to_string(),
             };
         };
-        if rs.participation[b.index()][slot] == Participation::Exited {
-            return EventOutcome::Skipped {
-                reason: "the state has exited the bloc".to_string(),
-            };
+        match rs.participation[b.index()][slot] {
+            Participation::Exited => {
+                return EventOutcome::Skipped {
+                    reason: "the state has exited the bloc".to_string(),
+                }
+            }
+            Participation::Outside => {
+                return EventOutcome::Skipped {
+                    reason: "the state has not joined the bloc".to_string(),
+                }
+            }
+            Participation::Active | Participation::Suspended => {}
         }
         let np = world.powers().len();
         let c = world.components();

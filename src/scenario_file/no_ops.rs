@@ -1,0 +1,100 @@
+//! Overrides and entries that cannot act (docs: scenarios/README.md, "Warnings"): a value an
+//! extending file sets equal to its base's, a level a driver hides from the first step, a
+//! driver that never changes its quantity within the horizon, an event that can never fire.
+//! Each is a located [`Warning`]; none stops the load.
+
+use super::events::RawEvent;
+use super::load::{KeyPath, Merged};
+use crate::model::{Warning, WarningKind};
+use crate::sim::drivers::{Driver, PointValue};
+use crate::sim::events::FieldValue;
+use crate::sim::Scenario;
+
+/// The key path of the level a driver at `driver` (a key path under `drivers`, possibly
+/// followed by a point index and field) starts from: `drivers.powers.P.delivery.k` →
+/// `powers.P.delivery.k`, `drivers.ties.S.P.k` → `states.S.ties.P.k`.
+pub(super) fn level_key(driver: &[String]) -> Option<KeyPath> {
+    let parts: Vec<&str> = driver.iter().map(String::as_str).collect();
+    let owned = |p: &[&str]| Some(p.iter().map(|s| s.to_string()).collect());
+    match parts[..] {
+        ["drivers", "powers", p, "delivery", k, ..] => owned(&["powers", p, "delivery", k]),
+        ["drivers", "powers", p, q, ..] => owned(&["powers", p, q]),
+        ["drivers", "institutions", i, q, ..] => owned(&["institutions", i, q]),
+        ["drivers", "ties", s, p, k, ..] => owned(&["states", s, "ties", p, k]),
+        _ => None,
+    }
+}
+
+/// Every no-op warning of the loaded file: values equal to their base's, levels hidden by a
+/// driver from the first step, drivers that never move, events that never fire; unlocated
+/// (the caller locates each at its key).
+pub(super) fn warnings(
+    merged: &Merged,
+    scenario: &Scenario,
+    drivers: &[(Driver, KeyPath)],
+    events: &[RawEvent],
+) -> Vec<Warning> {
+    let mut out = Vec::new();
+    for (path, base) in &merged.unchanged {
+        let base = merged.sources[*base].path.display().to_string();
+        out.push(Warning::at(
+            path.clone(),
+            WarningKind::UnchangedOverride { base },
+        ));
+    }
+    let root = merged.sources.len().saturating_sub(1);
+    for (driver, at) in drivers {
+        let level = driver.target.level(scenario.world());
+        if !driver.path.moves_from(level, scenario.steps()) {
+            out.push(Warning::at(
+                at.clone(),
+                WarningKind::DriverNeverMoves { level },
+            ));
+        }
+        let hidden = matches!(
+            driver.path.points().first(),
+            Some((0, PointValue::Absolute(_)))
+        );
+        let Some(level_key) = level_key(at) else {
+            continue;
+        };
+        // Only a level an extending file writes is an override; the root file's levels
+        // are the world's data, some of them required.
+        if hidden && written(&merged.table, &level_key) && merged.origin(&level_key) != root {
+            let driver = super::load::display_key(at);
+            out.push(Warning::at(
+                level_key,
+                WarningKind::LevelHiddenByDriver { driver },
+            ));
+        }
+    }
+    for (n, entry) in events.iter().enumerate() {
+        if entry.0.get("monthly") == Some(&FieldValue::Number(0.0)) {
+            let reason = "its monthly probability is 0".to_string();
+            out.push(Warning::at(
+                [
+                    "events".to_string(),
+                    format!("[{n}]"),
+                    "monthly".to_string(),
+                ],
+                WarningKind::EventNeverFires { reason },
+            ));
+        }
+    }
+    out
+}
+
+/// Whether the merged key tree holds a value at `path`.
+fn written(table: &toml::Table, path: &[String]) -> bool {
+    let Some((last, parents)) = path.split_last() else {
+        return false;
+    };
+    let mut here = table;
+    for key in parents {
+        match here.get(key) {
+            Some(toml::Value::Table(t)) => here = t,
+            _ => return false,
+        }
+    }
+    here.contains_key(last)
+}
