@@ -129,24 +129,21 @@ fn armenia_russia(file: &std::path::Path, runs: u64) -> (Stats, f64) {
 }
 
 /// The issue's property: "slow decline + Russia delivers fully" keeps Armenia's Russia share
-/// above plain slow decline at the horizon, where a child's level acts (intercepts fitted on
-/// the root world, issue 13 item 1; here, on this branch, intercepts not calibrated at all, so
-/// that every level acts from the first step). Why, from the formulas (docs/model.md §2): the
-/// child raises Russia's security delivery d from 0.30 to 1.0; the future's relative points
-/// then lower it to 0.92 and 0.85 instead of 0.22 and 0.15, so d is higher than under plain
-/// slow decline at every step. Russia's pull on Armenia has the term
-/// `w_security · x_security · g · d · r` (r = 0.5: half of the guarantee is bilateral; the
-/// CSTO's half gets suspended Armenia nothing), which grows with d; a higher utility for
-/// Russia raises its softmax target, so the share ends higher.
+/// above plain slow decline at the horizon. The child's level acts (intercepts are fitted on
+/// the chain's root, docs/model.md §2.1). Why, from the formulas (§2): the child raises
+/// Russia's security delivery d from 0.30 to 1.0; the future's relative points then lower it
+/// to 0.92 and 0.85 instead of 0.22 and 0.15, so d is higher than under plain slow decline at
+/// every step. Russia's pull on Armenia has the term `w_security · x_security · g · d · r`
+/// (r = 0.5: half of the guarantee is bilateral; the CSTO's half gets suspended Armenia
+/// nothing), which grows with d; a higher utility for Russia raises its softmax target, so
+/// the share ends higher.
 #[test]
 fn slow_decline_with_full_russian_delivery_keeps_armenia_above_plain_slow_decline() {
-    let (plain, plain_half) = armenia_russia(&what_if("slow-decline-levels-act.toml"), RUNS);
-    let (delivers, delivers_half) = armenia_russia(
-        &what_if("slow-decline-russia-delivers-levels-act.toml"),
-        RUNS,
-    );
+    let (plain, plain_half) = armenia_russia(&scenarios().join("csto-slow-decline.toml"), RUNS);
+    let (delivers, delivers_half) =
+        armenia_russia(&what_if("slow-decline-russia-delivers.toml"), RUNS);
     eprintln!(
-        "levels act: Armenia's Russia share at the horizon: slow decline {:.4} ± {:.4}, with full delivery {:.4} ± {:.4}",
+        "Armenia's Russia share at the horizon: slow decline {:.4} ± {:.4}, with full delivery {:.4} ± {:.4}",
         plain.mean, plain_half, delivers.mean, delivers_half
     );
     assert!(
@@ -159,13 +156,10 @@ fn slow_decline_with_full_russian_delivery_keeps_armenia_above_plain_slow_declin
     );
 }
 
-/// Where the child's level is calibrated away (intercepts fitted on the merged file, the
-/// crate's rule until issue 13 item 1 lands), the relative path still ends above the old
-/// absolute one. Why: both runs start at rest with d = 1.0; the relative path lowers d by
-/// 0.15 by 2035, the absolute one by 0.85, so Russia's pull falls less and Armenia's share
-/// with it. (It need not end above plain slow decline here: at rest, only changes move a
-/// state, and the future's −25 % capacity takes `0.25 · d` of the pull's `g · d`, more from a
-/// fully delivered guarantee than from a 0.30 one; measured 0.266 against 0.273.)
+/// The switch-off of relative points: the same what-if with slow decline's security path in
+/// the old absolute form ends lower than with the relative one. Why: both start with d = 1.0;
+/// the relative path lowers d by 0.15 by 2035, the absolute one by 0.85, so Russia's pull
+/// falls less and Armenia's share with it.
 #[test]
 fn a_relative_path_under_a_raised_level_falls_less_than_the_absolute_one() {
     let (absolute, absolute_half) =
@@ -174,7 +168,7 @@ fn a_relative_path_under_a_raised_level_falls_less_than_the_absolute_one() {
         armenia_russia(&what_if("slow-decline-russia-delivers.toml"), RUNS);
     let (plain, plain_half) = armenia_russia(&scenarios().join("csto-slow-decline.toml"), RUNS);
     eprintln!(
-        "at rest: slow decline {:.4} ± {:.4}; with full delivery, absolute path {:.4} ± {:.4}, relative path {:.4} ± {:.4}",
+        "slow decline {:.4} ± {:.4}; with full delivery, absolute path {:.4} ± {:.4}, relative path {:.4} ± {:.4}",
         plain.mean, plain_half, absolute.mean, absolute_half, relative.mean, relative_half
     );
     assert!(relative.mean - relative_half > absolute.mean + absolute_half);
