@@ -8,7 +8,7 @@
 //! | `institutions-difference.csv` | the same per institution both scenarios have × `cohesion`/`credibility` |
 //! | `outcomes-difference.csv` | per outcome × category: P(base), P(alt), their difference with Newcombe's paired 95 % interval, and the share of runs whose category changed |
 //! | `comparison.json` | the scenarios' names and fingerprints, the seed, the runs, the largest differences at the horizon, the outcome differences |
-//! | `difference-<state>.svg` | the state's difference over time, one line per component with its 95 % band, and the zero line |
+//! | `difference-<state>.svg` | the state's difference over time, one line per component with its 95 % band, and the zero line; only for a state some paired run moves |
 //!
 //! **Partials.** `geoalign compare --shard i/n --out DIR` writes
 //! `comparison-partial-<i>-of-<n>.json`: a header line (`format`
@@ -327,6 +327,16 @@ fn difference_chart(path: &Path, p: &PairedSummary, state: usize) -> Result<Stri
     Ok(svg)
 }
 
+/// Whether any paired run's share of any component of state `s` differs at a recorded step.
+fn differs(p: &PairedSummary, s: usize) -> bool {
+    p.recorded_steps().any(|t| {
+        (0..p.components()).any(|k| {
+            p.alignment(t, s, k)
+                .is_some_and(|d| d.mean != 0.0 || d.sd != 0.0)
+        })
+    })
+}
+
 /// Every file of a comparison, into `out`.
 fn comparison_files(out: &mut Staging, p: &PairedSummary) -> Result<(), OutputError> {
     p.verify()
@@ -335,7 +345,9 @@ fn comparison_files(out: &mut Staging, p: &PairedSummary) -> Result<(), OutputEr
     institutions_csv(&out.file("institutions-difference.csv")?, p)?;
     outcomes_csv(&out.file("outcomes-difference.csv")?, p)?;
     comparison_json(&out.file("comparison.json")?, p)?;
-    for (s, state) in p.states.iter().enumerate() {
+    // A state no paired run moves (a fixed state, or one the what-if does not reach) gets no
+    // chart: a flat zero line in a dozen files would hide the ones that show a change.
+    for (s, state) in p.states.iter().enumerate().filter(|&(s, _)| differs(p, s)) {
         let path = out.file(format!("difference-{}.svg", slug(state)))?;
         atomic::write_file(&path, difference_chart(&path, p, s)?.as_bytes())?;
     }
@@ -349,13 +361,16 @@ fn comparison_files(out: &mut Staging, p: &PairedSummary) -> Result<(), OutputEr
 ///
 /// ```
 /// use geoalign::analysis::compare::Comparison;
-/// let s = geoalign::presets::eurasia_2025();
-/// let p = Comparison::new(s.clone(), s, 3).unwrap().run().unwrap();
+/// let base = geoalign::presets::eurasia_2025();
+/// let alt = geoalign::presets::csto_futures()[0].clone();
+/// let p = Comparison::new(base, alt, 3).unwrap().run().unwrap();
 /// let dir = std::env::temp_dir().join(format!("geoalign-doc-compare-{}", std::process::id()));
 /// # let _ = std::fs::remove_dir_all(&dir);
 /// let files = geoalign::output::write_comparison(&dir, &p).unwrap();
 /// assert!(files.iter().any(|f| f.ends_with("difference.csv")));
 /// assert!(files.iter().any(|f| f.ends_with("difference-armenia.svg")));
+/// // The Baltic states are fixed points: no paired run moves them, so they get no chart.
+/// assert!(!files.iter().any(|f| f.ends_with("difference-estonia.svg")));
 /// ```
 pub fn write_comparison(dir: &Path, p: &PairedSummary) -> Result<Vec<PathBuf>, OutputError> {
     OutputDir::new(dir).stage()?.write_comparison(p)

@@ -531,7 +531,7 @@ impl InstitutionMeasure {
 
 impl PairedSummary {
     /// Components per state (powers, then autonomy).
-    fn components(&self) -> usize {
+    pub fn components(&self) -> usize {
         self.powers.len() + 1
     }
 

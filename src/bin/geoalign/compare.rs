@@ -3,7 +3,7 @@
 
 use crate::{load, print, stage, CliError, Progress};
 use clap::Args;
-use geoalign::analysis::compare::{Comparison, PairedSummary};
+use geoalign::analysis::compare::{Comparison, Difference, PairedSummary};
 use geoalign::analysis::ensemble::{memory, Shard};
 use geoalign::output;
 use std::path::{Path, PathBuf};
@@ -133,6 +133,21 @@ pub fn tables(p: &PairedSummary) -> Result<(), CliError> {
         p.runs,
         p.seed
     )?;
+    let largest = p.largest_at_horizon(PRINTED);
+    if largest.iter().all(|(_, _, d)| d.mean == 0.0 && d.sd == 0.0) {
+        // A list of zeros ranked "largest" would read as a finding; say what it means.
+        outln!(
+            "\nno alignment share differs at the horizon ({}): every paired run ends with the same shares",
+            p.date_of(p.steps)
+        )?;
+    } else {
+        alignment_table(p, &largest)?;
+    }
+    outcome_table(p)
+}
+
+/// The largest horizon differences, one row each.
+fn alignment_table(p: &PairedSummary, largest: &[(usize, usize, Difference)]) -> Result<(), CliError> {
     outln!(
         "\nlargest differences in alignment share at the horizon ({}):",
         p.date_of(p.steps)
@@ -146,7 +161,7 @@ pub fn tables(p: &PairedSummary) -> Result<(), CliError> {
         "alt − base",
         "95 % interval"
     )?;
-    for (s, c, d) in p.largest_at_horizon(PRINTED) {
+    for &(s, c, ref d) in largest {
         outln!(
             "{:<16} {:<12} {:>8.3} {:>8.3} {:>+10.4} {:>20}",
             p.states[s],
@@ -157,12 +172,22 @@ pub fn tables(p: &PairedSummary) -> Result<(), CliError> {
             format!("[{:+.4}, {:+.4}]", d.low, d.high)
         )?;
     }
+    Ok(())
+}
+
+/// Every outcome category's difference in probability.
+fn outcome_table(p: &PairedSummary) -> Result<(), CliError> {
     if p.outcomes.is_empty() {
         return Ok(());
     }
     outln!("\noutcomes (difference in probability, Newcombe's paired 95 % interval):")?;
+    // Declared outcomes have the analyst's names, often longer than the built-in ones.
+    let width = p
+        .outcome_differences()
+        .map(|(name, _, _)| name.chars().count())
+        .fold(7, usize::max);
     outln!(
-        "{:<28} {:<26} {:>7} {:>7} {:>8} {:>20} {:>8}",
+        "{:<width$} {:<26} {:>7} {:>7} {:>8} {:>20} {:>8}",
         "outcome",
         "category",
         "P base",
@@ -173,7 +198,7 @@ pub fn tables(p: &PairedSummary) -> Result<(), CliError> {
     )?;
     for (outcome, category, o) in p.outcome_differences() {
         outln!(
-            "{:<28} {:<26} {:>7.3} {:>7.3} {:>+8.3} {:>20} {:>7.1}%",
+            "{:<width$} {:<26} {:>7.3} {:>7.3} {:>+8.3} {:>20} {:>7.1}%",
             outcome,
             category,
             o.p_base,
