@@ -254,3 +254,59 @@ fn a_branch_compared_with_its_parent_differs_by_exactly_zero_before_the_branch()
     let end = p.alignment(p.steps, armenia, russia).unwrap();
     assert!(end.low > 0.0, "{end:?}");
 }
+
+/// The README's walkthrough, held to what it says: `scenarios/armenia-leaves-csto-2026.toml`
+/// moves no share of any state at any step (a suspended member already gets nothing of the
+/// CSTO's carried security and is no peer, docs/model.md §1.5, §2.1) and flips the exit
+/// outcome in every run; the second file, whose branch also cuts Armenia's security tie with
+/// Russia, lowers Armenia's Russia share from 2026 on (a smaller tie, a smaller pull) and is
+/// identical to the world before.
+#[test]
+fn the_readme_walkthrough_holds() {
+    let file = |name: &str| {
+        Scenario::from_file(format!("{}/scenarios/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+    };
+    let exit = Comparison::new(
+        presets::eurasia_2025(),
+        file("armenia-leaves-csto-2026.toml"),
+        200,
+    )
+    .unwrap()
+    .run()
+    .unwrap();
+    for (t, s, k) in every_cell(&exit) {
+        let d = exit.alignment(t, s, k).unwrap();
+        assert_eq!(
+            (d.mean, d.sd),
+            (0.0, 0.0),
+            "step {t}, state {s}, component {k}"
+        );
+    }
+    let flipped = exit
+        .outcome_differences()
+        .find(|(o, c, _)| *o == "armenia-out-of-csto-by-2030" && *c == "yes")
+        .unwrap()
+        .2;
+    assert_eq!(
+        (flipped.p_base, flipped.p_alt, flipped.changed_share),
+        (0.0, 1.0, 1.0)
+    );
+
+    let lapse = Comparison::new(
+        presets::eurasia_2025(),
+        file("armenia-leaves-csto-2026-guarantee-lapses.toml"),
+        200,
+    )
+    .unwrap()
+    .run()
+    .unwrap();
+    let (armenia, russia) = (
+        lapse.state("Armenia").unwrap(),
+        lapse.component("Russia").unwrap(),
+    );
+    for t in lapse.recorded_steps().filter(|&t| t < 12) {
+        assert_eq!(lapse.alignment(t, armenia, russia).unwrap().mean, 0.0);
+    }
+    let in_2030 = lapse.alignment(60, armenia, russia).unwrap();
+    assert!(in_2030.high < 0.0, "{in_2030:?}");
+}

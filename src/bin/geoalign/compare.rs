@@ -147,7 +147,10 @@ pub fn tables(p: &PairedSummary) -> Result<(), CliError> {
 }
 
 /// The largest horizon differences, one row each.
-fn alignment_table(p: &PairedSummary, largest: &[(usize, usize, Difference)]) -> Result<(), CliError> {
+fn alignment_table(
+    p: &PairedSummary,
+    largest: &[(usize, usize, Difference)],
+) -> Result<(), CliError> {
     outln!(
         "\nlargest differences in alignment share at the horizon ({}):",
         p.date_of(p.steps)
