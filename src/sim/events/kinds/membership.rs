@@ -219,3 +219,61 @@ pub(crate) fn cannot_act(
         names(change.acts_on)
     ))
 }
+
+/// One participation verb as an event kind: the struct (an institution and a listed state), its
+/// keys, and reading, checking, applying and describing it, all from this module and the verb's
+/// [`Change`]. Each verb's module is one invocation, so the four cannot drift apart.
+macro_rules! membership_kind {
+    ($(#[$doc:meta])* $kind:ident, $name:literal, $change:expr) => {
+        use super::membership::{self, Change};
+        use super::EventKind;
+        use crate::model::{InstitutionId, Participation, StateId, World};
+        use crate::sim::events::check::EventError;
+        use crate::sim::events::fields::{FieldReader, Key};
+        use crate::sim::events::EventOutcome;
+        use crate::sim::RunState;
+        use rand::Rng;
+        use serde::{Deserialize, Serialize};
+
+        /// The change it makes ([`membership`] has the table of all four).
+        pub(crate) const CHANGE: Change = $change;
+
+        $(#[$doc])*
+        #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+        pub struct $kind {
+            /// The institution.
+            pub institution: InstitutionId,
+            /// The state, listed in the institution's `members`.
+            pub state: StateId,
+        }
+
+        impl EventKind for $kind {
+            const NAME: &'static str = $name;
+            const KEYS: &'static [Key] = membership::KEYS;
+
+            fn read(fields: &FieldReader<'_>) -> Result<Self, EventError> {
+                let (institution, state) = membership::read(fields)?;
+                Ok($kind { institution, state })
+            }
+
+            fn check(&self, world: &World, _steps: u32) -> Result<(), EventError> {
+                membership::check(world, self.institution, self.state)
+            }
+
+            fn apply<R: Rng + ?Sized>(
+                &mut self,
+                world: &World,
+                rs: &mut RunState,
+                _step: u32,
+                _rng: &mut R,
+            ) -> EventOutcome {
+                membership::apply(world, rs, self.institution, self.state, CHANGE)
+            }
+
+            fn describe(&self, world: &World) -> String {
+                membership::describe(world, self.institution, self.state, CHANGE)
+            }
+        }
+    };
+}
+pub(crate) use membership_kind;
