@@ -20,7 +20,7 @@
 use super::atomic::{self, Staging};
 use super::partial::{hex, Hashing, HEADER_LIMIT};
 use super::{io_error, AtomicFile, OutputDir, OutputError};
-use crate::analysis::compare::{InstitutionMeasure, PairedSummary};
+use crate::analysis::compare::{Difference, InstitutionMeasure, PairedSummary};
 use crate::files;
 use crate::model::names::slug;
 use plotters::prelude::*;
@@ -40,88 +40,85 @@ fn csv_error(path: &Path) -> impl Fn(csv::Error) -> OutputError + '_ {
     move |e| io_error(path, e)
 }
 
-/// `difference.csv`.
-fn difference_csv(path: &Path, p: &PairedSummary) -> Result<(), OutputError> {
+/// The columns after the two that name a row (state and component, or institution and
+/// measure): both CSV files of differences share them.
+const DIFFERENCE_COLUMNS: [&str; 8] = [
+    "date",
+    "step",
+    "mean_difference",
+    "low",
+    "high",
+    "runs",
+    "base_mean",
+    "alt_mean",
+];
+
+/// One row of a differences file: the two names, then [`DIFFERENCE_COLUMNS`].
+fn difference_row(names: [&str; 2], date: &str, step: u32, d: &Difference) -> [String; 10] {
+    [
+        names[0].to_string(),
+        names[1].to_string(),
+        date.to_string(),
+        step.to_string(),
+        d.mean.to_string(),
+        d.low.to_string(),
+        d.high.to_string(),
+        d.runs.to_string(),
+        d.base_mean.to_string(),
+        d.alt_mean.to_string(),
+    ]
+}
+
+/// A differences file: a header of `names` and [`DIFFERENCE_COLUMNS`], then one row per
+/// recorded step and each of `rows(step)`.
+fn differences_file<'a, F, I>(
+    path: &Path,
+    p: &PairedSummary,
+    names: [&str; 2],
+    rows: F,
+) -> Result<(), OutputError>
+where
+    F: Fn(u32) -> I,
+    I: Iterator<Item = ([&'a str; 2], Difference)>,
+{
     let mut w = csv::Writer::from_path(path).map_err(csv_error(path))?;
-    w.write_record([
-        "state",
-        "component",
-        "date",
-        "step",
-        "mean_difference",
-        "low",
-        "high",
-        "runs",
-        "base_mean",
-        "alt_mean",
-    ])
-    .map_err(csv_error(path))?;
+    w.write_record(names.iter().chain(&DIFFERENCE_COLUMNS))
+        .map_err(csv_error(path))?;
     for step in p.recorded_steps() {
         let date = p.date_of(step).to_string();
-        for (s, state) in p.states.iter().enumerate() {
-            for c in 0..=p.powers.len() {
-                let Some(d) = p.alignment(step, s, c) else {
-                    continue;
-                };
-                w.write_record([
-                    state.clone(),
-                    p.component_name(c).to_string(),
-                    date.clone(),
-                    step.to_string(),
-                    d.mean.to_string(),
-                    d.low.to_string(),
-                    d.high.to_string(),
-                    d.runs.to_string(),
-                    d.base_mean.to_string(),
-                    d.alt_mean.to_string(),
-                ])
+        for (row, d) in rows(step) {
+            w.write_record(difference_row(row, &date, step, &d))
                 .map_err(csv_error(path))?;
-            }
         }
     }
     super::csv_out::finish(w, path)
 }
 
+/// `difference.csv`.
+fn difference_csv(path: &Path, p: &PairedSummary) -> Result<(), OutputError> {
+    differences_file(path, p, ["state", "component"], |step| {
+        p.states.iter().enumerate().flat_map(move |(s, state)| {
+            (0..=p.powers.len()).filter_map(move |c| {
+                let d = p.alignment(step, s, c)?;
+                Some(([state.as_str(), p.component_name(c)], d))
+            })
+        })
+    })
+}
+
 /// `institutions-difference.csv`.
 fn institutions_csv(path: &Path, p: &PairedSummary) -> Result<(), OutputError> {
-    let mut w = csv::Writer::from_path(path).map_err(csv_error(path))?;
-    w.write_record([
-        "institution",
-        "measure",
-        "date",
-        "step",
-        "mean_difference",
-        "low",
-        "high",
-        "runs",
-        "base_mean",
-        "alt_mean",
-    ])
-    .map_err(csv_error(path))?;
-    for step in p.recorded_steps() {
-        let date = p.date_of(step).to_string();
-        for (i, name) in p.institutions.iter().enumerate() {
-            for m in InstitutionMeasure::ALL {
-                let Some(d) = p.institution(step, i, m) else {
-                    continue;
-                };
-                w.write_record([
-                    name.clone(),
-                    m.name().to_string(),
-                    date.clone(),
-                    step.to_string(),
-                    d.mean.to_string(),
-                    d.low.to_string(),
-                    d.high.to_string(),
-                    d.runs.to_string(),
-                    d.base_mean.to_string(),
-                    d.alt_mean.to_string(),
-                ])
-                .map_err(csv_error(path))?;
-            }
-        }
-    }
-    super::csv_out::finish(w, path)
+    differences_file(path, p, ["institution", "measure"], |step| {
+        p.institutions
+            .iter()
+            .enumerate()
+            .flat_map(move |(i, name)| {
+                InstitutionMeasure::ALL.into_iter().filter_map(move |m| {
+                    let d = p.institution(step, i, m)?;
+                    Some(([name.as_str(), m.name()], d))
+                })
+            })
+    })
 }
 
 /// `outcomes-difference.csv`.
