@@ -271,3 +271,54 @@ fn a_model_constant_is_refitted_while_a_level_acts() {
     let level = largest_first_move("[powers.Russia]\ncoercion = 0.05\n");
     assert!(level > 1e-4, "a level moved no state: {level}");
 }
+
+/// A branch of a branch: `P` branches from the world in 2027 (Russia's coercion 0.05); `C`
+/// extends `P` and branches from `P` (its security tie for Armenia 0.10).
+fn nested(p_from: &str, c_from: &str) -> (Scenario, Result<Scenario, String>) {
+    let dir = std::env::temp_dir().join(format!(
+        "geoalign-nested-{}-{p_from}-{c_from}",
+        std::process::id()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = format!(
+        "extends = \"builtin:eurasia-2025\"\nname = \"P\"\n[counterfactual]\nfrom = \"{p_from}\"\n[powers.Russia]\ncoercion = 0.05\n"
+    );
+    let c = format!(
+        "extends = \"p.toml\"\nname = \"C\"\n[counterfactual]\nfrom = \"{c_from}\"\n[states.Armenia.ties.Russia]\nsecurity = 0.10\n"
+    );
+    std::fs::write(dir.join("p.toml"), p).unwrap();
+    std::fs::write(dir.join("c.toml"), c).unwrap();
+    let parent = Scenario::from_file(dir.join("p.toml")).unwrap();
+    let child = Scenario::from_file(dir.join("c.toml")).map_err(|e| e.to_string());
+    (parent, child)
+}
+
+#[test]
+fn a_branch_of_a_branch_follows_its_parent_and_takes_its_levels_at_its_own_branch() {
+    let world = geoalign::presets::eurasia_2025();
+    // Later than the parent: the parent's run (the world's, then P's) until 2028, then C's.
+    let (parent, child) = nested("2027-01", "2028-01");
+    let child = child.unwrap();
+    let (w, p, c) = (states(&world, 5), states(&parent, 5), states(&child, 5));
+    assert_eq!(w[..24], p[..24]);
+    assert_eq!(p[..36], c[..36]);
+    assert_ne!(p[36].alignment, c[36].alignment);
+    // At the parent's own month: the world's run until 2027, then the parent's coercion and
+    // the child's tie together (both are the child's levels, neither entered before).
+    let (_, same) = nested("2027-01", "2027-01");
+    let same = same.unwrap();
+    let s = states(&same, 5);
+    assert_eq!(w[..24], s[..24]);
+    assert_eq!(s[24].coercion[0], 0.05);
+    assert_ne!(p[24].alignment, s[24].alignment);
+}
+
+#[test]
+fn a_branch_before_its_parents_branch_is_refused() {
+    let (_, early) = nested("2027-01", "2026-01");
+    let message = early.unwrap_err();
+    assert!(
+        message.contains("c.toml") && message.contains("comes before its parent's own branch"),
+        "{message}"
+    );
+}

@@ -118,6 +118,14 @@ impl Scenario {
         if from == 0 || from > last {
             return Err(ScenarioRuleError::BranchOutsideHorizon { step: from, last });
         }
+        // A branch of a branch may not start before its parent does: it would apply the
+        // parent's levels before the month the parent applies them.
+        if let Some(grand) = parent.branch.as_ref().filter(|b| b.from > from) {
+            return Err(ScenarioRuleError::BranchBeforeParent {
+                step: from,
+                parent: grand.from,
+            });
+        }
         check_structure(&parent.world, &self.world)?;
         self.branch = Some(Branch {
             from,

@@ -111,24 +111,34 @@ impl Simulation {
             workspace: Workspace::new(self.scenario.world()),
         };
         self.run_through(run, self.scenario.steps(), &mut streams, recorder)
+            .map(|(rs, _)| rs)
     }
 
     /// Steps `0 ..= last` of run `run`: the parent's before a branch, then this scenario's.
+    /// Returns the state after `last` and the world that computed it: the parent's (or its
+    /// own parent's, for a branch of a branch) when `last` comes before the branch.
     fn run_through<R: Recorder + ?Sized>(
         &self,
         run: u64,
         last: u32,
         streams: &mut Streams,
         recorder: &mut R,
-    ) -> Result<RunState, SimError> {
+    ) -> Result<(RunState, &World), SimError> {
         let world = self.scenario.world();
         let (mut rs, first) = match self.branch.as_deref() {
-            Some((parent, from)) if *from <= last => {
-                let mut rs = parent.run_through(run, from - 1, streams, recorder)?;
-                self.enter(&mut rs, parent.scenario.world());
+            // Not yet branched by `last`: the whole stretch is the parent's.
+            Some((parent, from)) if *from > last => {
+                return parent.run_through(run, last, streams, recorder);
+            }
+            Some((parent, from)) => {
+                let (mut rs, before) = parent.run_through(run, from - 1, streams, recorder)?;
+                // Against the world that computed the step before the branch: for a branch of
+                // a branch taken at its parent's own branch month that is the grandparent's,
+                // whose levels the parent never entered.
+                self.enter(&mut rs, before);
                 (rs, *from)
             }
-            _ => {
+            None => {
                 let rs = self.start.clone();
                 recorder.record(0, world, &rs);
                 (rs, 1)
@@ -161,7 +171,7 @@ impl Simulation {
             })?;
             recorder.record(step, world, &rs);
         }
-        Ok(rs)
+        Ok((rs, world))
     }
 
     /// Take over `rs`, the parent's run after the step before the branch: the levels this

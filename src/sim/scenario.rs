@@ -262,6 +262,15 @@ pub enum ScenarioRuleError {
         /// The last step a branch may take.
         last: u32,
     },
+    /// A branch of a branch that starts before its parent's branch: it would apply the
+    /// parent's levels before the month the parent applies them.
+    #[error("a branch at step {step} comes before its parent's own branch at step {parent}; branch at or after step {parent}, or extend the parent's parent")]
+    BranchBeforeParent {
+        /// The branch step given.
+        step: u32,
+        /// The parent's branch step.
+        parent: u32,
+    },
     /// A branch whose parent starts in another month: the runs could not be paired.
     #[error(
         "the branch starts in {child}, its parent in {parent}; a branch keeps its parent's start"
