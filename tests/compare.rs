@@ -185,6 +185,25 @@ fn scenarios_that_cannot_be_paired_are_refused_naming_what_differs() {
             .contains("steps differs (base: 120; alternative: 60)"),
         "{err}"
     );
+    // A member removed: outcomes read members by their place, so the runs cannot be paired
+    // (the review's case, which indexed past the alternative's member list).
+    let removed = Scenario::from_toml_str(
+        "extends = \"builtin:eurasia-2025\"\nname = \"no Kazakhstan\"\nremove = [\"institutions.CSTO.members.Kazakhstan\"]\n",
+        "removed.toml",
+    )
+    .unwrap();
+    let err = Comparison::new(base.clone(), removed, 4).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            CompareError::Incompatible {
+                what: "members",
+                ..
+            }
+        ),
+        "{err}"
+    );
+    assert!(err.to_string().contains("`exit` event"), "{err}");
     // A synthetic world of other states and powers, on the same horizon.
     let mut other = presets::Synthetic::new(12, 6).scenario().unwrap();
     other.set_steps(base.steps()).unwrap();

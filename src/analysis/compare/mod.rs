@@ -70,7 +70,7 @@ pub enum CompareError {
         base: String,
         /// The alternative scenario's name.
         alt: String,
-        /// What differs: `start`, `steps`, `states`, `powers` or `institutions`.
+        /// What differs: `start`, `steps`, `states`, `powers`, `institutions` or `members`.
         what: &'static str,
         /// The base's value.
         base_value: String,
@@ -121,8 +121,8 @@ impl Comparison {
     /// # Errors
     ///
     /// [`CompareError::Incompatible`] when the scenarios do not start in the same month, do
-    /// not run the same number of steps, or do not have the same states, powers or
-    /// institutions (by name, in the same order): their runs could not be paired step for step. A horizon is not cut
+    /// not run the same number of steps, or do not have the same states, powers,
+    /// institutions and members (by name, in the same order): their runs could not be paired step for step. A horizon is not cut
     /// to the common months, because the scenarios' drivers and outcomes are defined on their
     /// own horizons; set both to the same `steps` instead.
     ///
@@ -347,20 +347,32 @@ fn compatible(base: &Scenario, alt: &Scenario) -> Result<(), CompareError> {
         match what {
             "states" => w.states().iter().map(|x| x.name.clone()).collect(),
             "powers" => w.powers().iter().map(|x| x.name.clone()).collect(),
-            _ => w.institutions().iter().map(|x| x.name.clone()).collect(),
+            "institutions" => w.institutions().iter().map(|x| x.name.clone()).collect(),
+            // Each institution's members in order: outcomes read a member by its place.
+            _ => w
+                .institutions()
+                .iter()
+                .map(|i| {
+                    let members = i
+                        .members
+                        .iter()
+                        .map(|&(s, _)| w.states()[s.index()].name.as_str());
+                    format!("{}: {}", i.name, members.collect::<Vec<_>>().join(", "))
+                })
+                .collect(),
         }
     };
     // Institutions too: the outcomes both sides count are built once, on the base's world,
     // and read institutions by their place in it (a what-if that drops a bloc is written as
     // its members' `exit` events instead, which keeps the institution and pairs the runs).
-    for what in ["states", "powers", "institutions"] {
+    for what in ["states", "powers", "institutions", "members"] {
         let (b, a) = (names(base, what), names(alt, what));
         if b != a {
             return Err(differ(
                 what,
                 first_difference(&b, &a),
                 first_difference(&a, &b),
-                "a comparison pairs the same states, powers and institutions, in the same order",
+                "a comparison pairs the same states, powers, institutions and members, in the same order (a member that leaves in the what-if is written as an `exit` event, not removed)",
             ));
         }
     }
