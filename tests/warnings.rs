@@ -343,3 +343,36 @@ fn an_event_that_can_never_fire_is_warned_of_at_its_monthly_key() {
     assert!(matches!(warning.kind, WarningKind::EventNeverFires { .. }));
     assert!(warning.to_string().contains("can never fire"), "{warning}");
 }
+
+#[test]
+fn a_branch_that_changes_nothing_is_warned_of_at_its_counterfactual() {
+    let child =
+        "extends = \"base.toml\"\nname = \"same runs\"\n[counterfactual]\nfrom = \"2025-06\"\n";
+    let warning = single_child_warning("branch-nothing", child, "[counterfactual]");
+    assert_eq!(warning.kind, WarningKind::BranchChangesNothing);
+}
+
+#[test]
+fn a_branch_with_a_seed_of_its_own_is_warned_of_at_its_seed() {
+    let child = "extends = \"base.toml\"\nname = \"other seed\"\nseed = 2\n\
+                 [counterfactual]\nfrom = \"2025-06\"\n[powers.A]\ncoercion = 0.1\n";
+    let warning = single_child_warning("branch-seed", child, "seed = 2");
+    assert_eq!(warning.kind, WarningKind::BranchSeed { own: 2, parent: 1 });
+}
+
+#[test]
+fn a_branch_event_dated_before_the_branch_is_warned_of_at_its_date() {
+    // The parent's war is kept (it fires in the parent's run); the crisis is the branch's own
+    // and dated before the branch month, when the run is still the parent's.
+    let child = "extends = \"base.toml\"\nname = \"late branch\"\n[counterfactual]\nfrom = \"2025-10\"\n\
+                 [[events]]\nat = \"2025-03\"\nkind = \"war\"\npower = \"A\"\ncapacity_drain = 0.01\nrecovery = 0.1\n\
+                 [[events]]\nat = \"2025-05\"\nkind = \"diplomatic_crisis\"\npower = \"A\"\nstate = \"S\"\n";
+    let warning = single_child_warning("branch-early-event", child, "at = \"2025-05\"");
+    assert_eq!(warning.key(), "events[1].at");
+    assert!(
+        warning
+            .to_string()
+            .contains("before the branch month 2025-10"),
+        "{warning}"
+    );
+}

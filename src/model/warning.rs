@@ -102,10 +102,22 @@ pub enum WarningKind {
         /// The level.
         level: f64,
     },
-    /// An event that can never fire, with the reason (`monthly = 0`).
+    /// An event that can never fire, with the reason (`monthly = 0`; in a branch, a date
+    /// before the branch month, when the run still follows its parent).
     EventNeverFires {
         /// Why.
         reason: String,
+    },
+    /// A `[counterfactual]` branch whose world, drivers, events and outcomes are its
+    /// parent's: every run equals the parent's.
+    BranchChangesNothing,
+    /// A branch with a seed of its own: its runs draw other numbers than its parent's, so
+    /// they are not the parent's runs before the branch.
+    BranchSeed {
+        /// The branch's seed.
+        own: u64,
+        /// The parent's.
+        parent: u64,
     },
 }
 
@@ -139,6 +151,14 @@ impl fmt::Display for WarningKind {
             WarningKind::EventNeverFires { reason } => {
                 write!(f, "this event can never fire: {reason}")
             }
+            WarningKind::BranchChangesNothing => write!(
+                f,
+                "this branch sets nothing its parent does not, so every run equals the parent's; give the levels, drivers or events that make the what-if"
+            ),
+            WarningKind::BranchSeed { own, parent } => write!(
+                f,
+                "the branch runs on seed {own}, its parent on seed {parent}, so its runs are not the parent's before the branch; remove `seed` to pair them (or compare with `--seed`)"
+            ),
         }
     }
 }

@@ -8,7 +8,7 @@
 use super::error::{Problem, ScenarioError};
 use super::load::{display_key, line_of_key, KeyPath, Merged};
 use super::Loaded;
-use crate::model::YearMonth;
+use crate::model::{Warning, WarningKind, YearMonth};
 use std::path::Path;
 use toml::{Table, Value};
 
@@ -77,8 +77,75 @@ pub(crate) fn build(merged: &Merged) -> Result<Loaded> {
     }
     if let Some(from) = counterfactual {
         loaded.scenario = branch(merged, from.as_deref(), loaded.scenario)?;
+        loaded
+            .warnings
+            .extend(branch_warnings(merged, &loaded.scenario)?);
     }
     Ok(loaded)
+}
+
+/// What a branch says that cannot act: nothing changed from its parent, a seed of its own
+/// (the runs are then not the parent's before the branch), and events of its own dated
+/// before the branch month or hazards closing before it (the run follows the parent then).
+fn branch_warnings(merged: &Merged, scenario: &crate::Scenario) -> Result<Vec<Warning>> {
+    let Some(branch) = scenario.branch() else {
+        return Ok(Vec::new());
+    };
+    let parent = branch.parent();
+    let mut found = Vec::new();
+    if scenario.world() == parent.world()
+        && scenario.drivers() == parent.drivers()
+        && scenario.events() == parent.events()
+        && scenario.hazards() == parent.hazards()
+        && scenario.outcomes() == parent.outcomes()
+    {
+        found.push(Warning::at(
+            ["counterfactual"],
+            WarningKind::BranchChangesNothing,
+        ));
+    }
+    if scenario.seed() != parent.seed() {
+        let (own, parent) = (scenario.seed(), parent.seed());
+        found.push(Warning::at(
+            ["seed"],
+            WarningKind::BranchSeed { own, parent },
+        ));
+    }
+    let parent_events = merged.reload(1)?.table.remove("events");
+    let parent_events = parent_events.as_ref().and_then(Value::as_array);
+    let events = merged.table.get("events").and_then(Value::as_array);
+    let branch_month = scenario.start().add_months(branch.from_step());
+    for (n, entry) in events.into_iter().flatten().enumerate() {
+        if parent_events.is_some_and(|p| p.contains(entry)) {
+            continue; // the parent's own event: it fires in the parent's run
+        }
+        for (key, what) in [("at", "it is dated"), ("until", "its hazard closes")] {
+            let Some(date) = entry.get(key).and_then(Value::as_str) else {
+                continue;
+            };
+            let Ok(date) = date.parse::<YearMonth>() else {
+                continue;
+            };
+            if date.months_since(scenario.start()) < i64::from(branch.from_step()) {
+                let reason = format!(
+                    "{what} {date}, before the branch month {branch_month}, when the run still follows its parent; date it from {branch_month} or move it to the parent"
+                );
+                found.push(Warning::at(
+                    ["events".to_string(), format!("[{n}]"), key.to_string()],
+                    WarningKind::EventNeverFires { reason },
+                ));
+            }
+        }
+    }
+    Ok(found
+        .into_iter()
+        .map(|mut w| {
+            let (file, line) = merged.locate(&w.path);
+            w.file = Some(file);
+            w.line = line;
+            w
+        })
+        .collect())
 }
 
 /// Where `key` of file `index`'s chain keys is written, for its errors.
