@@ -122,7 +122,12 @@ const CASES: &[Case] = &[
     case!(
         "chain/remove-missing-key.toml",
         Invalid(Problem::RemoveNothing { suggestion: Some(_), .. }),
-        ":5: `remove[1]`: `powers.Rusia.coercion` is not in the merged scenario, so there is nothing to remove; did you mean `powers.Russia.coercion`?"
+        ":5: `remove[1]`: `powers.Rusia.coercion` is not in what this file inherits, so there is nothing to remove; did you mean `powers.Russia.coercion`?"
+    ),
+    case!(
+        "chain/remove-and-set.toml",
+        Invalid(Problem::RemoveAndSet { .. }),
+        ":3: `remove[0]`: this file also sets `states.Armenia.ties.Russia.media`"
     ),
     case!(
         "chain/remove-missing-member.toml",

@@ -237,8 +237,15 @@ fn branch(
         .map_err(|e| at(Problem::Scenario(e)))
 }
 
-/// Apply file `index`'s `remove` list to `table`, the chain merged up to that file.
-pub(crate) fn apply_removes(merged: &Merged, table: &mut Table, index: usize) -> Result<()> {
+/// Apply file `index`'s `remove` list to `table`, what the file inherits (its bases merged),
+/// before `own`, the file's own keys, are merged over it. A key or member the file both
+/// removes and sets is refused: one of the two would silently not act.
+pub(crate) fn apply_removes(
+    merged: &Merged,
+    table: &mut Table,
+    own: &Table,
+    index: usize,
+) -> Result<()> {
     for (n, entry) in merged.directives[index].remove.iter().enumerate() {
         let n = format!("[{n}]");
         let at = |problem| invalid(merged, index, &["remove", &n], problem);
@@ -247,6 +254,11 @@ pub(crate) fn apply_removes(merged: &Merged, table: &mut Table, index: usize) ->
             return Err(at(Problem::RemoveNothing {
                 what: entry.clone(),
                 suggestion: None,
+            }));
+        }
+        if sets(own, &segments) {
+            return Err(at(Problem::RemoveAndSet {
+                what: entry.clone(),
             }));
         }
         remove_one(table, &segments).map_err(|near| {
@@ -320,6 +332,25 @@ fn remove_one(table: &mut Table, segments: &[&str]) -> std::result::Result<(), N
         Some(_) => Ok(()),
         None => Err(nearest(last, holder.keys().cloned()).map(|n| (depth, n))),
     }
+}
+
+/// Whether `own` (one file's keys) sets the key at `segments`, or lists its last segment in
+/// the array its parent names (a member in `members`).
+fn sets(own: &Table, segments: &[&str]) -> bool {
+    let Some((last, parents)) = segments.split_last() else {
+        return false;
+    };
+    let mut here = own;
+    for (depth, seg) in parents.iter().enumerate() {
+        match here.get(*seg) {
+            Some(Value::Table(t)) => here = t,
+            Some(Value::Array(items)) if depth + 1 == parents.len() => {
+                return items.iter().any(|v| v.as_str() == Some(last));
+            }
+            _ => return false,
+        }
+    }
+    here.contains_key(*last)
 }
 
 /// The table at `path`; when a segment is missing (or not a table), its index and the nearest

@@ -373,6 +373,11 @@ pub enum Problem {
         /// Where that key is set (`file:line`).
         place: String,
     },
+    /// A `remove` entry names a key or member the same file sets.
+    RemoveAndSet {
+        /// The entry as written.
+        what: String,
+    },
     /// A `remove` entry takes away a key the scenario requires.
     RemoveRequired {
         /// The key.
@@ -546,7 +551,7 @@ impl fmt::Display for Problem {
                 "{date} is outside the months a branch may start, after {start} to {end}; a branch at the start is a plain override: remove `[counterfactual]`"
             ),
             Problem::RemoveNothing { what, suggestion } => {
-                write!(f, "`{what}` is not in the merged scenario, so there is nothing to remove")?;
+                write!(f, "`{what}` is not in what this file inherits, so there is nothing to remove")?;
                 match suggestion {
                     Some(s) => write!(f, "; did you mean `{s}`?"),
                     None => Ok(()),
@@ -555,6 +560,10 @@ impl fmt::Display for Problem {
             Problem::RemoveReferenced { kind, name, by, place } => write!(
                 f,
                 "the {kind} `{name}` cannot be removed: `{by}` ({place}) still refers to it; remove or change that key too"
+            ),
+            Problem::RemoveAndSet { what } => write!(
+                f,
+                "this file also sets `{what}`: `remove` takes keys out of what the file inherits, so drop one of the two"
             ),
             Problem::RemoveRequired { key } => write!(
                 f,

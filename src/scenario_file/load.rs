@@ -234,13 +234,14 @@ impl Merged {
             },
         };
         stack.pop();
+        // `remove` takes keys out of what the file inherits, before its own values go on.
+        super::chain::apply_removes(self, &mut base, &table, index)?;
         find_emptied(&base, &table, &mut Vec::new(), &mut self.emptied);
         for path in find_unchanged(&base, &table, &mut Vec::new()) {
             let by = self.origin(&path);
             self.unchanged.push((path, by));
         }
         merge(&mut base, table, &mut Vec::new(), index, &mut self.origins);
-        super::chain::apply_removes(self, &mut base, index)?;
         Ok(base)
     }
 
