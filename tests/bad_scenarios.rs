@@ -946,6 +946,11 @@ const CASES: &[Case] = &[
         ":71: `outcomes[1].name`"
     ),
     case!(
+        "outcome-never-holds.toml",
+        Invalid(Problem::Outcome(OutcomeProblem::NeverHolds { .. })),
+        ":68: `outcomes[0].above`: no share is strictly above 1, so the outcome could never hold"
+    ),
+    case!(
         "outcome-threshold-above-one.toml",
         Invalid(Problem::Outcome(OutcomeProblem::OutOfUnit { .. })),
         ":68: `outcomes[0].below`"

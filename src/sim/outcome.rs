@@ -296,6 +296,12 @@ pub enum OutcomeProblem {
         /// The value.
         value: f64,
     },
+    /// A share threshold no share can pass: strictly below 0 or strictly above 1.
+    #[error("no share is strictly {} {}, so the outcome could never hold", if matches!(bound, Bound::Below(_)) { "below" } else { "above" }, bound.value())]
+    NeverHolds {
+        /// The threshold.
+        bound: Bound,
+    },
     /// A combination with no conditions.
     #[error("`{join}` has no conditions; give it at least one")]
     EmptyJoin {
@@ -360,6 +366,17 @@ fn check_condition(
                 known(path, "of", "power", p.0, world.powers().len())?;
             }
             unit(path, bound_key(*bound, false), bound.value())?;
+            // The comparison is strict, so these two can never hold.
+            if matches!(*bound, Bound::Below(x) if x == 0.0)
+                || matches!(*bound, Bound::Above(x) if x == 1.0)
+            {
+                let mut p = path.to_vec();
+                p.push(bound_key(*bound, false).to_string());
+                return Err(OutcomeError {
+                    path: p,
+                    problem: OutcomeProblem::NeverHolds { bound: *bound },
+                });
+            }
             step_ok(path, timing_key(timing), timing.step(steps))
         }
         Condition::Participation {
