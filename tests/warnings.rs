@@ -376,3 +376,30 @@ fn a_branch_event_dated_before_the_branch_is_warned_of_at_its_date() {
         "{warning}"
     );
 }
+
+#[test]
+fn a_branch_level_a_driver_decides_after_the_branch_is_warned_of_at_the_level() {
+    // The base drives A's capacity with absolute points from 2025-06: from a 2026-01 branch
+    // on, the driven value is the same whatever the level, so the child's capacity never acts.
+    let child = "extends = \"base.toml\"\nname = \"hidden at branch\"\n[counterfactual]\nfrom = \"2026-01\"\n\
+                 [powers.A]\ncapacity = 0.5\n\
+                 [drivers.powers.A]\ncapacity = [{ at = \"2025-06\", value = 0.9 }, { at = \"2026-01\", value = 0.8 }]\n";
+    let warning = single_child_warning("hidden-at-branch", child, "capacity = 0.5");
+    assert_eq!(warning.key(), "powers.A.capacity");
+    assert_eq!(
+        warning.kind,
+        WarningKind::LevelHiddenAtBranch {
+            driver: "drivers.powers.A.capacity".into(),
+            from: "2026-01".into()
+        }
+    );
+    // Written relatively, the same driver carries the level: no warning.
+    let relative = child
+        .replace("value = 0.9", "scale = 0.9")
+        .replace("value = 0.8", "scale = 0.8");
+    let dir = scratch("hidden-at-branch-relative");
+    std::fs::write(dir.join("base.toml"), BASE).unwrap();
+    std::fs::write(dir.join("child.toml"), relative).unwrap();
+    let loaded = Scenario::from_file_with_warnings(dir.join("child.toml")).unwrap();
+    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+}

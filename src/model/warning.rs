@@ -108,6 +108,14 @@ pub enum WarningKind {
         /// Why.
         reason: String,
     },
+    /// A level a `[counterfactual]` branch sets differently from its parent that a driver
+    /// decides from the branch month on whatever the level.
+    LevelHiddenAtBranch {
+        /// The driver's key path, dotted.
+        driver: String,
+        /// The branch month.
+        from: String,
+    },
     /// A `[counterfactual]` branch whose world, drivers, events and outcomes are its
     /// parent's: every run equals the parent's.
     BranchChangesNothing,
@@ -151,6 +159,10 @@ impl fmt::Display for WarningKind {
             WarningKind::EventNeverFires { reason } => {
                 write!(f, "this event can never fire: {reason}")
             }
+            WarningKind::LevelHiddenAtBranch { driver, from } => write!(
+                f,
+                "`{driver}` gives this quantity the same values from the branch month {from} on whatever this level is, so the level never acts; write the driver's points as `scale` or `add`, or start it after the branch"
+            ),
             WarningKind::BranchChangesNothing => write!(
                 f,
                 "this branch sets nothing its parent does not, so every run equals the parent's; give the levels, drivers or events that make the what-if"

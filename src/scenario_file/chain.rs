@@ -9,6 +9,7 @@ use super::error::{Problem, ScenarioError};
 use super::load::{display_key, line_of_key, KeyPath, Merged};
 use super::Loaded;
 use crate::model::{Warning, WarningKind, YearMonth};
+use crate::sim::drivers::DriverTarget;
 use std::path::Path;
 use toml::{Table, Value};
 
@@ -111,6 +112,11 @@ fn branch_warnings(merged: &Merged, scenario: &crate::Scenario) -> Result<Vec<Wa
             WarningKind::BranchSeed { own, parent },
         ));
     }
+    found.extend(levels_hidden_at_the_branch(
+        scenario,
+        parent,
+        branch.from_step(),
+    ));
     let parent_events = merged.reload(1)?.table.remove("events");
     let parent_events = parent_events.as_ref().and_then(Value::as_array);
     let events = merged.table.get("events").and_then(Value::as_array);
@@ -235,6 +241,82 @@ fn branch(
     scenario
         .with_branch(parent, months as u32)
         .map_err(|e| at(Problem::Scenario(e)))
+}
+
+/// Levels the branch sets differently from its parent that a driver decides anyway from the
+/// branch on: the driven value at every step from the one before the branch (where the
+/// handover applies the schedule) to the horizon is the same from either level, so the
+/// override never acts. Each is warned of at the level's key.
+fn levels_hidden_at_the_branch(
+    scenario: &crate::Scenario,
+    parent: &crate::Scenario,
+    from: u32,
+) -> Vec<Warning> {
+    let (world, names) = (scenario.world(), |i: usize, kind: &str| match kind {
+        "power" => scenario.world().powers()[i].name.clone(),
+        "state" => scenario.world().states()[i].name.clone(),
+        _ => scenario.world().institutions()[i].name.clone(),
+    });
+    let mut found = Vec::new();
+    for driver in scenario.drivers() {
+        let (own, theirs) = (
+            driver.target.level(world),
+            driver.target.level(parent.world()),
+        );
+        let decided = (from - 1..=scenario.steps())
+            .all(|t| driver.path.value_at(t, own) == driver.path.value_at(t, theirs));
+        if own == theirs || !decided {
+            continue;
+        }
+        let key: Vec<String> = match driver.target {
+            DriverTarget::Capacity(p) => vec![
+                "powers".into(),
+                names(p.index(), "power"),
+                "capacity".into(),
+            ],
+            DriverTarget::Coercion(p) => vec![
+                "powers".into(),
+                names(p.index(), "power"),
+                "coercion".into(),
+            ],
+            DriverTarget::Delivery(p, k) => vec![
+                "powers".into(),
+                names(p.index(), "power"),
+                "delivery".into(),
+                k.name().into(),
+            ],
+            DriverTarget::Credibility(i) => {
+                vec![
+                    "institutions".into(),
+                    names(i.index(), "institution"),
+                    "credibility".into(),
+                ]
+            }
+            DriverTarget::Tie(st, p, k) => vec![
+                "states".into(),
+                names(st.index(), "state"),
+                "ties".into(),
+                names(p.index(), "power"),
+                k.name().into(),
+            ],
+        };
+        // The driver's own key: `drivers.` and the level's path, a tie's without `states`
+        // and `ties` (`drivers.ties.S.P.k`).
+        let mut driver_key = vec!["drivers".to_string()];
+        match &key[..] {
+            [_, state, _, power, channel] => {
+                driver_key.extend(["ties".into(), state.clone(), power.clone(), channel.clone()])
+            }
+            _ => driver_key.extend(key.iter().cloned()),
+        }
+        let driver = super::load::display_key(&driver_key);
+        let from = scenario.start().add_months(from).to_string();
+        found.push(Warning::at(
+            key,
+            WarningKind::LevelHiddenAtBranch { driver, from },
+        ));
+    }
+    found
 }
 
 /// Apply file `index`'s `remove` list to `table`, what the file inherits (its bases merged),
