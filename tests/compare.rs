@@ -329,3 +329,36 @@ fn the_readme_walkthrough_holds() {
     let in_2030 = lapse.alignment(60, armenia, russia).unwrap();
     assert!(in_2030.high < 0.0, "{in_2030:?}");
 }
+
+#[test]
+fn comparison_partials_round_trip_and_refuse_a_changed_or_cut_file() {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("compare-partials");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let make = || Comparison::new(presets::eurasia_2025(), russia_coerces_less(), 30).unwrap();
+    let whole = make().run().unwrap();
+    let files: Vec<_> = (0..2)
+        .map(|index| {
+            let part = make().shard(Shard { index, count: 2 }).run().unwrap();
+            geoalign::output::write_comparison_partial(&dir, &part).unwrap()
+        })
+        .collect();
+    // Written and read back, the shards merge into the whole, bit for bit.
+    assert_eq!(
+        geoalign::output::merge_comparison_partials(&files).unwrap(),
+        whole
+    );
+    let original = std::fs::read(&files[1]).unwrap();
+    let body = original.iter().position(|&b| b == b'\n').unwrap() + 1;
+    // One digit of the body changed (a count edited by hand): the digest no longer matches.
+    let mut changed = original.clone();
+    let digit = body + changed[body..].iter().position(u8::is_ascii_digit).unwrap();
+    changed[digit] = if changed[digit] == b'1' { b'2' } else { b'1' };
+    std::fs::write(&files[1], &changed).unwrap();
+    let err = geoalign::output::merge_comparison_partials(&files).unwrap_err();
+    assert!(err.to_string().contains("sha256"), "{err}");
+    // Cut short (a copy that stopped): the size is not the header's.
+    std::fs::write(&files[1], &original[..original.len() - 10]).unwrap();
+    let err = geoalign::output::merge_comparison_partials(&files).unwrap_err();
+    assert!(err.to_string().contains("body_bytes"), "{err}");
+}
