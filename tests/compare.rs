@@ -362,3 +362,34 @@ fn comparison_partials_round_trip_and_refuse_a_changed_or_cut_file() {
     let err = geoalign::output::merge_comparison_partials(&files).unwrap_err();
     assert!(err.to_string().contains("body_bytes"), "{err}");
 }
+
+#[test]
+fn two_different_outcomes_under_one_name_are_refused() {
+    // The same name asks a different question on each side: the comparison would silently
+    // answer only the base's.
+    let declare = |below: f64| {
+        Scenario::from_toml_str(
+            &format!(
+                "extends = \"builtin:eurasia-2025\"\nname = \"x\"\n[[outcomes]]\nname = \"armenia-low\"\nkind = \"share\"\nstate = \"Armenia\"\nof = \"Russia\"\nbelow = {below}\n"
+            ),
+            "x.toml",
+        )
+        .unwrap()
+    };
+    let err = Comparison::new(declare(0.25), declare(0.2), 4).unwrap_err();
+    assert!(
+        matches!(&err, CompareError::OutcomeClash { name } if name == "armenia-low"),
+        "{err}"
+    );
+    // The same question on both sides is one outcome.
+    let same = Comparison::new(declare(0.25), declare(0.25), 4)
+        .unwrap()
+        .run()
+        .unwrap();
+    assert_eq!(
+        same.outcome_differences()
+            .filter(|(o, _, _)| *o == "armenia-low")
+            .count(),
+        2
+    );
+}

@@ -63,6 +63,13 @@ use std::sync::Arc;
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum CompareError {
+    /// Both scenarios declare an outcome of this name, with different conditions: one
+    /// comparison asks each run one question per name.
+    #[error("both scenarios declare an outcome named `{name}`, with different conditions; a comparison asks both sides the same question, so rename one of them")]
+    OutcomeClash {
+        /// The outcome's name.
+        name: String,
+    },
     /// The two scenarios cannot be paired step for step.
     #[error("cannot compare `{base}` with `{alt}`: {what} differs (base: {base_value}; alternative: {alt_value}); {advice}")]
     Incompatible {
@@ -141,7 +148,17 @@ impl Comparison {
         let own_seeds = (base.seed(), alt.seed());
         alt.set_seed(base.seed());
         // The defaults, then each side's declared outcomes (the base's first; an outcome both
-        // declare under one name is counted once, as the base declares it).
+        // declare under one name is counted once, as the base declares it). Two different
+        // questions under one name would silently lose the alternative's: refused.
+        for spec in alt.outcomes() {
+            if let Some(other) = base.outcomes().iter().find(|o| o.name == spec.name) {
+                if other != spec {
+                    return Err(CompareError::OutcomeClash {
+                        name: spec.name.clone(),
+                    });
+                }
+            }
+        }
         let mut outcomes = default_outcomes(base.world());
         for outcome in declared_outcomes(&base)
             .into_iter()
