@@ -403,3 +403,19 @@ fn a_branch_level_a_driver_decides_after_the_branch_is_warned_of_at_the_level() 
     let loaded = Scenario::from_file_with_warnings(dir.join("child.toml")).unwrap();
     assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
 }
+
+#[test]
+fn an_outcome_that_reads_only_the_start_is_warned_of_at_its_entry() {
+    let child = "extends = \"base.toml\"\nname = \"start only\"\n\
+                 [[outcomes]]\nname = \"s-low\"\nkind = \"share\"\nstate = \"S\"\nof = \"A\"\nbelow = 0.6\nby = \"2025-01\"\n";
+    let warning = single_child_warning("outcome-at-start", child, "[[outcomes]]");
+    assert_eq!(warning.key(), "outcomes[0]");
+    assert_eq!(warning.kind, WarningKind::OutcomeSettledAtStart);
+    // A month later it can move: no warning.
+    let later = child.replace("by = \"2025-01\"", "by = \"2025-02\"");
+    let dir = scratch("outcome-a-month-later");
+    std::fs::write(dir.join("base.toml"), BASE).unwrap();
+    std::fs::write(dir.join("child.toml"), later).unwrap();
+    let loaded = Scenario::from_file_with_warnings(dir.join("child.toml")).unwrap();
+    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+}

@@ -116,6 +116,9 @@ pub enum WarningKind {
         /// The branch month.
         from: String,
     },
+    /// A declared outcome that reads only the start month: it is decided before any step,
+    /// the same in every run.
+    OutcomeSettledAtStart,
     /// A `[counterfactual]` branch whose world, drivers, events and outcomes are its
     /// parent's: every run equals the parent's.
     BranchChangesNothing,
@@ -162,6 +165,10 @@ impl fmt::Display for WarningKind {
             WarningKind::LevelHiddenAtBranch { driver, from } => write!(
                 f,
                 "`{driver}` gives this quantity the same values from the branch month {from} on whatever this level is, so the level never acts; write the driver's points as `scale` or `add`, or start it after the branch"
+            ),
+            WarningKind::OutcomeSettledAtStart => write!(
+                f,
+                "this outcome reads only the start month, so the world's starting values decide it, the same in every run; date it later"
             ),
             WarningKind::BranchChangesNothing => write!(
                 f,

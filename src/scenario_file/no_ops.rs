@@ -8,6 +8,7 @@ use super::load::{KeyPath, Merged};
 use crate::model::{Warning, WarningKind};
 use crate::sim::drivers::{Driver, PointValue};
 use crate::sim::events::FieldValue;
+use crate::sim::outcome::{Condition, Timing};
 use crate::sim::Scenario;
 
 /// The key path of the level a driver at `driver` (a key path under `drivers`, possibly
@@ -68,6 +69,14 @@ pub(super) fn warnings(
             ));
         }
     }
+    for (n, outcome) in scenario.outcomes().iter().enumerate() {
+        if read_only_at_start(&outcome.condition) {
+            out.push(Warning::at(
+                ["outcomes".to_string(), format!("[{n}]")],
+                WarningKind::OutcomeSettledAtStart,
+            ));
+        }
+    }
     for (n, entry) in events.iter().enumerate() {
         if entry.0.get("monthly") == Some(&FieldValue::Number(0.0)) {
             let reason = "its monthly probability is 0".to_string();
@@ -82,6 +91,19 @@ pub(super) fn warnings(
         }
     }
     out
+}
+
+/// Whether a condition reads only the start (step 0): every share or participation it reads
+/// is `at` or `by` the start month. (A cohesion change needs at least one month, which the
+/// outcome's check already asks.) Such an outcome is the same in every run.
+fn read_only_at_start(condition: &Condition) -> bool {
+    match condition {
+        Condition::Share { timing, .. } | Condition::Participation { timing, .. } => {
+            matches!(timing, Timing::At(0) | Timing::By(0))
+        }
+        Condition::Cohesion { .. } => false,
+        Condition::Join { conditions, .. } => conditions.iter().all(read_only_at_start),
+    }
 }
 
 /// Whether the merged key tree holds a value at `path`.
