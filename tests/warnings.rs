@@ -419,3 +419,15 @@ fn an_outcome_that_reads_only_the_start_is_warned_of_at_its_entry() {
     let loaded = Scenario::from_file_with_warnings(dir.join("child.toml")).unwrap();
     assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
 }
+
+#[test]
+fn baseline_self_in_a_file_with_no_parent_is_warned_of_at_its_line() {
+    let dir = scratch("baseline-self-root");
+    let text = BASE.replacen("seed = 1\n", "seed = 1\nbaseline = \"self\"\n", 1);
+    std::fs::write(dir.join("root.toml"), &text).unwrap();
+    let loaded = Scenario::from_file_with_warnings(dir.join("root.toml")).unwrap();
+    assert_eq!(loaded.warnings.len(), 1, "{:?}", loaded.warnings);
+    let warning = &loaded.warnings[0];
+    assert_eq!(warning.kind, WarningKind::BaselineSelfWithoutParent);
+    assert_eq!(warning.line, Some(line_of(&text, "baseline = \"self\"")));
+}

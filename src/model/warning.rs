@@ -116,6 +116,8 @@ pub enum WarningKind {
         /// The branch month.
         from: String,
     },
+    /// `baseline = "self"` in a file that extends nothing: it is its own baseline already.
+    BaselineSelfWithoutParent,
     /// A declared outcome that reads only the start month: it is decided before any step,
     /// the same in every run.
     OutcomeSettledAtStart,
@@ -165,6 +167,10 @@ impl fmt::Display for WarningKind {
             WarningKind::LevelHiddenAtBranch { driver, from } => write!(
                 f,
                 "`{driver}` gives this quantity the same values from the branch month {from} on whatever this level is, so the level never acts; write the driver's points as `scale` or `add`, or start it after the branch"
+            ),
+            WarningKind::BaselineSelfWithoutParent => write!(
+                f,
+                "a file that extends nothing is its own baseline already, so this changes nothing; remove it"
             ),
             WarningKind::OutcomeSettledAtStart => write!(
                 f,

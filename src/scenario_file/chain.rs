@@ -60,6 +60,17 @@ pub(crate) fn build(merged: &Merged) -> Result<Loaded> {
         return Err(invalid(merged, 0, &["counterfactual"], problem));
     }
     let mut loaded = super::validate::build(merged).map_err(|e| removed_required(merged, e))?;
+    let own_baseline = merged
+        .directives
+        .first()
+        .and_then(|d| d.baseline.as_deref());
+    if own_baseline == Some(BASELINE_SELF) && merged.directives.len() < 2 {
+        // A file with no parent is its own baseline already.
+        let (file, line) = merged.locate(&["baseline".to_string()]);
+        let mut warning = Warning::at(["baseline"], WarningKind::BaselineSelfWithoutParent);
+        (warning.file, warning.line) = (Some(file), line);
+        loaded.warnings.push(warning);
+    }
     if let Some(mut baseline) = baseline_of(merged)? {
         // The baseline gives the world's levels; `[parameters]` is the model itself (peer
         // weight, co-ethnic leverage, the dispositions' responses), so the baseline is read
