@@ -76,118 +76,101 @@ fn draw_alignment(
         .get(state.index())
         .ok_or_else(|| io_error(path, format!("no state with index {}", state.index())))?;
     let p = s.powers.len();
-    let year0 = f64::from(s.start.year()) + (f64::from(s.start.month()) - 1.0) / 12.0;
     // The recorded steps, each at its own date (one step in `record_every` and the horizon).
-    let recorded: Vec<usize> = s.recorded_steps().map(|t| t as usize).collect();
-    let year = |step: usize| year0 + step as f64 / 12.0;
-    let steps = s.steps as usize;
-    let at = |k: usize| year(recorded[k]);
+    let recorded: Vec<u32> = s.recorded_steps().collect();
+    let at = |k: usize| year_at(s, recorded[k]);
     let points = recorded.len();
-    let root = SVGBackend::with_string(svg, (960, 540)).into_drawing_area();
-    root.fill(&WHITE).map_err(|e| chart_error(path, e))?;
-    let root = root
-        .titled(
-            &format!(
-                "{name}: alignment under \"{}\" ({} runs; a model implication, not a forecast)",
-                s.scenario, s.runs
-            ),
-            ("sans-serif", 18),
-        )
-        .map_err(|e| chart_error(path, e))?;
-    let (plot, side) = root.split_horizontally(760);
-    let mut chart = ChartBuilder::on(&plot)
-        .margin(12)
-        .x_label_area_size(36)
-        .y_label_area_size(48)
-        .build_cartesian_2d(year(0)..year(steps), 0.0..1.0)
-        .map_err(|e| chart_error(path, e))?;
-    chart
-        .configure_mesh()
-        .disable_x_mesh()
-        .light_line_style(TRANSPARENT)
-        .x_desc("year")
-        .y_desc("share of alignment (stacked means)")
-        .x_label_formatter(&|x| format!("{x:.0}"))
-        .draw()
-        .map_err(|e| chart_error(path, e))?;
-
-    // Cumulative means: upper[k] is the top of component c at the k-th recorded step.
-    let mut lower = vec![0.0; points];
-    for (c, (component, label)) in s.named_components().enumerate() {
-        let stats: Vec<_> = recorded
-            .iter()
-            .map(|&t| s.alignment(t, state, component))
-            .collect::<Option<Vec<_>>>()
-            .ok_or_else(|| io_error(path, "summary shape"))?;
-        let upper: Vec<f64> = lower
-            .iter()
-            .zip(&stats)
-            .map(|(l, st)| (l + st.mean).min(1.0))
-            .collect();
-        let col = colour(c, p);
-        let mut poly: Vec<(f64, f64)> = (0..points).map(|k| (at(k), upper[k])).collect();
-        poly.extend((0..points).rev().map(|k| (at(k), lower[k])));
-        let label = label.to_string();
-        chart
-            .draw_series(std::iter::once(Polygon::new(poly, col.mix(0.55).filled())))
-            .map_err(|e| chart_error(path, e))?
-            .label(label)
-            .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], col.filled()));
-        // The share's 5–95 % band, placed around its upper edge.
-        let mut band: Vec<(f64, f64)> = (0..points)
-            .map(|k| {
-                let st = &stats[k];
-                (
-                    at(k),
-                    (upper[k] + st.quantiles.q95 - st.mean).clamp(0.0, 1.0),
-                )
-            })
-            .collect();
-        band.extend((0..points).rev().map(|k| {
-            let st = &stats[k];
-            (
-                at(k),
-                (upper[k] - (st.mean - st.quantiles.q05)).clamp(0.0, 1.0),
+    let title = format!(
+        "{name}: alignment under \"{}\" ({} runs; a model implication, not a forecast)",
+        s.scenario, s.runs
+    );
+    time_chart(
+        svg,
+        path,
+        s,
+        &title,
+        "share of alignment (stacked means)",
+        |chart, side| {
+            // Cumulative means: upper[k] is the top of component c at the k-th recorded step.
+            let mut lower = vec![0.0; points];
+            for (c, (component, label)) in s.named_components().enumerate() {
+                let stats: Vec<_> = recorded
+                    .iter()
+                    .map(|&t| s.alignment(t as usize, state, component))
+                    .collect::<Option<Vec<_>>>()
+                    .ok_or_else(|| io_error(path, "summary shape"))?;
+                let upper: Vec<f64> = lower
+                    .iter()
+                    .zip(&stats)
+                    .map(|(l, st)| (l + st.mean).min(1.0))
+                    .collect();
+                let col = colour(c, p);
+                let mut poly: Vec<(f64, f64)> = (0..points).map(|k| (at(k), upper[k])).collect();
+                poly.extend((0..points).rev().map(|k| (at(k), lower[k])));
+                let label = label.to_string();
+                chart
+                    .draw_series(std::iter::once(Polygon::new(poly, col.mix(0.55).filled())))
+                    .map_err(|e| chart_error(path, e))?
+                    .label(label)
+                    .legend(move |(x, y)| {
+                        Rectangle::new([(x, y - 5), (x + 12, y + 5)], col.filled())
+                    });
+                // The share's 5–95 % band, placed around its upper edge.
+                let mut band: Vec<(f64, f64)> = (0..points)
+                    .map(|k| {
+                        let st = &stats[k];
+                        (
+                            at(k),
+                            (upper[k] + st.quantiles.q95 - st.mean).clamp(0.0, 1.0),
+                        )
+                    })
+                    .collect();
+                band.extend((0..points).rev().map(|k| {
+                    let st = &stats[k];
+                    (
+                        at(k),
+                        (upper[k] - (st.mean - st.quantiles.q05)).clamp(0.0, 1.0),
+                    )
+                }));
+                if c < p {
+                    chart
+                        .draw_series(std::iter::once(Polygon::new(band, col.mix(0.9).filled())))
+                        .map_err(|e| chart_error(path, e))?;
+                    chart
+                        .draw_series(LineSeries::new(
+                            (0..points).map(|k| (at(k), upper[k])),
+                            BLACK.mix(0.6).stroke_width(1),
+                        ))
+                        .map_err(|e| chart_error(path, e))?;
+                }
+                lower = upper;
+            }
+            // Legend top-down in stack order reversed, so it reads like the stack (autonomy on top).
+            let items: Vec<(String, RGBAColor)> = (0..=p)
+                .rev()
+                .map(|c| {
+                    let label = s
+                        .powers
+                        .get(c)
+                        .map_or(crate::model::AUTONOMY, String::as_str);
+                    (label.to_string(), colour(c, p).mix(0.55))
+                })
+                .collect();
+            legend(
+                side,
+                &items,
+                &[
+                    "Areas: mean share,",
+                    "stacked (sum = 1).",
+                    "Dark band at each",
+                    "edge: 5-95 % of runs",
+                    "of that share.",
+                ],
             )
-        }));
-        if c < p {
-            chart
-                .draw_series(std::iter::once(Polygon::new(band, col.mix(0.9).filled())))
-                .map_err(|e| chart_error(path, e))?;
-            chart
-                .draw_series(LineSeries::new(
-                    (0..points).map(|k| (at(k), upper[k])),
-                    BLACK.mix(0.6).stroke_width(1),
-                ))
-                .map_err(|e| chart_error(path, e))?;
-        }
-        lower = upper;
-    }
-    // Legend top-down in stack order reversed, so it reads like the stack (autonomy on top).
-    let items: Vec<(String, RGBAColor)> = (0..=p)
-        .rev()
-        .map(|c| {
-            let label = s
-                .powers
-                .get(c)
-                .map_or(crate::model::AUTONOMY, String::as_str);
-            (label.to_string(), colour(c, p).mix(0.55))
-        })
-        .collect();
-    legend(
-        &side,
-        &items,
-        &[
-            "Areas: mean share,",
-            "stacked (sum = 1).",
-            "Dark band at each",
-            "edge: 5-95 % of runs",
-            "of that share.",
-        ],
+            .map_err(|e| chart_error(path, e))?;
+            Ok(())
+        },
     )
-    .map_err(|e| chart_error(path, e))?;
-    root.present().map_err(|e| chart_error(path, e))?;
-    Ok(())
 }
 
 /// A legend drawn in its own area beside the plot, so it never hides data.
@@ -415,18 +398,84 @@ pub(crate) fn render_over_time(path: &Path, s: &Summary) -> Result<String, Outpu
 }
 
 fn draw_over_time(svg: &mut String, path: &Path, s: &Summary) -> Result<(), OutputError> {
-    let year0 = f64::from(s.start.year()) + (f64::from(s.start.month()) - 1.0) / 12.0;
-    let year = |step: u32| year0 + f64::from(step) / 12.0;
+    let year = |step: u32| year_at(s, step);
+    let title = format!(
+        "P(outcome by date) under \"{}\" ({} runs; model implications, not forecasts)",
+        s.scenario, s.runs
+    );
+    time_chart(svg, path, s, &title, "probability", |chart, side| {
+        let mut items = Vec::new();
+        let series = s.outcomes.iter().filter(|o| !o.over_time.is_empty());
+        for (k, outcome) in series.enumerate() {
+            let category = if outcome.categories.iter().any(|c| c == YES) {
+                YES
+            } else {
+                outcome.categories.last().map_or("", String::as_str)
+            };
+            let Some(points) = s.probability_by_date(&outcome.name, category) else {
+                continue;
+            };
+            let col = PALETTE[k % PALETTE.len()];
+            let band: Vec<(f64, f64)> = points
+                .iter()
+                .map(|(t, p)| (year(*t), p.high))
+                .chain(points.iter().rev().map(|(t, p)| (year(*t), p.low)))
+                .collect();
+            chart
+                .draw_series(std::iter::once(Polygon::new(band, col.mix(0.2).filled())))
+                .map_err(|e| chart_error(path, e))?;
+            chart
+                .draw_series(LineSeries::new(
+                    points.iter().map(|(t, p)| (year(*t), p.estimate)),
+                    col.stroke_width(2),
+                ))
+                .map_err(|e| chart_error(path, e))?;
+            items.push((outcome.name.clone(), col.to_rgba()));
+        }
+        legend(
+            side,
+            &items,
+            &[
+                "Line: share of runs",
+                "judged yes by the date;",
+                "band: Wilson 95 %",
+                "interval.",
+            ],
+        )
+        .map_err(|e| chart_error(path, e))?;
+        Ok(())
+    })
+}
+
+/// The chart of a quantity in [0, 1] over a summary's horizon: a white 960 × 540 canvas with
+/// `title`, a plot on the left 760 pixels with the years on the x axis and `y_desc` on the y
+/// axis, and a side panel for the legend; `draw` fills the plot and the panel.
+fn time_chart<F>(
+    svg: &mut String,
+    path: &Path,
+    s: &Summary,
+    title: &str,
+    y_desc: &str,
+    draw: F,
+) -> Result<(), OutputError>
+where
+    F: FnOnce(
+        &mut ChartContext<
+            '_,
+            SVGBackend<'_>,
+            Cartesian2d<
+                plotters::coord::types::RangedCoordf64,
+                plotters::coord::types::RangedCoordf64,
+            >,
+        >,
+        &DrawingArea<SVGBackend<'_>, plotters::coord::Shift>,
+    ) -> Result<(), OutputError>,
+{
+    let year = |step: u32| year_at(s, step);
     let root = SVGBackend::with_string(svg, (960, 540)).into_drawing_area();
     root.fill(&WHITE).map_err(|e| chart_error(path, e))?;
     let root = root
-        .titled(
-            &format!(
-                "P(outcome by date) under \"{}\" ({} runs; model implications, not forecasts)",
-                s.scenario, s.runs
-            ),
-            ("sans-serif", 18),
-        )
+        .titled(title, ("sans-serif", 18))
         .map_err(|e| chart_error(path, e))?;
     let (plot, side) = root.split_horizontally(760);
     let mut chart = ChartBuilder::on(&plot)
@@ -440,49 +489,17 @@ fn draw_over_time(svg: &mut String, path: &Path, s: &Summary) -> Result<(), Outp
         .disable_x_mesh()
         .light_line_style(TRANSPARENT)
         .x_desc("year")
-        .y_desc("probability")
+        .y_desc(y_desc)
         .x_label_formatter(&|x| format!("{x:.0}"))
         .draw()
         .map_err(|e| chart_error(path, e))?;
-    let mut items = Vec::new();
-    let series = s.outcomes.iter().filter(|o| !o.over_time.is_empty());
-    for (k, outcome) in series.enumerate() {
-        let category = if outcome.categories.iter().any(|c| c == YES) {
-            YES
-        } else {
-            outcome.categories.last().map_or("", String::as_str)
-        };
-        let Some(points) = s.probability_by_date(&outcome.name, category) else {
-            continue;
-        };
-        let col = PALETTE[k % PALETTE.len()];
-        let band: Vec<(f64, f64)> = points
-            .iter()
-            .map(|(t, p)| (year(*t), p.high))
-            .chain(points.iter().rev().map(|(t, p)| (year(*t), p.low)))
-            .collect();
-        chart
-            .draw_series(std::iter::once(Polygon::new(band, col.mix(0.2).filled())))
-            .map_err(|e| chart_error(path, e))?;
-        chart
-            .draw_series(LineSeries::new(
-                points.iter().map(|(t, p)| (year(*t), p.estimate)),
-                col.stroke_width(2),
-            ))
-            .map_err(|e| chart_error(path, e))?;
-        items.push((outcome.name.clone(), col.to_rgba()));
-    }
-    legend(
-        &side,
-        &items,
-        &[
-            "Line: share of runs",
-            "judged yes by the date;",
-            "band: Wilson 95 %",
-            "interval.",
-        ],
-    )
-    .map_err(|e| chart_error(path, e))?;
+    draw(&mut chart, &side)?;
     root.present().map_err(|e| chart_error(path, e))?;
     Ok(())
+}
+
+/// The date of `step` of `s` as a decimal year (January 2025 is 2025.0).
+fn year_at(s: &Summary, step: u32) -> f64 {
+    let year0 = f64::from(s.start.year()) + (f64::from(s.start.month()) - 1.0) / 12.0;
+    year0 + f64::from(step) / 12.0
 }
