@@ -219,15 +219,20 @@ impl Reader<'_, '_> {
         })
     }
 
-    fn participation(&self, entry: &RawOutcome, path: &[String]) -> Result<Condition> {
+    /// The outcome's `institution`, required and resolved to its id.
+    fn institution(&self, entry: &RawOutcome, path: &[String]) -> Result<u32> {
         let institution = self.required(entry.institution.as_deref(), path, "institution")?;
-        let institution = self.resolve(
+        self.resolve(
             self.names.institutions,
             "institution",
             institution,
             path,
             "institution",
-        )?;
+        )
+    }
+
+    fn participation(&self, entry: &RawOutcome, path: &[String]) -> Result<Condition> {
+        let institution = self.institution(entry, path)?;
         let member = self.required(entry.member.as_deref(), path, "member")?;
         let member = self.resolve(self.names.states, "state", member, path, "member")?;
         Ok(Condition::Participation {
@@ -239,14 +244,7 @@ impl Reader<'_, '_> {
     }
 
     fn cohesion(&self, entry: &RawOutcome, path: &[String]) -> Result<Condition> {
-        let institution = self.required(entry.institution.as_deref(), path, "institution")?;
-        let institution = self.resolve(
-            self.names.institutions,
-            "institution",
-            institution,
-            path,
-            "institution",
-        )?;
+        let institution = self.institution(entry, path)?;
         let mut members = Vec::new();
         for (i, m) in entry.members.iter().flatten().enumerate() {
             let here = with(path, "members");

@@ -370,12 +370,8 @@ fn check_condition(
             if matches!(*bound, Bound::Below(x) if x == 0.0)
                 || matches!(*bound, Bound::Above(x) if x == 1.0)
             {
-                let mut p = path.to_vec();
-                p.push(bound_key(*bound, false).to_string());
-                return Err(OutcomeError {
-                    path: p,
-                    problem: OutcomeProblem::NeverHolds { bound: *bound },
-                });
+                let problem = OutcomeProblem::NeverHolds { bound: *bound };
+                return err(path, bound_key(*bound, false), problem);
             }
             step_ok(path, timing_key(timing), timing.step(steps))
         }
