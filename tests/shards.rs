@@ -426,6 +426,30 @@ fn the_merge_fuzzer_seeds_are_the_current_partials_of_the_tiny_world() {
 }
 
 #[test]
+fn the_compare_merge_fuzzer_seeds_are_the_current_comparison_partials_of_the_tiny_world() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/seeds/compare_merge");
+    let scratch = scratch("compare-seeds");
+    for i in 0..2 {
+        let written =
+            geoalign::output::write_comparison_partial(&scratch, &tiny::comparison_part(i))
+                .unwrap();
+        let fresh = std::fs::read(&written).unwrap();
+        let path = dir.join(written.file_name().unwrap());
+        if std::env::var_os("GEOALIGN_WRITE_FUZZ_SEEDS").is_some() {
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(&path, &fresh).unwrap();
+        }
+        let seed = std::fs::read(&path).unwrap_or_default();
+        assert!(
+            seed == fresh,
+            "{} is not the current comparison partial {i}/2 of the tiny world (a new version or \
+             format?); write it anew with GEOALIGN_WRITE_FUZZ_SEEDS=1 cargo test --test shards",
+            path.display()
+        );
+    }
+}
+
+#[test]
 fn a_merge_over_its_memory_limit_is_refused_from_the_first_header_and_one_within_it_runs() {
     let dir = scratch("merge-memory");
     for i in 0..2 {

@@ -72,3 +72,23 @@ pub fn part(runs: u64, index: u32, count: u32) -> Summary {
         .run()
         .expect("the tiny world runs")
 }
+
+/// Shard `index` of 2 of the tiny world (`SEED_RUNS` run pairs) compared with itself with
+/// power A's coercion lowered to 0.1 from the first month: the comparison partials that seed
+/// the comparison-merge fuzzer (`fuzz/seeds/compare_merge/`), checked in `tests/shards.rs`.
+pub fn comparison_part(index: u32) -> geoalign::analysis::compare::PairedSummary {
+    use geoalign::sim::drivers::{Driver, DriverTarget, Path};
+    let base = scenario();
+    let mut alt = base.clone();
+    alt.add_driver(Driver {
+        target: DriverTarget::Coercion(geoalign::PowerId(0)),
+        path: Path::new(vec![(1, 0.1)]),
+    })
+    .expect("a valid driver");
+    geoalign::analysis::compare::Comparison::new(base, alt, SEED_RUNS)
+        .expect("the tiny world pairs with itself")
+        .shard(Shard { index, count: 2 })
+        .threads(1)
+        .run()
+        .expect("the tiny comparison runs")
+}
