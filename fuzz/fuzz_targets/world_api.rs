@@ -153,10 +153,11 @@ fuzz_target!(|spec: Spec| {
                 .iter()
                 .take(8)
                 .map(|&(s, part)| {
-                    let participation = match part % 3 {
+                    let participation = match part % 4 {
                         0 => Participation::Active,
                         1 => Participation::Suspended,
-                        _ => Participation::Exited,
+                        2 => Participation::Exited,
+                        _ => Participation::Outside,
                     };
                     (StateId(u32::from(s) % 9), participation)
                 })
