@@ -3,25 +3,20 @@
 //! §2.1); a `[counterfactual] from` branch follows its parent, value for value, until the
 //! branch (§2.5); `remove` takes keys and members out of an inherited world.
 
-use geoalign::analysis::ensemble::{Component, Ensemble, Summary};
+#[path = "what-if/shared.rs"]
+mod shared;
+
+use geoalign::analysis::ensemble::{Ensemble, Summary};
 use geoalign::{RunState, Scenario, Simulation, World};
 
 /// Runs per ensemble: enough that a 95 % interval of a mean share at the horizon is about
 /// ±0.003, far below the shifts the overrides below cause.
 const RUNS: u64 = 200;
 
-/// z of a two-sided 95 % interval.
-const Z95: f64 = 1.96;
-
 /// The mean of `state`'s `power` share at the horizon, and the half-width of its 95 % interval.
-fn share(summary: &Summary, steps: u32, state: &str, power: &str) -> (f64, f64) {
-    let s = summary.state(state).unwrap();
-    let c = match power {
-        "autonomy" => Component::Autonomy,
-        p => Component::Power(summary.power(p).unwrap()),
-    };
-    let stats = summary.alignment(steps as usize, s, c).unwrap();
-    (stats.mean, Z95 * stats.sd / (RUNS as f64).sqrt())
+fn share(summary: &Summary, state: &str, power: &str) -> (f64, f64) {
+    let (stats, half) = shared::at_horizon(summary, state, power);
+    (stats.mean, half)
 }
 
 fn summary(scenario: Scenario) -> Summary {
@@ -42,10 +37,9 @@ struct Moved {
 impl Moved {
     fn of(overrides: &str, state: &str, power: &str) -> Moved {
         let base = geoalign::presets::eurasia_2025();
-        let steps = base.steps();
         let moved = Moved {
-            base: share(&summary(base), steps, state, power),
-            child: share(&summary(child(overrides)), steps, state, power),
+            base: share(&summary(base), state, power),
+            child: share(&summary(child(overrides)), state, power),
         };
         println!(
             "{state} {power}: base {:.4} ± {:.4}, child {:.4} ± {:.4}",
@@ -113,11 +107,10 @@ fn calibrated_on_the_child_itself_the_same_override_moves_nothing() {
     // `baseline = "self"` is the old rule: the constants absorb the lower coercion, the run
     // starts at rest, and Armenia's Russia share stays where the base world's does.
     let base = geoalign::presets::eurasia_2025();
-    let steps = base.steps();
     let absorbed = child("baseline = \"self\"\n[powers.Russia]\ncoercion = 0.05\n");
     assert!(absorbed.baseline().is_none());
-    let (b, bh) = share(&summary(base), steps, "Armenia", "Russia");
-    let (c, ch) = share(&summary(absorbed), steps, "Armenia", "Russia");
+    let (b, bh) = share(&summary(base), "Armenia", "Russia");
+    let (c, ch) = share(&summary(absorbed), "Armenia", "Russia");
     println!("Armenia Russia: base {b:.4} ± {bh:.4}, absorbed {c:.4} ± {ch:.4}");
     assert!(
         (c - b).abs() < bh + ch,

@@ -4,16 +4,13 @@
 
 #![allow(clippy::result_large_err)] // see the note in src/lib.rs
 
-use geoalign::analysis::ensemble::{Component, Ensemble, Stats};
 use geoalign::sim::events::EventOutcome;
 use geoalign::{Participation, Scenario, ScenarioError, Simulation};
-use std::path::{Path, PathBuf};
+#[path = "what-if/shared.rs"]
+mod shared;
 
-fn what_if(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/what-if")
-        .join(name)
-}
+use shared::{armenia_russia, file as what_if};
+use std::path::{Path, PathBuf};
 
 /// A scenario file written to the target's scratch space.
 fn file(name: &str, text: &str) -> PathBuf {
@@ -22,19 +19,6 @@ fn file(name: &str, text: &str) -> PathBuf {
     let path = dir.join(name);
     std::fs::write(&path, text).unwrap();
     path
-}
-
-/// Armenia's Russia share at the horizon over `runs` runs, and the half-width of the 95 %
-/// interval of its mean.
-fn armenia_russia(path: &Path, runs: u64) -> (Stats, f64) {
-    let scenario = Scenario::from_file(path).unwrap();
-    let summary = Ensemble::new(scenario, runs).threads(2).run().unwrap();
-    let armenia = summary.state("Armenia").unwrap();
-    let russia = Component::Power(summary.power("Russia").unwrap());
-    let stats = summary
-        .alignment(summary.steps as usize, armenia, russia)
-        .unwrap();
-    (stats, 1.96 * stats.sd / (runs as f64).sqrt())
 }
 
 /// "Armenia leaves the CSTO in 2026" from an active membership lowers its Russia share at the

@@ -5,21 +5,17 @@
 
 #![allow(clippy::result_large_err)] // see the note in src/lib.rs
 
-use geoalign::analysis::ensemble::{Component, Ensemble, Stats};
+#[path = "what-if/shared.rs"]
+mod shared;
+
 use geoalign::sim::drivers::{Path, PointValue};
 use geoalign::{DriverTarget, Scenario};
 use proptest::prelude::*;
+use shared::{armenia_russia, file as what_if};
 use std::path::PathBuf;
 
 fn scenarios() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios")
-}
-
-/// A what-if file of these tests.
-fn what_if(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/what-if")
-        .join(name)
 }
 
 /// Runs per ensemble: the intervals of the means are then about ±0.001.
@@ -113,19 +109,6 @@ fn a_child_level_override_shifts_the_inherited_relative_path() {
     assert_eq!(level, 1.0);
     assert!((driver.path.value_at(60, level) - 0.92).abs() < 1e-12);
     assert!((driver.path.value_at(120, level) - 0.85).abs() < 1e-12);
-}
-
-/// Armenia's Russia share at the horizon: its mean over runs and a 95 % interval of the mean.
-fn armenia_russia(file: &std::path::Path, runs: u64) -> (Stats, f64) {
-    let scenario = Scenario::from_file(file).unwrap();
-    let summary = Ensemble::new(scenario, runs).threads(2).run().unwrap();
-    let armenia = summary.state("Armenia").unwrap();
-    let russia = Component::Power(summary.power("Russia").unwrap());
-    let stats = summary
-        .alignment(summary.steps as usize, armenia, russia)
-        .unwrap();
-    let half = 1.96 * stats.sd / (runs as f64).sqrt();
-    (stats, half)
 }
 
 /// The property: "slow decline + Russia delivers fully" keeps Armenia's Russia share
