@@ -88,10 +88,13 @@ pub(crate) fn build(merged: &Merged) -> Result<Loaded> {
         loaded.scenario = loaded.scenario.with_baseline(base);
     }
     if let Some(from) = counterfactual {
-        loaded.scenario = branch(merged, from.as_deref(), loaded.scenario)?;
+        // The parent's chain, read once: built into the branch's parent scenario, and its
+        // events compared with the branch's for the warnings.
+        let parent = merged.reload(1)?;
+        loaded.scenario = branch(merged, &parent, from.as_deref(), loaded.scenario)?;
         loaded
             .warnings
-            .extend(branch_warnings(merged, &loaded.scenario)?);
+            .extend(branch_warnings(merged, &parent, &loaded.scenario));
     }
     Ok(loaded)
 }
@@ -99,9 +102,13 @@ pub(crate) fn build(merged: &Merged) -> Result<Loaded> {
 /// What a branch says that cannot act: nothing changed from its parent, a seed of its own
 /// (the runs are then not the parent's before the branch), and events of its own dated
 /// before the branch month or hazards closing before it (the run follows the parent then).
-fn branch_warnings(merged: &Merged, scenario: &crate::Scenario) -> Result<Vec<Warning>> {
+fn branch_warnings(
+    merged: &Merged,
+    parent_chain: &Merged,
+    scenario: &crate::Scenario,
+) -> Vec<Warning> {
     let Some(branch) = scenario.branch() else {
-        return Ok(Vec::new());
+        return Vec::new();
     };
     let parent = branch.parent();
     let mut found = Vec::new();
@@ -128,8 +135,7 @@ fn branch_warnings(merged: &Merged, scenario: &crate::Scenario) -> Result<Vec<Wa
         parent,
         branch.from_step(),
     ));
-    let parent_events = merged.reload(1)?.table.remove("events");
-    let parent_events = parent_events.as_ref().and_then(Value::as_array);
+    let parent_events = parent_chain.table.get("events").and_then(Value::as_array);
     let events = merged.table.get("events").and_then(Value::as_array);
     let branch_month = scenario.start().add_months(branch.from_step());
     for (n, entry) in events.into_iter().flatten().enumerate() {
@@ -154,7 +160,7 @@ fn branch_warnings(merged: &Merged, scenario: &crate::Scenario) -> Result<Vec<Wa
             }
         }
     }
-    Ok(found
+    found
         .into_iter()
         .map(|mut w| {
             let (file, line) = merged.locate(&w.path);
@@ -162,7 +168,7 @@ fn branch_warnings(merged: &Merged, scenario: &crate::Scenario) -> Result<Vec<Wa
             w.line = line;
             w
         })
-        .collect())
+        .collect()
 }
 
 /// Where `key` of file `index`'s chain keys is written, for its errors.
@@ -222,6 +228,7 @@ fn baseline_of(merged: &Merged) -> Result<Option<Merged>> {
 /// The loaded scenario as a branch of its parent (the file it extends) from `from`.
 fn branch(
     merged: &Merged,
+    parent: &Merged,
     from: Option<&str>,
     scenario: crate::Scenario,
 ) -> Result<crate::Scenario> {
@@ -248,7 +255,7 @@ fn branch(
             end: start.add_months(steps).to_string(),
         }));
     }
-    let parent = build(&merged.reload(1)?)?.scenario;
+    let parent = build(parent)?.scenario;
     scenario
         .with_branch(parent, months as u32)
         .map_err(|e| at(Problem::Scenario(e)))
