@@ -153,7 +153,7 @@ impl Scenario {
 
 /// The run state at step 0: the world's values with the drivers' month-0 values applied (as
 /// the engine starts a run).
-fn start_state(scenario: &Scenario) -> crate::sim::RunState {
+pub(crate) fn start_state(scenario: &Scenario) -> crate::sim::RunState {
     let world = &scenario.world;
     let initial = crate::sim::RunState::new(world);
     let schedule =

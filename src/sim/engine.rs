@@ -69,8 +69,9 @@ impl Simulation {
         let dynamics = match scenario.baseline() {
             None => Dynamics::new(world, &start),
             Some(baseline) => {
-                let base = Simulation::new(baseline.clone());
-                Dynamics::calibrated_on(world, &start, base.scenario.world(), &base.start)
+                // Only the baseline's start is read: no simulation of it is prepared.
+                let base_start = crate::sim::scenario::counterfactual::start_state(baseline);
+                Dynamics::calibrated_on(world, &start, baseline.world(), &base_start)
             }
         };
         let events = EventEngine::new(scenario.events(), scenario.hazards());

@@ -17,7 +17,7 @@ use crate::sim::outcome::{OutcomeError, OutcomeProblem, OutcomeSpec};
 use serde::Serialize;
 
 #[path = "counterfactual.rs"]
-mod counterfactual;
+pub(crate) mod counterfactual;
 pub use counterfactual::Branch;
 
 /// Longest horizon in steps: 10,000 years of months.
