@@ -5,7 +5,7 @@
 //! | file | content |
 //! |---|---|
 //! | `difference.csv` | per state × component × recorded date: the mean paired difference `alt − base`, its 95 % interval (t), the runs, and the two means |
-//! | `institutions-difference.csv` | the same per institution both scenarios have × `cohesion`/`credibility` |
+//! | `institutions-difference.csv` | the same per institution × `cohesion`/`credibility` |
 //! | `outcomes-difference.csv` | per outcome × category: P(base), P(alt), their difference with Newcombe's paired 95 % interval, and the share of runs whose category changed |
 //! | `comparison.json` | the scenarios' names and fingerprints, the seed, the runs, the largest differences at the horizon, the outcome differences |
 //! | `difference-<state>.svg` | the state's difference over time, one line per component with its 95 % band, and the zero line; only for a state some paired run moves |

@@ -21,7 +21,7 @@
 //!
 //! **What is compared.** Per recorded step × state × component (each power, then autonomy)
 //! the mean paired difference `alt − base` with its 95 % interval ([`Difference`]); the same
-//! for the cohesion and credibility of every institution both scenarios have (by name); and
+//! for the cohesion and credibility of every institution (both scenarios have the same ones); and
 //! per category of every [`Outcome`] the difference in probability with Newcombe's paired
 //! interval and the share of runs whose category changed ([`OutcomeDifference`]).
 //!
@@ -300,7 +300,7 @@ impl Comparison {
             limit: self.max_memory.unwrap_or_else(memory::default_limit),
             process: memory::resident_memory().unwrap_or(memory::PROCESS_BYTES),
         };
-        let layout = run::Layout::new(&self.base, &self.alt);
+        let layout = run::Layout::new(&self.base);
         let cells = layout.cells(self.base.steps(), plan.record_every) as u64;
         let categories: u64 = self
             .outcomes
@@ -458,7 +458,7 @@ pub struct PairedSummary {
     pub powers: Vec<String>,
     /// State names, in id order.
     pub states: Vec<String>,
-    /// The institutions both scenarios have, in the base's order.
+    /// The institutions (both scenarios have the same, in the same order).
     pub institutions: Vec<String>,
     /// Runs planned for the whole comparison.
     pub planned_runs: u64,

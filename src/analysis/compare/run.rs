@@ -10,37 +10,28 @@ use crate::model::{InstitutionId, World};
 use crate::sim::{Recorder, RunState, Scenario, SimError, Simulation};
 use std::sync::Arc;
 
-/// Where a recorded step's values go: every state's components (the same states and powers
-/// in both worlds, in the same order), then cohesion and credibility of each institution both
-/// worlds have, matched by name.
+/// Where a recorded step's values go: every state's components, then cohesion and
+/// credibility of each institution (a comparison's two worlds have the same states, powers
+/// and institutions in the same order, `compatible`, so one index serves both).
 pub(crate) struct Layout {
     /// States × components.
     alignment: usize,
-    /// Per common institution: its index in the base's world and in the alternative's.
-    institutions: Vec<(u32, u32)>,
+    /// Institutions.
+    institutions: usize,
 }
 
 impl Layout {
-    pub(crate) fn new(base: &Scenario, alt: &Scenario) -> Layout {
+    pub(crate) fn new(base: &Scenario) -> Layout {
         let world = base.world();
-        let institutions = world
-            .institutions()
-            .iter()
-            .enumerate()
-            .filter_map(|(i, inst)| {
-                let j = alt.world().institution_id(&inst.name)?;
-                Some((i as u32, j.0))
-            })
-            .collect();
         Layout {
             alignment: world.states().len() * world.components(),
-            institutions,
+            institutions: world.institutions().len(),
         }
     }
 
     /// Cells per recorded step.
     fn width(&self) -> usize {
-        self.alignment + 2 * self.institutions.len()
+        self.alignment + 2 * self.institutions
     }
 
     /// Cells of a comparison of `steps` recorded every `every`.
@@ -75,8 +66,6 @@ struct PairRecorder<'a> {
     moments: &'a mut Moments,
     pass: Pass<'a>,
     layout: &'a Layout,
-    /// Whether this is the alternative's world (its institutions' indices).
-    alt_world: bool,
     steps: u32,
     every: u32,
     watch: Watch<'a>,
@@ -104,13 +93,11 @@ impl Recorder for PairRecorder<'_> {
                 self.add(base + j, x);
             }
             let at = base + self.layout.alignment;
-            for k in 0..self.layout.institutions.len() {
-                let (b, a) = self.layout.institutions[k];
-                let i = if self.alt_world { a } else { b };
-                let cohesion = state.cohesion(world, InstitutionId(i));
-                let credibility = state.credibility[i as usize];
-                self.add(at + 2 * k, cohesion);
-                self.add(at + 2 * k + 1, credibility);
+            for i in 0..self.layout.institutions {
+                let cohesion = state.cohesion(world, InstitutionId(i as u32));
+                let credibility = state.credibility[i];
+                self.add(at + 2 * i, cohesion);
+                self.add(at + 2 * i + 1, credibility);
             }
         }
         self.watch.record(step, world, state);
@@ -158,7 +145,6 @@ impl Job<'_> {
             moments: &mut acc.moments,
             pass: Pass::Base(&mut scratch.base_values),
             layout: &self.layout,
-            alt_world: false,
             steps,
             every: self.every,
             watch: Watch::new(self.outcomes),
@@ -176,7 +162,6 @@ impl Job<'_> {
             moments: &mut acc.moments,
             pass: Pass::Alt(&scratch.base_values),
             layout: &self.layout,
-            alt_world: true,
             steps,
             every: self.every,
             watch: Watch::new(self.outcomes),
@@ -218,10 +203,10 @@ fn empty(c: &Comparison, layout: &Layout, every: u32) -> PairedSummary {
         record_every: every,
         powers: world.powers().iter().map(|p| p.name.clone()).collect(),
         states: world.states().iter().map(|s| s.name.clone()).collect(),
-        institutions: layout
-            .institutions
+        institutions: world
+            .institutions()
             .iter()
-            .map(|&(b, _)| world.institutions()[b as usize].name.clone())
+            .map(|i| i.name.clone())
             .collect(),
         planned_runs: c.runs,
         shard_count: c.shard.count,
@@ -265,7 +250,7 @@ pub(super) fn run(
         }
         .into());
     }
-    let layout = Layout::new(&c.base, &c.alt);
+    let layout = Layout::new(&c.base);
     let every = c.recording_every();
     let job = Job {
         base: Simulation::new(c.base.clone()),
