@@ -189,6 +189,15 @@ impl Dynamics {
     /// Precompute the constants of `world`, with `start` the run state at the scenario start
     /// (after the drivers' start values are applied).
     pub fn new(world: &World, start: &RunState) -> Self {
+        let mut dynamics = Dynamics::unfitted(world);
+        if world.parameters.calibrate_intercepts {
+            dynamics.intercepts = dynamics.fitted_intercepts(world, start);
+        }
+        dynamics
+    }
+
+    /// The constants of `world` with every intercept 0 (calibration off).
+    fn unfitted(world: &World) -> Self {
         let c = world.components();
         let np = world.powers.len();
         let params = &world.parameters;
@@ -288,9 +297,6 @@ impl Dynamics {
             }));
         }
         dynamics.intercepts = vec![0.0; dynamics.states.len() * c];
-        if params.calibrate_intercepts {
-            dynamics.intercepts = dynamics.fitted_intercepts(world, start);
-        }
         dynamics
     }
 
@@ -310,7 +316,8 @@ impl Dynamics {
         if !world.parameters.calibrate_intercepts {
             return dynamics;
         }
-        let base = Dynamics::new(baseline_world, baseline_start);
+        // Fitted once, whatever the baseline's own calibration flag says.
+        let base = Dynamics::unfitted(baseline_world);
         let fitted = base.fitted_intercepts(baseline_world, baseline_start);
         let (c, cb) = (world.components(), baseline_world.components());
         // Component j of `world` in the baseline: a power by name, autonomy last in both.
