@@ -376,7 +376,8 @@ impl Dynamics {
             for (out, d) in dg.iter_mut().zip(&rs.delivery[p * K..(p + 1) * K]) {
                 *out = d * g;
             }
-            ws.cg[p] = rs.coercion[p] * g;
+            // Hostile interventions add to the coercion every state perceives (§3.4).
+            ws.cg[p] = (rs.coercion[p] + rs.events.threat_shift[p]) * g;
         }
         ws.bloc_sum.fill(0.0);
         for (ii, inst) in world.institutions.iter().enumerate() {
