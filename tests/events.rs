@@ -601,7 +601,8 @@ fn check_unrest_inputs(w: &World, base: &RunState, d: &Decision, requested: bool
     close(d.inputs.local_support, support, "local support");
     close(d.inputs.opposition, opposition, "opposition");
     let proximity = w.states()[sid(w, "Kazakhstan")].proximity[russia];
-    let means = capacity(w, base, "Russia").min(1.0) * delivery(w, base, "Russia", Channel::Security);
+    let means =
+        capacity(w, base, "Russia").min(1.0) * delivery(w, base, "Russia", Channel::Security);
     close(d.inputs.feasibility, proximity * means, "feasibility");
     close(d.inputs.cost, cost, "cost");
     assert_unit_inputs(d);

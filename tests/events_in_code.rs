@@ -5,8 +5,8 @@
 
 use geoalign::model::{Channel, InstitutionId, PowerId, StateId, World};
 use geoalign::sim::events::kinds::{
-    BorderClash, Crisis, DiplomaticCrisis, Exit, ExternalOffer, Join, Peace, Reinstate, RemittanceShock,
-    Sanctions, SecondarySanctions, SecurityAppeal, Suspend, Unrest, War,
+    BorderClash, Crisis, DiplomaticCrisis, Exit, ExternalOffer, Join, Peace, Reinstate,
+    RemittanceShock, Sanctions, SecondarySanctions, SecurityAppeal, Suspend, Unrest, War,
 };
 use geoalign::sim::events::{
     check_event, check_hazard, check_scheduled, Event, EventError, EventProblem, Hazard, Item,

@@ -170,7 +170,12 @@ fn hostile_probability_rises_with_local_support_and_falls_with_anticipated_oppos
         .collect();
     let opposition: Vec<f64> = [0.0, 0.3, 0.6, 1.0]
         .iter()
-        .map(|&west_security| chance(Knobs { west_security, ..BASE }))
+        .map(|&west_security| {
+            chance(Knobs {
+                west_security,
+                ..BASE
+            })
+        })
         .collect();
     assert!(support.windows(2).all(|w| w[0] < w[1]), "{support:?}");
     assert!(opposition.windows(2).all(|w| w[0] > w[1]), "{opposition:?}");
@@ -179,10 +184,34 @@ fn hostile_probability_rises_with_local_support_and_falls_with_anticipated_oppos
     // four standard errors of its computed probability.
     let runs = 400;
     let cases = [
-        (Knobs { coethnic: 0.0, ..BASE }, support[0]),
-        (Knobs { coethnic: 0.2, ..BASE }, support[3]),
-        (Knobs { west_security: 0.0, ..BASE }, opposition[0]),
-        (Knobs { west_security: 1.0, ..BASE }, opposition[3]),
+        (
+            Knobs {
+                coethnic: 0.0,
+                ..BASE
+            },
+            support[0],
+        ),
+        (
+            Knobs {
+                coethnic: 0.2,
+                ..BASE
+            },
+            support[3],
+        ),
+        (
+            Knobs {
+                west_security: 0.0,
+                ..BASE
+            },
+            opposition[0],
+        ),
+        (
+            Knobs {
+                west_security: 1.0,
+                ..BASE
+            },
+            opposition[3],
+        ),
     ];
     let freq: Vec<f64> = cases.iter().map(|&(k, _)| frequency(k, runs)).collect();
     for (&(_, p), &f) in cases.iter().zip(&freq) {
@@ -219,7 +248,10 @@ fn forced(params: &str, steps: u32) -> (World, Full, Full) {
     let (w, with) = run(&scenario(BASE, steps, &force, CRISIS), 0);
     let (_, without) = run(&scenario(BASE, steps, &force, ""), 0);
     let d = hostile_decisions(&with.events);
-    assert!(d[0].acted && d[0].success == Some(true), "forced to act and succeed");
+    assert!(
+        d[0].acted && d[0].success == Some(true),
+        "forced to act and succeed"
+    );
     (w, with, without)
 }
 
@@ -259,7 +291,11 @@ fn each_effect_of_an_intervention_acts_and_its_parameter_at_zero_switches_it_off
     let (_, off, _) = forced("hostile_grievance = 0.0", steps);
     let g = |f: &Full| f.states[1].events.grievance[target * np + russia];
     // Recorded after a month's decay (half-life 24 months).
-    assert!((g(&on) - 0.5 * 0.5f64.powf(1.0 / 24.0)).abs() < 1e-12, "{}", g(&on));
+    assert!(
+        (g(&on) - 0.5 * 0.5f64.powf(1.0 / 24.0)).abs() < 1e-12,
+        "{}",
+        g(&on)
+    );
     assert_eq!(g(&off), 0.0);
 
     // Alignment moved away at once: 30 % of the Target's share of Russia, to autonomy and West.
@@ -328,18 +364,29 @@ fn an_exit_or_suspension_now_changes_the_dynamics_beyond_the_participation_weigh
     let without = scenario(k, 12, params, "");
     let (w, a) = run(&with, 0);
     let (_, b) = run(&without, 0);
-    let departures: Vec<&LoggedEvent> =
-        a.events.iter().filter(|e| e.origin == Origin::Departure).collect();
+    let departures: Vec<&LoggedEvent> = a
+        .events
+        .iter()
+        .filter(|e| e.origin == Origin::Departure)
+        .collect();
     assert_eq!(departures.len(), 1);
     assert_eq!(departures[0].step, 2);
     let t = |f: &Full| share(&w, f.states.last().unwrap(), "Target", "Russia");
     assert!(t(&a) < t(&b) - 0.1, "{} vs {}", t(&a), t(&b));
 
     // A suspension, then an exit: each is a departure and each is decided.
-    let both = format!("{}{}", exit.replace("exit", "suspend"), exit.replace("2025-03", "2025-05"));
+    let both = format!(
+        "{}{}",
+        exit.replace("exit", "suspend"),
+        exit.replace("2025-03", "2025-05")
+    );
     let (_, c) = run(&scenario(k, 12, params, &both), 0);
-    let steps: Vec<u32> =
-        c.events.iter().filter(|e| e.origin == Origin::Departure).map(|e| e.step).collect();
+    let steps: Vec<u32> = c
+        .events
+        .iter()
+        .filter(|e| e.origin == Origin::Departure)
+        .map(|e| e.step)
+        .collect();
     assert_eq!(steps, [2, 4]);
 }
 
@@ -358,14 +405,30 @@ fn friendly(k: Knobs) -> f64 {
 fn a_more_credible_bloc_and_a_leader_that_delivers_security_answer_more_often() {
     let by_credibility: Vec<f64> = [0.0, 0.5, 1.0]
         .iter()
-        .map(|&credibility| friendly(Knobs { credibility, ..BASE }))
+        .map(|&credibility| {
+            friendly(Knobs {
+                credibility,
+                ..BASE
+            })
+        })
         .collect();
     let by_delivery: Vec<f64> = [0.2, 0.6, 1.0]
         .iter()
-        .map(|&russia_security| friendly(Knobs { russia_security, ..BASE }))
+        .map(|&russia_security| {
+            friendly(Knobs {
+                russia_security,
+                ..BASE
+            })
+        })
         .collect();
     eprintln!("friendly P by credibility 0, 0.5, 1: {by_credibility:.3?}");
     eprintln!("friendly P by Russia's security delivery 0.2, 0.6, 1: {by_delivery:.3?}");
-    assert!(by_credibility.windows(2).all(|w| w[0] < w[1]), "{by_credibility:?}");
-    assert!(by_delivery.windows(2).all(|w| w[0] < w[1]), "{by_delivery:?}");
+    assert!(
+        by_credibility.windows(2).all(|w| w[0] < w[1]),
+        "{by_credibility:?}"
+    );
+    assert!(
+        by_delivery.windows(2).all(|w| w[0] < w[1]),
+        "{by_delivery:?}"
+    );
 }

@@ -50,10 +50,9 @@ fn armenia_leaving_the_csto_in_2026_lowers_its_russia_share_at_the_horizon() {
 /// draws alone change the event stream after it, so the runs part.
 #[test]
 fn exit_of_suspended_armenia_is_logged_and_makes_russia_decide_on_a_hostile_intervention() {
-    let base = Simulation::new(geoalign::presets::eurasia_2025());
     let exits =
         Simulation::new(Scenario::from_file(what_if("armenia-exits-csto-2026.toml")).unwrap());
-    let (a, b) = (base.trajectory(3).unwrap(), exits.trajectory(3).unwrap());
+    let b = exits.trajectory(3).unwrap();
     let (csto, armenia) = (
         b.institution_id("CSTO").unwrap(),
         b.state_id("Armenia").unwrap(),

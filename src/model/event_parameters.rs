@@ -245,11 +245,26 @@ impl EventParameters {
             // A century of months: longer than any horizon a scenario may take.
             ("hostile_war_months", self.hostile_war_months, 0.0, 1200.0),
             ("hostile_war_recovery", self.hostile_war_recovery, 0.0, 1.0),
-            ("hostile_coethnic_loss", self.hostile_coethnic_loss, 0.0, 1.0),
+            (
+                "hostile_coethnic_loss",
+                self.hostile_coethnic_loss,
+                0.0,
+                1.0,
+            ),
             ("hostile_grievance", self.hostile_grievance, 0.0, 10.0),
-            ("hostile_alignment_shift", self.hostile_alignment_shift, 0.0, 1.0),
+            (
+                "hostile_alignment_shift",
+                self.hostile_alignment_shift,
+                0.0,
+                1.0,
+            ),
             ("hostile_threat", self.hostile_threat, 0.0, 10.0),
-            ("hostile_threat_half_life", self.hostile_threat_half_life, 0.1, 1e6),
+            (
+                "hostile_threat_half_life",
+                self.hostile_threat_half_life,
+                0.1,
+                1e6,
+            ),
         ]
     }
 }

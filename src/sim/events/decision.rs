@@ -5,8 +5,8 @@
 //! leader's decision on seed 001's (docs/sources.md) five variables, each in [0, 1] ([`FiveVariables`]):
 //!
 //! * **trigger** = severity × the leader's **stake** × `(½ + ½ · credibility of the bloc)`:
-//!   a credible bloc puts the leader's reputation at stake too ([`reputation_at_stake`]). For unrest, the stake is the regime's
-//!   alignment with the leader over its largest power share (seed 001 (docs/sources.md): Moscow supports "a
+//!   a credible bloc puts the leader's reputation at stake too (docs/model.md §3.3). For
+//!   unrest, the stake is the regime's alignment with the leader over its largest power share (seed 001 (docs/sources.md): Moscow supports "a
 //!   pro-Russian government that is strategically aligned with the Kremlin"); for an appeal
 //!   against another state `j`, `max(0, a_ip − a_jp) / a_ip` (the leader's interest in siding
 //!   with the appellant rather than its adversary); for a clash between members `i` and `j`,

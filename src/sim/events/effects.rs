@@ -179,7 +179,17 @@ fn settle<R: Rng + ?Sized>(
     let departed = departure(world, &entry);
     log(entry);
     if let Some((power, state)) = departed {
-        consider_hostile(world, rs, step, Origin::Departure, power, state, 1.0, rng, log);
+        consider_hostile(
+            world,
+            rs,
+            step,
+            Origin::Departure,
+            power,
+            state,
+            1.0,
+            rng,
+            log,
+        );
     }
 }
 
@@ -188,16 +198,14 @@ fn settle<R: Rng + ?Sized>(
 fn departure(world: &World, entry: &LoggedEvent) -> Option<(PowerId, StateId)> {
     let leaves = |to: Participation| matches!(to, Participation::Suspended | Participation::Exited);
     match (&entry.event, &entry.outcome) {
-        (Event::Suspend(e), EventOutcome::ParticipationChanged { to, .. }) if leaves(*to) => {
-            world.institutions()[e.institution.index()]
-                .leader
-                .map(|p| (p, e.state))
-        }
-        (Event::Exit(e), EventOutcome::ParticipationChanged { to, .. }) if leaves(*to) => {
-            world.institutions()[e.institution.index()]
-                .leader
-                .map(|p| (p, e.state))
-        }
+        (Event::Suspend(e), EventOutcome::ParticipationChanged { to, .. }) if leaves(*to) => world
+            .institutions()[e.institution.index()]
+        .leader
+        .map(|p| (p, e.state)),
+        (Event::Exit(e), EventOutcome::ParticipationChanged { to, .. }) if leaves(*to) => world
+            .institutions()[e.institution.index()]
+        .leader
+        .map(|p| (p, e.state)),
         (event, EventOutcome::Decided(d)) => {
             let (_, to) = d.participation?;
             let state = match event {

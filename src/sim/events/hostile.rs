@@ -9,7 +9,8 @@
 //! * a member leaves a bloc the power leads — it is suspended or exits, by a participation event
 //!   or after unanswered appeals (trigger 1; logged with [`Origin::Departure`]);
 //! * a `crisis` event of a scenario (`trigger` given, in [0, 1]);
-//! * the powers' punishment rule ([`consider_hostile`], the entry point it calls).
+//! * the powers' punishment rule (the crate-internal `consider_hostile`, the entry point it
+//!   calls).
 //!
 //! It is **eligible** when the trigger is above 0, the power's coercion is above 0 (a power that
 //! uses no coercion in the region does not invade: the EU, the US in the embedded world keep
@@ -266,8 +267,8 @@ pub(crate) fn decide_and_act<R: Rng + ?Sized>(
     if rng.random::<f64>() < p {
         d.acted = true;
         let params = &world.parameters().events;
-        let q = (params.success * inputs.feasibility * (1.0 - inputs.opposition / 2.0))
-            .clamp(0.0, 1.0);
+        let q =
+            (params.success * inputs.feasibility * (1.0 - inputs.opposition / 2.0)).clamp(0.0, 1.0);
         let success = rng.random::<f64>() < q;
         d.success_probability = Some(q);
         d.success = Some(success);

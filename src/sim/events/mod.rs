@@ -51,11 +51,11 @@ pub use check::{
     check_event, check_hazard, check_scheduled, EventError, EventProblem, Item, MAX_DEPTH,
 };
 pub use decision::{Decision, DecisionKind, FiveVariables};
-pub use hostile::HostileDecision;
 pub(crate) use effects::EventEngine;
 pub use fields::{
     read_entry, EventFields, FieldReader, FieldType, FieldValue, Key, Timed, TIMING_KEYS,
 };
+pub use hostile::HostileDecision;
 pub use kinds::{Event, EventKind, KINDS};
 
 use crate::model::{Channel, PowerId, StateId, World};
