@@ -151,6 +151,16 @@ const CASES: &[Case] = &[
     ),
     case!("comments-only.toml", Empty, ": the file is empty"),
     case!(
+        "crisis-unknown-power.toml",
+        Invalid(Problem::UnknownName { .. }),
+        ":66: `events[0].power`"
+    ),
+    case!(
+        "crisis-unknown-state.toml",
+        Invalid(Problem::UnknownName { .. }),
+        ":67: `events[0].state`"
+    ),
+    case!(
         "date-bad-format.toml",
         Invalid(Problem::BadDate { .. }),
         ":64: `events[0].at`"
@@ -558,6 +568,11 @@ const CASES: &[Case] = &[
         "range-alternative-weight.toml",
         Invalid(Problem::OutOfRange { .. }),
         ":81: `events[2].alternatives.B`"
+    ),
+    case!(
+        "range-crisis-trigger.toml",
+        Invalid(Problem::OutOfRange { .. }),
+        ":68: `events[0].trigger`"
     ),
     case!(
         "range-delivery-cut-of-one.toml",

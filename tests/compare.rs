@@ -275,11 +275,13 @@ fn a_branch_compared_with_its_parent_differs_by_exactly_zero_before_the_branch()
 }
 
 /// The README's walkthrough, held to what it says: `scenarios/armenia-leaves-csto-2026.toml`
-/// moves no share of any state at any step (a suspended member already gets nothing of the
-/// CSTO's carried security and is no peer, docs/model.md §1.5, §2.1) and flips the exit
-/// outcome in every run; the second file, whose branch also cuts Armenia's security tie with
-/// Russia, lowers Armenia's Russia share from 2026 on (a smaller tie, a smaller pull) and is
-/// identical to the world before.
+/// moves no share of any state before the branch, flips the exit outcome in every run, and
+/// after it lowers Armenia's Russia share on average — a suspended member already gets nothing
+/// of the CSTO's carried security and is no peer (docs/model.md §1.5, §2.1), so what moves it is
+/// Russia's decision on an intervention against a state leaving its bloc (§3.4), which lowers
+/// the share in the runs where Russia intervenes and leaves it in the others. The second file,
+/// whose branch also cuts Armenia's security tie with Russia, lowers Armenia's Russia share from
+/// 2026 on (a smaller tie, a smaller pull) and is identical to the world before.
 #[test]
 fn the_readme_walkthrough_holds() {
     let file = |name: &str| {
@@ -293,7 +295,7 @@ fn the_readme_walkthrough_holds() {
     .unwrap()
     .run()
     .unwrap();
-    for (t, s, k) in every_cell(&exit) {
+    for (t, s, k) in every_cell(&exit).filter(|&(t, ..)| t < 12) {
         let d = exit.alignment(t, s, k).unwrap();
         assert_eq!(
             (d.mean, d.sd),
@@ -301,6 +303,12 @@ fn the_readme_walkthrough_holds() {
             "step {t}, state {s}, component {k}"
         );
     }
+    let (armenia, russia) = (
+        exit.state("Armenia").unwrap(),
+        exit.component("Russia").unwrap(),
+    );
+    let at_horizon = exit.alignment(exit.steps, armenia, russia).unwrap();
+    assert!(at_horizon.high < 0.0, "{at_horizon:?}");
     let flipped = exit
         .outcome_differences()
         .find(|(o, c, _)| *o == "armenia-out-of-csto-by-2030" && *c == "yes")

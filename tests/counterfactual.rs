@@ -98,8 +98,23 @@ fn armenia_active_again_in_the_csto_raises_its_russia_share() {
     // delivered; active (part = 1) it is delivered at the CSTO's credibility, raising Russia's
     // pull; and an active member takes its fellow members' (Russia-heavy) mean alignment as a
     // peer term `π peer`. Both raise Armenia's Russia share.
-    let overrides = "[institutions.CSTO.participation]\nArmenia = \"active\"\n";
-    assert!(Moved::of(overrides, "Armenia", "Russia").significant(1.0));
+    //
+    // Compared with fragility unrest off in both worlds: an active Armenia with three unanswered
+    // appeals exits at its next ignored request, and since §3.4 an exit makes Russia decide on
+    // an intervention against it, which in some runs lowers the share by far more than the
+    // channel and peer terms raise it (with unrest on, base 0.2941 ± 0.0018, active
+    // 0.2961 ± 0.0026). This test is about §2.1's terms.
+    let quiet = "[parameters.events]\nunrest_hazard = 0.0\n";
+    let base = share(&summary(child(quiet)), "Armenia", "Russia");
+    let active = share(
+        &summary(child(&format!(
+            "{quiet}[institutions.CSTO.participation]\nArmenia = \"active\"\n"
+        ))),
+        "Armenia",
+        "Russia",
+    );
+    println!("Armenia Russia, no unrest: suspended {base:?}, active {active:?}");
+    assert!(active.0 - base.0 > base.1 + active.1);
 }
 
 #[test]

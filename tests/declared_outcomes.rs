@@ -207,8 +207,12 @@ fn with_no_drivers_noise_rarely_makes_a_declared_future() {
     let old = summary
         .probability("csto-futures", "selective consolidation")
         .unwrap();
+    // Far rarer: below 0.15, and the two 95 % intervals apart. (Before the friendly decision
+    // read the CSTO's credibility and Russia's security delivery (docs/model.md §3.3), the old
+    // rule gave more than 0.25; Russia now answers less often, more members are suspended, and
+    // the old rule's selective consolidation fell to 0.17 while the declared one stayed at 0.05.)
     assert!(
-        declared.estimate < 0.15 && old.estimate > 0.25,
+        declared.estimate < 0.15 && declared.high < old.low,
         "declared {declared:?}, old classifier {old:?}"
     );
     // Every run is in exactly one declared future.

@@ -590,7 +590,9 @@ fn check_unrest_inputs(w: &World, base: &RunState, d: &Decision, requested: bool
     assert_eq!(d.institution.index(), iid(w, "CSTO"));
     assert_eq!(d.leader.index(), russia);
     close(d.inputs.stake, stake, "stake");
-    close(d.inputs.trigger, 0.9 * stake, "trigger");
+    // The bloc's credibility puts the leader's reputation at stake (docs/model.md §3.3).
+    let reputation = 0.5 + 0.5 * credibility(w, base, "CSTO");
+    close(d.inputs.trigger, 0.9 * stake * reputation, "trigger");
     let (support, opposition) = if requested {
         (1.0, 0.0)
     } else {
@@ -599,7 +601,9 @@ fn check_unrest_inputs(w: &World, base: &RunState, d: &Decision, requested: bool
     close(d.inputs.local_support, support, "local support");
     close(d.inputs.opposition, opposition, "opposition");
     let proximity = w.states()[sid(w, "Kazakhstan")].proximity[russia];
-    close(d.inputs.feasibility, proximity, "feasibility");
+    let means =
+        capacity(w, base, "Russia").min(1.0) * delivery(w, base, "Russia", Channel::Security);
+    close(d.inputs.feasibility, proximity * means, "feasibility");
     close(d.inputs.cost, cost, "cost");
     assert_unit_inputs(d);
 }
@@ -798,8 +802,26 @@ fn unanswered_security_appeals_suspend_then_exit_the_member_cut_its_tie_and_cred
         (4, None),
         (5, Some((Suspended, Exited))),
     ];
-    assert_eq!(sc.events.len(), 5);
-    for (e, (step, change)) in sc.events.iter().zip(expected) {
+    // Each departure (the suspension, then the exit) is followed by Russia's decision on a
+    // hostile intervention (docs/model.md §3.4), which the intercept of −100 declines.
+    let departures: Vec<u32> = sc
+        .events
+        .iter()
+        .filter(|e| e.origin == Origin::Departure)
+        .inspect(|e| match &e.outcome {
+            EventOutcome::Hostile(h) => assert!(!h.acted && h.inputs.trigger == 1.0),
+            other => panic!("expected a hostile decision, got {other:?}"),
+        })
+        .map(|e| e.step)
+        .collect();
+    assert_eq!(departures, [3, 5]);
+    let appeals: Vec<&LoggedEvent> = sc
+        .events
+        .iter()
+        .filter(|e| e.origin != Origin::Departure)
+        .collect();
+    assert_eq!(appeals.len(), 5);
+    for (e, (step, change)) in appeals.iter().zip(expected) {
         assert_eq!(e.step, step);
         let d = decision(e);
         assert_eq!(d.kind, DecisionKind::Appeal);
@@ -813,7 +835,7 @@ fn unanswered_security_appeals_suspend_then_exit_the_member_cut_its_tie_and_cred
         assert_unit_inputs(d);
     }
     // The appeal of a member that has exited is skipped.
-    let last = &sc.events[4];
+    let last = appeals[4];
     assert_eq!(last.step, 6);
     match &last.outcome {
         EventOutcome::Skipped { reason } => assert!(reason.contains("exited"), "{reason}"),
@@ -974,7 +996,8 @@ fn failed_mediation_of_a_border_clash_costs_credibility_and_leaves_both_states_a
     let stake = (ai - aj).abs() / ai.max(aj);
     assert!(stake > 0.0);
     close(d.inputs.stake, stake, "stake");
-    close(d.inputs.trigger, 0.8 * stake, "trigger");
+    let reputation = 0.5 + 0.5 * credibility(&w, b, "CSTO");
+    close(d.inputs.trigger, 0.8 * stake * reputation, "trigger");
     assert_eq!((d.inputs.local_support, d.inputs.opposition), (1.0, 1.0));
     assert_unit_inputs(d);
 

@@ -5,8 +5,8 @@
 
 use geoalign::model::{Channel, InstitutionId, PowerId, StateId, World};
 use geoalign::sim::events::kinds::{
-    BorderClash, DiplomaticCrisis, Exit, ExternalOffer, Join, Peace, Reinstate, RemittanceShock,
-    Sanctions, SecondarySanctions, SecurityAppeal, Suspend, Unrest, War,
+    BorderClash, Crisis, DiplomaticCrisis, Exit, ExternalOffer, Join, Peace, Reinstate,
+    RemittanceShock, Sanctions, SecondarySanctions, SecurityAppeal, Suspend, Unrest, War,
 };
 use geoalign::sim::events::{
     check_event, check_hazard, check_scheduled, Event, EventError, EventProblem, Hazard, Item,
@@ -499,6 +499,39 @@ fn a_diplomatic_crisis_with_an_unknown_power_or_a_nan_severity_is_refused() {
 }
 
 #[test]
+fn a_crisis_on_an_unknown_state_or_with_a_trigger_outside_zero_to_one_is_refused() {
+    let w = eurasia().world().clone();
+    let good = Crisis {
+        power: p(&w, "Russia"),
+        state: s(&w, "Georgia"),
+        trigger: 1.0,
+    };
+    check_event(&good.clone().into(), &w, STEPS).unwrap();
+    refused(
+        &w,
+        Crisis {
+            state: StateId(99),
+            ..good.clone()
+        },
+        "state",
+        None,
+        |e| matches!(e, EventProblem::UnknownId { kind: "state", .. }),
+    );
+    for trigger in [-0.1, 1.5] {
+        refused(
+            &w,
+            Crisis {
+                trigger,
+                ..good.clone()
+            },
+            "trigger",
+            None,
+            |e| matches!(e, EventProblem::OutOfRange { .. }),
+        );
+    }
+}
+
+#[test]
 fn an_external_offer_with_itself_as_rival_or_an_amount_above_one_is_refused() {
     let w = eurasia().world().clone();
     let good = ExternalOffer {
@@ -598,6 +631,7 @@ fn every_kind_has_a_refusal_test_above() {
         "suspend",
         "reinstate",
         "exit",
+        "crisis",
     ];
     let untested: Vec<&str> = KINDS
         .iter()

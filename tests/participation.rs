@@ -4,7 +4,7 @@
 
 #![allow(clippy::result_large_err)] // see the note in src/lib.rs
 
-use geoalign::sim::events::EventOutcome;
+use geoalign::sim::events::{EventOutcome, Origin};
 use geoalign::{Participation, Scenario, ScenarioError, Simulation};
 #[path = "what-if/shared.rs"]
 mod shared;
@@ -43,41 +43,52 @@ fn armenia_leaving_the_csto_in_2026_lowers_its_russia_share_at_the_horizon() {
 }
 
 /// In the embedded world Armenia is already suspended, which withdraws it from the CSTO's
-/// channels and peers (weight 0, as for an exited member): the exit changes its
-/// participation, logged, and leaves every alignment bit for bit as it was.
+/// channels and peers (weight 0, as for an exited member): the exit changes its participation,
+/// logged, and — a departure from a bloc Russia leads — is followed by Russia's decision on a
+/// hostile intervention against Armenia (docs/model.md §3.4), logged right after it. Before that
+/// decision existed the exit left every alignment bit for bit as it was; now the decision's
+/// draws alone change the event stream after it, so the runs part.
 #[test]
-fn exit_of_suspended_armenia_is_logged_and_changes_its_participation_only() {
-    let base = Simulation::new(geoalign::presets::eurasia_2025());
+fn exit_of_suspended_armenia_is_logged_and_makes_russia_decide_on_a_hostile_intervention() {
     let exits =
         Simulation::new(Scenario::from_file(what_if("armenia-exits-csto-2026.toml")).unwrap());
-    let (a, b) = (base.trajectory(3).unwrap(), exits.trajectory(3).unwrap());
+    let b = exits.trajectory(3).unwrap();
     let (csto, armenia) = (
         b.institution_id("CSTO").unwrap(),
         b.state_id("Armenia").unwrap(),
     );
-    let logged: Vec<_> = b
+    let at = b
         .events
         .iter()
-        .filter(|e| e.event.kind() == "exit")
-        .collect();
-    assert_eq!(logged.len(), 1);
-    assert_eq!(logged[0].step, 12);
+        .position(|e| e.event.kind() == "exit")
+        .expect("the exit is logged");
+    let logged = &b.events[at];
+    assert_eq!(logged.step, 12);
     assert_eq!(
-        logged[0].outcome,
+        logged.outcome,
         EventOutcome::ParticipationChanged {
             from: Participation::Suspended,
             to: Participation::Exited
         }
     );
     let world = exits.scenario().world();
-    assert!(logged[0]
+    assert!(logged
         .describe(world)
         .contains("Armenia exits CSTO: suspended → exited"));
+    let decision = &b.events[at + 1];
+    assert_eq!((decision.step, decision.origin), (12, Origin::Departure));
+    match &decision.outcome {
+        EventOutcome::Hostile(d) => {
+            assert_eq!(d.state, armenia);
+            assert_eq!(Some(d.power), world.institutions()[csto.index()].leader);
+            assert_eq!(d.inputs.trigger, 1.0);
+        }
+        other => panic!("expected Russia's hostile decision, got {other:?}"),
+    }
     assert_eq!(
         b.participation_of(120, csto, armenia),
         Some(Participation::Exited)
     );
-    assert_eq!(a.alignment, b.alignment);
 }
 
 /// A minimal world with a bloc `B` led by `P` whose member `T` is listed `outside`.

@@ -398,6 +398,7 @@ fn write_event(t: &mut String, spec: &Spec, e: &EventSpec, written: &mut Written
             writeln!(t, "states = [{s}, {j}]\nseverity = {u0:?}").unwrap();
         }
         "diplomatic_crisis" => writeln!(t, "power = {p}\nstate = {s}\nseverity = {u0:?}").unwrap(),
+        "crisis" => writeln!(t, "power = {p}\nstate = {s}\ntrigger = {u0:?}").unwrap(),
         "external_offer" => {
             let channel = CHANNELS[e.states[1] % 8];
             writeln!(t, "power = {p}\nstate = {s}\nchannel = \"{channel}\"\namount = {u0:?}").unwrap();

@@ -345,6 +345,16 @@ fn an_event_that_can_never_fire_is_warned_of_at_its_monthly_key() {
 }
 
 #[test]
+fn a_crisis_no_power_can_ever_decide_on_is_warned_of_at_its_key() {
+    let child = "extends = \"base.toml\"\nname = \"never decided\"\n\
+                 [[events]]\nat = \"2025-03\"\nkind = \"crisis\"\npower = \"A\"\nstate = \"S\"\ntrigger = 0.0\n";
+    let warning = single_child_warning("crisis-no-trigger", child, "trigger = 0.0");
+    assert_eq!(warning.key(), "events[0].trigger");
+    assert!(matches!(warning.kind, WarningKind::EventNeverFires { .. }));
+    assert!(warning.to_string().contains("trigger 0"), "{warning}");
+}
+
+#[test]
 fn a_branch_that_changes_nothing_is_warned_of_at_its_counterfactual() {
     let child =
         "extends = \"base.toml\"\nname = \"same runs\"\n[counterfactual]\nfrom = \"2025-06\"\n";

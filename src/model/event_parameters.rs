@@ -65,6 +65,36 @@ pub struct EventParameters {
     pub sanctions_grievance: f64,
     /// Monthly recovery of a sanctioned power's capacity and delivery once sanctions are lifted.
     pub sanctions_recovery: f64,
+    /// Co-ethnic share `m_ip` at which a hostile intervention's local support is full:
+    /// support = `min(1, m_ip / hostile_full_support)` (docs/model.md §3.4).
+    #[serde(skip_serializing_if = "at_default::hostile_full_support")]
+    pub hostile_full_support: f64,
+    /// Monthly capacity drain rate on a power while its hostile intervention lasts (0: none).
+    #[serde(skip_serializing_if = "at_default::hostile_war_drain")]
+    pub hostile_war_drain: f64,
+    /// Months a hostile intervention drains its power (0: no drain).
+    #[serde(skip_serializing_if = "at_default::hostile_war_months")]
+    pub hostile_war_months: f64,
+    /// Monthly recovery of the drained capacity once the intervention ends.
+    #[serde(skip_serializing_if = "at_default::hostile_war_recovery")]
+    pub hostile_war_recovery: f64,
+    /// Share of the target's co-ethnic share `m_ip` lost to the power on a successful
+    /// intervention (the contested territory and its population leave the state's control).
+    #[serde(skip_serializing_if = "at_default::hostile_coethnic_loss")]
+    pub hostile_coethnic_loss: f64,
+    /// Grievance of the target toward the intervening power.
+    #[serde(skip_serializing_if = "at_default::hostile_grievance")]
+    pub hostile_grievance: f64,
+    /// Share of the target's alignment with the power moved away from it, to autonomy and the
+    /// powers with security ties to the target.
+    #[serde(skip_serializing_if = "at_default::hostile_alignment_shift")]
+    pub hostile_alignment_shift: f64,
+    /// Added to the power's coercion as every state perceives it, after an intervention.
+    #[serde(skip_serializing_if = "at_default::hostile_threat")]
+    pub hostile_threat: f64,
+    /// Months for that added threat to halve.
+    #[serde(skip_serializing_if = "at_default::hostile_threat_half_life")]
+    pub hostile_threat_half_life: f64,
 }
 
 impl Default for EventParameters {
@@ -132,6 +162,34 @@ impl Default for EventParameters {
             sanctions_grievance: 0.05,
             // Judgement: trade and payment channels re-open within about a year of lifting.
             sanctions_recovery: 0.1,
+            // Seed 001's (docs/sources.md) local-support variable; a national minority of a fifth
+            // counts as full support (Ukraine 2001 census: 17 % Russian, Kazakhstan 2021: 15.5 %;
+            // judgement on where the line falls).
+            hostile_full_support: 0.2,
+            // Judgement: the monthly drain of the war events in `war-uncertain-end.toml` and
+            // `backtest-2021.toml`, for a campaign on the power's own scale.
+            hostile_war_drain: 0.005,
+            // Public record: the Donbas fighting of 2014 ran about a year until Minsk II
+            // (February 2015); Georgia 2008 was shorter, Ukraine 2022 far longer. Judgement: a year.
+            hostile_war_months: 12.0,
+            // Judgement: as the scenarios' war recovery, over years once the fighting ends.
+            hostile_war_recovery: 0.02,
+            // Judgement: the contested region holds the co-ethnics the power backs; half of
+            // them leave the state's control (Crimea and the occupied Donbas, 2014).
+            hostile_coethnic_loss: 0.5,
+            // Judgement: an invasion is the gravest grievance, ten unanswered appeals' worth
+            // (Georgia left the CIS in 2009 after the 2008 war).
+            hostile_grievance: 0.5,
+            // Judgement: a third of the state's alignment with the power leaves it at once
+            // (Georgia 2008, Ukraine 2014: the governments turned to the West).
+            hostile_alignment_shift: 0.3,
+            // Seeds 002 and 003 (docs/sources.md): after Ukraine the Central Asian republics
+            // hedged, Kazakhstan fearing it could be next; judgement: an eighth of Russia's
+            // coercion (0.85 in the embedded world).
+            hostile_threat: 0.1,
+            // Judgement: fear of a neighbour's army fades over years, more slowly than a
+            // grievance (24 months).
+            hostile_threat_half_life: 36.0,
         }
     }
 }
@@ -181,6 +239,59 @@ impl EventParameters {
             ),
             ("sanctions_grievance", self.sanctions_grievance, 0.0, 10.0),
             ("sanctions_recovery", self.sanctions_recovery, 0.0, 1.0),
+            // Above 0: a share of 0 would make every co-ethnic share full support.
+            ("hostile_full_support", self.hostile_full_support, 1e-6, 1.0),
+            ("hostile_war_drain", self.hostile_war_drain, 0.0, 1.0),
+            // A century of months: longer than any horizon a scenario may take.
+            ("hostile_war_months", self.hostile_war_months, 0.0, 1200.0),
+            ("hostile_war_recovery", self.hostile_war_recovery, 0.0, 1.0),
+            (
+                "hostile_coethnic_loss",
+                self.hostile_coethnic_loss,
+                0.0,
+                1.0,
+            ),
+            ("hostile_grievance", self.hostile_grievance, 0.0, 10.0),
+            (
+                "hostile_alignment_shift",
+                self.hostile_alignment_shift,
+                0.0,
+                1.0,
+            ),
+            ("hostile_threat", self.hostile_threat, 0.0, 10.0),
+            (
+                "hostile_threat_half_life",
+                self.hostile_threat_half_life,
+                0.1,
+                1e6,
+            ),
         ]
     }
+}
+
+/// Whether a parameter added after the fingerprints were first stored is at its default: such a
+/// parameter is left out of the serialised form then, so a scenario that does not set it keeps
+/// its fingerprint (`crate::analysis::ensemble`: shards and stored partials check it).
+mod at_default {
+    use super::EventParameters;
+
+    macro_rules! at_default {
+        ($($field:ident),* $(,)?) => {$(
+            pub(super) fn $field(value: &f64) -> bool {
+                *value == EventParameters::default().$field
+            }
+        )*};
+    }
+
+    at_default!(
+        hostile_full_support,
+        hostile_war_drain,
+        hostile_war_months,
+        hostile_war_recovery,
+        hostile_coethnic_loss,
+        hostile_grievance,
+        hostile_alignment_shift,
+        hostile_threat,
+        hostile_threat_half_life,
+    );
 }

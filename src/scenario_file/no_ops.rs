@@ -78,6 +78,12 @@ pub(super) fn warnings(
         }
     }
     for (n, entry) in events.iter().enumerate() {
+        if let Some((key, reason)) = crisis_never_decided(entry, scenario, drivers) {
+            out.push(Warning::at(
+                ["events".to_string(), format!("[{n}]"), key.to_string()],
+                WarningKind::EventNeverFires { reason },
+            ));
+        }
         if entry.0.get("monthly") == Some(&FieldValue::Number(0.0)) {
             let reason = "its monthly probability is 0".to_string();
             out.push(Warning::at(
@@ -91,6 +97,45 @@ pub(super) fn warnings(
         }
     }
     out
+}
+
+/// The key and the reason of a `crisis` that no run can ever decide on (docs/model.md §3.4,
+/// eligibility): a trigger of 0, a `fixed` state, or a power with no coercion that no driver
+/// changes.
+fn crisis_never_decided(
+    entry: &RawEvent,
+    scenario: &Scenario,
+    drivers: &[(Driver, KeyPath)],
+) -> Option<(&'static str, String)> {
+    let text = |key: &str| match entry.0.get(key) {
+        Some(FieldValue::Text(name)) => Some(name.as_str()),
+        _ => None,
+    };
+    if text("kind") != Some("crisis") {
+        return None;
+    }
+    let world = scenario.world();
+    if entry.0.get("trigger") == Some(&FieldValue::Number(0.0)) {
+        return Some(("trigger", "a crisis with trigger 0 is never decided".into()));
+    }
+    if let Some(state) = text("state").and_then(|s| world.state_id(s)) {
+        if world.states()[state.index()].fixed {
+            return Some((
+                "state",
+                "the state's alignment is fixed: no power decides to intervene against it".into(),
+            ));
+        }
+    }
+    let power = text("power").and_then(|p| world.power_id(p))?;
+    let driven = drivers.iter().any(
+        |(d, _)| matches!(d.target, crate::sim::drivers::DriverTarget::Coercion(p) if p == power),
+    );
+    (world.powers()[power.index()].coercion <= 0.0 && !driven).then(|| {
+        (
+            "power",
+            "the power uses no coercion and no driver gives it any: it never intervenes".into(),
+        )
+    })
 }
 
 /// Whether a condition reads only the start (step 0): every share or participation it reads

@@ -17,7 +17,8 @@
 //!    State's guarantee whatever the CSTO's credibility).
 //! 2. **Threat** `T_ip = coercion_p(t) · g_p(t) · proximity_ip · (1 + λ · coethnic_ip)`,
 //!    entering with the disposition's weight `s_i` (bandwagoners are pulled toward threat,
-//!    balancers pushed away).
+//!    balancers pushed away). `coercion_p(t)` includes the threat the power's hostile
+//!    interventions have added ([`crate::sim::events::hostile`]).
 //! 3. **Utility** `u_ip = pull_ip + s_i T_ip + π peer_ip − r_ip + b_ip` for powers and
 //!    `u_i0 = ψ_i · max_p pull_ip + π peer_i0 + b_i0` for autonomy: `ψ_i` is the share of the
 //!    strongest single dependence that the state also credits to staying autonomous (the cost
@@ -376,7 +377,8 @@ impl Dynamics {
             for (out, d) in dg.iter_mut().zip(&rs.delivery[p * K..(p + 1) * K]) {
                 *out = d * g;
             }
-            ws.cg[p] = rs.coercion[p] * g;
+            // Hostile interventions add to the coercion every state perceives (§3.4).
+            ws.cg[p] = (rs.coercion[p] + rs.events.threat_shift[p]) * g;
         }
         ws.bloc_sum.fill(0.0);
         for (ii, inst) in world.institutions.iter().enumerate() {

@@ -365,9 +365,12 @@ fn run_state_bytes(world: &World) -> u64 {
         + world.ties().len() as u64
         + p * (2 + crate::model::Channel::COUNT as u64)
         + 2 * i
-        + s * p
+        // Grievances and the hostile interventions' co-ethnic shares (docs/model.md §3.4).
+        + 2 * s * p
+        // The hostile interventions' threat shifts.
+        + p
         + s;
-    8 * numbers + 8 * members + 48 * (i + 8)
+    8 * numbers + 8 * members + 48 * (i + 10)
 }
 
 /// Estimate the peak memory of an ensemble of `scenario` run with `plan`.

@@ -4,8 +4,9 @@
 //! Unrest, security appeals and border-clash mediation are all answered, or not, by the bloc
 //! leader's decision on seed 001's (docs/sources.md) five variables, each in [0, 1] ([`FiveVariables`]):
 //!
-//! * **trigger** = severity × the leader's **stake**. For unrest, the stake is the regime's
-//!   alignment with the leader over its largest power share (seed 001 (docs/sources.md): Moscow supports "a
+//! * **trigger** = severity × the leader's **stake** × `(½ + ½ · credibility of the bloc)`:
+//!   a credible bloc puts the leader's reputation at stake too (docs/model.md §3.3). For
+//!   unrest, the stake is the regime's alignment with the leader over its largest power share (seed 001 (docs/sources.md): Moscow supports "a
 //!   pro-Russian government that is strategically aligned with the Kremlin"); for an appeal
 //!   against another state `j`, `max(0, a_ip − a_jp) / a_ip` (the leader's interest in siding
 //!   with the appellant rather than its adversary); for a clash between members `i` and `j`,
@@ -20,8 +21,8 @@
 //!   adversary's alignment with other powers (the camp an intervention would confront).
 //!   An appeal that names no adversary: 0.5, an uninformed middle value. Mediation between
 //!   two armed members: 1 (an imposed settlement faces one side's forces).
-//! * **technical feasibility** = `min(1, g_p) × proximity_ip`, the leader's effective
-//!   capacity (war drain lowers it) and reach.
+//! * **technical feasibility** = `min(1, g_p) × proximity_ip × d_p,security`, the leader's
+//!   effective capacity (war drain lowers it), reach and means to deliver security.
 //! * **anticipated cost** = the largest `a_tq g_q` over the parties `t` and powers `q ≠ p`:
 //!   how much another power has at stake with them (seed 001 (docs/sources.md): "signals from the United States
 //!   and European Union indicated that there would not be significant … blowback").
@@ -46,9 +47,11 @@ use serde::{Deserialize, Serialize};
 pub struct FiveVariables {
     /// The leader's stake in the matter.
     pub stake: f64,
-    /// Trigger: severity × stake.
+    /// Trigger: severity × stake × (½ + ½ · the bloc's credibility) for a friendly decision;
+    /// the threat to the power's stake for a hostile one.
     pub trigger: f64,
-    /// Local support: 1 when the government requested help.
+    /// Local support: 1 when the government requested help (friendly); the co-ethnic support
+    /// for the power (hostile).
     pub local_support: f64,
     /// Anticipated military opposition.
     pub opposition: f64,
@@ -193,7 +196,9 @@ pub(crate) fn regime_stake(world: &World, rs: &RunState, state: StateId, leader:
     }
 }
 
-/// `min(1, g_p) × proximity`, the nearest of the states concerned.
+/// `min(1, g_p) × proximity × d_p,security`, the nearest of the states concerned: the
+/// power's effective capacity, its reach, and its means to deliver security (a power whose
+/// security delivery is drained by a war or sanctions has fewer troops and transport to send).
 pub(crate) fn feasibility(
     world: &World,
     rs: &RunState,
@@ -204,7 +209,20 @@ pub(crate) fn feasibility(
         .iter()
         .map(|s| world.states()[s.index()].proximity[leader.index()])
         .fold(0.0, f64::max);
-    rs.capacity[leader.index()].clamp(0.0, 1.0) * reach
+    rs.capacity[leader.index()].clamp(0.0, 1.0) * reach * security_delivery(rs, leader)
+}
+
+/// `d_p,security` in [0, 1]: the power's delivery factor on the security channel.
+pub(crate) fn security_delivery(rs: &RunState, power: PowerId) -> f64 {
+    rs.delivery[power.index() * Channel::COUNT + Channel::Security.index()].clamp(0.0, 1.0)
+}
+
+/// `½ + ½ · credibility` of the bloc: the part of the trigger that the leader's reputation
+/// adds. A credible bloc puts the leader's reputation at stake in every call for help (seed 001
+/// (docs/sources.md): failure "could be badly damaging to the Kremlin's own reputation"); a bloc
+/// with no credibility left still leaves half of the trigger, the regime's own stake.
+pub(crate) fn reputation_at_stake(rs: &RunState, bloc: InstitutionId) -> f64 {
+    0.5 + 0.5 * rs.credibility[bloc.index()].clamp(0.0, 1.0)
 }
 
 /// The largest `a_tq · min(1, g_q)` over the parties `t` and the powers `q` other than the leader.
@@ -220,6 +238,19 @@ pub(crate) fn cost(world: &World, rs: &RunState, leader: PowerId, parties: &[Sta
     out
 }
 
+/// `σ(β₀ + β_T trigger + β_L support − β_O opposition + β_F feasibility − β_C cost)`, the
+/// probability of acting, friendly or hostile alike, with the world's coefficients.
+pub(crate) fn probability(world: &World, inputs: &FiveVariables) -> f64 {
+    let p = &world.parameters().events;
+    let z = p.decision_intercept
+        + p.weight_trigger * inputs.trigger
+        + p.weight_support * inputs.local_support
+        - p.weight_opposition * inputs.opposition
+        + p.weight_feasibility * inputs.feasibility
+        - p.weight_cost * inputs.cost;
+    logistic(z)
+}
+
 /// The decision's probability from its inputs, as a not-yet-drawn [`Decision`].
 pub(crate) fn decide(
     world: &World,
@@ -228,19 +259,12 @@ pub(crate) fn decide(
     leader: PowerId,
     inputs: FiveVariables,
 ) -> Decision {
-    let p = &world.parameters().events;
-    let z = p.decision_intercept
-        + p.weight_trigger * inputs.trigger
-        + p.weight_support * inputs.local_support
-        - p.weight_opposition * inputs.opposition
-        + p.weight_feasibility * inputs.feasibility
-        - p.weight_cost * inputs.cost;
     Decision {
         kind,
         institution,
         leader,
         inputs,
-        probability: logistic(z),
+        probability: probability(world, &inputs),
         acted: false,
         success_probability: None,
         success: None,

@@ -1,9 +1,10 @@
 //! Firing events and applying their effects to a run (the rules are in the module docs of
 //! [`crate::sim::events`]).
 
+use super::hostile::consider_hostile;
 use super::kinds::{SecondarySanctions, Unrest};
-use super::{Event, Hazard, LoggedEvent, Origin, PressureTarget, ScheduledEvent};
-use crate::model::{Channel, StateId, World};
+use super::{Event, EventOutcome, Hazard, LoggedEvent, Origin, PressureTarget, ScheduledEvent};
+use crate::model::{Channel, Participation, PowerId, StateId, World};
 use crate::sim::RunState;
 use rand::{Rng, RngExt};
 
@@ -66,9 +67,14 @@ impl EventEngine {
         rs.events
             .sanctions
             .retain(|s| s.ends.is_none_or(|end| step < end));
-        let decay = 0.5f64.powf(1.0 / world.parameters().events.grievance_half_life);
+        let params = &world.parameters().events;
+        let decay = 0.5f64.powf(1.0 / params.grievance_half_life);
         for g in &mut rs.events.grievance {
             *g *= decay;
+        }
+        let fading = 0.5f64.powf(1.0 / params.hostile_threat_half_life);
+        for t in &mut rs.events.threat_shift {
+            *t *= fading;
         }
     }
 
@@ -89,7 +95,7 @@ impl EventEngine {
             .take_while(|e| e.step == step)
         {
             let entry = apply(world, rs, step, Origin::Scheduled, e.event.clone(), rng);
-            log(entry);
+            settle(world, rs, step, entry, rng, log);
         }
         for h in &self.hazards {
             if step < h.from || step > h.until {
@@ -97,7 +103,7 @@ impl EventEngine {
             }
             if rng.random::<f64>() < h.monthly {
                 let entry = apply(world, rs, step, Origin::Hazard, h.event.clone(), rng);
-                log(entry);
+                settle(world, rs, step, entry, rng, log);
             }
         }
         let rate = world.parameters().events.unrest_hazard;
@@ -113,7 +119,8 @@ impl EventEngine {
                         request: None,
                         contributors: None,
                     });
-                    log(apply(world, rs, step, Origin::Fragility, event, rng));
+                    let entry = apply(world, rs, step, Origin::Fragility, event, rng);
+                    settle(world, rs, step, entry, rng, log);
                 }
             }
         }
@@ -155,5 +162,59 @@ fn apply<R: Rng + ?Sized>(
         origin,
         event,
         outcome,
+    }
+}
+
+/// Log `entry`, then, if it made a member leave a bloc with a leader (suspended or exited),
+/// let the leader consider a hostile intervention against it (docs/model.md §3.4), logged
+/// after the departure.
+fn settle<R: Rng + ?Sized>(
+    world: &World,
+    rs: &mut RunState,
+    step: u32,
+    entry: LoggedEvent,
+    rng: &mut R,
+    log: &mut dyn FnMut(LoggedEvent),
+) {
+    let departed = departure(world, &entry);
+    log(entry);
+    if let Some((power, state)) = departed {
+        consider_hostile(
+            world,
+            rs,
+            step,
+            Origin::Departure,
+            power,
+            state,
+            1.0,
+            rng,
+            log,
+        );
+    }
+}
+
+/// The leader and the state of a departure (a member suspended or exited from a bloc with a
+/// leader) made by `entry`, if it made one.
+fn departure(world: &World, entry: &LoggedEvent) -> Option<(PowerId, StateId)> {
+    let leaves = |to: Participation| matches!(to, Participation::Suspended | Participation::Exited);
+    match (&entry.event, &entry.outcome) {
+        (Event::Suspend(e), EventOutcome::ParticipationChanged { to, .. }) if leaves(*to) => world
+            .institutions()[e.institution.index()]
+        .leader
+        .map(|p| (p, e.state)),
+        (Event::Exit(e), EventOutcome::ParticipationChanged { to, .. }) if leaves(*to) => world
+            .institutions()[e.institution.index()]
+        .leader
+        .map(|p| (p, e.state)),
+        (event, EventOutcome::Decided(d)) => {
+            let (_, to) = d.participation?;
+            let state = match event {
+                Event::Unrest(e) => e.state,
+                Event::SecurityAppeal(e) => e.state,
+                _ => return None,
+            };
+            leaves(to).then_some((d.leader, state))
+        }
+        _ => None,
     }
 }

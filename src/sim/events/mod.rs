@@ -31,6 +31,8 @@
 //!
 //! * [`kinds`]: one module per event kind (its keys, how it is read, its rules, its effect and
 //!   its line in the log) and the registry that lists them, from which [`Event`] is derived.
+//! * [`hostile`]: a power's hostile intervention against a state drifting away, on the same
+//!   five variables (docs/model.md §3.4).
 //! * [`decision`]: the bloc leader's intervention decision on seed 001's (docs/sources.md) five variables, shared
 //!   by unrest, security appeals and border clashes.
 //! * [`check_event`], [`check_scheduled`], [`check_hazard`]: the rules every event obeys,
@@ -42,6 +44,7 @@ mod check;
 pub mod decision;
 mod effects;
 mod fields;
+pub mod hostile;
 pub mod kinds;
 
 pub use check::{
@@ -52,6 +55,7 @@ pub(crate) use effects::EventEngine;
 pub use fields::{
     read_entry, EventFields, FieldReader, FieldType, FieldValue, Key, Timed, TIMING_KEYS,
 };
+pub use hostile::HostileDecision;
 pub use kinds::{Event, EventKind, KINDS};
 
 use crate::model::{Channel, PowerId, StateId, World};
@@ -90,6 +94,9 @@ pub enum Origin {
     Fragility,
     /// Secondary sanctions drawn during active sanctions.
     SanctionsHazard,
+    /// A member left a bloc the power leads (suspended or exited): the power considers a
+    /// hostile intervention ([`hostile`]).
+    Departure,
 }
 
 /// What an event did.
@@ -101,6 +108,8 @@ pub enum EventOutcome {
     Applied,
     /// A bloc decided (unrest, appeal, clash).
     Decided(Decision),
+    /// A power decided on a hostile intervention (`crisis`, a departure from its bloc).
+    Hostile(HostileDecision),
     /// Unrest in a state with no security bloc in which it takes part: the regime faced it
     /// alone.
     NoBloc,
@@ -179,6 +188,7 @@ impl EventOutcome {
                 None => String::new(),
             },
             EventOutcome::Decided(d) => d.describe(world),
+            EventOutcome::Hostile(d) => d.describe(world),
         }
     }
 }
@@ -255,6 +265,12 @@ pub struct EventState {
     pub unanswered: Vec<Vec<u32>>,
     /// Sanctions in force.
     pub sanctions: Vec<ActiveSanctions>,
+    /// Co-ethnic share `m_ip` of each state with each power, state-major, as hostile
+    /// interventions leave it (a successful one detaches part of it; docs/model.md §3.4).
+    pub coethnic: Vec<f64>,
+    /// Added to each power's coercion in the threat term of the dynamics by its hostile
+    /// interventions; decays (docs/model.md §3.4).
+    pub threat_shift: Vec<f64>,
 }
 
 impl EventState {
@@ -272,6 +288,12 @@ impl EventState {
                 .map(|i| i.unanswered.clone())
                 .collect(),
             sanctions: Vec::new(),
+            coethnic: world
+                .states()
+                .iter()
+                .flat_map(|s| s.coethnic.iter().copied())
+                .collect(),
+            threat_shift: vec![0.0; world.powers().len()],
         }
     }
 }

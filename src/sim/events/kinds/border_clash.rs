@@ -4,7 +4,9 @@
 use super::{EventKind, DEFAULT_SEVERITY};
 use crate::model::{InstitutionId, StateId, World};
 use crate::sim::events::check::{self, EventError, EventProblem, Item};
-use crate::sim::events::decision::{cost, decide, feasibility, member_slot, DecisionKind, FiveVariables};
+use crate::sim::events::decision::{
+    cost, decide, feasibility, member_slot, reputation_at_stake, DecisionKind, FiveVariables,
+};
 use crate::sim::events::fields::{FieldReader, FieldType, Key};
 use crate::sim::events::EventOutcome;
 use crate::sim::RunState;
@@ -97,7 +99,7 @@ impl EventKind for BorderClash {
         let stake = if top > 0.0 { (ai - aj).abs() / top } else { 0.0 };
         let inputs = FiveVariables {
             stake,
-            trigger: self.severity * stake,
+            trigger: self.severity * stake * reputation_at_stake(rs, b),
             local_support: 1.0,
             // An imposed settlement between two armed members faces one side.
             opposition: 1.0,

@@ -214,6 +214,8 @@ registry! {
     reinstate::Reinstate,
     /// An active or suspended member leaves an institution.
     exit::Exit,
+    /// A threat to a power's stake in a state, with the power's hostile-intervention decision.
+    crisis::Crisis,
 }
 
 #[cfg(test)]

@@ -5,7 +5,8 @@ use super::{EventKind, DEFAULT_SEVERITY};
 use crate::model::{InstitutionId, Participation, StateId, World};
 use crate::sim::events::check::{self, EventError, EventProblem};
 use crate::sim::events::decision::{
-    cost, decide, feasibility, intervene, member_slot, regime_stake, security_bloc, unanswered,
+    cost, decide, feasibility, intervene, member_slot, regime_stake, reputation_at_stake,
+    security_bloc, unanswered,
     DecisionKind, FiveVariables,
 };
 use crate::sim::events::fields::{FieldReader, FieldType, Key};
@@ -110,7 +111,7 @@ impl EventKind for SecurityAppeal {
         };
         let inputs = FiveVariables {
             stake,
-            trigger: self.severity * stake,
+            trigger: self.severity * stake * reputation_at_stake(rs, b),
             local_support: 1.0,
             opposition,
             feasibility: feasibility(world, rs, leader, &[state]),

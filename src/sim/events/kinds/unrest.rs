@@ -5,7 +5,8 @@ use super::EventKind;
 use crate::model::{StateId, World};
 use crate::sim::events::check::{self, EventError, EventProblem, Item};
 use crate::sim::events::decision::{
-    active_members, cost, decide, feasibility, intervene, regime_stake, security_bloc,
+    active_members, cost, decide, feasibility, intervene, regime_stake, reputation_at_stake,
+    security_bloc,
     unanswered, DecisionKind, FiveVariables,
 };
 use crate::sim::events::fields::{FieldReader, FieldType, Key};
@@ -91,7 +92,7 @@ impl EventKind for Unrest {
             .get_or_insert_with(|| rng.random::<f64>() < sev * stake);
         let inputs = FiveVariables {
             stake,
-            trigger: sev * stake,
+            trigger: sev * stake * reputation_at_stake(rs, bloc),
             local_support: if asked { 1.0 } else { 0.0 },
             opposition: if asked { 0.0 } else { 1.0 - stake },
             feasibility: feasibility(world, rs, leader, &[state]),
