@@ -47,7 +47,10 @@ fn coefficients_csv(path: &Path, fit: &Fit) -> Result<(), OutputError> {
     let row = |w: &mut csv::Writer<std::fs::File>, r: [String; 5]| {
         w.write_record(&r).map_err(|e| io_error(path, e))
     };
-    row(&mut w, ["kind", "name", "estimate", "ci_low", "ci_high"].map(String::from))?;
+    row(
+        &mut w,
+        ["kind", "name", "estimate", "ci_low", "ci_high"].map(String::from),
+    )?;
     for c in std::iter::once(&fit.intercept).chain(&fit.weights) {
         row(
             &mut w,

@@ -249,9 +249,7 @@ impl Fit {
     pub fn probability(&self, codes: &Codes) -> f64 {
         let w = |k: usize| self.weights[k].estimate;
         sigmoid(
-            self.intercept.estimate
-                + w(0) * codes.trigger
-                + w(1) * codes.support
+            self.intercept.estimate + w(0) * codes.trigger + w(1) * codes.support
                 - w(2) * codes.opposition
                 + w(3) * codes.feasibility
                 - w(4) * codes.cost,
@@ -265,7 +263,12 @@ fn leave_one_out(rows: &[Row], penalty: f64) -> Result<Vec<f64>, FitError> {
     let mut held_out = Vec::with_capacity(rows.len());
     for (i, row) in rows.iter().enumerate() {
         others.clear();
-        others.extend(rows.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, r)| *r));
+        others.extend(
+            rows.iter()
+                .enumerate()
+                .filter(|(j, _)| *j != i)
+                .map(|(_, r)| *r),
+        );
         let (beta, _) = newton(&others, penalty)?;
         held_out.push(sigmoid(beta.dot(&row.x)));
     }

@@ -105,7 +105,9 @@ fn a_code_outside_the_unit_interval_is_refused() {
     let err = parse(&GOOD.replace("0.2,0,1,0.3", "0.2,0,NaN,0.3")).unwrap_err();
     assert!(matches!(err, TableError::OutOfRange { line: 3, .. }));
     let err = parse(&GOOD.replace("0.2,0,1,0.3", "0.2,0,high,0.3")).unwrap_err();
-    assert!(err.to_string().contains("t.csv:3: column `opposition`: `high` is not a number"));
+    assert!(err
+        .to_string()
+        .contains("t.csv:3: column `opposition`: `high` is not a number"));
 }
 
 #[test]
