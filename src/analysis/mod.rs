@@ -1,9 +1,11 @@
 //! Analysis above the simulation: Monte Carlo ensembles and their summaries, paired
 //! comparisons of two scenarios, outcomes that
-//! classify runs, global sensitivity, and similarity measures between states' alignments.
+//! classify runs, global sensitivity, similarity measures between states' alignments, and the
+//! intervention decision fitted on the post-Soviet record.
 
 pub mod compare;
 pub mod ensemble;
+pub mod fit;
 pub mod outcome;
 pub mod sensitivity;
 pub mod similarity;

@@ -17,6 +17,8 @@
 //! | `manifest.json` | written last: the format tag `geoalign-output/1`, the crate version, the command, and every file above with its size and SHA-256 |
 //!
 //! [`write_comparison`] writes the differences of a paired comparison (see [`compare`]).
+//! [`OutputDir::write_intervention_fit`] writes the intervention decision's fit
+//! (`interventions-fit.csv`, `interventions-loo.csv`, `interventions-fit.json`).
 //!
 //! [`write_futures`] writes one such directory per future plus `futures.csv`, `futures.json`
 //! and `futures.svg` (the 3 × 3 table as grouped bars with their intervals).
@@ -33,6 +35,7 @@
 pub mod atomic;
 pub mod compare;
 mod csv_out;
+mod fit;
 pub mod partial;
 mod svg;
 

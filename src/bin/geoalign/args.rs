@@ -163,6 +163,10 @@ pub enum Command {
     /// Compare two scenarios run for run on common random numbers: the mean difference of
     /// every share (alternative − base) with its paired 95 % interval, and of every outcome.
     Compare(crate::compare::CompareArgs),
+    /// Fit seed 001's (docs/sources.md) five-variable intervention decision on the table of
+    /// post-Soviet cases (docs/model.md §11): coefficients with 95 % intervals, leave-one-out
+    /// accuracy against the base rate.
+    FitInterventions(crate::fit::FitArgs),
     /// Check a scenario file; exits non-zero with the error if it is refused.
     Validate {
         /// Scenario file.

@@ -10,6 +10,7 @@
 mod print;
 mod args;
 mod compare;
+mod fit;
 
 use args::{Cli, Command, EnsembleArgs, MethodArg, WorkerArgs};
 use clap::error::ErrorKind;
@@ -508,6 +509,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Command::Validate { scenario } => validate(&scenario),
         Command::Compare(args) => compare::compare(&args),
+        Command::FitInterventions(args) => fit::fit_interventions(&args),
         Command::Run {
             scenario,
             ensemble,
