@@ -165,24 +165,13 @@ fn backtest_reproduces_the_directions_of_model_section_4() {
             "Armenia's Russia share falls the most of the CSTO members (its change minus the next-largest fall)",
             |r| r.change("Armenia", "Russia") - others(r),
             |r| r.change("Armenia", "Russia") < others(r),
-        )
-        // Loosened with the fitted decision (docs/model.md §11), until the engine's trigger
-        // takes the bloc's credibility as the case table codes it (× (½ + ½ · credibility),
-        // issue 14's engine side): the fit weighs the trigger most, and the engine's trigger
-        // for Armenia's 2022 and 2023 appeals (0.5) is higher than the table's (0.36), so they
-        // are answered in about a quarter of runs (p ≈ 0.2–0.3) and Armenia stays active in
-        // 30 % of them. Agreement: 65.0 % here, 81.0 % with the bloc factor (measured), 84.5 %
-        // with the first form's equal weights.
-        .weak("the fitted decision answers Armenia's appeals more often until the trigger takes the bloc's credibility"),
+        ),
         direction(
             &runs,
             "Armenia's CSTO participation ends suspended (1 = suspended)",
             |r| (r.participation("CSTO", "Armenia") == Participation::Suspended) as u8 as f64,
             |r| r.participation("CSTO", "Armenia") == Participation::Suspended,
-        )
-        // As above: 70.0 % here, 88.5 % with the bloc factor (measured), 93.0 % with equal
-        // weights.
-        .weak("the fitted decision answers Armenia's appeals more often until the trigger takes the bloc's credibility"),
+        ),
         direction(
             &runs,
             "Belarus stays the most Russia-aligned state (its margin over the next)",
