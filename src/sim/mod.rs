@@ -5,9 +5,11 @@
 //! presets, analysis and output all sit on top.
 
 pub mod drivers;
+pub(crate) mod circumstances;
 pub mod dynamics;
 pub mod engine;
 pub mod events;
+pub(crate) mod nested;
 pub mod outcome;
 pub mod record;
 pub mod rng;
