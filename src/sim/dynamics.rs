@@ -318,6 +318,12 @@ impl Dynamics {
         dynamics
     }
 
+    /// Each movable state's temperature, as the step uses it (for tests of §10.2).
+    #[cfg(test)]
+    pub(crate) fn temperatures(&self) -> Vec<f64> {
+        self.states.iter().map(|sc| sc.temperature).collect()
+    }
+
     /// Multiply each movable state's temperature by `1 + κ L_i`, with `lock_in[i]` the lock-in
     /// `L_i` of world state `i` (docs/model.md §10.2); nothing when `κ` is 0, so the
     /// constants are then those of a model without it, bit for bit.

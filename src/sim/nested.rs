@@ -221,3 +221,108 @@ mod tests {
         assert!(ln_portable(-1.0).is_nan());
     }
 }
+
+/// Hand-built worlds for the nested logit's signature (docs/model.md §10.1).
+#[cfg(test)]
+mod signature {
+    use crate::model::{Camp, Channel, Disposition, Parameters, Power, PowerId, State, World};
+    use crate::sim::dynamics::{Dynamics, Workspace};
+    use crate::sim::RunState;
+
+    const A0: [f64; 4] = [0.3, 0.2, 0.25, 0.25];
+    const TAU: f64 = 0.25;
+
+    /// Powers A, B (a camp of nesting `lambda`, or none) and C, one hedging state with no
+    /// dependence aversion, full inertia and no noise, so one step reaches the target; the
+    /// utility of A is its pull `Σ_k w_k x_Ak g_A = x_A,trade g_A / 8`.
+    fn world(lambda: Option<f64>, capacity_a: f64) -> World {
+        let mut state = State::new("S", Disposition::Hedge, A0.to_vec());
+        state.response.dependence_aversion = 0.0;
+        state.response.temperature = TAU;
+        state.inertia = 1.0;
+        let mut parameters = Parameters {
+            noise: 0.0,
+            feedback: [0.0; 8],
+            ..Parameters::default()
+        };
+        parameters.events.unrest_hazard = 0.0;
+        if let Some(l) = lambda {
+            parameters.camps = vec![Camp::new("West", vec![PowerId(0), PowerId(1)], l)];
+        }
+        World::builder()
+            .power(Power {
+                capacity: capacity_a,
+                ..Power::new("A")
+            })
+            .power(Power::new("B"))
+            .power(Power::new("C"))
+            .state(state)
+            .tie("S", "A", Channel::Trade, 0.4)
+            .tie("S", "B", Channel::Security, 0.3)
+            .tie("S", "C", Channel::Energy, 0.5)
+            .parameters(parameters)
+            .build()
+            .unwrap()
+    }
+
+    /// The alignment after one step of `world`, its constants fitted on `baseline`.
+    fn first_target(world: &World, baseline: &World) -> Vec<f64> {
+        let (start, base_start) = (RunState::new(world), RunState::new(baseline));
+        let dynamics = Dynamics::calibrated_on(world, &start, baseline, &base_start);
+        let mut rs = start;
+        let mut ws = Workspace::new(world);
+        let mut rng = crate::sim::noise_rng(1, 0);
+        dynamics.step(world, &mut rs, &mut ws, &mut rng).unwrap();
+        rs.alignment
+    }
+
+    #[test]
+    fn nested_intercepts_start_the_world_at_rest() {
+        for lambda in [0.2, 0.5, 0.9, 1.0] {
+            let w = world(Some(lambda), 1.0);
+            let a = first_target(&w, &w);
+            for (x, a0) in a.iter().zip(A0) {
+                assert!((x - a0).abs() < 1e-12, "λ = {lambda}: {a:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_camp_member_gains_more_than_its_proportional_part_as_derived() {
+        // A's capacity falls by ε, so its utility by du = ε · 0.4/8.
+        let eps = 1e-4;
+        let du = eps * 0.4 / 8.0;
+        let lambda = 0.5;
+        let (base, shocked) = (world(Some(lambda), 1.0), world(Some(lambda), 1.0 - eps));
+        let a = first_target(&shocked, &base);
+        let rel = |j: usize| (a[j] - A0[j]) / A0[j];
+        // Derived (docs/model.md §10.1): d ln P_j / d v_A = −[P_A + (1/λ − 1) P_{A|k}] for B
+        // in A's camp, −P_A for C and autonomy across nests; here dv_A = −du/τ.
+        let p_a = A0[0];
+        let p_a_in_camp = A0[0] / (A0[0] + A0[1]);
+        let within = du / TAU * (p_a + (1.0 / lambda - 1.0) * p_a_in_camp);
+        let across = du / TAU * p_a;
+        assert!((rel(1) / within - 1.0).abs() < 1e-3, "{} vs {within}", rel(1));
+        assert!((rel(2) / across - 1.0).abs() < 1e-3, "{} vs {across}", rel(2));
+        assert!((rel(3) / across - 1.0).abs() < 1e-3, "{} vs {across}", rel(3));
+        // B gains more than its share-proportional part; C and autonomy gain their part.
+        assert!(rel(1) > 2.0 * rel(2));
+        // Switched off (no camp): every other component gains the same proportion.
+        let (base, shocked) = (world(None, 1.0), world(None, 1.0 - eps));
+        let plain = first_target(&shocked, &base);
+        let plain_rel = |j: usize| (plain[j] - A0[j]) / A0[j];
+        assert!((plain_rel(1) / plain_rel(2) - 1.0).abs() < 1e-3);
+        assert!((plain_rel(1) / across - 1.0).abs() < 1e-3);
+    }
+
+    #[test]
+    fn a_camp_of_nesting_one_is_the_plain_logit() {
+        let eps = 0.2;
+        let nested = first_target(&world(Some(1.0), 1.0 - eps), &world(Some(1.0), 1.0));
+        let plain = first_target(&world(None, 1.0 - eps), &world(None, 1.0));
+        for (x, y) in nested.iter().zip(&plain) {
+            assert!((x - y).abs() < 1e-12, "{nested:?} vs {plain:?}");
+        }
+        assert!((plain[0] - A0[0]).abs() > 1e-3, "the shock moves the target");
+    }
+}
