@@ -76,8 +76,7 @@ pub use analysis::outcome::{CstoFuture, Outcome};
 pub use model::{
     Camp, Channel, Disposition, DispositionParams, EventParameters, Institution, InstitutionId,
     Parameters, Participation, Power, PowerId, Responsiveness, State, StateId, Warning,
-    WarningKind, World,
-    WorldBuilder, WorldError, YearMonth,
+    WarningKind, World, WorldBuilder, WorldError, YearMonth,
 };
 pub use scenario_file::{Loaded, Problem, ScenarioError};
 pub use sim::drivers::{Driver, DriverTarget};

@@ -27,7 +27,10 @@ fn the_embedded_world_with_camps_lock_in_and_regime_security_stays_at_rest() {
             }
         }
     }
-    println!("largest move of a mean share over ten years: {:.4} ({})", largest.0, largest.1);
+    println!(
+        "largest move of a mean share over ten years: {:.4} ({})",
+        largest.0, largest.1
+    );
     assert!(largest.0 < 0.05, "{largest:?}");
     assert!(largest.0 > 0.0, "noise moves something");
 }

@@ -105,7 +105,12 @@ impl Responsiveness {
             ("lock_in", self.lock_in, 0.0, 100.0),
             // A utility is on a 0–1 scale; ζ beyond 10 would swamp every other term.
             ("regime_security", self.regime_security, 0.0, 10.0),
-            ("regime_threat_half_life", self.regime_threat_half_life, 0.1, 1e6),
+            (
+                "regime_threat_half_life",
+                self.regime_threat_half_life,
+                0.1,
+                1e6,
+            ),
         ]
     }
 }

@@ -417,7 +417,9 @@ fn camp(ctx: &Ctx<'_>, cname: &str, rc: &RawCamp, power_names: &[String]) -> Res
     for (n, name) in listed.iter().enumerate() {
         let index = format!("[{n}]");
         let path = ["camps", cname, "powers", index.as_str()];
-        powers.push(PowerId(ctx.resolve(power_names, "power", name, &path)? as u32));
+        powers.push(PowerId(
+            ctx.resolve(power_names, "power", name, &path)? as u32
+        ));
     }
     Ok(Camp {
         name: cname.to_string(),

@@ -101,13 +101,19 @@ mod tests {
         let moved = |kappa: f64| {
             let base = world(lock_in(kappa), 1.0, 0.6, 0.0);
             let at_rest = step(&base, &base, None);
-            assert!((at_rest[0] - A0[0]).abs() < 1e-12, "κ = {kappa}: {at_rest:?}");
+            assert!(
+                (at_rest[0] - A0[0]).abs() < 1e-12,
+                "κ = {kappa}: {at_rest:?}"
+            );
             let shocked = world(lock_in(kappa), 0.7, 0.6, 0.0);
             A0[0] - step(&shocked, &base, None)[0]
         };
         let (off, on) = (moved(0.0), moved(3.0));
         // L ≈ 0.426, so τ is 2.28 times as large and the first move about that much smaller.
-        assert!(off > 0.0 && on > 0.0 && on < 0.6 * off, "off {off}, on {on}");
+        assert!(
+            off > 0.0 && on > 0.0 && on < 0.6 * off,
+            "off {off}, on {on}"
+        );
     }
 
     #[test]

@@ -550,8 +550,7 @@ impl Dynamics {
         const SECURITY: usize = Channel::Security as usize;
         let np = ws.pull.len();
         let i = sc.index;
-        let exposure =
-            self.regime_security * (rs.events.fragility[i] + rs.events.regime_threat[i]);
+        let exposure = self.regime_security * (rs.events.fragility[i] + rs.events.regime_threat[i]);
         if exposure == 0.0 {
             return;
         }
@@ -563,7 +562,9 @@ impl Dynamics {
             let delivered = self.routes[sc.routes.clone()]
                 .iter()
                 .find(|route| route.offset == pk)
-                .map_or(dg[pk], |route| self.route_delivery(route, rs, member_weight));
+                .map_or(dg[pk], |route| {
+                    self.route_delivery(route, rs, member_weight)
+                });
             *u += exposure * w * ties[pk] * delivered;
         }
     }

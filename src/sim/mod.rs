@@ -4,8 +4,8 @@
 //! This layer reads the model ([`crate::model`]) and nothing above it: the file format, the
 //! presets, analysis and output all sit on top.
 
-pub mod drivers;
 pub(crate) mod circumstances;
+pub mod drivers;
 pub mod dynamics;
 pub mod engine;
 pub mod events;

@@ -61,9 +61,9 @@ impl Nests {
             });
         }
         // Every power in no camp, and autonomy (last), is a nest of its own with λ = 1.
-        for j in 0..c {
-            if nest_of[j] == usize::MAX {
-                nest_of[j] = nests.len();
+        for (j, nest) in nest_of.iter_mut().enumerate() {
+            if *nest == usize::MAX {
+                *nest = nests.len();
                 members.push(j);
                 nests.push(Nest {
                     members: members.len() - 1..members.len(),
@@ -211,7 +211,16 @@ mod tests {
             worst = worst.max(err);
             x *= 1.000_731;
         }
-        for x in [1.0, 1.0 + 1e-15, 2.0, 0.5, std::f64::consts::SQRT_2, 3.0, 7.0, 1e-320] {
+        for x in [
+            1.0,
+            1.0 + 1e-15,
+            2.0,
+            0.5,
+            std::f64::consts::SQRT_2,
+            3.0,
+            7.0,
+            1e-320,
+        ] {
             let (ours, std) = (ln_portable(x), x.ln());
             worst = worst.max((ours - std).abs() / std.abs().max(1.0));
         }
@@ -302,9 +311,21 @@ mod signature {
         let p_a_in_camp = A0[0] / (A0[0] + A0[1]);
         let within = du / TAU * (p_a + (1.0 / lambda - 1.0) * p_a_in_camp);
         let across = du / TAU * p_a;
-        assert!((rel(1) / within - 1.0).abs() < 1e-3, "{} vs {within}", rel(1));
-        assert!((rel(2) / across - 1.0).abs() < 1e-3, "{} vs {across}", rel(2));
-        assert!((rel(3) / across - 1.0).abs() < 1e-3, "{} vs {across}", rel(3));
+        assert!(
+            (rel(1) / within - 1.0).abs() < 1e-3,
+            "{} vs {within}",
+            rel(1)
+        );
+        assert!(
+            (rel(2) / across - 1.0).abs() < 1e-3,
+            "{} vs {across}",
+            rel(2)
+        );
+        assert!(
+            (rel(3) / across - 1.0).abs() < 1e-3,
+            "{} vs {across}",
+            rel(3)
+        );
         // B gains more than its share-proportional part; C and autonomy gain their part.
         assert!(rel(1) > 2.0 * rel(2));
         // Switched off (no camp): every other component gains the same proportion.
@@ -323,6 +344,9 @@ mod signature {
         for (x, y) in nested.iter().zip(&plain) {
             assert!((x - y).abs() < 1e-12, "{nested:?} vs {plain:?}");
         }
-        assert!((plain[0] - A0[0]).abs() > 1e-3, "the shock moves the target");
+        assert!(
+            (plain[0] - A0[0]).abs() > 1e-3,
+            "the shock moves the target"
+        );
     }
 }
