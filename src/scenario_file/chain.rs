@@ -541,8 +541,11 @@ fn removed_required(merged: &Merged, error: ScenarioError) -> ScenarioError {
 /// itself, docs/model.md §2.1).
 fn camps_within(camps: &Value, powers: Option<&Value>) -> Value {
     let known = |name: &Value| {
-        name.as_str()
-            .is_some_and(|n| powers.and_then(Value::as_table).is_some_and(|t| t.contains_key(n)))
+        name.as_str().is_some_and(|n| {
+            powers
+                .and_then(Value::as_table)
+                .is_some_and(|t| t.contains_key(n))
+        })
     };
     let Some(table) = camps.as_table() else {
         return camps.clone();

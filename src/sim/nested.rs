@@ -100,6 +100,14 @@ impl Nests {
         let mut top = f64::NEG_INFINITY;
         for ((nest, w), s) in self.nests.iter().zip(weight.iter_mut()).zip(sum.iter_mut()) {
             let members = &self.members[nest.members.clone()];
+            if let [j] = *members {
+                // A nest of one (a power in no camp, autonomy): its sum is e⁰ = 1 and its log
+                // weight `m` — what the general path gives exactly, without an exp and a ln.
+                (*w, *s) = ((u[j] - max) * inv_tau, 1.0);
+                out[j] = if *w == f64::NEG_INFINITY { 0.0 } else { 1.0 };
+                top = top.max(*w);
+                continue;
+            }
             let m = members
                 .iter()
                 .map(|&j| (u[j] - max) * inv_tau)
