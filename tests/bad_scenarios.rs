@@ -70,6 +70,51 @@ const CASES: &[Case] = &[
         ":50: `states.T.alignment.A`"
     ),
     case!(
+        "camp-empty.toml",
+        Invalid(Problem::World(WorldError::EmptyCamp { .. })),
+        ":75: `camps.Pair.powers`"
+    ),
+    case!(
+        "camp-missing-nesting.toml",
+        Invalid(Problem::Missing),
+        ":74: `camps.Pair.nesting`"
+    ),
+    case!(
+        "camp-named-autonomy.toml",
+        Invalid(Problem::World(WorldError::CampNameTaken { what: "the autonomy share", .. })),
+        ":75: `camps.autonomy.powers`"
+    ),
+    case!(
+        "camp-named-like-power.toml",
+        Invalid(Problem::World(WorldError::CampNameTaken { what: "a power", .. })),
+        ":75: `camps.A.powers`"
+    ),
+    case!(
+        "camp-nesting-above-one.toml",
+        Invalid(Problem::World(WorldError::BadNesting { .. })),
+        ":76: `camps.Pair.nesting`"
+    ),
+    case!(
+        "camp-nesting-nan.toml",
+        Invalid(Problem::World(WorldError::BadNesting { .. })),
+        ":76: `camps.Pair.nesting`"
+    ),
+    case!(
+        "camp-nesting-zero.toml",
+        Invalid(Problem::World(WorldError::BadNesting { .. })),
+        ":76: `camps.Pair.nesting`"
+    ),
+    case!(
+        "camp-power-in-two-camps.toml",
+        Invalid(Problem::World(WorldError::PowerInTwoCamps { .. })),
+        ":79: `camps.Two.powers[0]`"
+    ),
+    case!(
+        "camp-unknown-power.toml",
+        Invalid(Problem::UnknownName { .. }),
+        ":75: `camps.Pair.powers[1]`"
+    ),
+    case!(
         "chain/baseline-empty.toml",
         Invalid(Problem::EmptyBaseline),
         ":3: `baseline`: the value is empty"
@@ -603,6 +648,11 @@ const CASES: &[Case] = &[
         "range-horizon-too-long.toml",
         Invalid(Problem::HorizonTooLong { .. }),
         ":8: `horizon.steps`"
+    ),
+    case!(
+        "range-lock-in-negative.toml",
+        Invalid(Problem::OutOfRange { .. }),
+        ":75: `parameters.responsiveness.lock_in`"
     ),
     case!(
         "range-negative-capacity.toml",

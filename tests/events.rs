@@ -768,12 +768,39 @@ fn unrest_with_an_ignored_request_counts_as_an_unanswered_appeal_and_without_req
         "no contingents were sent"
     );
 
-    // Without a request, a bloc that does not act leaves the run exactly as the baseline.
+    // Without a request, a bloc that does not act leaves the run as the baseline but for the
+    // regime threat the unrest leaves (docs/model.md §10.3; the embedded world turns the
+    // regime-security term on): from the month after, Kazakhstan values its security patron
+    // Russia more. Before the unrest, and in the month it fires, the runs are identical.
     let (w, base, sc) = unrest("decision_intercept = -100.0", false);
     let d = decision(&sc.events[0]);
     check_unrest_inputs(&w, &base.states[2], d, false);
     assert!(!d.acted);
-    assert_eq!(sc.states, base.states);
+    let kz = w.state_id("Kazakhstan").unwrap().index();
+    let russia = w.power_id("Russia").unwrap().index();
+    for (step, (b, r)) in base.states.iter().zip(&sc.states).enumerate() {
+        let mut without_threat = r.clone();
+        without_threat.events.regime_threat = b.events.regime_threat.clone();
+        if step < 2 {
+            assert_eq!(r, b, "step {step}");
+            continue;
+        }
+        // Severity 0.9, halving every six months: above 0.5 for the two months after.
+        assert!(r.events.regime_threat[kz] > 0.5, "step {step}");
+        assert_eq!(b.events.regime_threat[kz], 0.0);
+        if step == 2 {
+            assert_eq!(&without_threat, b);
+        } else {
+            assert_eq!(
+                (&r.participation, &r.credibility),
+                (&b.participation, &b.credibility)
+            );
+            assert!(
+                alignment(&w, r, "Kazakhstan")[russia] > alignment(&w, b, "Kazakhstan")[russia],
+                "step {step}"
+            );
+        }
+    }
 }
 
 // ------------------------------------------------------------------------ security_appeal

@@ -441,3 +441,19 @@ fn baseline_self_in_a_file_with_no_parent_is_warned_of_at_its_line() {
     assert_eq!(warning.kind, WarningKind::BaselineSelfWithoutParent);
     assert_eq!(warning.line, Some(line_of(&text, "baseline = \"self\"")));
 }
+
+#[test]
+fn a_camp_of_one_power_is_warned_of_at_its_powers() {
+    let text = format!("{BASE}[camps.Alone]\npowers = [\"A\"]\nnesting = 0.5\n");
+    let loaded = Scenario::from_toml_str_with_warnings(&text, "tiny.toml").unwrap();
+    assert_eq!(loaded.warnings.len(), 1, "{:?}", loaded.warnings);
+    let warning = &loaded.warnings[0];
+    assert_eq!(warning.line, Some(line_of(&text, "powers = [\"A\"]")));
+    assert_eq!(warning.key(), "camps.Alone.powers");
+    assert_eq!(
+        warning.kind,
+        WarningKind::OnePowerCamp {
+            power: "A".to_string()
+        }
+    );
+}

@@ -219,6 +219,39 @@ pub enum WorldError {
         /// `parameters.events.exit_after`.
         exit_after: u32,
     },
+    /// A camp lists no power.
+    #[error("camp {camp:?} lists no power; a camp needs at least one (two to nest anything)")]
+    EmptyCamp {
+        /// The camp.
+        camp: String,
+    },
+    /// A power is listed in two camps (a nest partitions the powers).
+    #[error("camp {second:?}: power {power:?} is already in camp {first:?}; a power belongs to one camp at most")]
+    PowerInTwoCamps {
+        /// The power.
+        power: String,
+        /// The camp that lists it first.
+        first: String,
+        /// The camp that lists it again.
+        second: String,
+    },
+    /// A camp's nesting parameter is outside (0, 1] or not a number.
+    #[error("camp {camp:?}: nesting = {value} is outside (0, 1]; 1 is no nesting (plain logit), toward 0 the camp's powers become perfect substitutes")]
+    BadNesting {
+        /// The camp.
+        camp: String,
+        /// The value given.
+        value: f64,
+    },
+    /// A camp has the name of a power, or of the autonomy share, which outputs and messages
+    /// would confuse with it.
+    #[error("camp {camp:?} has the name of {what}; give the camp another name")]
+    CampNameTaken {
+        /// The camp.
+        camp: String,
+        /// `a power` or `the autonomy share`.
+        what: &'static str,
+    },
     /// With calibrated intercepts, a movable state needs a positive initial share on every
     /// component (the intercept is `τ ln a(0)`).
     #[error("state {state:?}: alignment with {component} is 0, but calibrate_intercepts needs every share of a movable state to be positive")]
@@ -243,6 +276,8 @@ pub enum Entity {
     State(String),
     /// An institution, by name.
     Institution(String),
+    /// A camp of powers, by name.
+    Camp(String),
     /// A tie, by the state's and the power's names as given to [`WorldBuilder::tie`].
     Tie {
         /// The state's name.
@@ -261,6 +296,7 @@ impl std::fmt::Display for Entity {
             Entity::Power(name) => write!(f, "power {name:?}"),
             Entity::State(name) => write!(f, "state {name:?}"),
             Entity::Institution(name) => write!(f, "institution {name:?}"),
+            Entity::Camp(name) => write!(f, "camp {name:?}"),
             Entity::Tie {
                 state,
                 power,
@@ -493,6 +529,16 @@ impl World {
     pub fn warnings(&self) -> Vec<Warning> {
         let suspend_after = self.parameters.events.suspend_after;
         let mut warnings = Vec::new();
+        for camp in &self.parameters.camps {
+            if camp.powers.len() == 1 {
+                warnings.push(Warning::at(
+                    ["camps", &camp.name, "powers"],
+                    WarningKind::OnePowerCamp {
+                        power: self.powers[camp.powers[0].index()].name.clone(),
+                    },
+                ));
+            }
+        }
         for institution in &self.institutions {
             for (&(member, participation), &unanswered) in
                 institution.members.iter().zip(&institution.unanswered)
@@ -709,6 +755,7 @@ impl WorldBuilder {
             return Err(WorldError::Empty { what: "state" });
         }
         check_names(&powers, &states, &institutions)?;
+        check_camps(&parameters.camps, &powers)?;
 
         powers.iter().try_for_each(check_power)?;
         for state in &mut states {
@@ -727,6 +774,60 @@ impl WorldBuilder {
             parameters,
         })
     }
+}
+
+/// Camps partition some of the powers: each names known powers, none twice, with a nesting
+/// parameter in (0, 1] and a name no power or the autonomy share has.
+fn check_camps(camps: &[crate::model::Camp], powers: &[Power]) -> Result<()> {
+    let mut camp_of: Vec<Option<&str>> = vec![None; powers.len()];
+    unique("camp", camps.iter().map(|c| c.name.as_str()))?;
+    for camp in camps {
+        let taken = if reserved_for_autonomy(&camp.name) {
+            Some("the autonomy share")
+        } else if powers.iter().any(|p| p.name == camp.name) {
+            Some("a power")
+        } else {
+            None
+        };
+        if let Some(what) = taken {
+            return Err(WorldError::CampNameTaken {
+                camp: camp.name.clone(),
+                what,
+            });
+        }
+        if camp.powers.is_empty() {
+            return Err(WorldError::EmptyCamp {
+                camp: camp.name.clone(),
+            });
+        }
+        // Written as a negated comparison so that NaN is refused too.
+        if !(camp.nesting > 0.0 && camp.nesting <= 1.0) {
+            return Err(WorldError::BadNesting {
+                camp: camp.name.clone(),
+                value: camp.nesting,
+            });
+        }
+        for &p in &camp.powers {
+            let Some(slot) = camp_of.get_mut(p.index()) else {
+                return Err(WorldError::UnknownId {
+                    entity: Entity::Camp(camp.name.clone()),
+                    field: "powers".to_string(),
+                    kind: "power",
+                    index: p.0,
+                    count: powers.len(),
+                });
+            };
+            if let Some(first) = slot {
+                return Err(WorldError::PowerInTwoCamps {
+                    power: powers[p.index()].name.clone(),
+                    first: first.to_string(),
+                    second: camp.name.clone(),
+                });
+            }
+            *slot = Some(&camp.name);
+        }
+    }
+    Ok(())
 }
 
 fn check_power(power: &Power) -> Result<()> {
@@ -1006,6 +1107,9 @@ fn check_parameters(p: &Parameters) -> Result<()> {
     // The event parameters' bounds are listed beside them (`EventParameters::ranges`).
     for (name, value, min, max) in p.events.ranges() {
         number(value, (min, max), entity, &format!("events.{name}"))?;
+    }
+    for (name, value, min, max) in p.responsiveness.ranges() {
+        number(value, (min, max), entity, &format!("responsiveness.{name}"))?;
     }
     if p.events.exit_after < p.events.suspend_after {
         return Err(WorldError::OutOfRange {

@@ -8,6 +8,7 @@ pub(crate) mod bounds;
 mod builder;
 mod calendar;
 mod channel;
+mod choice;
 mod event_parameters;
 pub mod names;
 mod warning;
@@ -16,6 +17,7 @@ pub use bounds::SIMPLEX_TOLERANCE;
 pub use builder::{Entity, WorldBuilder, WorldError};
 pub use calendar::{BadYearMonth, YearMonth};
 pub use channel::{Channel, PerChannel};
+pub use choice::{Camp, Responsiveness};
 pub use event_parameters::EventParameters;
 pub use warning::{Warning, WarningKind};
 
@@ -238,6 +240,13 @@ pub struct Parameters {
     pub calibrate_intercepts: bool,
     /// Parameters of the events (hazards, the intervention decision, effect sizes).
     pub events: crate::model::EventParameters,
+    /// Camps of powers for the nested logit (docs/model.md §10.1); none is the plain logit.
+    /// Not serialised when empty, so the fingerprint of a scenario without camps is unchanged.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub camps: Vec<Camp>,
+    /// Responsiveness from circumstances (docs/model.md §10.2–§10.3); off by default.
+    #[serde(skip_serializing_if = "Responsiveness::is_off")]
+    pub responsiveness: Responsiveness,
 }
 
 /// The world at the scenario start: everything the engine needs, with names resolved to ids.
@@ -423,6 +432,11 @@ impl Default for Parameters {
             calibrate_intercepts: true,
             // Each event parameter has its reason beside its default.
             events: crate::model::EventParameters::default(),
+            // No camps: every power is its own nest (the plain logit). Camps are a judgement
+            // about a particular world, declared in its scenario (docs/model.md §10.1).
+            camps: Vec::new(),
+            // Off: each weight's judged value is set, with its reason, in the embedded world.
+            responsiveness: Responsiveness::default(),
         }
     }
 }

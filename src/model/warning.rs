@@ -124,6 +124,12 @@ pub enum WarningKind {
     /// A `[counterfactual]` branch whose world, drivers, events and outcomes are its
     /// parent's: every run equals the parent's.
     BranchChangesNothing,
+    /// A camp of one power: a nest of one alternative is no nest, so the camp changes
+    /// nothing (docs/model.md §10.1).
+    OnePowerCamp {
+        /// Its power.
+        power: String,
+    },
     /// A branch with a seed of its own: its runs draw other numbers than its parent's, so
     /// they are not the parent's runs before the branch.
     BranchSeed {
@@ -179,6 +185,10 @@ impl fmt::Display for WarningKind {
             WarningKind::BranchChangesNothing => write!(
                 f,
                 "this branch sets nothing its parent does not, so every run equals the parent's; give the levels, drivers or events that make the what-if"
+            ),
+            WarningKind::OnePowerCamp { power } => write!(
+                f,
+                "this camp has one power, {power:?}, and a nest of one alternative is no nest: the camp changes nothing; add the powers whose offers substitute for its, or remove the camp"
             ),
             WarningKind::BranchSeed { own, parent } => write!(
                 f,

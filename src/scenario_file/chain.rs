@@ -84,6 +84,16 @@ pub(crate) fn build(merged: &Merged) -> Result<Loaded> {
                 .insert("parameters".into(), parameters.clone()),
             None => baseline.table.remove("parameters"),
         };
+        // The camps are the model too (how a state substitutes between powers, docs/model.md
+        // §10.1): the baseline is read under the scenario's, restricted to the powers the
+        // baseline has, so a child that declares or changes camps is refitted, not jolted.
+        match merged.table.get("camps") {
+            Some(camps) => {
+                let camps = camps_within(camps, baseline.table.get("powers"));
+                baseline.table.insert("camps".into(), camps)
+            }
+            None => baseline.table.remove("camps"),
+        };
         let base = super::validate::build(&baseline)?.scenario;
         loaded.scenario = loaded.scenario.with_baseline(base);
     }
@@ -524,4 +534,35 @@ fn removed_required(merged: &Merged, error: ScenarioError) -> ScenarioError {
         }
     }
     error
+}
+
+/// The scenario's `camps` table with every power the baseline's `powers` table lacks left out,
+/// and a camp left with no power dropped (a power the scenario adds is fitted on the scenario
+/// itself, docs/model.md §2.1).
+fn camps_within(camps: &Value, powers: Option<&Value>) -> Value {
+    let known = |name: &Value| {
+        name.as_str().is_some_and(|n| {
+            powers
+                .and_then(Value::as_table)
+                .is_some_and(|t| t.contains_key(n))
+        })
+    };
+    let Some(table) = camps.as_table() else {
+        return camps.clone();
+    };
+    let mut kept = table.clone();
+    kept.retain(|_, camp| {
+        let Some(list) = camp.get("powers").and_then(Value::as_array) else {
+            return true;
+        };
+        let within: Vec<Value> = list.iter().filter(|p| known(p)).cloned().collect();
+        if within.is_empty() {
+            return false;
+        }
+        if let Some(t) = camp.as_table_mut() {
+            t.insert("powers".into(), Value::Array(within));
+        }
+        true
+    });
+    Value::Table(kept)
 }

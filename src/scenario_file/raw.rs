@@ -61,6 +61,7 @@ pub(crate) struct RawScenario {
     pub powers: Option<IndexMap<String, RawPower>>,
     pub states: Option<IndexMap<String, RawState>>,
     pub institutions: Option<IndexMap<String, RawInstitution>>,
+    pub camps: Option<IndexMap<String, RawCamp>>,
     pub drivers: Option<RawDrivers>,
     pub events: Option<Vec<RawEvent>>,
     pub outcomes: Option<Vec<super::outcomes::RawOutcome>>,
@@ -101,6 +102,16 @@ pub(crate) struct RawParameters {
     pub feedback: Option<RawChannels>,
     pub dispositions: Option<RawDispositions>,
     pub events: Option<crate::model::EventParameters>,
+    pub responsiveness: Option<crate::model::Responsiveness>,
+}
+
+/// One `[camps.NAME]` table: powers whose offers substitute for each other (docs/model.md
+/// §10.1).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawCamp {
+    pub powers: Option<Vec<String>>,
+    pub nesting: Option<f64>,
 }
 
 #[derive(Debug, Default, Deserialize)]

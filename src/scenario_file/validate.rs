@@ -8,11 +8,11 @@
 use super::error::{Problem, ScenarioError};
 use super::events::build_events;
 use super::load::{KeyPath, Merged};
-use super::raw::{RawChannels, RawInstitution, RawPoint, RawScenario, RawState};
+use super::raw::{RawCamp, RawChannels, RawInstitution, RawPoint, RawScenario, RawState};
 use super::Loaded;
 use crate::model::names::{reserved_for_autonomy, shown};
 use crate::model::{
-    Channel, Disposition, DispositionParams, Entity, Institution, InstitutionId, Parameters,
+    Camp, Channel, Disposition, DispositionParams, Entity, Institution, InstitutionId, Parameters,
     Participation, PerChannel, Power, PowerId, State, StateId, Warning, WarningKind, World,
     WorldBuilder, WorldError, YearMonth, AUTONOMY,
 };
@@ -295,6 +295,10 @@ fn world_builder(ctx: &Ctx<'_>, raw: &RawScenario) -> Result<WorldBuilder> {
     for (iname, ri) in raw.institutions.iter().flatten() {
         builder = builder.institution(institution(ctx, iname, ri, &power_names, &state_names)?);
     }
+    let mut parameters = parameters;
+    for (cname, rc) in raw.camps.iter().flatten() {
+        parameters.camps.push(camp(ctx, cname, rc, &power_names)?);
+    }
     Ok(builder.parameters(parameters))
 }
 
@@ -318,6 +322,9 @@ fn parameters(raw: &RawScenario) -> Parameters {
     }
     if let Some(events) = rp.events.as_ref() {
         p.events = events.clone();
+    }
+    if let Some(responsiveness) = rp.responsiveness.as_ref() {
+        p.responsiveness = responsiveness.clone();
     }
     for d in Disposition::ALL {
         let Some(r) = rp.dispositions.as_ref().and_then(|ds| ds.get(d)) else {
@@ -401,6 +408,24 @@ fn state<'a>(
         coethnic,
     };
     Ok((state, ties))
+}
+
+/// One `[camps.NAME]` table as a [`Camp`], its powers resolved; the builder checks the rest.
+fn camp(ctx: &Ctx<'_>, cname: &str, rc: &RawCamp, power_names: &[String]) -> Result<Camp> {
+    let listed = ctx.required(rc.powers.as_ref(), &["camps", cname, "powers"])?;
+    let mut powers = Vec::with_capacity(listed.len());
+    for (n, name) in listed.iter().enumerate() {
+        let index = format!("[{n}]");
+        let path = ["camps", cname, "powers", index.as_str()];
+        powers.push(PowerId(
+            ctx.resolve(power_names, "power", name, &path)? as u32
+        ));
+    }
+    Ok(Camp {
+        name: cname.to_string(),
+        powers,
+        nesting: ctx.required(rc.nesting, &["camps", cname, "nesting"])?,
+    })
 }
 
 /// One `[institutions.NAME]` table as an [`Institution`], its names resolved.
@@ -554,6 +579,35 @@ fn world_error(ctx: &Ctx<'_>, raw: &RawScenario, error: WorldError) -> ScenarioE
             key(&["institutions", institution, "unanswered", state]),
             Problem::World(error.clone()),
         ),
+        WorldError::EmptyCamp { ref camp } | WorldError::CampNameTaken { ref camp, .. } => (
+            key(&["camps", camp, "powers"]),
+            Problem::World(error.clone()),
+        ),
+        WorldError::BadNesting { ref camp, .. } => (
+            key(&["camps", camp, "nesting"]),
+            Problem::World(error.clone()),
+        ),
+        WorldError::PowerInTwoCamps {
+            ref power,
+            ref second,
+            ..
+        } => {
+            // The second camp's listing of the power.
+            let listed = raw
+                .camps
+                .iter()
+                .flatten()
+                .find(|(name, _)| *name == second)
+                .and_then(|(_, rc)| rc.powers.as_ref());
+            let n = listed
+                .and_then(|l| l.iter().position(|p| p == power))
+                .unwrap_or(0);
+            let index = format!("[{n}]");
+            (
+                key(&["camps", second, "powers", &index]),
+                Problem::World(error.clone()),
+            )
+        }
         WorldError::DuplicateMember { institution, state } => {
             // The file's second listing of the member.
             let listed = raw
@@ -606,6 +660,7 @@ fn entity_path(entity: &Entity, field: &str) -> KeyPath {
         }
         Entity::Power(name) => split_once(vec!["powers", name], field),
         Entity::Institution(name) => split_once(vec!["institutions", name], field),
+        Entity::Camp(name) => split_once(vec!["camps", name], field),
         Entity::State(name) => {
             let base = vec!["states", name.as_str()];
             if let Some(response) = field.strip_prefix("response.") {

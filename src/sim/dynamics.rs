@@ -56,6 +56,8 @@
 //! aversion), not the starting level.
 
 use crate::model::{Channel, Participation, World};
+use crate::sim::circumstances;
+use crate::sim::nested::Nests;
 use crate::sim::state::RunState;
 use rand::Rng;
 
@@ -90,6 +92,8 @@ struct StateConstants {
     /// `1/τ_i`, capped at the largest double: a τ so small that its reciprocal overflows acts
     /// as the limit τ → 0 (the target puts everything on the highest utility).
     inv_temperature: f64,
+    /// `τ_i`, times the lock-in factor `1 + κ L_i` when that is on (docs/model.md §10.2).
+    temperature: f64,
     /// `ψ_i`.
     dependence_aversion: f64,
     /// `1 − η_i`, the share of the alignment kept.
@@ -132,6 +136,10 @@ pub struct Dynamics {
     member_offset: Vec<usize>,
     /// Channels with tie feedback, with their rates.
     feedback: Vec<(usize, f64)>,
+    /// The camps' nests (docs/model.md §10.1); `None` is the plain logit.
+    nests: Option<Nests>,
+    /// `ζ`, the weight of the regime-security term (docs/model.md §10.3); 0 is off.
+    regime_security: f64,
 }
 
 /// Scratch space for one step, allocated once per run so the hot loop allocates nothing.
@@ -157,6 +165,8 @@ pub struct Workspace {
     pull: Vec<f64>,
     peer: Vec<f64>,
     noise: Vec<f64>,
+    /// Per nest of the camps, its log weight and its sum ([`Nests::target`]).
+    nest: Vec<f64>,
 }
 
 impl Workspace {
@@ -182,6 +192,7 @@ impl Workspace {
             peer: vec![0.0; c],
             // Rounded up to an even count: the noise is drawn two 32-bit uniforms at a time.
             noise: vec![0.0; c + c % 2],
+            nest: vec![0.0; Nests::scratch_len(world)],
         }
     }
 }
@@ -191,6 +202,10 @@ impl Dynamics {
     /// (after the drivers' start values are applied).
     pub fn new(world: &World, start: &RunState) -> Self {
         let mut dynamics = Dynamics::unfitted(world);
+        let lock_in: Vec<f64> = (0..world.states.len())
+            .map(|i| circumstances::lock_in(world, start, i))
+            .collect();
+        dynamics.scale_temperatures(world, &lock_in);
         if world.parameters.calibrate_intercepts {
             dynamics.intercepts = dynamics.fitted_intercepts(world, start);
         }
@@ -228,6 +243,8 @@ impl Dynamics {
                 .map(|ch| (ch.index(), params.feedback[ch.index()]))
                 .filter(|&(_, rate)| rate > 0.0)
                 .collect(),
+            nests: Nests::of(world),
+            regime_security: params.responsiveness.regime_security,
         };
         for (i, state) in world.states.iter().enumerate() {
             if state.fixed {
@@ -282,6 +299,7 @@ impl Dynamics {
                 index: i,
                 salience: state.salience,
                 inv_temperature: (1.0 / response.temperature).min(f64::MAX),
+                temperature: response.temperature,
                 dependence_aversion: response.dependence_aversion,
                 keep: 1.0 - eta,
                 toward: eta * (1.0 - gamma),
@@ -301,6 +319,26 @@ impl Dynamics {
         dynamics
     }
 
+    /// Each movable state's temperature, as the step uses it (for tests of §10.2).
+    #[cfg(test)]
+    pub(crate) fn temperatures(&self) -> Vec<f64> {
+        self.states.iter().map(|sc| sc.temperature).collect()
+    }
+
+    /// Multiply each movable state's temperature by `1 + κ L_i`, with `lock_in[i]` the lock-in
+    /// `L_i` of world state `i` (docs/model.md §10.2); nothing when `κ` is 0, so the
+    /// constants are then those of a model without it, bit for bit.
+    fn scale_temperatures(&mut self, world: &World, lock_in: &[f64]) {
+        let kappa = world.parameters.responsiveness.lock_in;
+        if kappa == 0.0 {
+            return;
+        }
+        for sc in &mut self.states {
+            sc.temperature *= 1.0 + kappa * lock_in[sc.index];
+            sc.inv_temperature = (1.0 / sc.temperature).min(f64::MAX);
+        }
+    }
+
     /// [`Dynamics::new`] with the intercepts fitted on a baseline world and its start
     /// (`Scenario::with_baseline`, docs/model.md §2.1), matched by state and component name.
     /// A movable state's component takes the baseline's constant for the state and
@@ -313,12 +351,29 @@ impl Dynamics {
         baseline_world: &World,
         baseline_start: &RunState,
     ) -> Self {
-        let mut dynamics = Dynamics::new(world, start);
+        // The lock-in is the baseline's situation for a state it has (docs/model.md §10.2):
+        // the temperatures are fixed at the baseline's start, as its intercepts are.
+        let base_lock_in: Vec<f64> = (0..baseline_world.states.len())
+            .map(|i| circumstances::lock_in(baseline_world, baseline_start, i))
+            .collect();
+        let lock_in: Vec<f64> = world
+            .states
+            .iter()
+            .enumerate()
+            .map(|(i, s)| match baseline_world.state_id(&s.name) {
+                Some(b) => base_lock_in[b.index()],
+                None => circumstances::lock_in(world, start, i),
+            })
+            .collect();
+        let mut dynamics = Dynamics::unfitted(world);
+        dynamics.scale_temperatures(world, &lock_in);
         if !world.parameters.calibrate_intercepts {
             return dynamics;
         }
+        dynamics.intercepts = dynamics.fitted_intercepts(world, start);
         // Fitted once, whatever the baseline's own calibration flag says.
-        let base = Dynamics::unfitted(baseline_world);
+        let mut base = Dynamics::unfitted(baseline_world);
+        base.scale_temperatures(baseline_world, &base_lock_in);
         let fitted = base.fitted_intercepts(baseline_world, baseline_start);
         let (c, cb) = (world.components(), baseline_world.components());
         // Component j of `world` in the baseline: a power by name, autonomy last in both.
@@ -351,7 +406,8 @@ impl Dynamics {
 
     /// `b_ic = τ_i ln a_ic(0) − ũ_ic(0)` for every movable state and component of `world`
     /// at `start` (−∞ where an initial share is 0, which validation refuses when
-    /// calibration is on).
+    /// calibration is on); with camps, the nested logit's constants
+    /// ([`Nests::intercepts`], docs/model.md §10.1).
     fn fitted_intercepts(&self, world: &World, start: &RunState) -> Vec<f64> {
         let c = self.components;
         let mut ws = Workspace::new(world);
@@ -359,7 +415,13 @@ impl Dynamics {
         let mut intercepts = vec![0.0; self.states.len() * c];
         for (m, sc) in self.states.iter().enumerate() {
             self.utilities::<0>(start, &mut ws, m, sc);
-            let tau = world.states[sc.index].response.temperature;
+            let tau = sc.temperature;
+            if let Some(nests) = &self.nests {
+                let a0 = &start.alignment[sc.index * c..(sc.index + 1) * c];
+                let out = &mut intercepts[m * c..(m + 1) * c];
+                nests.intercepts(tau, a0, &ws.utility[..c], out);
+                continue;
+            }
             for j in 0..c {
                 intercepts[m * c + j] =
                     tau * start.alignment[sc.index * c + j].ln() - ws.utility[j];
@@ -435,16 +497,7 @@ impl Dynamics {
         // `g (d r + (1 − r) max_I cred_I part_iI)` (module docs, step 1).
         for route in &self.routes[sc.routes.clone()] {
             let (p, pk) = (route.power, route.offset);
-            let best = match self.route_blocs[route.blocs.clone()] {
-                // Most routes run through one bloc.
-                [member] => ws.member_weight[member],
-                ref members => members
-                    .iter()
-                    .map(|&member| ws.member_weight[member])
-                    .fold(0.0, f64::max),
-            };
-            let eff = rs.capacity[p]
-                * (rs.delivery[pk] * route.remainder + (1.0 - route.remainder) * best);
+            let eff = self.route_delivery(route, rs, &ws.member_weight);
             ws.pull[p] += route.salience * ties[pk] * (eff - ws.dg[pk]);
         }
 
@@ -487,6 +540,51 @@ impl Dynamics {
             *u = pull + threat * cg + peer_scale * peer - grievance;
         }
         ws.utility[np] = sc.dependence_aversion * strongest + peer_scale * peer[np];
+        if self.regime_security > 0.0 {
+            self.add_regime_security(rs, ws, sc);
+        }
+    }
+
+    /// The regime-security term (docs/model.md §10.3): each power's utility gains
+    /// `ζ · (fragility + regime threat) · security pull`, the security pull being the
+    /// security channel's part of step 1's pull (through the blocs where they carry it).
+    fn add_regime_security(&self, rs: &RunState, ws: &mut Workspace, sc: &StateConstants) {
+        const SECURITY: usize = Channel::Security as usize;
+        let np = ws.pull.len();
+        let i = sc.index;
+        let exposure = self.regime_security * (rs.events.fragility[i] + rs.events.regime_threat[i]);
+        if exposure == 0.0 {
+            return;
+        }
+        let ties = &rs.ties[i * np * K..(i + 1) * np * K];
+        let w = sc.salience[SECURITY];
+        let (utility, dg, member_weight) = (&mut ws.utility, &ws.dg, &ws.member_weight);
+        for (p, u) in utility[..np].iter_mut().enumerate() {
+            let pk = p * K + SECURITY;
+            let delivered = self.routes[sc.routes.clone()]
+                .iter()
+                .find(|route| route.offset == pk)
+                .map_or(dg[pk], |route| {
+                    self.route_delivery(route, rs, member_weight)
+                });
+            *u += exposure * w * ties[pk] * delivered;
+        }
+    }
+
+    /// `g (d r + (1 − r) max_I cred_I part_iI)`, the delivery of a channel that runs partly
+    /// through blocs (module docs, step 1).
+    #[inline(always)]
+    fn route_delivery(&self, route: &BlocRoute, rs: &RunState, member_weight: &[f64]) -> f64 {
+        let best = match self.route_blocs[route.blocs.clone()] {
+            // Most routes run through one bloc.
+            [member] => member_weight[member],
+            ref members => members
+                .iter()
+                .map(|&member| member_weight[member])
+                .fold(0.0, f64::max),
+        };
+        rs.capacity[route.power]
+            * (rs.delivery[route.offset] * route.remainder + (1.0 - route.remainder) * best)
     }
 
     /// Advance `rs` by one step, drawing the perturbation from `rng` (the engine passes the
@@ -548,14 +646,20 @@ impl Dynamics {
                 *u += b;
                 max = max.max(*u);
             }
-            // In blocks of LANES so the exponentials vectorise; the padding is −∞ → 0.
             let inv_tau = sc.inv_temperature;
-            for (t, x) in ws.target[..padded].iter_mut().zip(&ws.utility[..padded]) {
-                *t = exp_nonpositive((x - max) * inv_tau);
-            }
             let mut z = 0.0;
-            for t in ws.target[..padded].chunks_exact(LANES) {
-                z += (t[0] + t[1]) + (t[2] + t[3]);
+            if let Some(nests) = &self.nests {
+                // By camps: the nested logit (docs/model.md §10.1).
+                let (u, target) = (&ws.utility[..c], &mut ws.target[..c]);
+                z = nests.target(u, max, inv_tau, target, &mut ws.nest);
+            } else {
+                // In blocks of LANES so the exponentials vectorise; the padding is −∞ → 0.
+                for (t, x) in ws.target[..padded].iter_mut().zip(&ws.utility[..padded]) {
+                    *t = exp_nonpositive((x - max) * inv_tau);
+                }
+                for t in ws.target[..padded].chunks_exact(LANES) {
+                    z += (t[0] + t[1]) + (t[2] + t[3]);
+                }
             }
 
             // Friedkin–Johnsen update with inertia, then the perturbation (its `z̄` is

@@ -4,10 +4,12 @@
 //! This layer reads the model ([`crate::model`]) and nothing above it: the file format, the
 //! presets, analysis and output all sit on top.
 
+pub(crate) mod circumstances;
 pub mod drivers;
 pub mod dynamics;
 pub mod engine;
 pub mod events;
+pub(crate) mod nested;
 pub mod outcome;
 pub mod record;
 pub mod rng;

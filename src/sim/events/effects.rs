@@ -76,6 +76,14 @@ impl EventEngine {
         for t in &mut rs.events.threat_shift {
             *t *= fading;
         }
+        let responsiveness = &world.parameters().responsiveness;
+        // Read only by the regime-security term; left alone (no `powf`) while it is off.
+        if responsiveness.regime_security > 0.0 {
+            let decay = 0.5f64.powf(1.0 / responsiveness.regime_threat_half_life);
+            for t in &mut rs.events.regime_threat {
+                *t *= decay;
+            }
+        }
     }
 
     /// Fire the events of `step`: scheduled ones in file order, then the scenario's hazards,

@@ -261,6 +261,10 @@ pub struct EventState {
     pub grievance: Vec<f64>,
     /// Current regime fragility per state.
     pub fragility: Vec<f64>,
+    /// Regime threat per state: the severity of its latest unrest, decaying with
+    /// `parameters.responsiveness.regime_threat_half_life` (docs/model.md §10.3).
+    #[serde(default)]
+    pub regime_threat: Vec<f64>,
     /// Unanswered appeals per institution per member (in member order).
     pub unanswered: Vec<Vec<u32>>,
     /// Sanctions in force.
@@ -282,6 +286,7 @@ impl EventState {
             credibility_shift: vec![0.0; world.institutions().len()],
             grievance: vec![0.0; world.states().len() * world.powers().len()],
             fragility: world.states().iter().map(|s| s.fragility).collect(),
+            regime_threat: vec![0.0; world.states().len()],
             unanswered: world
                 .institutions()
                 .iter()

@@ -81,6 +81,9 @@ impl EventKind for Unrest {
         let params = &world.parameters().events;
         let state = self.state;
         let sev = *self.severity.get_or_insert_with(|| rng.random::<f64>());
+        // The regime's sense of threat (docs/model.md §10.3): the worst recent unrest.
+        let threat = &mut rs.events.regime_threat[state.index()];
+        *threat = threat.max(sev);
         let Some((bloc, slot, leader)) = security_bloc(world, rs, state) else {
             return EventOutcome::NoBloc;
         };
