@@ -74,7 +74,7 @@ pub mod sim;
 pub use analysis::ensemble::Ensemble;
 pub use analysis::outcome::{CstoFuture, Outcome};
 pub use model::{
-    Channel, Disposition, DispositionParams, EventParameters, Institution, InstitutionId,
+    Agency, AgencyParameters, Channel, Disposition, DispositionParams, EventParameters, Institution, InstitutionId,
     Parameters, Participation, Power, PowerId, State, StateId, Warning, WarningKind, World,
     WorldBuilder, WorldError, YearMonth,
 };

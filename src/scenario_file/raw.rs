@@ -63,6 +63,8 @@ pub(crate) struct RawScenario {
     pub institutions: Option<IndexMap<String, RawInstitution>>,
     pub drivers: Option<RawDrivers>,
     pub events: Option<Vec<RawEvent>>,
+    /// `[[relations]]`: the relation of two powers (docs/model.md §9).
+    pub relations: Option<Vec<RawRelation>>,
     pub outcomes: Option<Vec<super::outcomes::RawOutcome>>,
     /// Accepted by the typed pass; the loader takes the chain's directives out of each file's
     /// key tree before merging (`super::chain`).
@@ -101,6 +103,8 @@ pub(crate) struct RawParameters {
     pub feedback: Option<RawChannels>,
     pub dispositions: Option<RawDispositions>,
     pub events: Option<crate::model::EventParameters>,
+    /// `[parameters.powers]`: the powers' decision rule (docs/model.md §9).
+    pub powers: Option<crate::model::AgencyParameters>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -167,6 +171,18 @@ pub(crate) struct RawPower {
     pub capacity: Option<f64>,
     pub coercion: Option<f64>,
     pub delivery: Option<RawChannels>,
+    /// Monthly budget of a power that acts (docs/model.md §9).
+    pub budget: Option<f64>,
+    /// Priority weight per state: the power's sphere of interest.
+    pub priorities: Option<IndexMap<String, f64>>,
+}
+
+/// One `[[relations]]` entry: two powers and their relation in [−1, 1].
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawRelation {
+    pub powers: Option<[String; 2]>,
+    pub value: Option<f64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
