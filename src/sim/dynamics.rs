@@ -131,6 +131,9 @@ pub struct Dynamics {
     member_offset: Vec<usize>,
     /// Channels with tie feedback, with their rates.
     feedback: Vec<(usize, f64)>,
+    /// Whether some power acts (docs/model.md §9): the pull then reads the effective ties
+    /// and the threat adds the coercion stocks.
+    acting: bool,
 }
 
 /// Scratch space for one step, allocated once per run so the hot loop allocates nothing.
@@ -156,6 +159,11 @@ pub struct Workspace {
     pull: Vec<f64>,
     peer: Vec<f64>,
     noise: Vec<f64>,
+    /// When some power acts: the ties with the powers' offers and coercion in them
+    /// (`crate::sim::powers::effective_tie`), laid out as the ties, and `c_ip g_p` per state
+    /// and power. Empty otherwise.
+    effective_ties: Vec<f64>,
+    coerced: Vec<f64>,
 }
 
 impl Workspace {
@@ -166,6 +174,7 @@ impl Workspace {
         let n_inst = world.institutions.len();
         let members: usize = world.institutions.iter().map(|i| i.members.len()).sum();
         let padded = c.div_ceil(LANES) * LANES;
+        let acting = !world.agency.is_inactive();
         let mut utility = vec![f64::NEG_INFINITY; padded];
         utility[..c].fill(0.0);
         Workspace {
@@ -181,6 +190,8 @@ impl Workspace {
             peer: vec![0.0; c],
             // Rounded up to an even count: the noise is drawn two 32-bit uniforms at a time.
             noise: vec![0.0; c + c % 2],
+            effective_ties: if acting { vec![0.0; world.ties.len()] } else { Vec::new() },
+            coerced: if acting { vec![0.0; world.states.len() * p] } else { Vec::new() },
         }
     }
 }
@@ -227,6 +238,7 @@ impl Dynamics {
                 .map(|ch| (ch.index(), params.feedback[ch.index()]))
                 .filter(|&(_, rate)| rate > 0.0)
                 .collect(),
+            acting: !world.agency.is_inactive(),
         };
         for (i, state) in world.states.iter().enumerate() {
             if state.fixed {
@@ -378,6 +390,9 @@ impl Dynamics {
             }
             ws.cg[p] = rs.coercion[p] * g;
         }
+        if self.acting {
+            crate::sim::powers::effective_ties(world, rs, &mut ws.effective_ties, &mut ws.coerced);
+        }
         ws.bloc_sum.fill(0.0);
         for (ii, inst) in world.institutions.iter().enumerate() {
             let sum = &mut ws.bloc_sum[ii * c..(ii + 1) * c];
@@ -419,7 +434,11 @@ impl Dynamics {
 
         // Channel pull with every channel delivered bilaterally, `Σ_k w_k x_pk d_pk g_p`; the
         // eight products are summed in a fixed tree so the sum vectorises.
-        let ties = &rs.ties[i * np * K..(i + 1) * np * K];
+        let ties = if self.acting {
+            &ws.effective_ties[i * np * K..(i + 1) * np * K]
+        } else {
+            &rs.ties[i * np * K..(i + 1) * np * K]
+        };
         let ties_by_power = ties.chunks_exact(K);
         let dg_by_power = ws.dg.chunks_exact(K);
         for ((pull, x), dg) in ws.pull[..np].iter_mut().zip(ties_by_power).zip(dg_by_power) {
@@ -483,6 +502,13 @@ impl Dynamics {
         {
             strongest = strongest.max(pull);
             *u = pull + threat * cg + peer_scale * peer - grievance;
+        }
+        if self.acting {
+            // The powers' coercion stocks on this state: `T_ip` with `coercion_p + c_ip`.
+            let coerced = &ws.coerced[i * np..(i + 1) * np];
+            for ((u, threat), c) in ws.utility[..np].iter_mut().zip(threat).zip(coerced) {
+                *u += threat * c;
+            }
         }
         ws.utility[np] = sc.dependence_aversion * strongest + peer_scale * peer[np];
     }

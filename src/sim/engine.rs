@@ -66,6 +66,9 @@ impl Simulation {
         );
         let mut start = initial;
         schedule.apply(&mut start, 0);
+        // The acting powers' stationary stocks, in place before the intercepts are fitted, so
+        // the world starts at rest with them (docs/model.md §9).
+        crate::sim::powers::settle(world, &mut start);
         let dynamics = match scenario.baseline() {
             None => Dynamics::new(world, &start),
             Some(baseline) => {
@@ -165,6 +168,7 @@ impl Simulation {
             rs.reset_driven(world);
             self.schedule.apply(&mut rs, step);
             EventEngine::overlay(&mut rs);
+            crate::sim::powers::act(world, &mut rs);
             check_finite(world, &rs).map_err(|i| SimError::NonFinite {
                 run,
                 step,

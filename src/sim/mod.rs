@@ -9,13 +9,14 @@ pub mod dynamics;
 pub mod engine;
 pub mod events;
 pub mod outcome;
+pub mod powers;
 pub mod record;
 pub mod rng;
 pub mod scenario;
 pub mod state;
 
 pub use engine::{SimError, Simulation};
-pub use record::{Discard, Recorder, Trajectory};
+pub use record::{Discard, PowerActions, Punishment, Recorder, Trajectory};
 pub use rng::{event_rng, noise_rng, run_rng};
 pub use scenario::{Scenario, ScenarioBuilder, ScenarioRuleError, MAX_STEPS};
 pub use state::RunState;
