@@ -82,6 +82,6 @@ pub use scenario_file::{Loaded, Problem, ScenarioError};
 pub use sim::drivers::{Driver, DriverTarget};
 pub use sim::events::{Event, LoggedEvent};
 pub use sim::{
-    event_rng, run_rng, Discard, Recorder, RunState, Scenario, ScenarioBuilder, ScenarioRuleError,
-    SimError, Simulation, Trajectory,
+    event_rng, run_rng, Discard, PowerActions, Punishment, Recorder, RunState, Scenario,
+    ScenarioBuilder, ScenarioRuleError, SimError, Simulation, Trajectory,
 };

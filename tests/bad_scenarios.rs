@@ -220,6 +220,11 @@ const CASES: &[Case] = &[
         ":80: `events[2].re_exporters[2]`"
     ),
     case!(
+        "duplicate-relation.toml",
+        Invalid(Problem::World(WorldError::GivenTwice { .. })),
+        ":24: `relations[1].powers`"
+    ),
+    case!(
         "duplicate-sanctioning-power.toml",
         Invalid(Problem::Duplicate { .. }),
         ":77: `events[2].by[1]`"
@@ -590,6 +595,11 @@ const CASES: &[Case] = &[
         ":8: `horizon.steps`"
     ),
     case!(
+        "range-negative-budget.toml",
+        Invalid(Problem::OutOfRange { .. }),
+        ":21: `powers.A.budget`"
+    ),
+    case!(
         "range-negative-capacity.toml",
         Invalid(Problem::OutOfRange { .. }),
         ":20: `powers.A.capacity`"
@@ -608,6 +618,16 @@ const CASES: &[Case] = &[
         "range-noise.toml",
         Invalid(Problem::OutOfRange { .. }),
         ":11: `parameters.noise`"
+    ),
+    case!(
+        "range-priority-above-one.toml",
+        Invalid(Problem::OutOfRange { .. }),
+        ":27: `powers.A.priorities.S`"
+    ),
+    case!(
+        "range-relation.toml",
+        Invalid(Problem::OutOfRange { .. }),
+        ":21: `relations[0].value`"
     ),
     case!(
         "range-relative-add.toml",
@@ -643,6 +663,11 @@ const CASES: &[Case] = &[
         "range-zero-steps.toml",
         Invalid(Problem::NonPositiveHorizon { .. }),
         ":8: `horizon.steps`"
+    ),
+    case!(
+        "relation-with-itself.toml",
+        Invalid(Problem::World(WorldError::RelationWithItself { .. })),
+        ":20: `relations[0].powers`"
     ),
     case!(
         "relative-scale-of-zero-level.toml",
@@ -906,6 +931,11 @@ const CASES: &[Case] = &[
         ":36: `states.S.proximity.Russia`"
     ),
     case!(
+        "unknown-power-in-relation.toml",
+        Invalid(Problem::UnknownName { .. }),
+        ":20: `relations[0].powers`"
+    ),
+    case!(
         "unknown-power-in-ties.toml",
         Invalid(Problem::UnknownName { .. }),
         ":39: `states.S.ties.C`"
@@ -919,6 +949,11 @@ const CASES: &[Case] = &[
         "unknown-state-in-event.toml",
         Invalid(Problem::UnknownName { .. }),
         ":66: `events[0].state`"
+    ),
+    case!(
+        "unknown-state-in-priorities.toml",
+        Invalid(Problem::UnknownName { .. }),
+        ":28: `powers.A.priorities.Q`"
     ),
     case!(
         "outcome-unknown-state.toml",

@@ -60,9 +60,11 @@ impl Default for AgencyParameters {
             // 12 months: seed 003's Azerbaijan 2024–25 and seed 000's Armenia 2023–24 turns
             // took about a year to read as defection (docs/sources.md).
             window: 12,
-            // θ = 0.05: above the largest 12-month fall of any acting power's value in the
-            // embedded world without drivers or events (docs/model.md §9, measured 0.03).
-            defection_threshold: 0.05,
+            // θ = 0.1: above the largest 12-month fall of an acting power's value on a state
+            // it has a priority on, from noise alone, in the embedded world without drivers,
+            // events or punishment: 0.085 over 200 ten-year runs (99th percentile of a run's
+            // largest fall 0.053; docs/model.md §9.4).
+            defection_threshold: 0.1,
             // 0.5 coercion units: a sanctions package at about the yearly size of a large
             // power's whole coercive spending on one state (judgement).
             punishment: 0.5,
