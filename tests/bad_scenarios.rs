@@ -137,12 +137,12 @@ const CASES: &[Case] = &[
     case!(
         "chain/remove-referenced-power.toml",
         Invalid(Problem::RemoveReferenced { .. }),
-        ":3: `remove[0]`: the power `Iran` cannot be removed: `states.Armenia.alignment.Iran` (builtin:eurasia-2025:"
+        ":3: `remove[0]`: the power `Iran` cannot be removed: `relations[4].powers[1]` (builtin:eurasia-2025:"
     ),
     case!(
         "chain/remove-referenced-state.toml",
         Invalid(Problem::RemoveReferenced { .. }),
-        ":3: `remove[0]`: the state `Armenia` cannot be removed: `institutions.CSTO.members[0]` (builtin:eurasia-2025:"
+        ":3: `remove[0]`: the state `Armenia` cannot be removed: `powers.Russia.priorities.Armenia` (builtin:eurasia-2025:"
     ),
     case!(
         "chain/remove-required-key.toml",

@@ -30,7 +30,7 @@ pub(crate) fn allocate(world: &World, rs: &mut RunState) {
     let increments = agency.parameters.increments;
     for p in 0..np {
         let budget = agency.budgets[p] * rs.capacity[p];
-        if !(budget > 0.0) {
+        if budget <= 0.0 {
             continue;
         }
         let step = budget / f64::from(increments);
@@ -147,4 +147,41 @@ pub(crate) fn coercion_cost(world: &World, rs: &RunState, i: usize, p: usize) ->
         .map(|q| rs.alignment[i * c + q] * rs.capacity[q].min(1.0))
         .sum();
     1.0 + world.agency().parameters.coercion_cost * patrons
+}
+
+#[cfg(test)]
+mod tests {
+    use super::coercion_cost;
+    use crate::model::{Disposition, Power, State, World};
+    use crate::sim::state::RunState;
+
+    fn world(alignment: Vec<f64>) -> World {
+        World::builder()
+            .power(Power::new("A"))
+            .power(Power::new("B"))
+            .state(State::new("S", Disposition::Bandwagon, alignment))
+            .budget("A", 0.1)
+            .priority("A", "S", 1.0)
+            .build()
+            .unwrap()
+    }
+
+    #[test]
+    fn coercion_costs_more_the_more_the_target_leans_to_another_patron() {
+        let cost = |alignment: Vec<f64>| {
+            let world = world(alignment);
+            coercion_cost(&world, &RunState::new(&world), 0, 0)
+        };
+        // χ = 1: 1 + a_B · min(1, g_B).
+        assert_eq!(cost(vec![0.6, 0.2, 0.2]), 1.2);
+        assert_eq!(cost(vec![0.2, 0.6, 0.2]), 1.6);
+    }
+
+    #[test]
+    fn a_weak_patron_protects_less() {
+        let world = world(vec![0.2, 0.6, 0.2]);
+        let mut rs = RunState::new(&world);
+        rs.capacity[1] = 0.5;
+        assert_eq!(coercion_cost(&world, &rs, 0, 0), 1.3);
+    }
 }

@@ -91,7 +91,9 @@ impl PowerStocks {
             relations: agency.relations.clone(),
             spent: vec![0.0; ns * np * ACTIONS],
             punished: Vec::new(),
-            history: vec![f64::NAN; window * ns * np],
+            // −∞ until filled: a fall from −∞ is never a defection, and −∞ equals itself, so
+            // run states compare equal.
+            history: vec![f64::NEG_INFINITY; window * ns * np],
             falling: vec![false; ns * np],
             participation: Vec::new(),
         }
