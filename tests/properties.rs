@@ -532,7 +532,9 @@ fn a_world_without_change_or_noise_stays_at_rest() {
     println!("largest drift with the powers acting and no noise: {ripple:e}");
     assert!(ripple < 1e-3, "drifted by {ripple}");
     let off = "\n[powers.Russia]\nbudget = 0.0\n[powers.China]\nbudget = 0.0\n[powers.USA]\nbudget = 0.0\n[powers.EU]\nbudget = 0.0\n[powers.Turkiye]\nbudget = 0.0\n[powers.Iran]\nbudget = 0.0\n";
-    let text = std::fs::read_to_string(dir.join("rest.toml")).unwrap();
+    // Fitted on itself: the default baseline, the embedded world, has the powers' stocks.
+    let text = "baseline = \"self\"\n".to_string()
+        + &std::fs::read_to_string(dir.join("rest.toml")).unwrap();
     std::fs::write(dir.join("rest-off.toml"), text + off).unwrap();
     let s = Scenario::from_file(dir.join("rest-off.toml")).unwrap();
     assert!(s.world().agency().is_inactive());
