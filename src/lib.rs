@@ -74,9 +74,9 @@ pub mod sim;
 pub use analysis::ensemble::Ensemble;
 pub use analysis::outcome::{CstoFuture, Outcome};
 pub use model::{
-    Agency, AgencyParameters, Channel, Disposition, DispositionParams, EventParameters, Institution, InstitutionId,
-    Parameters, Participation, Power, PowerId, State, StateId, Warning, WarningKind, World,
-    WorldBuilder, WorldError, YearMonth,
+    Agency, AgencyParameters, Channel, Disposition, DispositionParams, EventParameters,
+    Institution, InstitutionId, Parameters, Participation, Power, PowerId, State, StateId, Warning,
+    WarningKind, World, WorldBuilder, WorldError, YearMonth,
 };
 pub use scenario_file::{Loaded, Problem, ScenarioError};
 pub use sim::drivers::{Driver, DriverTarget};

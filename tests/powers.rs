@@ -27,7 +27,10 @@ fn largest_mean_move(scenario: Scenario, runs: u64) -> (f64, String) {
         let moved = (b - a).abs();
         if moved > worst.0 {
             let (s, j) = (n / c, n % c);
-            let component = world.powers().get(j).map_or("autonomy", |p| p.name.as_str());
+            let component = world
+                .powers()
+                .get(j)
+                .map_or("autonomy", |p| p.name.as_str());
             worst = (moved, format!("{} / {component}", world.states()[s].name));
         }
     }
@@ -103,7 +106,9 @@ fn two_state_world(
     relation: f64,
     alignments: [[f64; 3]; 2],
 ) -> geoalign::WorldBuilder {
-    let mut builder = World::builder().power(Power::new("A")).power(Power::new("B"));
+    let mut builder = World::builder()
+        .power(Power::new("A"))
+        .power(Power::new("B"));
     for (name, alignment) in ["S1", "S2"].iter().zip(alignments) {
         builder = builder.state(State {
             inertia: 0.2,
@@ -125,7 +130,11 @@ fn two_state_world(
 }
 
 fn scenario(world: World, steps: u32) -> Scenario {
-    Scenario::builder(world).steps(steps).seed(11).build().unwrap()
+    Scenario::builder(world)
+        .steps(steps)
+        .seed(11)
+        .build()
+        .unwrap()
 }
 
 /// A's spending on `state` (0 or 1) at `step`, per action.
@@ -218,7 +227,9 @@ fn a_zero_budget_gives_the_old_numbers_bit_for_bit() {
         .build()
         .unwrap();
     let a = Simulation::new(scenario(old, 60)).trajectory(3).unwrap();
-    let b = Simulation::new(scenario(declared, 60)).trajectory(3).unwrap();
+    let b = Simulation::new(scenario(declared, 60))
+        .trajectory(3)
+        .unwrap();
     assert_eq!(a.alignment, b.alignment);
     assert!(b.actions.is_empty());
 }
@@ -247,7 +258,9 @@ fn switching_spending_on_raises_the_spenders_share_where_it_has_a_priority() {
 /// A world where B's ties with S1 may be driven up on four channels over six months, pulling S1
 /// away from A, which acts on S1.
 fn defection_scenario(driven: bool) -> Scenario {
-    let world = two_state_world(0.05, [1.0, 0.0], 0.0, EVEN).build().unwrap();
+    let world = two_state_world(0.05, [1.0, 0.0], 0.0, EVEN)
+        .build()
+        .unwrap();
     let mut scenario = scenario(world, 36);
     if driven {
         for channel in [
@@ -338,11 +351,17 @@ fn the_start_state_holds_the_stationary_stocks() {
     let start = totals.0[0];
     assert!(start > 0.0);
     // RunState::new has zero stocks: the engine's start has them at rest.
-    assert!(RunState::new(sim.scenario().world()).powers.offers.iter().all(|&o| o == 0.0));
+    assert!(RunState::new(sim.scenario().world())
+        .powers
+        .offers
+        .iter()
+        .all(|&o| o == 0.0));
     let worst = totals.0[..=24]
         .iter()
         .map(|t| (t / start - 1.0).abs())
         .fold(0.0, f64::max);
-    eprintln!("total stock at the start {start:.3}, largest relative change over two years {worst:.4}");
+    eprintln!(
+        "total stock at the start {start:.3}, largest relative change over two years {worst:.4}"
+    );
     assert!(worst < 0.05, "{worst}");
 }

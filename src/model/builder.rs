@@ -21,8 +21,9 @@ use super::bounds::{
 };
 use super::names::{check_name, reserved_for_autonomy, slug, NameProblem};
 use super::{
-    tie_index, Agency, AgencyParameters, Channel, Disposition, DispositionParams, Institution, Parameters, Participation,
-    PerChannel, Power, PowerId, State, StateId, Warning, WarningKind, World,
+    tie_index, Agency, AgencyParameters, Channel, Disposition, DispositionParams, Institution,
+    Parameters, Participation, PerChannel, Power, PowerId, State, StateId, Warning, WarningKind,
+    World,
 };
 use std::collections::HashMap;
 
@@ -929,7 +930,12 @@ fn check_agency(given: GivenAgency<'_>, powers: &[Power], states: &[State]) -> R
     let power_ids = ids(powers.iter().map(|p| p.name.as_str()));
     let state_ids = ids(states.iter().map(|s| s.name.as_str()));
     let power = |name: &str, entity: &dyn Fn() -> Entity| {
-        resolve("power", &power_ids, &Ref::<PowerId>::Name(name.to_string()), entity)
+        resolve(
+            "power",
+            &power_ids,
+            &Ref::<PowerId>::Name(name.to_string()),
+            entity,
+        )
     };
     let mut agency = Agency::inactive(states.len(), np);
     let mut given_budget = vec![false; np];

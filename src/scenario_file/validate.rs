@@ -524,7 +524,12 @@ fn world_error(ctx: &Ctx<'_>, raw: &RawScenario, error: WorldError) -> ScenarioE
             max,
             ..
         } => (
-            relation_key(raw, |pair| *pair == [first.clone(), second.clone()], 0, "value"),
+            relation_key(
+                raw,
+                |pair| *pair == [first.clone(), second.clone()],
+                0,
+                "value",
+            ),
             Problem::OutOfRange { value, min, max },
         ),
         WorldError::NotFinite {
@@ -532,7 +537,12 @@ fn world_error(ctx: &Ctx<'_>, raw: &RawScenario, error: WorldError) -> ScenarioE
             value,
             ..
         } => (
-            relation_key(raw, |pair| *pair == [first.clone(), second.clone()], 0, "value"),
+            relation_key(
+                raw,
+                |pair| *pair == [first.clone(), second.clone()],
+                0,
+                "value",
+            ),
             Problem::NotFinite { value },
         ),
         WorldError::Empty { what } => {
@@ -561,14 +571,20 @@ fn world_error(ctx: &Ctx<'_>, raw: &RawScenario, error: WorldError) -> ScenarioE
             (entity_path(&entity, &field), Problem::SumAboveOne { sum })
         }
         WorldError::RelationWithItself { ref power } => (
-            relation_key(raw, |pair| pair[0] == pair[1] && pair[0] == *power, 0, "powers"),
+            relation_key(
+                raw,
+                |pair| pair[0] == pair[1] && pair[0] == *power,
+                0,
+                "powers",
+            ),
             Problem::World(error.clone()),
         ),
         WorldError::GivenTwice {
-            entity: Entity::Relation {
-                ref first,
-                ref second,
-            },
+            entity:
+                Entity::Relation {
+                    ref first,
+                    ref second,
+                },
             ..
         } => {
             let same = |pair: &[String; 2]| {

@@ -190,8 +190,16 @@ impl Workspace {
             peer: vec![0.0; c],
             // Rounded up to an even count: the noise is drawn two 32-bit uniforms at a time.
             noise: vec![0.0; c + c % 2],
-            effective_ties: if acting { vec![0.0; world.ties.len()] } else { Vec::new() },
-            coerced: if acting { vec![0.0; world.states.len() * p] } else { Vec::new() },
+            effective_ties: if acting {
+                vec![0.0; world.ties.len()]
+            } else {
+                Vec::new()
+            },
+            coerced: if acting {
+                vec![0.0; world.states.len() * p]
+            } else {
+                Vec::new()
+            },
         }
     }
 }
