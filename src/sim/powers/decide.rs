@@ -28,14 +28,28 @@ pub(crate) fn allocate(world: &World, rs: &mut RunState) {
     rs.powers.spent.fill(0.0);
     let np = world.powers().len();
     let increments = agency.parameters.increments;
+    // Each state's best action, kept between increments: an increment changes the stocks of
+    // one state only, so only that state's actions are valued again.
+    let mut best_by_state: Vec<Option<Choice>> = Vec::with_capacity(world.states().len());
     for p in 0..np {
         let budget = agency.budgets[p] * rs.capacity[p];
         if budget <= 0.0 {
             continue;
         }
         let step = budget / f64::from(increments);
+        best_by_state.clear();
+        best_by_state.extend((0..world.states().len()).map(|i| best_on_state(world, rs, i, p)));
         for _ in 0..increments {
-            let Some(best) = best_action(world, rs, p) else {
+            // The first state in id order among equals, as the actions within a state.
+            let Some(best) = best_by_state
+                .iter()
+                .flatten()
+                .fold(None, |b: Option<&Choice>, c| match b {
+                    Some(b) if c.value <= b.value => Some(b),
+                    _ => Some(c),
+                })
+                .copied()
+            else {
                 break;
             };
             let at = best.state * np + p;
@@ -46,26 +60,25 @@ pub(crate) fn allocate(world: &World, rs: &mut RunState) {
                 rs.powers.coercion[at] += step / best.cost;
             }
             rs.powers.spent[at * ACTIONS + best.action] += step;
+            best_by_state[best.state] = best_on_state(world, rs, best.state, p);
         }
     }
 }
 
-/// The action of highest positive value per unit of cost for power `p`, the first in
-/// (state, action) order among equals; `None` when none has a positive value.
-fn best_action(world: &World, rs: &RunState, p: usize) -> Option<Choice> {
-    let agency = world.agency();
+/// The action of highest positive value per unit of cost for power `p` on state `i`, the
+/// first in action order among equals; `None` when none has a positive value or the power
+/// has no priority on the (movable) state.
+fn best_on_state(world: &World, rs: &RunState, i: usize, p: usize) -> Option<Choice> {
     let np = world.powers().len();
+    let priority = world.agency().priorities[i * np + p];
+    if world.states()[i].fixed || priority <= 0.0 {
+        return None;
+    }
+    let gain = priority * value_gradient(world, rs, i, p);
     let mut best: Option<Choice> = None;
-    for (i, state) in world.states().iter().enumerate() {
-        let priority = agency.priorities[i * np + p];
-        if state.fixed || priority <= 0.0 {
-            continue;
-        }
-        let gain = priority * value_gradient(world, rs, i, p);
-        for choice in actions(world, rs, i, p, gain) {
-            if choice.value > 0.0 && best.is_none_or(|b| choice.value > b.value) {
-                best = Some(choice);
-            }
+    for choice in actions(world, rs, i, p, gain) {
+        if choice.value > 0.0 && best.is_none_or(|b| choice.value > b.value) {
+            best = Some(choice);
         }
     }
     best

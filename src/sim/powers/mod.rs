@@ -273,14 +273,19 @@ pub(crate) fn effective_ties(world: &World, rs: &RunState, ties: &mut [f64], coe
         .enumerate()
     {
         let c = stocks.coercion[at];
-        let cut = exp_nonpositive(-c);
+        let cut = if c == 0.0 { 1.0 } else { exp_nonpositive(-c) };
         for k in 0..K {
             let cut_k = if CUT_BY_COERCION.iter().any(|ch| ch.index() == k) {
                 cut
             } else {
                 1.0
             };
-            out[k] = effective_tie(x[k], o[k], cut_k);
+            // Most stocks are 0 (culture and media, states outside a sphere): no exponential.
+            out[k] = if o[k] == 0.0 {
+                x[k] * cut_k
+            } else {
+                effective_tie(x[k], o[k], cut_k)
+            };
         }
         coerced[at] = c * rs.capacity[at % np];
     }
