@@ -74,14 +74,14 @@ pub mod sim;
 pub use analysis::ensemble::Ensemble;
 pub use analysis::outcome::{CstoFuture, Outcome};
 pub use model::{
-    Camp, Channel, Disposition, DispositionParams, EventParameters, Institution, InstitutionId,
-    Parameters, Participation, Power, PowerId, Responsiveness, State, StateId, Warning,
-    WarningKind, World, WorldBuilder, WorldError, YearMonth,
+    Agency, AgencyParameters, Camp, Channel, Disposition, DispositionParams, EventParameters,
+    Institution, InstitutionId, Parameters, Participation, Power, PowerId, Responsiveness, State,
+    StateId, Warning, WarningKind, World, WorldBuilder, WorldError, YearMonth,
 };
 pub use scenario_file::{Loaded, Problem, ScenarioError};
 pub use sim::drivers::{Driver, DriverTarget};
 pub use sim::events::{Event, LoggedEvent};
 pub use sim::{
-    event_rng, run_rng, Discard, Recorder, RunState, Scenario, ScenarioBuilder, ScenarioRuleError,
-    SimError, Simulation, Trajectory,
+    event_rng, run_rng, Discard, PowerActions, Punishment, Recorder, RunState, Scenario,
+    ScenarioBuilder, ScenarioRuleError, SimError, Simulation, Trajectory,
 };

@@ -182,12 +182,12 @@ const CASES: &[Case] = &[
     case!(
         "chain/remove-referenced-power.toml",
         Invalid(Problem::RemoveReferenced { .. }),
-        ":3: `remove[0]`: the power `Iran` cannot be removed: `states.Armenia.alignment.Iran` (builtin:eurasia-2025:"
+        ":3: `remove[0]`: the power `Iran` cannot be removed: `relations[4].powers[1]` (builtin:eurasia-2025:"
     ),
     case!(
         "chain/remove-referenced-state.toml",
         Invalid(Problem::RemoveReferenced { .. }),
-        ":3: `remove[0]`: the state `Armenia` cannot be removed: `institutions.CSTO.members[0]` (builtin:eurasia-2025:"
+        ":3: `remove[0]`: the state `Armenia` cannot be removed: `powers.Russia.priorities.Armenia` (builtin:eurasia-2025:"
     ),
     case!(
         "chain/remove-required-key.toml",
@@ -273,6 +273,11 @@ const CASES: &[Case] = &[
         "duplicate-re-exporter.toml",
         Invalid(Problem::Duplicate { .. }),
         ":80: `events[2].re_exporters[2]`"
+    ),
+    case!(
+        "duplicate-relation.toml",
+        Invalid(Problem::World(WorldError::GivenTwice { .. })),
+        ":24: `relations[1].powers`"
     ),
     case!(
         "duplicate-sanctioning-power.toml",
@@ -655,6 +660,11 @@ const CASES: &[Case] = &[
         ":75: `parameters.responsiveness.lock_in`"
     ),
     case!(
+        "range-negative-budget.toml",
+        Invalid(Problem::OutOfRange { .. }),
+        ":21: `powers.A.budget`"
+    ),
+    case!(
         "range-negative-capacity.toml",
         Invalid(Problem::OutOfRange { .. }),
         ":20: `powers.A.capacity`"
@@ -673,6 +683,16 @@ const CASES: &[Case] = &[
         "range-noise.toml",
         Invalid(Problem::OutOfRange { .. }),
         ":11: `parameters.noise`"
+    ),
+    case!(
+        "range-priority-above-one.toml",
+        Invalid(Problem::OutOfRange { .. }),
+        ":27: `powers.A.priorities.S`"
+    ),
+    case!(
+        "range-relation.toml",
+        Invalid(Problem::OutOfRange { .. }),
+        ":21: `relations[0].value`"
     ),
     case!(
         "range-relative-add.toml",
@@ -708,6 +728,11 @@ const CASES: &[Case] = &[
         "range-zero-steps.toml",
         Invalid(Problem::NonPositiveHorizon { .. }),
         ":8: `horizon.steps`"
+    ),
+    case!(
+        "relation-with-itself.toml",
+        Invalid(Problem::World(WorldError::RelationWithItself { .. })),
+        ":20: `relations[0].powers`"
     ),
     case!(
         "relative-scale-of-zero-level.toml",
@@ -971,6 +996,11 @@ const CASES: &[Case] = &[
         ":36: `states.S.proximity.Russia`"
     ),
     case!(
+        "unknown-power-in-relation.toml",
+        Invalid(Problem::UnknownName { .. }),
+        ":20: `relations[0].powers`"
+    ),
+    case!(
         "unknown-power-in-ties.toml",
         Invalid(Problem::UnknownName { .. }),
         ":39: `states.S.ties.C`"
@@ -984,6 +1014,11 @@ const CASES: &[Case] = &[
         "unknown-state-in-event.toml",
         Invalid(Problem::UnknownName { .. }),
         ":66: `events[0].state`"
+    ),
+    case!(
+        "unknown-state-in-priorities.toml",
+        Invalid(Problem::UnknownName { .. }),
+        ":28: `powers.A.priorities.Q`"
     ),
     case!(
         "outcome-unknown-state.toml",

@@ -71,3 +71,15 @@ pub(crate) const NOISE: (f64, f64) = (0.0, 0.5);
 pub(crate) const LARGE: (f64, f64) = (0.0, 1e6);
 /// Shares, probabilities and weights.
 pub(crate) const UNIT: (f64, f64) = (0.0, 1.0);
+/// A power's monthly budget (offer units at capacity 1, docs/model.md §9): non-negative; a
+/// thousand units a month would close every tie's room many times over, so larger is a typo.
+pub(crate) const BUDGET: (f64, f64) = (0.0, 1e3);
+/// A relation between two powers: −1 rivalry … +1 partnership.
+pub(crate) const RELATION: (f64, f64) = (-1.0, 1.0);
+/// A stock's half-life in months: from a tenth of a month (gone by the next decision) to a
+/// thousand years (never decays within any horizon).
+pub(crate) const HALF_LIFE: (f64, f64) = (0.1, 12_000.0);
+/// Increments per decision and the defection window in months: at least 1; 1000 increments
+/// are already a continuous allocation, and a window longer than the longest horizon
+/// (`crate::sim::MAX_STEPS` is far larger, but 1200 months is a century) never fires.
+pub(crate) const COUNT: (f64, f64) = (1.0, 1200.0);

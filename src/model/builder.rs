@@ -16,12 +16,14 @@
 //! engine runs without a [`crate::SimError`].
 
 use super::bounds::{
-    simplex, within, Refused, Whole, CAPACITY, LARGE, NOISE, TEMPERATURE, THREAT_WEIGHT, UNIT,
+    simplex, within, Refused, Whole, BUDGET, CAPACITY, COUNT, HALF_LIFE, LARGE, NOISE, RELATION,
+    TEMPERATURE, THREAT_WEIGHT, UNIT,
 };
 use super::names::{check_name, reserved_for_autonomy, slug, NameProblem};
 use super::{
-    tie_index, Channel, Disposition, DispositionParams, Institution, Parameters, Participation,
-    PerChannel, Power, PowerId, State, StateId, Warning, WarningKind, World,
+    tie_index, Agency, AgencyParameters, Channel, Disposition, DispositionParams, Institution,
+    Parameters, Participation, PerChannel, Power, PowerId, State, StateId, Warning, WarningKind,
+    World,
 };
 use std::collections::HashMap;
 
@@ -252,6 +254,20 @@ pub enum WorldError {
         /// `a power` or `the autonomy share`.
         what: &'static str,
     },
+    /// A power is given a relation with itself.
+    #[error("power {power:?}: a relation of a power with itself means nothing; relations are between two different powers")]
+    RelationWithItself {
+        /// The power.
+        power: String,
+    },
+    /// A budget, a priority or a relation is given twice.
+    #[error("{entity}: {field} is given twice; give it once")]
+    GivenTwice {
+        /// The entity (a power, or a relation).
+        entity: Entity,
+        /// The field (`budget`, `priorities.STATE`, `value`).
+        field: String,
+    },
     /// With calibrated intercepts, a movable state needs a positive initial share on every
     /// component (the intercept is `τ ln a(0)`).
     #[error("state {state:?}: alignment with {component} is 0, but calibrate_intercepts needs every share of a movable state to be positive")]
@@ -278,6 +294,13 @@ pub enum Entity {
     Institution(String),
     /// A camp of powers, by name.
     Camp(String),
+    /// A relation between two powers, by their names as given to [`WorldBuilder::relation`].
+    Relation {
+        /// The first power's name.
+        first: String,
+        /// The second power's name.
+        second: String,
+    },
     /// A tie, by the state's and the power's names as given to [`WorldBuilder::tie`].
     Tie {
         /// The state's name.
@@ -297,6 +320,7 @@ impl std::fmt::Display for Entity {
             Entity::State(name) => write!(f, "state {name:?}"),
             Entity::Institution(name) => write!(f, "institution {name:?}"),
             Entity::Camp(name) => write!(f, "camp {name:?}"),
+            Entity::Relation { first, second } => write!(f, "relation ({first:?}, {second:?})"),
             Entity::Tie {
                 state,
                 power,
@@ -428,6 +452,12 @@ pub struct WorldBuilder {
     institutions: Vec<Institution>,
     ties: Vec<(Ref<StateId>, Ref<PowerId>, Channel, f64)>,
     parameters: Parameters,
+    /// Budgets by power name, priorities by (power, state) name and relations by the two
+    /// powers' names, as given; resolved and checked by `build`.
+    budgets: Vec<(String, f64)>,
+    priorities: Vec<(String, String, f64)>,
+    relations: Vec<(String, String, f64)>,
+    agency_parameters: AgencyParameters,
 }
 
 /// A state or power of a tie, by name or by id.
@@ -497,7 +527,47 @@ impl World {
             institutions: self.institutions.clone(),
             ties,
             parameters: self.parameters.clone(),
+            budgets: self.agency_budgets(),
+            priorities: self.agency_priorities(),
+            relations: self.agency_relations(),
+            agency_parameters: self.agency.parameters.clone(),
         }
+    }
+
+    fn agency_budgets(&self) -> Vec<(String, f64)> {
+        let budgets = self.powers.iter().zip(&self.agency.budgets);
+        budgets
+            .filter(|(_, &b)| b != 0.0)
+            .map(|(p, &b)| (p.name.clone(), b))
+            .collect()
+    }
+
+    fn agency_priorities(&self) -> Vec<(String, String, f64)> {
+        let np = self.powers.len();
+        let mut out = Vec::new();
+        for (s, state) in self.states.iter().enumerate() {
+            for (p, power) in self.powers.iter().enumerate() {
+                let w = self.agency.priorities[s * np + p];
+                if w != 0.0 {
+                    out.push((power.name.clone(), state.name.clone(), w));
+                }
+            }
+        }
+        out
+    }
+
+    fn agency_relations(&self) -> Vec<(String, String, f64)> {
+        let np = self.powers.len();
+        let mut out = Vec::new();
+        for p in 0..np {
+            for q in p + 1..np {
+                let r = self.agency.relations[p * np + q];
+                if r != 0.0 {
+                    out.push((self.powers[p].name.clone(), self.powers[q].name.clone(), r));
+                }
+            }
+        }
+        out
     }
 }
 
@@ -551,6 +621,39 @@ impl World {
                             unanswered,
                             suspend_after,
                         },
+                    ));
+                }
+            }
+        }
+        warnings.extend(self.agency_warnings());
+        warnings
+    }
+
+    /// The powers' budgets and priorities that change nothing (docs/model.md §9).
+    fn agency_warnings(&self) -> Vec<Warning> {
+        let np = self.powers.len();
+        let agency = &self.agency;
+        let mut warnings = Vec::new();
+        for (p, power) in self.powers.iter().enumerate() {
+            let weights = || (0..self.states.len()).map(|s| agency.priorities[s * np + p]);
+            let budget = agency.budgets[p];
+            if budget > 0.0 && weights().all(|w| w <= 0.0) {
+                warnings.push(Warning::at(
+                    ["powers", &power.name, "budget"],
+                    WarningKind::BudgetWithoutPriority,
+                ));
+            }
+            if budget == 0.0 && weights().any(|w| w > 0.0) {
+                warnings.push(Warning::at(
+                    ["powers", &power.name, "priorities"],
+                    WarningKind::PrioritiesWithoutBudget,
+                ));
+            }
+            for (s, state) in self.states.iter().enumerate() {
+                if state.fixed && agency.priorities[s * np + p] > 0.0 {
+                    warnings.push(Warning::at(
+                        ["powers", &power.name, "priorities", &state.name],
+                        WarningKind::PriorityOnFixedState,
                     ));
                 }
             }
@@ -721,6 +824,76 @@ impl WorldBuilder {
         self
     }
 
+    /// Give power `power` a monthly budget (offer units at capacity 1, docs/model.md §9);
+    /// 0, the default, means the power does not act.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use geoalign::{Disposition, Power, State, World, WorldError};
+    /// let world = World::builder()
+    ///     .power(Power::new("A"))
+    ///     .state(State::new("S", Disposition::Hedge, vec![0.5, 0.5]))
+    ///     .budget("A", 0.1)
+    ///     .priority("A", "S", 1.0)
+    ///     .build()
+    ///     .unwrap();
+    /// assert_eq!(world.agency().budgets, vec![0.1]);
+    /// let err = World::builder()
+    ///     .power(Power::new("A"))
+    ///     .state(State::new("S", Disposition::Hedge, vec![0.5, 0.5]))
+    ///     .budget("A", -1.0)
+    ///     .build()
+    ///     .unwrap_err();
+    /// assert!(matches!(err, WorldError::OutOfRange { ref field, .. } if field == "budget"));
+    /// ```
+    pub fn budget(mut self, power: impl Into<String>, budget: f64) -> Self {
+        self.budgets.push((power.into(), budget));
+        self
+    }
+
+    /// Set `power`'s priority weight on `state` (in [0, 1]; 0, the default, is no interest).
+    pub fn priority(
+        mut self,
+        power: impl Into<String>,
+        state: impl Into<String>,
+        weight: f64,
+    ) -> Self {
+        self.priorities.push((power.into(), state.into(), weight));
+        self
+    }
+
+    /// Set the relation of two different powers (in [−1, 1]: −1 rivalry, 0 indifference,
+    /// +1 partnership; symmetric).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use geoalign::{Disposition, Power, State, World, WorldError};
+    /// let err = World::builder()
+    ///     .power(Power::new("A"))
+    ///     .state(State::new("S", Disposition::Hedge, vec![0.5, 0.5]))
+    ///     .relation("A", "A", 0.5)
+    ///     .build()
+    ///     .unwrap_err();
+    /// assert!(matches!(err, WorldError::RelationWithItself { .. }));
+    /// ```
+    pub fn relation(
+        mut self,
+        first: impl Into<String>,
+        second: impl Into<String>,
+        value: f64,
+    ) -> Self {
+        self.relations.push((first.into(), second.into(), value));
+        self
+    }
+
+    /// Replace the parameters of the powers' decision rule ([`AgencyParameters`]).
+    pub fn agency_parameters(mut self, parameters: AgencyParameters) -> Self {
+        self.agency_parameters = parameters;
+        self
+    }
+
     /// Check every value and build the world.
     ///
     /// # Errors
@@ -745,6 +918,10 @@ impl WorldBuilder {
             mut institutions,
             ties,
             parameters,
+            budgets,
+            priorities,
+            relations,
+            agency_parameters,
         } = self;
         check_parameters(&parameters)?;
 
@@ -766,12 +943,21 @@ impl WorldBuilder {
             check_institution(institution, &powers, &states, &parameters)?;
         }
 
+        let given = GivenAgency {
+            budgets: &budgets,
+            priorities: &priorities,
+            relations: &relations,
+            parameters: agency_parameters,
+        };
+        let agency = check_agency(given, &powers, &states)?;
+
         Ok(World {
             powers,
             states,
             institutions,
             ties,
             parameters,
+            agency,
         })
     }
 }
@@ -828,6 +1014,102 @@ fn check_camps(camps: &[crate::model::Camp], powers: &[Power]) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// What the builder was told about the powers that act, by name.
+struct GivenAgency<'a> {
+    budgets: &'a [(String, f64)],
+    priorities: &'a [(String, String, f64)],
+    relations: &'a [(String, String, f64)],
+    parameters: AgencyParameters,
+}
+
+/// The budgets, priorities and relations resolved to dense arrays, each checked: known
+/// names, values in range, nothing given twice, no relation of a power with itself.
+fn check_agency(given: GivenAgency<'_>, powers: &[Power], states: &[State]) -> Result<Agency> {
+    let np = powers.len();
+    let power_ids = ids(powers.iter().map(|p| p.name.as_str()));
+    let state_ids = ids(states.iter().map(|s| s.name.as_str()));
+    let power = |name: &str, entity: &dyn Fn() -> Entity| {
+        resolve(
+            "power",
+            &power_ids,
+            &Ref::<PowerId>::Name(name.to_string()),
+            entity,
+        )
+    };
+    let mut agency = Agency::inactive(states.len(), np);
+    let mut given_budget = vec![false; np];
+    for (name, budget) in given.budgets {
+        let entity = || Entity::Power(name.clone());
+        let p = power(name, &entity)?;
+        number(*budget, BUDGET, &entity(), "budget")?;
+        if std::mem::replace(&mut given_budget[p], true) {
+            return Err(WorldError::GivenTwice {
+                entity: entity(),
+                field: "budget".into(),
+            });
+        }
+        agency.budgets[p] = *budget;
+    }
+    let mut given_priority = vec![false; states.len() * np];
+    for (pname, sname, weight) in given.priorities {
+        let entity = || Entity::Power(pname.clone());
+        let p = power(pname, &entity)?;
+        let s = resolve(
+            "state",
+            &state_ids,
+            &Ref::<StateId>::Name(sname.clone()),
+            entity,
+        )?;
+        let field = format!("priorities.{sname}");
+        number(*weight, UNIT, &entity(), &field)?;
+        if std::mem::replace(&mut given_priority[s * np + p], true) {
+            return Err(WorldError::GivenTwice {
+                entity: entity(),
+                field,
+            });
+        }
+        agency.priorities[s * np + p] = *weight;
+    }
+    let mut given_relation = vec![false; np * np];
+    for (first, second, value) in given.relations {
+        let entity = || Entity::Relation {
+            first: first.clone(),
+            second: second.clone(),
+        };
+        let (p, q) = (power(first, &entity)?, power(second, &entity)?);
+        if p == q {
+            return Err(WorldError::RelationWithItself {
+                power: first.clone(),
+            });
+        }
+        number(*value, RELATION, &entity(), "value")?;
+        if std::mem::replace(&mut given_relation[p * np + q], true) {
+            return Err(WorldError::GivenTwice {
+                entity: entity(),
+                field: "value".into(),
+            });
+        }
+        given_relation[q * np + p] = true;
+        agency.relations[p * np + q] = *value;
+        agency.relations[q * np + p] = *value;
+    }
+    let a = &given.parameters;
+    let entity = &Entity::Parameters;
+    number(a.half_life, HALF_LIFE, entity, "powers.half_life")?;
+    number(f64::from(a.increments), COUNT, entity, "powers.increments")?;
+    number(a.coercion_cost, LARGE, entity, "powers.coercion_cost")?;
+    number(f64::from(a.window), COUNT, entity, "powers.window")?;
+    number(
+        a.defection_threshold,
+        UNIT,
+        entity,
+        "powers.defection_threshold",
+    )?;
+    number(a.punishment, LARGE, entity, "powers.punishment")?;
+    agency.parameters = given.parameters;
+    Ok(agency)
 }
 
 fn check_power(power: &Power) -> Result<()> {

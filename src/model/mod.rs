@@ -4,6 +4,7 @@
 //! ([`crate::Scenario`]) or in code by a [`WorldBuilder`]; the engine copies what moves during a run into a
 //! [`crate::sim::RunState`] and leaves the world untouched.
 
+mod agency;
 pub(crate) mod bounds;
 mod builder;
 mod calendar;
@@ -13,6 +14,7 @@ mod event_parameters;
 pub mod names;
 mod warning;
 
+pub use agency::{Agency, AgencyParameters};
 pub use bounds::SIMPLEX_TOLERANCE;
 pub use builder::{Entity, WorldBuilder, WorldError};
 pub use calendar::{BadYearMonth, YearMonth};
@@ -262,9 +264,27 @@ pub struct World {
     /// Dense ties `x[state, power, channel]` at index `(state * P + power) * K + channel`.
     pub(crate) ties: Vec<f64>,
     pub(crate) parameters: Parameters,
+    /// What the powers that act are given (docs/model.md §9); left out of the serialised
+    /// world when nothing is declared, so an old scenario's fingerprint does not move.
+    #[serde(skip_serializing_if = "Agency::is_default")]
+    pub(crate) agency: Agency,
 }
 
 impl World {
+    /// The powers' budgets, priorities and relations (docs/model.md §9).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let scenario = geoalign::presets::eurasia_2025();
+    /// let world = scenario.world();
+    /// let russia = world.power_id("Russia").unwrap();
+    /// assert!(world.agency().budgets[russia.index()] > 0.0);
+    /// ```
+    pub fn agency(&self) -> &Agency {
+        &self.agency
+    }
+
     /// The powers, in id order.
     pub fn powers(&self) -> &[Power] {
         &self.powers

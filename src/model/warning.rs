@@ -138,6 +138,13 @@ pub enum WarningKind {
         /// The parent's.
         parent: u64,
     },
+    /// A power with a budget but no positive priority: it has nothing to spend on, so its
+    /// budget is never spent (docs/model.md §9).
+    BudgetWithoutPriority,
+    /// Priorities on a power whose budget is 0: it never acts, so they change nothing.
+    PrioritiesWithoutBudget,
+    /// A priority on a fixed state: its alignment never moves, so no spending can gain it.
+    PriorityOnFixedState,
 }
 
 impl fmt::Display for WarningKind {
@@ -193,6 +200,18 @@ impl fmt::Display for WarningKind {
             WarningKind::BranchSeed { own, parent } => write!(
                 f,
                 "the branch runs on seed {own}, its parent on seed {parent}, so its runs are not the parent's before the branch; remove `seed` to pair them (or compare with `--seed`)"
+            ),
+            WarningKind::BudgetWithoutPriority => write!(
+                f,
+                "this power has a budget but no positive priority on any state, so it has nothing to spend on and never acts; give it `priorities`"
+            ),
+            WarningKind::PrioritiesWithoutBudget => write!(
+                f,
+                "this power has priorities but a budget of 0, so it never acts and the priorities change nothing; give it a `budget`"
+            ),
+            WarningKind::PriorityOnFixedState => write!(
+                f,
+                "this state is fixed (its alignment never moves), so no spending on it can gain anything; remove the priority"
             ),
         }
     }

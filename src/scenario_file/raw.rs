@@ -64,6 +64,8 @@ pub(crate) struct RawScenario {
     pub camps: Option<IndexMap<String, RawCamp>>,
     pub drivers: Option<RawDrivers>,
     pub events: Option<Vec<RawEvent>>,
+    /// `[[relations]]`: the relation of two powers (docs/model.md §9).
+    pub relations: Option<Vec<RawRelation>>,
     pub outcomes: Option<Vec<super::outcomes::RawOutcome>>,
     /// Accepted by the typed pass; the loader takes the chain's directives out of each file's
     /// key tree before merging (`super::chain`).
@@ -103,6 +105,8 @@ pub(crate) struct RawParameters {
     pub dispositions: Option<RawDispositions>,
     pub events: Option<crate::model::EventParameters>,
     pub responsiveness: Option<crate::model::Responsiveness>,
+    /// `[parameters.powers]`: the powers' decision rule (docs/model.md §9).
+    pub powers: Option<crate::model::AgencyParameters>,
 }
 
 /// One `[camps.NAME]` table: powers whose offers substitute for each other (docs/model.md
@@ -178,6 +182,18 @@ pub(crate) struct RawPower {
     pub capacity: Option<f64>,
     pub coercion: Option<f64>,
     pub delivery: Option<RawChannels>,
+    /// Monthly budget of a power that acts (docs/model.md §9).
+    pub budget: Option<f64>,
+    /// Priority weight per state: the power's sphere of interest.
+    pub priorities: Option<IndexMap<String, f64>>,
+}
+
+/// One `[[relations]]` entry: two powers and their relation in [−1, 1].
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawRelation {
+    pub powers: Option<[String; 2]>,
+    pub value: Option<f64>,
 }
 
 #[derive(Debug, Default, Deserialize)]

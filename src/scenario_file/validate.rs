@@ -282,6 +282,24 @@ fn world_builder(ctx: &Ctx<'_>, raw: &RawScenario) -> Result<WorldBuilder> {
             // A power delivers what a channel promises unless the scenario says otherwise.
             delivery: per_channel(rp.delivery.as_ref(), 1.0),
         });
+        if let Some(budget) = rp.budget {
+            builder = builder.budget(pname.as_str(), budget);
+        }
+        for (sname, &weight) in rp.priorities.iter().flatten() {
+            let at = ["powers", pname.as_str(), "priorities", sname.as_str()];
+            ctx.resolve(&state_names, "state", sname, &at)?;
+            builder = builder.priority(pname.as_str(), sname.as_str(), weight);
+        }
+    }
+    for (n, relation) in raw.relations.iter().flatten().enumerate() {
+        let index = format!("[{n}]");
+        let at = |field: &'static str| ["relations", index.as_str(), field];
+        let [first, second] = ctx.required(relation.powers.as_ref(), &at("powers"))?;
+        for name in [first, second] {
+            ctx.resolve(&power_names, "power", name, &at("powers"))?;
+        }
+        let value = ctx.required(relation.value, &at("value"))?;
+        builder = builder.relation(first.as_str(), second.as_str(), value);
     }
 
     for (sname, rs) in raw.states.iter().flatten() {
@@ -298,6 +316,9 @@ fn world_builder(ctx: &Ctx<'_>, raw: &RawScenario) -> Result<WorldBuilder> {
     let mut parameters = parameters;
     for (cname, rc) in raw.camps.iter().flatten() {
         parameters.camps.push(camp(ctx, cname, rc, &power_names)?);
+    }
+    if let Some(agency) = raw.parameters.as_ref().and_then(|p| p.powers.as_ref()) {
+        builder = builder.agency_parameters(agency.clone());
     }
     Ok(builder.parameters(parameters))
 }
@@ -326,6 +347,7 @@ fn parameters(raw: &RawScenario) -> Parameters {
     if let Some(responsiveness) = rp.responsiveness.as_ref() {
         p.responsiveness = responsiveness.clone();
     }
+    // `[parameters.powers]` is applied by `world_builder` (it belongs to the agency).
     for d in Disposition::ALL {
         let Some(r) = rp.dispositions.as_ref().and_then(|ds| ds.get(d)) else {
             continue;
@@ -520,6 +542,34 @@ fn per_power(
 /// The key path of the value a [`WorldError`] is about, and the problem as the file reports it.
 fn world_error(ctx: &Ctx<'_>, raw: &RawScenario, error: WorldError) -> ScenarioError {
     let (path, problem) = match error {
+        WorldError::OutOfRange {
+            entity: Entity::Relation { first, second },
+            value,
+            min,
+            max,
+            ..
+        } => (
+            relation_key(
+                raw,
+                |pair| *pair == [first.clone(), second.clone()],
+                0,
+                "value",
+            ),
+            Problem::OutOfRange { value, min, max },
+        ),
+        WorldError::NotFinite {
+            entity: Entity::Relation { first, second },
+            value,
+            ..
+        } => (
+            relation_key(
+                raw,
+                |pair| *pair == [first.clone(), second.clone()],
+                0,
+                "value",
+            ),
+            Problem::NotFinite { value },
+        ),
         WorldError::Empty { what } => {
             let table = if what == "power" { "powers" } else { "states" };
             (key(&[table]), Problem::EmptyWorld { what: table })
@@ -544,6 +594,32 @@ fn world_error(ctx: &Ctx<'_>, raw: &RawScenario, error: WorldError) -> ScenarioE
         }
         WorldError::SumAboveOne { entity, field, sum } => {
             (entity_path(&entity, &field), Problem::SumAboveOne { sum })
+        }
+        WorldError::RelationWithItself { ref power } => (
+            relation_key(
+                raw,
+                |pair| pair[0] == pair[1] && pair[0] == *power,
+                0,
+                "powers",
+            ),
+            Problem::World(error.clone()),
+        ),
+        WorldError::GivenTwice {
+            entity:
+                Entity::Relation {
+                    ref first,
+                    ref second,
+                },
+            ..
+        } => {
+            let same = |pair: &[String; 2]| {
+                (pair[0] == *first && pair[1] == *second)
+                    || (pair[0] == *second && pair[1] == *first)
+            };
+            (
+                relation_key(raw, same, 1, "powers"),
+                Problem::World(error.clone()),
+            )
         }
         WorldError::ZeroShareWithCalibration { state, component } => (
             key(&["states", &state, "alignment", &component]),
@@ -632,6 +708,25 @@ fn world_error(ctx: &Ctx<'_>, raw: &RawScenario, error: WorldError) -> ScenarioE
     ctx.error(path, problem)
 }
 
+/// The key path of `field` in the `nth` (0-based) `[[relations]]` entry whose pair of
+/// powers satisfies `which`.
+fn relation_key(
+    raw: &RawScenario,
+    which: impl Fn(&[String; 2]) -> bool,
+    nth: usize,
+    field: &str,
+) -> KeyPath {
+    let n = raw
+        .relations
+        .iter()
+        .flatten()
+        .enumerate()
+        .filter(|(_, r)| r.powers.as_ref().is_some_and(&which))
+        .nth(nth)
+        .map_or(0, |(n, _)| n);
+    key(&["relations", &format!("[{n}]"), field])
+}
+
 /// The table of the file that holds entities of `kind` (`power`, `state`, `institution`).
 fn table_of(kind: &str) -> &'static str {
     match kind {
@@ -661,6 +756,8 @@ fn entity_path(entity: &Entity, field: &str) -> KeyPath {
         Entity::Power(name) => split_once(vec!["powers", name], field),
         Entity::Institution(name) => split_once(vec!["institutions", name], field),
         Entity::Camp(name) => split_once(vec!["camps", name], field),
+        // Every refusal of a relation is located by `world_error` through `[[relations]]`.
+        Entity::Relation { .. } => key(&["relations", field]),
         Entity::State(name) => {
             let base = vec!["states", name.as_str()];
             if let Some(response) = field.strip_prefix("response.") {

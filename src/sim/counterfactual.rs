@@ -151,8 +151,8 @@ impl Scenario {
     }
 }
 
-/// The run state at step 0: the world's values with the drivers' month-0 values applied (as
-/// the engine starts a run).
+/// The run state at step 0: the world's values with the drivers' month-0 values applied and
+/// the acting powers' stocks at rest (as the engine starts a run).
 pub(crate) fn start_state(scenario: &Scenario) -> crate::sim::RunState {
     let world = &scenario.world;
     let initial = crate::sim::RunState::new(world);
@@ -160,6 +160,7 @@ pub(crate) fn start_state(scenario: &Scenario) -> crate::sim::RunState {
         crate::sim::drivers::Schedule::new(&scenario.drivers, &initial, world.powers.len(), 0);
     let mut start = initial;
     schedule.apply(&mut start, 0);
+    crate::sim::powers::settle(world, &mut start);
     start
 }
 

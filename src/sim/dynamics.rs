@@ -140,6 +140,9 @@ pub struct Dynamics {
     nests: Option<Nests>,
     /// `ζ`, the weight of the regime-security term (docs/model.md §10.3); 0 is off.
     regime_security: f64,
+    /// Whether some power acts (docs/model.md §9): the pull then reads the effective ties
+    /// and the threat adds the coercion stocks.
+    acting: bool,
 }
 
 /// Scratch space for one step, allocated once per run so the hot loop allocates nothing.
@@ -167,6 +170,11 @@ pub struct Workspace {
     noise: Vec<f64>,
     /// Per nest of the camps, its log weight and its sum ([`Nests::target`]).
     nest: Vec<f64>,
+    /// When some power acts: the ties with the powers' offers and coercion in them
+    /// (`crate::sim::powers::effective_tie`), laid out as the ties, and `c_ip g_p` per state
+    /// and power. Empty otherwise.
+    effective_ties: Vec<f64>,
+    coerced: Vec<f64>,
 }
 
 impl Workspace {
@@ -177,6 +185,7 @@ impl Workspace {
         let n_inst = world.institutions.len();
         let members: usize = world.institutions.iter().map(|i| i.members.len()).sum();
         let padded = c.div_ceil(LANES) * LANES;
+        let acting = !world.agency.is_inactive();
         let mut utility = vec![f64::NEG_INFINITY; padded];
         utility[..c].fill(0.0);
         Workspace {
@@ -193,6 +202,16 @@ impl Workspace {
             // Rounded up to an even count: the noise is drawn two 32-bit uniforms at a time.
             noise: vec![0.0; c + c % 2],
             nest: vec![0.0; Nests::scratch_len(world)],
+            effective_ties: if acting {
+                vec![0.0; world.ties.len()]
+            } else {
+                Vec::new()
+            },
+            coerced: if acting {
+                vec![0.0; world.states.len() * p]
+            } else {
+                Vec::new()
+            },
         }
     }
 }
@@ -245,6 +264,7 @@ impl Dynamics {
                 .collect(),
             nests: Nests::of(world),
             regime_security: params.responsiveness.regime_security,
+            acting: !world.agency.is_inactive(),
         };
         for (i, state) in world.states.iter().enumerate() {
             if state.fixed {
@@ -442,6 +462,9 @@ impl Dynamics {
             // Hostile interventions add to the coercion every state perceives (§3.4).
             ws.cg[p] = (rs.coercion[p] + rs.events.threat_shift[p]) * g;
         }
+        if self.acting {
+            crate::sim::powers::effective_ties(world, rs, &mut ws.effective_ties, &mut ws.coerced);
+        }
         ws.bloc_sum.fill(0.0);
         for (ii, inst) in world.institutions.iter().enumerate() {
             let sum = &mut ws.bloc_sum[ii * c..(ii + 1) * c];
@@ -483,7 +506,11 @@ impl Dynamics {
 
         // Channel pull with every channel delivered bilaterally, `Σ_k w_k x_pk d_pk g_p`; the
         // eight products are summed in a fixed tree so the sum vectorises.
-        let ties = &rs.ties[i * np * K..(i + 1) * np * K];
+        let ties = if self.acting {
+            &ws.effective_ties[i * np * K..(i + 1) * np * K]
+        } else {
+            &rs.ties[i * np * K..(i + 1) * np * K]
+        };
         let ties_by_power = ties.chunks_exact(K);
         let dg_by_power = ws.dg.chunks_exact(K);
         for ((pull, x), dg) in ws.pull[..np].iter_mut().zip(ties_by_power).zip(dg_by_power) {
@@ -539,6 +566,13 @@ impl Dynamics {
             strongest = strongest.max(pull);
             *u = pull + threat * cg + peer_scale * peer - grievance;
         }
+        if self.acting {
+            // The powers' coercion stocks on this state: `T_ip` with `coercion_p + c_ip`.
+            let coerced = &ws.coerced[i * np..(i + 1) * np];
+            for ((u, threat), c) in ws.utility[..np].iter_mut().zip(threat).zip(coerced) {
+                *u += threat * c;
+            }
+        }
         ws.utility[np] = sc.dependence_aversion * strongest + peer_scale * peer[np];
         if self.regime_security > 0.0 {
             self.add_regime_security(rs, ws, sc);
@@ -556,7 +590,12 @@ impl Dynamics {
         if exposure == 0.0 {
             return;
         }
-        let ties = &rs.ties[i * np * K..(i + 1) * np * K];
+        // The ties the pull reads: with the powers' offers in them when some power acts (§9).
+        let ties = if self.acting {
+            &ws.effective_ties[i * np * K..(i + 1) * np * K]
+        } else {
+            &rs.ties[i * np * K..(i + 1) * np * K]
+        };
         let w = sc.salience[SECURITY];
         let (utility, dg, member_weight) = (&mut ws.utility, &ws.dg, &ws.member_weight);
         for (p, u) in utility[..np].iter_mut().enumerate() {

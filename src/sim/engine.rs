@@ -2,9 +2,11 @@
 //! output formats never live in the engine.
 
 use crate::model::World;
+use crate::model::{PowerId, StateId};
 use crate::sim::drivers::Schedule;
 use crate::sim::dynamics::{Dynamics, Workspace};
-use crate::sim::events::EventEngine;
+use crate::sim::events::hostile::{consider_hostile, FULL_DEFECTION};
+use crate::sim::events::{EventEngine, Origin};
 use crate::sim::record::Recorder;
 use crate::sim::record::Trajectory;
 use crate::sim::rng::{event_rng, noise_rng};
@@ -66,6 +68,9 @@ impl Simulation {
         );
         let mut start = initial;
         schedule.apply(&mut start, 0);
+        // The acting powers' stationary stocks, in place before the intercepts are fitted, so
+        // the world starts at rest with them (docs/model.md §9).
+        crate::sim::powers::settle(world, &mut start);
         let dynamics = match scenario.baseline() {
             None => Dynamics::new(world, &start),
             Some(baseline) => {
@@ -165,6 +170,24 @@ impl Simulation {
             rs.reset_driven(world);
             self.schedule.apply(&mut rs, step);
             EventEngine::overlay(&mut rs);
+            // A defection the powers punish also sets off their hostile-intervention
+            // decision (docs/model.md §3.4); a departure from a bloc was decided when it
+            // happened, in the events above.
+            for d in crate::sim::powers::act(world, &mut rs) {
+                if d.left.is_none() {
+                    consider_hostile(
+                        world,
+                        &mut rs,
+                        step,
+                        Origin::Defection,
+                        PowerId(d.power as u32),
+                        StateId(d.state as u32),
+                        (d.drop / FULL_DEFECTION).min(1.0),
+                        events,
+                        &mut |e| recorder.event(world, &e),
+                    );
+                }
+            }
             check_finite(world, &rs).map_err(|i| SimError::NonFinite {
                 run,
                 step,

@@ -11,13 +11,14 @@ pub mod engine;
 pub mod events;
 pub(crate) mod nested;
 pub mod outcome;
+pub mod powers;
 pub mod record;
 pub mod rng;
 pub mod scenario;
 pub mod state;
 
 pub use engine::{SimError, Simulation};
-pub use record::{Discard, Recorder, Trajectory};
+pub use record::{Discard, PowerActions, Punishment, Recorder, Trajectory};
 pub use rng::{event_rng, noise_rng, run_rng};
 pub use scenario::{Scenario, ScenarioBuilder, ScenarioRuleError, MAX_STEPS};
 pub use state::RunState;

@@ -62,6 +62,36 @@ pub struct Trajectory {
     pub capacity: Vec<Vec<f64>>,
     /// Every event that fired, in order, with its step.
     pub events: Vec<LoggedEvent>,
+    /// Per step, when some power acts (docs/model.md §9): what each power spent where, its
+    /// coercion stocks and its punishments. Empty, and left out of the JSON, otherwise.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub actions: Vec<PowerActions>,
+}
+
+/// What the acting powers did in one month (docs/model.md §9).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PowerActions {
+    /// Spending per state, power and action, `(state * powers + power) * 7 + action`, the
+    /// actions being the offers on trade, remittances, security, energy, investment and
+    /// labour, then coercion (budget units; [`crate::sim::powers::ACTIONS`]).
+    pub spent: Vec<f64>,
+    /// Coercion stock `c_ip` per state and power, `state * powers + power`.
+    pub coercion: Vec<f64>,
+    /// The month's punishments of defection, with names.
+    pub punished: Vec<Punishment>,
+}
+
+/// A punishment of defection, with names, as the trajectory shows it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Punishment {
+    /// The state punished.
+    pub state: String,
+    /// The power punishing.
+    pub power: String,
+    /// The fall of the state's value to the power over the window (0 when it left a bloc).
+    pub drop: f64,
+    /// The bloc the state suspended or left, when that was the trigger.
+    pub left: Option<String>,
 }
 
 impl Trajectory {
@@ -88,6 +118,7 @@ impl Trajectory {
             participation: Vec::with_capacity(steps),
             capacity: Vec::with_capacity(steps),
             events: Vec::new(),
+            actions: Vec::new(),
         }
     }
 
@@ -190,6 +221,20 @@ impl Recorder for Trajectory {
         self.credibility.push(state.credibility.clone());
         self.participation.push(state.participation.clone());
         self.capacity.push(state.capacity.clone());
+        if !state.powers.is_empty() {
+            let stocks = &state.powers;
+            let name = |d: &crate::sim::powers::Defection| Punishment {
+                state: world.states[d.state].name.clone(),
+                power: world.powers[d.power].name.clone(),
+                drop: d.drop,
+                left: d.left.map(|i| world.institutions[i].name.clone()),
+            };
+            self.actions.push(PowerActions {
+                spent: stocks.spent.clone(),
+                coercion: stocks.coercion.clone(),
+                punished: stocks.punished.iter().map(name).collect(),
+            });
+        }
     }
 
     fn event(&mut self, _world: &World, event: &LoggedEvent) {

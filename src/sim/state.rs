@@ -2,6 +2,7 @@
 
 use crate::model::{InstitutionId, Participation, PowerId, StateId, World};
 use crate::sim::events::EventState;
+use crate::sim::powers::PowerStocks;
 use serde::{Deserialize, Serialize};
 
 /// Everything that moves during a run: alignment, ties, power capacity and delivery,
@@ -29,6 +30,10 @@ pub struct RunState {
     /// What events have done so far: pressures, credibility shifts, grievances, fragility,
     /// unanswered appeals and sanctions in force (see [`crate::sim::events`]).
     pub events: EventState,
+    /// The acting powers' offer and coercion stocks and memory (docs/model.md §9); empty, and
+    /// not serialised, when no power acts.
+    #[serde(default, skip_serializing_if = "PowerStocks::is_empty")]
+    pub powers: PowerStocks,
 }
 
 impl RunState {
@@ -56,6 +61,7 @@ impl RunState {
                 .map(|i| i.members.iter().map(|&(_, p)| p).collect())
                 .collect(),
             events: EventState::new(world),
+            powers: PowerStocks::new(world),
         }
     }
 

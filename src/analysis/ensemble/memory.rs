@@ -522,8 +522,18 @@ pub fn trajectory_bytes(scenario: &Scenario, json: bool) -> u64 {
     let p = world.powers().len() as u64;
     let i = world.institutions().len() as u64;
     let members = member_count(world);
-    let numbers = s * world.components() as u64 + 2 * i + p;
-    let per_step = 8 * numbers + members + HEADER * (5 + i);
+    // When some power acts, each step also keeps its spending (7 actions) and coercion stocks
+    // per state and power, in three more lists (the punishments' list is empty in most
+    // months; each punishment's names are under 100 bytes and a handful a run).
+    let acting = !world.agency().is_inactive();
+    let actions = if acting {
+        s * p * (recorded_actions() + 1)
+    } else {
+        0
+    };
+    let numbers = s * world.components() as u64 + 2 * i + p + actions;
+    let lists = 5 + i + if acting { 3 } else { 0 };
+    let per_step = 8 * numbers + members + HEADER * lists;
     let steps = u64::from(scenario.steps()) + 1;
     let text = if json {
         steps * (24 * numbers + 12 * members)
@@ -531,6 +541,11 @@ pub fn trajectory_bytes(scenario: &Scenario, json: bool) -> u64 {
         0
     };
     steps * per_step + text
+}
+
+/// Actions per (state, power) in a trajectory's record of the powers.
+fn recorded_actions() -> u64 {
+    crate::sim::powers::ACTIONS as u64
 }
 
 /// What to change so that an ensemble of `scenario` fits `limit` on one worker: the advice of

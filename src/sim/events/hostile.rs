@@ -9,8 +9,10 @@
 //! * a member leaves a bloc the power leads — it is suspended or exits, by a participation event
 //!   or after unanswered appeals (trigger 1; logged with [`Origin::Departure`]);
 //! * a `crisis` event of a scenario (`trigger` given, in [0, 1]);
-//! * the powers' punishment rule (the crate-internal `consider_hostile`, the entry point it
-//!   calls).
+//! * a defection the powers punish (docs/model.md §9): the state's relation-weighted share
+//!   with the power fell by more than the threshold over the window; trigger
+//!   `min(1, fall / FULL_DEFECTION)` (logged with [`Origin::Defection`]). A departure from a
+//!   bloc, which the powers punish too, is decided once, as a departure.
 //!
 //! It is **eligible** when the trigger is above 0, the power's coercion is above 0 (a power that
 //! uses no coercion in the region does not invade: the EU, the US in the embedded world keep
@@ -59,6 +61,11 @@ use crate::model::{tie_index, Channel, PowerId, StateId, World};
 use crate::sim::RunState;
 use rand::{Rng, RngExt};
 use serde::{Deserialize, Serialize};
+
+/// The fall of a state's (relation-weighted) share with a power that counts as a full trigger:
+/// 0.2, a pivot of a fifth of its alignment (docs/model.md §3.4's shared definition, as the
+/// case table `data/interventions.csv` codes it); smaller falls count in proportion.
+pub const FULL_DEFECTION: f64 = 0.2;
 
 /// A power's decision on a hostile intervention: its inputs, the probability, the draw's
 /// result and the outcome, so a user can read why it intervened or did not.

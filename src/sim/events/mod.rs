@@ -97,6 +97,10 @@ pub enum Origin {
     /// A member left a bloc the power leads (suspended or exited): the power considers a
     /// hostile intervention ([`hostile`]).
     Departure,
+    /// A state's alignment fell away from a power by more than the powers' threshold over
+    /// their window (docs/model.md §9): the power punishes it and considers a hostile
+    /// intervention ([`hostile`]).
+    Defection,
 }
 
 /// What an event did.

@@ -1,0 +1,292 @@
+//! Great powers that act (docs/model.md §9): each month a power with a budget spends it on
+//! offers (raising its effective tie with a state on a channel) and coercion (pressure on a
+//! state), by a myopic best response, and punishes a state that defects.
+//!
+//! The stocks decay with a half-life, so commitments must be renewed; the dynamics read them
+//! in the channel pull and the threat ([`crate::sim::dynamics`]). A world in which every budget
+//! is 0 carries no stocks at all and runs exactly as before.
+
+mod decide;
+
+use crate::model::{Channel, Participation, World};
+use crate::sim::dynamics::exp_nonpositive;
+use crate::sim::state::RunState;
+use serde::{Deserialize, Serialize};
+
+pub(crate) use decide::allocate;
+
+const K: usize = Channel::COUNT;
+
+/// The channels a power can make offers on: trade, remittances, security, energy, investment
+/// and labour. Culture and media are left out: affinity and audiences are not bought by a
+/// month's spending (judgement, docs/model.md §9).
+pub const OFFER_CHANNELS: [Channel; 6] = [
+    Channel::Trade,
+    Channel::Remittances,
+    Channel::Security,
+    Channel::Energy,
+    Channel::Investment,
+    Channel::Labour,
+];
+
+/// The channels coercion cuts by `e^{−c}`: restrictions on migrants and on transfers
+/// (seed 002 (docs/sources.md)).
+pub(crate) const CUT_BY_COERCION: [Channel; 2] = [Channel::Labour, Channel::Remittances];
+
+/// Actions per (state, power) in the spending record: one offer per [`OFFER_CHANNELS`] entry,
+/// then coercion.
+pub const ACTIONS: usize = OFFER_CHANNELS.len() + 1;
+
+/// The powers' stocks and memory in a run. Empty in a world where no power acts.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct PowerStocks {
+    /// Offer stock `o_ipk ≥ 0`, laid out as the ties: `(state * powers + power) * K + k`.
+    pub offers: Vec<f64>,
+    /// Coercion stock `c_ip ≥ 0`, `state * powers + power`.
+    pub coercion: Vec<f64>,
+    /// The relation `relation_pq` now, `p * powers + q`.
+    pub relations: Vec<f64>,
+    /// What each power spent this month, `(state * powers + power) * ACTIONS + action`, in
+    /// budget units (a coercion entry is the spending, not the stock it bought).
+    pub spent: Vec<f64>,
+    /// The punishments of this month.
+    pub punished: Vec<Defection>,
+    /// `v_ip` of the last `W` months, a ring indexed by `step mod W`, each `states * powers`.
+    history: Vec<f64>,
+    /// Whether the fall of `v_ip` over the window exceeded θ last month (a defection is
+    /// punished once, when the fall first passes θ).
+    falling: Vec<bool>,
+    /// Participation of every member last month, institution by institution.
+    participation: Vec<Participation>,
+}
+
+/// A state's defection from a power, found at the end of a month: the power's coercion stock
+/// on the state has risen by the punishment. The hostile-intervention decision reads it as
+/// its trigger (docs/model.md §9).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Defection {
+    /// The state's index.
+    pub state: usize,
+    /// The power's index.
+    pub power: usize,
+    /// The fall of `v_ip` over the window (0 when the trigger is leaving a bloc).
+    pub drop: f64,
+    /// The institution the state suspended or left, when that was the trigger.
+    pub left: Option<usize>,
+}
+
+impl PowerStocks {
+    /// The stocks of `world` at rest before the allocation: zero stocks, the world's
+    /// relations, no memory. Empty when no power acts.
+    pub fn new(world: &World) -> Self {
+        let agency = world.agency();
+        if agency.is_inactive() {
+            return PowerStocks::default();
+        }
+        let (ns, np) = (world.states().len(), world.powers().len());
+        let window = agency.parameters.window as usize;
+        PowerStocks {
+            offers: vec![0.0; ns * np * K],
+            coercion: vec![0.0; ns * np],
+            relations: agency.relations.clone(),
+            spent: vec![0.0; ns * np * ACTIONS],
+            punished: Vec::new(),
+            // −∞ until filled: a fall from −∞ is never a defection, and −∞ equals itself, so
+            // run states compare equal.
+            history: vec![f64::NEG_INFINITY; window * ns * np],
+            falling: vec![false; ns * np],
+            participation: Vec::new(),
+        }
+    }
+
+    /// Whether no power acts in this run.
+    pub fn is_empty(&self) -> bool {
+        self.offers.is_empty()
+    }
+}
+
+/// `ρ = 2^{−1/half-life}`, the share of a stock kept from one month to the next.
+pub(crate) fn keep_per_month(world: &World) -> f64 {
+    exp_nonpositive(-std::f64::consts::LN_2 / world.agency().parameters.half_life)
+}
+
+/// One month of the powers, after the month's dynamics, events and drivers: the stocks decay,
+/// defections are punished, then each power spends `budget · g_p` by the best response.
+/// Returns the month's defections (also kept in `rs.powers.punished`).
+pub(crate) fn act(world: &World, rs: &mut RunState) -> Vec<Defection> {
+    if rs.powers.is_empty() {
+        return Vec::new();
+    }
+    decay(world, rs);
+    let defections = defections(world, rs);
+    let punishment = world.agency().parameters.punishment;
+    let np = world.powers().len();
+    for d in &defections {
+        rs.powers.coercion[d.state * np + d.power] += punishment;
+    }
+    rs.powers.punished.clone_from(&defections);
+    allocate(world, rs);
+    defections
+}
+
+/// Multiply every stock by `ρ`.
+fn decay(world: &World, rs: &mut RunState) {
+    let keep = keep_per_month(world);
+    let stocks = &mut rs.powers;
+    for x in stocks.offers.iter_mut().chain(stocks.coercion.iter_mut()) {
+        *x *= keep;
+    }
+}
+
+/// The stationary stocks of the allocation on `rs` (spending = decay), into `rs.powers`:
+/// the month's decay and allocation are repeated on the unchanged start state for ten
+/// half-lives (the stocks then hold 1 − 2⁻¹⁰ of their limit), and the stocks are averaged over
+/// the last twelve months, since the discrete increments make the allocation cycle among
+/// near-equal targets. The window's memory is filled with the start's values.
+pub(crate) fn settle(world: &World, rs: &mut RunState) {
+    if rs.powers.is_empty() {
+        return;
+    }
+    let half_life = world.agency().parameters.half_life;
+    let months = (10.0 * half_life).ceil().clamp(24.0, 1200.0) as usize;
+    let mut sum_offers = vec![0.0; rs.powers.offers.len()];
+    let mut sum_coercion = vec![0.0; rs.powers.coercion.len()];
+    for month in 0..months {
+        decay(world, rs);
+        allocate(world, rs);
+        if month + 12 >= months {
+            for (s, x) in sum_offers.iter_mut().zip(&rs.powers.offers) {
+                *s += x;
+            }
+            for (s, x) in sum_coercion.iter_mut().zip(&rs.powers.coercion) {
+                *s += x;
+            }
+        }
+    }
+    for (x, s) in rs.powers.offers.iter_mut().zip(&sum_offers) {
+        *x = s / 12.0;
+    }
+    for (x, s) in rs.powers.coercion.iter_mut().zip(&sum_coercion) {
+        *x = s / 12.0;
+    }
+    rs.powers.spent.fill(0.0);
+    let values = values(world, rs);
+    for ring in rs.powers.history.chunks_exact_mut(values.len()) {
+        ring.copy_from_slice(&values);
+    }
+    rs.powers.participation = rs.participation.iter().flatten().copied().collect();
+}
+
+/// `v_ip = a_ip + Σ_{q≠p} relation_pq a_iq` for every state and power, `state * powers + power`.
+pub(crate) fn values(world: &World, rs: &RunState) -> Vec<f64> {
+    let (np, c) = (world.powers().len(), world.components());
+    let mut out = Vec::with_capacity(world.states().len() * np);
+    for a in rs.alignment.chunks_exact(c) {
+        for p in 0..np {
+            let rivals: f64 = (0..np)
+                .filter(|&q| q != p)
+                .map(|q| rs.powers.relations[p * np + q] * a[q])
+                .sum();
+            out.push(a[p] + rivals);
+        }
+    }
+    out
+}
+
+/// This month's defections from acting powers: a fall of `v_ip` by more than θ since `W`
+/// months ago (first month it passes θ only), on a movable state the power has a priority on;
+/// or the state's suspension or exit from a bloc the power leads. Updates the memory.
+fn defections(world: &World, rs: &mut RunState) -> Vec<Defection> {
+    let agency = world.agency();
+    let np = world.powers().len();
+    let theta = agency.parameters.defection_threshold;
+    let now = values(world, rs);
+    let slot = (rs.step as usize) % agency.parameters.window as usize;
+    let ring = &mut rs.powers.history[slot * now.len()..(slot + 1) * now.len()];
+    let mut out = Vec::new();
+    for (s, state) in world.states().iter().enumerate() {
+        for p in 0..np {
+            let at = s * np + p;
+            let cares = agency.budgets[p] > 0.0 && agency.priorities[at] > 0.0 && !state.fixed;
+            let drop = ring[at] - now[at];
+            let falling = cares && drop > theta;
+            if falling && !rs.powers.falling[at] {
+                out.push(Defection {
+                    state: s,
+                    power: p,
+                    drop,
+                    left: None,
+                });
+            }
+            rs.powers.falling[at] = falling;
+        }
+    }
+    ring.copy_from_slice(&now);
+    let mut before = rs.powers.participation.iter();
+    for (ii, inst) in world.institutions().iter().enumerate() {
+        for (&(member, _), &part) in inst.members.iter().zip(&rs.participation[ii]) {
+            let was = before.next().copied();
+            let Some(leader) = inst.leader.map(|l| l.index()) else {
+                continue;
+            };
+            let left = was == Some(Participation::Active)
+                && matches!(part, Participation::Suspended | Participation::Exited);
+            if left && agency.budgets[leader] > 0.0 && !out_has(&out, member.index(), leader) {
+                out.push(Defection {
+                    state: member.index(),
+                    power: leader,
+                    drop: 0.0,
+                    left: Some(ii),
+                });
+            }
+        }
+    }
+    rs.powers.participation.clear();
+    rs.powers
+        .participation
+        .extend(rs.participation.iter().flatten().copied());
+    out
+}
+
+fn out_has(out: &[Defection], state: usize, power: usize) -> bool {
+    out.iter().any(|d| d.state == state && d.power == power)
+}
+
+/// The effective tie `x + (1 − x)(1 − e^{−o})`, cut by `e^{−c}` on the channels coercion
+/// restricts: what the dynamics read in the channel pull.
+#[inline]
+pub(crate) fn effective_tie(x: f64, offer: f64, cut: f64) -> f64 {
+    (x + (1.0 - x) * (1.0 - exp_nonpositive(-offer))) * cut
+}
+
+/// The ties as the dynamics read them when some power acts: each tie with the offer stock in
+/// it and cut by the coercion stock on labour and remittances, into `ties`; and `c_ip g_p`,
+/// the coercion stocks' threat per unit of the state's threat constant, into `coerced`.
+pub(crate) fn effective_ties(world: &World, rs: &RunState, ties: &mut [f64], coerced: &mut [f64]) {
+    let np = world.powers().len();
+    let stocks = &rs.powers;
+    for (at, ((x, o), out)) in rs
+        .ties
+        .chunks_exact(K)
+        .zip(stocks.offers.chunks_exact(K))
+        .zip(ties.chunks_exact_mut(K))
+        .enumerate()
+    {
+        let c = stocks.coercion[at];
+        let cut = if c == 0.0 { 1.0 } else { exp_nonpositive(-c) };
+        for k in 0..K {
+            let cut_k = if CUT_BY_COERCION.iter().any(|ch| ch.index() == k) {
+                cut
+            } else {
+                1.0
+            };
+            // Most stocks are 0 (culture and media, states outside a sphere): no exponential.
+            out[k] = if o[k] == 0.0 {
+                x[k] * cut_k
+            } else {
+                effective_tie(x[k], o[k], cut_k)
+            };
+        }
+        coerced[at] = c * rs.capacity[at % np];
+    }
+}
