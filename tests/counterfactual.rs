@@ -28,30 +28,40 @@ fn child(overrides: &str) -> Scenario {
     Scenario::from_toml_str(&text, "what-if.toml").unwrap()
 }
 
-/// The base and child means of a share at the horizon, with their half-widths.
-struct Moved {
-    base: (f64, f64),
-    child: (f64, f64),
-}
+/// A child's change of a share at the horizon against the base world, from a paired comparison
+/// (common random numbers, docs/model.md §5): the mean paired difference and its 95 % interval.
+struct Moved(geoalign::analysis::compare::Difference);
 
 impl Moved {
     fn of(overrides: &str, state: &str, power: &str) -> Moved {
-        let base = geoalign::presets::eurasia_2025();
-        let moved = Moved {
-            base: share(&summary(base), state, power),
-            child: share(&summary(child(overrides)), state, power),
-        };
-        println!(
-            "{state} {power}: base {:.4} ± {:.4}, child {:.4} ± {:.4}",
-            moved.base.0, moved.base.1, moved.child.0, moved.child.1
+        let paired = geoalign::analysis::compare::Comparison::new(
+            geoalign::presets::eurasia_2025(),
+            child(overrides),
+            RUNS,
+        )
+        .unwrap()
+        .threads(2)
+        .run()
+        .unwrap();
+        let (s, c) = (
+            paired.state(state).unwrap(),
+            paired.component(power).unwrap(),
         );
-        moved
+        let d = paired.alignment(paired.steps, s, c).unwrap();
+        println!(
+            "{state} {power}: base {:.4}, child {:.4}, paired difference {:+.4} [{:+.4}, {:+.4}]",
+            d.base_mean, d.alt_mean, d.mean, d.low, d.high
+        );
+        Moved(d)
     }
 
-    /// The child's mean lies beyond both intervals, on the side `sign` says.
+    /// The paired difference's interval lies on the side `sign` says, excluding 0.
     fn significant(&self, sign: f64) -> bool {
-        let gap = (self.child.0 - self.base.0) * sign;
-        gap > self.base.1 + self.child.1
+        if sign > 0.0 {
+            self.0.low > 0.0
+        } else {
+            self.0.high < 0.0
+        }
     }
 }
 

@@ -49,7 +49,15 @@ fn the_embedded_world_with_acting_powers_stays_at_rest_for_ten_years() {
     let (moved, at) = largest_mean_move(quiet.clone(), 200);
     eprintln!("largest mean move over ten years: {moved:.4} ({at})");
     assert!(moved < 0.05, "{at} moved {moved}");
-    let (fall, punished) = largest_fall_from_noise(quiet, 200);
+    // The fall θ must exceed is the noise's: with the world's event hazards on, unrest can
+    // end in a suspension and a hostile intervention (docs/model.md §3.4), which moves a share
+    // by far more than noise and is meant to be punished.
+    let noise_only = Scenario::from_toml_str(
+        "extends = \"builtin:eurasia-2025\"\n[parameters.events]\nunrest_hazard = 0.0\n",
+        "noise-only.toml",
+    )
+    .unwrap();
+    let (fall, punished) = largest_fall_from_noise(noise_only, 200);
     eprintln!("largest 12-month fall of v_ip from noise: {fall:.4}; punishments: {punished}");
     assert!(fall < geoalign::AgencyParameters::default().defection_threshold);
     assert_eq!(punished, 0);
