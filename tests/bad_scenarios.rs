@@ -290,7 +290,7 @@ const CASES: &[Case] = &[
     case!(
         "extends/override-level-breaks-relative-driver.toml",
         BrokenByOverride,
-        ":7: `powers.Russia.delivery.security` overrides the base and so breaks `drivers.powers.Russia.delivery.security[0].add` (set at builtin:csto-slow-decline:"
+        ":7: `institutions.CSTO.credibility` overrides the base and so breaks `drivers.institutions.CSTO.credibility[0].add` (set at builtin:csto-slow-decline:"
     ),
     case!(
         "extends/override-members-breaks-event.toml",

@@ -147,12 +147,26 @@ fn calibrated_on_the_child_itself_the_same_override_moves_nothing() {
 }
 
 #[test]
-fn the_shipped_futures_carry_no_baseline_so_their_numbers_are_unchanged() {
-    // Their drivers start from the inherited levels, so their start equals the embedded
-    // world's: the baseline would fit the very same constants and is not kept.
+fn a_shipped_future_carries_a_baseline_exactly_when_it_sets_a_level() {
+    // Slow decline is drivers only: its start equals the embedded world's, so the baseline
+    // would fit the very same constants and is not kept. Selective consolidation and partial
+    // revitalization set the powers' budgets and priorities (docs/model.md §12): levels that
+    // act from the first month, against constants fitted on the embedded world.
+    let world = geoalign::presets::eurasia_2025();
     for future in geoalign::presets::csto_futures() {
-        assert!(future.baseline().is_none(), "{}", future.name());
+        let sets_a_level = future.world() != world.world();
+        assert_eq!(
+            future.baseline().is_some(),
+            sets_a_level,
+            "{}",
+            future.name()
+        );
+        if let Some(baseline) = future.baseline() {
+            assert_eq!(baseline.world(), world.world(), "{}", future.name());
+        }
     }
+    let slow = &geoalign::presets::csto_futures()[0];
+    assert!(slow.baseline().is_none(), "{}", slow.name());
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/backtest-2021.toml");
     assert!(Scenario::from_file(path).unwrap().baseline().is_none());
 }

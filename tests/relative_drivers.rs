@@ -11,7 +11,7 @@ mod shared;
 use geoalign::sim::drivers::{Path, PointValue};
 use geoalign::{DriverTarget, Scenario};
 use proptest::prelude::*;
-use shared::{armenia_russia, file as what_if};
+use shared::file as what_if;
 use std::path::PathBuf;
 
 fn scenarios() -> PathBuf {
@@ -91,68 +91,68 @@ fn a_relative_point_that_reproduces_an_absolute_one_resolves_to_the_same_value()
 }
 
 /// The loaded slow-decline future resolves its relative points against the child's level:
-/// the child's Russian security delivery of 1.0 gives 0.92 in 2030 and 0.85 in 2035 (the
-/// future's −0.08 and −0.15), where the absolute path gave 0.22 and 0.15 whatever the level.
+/// the child's CSTO credibility of 0.9 gives 0.85 in 2030 and 0.8 in 2035 (the future's −0.10
+/// by 2035), where an absolute path would give 0.15 in 2035 whatever the level.
 #[test]
 fn a_child_level_override_shifts_the_inherited_relative_path() {
-    let child = what_if("slow-decline-russia-delivers.toml");
+    let child = what_if("slow-decline-credible-csto.toml");
     let scenario = Scenario::from_file(&child).unwrap();
     let world = scenario.world();
-    let russia = world.power_id("Russia").unwrap();
-    let target = DriverTarget::Delivery(russia, geoalign::Channel::Security);
+    let csto = world.institution_id("CSTO").unwrap();
+    let target = DriverTarget::Credibility(csto);
     let driver = scenario
         .drivers()
         .iter()
         .find(|d| d.target == target)
         .unwrap();
     let level = target.level(world);
-    assert_eq!(level, 1.0);
-    assert!((driver.path.value_at(60, level) - 0.92).abs() < 1e-12);
-    assert!((driver.path.value_at(120, level) - 0.85).abs() < 1e-12);
+    assert_eq!(level, 0.9);
+    assert!((driver.path.value_at(60, level) - 0.85).abs() < 1e-12);
+    assert!((driver.path.value_at(120, level) - 0.8).abs() < 1e-12);
 }
 
-/// The issue's property: "slow decline + Russia delivers fully" keeps Armenia's Russia share
+/// Kyrgyzstan's Russia share at the horizon over `RUNS` runs of the file at `path`, with the
+/// half-width of its mean's 95 % interval.
+fn kyrgyzstan_russia(path: &std::path::Path) -> (f64, f64) {
+    let scenario = Scenario::from_file(path).unwrap();
+    let summary = geoalign::analysis::ensemble::Ensemble::new(scenario, RUNS)
+        .threads(2)
+        .run()
+        .unwrap();
+    let (stats, half) = shared::at_horizon(&summary, "Kyrgyzstan", "Russia");
+    (stats.mean, half)
+}
+
+/// The issue's property: "slow decline + a credible CSTO" keeps Kyrgyzstan's Russia share
 /// above plain slow decline at the horizon. The child's level acts (intercepts are fitted on
-/// the chain's root, docs/model.md §2.1). Why, from the formulas (§2): the child raises
-/// Russia's security delivery d from 0.30 to 1.0; the future's relative points then lower it
-/// to 0.92 and 0.85 instead of 0.22 and 0.15, so d is higher than under plain slow decline at
-/// every step. Russia's pull on Armenia has the term `w_security · x_security · g · d · r`
-/// (r = 0.5: half of the guarantee is bilateral; the CSTO's half gets suspended Armenia
-/// nothing), which grows with d; a higher utility for Russia raises its softmax target, so
-/// the share ends higher.
+/// the chain's root, docs/model.md §2.1). Why, from the formulas (§2): the CSTO carries half
+/// of Russia's security tie with its active members, delivered at `cred · part`; the child
+/// raises cred from 0.25 to 0.9, and the future's relative point lowers it to 0.8 instead of
+/// 0.15, so δ on Kyrgyzstan's security channel is higher than under plain slow decline at every
+/// step; a higher Russia pull raises its softmax target, so the share ends higher.
 #[test]
-fn slow_decline_with_full_russian_delivery_keeps_armenia_above_plain_slow_decline() {
-    let (plain, plain_half) = armenia_russia(&scenarios().join("csto-slow-decline.toml"), RUNS);
-    let (delivers, delivers_half) =
-        armenia_russia(&what_if("slow-decline-russia-delivers.toml"), RUNS);
+fn slow_decline_with_a_credible_csto_keeps_kyrgyzstan_above_plain_slow_decline() {
+    let (plain, plain_half) = kyrgyzstan_russia(&scenarios().join("csto-slow-decline.toml"));
+    let (credible, credible_half) = kyrgyzstan_russia(&what_if("slow-decline-credible-csto.toml"));
     eprintln!(
-        "Armenia's Russia share at the horizon: slow decline {:.4} ± {:.4}, with full delivery {:.4} ± {:.4}",
-        plain.mean, plain_half, delivers.mean, delivers_half
+        "Kyrgyzstan's Russia share at the horizon: slow decline {plain:.4} ± {plain_half:.4}, \
+         with a credible CSTO {credible:.4} ± {credible_half:.4}"
     );
-    assert!(
-        delivers.mean - delivers_half > plain.mean + plain_half,
-        "with full delivery {:.4} ± {:.4} is not above slow decline {:.4} ± {:.4}",
-        delivers.mean,
-        delivers_half,
-        plain.mean,
-        plain_half
-    );
+    assert!(credible - credible_half > plain + plain_half);
 }
 
-/// The switch-off of relative points: the same what-if with slow decline's security path in
-/// the old absolute form ends lower than with the relative one. Why: both start with d = 1.0;
-/// the relative path lowers d by 0.15 by 2035, the absolute one by 0.85, so Russia's pull
-/// falls less and Armenia's share with it.
+/// The switch-off of relative points: the same what-if with slow decline's credibility path in
+/// the old absolute form ends lower than with the relative one. Why: both start at 0.9; the
+/// relative path lowers it by 0.10 by 2035, the absolute one by 0.75, so Russia's delivered
+/// guarantee falls less and Kyrgyzstan's share with it.
 #[test]
 fn a_relative_path_under_a_raised_level_falls_less_than_the_absolute_one() {
     let (absolute, absolute_half) =
-        armenia_russia(&what_if("slow-decline-russia-delivers-absolute.toml"), RUNS);
-    let (relative, relative_half) =
-        armenia_russia(&what_if("slow-decline-russia-delivers.toml"), RUNS);
-    let (plain, plain_half) = armenia_russia(&scenarios().join("csto-slow-decline.toml"), RUNS);
+        kyrgyzstan_russia(&what_if("slow-decline-credible-csto-absolute.toml"));
+    let (relative, relative_half) = kyrgyzstan_russia(&what_if("slow-decline-credible-csto.toml"));
     eprintln!(
-        "slow decline {:.4} ± {:.4}; with full delivery, absolute path {:.4} ± {:.4}, relative path {:.4} ± {:.4}",
-        plain.mean, plain_half, absolute.mean, absolute_half, relative.mean, relative_half
+        "with a credible CSTO, absolute path {absolute:.4} ± {absolute_half:.4}, relative path \
+         {relative:.4} ± {relative_half:.4}"
     );
-    assert!(relative.mean - relative_half > absolute.mean + absolute_half);
+    assert!(relative - relative_half > absolute + absolute_half);
 }

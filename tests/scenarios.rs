@@ -150,7 +150,7 @@ fn eurasia_file_writes_every_tie_and_comments_every_number() {
 }
 
 #[test]
-fn futures_extend_the_world_and_differ_only_in_drivers() {
+fn futures_extend_the_world_and_differ_only_in_drivers_and_spending() {
     let base = geoalign::presets::eurasia_2025();
     for file in [
         "csto-slow-decline.toml",
@@ -158,7 +158,23 @@ fn futures_extend_the_world_and_differ_only_in_drivers() {
         "csto-partial-revitalization.toml",
     ] {
         let s = Scenario::from_file(scenarios_dir().join(file)).unwrap();
-        assert_eq!(s.world(), base.world(), "{file} should change drivers only");
+        // Besides drivers, a future may state what the powers spend and where (their budgets
+        // and priorities, docs/model.md §12); every other part of the world is the base's.
+        let (w, b) = (s.world(), base.world());
+        assert_eq!(
+            w.powers(),
+            b.powers(),
+            "{file} should not change the powers' levels"
+        );
+        assert_eq!(
+            w.states(),
+            b.states(),
+            "{file} should not change the states"
+        );
+        assert_eq!(w.institutions(), b.institutions(), "{file}");
+        assert_eq!(w.ties(), b.ties(), "{file} should not change the ties");
+        assert_eq!(w.parameters(), b.parameters(), "{file}");
+        assert_eq!(w.agency().relations, b.agency().relations, "{file}");
         assert!(s.drivers().len() >= 4, "{file}");
     }
 }

@@ -134,8 +134,9 @@ fn actions(
         out[n].action = n;
         out[n].value = gain * delivered * (1.0 - x) * exp_nonpositive(-o) * cut_k;
     }
-    // Coercion: ∂u/∂c = s prox (1 + λ m) g − Σ_{labour, remittances} w g d x_eff e^{−c}, at a
-    // cost rising with the state's other patrons.
+    // Coercion: ∂u/∂c = [s prox (1 + λ m) g − Σ_{labour, remittances} w g d x_eff] e^{−c} (the
+    // threat adds 1 − e^{−c}, so returns diminish as for offers), at a cost rising with the
+    // state's other patrons.
     let params = world.parameters();
     let threat = state.response.threat_weight
         * state.proximity[p]
@@ -146,7 +147,7 @@ fn actions(
     out[last] = Choice {
         state: i,
         action: last,
-        value: gain * (threat - coercion_pull) / cost,
+        value: gain * (threat * cut - coercion_pull) / cost,
         cost,
     };
     out.into_iter()

@@ -260,8 +260,9 @@ pub(crate) fn effective_tie(x: f64, offer: f64, cut: f64) -> f64 {
 }
 
 /// The ties as the dynamics read them when some power acts: each tie with the offer stock in
-/// it and cut by the coercion stock on labour and remittances, into `ties`; and `c_ip g_p`,
-/// the coercion stocks' threat per unit of the state's threat constant, into `coerced`.
+/// it and cut by the coercion stock on labour and remittances, into `ties`; and
+/// `(1 − e^{−c_ip}) g_p`, the coercion stocks' threat per unit of the state's threat constant,
+/// into `coerced`.
 pub(crate) fn effective_ties(world: &World, rs: &RunState, ties: &mut [f64], coerced: &mut [f64]) {
     let np = world.powers().len();
     let stocks = &rs.powers;
@@ -287,6 +288,7 @@ pub(crate) fn effective_ties(world: &World, rs: &RunState, ties: &mut [f64], coe
                 effective_tie(x[k], o[k], cut_k)
             };
         }
-        coerced[at] = c * rs.capacity[at % np];
+        // The stock adds 1 − e^{−c} to the power's coercion toward the state (docs/model.md §9).
+        coerced[at] = (1.0 - cut) * rs.capacity[at % np];
     }
 }
