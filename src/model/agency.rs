@@ -58,7 +58,7 @@ impl Default for AgencyParameters {
             // China's stake there). A judgement.
             coercion_cost: 1.0,
             // 12 months: seed 003's Azerbaijan 2024–25 and seed 000's Armenia 2023–24 turns
-            // took about a year to read as defection (docs/sources.md).
+            // (docs/sources.md) took about a year to read as defection.
             window: 12,
             // θ = 0.1: above the largest 12-month fall of an acting power's value on a state
             // it has a priority on, from noise alone, in the embedded world without drivers,

@@ -115,8 +115,8 @@ impl Default for EventParameters {
             weight_feasibility: 0.85,
             weight_cost: 3.35,
             // Seed 000 (docs/sources.md): the quickly deployed CSTO forces stabilised
-            // Kazakhstan in January 2022 (seed 001 predates the outcome); judgement: an
-            // unopposed deployment at full capacity rarely fails.
+            // Kazakhstan in January 2022 (seed 001, docs/sources.md, predates the outcome);
+            // judgement: an unopposed deployment at full capacity rarely fails.
             success: 0.95,
             // Judgement: an intervention moves a twentieth of the regime's alignment at once.
             alignment_shift: 0.05,

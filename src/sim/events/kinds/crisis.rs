@@ -24,7 +24,7 @@ pub struct Crisis {
     pub power: PowerId,
     /// The state drifting away.
     pub state: StateId,
-    /// The threat to the stake, in [0, 1] (seed 001's trigger variable).
+    /// The threat to the stake, in [0, 1] (seed 001's (docs/sources.md) trigger variable).
     pub trigger: f64,
 }
 
