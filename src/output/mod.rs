@@ -184,6 +184,10 @@ fn summary_files(out: &mut Staging, sub: &Path, summary: &Summary) -> Result<(),
         csv_out::similarity(&out.file(sub.join("similarity.csv"))?, summary)?;
     }
     csv_out::outcomes(&out.file(sub.join("outcomes.csv"))?, &[summary])?;
+    if summary.acting_pairs().next().is_some() {
+        csv_out::powers(&out.file(sub.join("powers.csv"))?, summary)?;
+        csv_out::punishments(&out.file(sub.join("punishments.csv"))?, summary)?;
+    }
     if summary.outcomes.iter().any(|o| !o.over_time.is_empty()) {
         csv_out::outcomes_over_time(&out.file(sub.join("outcomes-over-time.csv"))?, summary)?;
         let path = out.file(sub.join("outcomes-over-time.svg"))?;

@@ -317,6 +317,9 @@ pub fn max_body_bytes(job: &Job, dims: &Dimensions) -> Option<u64> {
         members.checked_mul(2 * count + 32)?,
         categories.checked_mul(count)?,
         dims.series_counts()?.checked_mul(count)?,
+        // One punishment count per recorded step and acting pair, and the pairs themselves.
+        u64::try_from(cells.power).ok()?.checked_mul(count)?,
+        dims.power_pairs.checked_mul(24)?,
         (job.shards.len() as u64).checked_mul(11)?,
         dims.institutions.checked_mul(8)?,
         4096,
@@ -725,11 +728,14 @@ pub fn merge_bytes(dims: &Dimensions) -> Option<u64> {
         .try_fold(0u64, |t, &(_, n, _)| t.checked_add(u64::try_from(n).ok()?))?;
     // Each outcome series count is a u64, in both summaries.
     let series = dims.series_counts()?.checked_mul(8 * 2)?;
+    // Each punishment count is a u64, in both summaries.
+    let punished = u64::try_from(cells.power).ok()?.checked_mul(8 * 2)?;
     total
         .checked_mul(SKETCH_CELL_BYTES)?
         .checked_mul(2)?
         .checked_add(SLACK_BYTES)?
-        .checked_add(series)
+        .checked_add(series)?
+        .checked_add(punished)
 }
 
 /// [`merge_partials`] under a memory limit: the first file's header gives the dimensions,
