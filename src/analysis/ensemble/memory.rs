@@ -35,8 +35,9 @@
 //! use geoalign::analysis::ensemble::Ensemble;
 //! let ensemble = Ensemble::new(geoalign::presets::eurasia_2025(), 100).threads(2);
 //! let estimate = ensemble.memory_estimate();
-//! // 121 monthly steps × 12 states × 7 components, 848 bytes a cell: under 10 MiB a worker.
-//! assert!(estimate.summary < 10 << 20);
+//! // 121 monthly steps × (12 states × 7 components + 42 acting state–power pairs × 8),
+//! // 848 bytes a cell: under 45 MiB a worker.
+//! assert!(estimate.summary < 45 << 20);
 //! assert_eq!(estimate.workers, 2);
 //! assert!(estimate.total() <= estimate.limit);
 //! ```

@@ -62,8 +62,9 @@ pub(crate) const BLOCK: u64 = 64;
 /// step in `⌈steps / AUTO_RECORDED_STEPS⌉`, and always the horizon ([`Ensemble::record_every`]).
 /// Reason: 1,200 months is a century, so every horizon the shipped scenarios use (120 steps)
 /// is recorded monthly as before; beyond it a chart 760 pixels wide cannot show more points,
-/// and the Eurasia world's summary stays near 90 MB a worker (1,201 steps × 84 cells × 848
-/// bytes) even at the 120,000 steps a scenario may ask for, instead of 8.5 GB.
+/// and the Eurasia world's summary stays near 430 MB a worker (1,201 steps × 434 cells × 848
+/// bytes, of which the powers' actions are 336 cells a step) even at the 120,000 steps a
+/// scenario may ask for, instead of 44 GB.
 pub const AUTO_RECORDED_STEPS: u32 = 1_200;
 
 /// Above this many states the state-pair similarity at the horizon is not computed unless
