@@ -11,7 +11,8 @@ use geoalign::{presets, Disposition, Power, Scenario, State, World};
 use std::path::PathBuf;
 
 fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("geoalign-powers-csv-{name}-{}", std::process::id()));
+    let dir =
+        std::env::temp_dir().join(format!("geoalign-powers-csv-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     dir
 }
@@ -79,7 +80,10 @@ fn powers_csv_is_written_where_a_power_acts_and_only_there() {
     // No cells: the summary's JSON has none of the new keys, so it reads as before.
     let json = serde_json::to_string(&summary).unwrap();
     for key in ["power_pairs", "spending", "coercion", "punished"] {
-        assert!(!json.contains(key), "{key} in a summary where no power acts");
+        assert!(
+            !json.contains(key),
+            "{key} in a summary where no power acts"
+        );
     }
     let _ = std::fs::remove_dir_all(&dir);
     let _ = std::fs::remove_dir_all(&quiet);
@@ -122,7 +126,10 @@ fn the_spending_band_and_mean_follow_the_runs() {
         let mut total = 0.0;
         for action in 0..ACTIONS {
             let stats = summary.spending(step, s1, a, action).unwrap();
-            assert!(stats.quantiles.q05 <= stats.mean + 0.005 && stats.mean <= stats.quantiles.q95 + 0.005);
+            assert!(
+                stats.quantiles.q05 <= stats.mean + 0.005
+                    && stats.mean <= stats.quantiles.q95 + 0.005
+            );
             total += stats.mean;
         }
         assert!((total - 1.0).abs() < 1e-9, "step {step}: {total}");
@@ -138,7 +145,10 @@ fn the_spending_band_and_mean_follow_the_runs() {
 fn shard_partials_merge_into_the_one_piece_summary_bit_for_bit() {
     let dir = temp_dir("shards");
     let scenario = embedded(24);
-    let whole = Ensemble::new(scenario.clone(), 10).threads(2).run().unwrap();
+    let whole = Ensemble::new(scenario.clone(), 10)
+        .threads(2)
+        .run()
+        .unwrap();
     let mut parts = Vec::new();
     for index in 0..2 {
         let part = Ensemble::new(scenario.clone(), 10)
@@ -182,9 +192,16 @@ fn the_memory_estimate_counts_the_powers_cells() {
     // The same world with and without A acting differs in its estimate by exactly the power
     // cells: 13 recorded steps × 1 pair × (7 spending shares + the coercion cut) sketch cells,
     // and a punishment count (8 bytes) per step and pair.
-    let with = Ensemble::new(small_world(0.1), 10).threads(1).memory_estimate();
-    let without = Ensemble::new(small_world(0.0), 10).threads(1).memory_estimate();
+    let with = Ensemble::new(small_world(0.1), 10)
+        .threads(1)
+        .memory_estimate();
+    let without = Ensemble::new(small_world(0.0), 10)
+        .threads(1)
+        .memory_estimate();
     let cells = 13 * (ACTIONS as u64 + 1);
-    assert_eq!(with.summary - without.summary, cells * SKETCH_CELL_BYTES + 13 * 8);
+    assert_eq!(
+        with.summary - without.summary,
+        cells * SKETCH_CELL_BYTES + 13 * 8
+    );
     assert!(with.pending > without.pending);
 }

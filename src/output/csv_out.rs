@@ -75,10 +75,17 @@ pub(crate) fn powers(path: &Path, s: &Summary) -> Result<PathBuf, OutputError> {
         let date = s.date_of(step).to_string();
         let step = step as usize;
         for (state, power) in s.acting_pairs() {
-            let cut = s.coercion_cut(step, state, power).map(|c| ("coercion_cut", "coercion", c, s.runs));
+            let cut = s
+                .coercion_cut(step, state, power)
+                .map(|c| ("coercion_cut", "coercion", c, s.runs));
             let spending = (0..crate::sim::powers::ACTIONS).filter_map(|a| {
                 let stats = s.spending(step, state, power, a)?;
-                Some(("spending", action_name(a)?, stats, s.spending_runs(step, state, power, a)?))
+                Some((
+                    "spending",
+                    action_name(a)?,
+                    stats,
+                    s.spending_runs(step, state, power, a)?,
+                ))
             });
             for (quantity, action, stats, runs) in spending.chain(cut) {
                 let mut row = vec![

@@ -395,12 +395,8 @@ pub(crate) fn estimate(scenario: &Scenario, plan: Plan) -> MemoryEstimate {
     // Each declared outcome's series: two categories' u64 counts per recorded step.
     let series = scenario.outcomes().len() as u64 * recorded * 2 * 8;
     let punished = recorded * acting * 8;
-    let summary = cells * SKETCH_CELL_BYTES
-        + names_bytes(world)
-        + 16 * members
-        + 4096
-        + series
-        + punished;
+    let summary =
+        cells * SKETCH_CELL_BYTES + names_bytes(world) + 16 * members + 4096 + series + punished;
     let pending = cells * PENDING_CELL_BYTES;
     let state = run_state_bytes(world);
     // A run holds its state and the dynamics' scratch (each about a run state), the state it

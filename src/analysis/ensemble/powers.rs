@@ -108,10 +108,7 @@ impl Summary {
     /// The cell of pair `(state, power)` at model step `step`: `row * pairs + pair`.
     fn pair_cell(&self, step: usize, state: StateId, power: PowerId) -> Option<usize> {
         let row = self.row(step)?;
-        let pair = self
-            .power_pairs
-            .binary_search(&[state.0, power.0])
-            .ok()?;
+        let pair = self.power_pairs.binary_search(&[state.0, power.0]).ok()?;
         row.checked_mul(self.power_pairs.len())?.checked_add(pair)
     }
 
