@@ -1,7 +1,9 @@
 //! Tidy CSV tables and the JSON provenance record of a summary.
 
 use super::{io_error, OutputError};
-use crate::analysis::ensemble::{CstoFutures, OutcomeCounts, Proportion, Stats, Summary};
+use crate::analysis::ensemble::{
+    action_name, CstoFutures, OutcomeCounts, Proportion, Stats, Summary,
+};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
@@ -50,6 +52,97 @@ pub(crate) fn alignment(path: &Path, s: &Summary) -> Result<PathBuf, OutputError
                 row.push(s.runs.to_string());
                 w.write_record(&row).map_err(|e| io_error(path, e))?;
             }
+        }
+    }
+    finish(w, path)?;
+    Ok(path.to_path_buf())
+}
+
+/// `powers.csv`: recorded step × acting (state, power) pair × quantity: `spending` per action
+/// (the share of the power's month budget spent on the state by that offer or coercion), and
+/// `coercion_cut` (the share `1 − e^{−c}` of the state's labour and remittance ties the
+/// power's coercion stock cuts; its action is `coercion`). `runs` is the runs that added a
+/// value: fewer for spending when the power's month budget was 0 in some.
+pub(crate) fn powers(path: &Path, s: &Summary) -> Result<PathBuf, OutputError> {
+    let mut w = writer(path)?;
+    let mut header = vec![
+        "scenario", "step", "date", "power", "state", "quantity", "action",
+    ];
+    header.extend(STAT_COLUMNS);
+    header.push("runs");
+    w.write_record(&header).map_err(|e| io_error(path, e))?;
+    for step in s.recorded_steps() {
+        let date = s.date_of(step).to_string();
+        let step = step as usize;
+        for (state, power) in s.acting_pairs() {
+            let cut = s
+                .coercion_cut(step, state, power)
+                .map(|c| ("coercion_cut", "coercion", c, s.runs));
+            let spending = (0..crate::sim::powers::ACTIONS).filter_map(|a| {
+                let stats = s.spending(step, state, power, a)?;
+                Some((
+                    "spending",
+                    action_name(a)?,
+                    stats,
+                    s.spending_runs(step, state, power, a)?,
+                ))
+            });
+            for (quantity, action, stats, runs) in spending.chain(cut) {
+                let mut row = vec![
+                    s.scenario.clone(),
+                    step.to_string(),
+                    date.clone(),
+                    s.powers[power.index()].clone(),
+                    s.states[state.index()].clone(),
+                    quantity.to_string(),
+                    action.to_string(),
+                ];
+                row.extend(stat_fields(&stats));
+                row.push(runs.to_string());
+                w.write_record(&row).map_err(|e| io_error(path, e))?;
+            }
+        }
+    }
+    finish(w, path)?;
+    Ok(path.to_path_buf())
+}
+
+/// `punishments.csv`: recorded step × acting (state, power) pair, the share of runs in which
+/// the power punished the state in the month ending at that step, with its Wilson 95 %
+/// interval.
+pub(crate) fn punishments(path: &Path, s: &Summary) -> Result<PathBuf, OutputError> {
+    let mut w = writer(path)?;
+    w.write_record([
+        "scenario",
+        "step",
+        "date",
+        "power",
+        "state",
+        "probability",
+        "ci_low",
+        "ci_high",
+        "count",
+        "runs",
+    ])
+    .map_err(|e| io_error(path, e))?;
+    for step in s.recorded_steps() {
+        for (state, power) in s.acting_pairs() {
+            let Some(p) = s.punished(step as usize, state, power) else {
+                continue;
+            };
+            w.write_record([
+                s.scenario.clone(),
+                step.to_string(),
+                s.date_of(step).to_string(),
+                s.powers[power.index()].clone(),
+                s.states[state.index()].clone(),
+                p.estimate.to_string(),
+                p.low.to_string(),
+                p.high.to_string(),
+                p.count.to_string(),
+                p.runs.to_string(),
+            ])
+            .map_err(|e| io_error(path, e))?;
         }
     }
     finish(w, path)?;

@@ -9,6 +9,8 @@
 //! | `alignment.csv` | one row per recorded step × state × component (power or `autonomy`): mean, sd, q05…q95 |
 //! | `institutions.csv` | one row per step × institution × measure (`cohesion`, `credibility`) |
 //! | `similarity.csv` | one row per ordered pair of states: Signorino–Ritter S of their alignments at the horizon (mean, sd, q05…q95); only when the summary computed it (`summary.json`'s `similarity` says) |
+//! | `powers.csv` | only where a power acts: one row per recorded step × state–power pair where it can act × quantity (`spending` per action, as a share of the power's month budget; `coercion_cut`, the share `1 − e^{−c}` of the ties its coercion stock cuts): mean, sd, q05…q95, runs (docs/model.md §9.8) |
+//! | `punishments.csv` | only where a power acts: per recorded step and the same pairs, P(the power punished the state that month) with its Wilson 95 % interval |
 //! | `outcomes.csv` | one row per category of each outcome (`kind` = the outcome's name; the CSTO futures keep `csto_future` and `CSTO`), and per institution member P(suspended) and P(exited), with Wilson 95 % intervals |
 //! | `outcomes-over-time.csv` | P(outcome by date): per outcome that keeps a series (every declared outcome), category and recorded step, the share of runs judged in that category by that date, with its Wilson 95 % interval (what "by" means per kind: [`crate::analysis::outcome::Declared`]); only when some outcome keeps one |
 //! | `outcomes-over-time.svg` | the same as one line per outcome (its "yes" category) with its interval as a band |
@@ -184,6 +186,10 @@ fn summary_files(out: &mut Staging, sub: &Path, summary: &Summary) -> Result<(),
         csv_out::similarity(&out.file(sub.join("similarity.csv"))?, summary)?;
     }
     csv_out::outcomes(&out.file(sub.join("outcomes.csv"))?, &[summary])?;
+    if summary.acting_pairs().next().is_some() {
+        csv_out::powers(&out.file(sub.join("powers.csv"))?, summary)?;
+        csv_out::punishments(&out.file(sub.join("punishments.csv"))?, summary)?;
+    }
     if summary.outcomes.iter().any(|o| !o.over_time.is_empty()) {
         csv_out::outcomes_over_time(&out.file(sub.join("outcomes-over-time.csv"))?, summary)?;
         let path = out.file(sub.join("outcomes-over-time.svg"))?;

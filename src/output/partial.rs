@@ -53,8 +53,8 @@ pub const HEADER_LIMIT: u64 = 64 * 1024;
 /// partial's JSON takes about half the memory of its summary (≈ 500 bytes against 850 per
 /// cell); a job whose summary needs more than 8 GiB does not fit beside the merged copy and
 /// the copy a merge works on on a 24 GiB machine. For scale, the Eurasia world's partial at
-/// its 120-step horizon is 5.7 MB for 10 runs, and bounded by 21 MB for a million
-/// ([`max_body_bytes`]). Below this ceiling, each file's own dimensions bound it.
+/// its 120-step horizon is 22.5 MB for 10 runs (three quarters of it the powers' actions,
+/// docs/model.md §9.8), and bounded by about 95 MB for a million ([`max_body_bytes`]). Below this ceiling, each file's own dimensions bound it.
 pub const MAX_PARTIAL_BYTES: u64 = 4 << 30;
 
 /// Bytes allowed for each name in the body (a state, power, institution, member, outcome,
@@ -317,6 +317,9 @@ pub fn max_body_bytes(job: &Job, dims: &Dimensions) -> Option<u64> {
         members.checked_mul(2 * count + 32)?,
         categories.checked_mul(count)?,
         dims.series_counts()?.checked_mul(count)?,
+        // One punishment count per recorded step and acting pair, and the pairs themselves.
+        u64::try_from(cells.power).ok()?.checked_mul(count)?,
+        dims.power_pairs.checked_mul(24)?,
         (job.shards.len() as u64).checked_mul(11)?,
         dims.institutions.checked_mul(8)?,
         4096,
@@ -714,7 +717,7 @@ pub fn partial_files(dir: &Path) -> Result<Vec<PathBuf>, OutputError> {
 /// use geoalign::output::partial::merge_bytes;
 /// let part = Ensemble::new(geoalign::presets::eurasia_2025(), 2).shard("0/2".parse().unwrap()).run().unwrap();
 /// let bytes = merge_bytes(&part.dimensions()).unwrap();
-/// assert!(bytes > 2 * 10_000 * 848 && bytes < 64 << 20);
+/// assert!(bytes > 2 * 50_000 * 848 && bytes < 128 << 20);
 /// ```
 pub fn merge_bytes(dims: &Dimensions) -> Option<u64> {
     use crate::analysis::ensemble::memory::{SKETCH_CELL_BYTES, SLACK_BYTES};
@@ -725,11 +728,14 @@ pub fn merge_bytes(dims: &Dimensions) -> Option<u64> {
         .try_fold(0u64, |t, &(_, n, _)| t.checked_add(u64::try_from(n).ok()?))?;
     // Each outcome series count is a u64, in both summaries.
     let series = dims.series_counts()?.checked_mul(8 * 2)?;
+    // Each punishment count is a u64, in both summaries.
+    let punished = u64::try_from(cells.power).ok()?.checked_mul(8 * 2)?;
     total
         .checked_mul(SKETCH_CELL_BYTES)?
         .checked_mul(2)?
         .checked_add(SLACK_BYTES)?
-        .checked_add(series)
+        .checked_add(series)?
+        .checked_add(punished)
 }
 
 /// [`merge_partials`] under a memory limit: the first file's header gives the dimensions,

@@ -13,8 +13,12 @@
 //! * alignment: recorded steps × states × components (powers + 1),
 //! * cohesion and credibility: recorded steps × institutions each,
 //! * state-pair similarity at the horizon: states², when it is computed;
+//! * the powers' actions (docs/model.md §9.8): recorded steps × acting (state, power) pairs ×
+//!   ([`ACTIONS`](crate::sim::powers::ACTIONS) spending shares + the coercion cut), none when
+//!   no power acts;
 //!
-//! and each declared outcome's series counts, two per recorded step.
+//! and each declared outcome's series counts, two per recorded step, and a punishment count
+//! per recorded step and acting pair.
 //!
 //! The estimate is an upper bound: it counts every accumulator as touched, while the operating
 //! system maps untouched zero pages lazily. `tests/memory.rs` checks it against the peak
@@ -31,8 +35,9 @@
 //! use geoalign::analysis::ensemble::Ensemble;
 //! let ensemble = Ensemble::new(geoalign::presets::eurasia_2025(), 100).threads(2);
 //! let estimate = ensemble.memory_estimate();
-//! // 121 monthly steps × 12 states × 7 components, 848 bytes a cell: under 10 MiB a worker.
-//! assert!(estimate.summary < 10 << 20);
+//! // 121 monthly steps × (12 states × 7 components + 42 acting state–power pairs × 8),
+//! // 848 bytes a cell: under 45 MiB a worker.
+//! assert!(estimate.summary < 45 << 20);
 //! assert_eq!(estimate.workers, 2);
 //! assert!(estimate.total() <= estimate.limit);
 //! ```
@@ -381,11 +386,17 @@ pub(crate) fn estimate(scenario: &Scenario, plan: Plan) -> MemoryEstimate {
     let i = world.institutions().len() as u64;
     let recorded = recorded_count(scenario.steps().into(), plan.record_every.into());
     let pair_cells = if plan.similarity { s * s } else { 0 };
-    let cells = recorded * s * c + 2 * recorded * i + pair_cells;
+    // The powers' cells (docs/model.md §9.8): per recorded step and acting (state, power)
+    // pair, a spending share per action and the coercion cut, and a punishment count (u64).
+    let acting = super::powers::acting_pairs(world).len() as u64;
+    let power_cells = recorded * acting * (crate::sim::powers::ACTIONS as u64 + 1);
+    let cells = recorded * s * c + 2 * recorded * i + pair_cells + power_cells;
     let members = member_count(world);
     // Each declared outcome's series: two categories' u64 counts per recorded step.
     let series = scenario.outcomes().len() as u64 * recorded * 2 * 8;
-    let summary = cells * SKETCH_CELL_BYTES + names_bytes(world) + 16 * members + 4096 + series;
+    let punished = recorded * acting * 8;
+    let summary =
+        cells * SKETCH_CELL_BYTES + names_bytes(world) + 16 * members + 4096 + series + punished;
     let pending = cells * PENDING_CELL_BYTES;
     let state = run_state_bytes(world);
     // A run holds its state and the dynamics' scratch (each about a run state), the state it

@@ -27,10 +27,12 @@
 //! merging all `n` gives the very summary one machine would produce.
 
 pub mod memory;
+mod powers;
 pub mod sketch;
 pub mod verify;
 pub(crate) mod workers;
 
+pub use powers::action_name;
 pub use verify::Dimensions;
 
 pub use crate::analysis::outcome::{
@@ -60,8 +62,9 @@ pub(crate) const BLOCK: u64 = 64;
 /// step in `⌈steps / AUTO_RECORDED_STEPS⌉`, and always the horizon ([`Ensemble::record_every`]).
 /// Reason: 1,200 months is a century, so every horizon the shipped scenarios use (120 steps)
 /// is recorded monthly as before; beyond it a chart 760 pixels wide cannot show more points,
-/// and the Eurasia world's summary stays near 90 MB a worker (1,201 steps × 84 cells × 848
-/// bytes) even at the 120,000 steps a scenario may ask for, instead of 8.5 GB.
+/// and the Eurasia world's summary stays near 430 MB a worker (1,201 steps × 434 cells × 848
+/// bytes, of which the powers' actions are 336 cells a step) even at the 120,000 steps a
+/// scenario may ask for, instead of 44 GB.
 pub const AUTO_RECORDED_STEPS: u32 = 1_200;
 
 /// Above this many states the state-pair similarity at the horizon is not computed unless
@@ -310,6 +313,20 @@ pub struct Summary {
     /// Per pair of states, Signorino–Ritter S of their alignments at the horizon, stored as
     /// `(S + 1) / 2` so that it fits the sketches' [0, 1]; no cells when not computed.
     similarity: Sketches,
+    /// The `[state, power]` pairs where a power can act, ascending (`powers::acting_pairs`);
+    /// empty, and left out of the JSON, when no power acts.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    power_pairs: Vec<[u32; 2]>,
+    /// Per recorded step × pair × action, the share of the power's month budget spent
+    /// (docs/model.md §9.8); no cells when no power acts.
+    #[serde(default, skip_serializing_if = "Sketches::is_empty")]
+    spending: Sketches,
+    /// Per recorded step × pair, the share `1 − e^{−c}` of the ties the coercion stock cuts.
+    #[serde(default, skip_serializing_if = "Sketches::is_empty")]
+    coercion: Sketches,
+    /// Per recorded step × pair, the runs in which the power punished the state that month.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    punished: Vec<u64>,
 }
 
 /// The similarity measure of [`Summary::similarity`]: Signorino and Ritter's S on the
@@ -405,6 +422,7 @@ impl Summary {
         } else {
             0
         };
+        let power_pairs = powers::acting_pairs(world);
         Summary {
             version: env!("CARGO_PKG_VERSION").to_string(),
             scenario: scenario.name().to_string(),
@@ -448,6 +466,10 @@ impl Summary {
             cohesion: Sketches::new(steps * world.institutions().len()),
             credibility: Sketches::new(steps * world.institutions().len()),
             similarity: Sketches::new(pairs),
+            spending: Sketches::new(steps * power_pairs.len() * crate::sim::powers::ACTIONS),
+            coercion: Sketches::new(steps * power_pairs.len()),
+            punished: vec![0; steps * power_pairs.len()],
+            power_pairs,
         }
     }
 
@@ -555,6 +577,7 @@ impl Summary {
             || self.states != other.states
             || self.institutions != other.institutions
             || self.members != other.members
+            || self.power_pairs != other.power_pairs
         {
             return Err(EnsembleError::Mismatch(
                 "the partials have different shapes or names (a corrupted file?)".into(),
@@ -571,6 +594,7 @@ impl Summary {
             cohesion: PendingBins::new(self.cohesion.cells(), runs),
             credibility: PendingBins::new(self.credibility.cells(), runs),
             similarity: PendingBins::new(self.similarity.cells(), runs),
+            powers: self.pending_powers(runs),
         }
     }
 
@@ -581,6 +605,7 @@ impl Summary {
         self.cohesion.flush(&mut pending.cohesion, runs);
         self.credibility.flush(&mut pending.credibility, runs);
         self.similarity.flush(&mut pending.similarity, runs);
+        self.flush_powers(&mut pending.powers, runs);
         pending.runs = 0;
     }
 
@@ -625,8 +650,15 @@ impl Summary {
             ("cohesion", &mut self.cohesion, &other.cohesion),
             ("credibility", &mut self.credibility, &other.credibility),
             ("similarity", &mut self.similarity, &other.similarity),
+            ("spending", &mut self.spending, &other.spending),
+            ("coercion", &mut self.coercion, &other.coercion),
         ] {
             a.merge(b).map_err(|at| overflow(format!("{name}.{at}")))?;
+        }
+        for (i, (a, b)) in self.punished.iter_mut().zip(&other.punished).enumerate() {
+            *a = a
+                .checked_add(*b)
+                .ok_or_else(|| overflow(format!("punished[{i}]")))?;
         }
         Ok(())
     }
@@ -1079,6 +1111,7 @@ struct PendingSummary {
     cohesion: PendingBins,
     credibility: PendingBins,
     similarity: PendingBins,
+    powers: powers::PendingPowers,
 }
 
 impl PendingSummary {
@@ -1117,6 +1150,7 @@ impl RunRecorder<'_> {
             s.credibility
                 .add_pending(cell, state.credibility[i], &mut pending.credibility, run);
         }
+        s.record_powers(row, world, state, &mut pending.powers, run);
     }
 }
 

@@ -58,7 +58,9 @@ pub(crate) fn bin_of_fixed(fx: u64) -> u8 {
     ((fx * BINS as u64) >> 52).min(BINS as u64 - 1) as u8
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// The sketches of a summary's cells (a summary holds one per quantity); `Default` is a
+/// sketch without cells.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub(crate) struct Sketches {
     pub(crate) sum: Vec<u128>,
     pub(crate) sum_sq: Vec<u128>,
@@ -81,6 +83,12 @@ impl Sketches {
 
     pub(crate) fn cells(&self) -> usize {
         self.sum.len()
+    }
+
+    /// Whether it has no cells (a quantity the world does not have: its summary's JSON then
+    /// leaves it out, and reads as before the quantity existed).
+    pub(crate) fn is_empty(&self) -> bool {
+        self.sum.is_empty() && self.hist.is_empty()
     }
 
     /// Add value `x` to cell `cell`. Values outside [0, 1] are clamped to it: every value the

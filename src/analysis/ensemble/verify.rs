@@ -67,6 +67,14 @@ pub struct Dimensions {
     /// out of a partial's header, which reads as before.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub outcome_series: Vec<bool>,
+    /// The (state, power) pairs where a power can act ([`Summary::acting_pairs`]); 0 when no
+    /// power acts, and then left out of a partial's header, which reads as before.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub power_pairs: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// How many values a sketch's cell receives per run.
@@ -87,16 +95,23 @@ pub(crate) struct Cells {
     pub(crate) institution: usize,
     /// Pairs of states.
     pub(crate) similarity: usize,
+    /// Steps × acting (state, power) pairs: the coercion cut and the punishment counts.
+    pub(crate) power: usize,
+    /// Steps × acting pairs × actions: the spending shares.
+    pub(crate) spending: usize,
 }
 
 impl Cells {
     /// Each sketch of a summary with its name (as in the JSON), cell count and fill rule.
-    pub(crate) fn sketches(self) -> [(&'static str, usize, Fill); 4] {
+    pub(crate) fn sketches(self) -> [(&'static str, usize, Fill); 6] {
         [
             ("alignment", self.alignment, Fill::EveryRun),
             ("cohesion", self.institution, Fill::EveryRun),
             ("credibility", self.institution, Fill::EveryRun),
             ("similarity", self.similarity, Fill::AtMostEveryRun),
+            // A month in which a power's budget is 0 has no spending share.
+            ("spending", self.spending, Fill::AtMostEveryRun),
+            ("coercion", self.power, Fill::EveryRun),
         ]
     }
 }
@@ -129,6 +144,10 @@ impl Dimensions {
             } else {
                 0
             },
+            power: rows.checked_mul(n(self.power_pairs)?)?,
+            spending: rows
+                .checked_mul(n(self.power_pairs)?)?
+                .checked_mul(crate::sim::powers::ACTIONS)?,
         })
     }
 }
@@ -166,6 +185,7 @@ impl Summary {
             } else {
                 Vec::new()
             },
+            power_pairs: len(self.power_pairs.len()),
         }
     }
 
@@ -207,7 +227,7 @@ impl Summary {
         for (name, count, fill) in cells.sketches() {
             self.verify_sketch(name, count, fill)?;
         }
-        Ok(())
+        self.verify_power_pairs(cells.power)
     }
 
     /// The sketch named `name` (as in [`Cells::sketches`]).
@@ -216,6 +236,8 @@ impl Summary {
             "alignment" => &self.alignment,
             "cohesion" => &self.cohesion,
             "credibility" => &self.credibility,
+            "spending" => &self.spending,
+            "coercion" => &self.coercion,
             _ => &self.similarity,
         }
     }
@@ -462,6 +484,23 @@ impl Summary {
                     state(cell / c % self.states.len().max(1))
                 )
             }
+            "spending" | "coercion" => {
+                let per = if name == "spending" {
+                    crate::sim::powers::ACTIONS
+                } else {
+                    1
+                };
+                let pairs = self.power_pairs.len().max(1);
+                let pair = self.power_pairs.get(cell / per % pairs);
+                let power = pair
+                    .and_then(|&[_, p]| self.powers.get(p as usize))
+                    .map_or("?", String::as_str);
+                format!(
+                    "step {}, state {}, power {power}",
+                    cell / per / pairs,
+                    pair.map_or("?", |&[s, _]| state(s as usize))
+                )
+            }
             "similarity" => {
                 let n = self.states.len().max(1);
                 format!("states {} and {}", state(cell / n), state(cell % n))
@@ -473,6 +512,43 @@ impl Summary {
             }
         };
         format!("{name}.{array}[{index}] ({what})")
+    }
+}
+
+impl Summary {
+    /// The acting pairs name known states and powers, ascending and distinct, and each
+    /// punishment count (`power_cells` of them) is at most the runs.
+    fn verify_power_pairs(&self, power_cells: usize) -> Result<(), EnsembleError> {
+        for (j, &[s, p]) in self.power_pairs.iter().enumerate() {
+            if s as usize >= self.states.len() || p as usize >= self.powers.len() {
+                return Err(corrupt(
+                    format!("power_pairs[{j}]"),
+                    format!("state {s} or power {p} is not in the lists of names"),
+                ));
+            }
+            if j > 0 && self.power_pairs[j - 1] >= [s, p] {
+                return Err(corrupt(
+                    format!("power_pairs[{j}]"),
+                    "the pairs must be ascending and distinct",
+                ));
+            }
+        }
+        if self.punished.len() != power_cells {
+            return Err(corrupt(
+                "punished",
+                format!(
+                    "{} entries; the dimensions give {power_cells}",
+                    self.punished.len()
+                ),
+            ));
+        }
+        if let Some(i) = self.punished.iter().position(|&n| n > self.runs) {
+            return Err(corrupt(
+                format!("punished[{i}]"),
+                format!("{} runs of {}", self.punished[i], self.runs),
+            ));
+        }
+        Ok(())
     }
 }
 

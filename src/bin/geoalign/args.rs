@@ -31,8 +31,8 @@ pub struct EnsembleArgs {
     pub seed: Option<u64>,
     /// Memory limit, e.g. 512M or 4G (binary units; default: half of the machine's memory).
     /// The peak is predicted before running: per worker thread about 912 bytes per cell of
-    /// the summary (recorded steps × states × (powers + 1), plus states² for --similarity),
-    /// e.g. 9.6 MB for the embedded world. A job over the limit is refused with the estimate
+    /// the summary (recorded steps × (states × (powers + 1) + 8 per state–power pair where a
+    /// power acts), plus states² for --similarity), e.g. 47 MB for the embedded world. A job over the limit is refused with the estimate
     /// and what to change; threads beyond what fits are not started (results are the same).
     #[arg(long, value_name = "SIZE", value_parser = max_memory)]
     pub max_memory: Option<u64>,
