@@ -171,8 +171,8 @@ pub struct Workspace {
     /// Per nest of the camps, its log weight and its sum ([`Nests::target`]).
     nest: Vec<f64>,
     /// When some power acts: the ties with the powers' offers and coercion in them
-    /// (`crate::sim::powers::effective_tie`), laid out as the ties, and `c_ip g_p` per state
-    /// and power. Empty otherwise.
+    /// (`crate::sim::powers::effective_tie`), laid out as the ties, and `(1 − e^{−c_ip}) g_p`
+    /// per state and power (docs/model.md §9.2).
     effective_ties: Vec<f64>,
     coerced: Vec<f64>,
 }
@@ -185,7 +185,6 @@ impl Workspace {
         let n_inst = world.institutions.len();
         let members: usize = world.institutions.iter().map(|i| i.members.len()).sum();
         let padded = c.div_ceil(LANES) * LANES;
-        let acting = !world.agency.is_inactive();
         let mut utility = vec![f64::NEG_INFINITY; padded];
         utility[..c].fill(0.0);
         Workspace {
@@ -202,16 +201,11 @@ impl Workspace {
             // Rounded up to an even count: the noise is drawn two 32-bit uniforms at a time.
             noise: vec![0.0; c + c % 2],
             nest: vec![0.0; Nests::scratch_len(world)],
-            effective_ties: if acting {
-                vec![0.0; world.ties.len()]
-            } else {
-                Vec::new()
-            },
-            coerced: if acting {
-                vec![0.0; world.states.len() * p]
-            } else {
-                Vec::new()
-            },
+            // Sized whether or not a power acts in `world`: a run of a `[counterfactual]` branch
+            // steps its parent's world in the same workspace, and the parent's powers may act
+            // where the branch's do not (a few kB).
+            effective_ties: vec![0.0; world.ties.len()],
+            coerced: vec![0.0; world.states.len() * p],
         }
     }
 }
@@ -567,7 +561,7 @@ impl Dynamics {
             *u = pull + threat * cg + peer_scale * peer - grievance;
         }
         if self.acting {
-            // The powers' coercion stocks on this state: `T_ip` with `coercion_p + c_ip`.
+            // The powers' coercion stocks on this state: `T_ip` with `coercion_p + 1 − e^{−c_ip}`.
             let coerced = &ws.coerced[i * np..(i + 1) * np];
             for ((u, threat), c) in ws.utility[..np].iter_mut().zip(threat).zip(coerced) {
                 *u += threat * c;

@@ -173,8 +173,11 @@ impl Simulation {
             // A defection the powers punish also sets off their hostile-intervention
             // decision (docs/model.md §3.4); a departure from a bloc was decided when it
             // happened, in the events above.
+            let window = world.agency().parameters.window;
             for d in crate::sim::powers::act(world, &mut rs) {
-                if d.left.is_none() {
+                let last = rs.events.last_hostile[d.state * world.powers.len() + d.power];
+                let recent = last.is_some_and(|last| step - last <= window);
+                if d.left.is_none() && !recent {
                     consider_hostile(
                         world,
                         &mut rs,

@@ -12,7 +12,10 @@
 //! * a defection the powers punish (docs/model.md §9): the state's relation-weighted share
 //!   with the power fell by more than the threshold over the window; trigger
 //!   `min(1, fall / FULL_DEFECTION)` (logged with [`Origin::Defection`]). A departure from a
-//!   bloc, which the powers punish too, is decided once, as a departure.
+//!   bloc, which the powers punish too, is decided once, as a departure; and a fall the powers
+//!   detect within their window after a hostile decision on the same pair is that decision's
+//!   consequence (an intervention moves a share of the alignment away at once), not a new
+//!   cause, and is not decided again.
 //!
 //! It is **eligible** when the trigger is above 0, the power's coercion is above 0 (a power that
 //! uses no coercion in the region does not invade: the EU, the US in the embedded world keep
@@ -261,6 +264,8 @@ pub(crate) fn decide_and_act<R: Rng + ?Sized>(
             reason: reason.to_string(),
         };
     }
+    let np = world.powers().len();
+    rs.events.last_hostile[state.index() * np + power.index()] = Some(step);
     let (inputs, p) = chance(world, rs, power, state, trigger);
     let mut d = HostileDecision {
         power,
@@ -317,7 +322,13 @@ fn intervene(
     if world.states()[i].fixed {
         return;
     }
-    rs.ties[tie_index(np, i, p, Channel::Security.index())] = 0.0;
+    let security = tie_index(np, i, p, Channel::Security.index());
+    rs.ties[security] = 0.0;
+    // The power's own security offers to the state go with the tie: an invader's guarantee
+    // is no guarantee (its offer stock would otherwise restore part of the tie at once).
+    if let Some(offer) = rs.powers.offers.get_mut(security) {
+        *offer = 0.0;
+    }
     move_away(world, rs, power, state, params.hostile_alignment_shift);
 }
 

@@ -279,6 +279,11 @@ pub struct EventState {
     /// Added to each power's coercion in the threat term of the dynamics by its hostile
     /// interventions; decays (docs/model.md §3.4).
     pub threat_shift: Vec<f64>,
+    /// The step of each power's latest hostile decision on each state (state-major; `None`
+    /// before any): a defection the powers detect within their window after a decision is
+    /// the decision's own consequence and is not decided again (docs/model.md §3.4).
+    #[serde(default)]
+    pub last_hostile: Vec<Option<u32>>,
 }
 
 impl EventState {
@@ -303,6 +308,7 @@ impl EventState {
                 .flat_map(|s| s.coethnic.iter().copied())
                 .collect(),
             threat_shift: vec![0.0; world.powers().len()],
+            last_hostile: vec![None; world.states().len() * world.powers().len()],
         }
     }
 }
