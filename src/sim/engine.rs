@@ -241,6 +241,7 @@ impl Simulation {
         for (x, p) in rs.coercion.iter_mut().zip(&world.powers) {
             *x = p.coercion;
         }
+        crate::sim::powers::enter(world, rs, parent);
         rs.reset_driven(world);
         self.schedule.apply(rs, rs.step);
         EventEngine::overlay(rs);

@@ -292,3 +292,45 @@ pub(crate) fn effective_ties(world: &World, rs: &RunState, ties: &mut [f64], coe
         coerced[at] = (1.0 - cut) * rs.capacity[at % np];
     }
 }
+
+/// Hand the powers' stocks over at a `[counterfactual]` branch (docs/model.md §9.8): `rs` is
+/// the parent's run after the step before the branch, `parent` the world that computed it.
+/// Powers that start acting at the branch start from their stationary stocks on the run's
+/// state; powers that stop drop theirs; a changed window restarts the defection memory
+/// (keeping the stocks); relations the branch sets differently from its parent take the
+/// branch's values (a level the branch changes acts, as every other level does).
+pub(crate) fn enter(world: &World, rs: &mut RunState, parent: &World) {
+    let acts = !world.agency().is_inactive();
+    if !acts {
+        rs.powers = PowerStocks::default();
+        return;
+    }
+    if rs.powers.is_empty() {
+        rs.powers = PowerStocks::new(world);
+        settle(world, rs);
+        return;
+    }
+    let (own, theirs) = (world.agency(), parent.agency());
+    if own.parameters.window != theirs.parameters.window {
+        let kept = std::mem::replace(&mut rs.powers, PowerStocks::new(world));
+        rs.powers.offers = kept.offers;
+        rs.powers.coercion = kept.coercion;
+        rs.powers.relations = kept.relations;
+        let values = values(world, rs);
+        for ring in rs.powers.history.chunks_exact_mut(values.len()) {
+            ring.copy_from_slice(&values);
+        }
+        rs.powers.participation = rs.participation.iter().flatten().copied().collect();
+    }
+    for ((now, own), theirs) in rs
+        .powers
+        .relations
+        .iter_mut()
+        .zip(&own.relations)
+        .zip(&theirs.relations)
+    {
+        if own != theirs {
+            *now = *own;
+        }
+    }
+}
