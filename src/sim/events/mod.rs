@@ -279,6 +279,12 @@ pub struct EventState {
     /// Added to each power's coercion in the threat term of the dynamics by its hostile
     /// interventions; decays (docs/model.md §3.4).
     pub threat_shift: Vec<f64>,
+    /// Added to each relation of two powers (driven or the world's) by `relation_shift`
+    /// events, `p * powers + q`, symmetric; persistent, like the credibility shifts
+    /// (docs/model.md §9). Empty, and not serialised, when no power acts (nothing reads the
+    /// relations then).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub relation_shift: Vec<f64>,
 }
 
 impl EventState {
@@ -303,6 +309,11 @@ impl EventState {
                 .flat_map(|s| s.coethnic.iter().copied())
                 .collect(),
             threat_shift: vec![0.0; world.powers().len()],
+            relation_shift: if world.agency().is_inactive() {
+                Vec::new()
+            } else {
+                vec![0.0; world.powers().len() * world.powers().len()]
+            },
         }
     }
 }
