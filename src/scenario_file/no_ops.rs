@@ -5,8 +5,8 @@
 
 use super::events::RawEvent;
 use super::load::{KeyPath, Merged};
-use crate::model::{Warning, WarningKind};
 use crate::model::PowerId;
+use crate::model::{Warning, WarningKind};
 use crate::sim::drivers::{Driver, DriverTarget, PointValue};
 use crate::sim::events::FieldValue;
 use crate::sim::outcome::{Condition, Timing};
@@ -92,7 +92,10 @@ pub(super) fn warnings(
     for (n, entry) in events.iter().enumerate() {
         if let Some(FieldValue::Names(pair)) = entry.0.get("powers") {
             let world = scenario.world();
-            let ids: Vec<_> = pair.iter().filter_map(|name| world.power_id(name)).collect();
+            let ids: Vec<_> = pair
+                .iter()
+                .filter_map(|name| world.power_id(name))
+                .collect();
             let is_shift = entry.0.get("kind") == Some(&FieldValue::Text("relation_shift".into()));
             if let ([p, q], true) = (&ids[..], is_shift) {
                 if let Some(kind) = relation_without_budget(scenario, *p, *q) {

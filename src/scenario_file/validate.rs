@@ -860,7 +860,11 @@ fn build_drivers(
         let points = ctx.required(relation.path.as_ref(), &at("path"))?;
         // A pair no `[[relations]]` entry declares starts from 0, indifference (the
         // world's default), which relative points resolve against.
-        add(DriverTarget::Relation(pair[0], pair[1]), points, &at("path"))?;
+        add(
+            DriverTarget::Relation(pair[0], pair[1]),
+            points,
+            &at("path"),
+        )?;
     }
     Ok(drivers)
 }

@@ -66,7 +66,9 @@ pub enum ScenarioRuleError {
         count: usize,
     },
     /// A relation driver on a power and itself: relations are between two different powers.
-    #[error("{driver}: a relation of a power with itself means nothing; name two different powers")]
+    #[error(
+        "{driver}: a relation of a power with itself means nothing; name two different powers"
+    )]
     RelationWithItself {
         /// The driver.
         driver: String,
