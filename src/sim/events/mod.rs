@@ -15,6 +15,9 @@
 //!   and the shift itself is cut back to what the bounds let it show, so no hidden debt
 //!   builds up beyond them. Shifts persist: reputations are sticky, and nothing in the seeds
 //!   says they heal by themselves.
+//! * **Relation shifts** of two powers (`relation_shift`): added to the driven or initial
+//!   relation, the sum held in [−1, 1] and the shift cut back to what the bounds let show,
+//!   symmetric, persistent — the credibility shifts' rule (docs/model.md §9).
 //! * **Grievance** `r_ip ≥ 0` of a state toward a power (unanswered appeals, secondary
 //!   sanctions, diplomatic crises, retaliation). It is subtracted from the utility `u_ip`
 //!   (see [`crate::sim::dynamics`]) and halves every [`crate::model::EventParameters::grievance_half_life`]

@@ -69,10 +69,14 @@ impl EventKind for RelationShift {
         _step: u32,
         _rng: &mut R,
     ) -> EventOutcome {
-        if rs.events.relation_shift.is_empty() {
+        if rs.powers.relations.is_empty() {
             return EventOutcome::Skipped {
                 reason: "no power has a budget, so no power reads the relation".into(),
             };
+        }
+        // A branch whose world acts where its parent's did not carries no shifts yet.
+        if rs.events.relation_shift.is_empty() {
+            rs.events.relation_shift = vec![0.0; rs.powers.relations.len()];
         }
         let np = world.powers().len();
         let [p, q] = self.powers.map(|x| x.index());
