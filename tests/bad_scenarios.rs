@@ -275,6 +275,11 @@ const CASES: &[Case] = &[
         ":80: `events[2].re_exporters[2]`"
     ),
     case!(
+        "duplicate-relation-driver.toml",
+        Invalid(Problem::Scenario(ScenarioRuleError::DuplicateDriver { .. })),
+        ":83: `drivers.relations[1].path`"
+    ),
+    case!(
         "duplicate-relation.toml",
         Invalid(Problem::World(WorldError::GivenTwice { .. })),
         ":24: `relations[1].powers`"
@@ -397,6 +402,11 @@ const CASES: &[Case] = &[
         "missing-horizon.toml",
         Invalid(Problem::Missing),
         ": `horizon`"
+    ),
+    case!(
+        "missing-relation-driver-path.toml",
+        Invalid(Problem::Missing),
+        ":77: `drivers.relations[0].path`"
     ),
     case!(
         "missing-required-key.toml",
@@ -690,6 +700,21 @@ const CASES: &[Case] = &[
         ":27: `powers.A.priorities.S`"
     ),
     case!(
+        "range-relation-driver-add.toml",
+        Invalid(Problem::ResolvedOutOfRange { .. }),
+        ":80: `drivers.relations[0].path[0].add`"
+    ),
+    case!(
+        "range-relation-driver.toml",
+        Invalid(Problem::OutOfRange { .. }),
+        ":80: `drivers.relations[0].path[0].value`"
+    ),
+    case!(
+        "range-relation-shift.toml",
+        Invalid(Problem::OutOfRange { .. }),
+        ":81: `events[2].shift`"
+    ),
+    case!(
         "range-relation.toml",
         Invalid(Problem::OutOfRange { .. }),
         ":21: `relations[0].value`"
@@ -728,6 +753,21 @@ const CASES: &[Case] = &[
         "range-zero-steps.toml",
         Invalid(Problem::NonPositiveHorizon { .. }),
         ":8: `horizon.steps`"
+    ),
+    case!(
+        "relation-driver-with-itself.toml",
+        Invalid(Problem::Scenario(ScenarioRuleError::RelationWithItself { .. })),
+        ":78: `drivers.relations[0].powers`"
+    ),
+    case!(
+        "relation-shift-one-power.toml",
+        Invalid(Problem::OutOfRange { .. }),
+        ":80: `events[2].powers`"
+    ),
+    case!(
+        "relation-shift-with-itself.toml",
+        Invalid(Problem::Duplicate { .. }),
+        ":80: `events[2].powers[1]`"
     ),
     case!(
         "relation-with-itself.toml",
@@ -994,6 +1034,16 @@ const CASES: &[Case] = &[
         "unknown-power-in-proximity.toml",
         Invalid(Problem::UnknownName { .. }),
         ":36: `states.S.proximity.Russia`"
+    ),
+    case!(
+        "unknown-power-in-relation-driver.toml",
+        Invalid(Problem::UnknownName { .. }),
+        ":78: `drivers.relations[0].powers`"
+    ),
+    case!(
+        "unknown-power-in-relation-shift.toml",
+        Invalid(Problem::UnknownName { .. }),
+        ":80: `events[2].powers[1]`"
     ),
     case!(
         "unknown-power-in-relation.toml",

@@ -1386,6 +1386,12 @@ power = "China"
 state = "Tajikistan"
 channel = "trade"
 amount = 0.4
+
+[[events]]
+at = "{a3}"
+kind = "relation_shift"
+powers = ["Russia", "China"]
+shift = -0.3
 "#,
         a2 = at(2),
         a3 = at(3),

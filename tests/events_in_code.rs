@@ -6,7 +6,8 @@
 use geoalign::model::{Channel, InstitutionId, PowerId, StateId, World};
 use geoalign::sim::events::kinds::{
     BorderClash, Crisis, DiplomaticCrisis, Exit, ExternalOffer, Join, Peace, Reinstate,
-    RemittanceShock, Sanctions, SecondarySanctions, SecurityAppeal, Suspend, Unrest, War,
+    RelationShift, RemittanceShock, Sanctions, SecondarySanctions, SecurityAppeal, Suspend, Unrest,
+    War,
 };
 use geoalign::sim::events::{
     check_event, check_hazard, check_scheduled, Event, EventError, EventProblem, Hazard, Item,
@@ -532,6 +533,53 @@ fn a_crisis_on_an_unknown_state_or_with_a_trigger_outside_zero_to_one_is_refused
 }
 
 #[test]
+fn a_relation_shift_of_a_power_with_itself_or_beyond_the_whole_range_is_refused() {
+    let w = eurasia().world().clone();
+    let good = RelationShift {
+        powers: [p(&w, "Russia"), p(&w, "China")],
+        shift: -2.0,
+    };
+    check_event(&good.clone().into(), &w, STEPS).unwrap();
+    refused(
+        &w,
+        RelationShift {
+            powers: [p(&w, "China"), p(&w, "China")],
+            ..good.clone()
+        },
+        "powers",
+        Some(Item::Index(1)),
+        |e| matches!(e, EventProblem::Duplicate { .. }),
+    );
+    refused(
+        &w,
+        RelationShift {
+            powers: [PowerId(42), p(&w, "China")],
+            ..good.clone()
+        },
+        "powers",
+        Some(Item::Index(0)),
+        |e| matches!(e, EventProblem::UnknownId { kind: "power", .. }),
+    );
+    for shift in [2.5, f64::NAN] {
+        refused(
+            &w,
+            RelationShift {
+                shift,
+                ..good.clone()
+            },
+            "shift",
+            None,
+            |e| {
+                matches!(
+                    e,
+                    EventProblem::OutOfRange { .. } | EventProblem::NotFinite { .. }
+                )
+            },
+        );
+    }
+}
+
+#[test]
 fn an_external_offer_with_itself_as_rival_or_an_amount_above_one_is_refused() {
     let w = eurasia().world().clone();
     let good = ExternalOffer {
@@ -632,6 +680,7 @@ fn every_kind_has_a_refusal_test_above() {
         "reinstate",
         "exit",
         "crisis",
+        "relation_shift",
     ];
     let untested: Vec<&str> = KINDS
         .iter()

@@ -356,7 +356,7 @@ fn write_event(t: &mut String, spec: &Spec, e: &EventSpec, written: &mut Written
     // Sanctions need a second power and a border clash a second state: without them, the
     // nearest kind that fits the world.
     let kind = match geoalign::sim::events::KINDS[e.kind] {
-        "sanctions" if other_power.is_none() => "war",
+        "sanctions" | "relation_shift" if other_power.is_none() => "war",
         "border_clash" if other_state.is_none() => "unrest",
         // A peace with no war before it, or one already written, is refused: a war instead.
         "peace" if !war_before || written.peaces.contains(&(power, step)) => "war",
@@ -405,6 +405,10 @@ fn write_event(t: &mut String, spec: &Spec, e: &EventSpec, written: &mut Written
             if let (Some(q), true) = (&other_power, e.flag) {
                 writeln!(t, "rival = {q}").unwrap();
             }
+        }
+        "relation_shift" => {
+            let q = other_power.as_deref().expect("a second power");
+            writeln!(t, "powers = [{p}, {q}]\nshift = {:?}", 4.0 * u0 - 2.0).unwrap();
         }
         "suspend" | "reinstate" | "exit" => {
             let member = bloc_members[e.states[0] % bloc_members.len()];

@@ -457,3 +457,135 @@ fn a_camp_of_one_power_is_warned_of_at_its_powers() {
         }
     );
 }
+
+/// BASE with the powers' keys: `budget` is the line added to `[powers.A]` (empty for none),
+/// `tail` what follows the file.
+fn with_powers(budget: &str, tail: &str) -> String {
+    let text = BASE.replace(
+        "coercion = 0.5\n[states.S]",
+        &format!("coercion = 0.5\n{budget}[states.S]"),
+    );
+    format!("{text}{tail}")
+}
+
+/// The only warning of `text` (asserting there is one), with its line and key checked.
+fn only_warning(text: &str, line_holding: &str, key: &str) -> Warning {
+    let loaded = Scenario::from_toml_str_with_warnings(text, "powers.toml").unwrap();
+    assert_eq!(loaded.warnings.len(), 1, "{:?}", loaded.warnings);
+    let warning = loaded.warnings[0].clone();
+    assert_eq!(warning.file.as_deref(), Some(Path::new("powers.toml")));
+    assert_eq!(warning.line, Some(line_of(text, line_holding)), "{warning}");
+    assert_eq!(warning.key(), key);
+    let place = format!("powers.toml:{}: `{key}`: ", line_of(text, line_holding));
+    assert!(warning.to_string().starts_with(&place), "{warning}");
+    warning
+}
+
+#[test]
+fn a_budget_without_priorities_is_warned_of_at_the_budget() {
+    let text = with_powers("budget = 0.05\n", "");
+    let warning = only_warning(&text, "budget = 0.05", "powers.A.budget");
+    assert_eq!(warning.kind, WarningKind::BudgetWithoutPriority);
+    assert!(warning.to_string().contains("never acts"), "{warning}");
+    // With a priority the budget is spent: no warning.
+    let text = with_powers("budget = 0.05\n", "[powers.A.priorities]\nS = 1.0\n");
+    let loaded = Scenario::from_toml_str_with_warnings(&text, "powers.toml").unwrap();
+    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+}
+
+#[test]
+fn priorities_without_a_budget_are_warned_of_at_the_priorities() {
+    let text = with_powers("", "[powers.A.priorities]\nS = 1.0\n");
+    let warning = only_warning(&text, "[powers.A.priorities]", "powers.A.priorities");
+    assert_eq!(warning.kind, WarningKind::PrioritiesWithoutBudget);
+}
+
+#[test]
+fn a_priority_on_a_fixed_state_is_warned_of_at_that_priority() {
+    let text = with_powers(
+        "budget = 0.05\n",
+        "[powers.A.priorities]\nS = 1.0\nT = 0.5\n",
+    )
+    .replace(
+        "alignment = { A = 0.4, autonomy = 0.6 }",
+        "alignment = { A = 0.4, autonomy = 0.6 }\nfixed = true",
+    );
+    let warning = only_warning(&text, "T = 0.5", "powers.A.priorities.T");
+    assert_eq!(warning.kind, WarningKind::PriorityOnFixedState);
+}
+
+/// A second power B, and a relation driver and a `relation_shift` event on A–B.
+const RELATION_MOVES: &str = r#"[powers.B]
+coercion = 0.1
+[[drivers.relations]]
+powers = ["A", "B"]
+path = [{ at = "2026-01", value = -0.5 }]
+[[events]]
+at = "2025-06"
+kind = "relation_shift"
+powers = ["B", "A"]
+shift = -0.3
+"#;
+
+/// `text` with B's shares in both states' alignments.
+fn with_b_shares(text: String) -> String {
+    text.replace(
+        "alignment = { A = 0.5, autonomy = 0.5 }",
+        "alignment = { A = 0.4, B = 0.1, autonomy = 0.5 }",
+    )
+    .replace(
+        "alignment = { A = 0.4, autonomy = 0.6 }",
+        "alignment = { A = 0.3, B = 0.1, autonomy = 0.6 }",
+    )
+}
+
+#[test]
+fn moving_a_relation_neither_of_whose_powers_acts_is_warned_of_at_each_mover() {
+    let text = with_b_shares(with_powers("", RELATION_MOVES));
+    let loaded = Scenario::from_toml_str_with_warnings(&text, "powers.toml").unwrap();
+    assert_eq!(loaded.warnings.len(), 2, "{:?}", loaded.warnings);
+    let expected = WarningKind::RelationWithoutBudget {
+        first: "A".into(),
+        second: "B".into(),
+    };
+    let driver = &loaded.warnings[0];
+    assert_eq!(driver.kind, expected);
+    assert_eq!(driver.key(), "drivers.relations[0].powers");
+    assert_eq!(driver.line, Some(line_of(&text, "powers = [\"A\", \"B\"]")));
+    let event = &loaded.warnings[1];
+    assert_eq!(
+        event.kind,
+        WarningKind::RelationWithoutBudget {
+            first: "B".into(),
+            second: "A".into(),
+        }
+    );
+    assert_eq!(event.key(), "events[1].powers");
+    assert_eq!(event.line, Some(line_of(&text, "powers = [\"B\", \"A\"]")));
+    assert!(event.to_string().contains("changes nothing"), "{}", event);
+    // The run agrees: nothing reads the relation, and the event is logged as skipped.
+    let t = geoalign::Simulation::new(loaded.scenario)
+        .trajectory(0)
+        .unwrap();
+    let shift = t
+        .events
+        .iter()
+        .find(|e| e.event.kind() == "relation_shift")
+        .unwrap();
+    assert!(
+        matches!(
+            &shift.outcome,
+            geoalign::sim::events::EventOutcome::Skipped { .. }
+        ),
+        "{:?}",
+        shift.outcome
+    );
+
+    // One acting power reads the relation: no warning.
+    let text = with_b_shares(with_powers(
+        "budget = 0.05\n",
+        &format!("{RELATION_MOVES}[powers.A.priorities]\nS = 1.0\n"),
+    ));
+    let loaded = Scenario::from_toml_str_with_warnings(&text, "powers.toml").unwrap();
+    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+}

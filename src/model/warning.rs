@@ -145,6 +145,14 @@ pub enum WarningKind {
     PrioritiesWithoutBudget,
     /// A priority on a fixed state: its alignment never moves, so no spending can gain it.
     PriorityOnFixedState,
+    /// A relation driver or `relation_shift` event on two powers neither of which has a
+    /// budget: only an acting power reads a relation (docs/model.md §9), so it changes nothing.
+    RelationWithoutBudget {
+        /// The first power.
+        first: String,
+        /// The second power.
+        second: String,
+    },
 }
 
 impl fmt::Display for WarningKind {
@@ -200,6 +208,10 @@ impl fmt::Display for WarningKind {
             WarningKind::BranchSeed { own, parent } => write!(
                 f,
                 "the branch runs on seed {own}, its parent on seed {parent}, so its runs are not the parent's before the branch; remove `seed` to pair them (or compare with `--seed`)"
+            ),
+            WarningKind::RelationWithoutBudget { first, second } => write!(
+                f,
+                "neither {first:?} nor {second:?} has a budget, and only a power that acts reads its relations, so moving this relation changes nothing; give one of them a `budget` and `priorities`"
             ),
             WarningKind::BudgetWithoutPriority => write!(
                 f,

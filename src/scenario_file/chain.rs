@@ -327,6 +327,9 @@ fn levels_hidden_at_the_branch(
                 names(p.index(), "power"),
                 k.name().into(),
             ],
+            // A relation's level is an entry of the `[[relations]]` array, which a branch
+            // replaces whole; not warned of here (docs: scenarios/README.md, "Drivers").
+            DriverTarget::Relation(..) => continue,
         };
         // The driver's own key: `drivers.` and the level's path, a tie's without `states`
         // and `ties` (`drivers.ties.S.P.k`).

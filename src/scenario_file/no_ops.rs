@@ -5,8 +5,9 @@
 
 use super::events::RawEvent;
 use super::load::{KeyPath, Merged};
+use crate::model::PowerId;
 use crate::model::{Warning, WarningKind};
-use crate::sim::drivers::{Driver, PointValue};
+use crate::sim::drivers::{Driver, DriverTarget, PointValue};
 use crate::sim::events::FieldValue;
 use crate::sim::outcome::{Condition, Timing};
 use crate::sim::Scenario;
@@ -77,7 +78,32 @@ pub(super) fn warnings(
             ));
         }
     }
+    for (driver, at) in drivers {
+        if let DriverTarget::Relation(p, q) = driver.target {
+            if let Some(kind) = relation_without_budget(scenario, p, q) {
+                let mut at = at.clone();
+                if let Some(last) = at.last_mut() {
+                    *last = "powers".to_string();
+                }
+                out.push(Warning::at(at, kind));
+            }
+        }
+    }
     for (n, entry) in events.iter().enumerate() {
+        if let Some(FieldValue::Names(pair)) = entry.0.get("powers") {
+            let world = scenario.world();
+            let ids: Vec<_> = pair
+                .iter()
+                .filter_map(|name| world.power_id(name))
+                .collect();
+            let is_shift = entry.0.get("kind") == Some(&FieldValue::Text("relation_shift".into()));
+            if let ([p, q], true) = (&ids[..], is_shift) {
+                if let Some(kind) = relation_without_budget(scenario, *p, *q) {
+                    let at = ["events".to_string(), format!("[{n}]"), "powers".to_string()];
+                    out.push(Warning::at(at, kind));
+                }
+            }
+        }
         if let Some((key, reason)) = crisis_never_decided(entry, scenario, drivers) {
             out.push(Warning::at(
                 ["events".to_string(), format!("[{n}]"), key.to_string()],
@@ -135,6 +161,19 @@ fn crisis_never_decided(
             "power",
             "the power uses no coercion and no driver gives it any: it never intervenes".into(),
         )
+    })
+}
+
+/// The warning for moving the relation of `p` and `q` when neither has a budget: only an
+/// acting power reads its relations (docs/model.md §9), so the move changes nothing.
+fn relation_without_budget(scenario: &Scenario, p: PowerId, q: PowerId) -> Option<WarningKind> {
+    let world = scenario.world();
+    let budgets = &world.agency().budgets;
+    (budgets[p.index()] <= 0.0 && budgets[q.index()] <= 0.0).then(|| {
+        WarningKind::RelationWithoutBudget {
+            first: world.powers()[p.index()].name.clone(),
+            second: world.powers()[q.index()].name.clone(),
+        }
     })
 }
 

@@ -231,6 +231,16 @@ pub(crate) struct RawDrivers {
     pub powers: Option<IndexMap<String, RawPowerDrivers>>,
     pub institutions: Option<IndexMap<String, RawInstitutionDrivers>>,
     pub ties: Option<IndexMap<String, IndexMap<String, RawChannelPaths>>>,
+    /// `[[drivers.relations]]`: a path on the relation of two powers (docs/model.md §9).
+    pub relations: Option<Vec<RawRelationDriver>>,
+}
+
+/// One `[[drivers.relations]]` entry: two powers and the path of their relation.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawRelationDriver {
+    pub powers: Option<[String; 2]>,
+    pub path: Option<Vec<RawPoint>>,
 }
 
 /// A path per channel.

@@ -849,6 +849,23 @@ fn build_drivers(
             }
         }
     }
+    for (n, relation) in rd.relations.iter().flatten().enumerate() {
+        let index = format!("[{n}]");
+        let at = |field: &'static str| ["drivers", "relations", index.as_str(), field];
+        let [first, second] = ctx.required(relation.powers.as_ref(), &at("powers"))?;
+        let mut pair = [PowerId(0); 2];
+        for (id, name) in pair.iter_mut().zip([first, second]) {
+            *id = PowerId(ctx.resolve(names.powers, "power", name, &at("powers"))? as u32);
+        }
+        let points = ctx.required(relation.path.as_ref(), &at("path"))?;
+        // A pair no `[[relations]]` entry declares starts from 0, indifference (the
+        // world's default), which relative points resolve against.
+        add(
+            DriverTarget::Relation(pair[0], pair[1]),
+            points,
+            &at("path"),
+        )?;
+    }
     Ok(drivers)
 }
 
@@ -986,6 +1003,14 @@ fn driver_error(
                 max,
             },
         ),
+        // The pair is at fault, not the path: `drivers.relations[n].powers`.
+        other @ ScenarioRuleError::RelationWithItself { .. } => {
+            let mut path = at.to_vec();
+            if let Some(last) = path.last_mut() {
+                *last = "powers".to_string();
+            }
+            (path, Problem::Scenario(other))
+        }
         other => (at.to_vec(), Problem::Scenario(other)),
     };
     ctx.error(path, problem)

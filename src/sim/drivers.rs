@@ -1,5 +1,5 @@
 //! Drivers: piecewise-linear time paths that a scenario puts on capacities, delivery factors,
-//! coercion, institution credibility and ties.
+//! coercion, institution credibility, ties and the relations of powers.
 //!
 //! A path point gives its value either absolutely or relative to the level the path starts
 //! from ([`PointValue`]): the world's own value of the driven quantity at the scenario start,
@@ -24,6 +24,9 @@ pub enum DriverTarget {
     Credibility(InstitutionId),
     /// The tie `x[state, power, channel]`.
     Tie(StateId, PowerId, Channel),
+    /// The relation of two different powers in [−1, 1] (docs/model.md §9), symmetric: the
+    /// driver sets both `relation_pq` and `relation_qp`.
+    Relation(PowerId, PowerId),
 }
 
 impl DriverTarget {
@@ -41,6 +44,9 @@ impl DriverTarget {
             DriverTarget::Credibility(i) => world.institutions()[i.index()].credibility,
             DriverTarget::Tie(s, p, k) => {
                 world.ties[tie_index(world.powers().len(), s.index(), p.index(), k.index())]
+            }
+            DriverTarget::Relation(p, q) => {
+                world.agency().relations[p.index() * world.powers().len() + q.index()]
             }
         }
     }
@@ -205,7 +211,9 @@ impl Schedule {
         let tracks = drivers
             .iter()
             .map(|d| {
-                let base = *slot(&mut probe, powers, d.target);
+                // A relation in a world where no power acts has no slot; its track is never
+                // applied (the loader warns of such a driver), so any start value serves.
+                let base = slot(&mut probe, powers, d.target).map_or(0.0, |x| *x);
                 let values = (0..=steps).map(|t| d.path.value_at(t, base)).collect();
                 (d.target, values)
             })
@@ -217,13 +225,23 @@ impl Schedule {
     pub fn apply(&self, rs: &mut RunState, step: u32) {
         for (target, values) in &self.tracks {
             let v = values[step as usize];
-            *slot(rs, self.powers, *target) = v;
+            if let Some(x) = slot(rs, self.powers, *target) {
+                *x = v;
+            }
+            // A relation is symmetric: its mirror follows.
+            if let DriverTarget::Relation(p, q) = *target {
+                if let Some(x) = slot(rs, self.powers, DriverTarget::Relation(q, p)) {
+                    *x = v;
+                }
+            }
         }
     }
 }
 
-fn slot(rs: &mut RunState, powers: usize, target: DriverTarget) -> &mut f64 {
-    match target {
+/// The run-state number a target drives; `None` for a relation in a run where no power acts
+/// (the run then carries no relations, since nothing reads them).
+fn slot(rs: &mut RunState, powers: usize, target: DriverTarget) -> Option<&mut f64> {
+    Some(match target {
         DriverTarget::Capacity(p) => &mut rs.capacity[p.index()],
         DriverTarget::Coercion(p) => &mut rs.coercion[p.index()],
         DriverTarget::Delivery(p, k) => &mut rs.delivery[p.index() * Channel::COUNT + k.index()],
@@ -231,5 +249,8 @@ fn slot(rs: &mut RunState, powers: usize, target: DriverTarget) -> &mut f64 {
         DriverTarget::Tie(s, p, k) => {
             &mut rs.ties[tie_index(powers, s.index(), p.index(), k.index())]
         }
-    }
+        DriverTarget::Relation(p, q) => {
+            return rs.powers.relations.get_mut(p.index() * powers + q.index())
+        }
+    })
 }

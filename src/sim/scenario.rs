@@ -6,7 +6,7 @@
 //! exactly what the scenario file loader refuses, with a typed [`ScenarioRuleError`]. The loader
 //! builds its scenarios through the same methods.
 
-use crate::model::bounds::{within, CAPACITY, UNIT};
+use crate::model::bounds::{within, CAPACITY, RELATION, UNIT};
 use crate::model::{PowerId, Warning};
 use crate::model::{World, YearMonth};
 use crate::sim::drivers::{Driver, DriverTarget, PointValue};
@@ -64,6 +64,14 @@ pub enum ScenarioRuleError {
         index: u32,
         /// How many there are.
         count: usize,
+    },
+    /// A relation driver on a power and itself: relations are between two different powers.
+    #[error(
+        "{driver}: a relation of a power with itself means nothing; name two different powers"
+    )]
+    RelationWithItself {
+        /// The driver.
+        driver: String,
     },
     /// A second driver on a target that already has one (its path would silently override the
     /// first; a scenario file cannot say this either, since its keys are unique).
@@ -652,7 +660,11 @@ impl Scenario {
     pub fn add_driver(&mut self, driver: Driver) -> Result<()> {
         let name = describe_target(driver.target, &self.world);
         self.check_target(driver.target, &name)?;
-        if self.drivers.iter().any(|d| d.target == driver.target) {
+        if self
+            .drivers
+            .iter()
+            .any(|d| same_quantity(d.target, driver.target))
+        {
             return Err(ScenarioRuleError::DuplicateDriver { driver: name });
         }
         let points = driver.path.points();
@@ -661,6 +673,7 @@ impl Scenario {
         }
         let (min, max) = match driver.target {
             DriverTarget::Capacity(_) => CAPACITY,
+            DriverTarget::Relation(..) => RELATION,
             _ => UNIT,
         };
         let level = driver.target.level(&self.world);
@@ -937,6 +950,13 @@ impl Scenario {
             }
             DriverTarget::Tie(s, p, _) => unknown("target.state", "state", s.0, states)
                 .or_else(|| unknown("target.power", "power", p.0, powers)),
+            DriverTarget::Relation(p, q) => unknown("target.powers[0]", "power", p.0, powers)
+                .or_else(|| unknown("target.powers[1]", "power", q.0, powers))
+                .or_else(|| {
+                    (p == q).then(|| ScenarioRuleError::RelationWithItself {
+                        driver: name.to_string(),
+                    })
+                }),
         };
         error.map_or(Ok(()), Err)
     }
@@ -998,6 +1018,17 @@ fn check_point(
     })
 }
 
+/// Whether two targets drive the same number: a relation is one number whichever power is
+/// named first.
+fn same_quantity(a: DriverTarget, b: DriverTarget) -> bool {
+    match (a, b) {
+        (DriverTarget::Relation(p, q), DriverTarget::Relation(r, s)) => {
+            (p, q) == (r, s) || (p, q) == (s, r)
+        }
+        _ => a == b,
+    }
+}
+
 /// The horizon's rule: 1 to [`MAX_STEPS`] steps.
 pub(crate) fn check_horizon(steps: u32) -> Result<()> {
     if steps == 0 || steps > MAX_STEPS {
@@ -1031,6 +1062,9 @@ fn describe_target(target: DriverTarget, world: &World) -> String {
         DriverTarget::Credibility(i) => format!("credibility driver of {}", institution(i)),
         DriverTarget::Tie(s, p, k) => {
             format!("tie driver of {} with {} on {k}", state(s), power(p))
+        }
+        DriverTarget::Relation(p, q) => {
+            format!("relation driver of {} and {}", power(p), power(q))
         }
     }
 }

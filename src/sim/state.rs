@@ -65,8 +65,8 @@ impl RunState {
         }
     }
 
-    /// Reset the quantities that drivers and events act on (capacity, delivery, credibility)
-    /// to the world's values. Each step the engine does this, then applies the drivers, then
+    /// Reset the quantities that drivers and events act on (capacity, delivery, credibility,
+    /// the powers' relations) to the world's values. Each step the engine does this, then applies the drivers, then
     /// the events' pressures and shifts, so a driver sets the baseline and the events scale it.
     pub fn reset_driven(&mut self, world: &World) {
         for (c, p) in self.capacity.iter_mut().zip(world.powers()) {
@@ -81,6 +81,12 @@ impl RunState {
         }
         for (c, i) in self.credibility.iter_mut().zip(world.institutions()) {
             *c = i.credibility;
+        }
+        // Empty when no power acts: nothing reads the relations then.
+        if !self.powers.relations.is_empty() {
+            self.powers
+                .relations
+                .copy_from_slice(&world.agency().relations);
         }
     }
 

@@ -29,7 +29,7 @@ impl EventEngine {
     }
 
     /// Scale the driven baseline ([`RunState::reset_driven`], then the drivers) by the pressures
-    /// and add the credibility shifts.
+    /// and add the credibility and relation shifts.
     pub fn overlay(rs: &mut RunState) {
         for pr in &rs.events.pressures {
             let factor = 1.0 - pr.depth;
@@ -49,6 +49,21 @@ impl EventEngine {
             let effective = (*c + *shift).clamp(0.0, 1.0);
             *shift = effective - *c;
             *c = effective;
+        }
+        // The same rule for the relations, in [−1, 1]: a partnership at +1 that a rift moved
+        // by −0.5 and a later rapprochement by +0.5 is back at +1, with no hidden surplus.
+        // Both the relations and the shifts are symmetric, so the result is too.
+        for (r, shift) in rs
+            .powers
+            .relations
+            .iter_mut()
+            .zip(&mut rs.events.relation_shift)
+        {
+            if *shift != 0.0 {
+                let effective = (*r + *shift).clamp(-1.0, 1.0);
+                *shift = effective - *r;
+                *r = effective;
+            }
         }
     }
 

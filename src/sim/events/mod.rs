@@ -15,6 +15,9 @@
 //!   and the shift itself is cut back to what the bounds let it show, so no hidden debt
 //!   builds up beyond them. Shifts persist: reputations are sticky, and nothing in the seeds
 //!   says they heal by themselves.
+//! * **Relation shifts** of two powers (`relation_shift`): added to the driven or initial
+//!   relation, the sum held in [−1, 1] and the shift cut back to what the bounds let show,
+//!   symmetric, persistent — the credibility shifts' rule (docs/model.md §9).
 //! * **Grievance** `r_ip ≥ 0` of a state toward a power (unanswered appeals, secondary
 //!   sanctions, diplomatic crises, retaliation). It is subtracted from the utility `u_ip`
 //!   (see [`crate::sim::dynamics`]) and halves every [`crate::model::EventParameters::grievance_half_life`]
@@ -284,6 +287,12 @@ pub struct EventState {
     /// the decision's own consequence and is not decided again (docs/model.md §3.4).
     #[serde(default)]
     pub last_hostile: Vec<Option<u32>>,
+    /// Added to each relation of two powers (driven or the world's) by `relation_shift`
+    /// events, `p * powers + q`, symmetric; persistent, like the credibility shifts
+    /// (docs/model.md §9). Empty, and not serialised, when no power acts (nothing reads the
+    /// relations then).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub relation_shift: Vec<f64>,
 }
 
 impl EventState {
@@ -309,6 +318,11 @@ impl EventState {
                 .collect(),
             threat_shift: vec![0.0; world.powers().len()],
             last_hostile: vec![None; world.states().len() * world.powers().len()],
+            relation_shift: if world.agency().is_inactive() {
+                Vec::new()
+            } else {
+                vec![0.0; world.powers().len() * world.powers().len()]
+            },
         }
     }
 }

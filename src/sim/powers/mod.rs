@@ -297,8 +297,8 @@ pub(crate) fn effective_ties(world: &World, rs: &RunState, ties: &mut [f64], coe
 /// the parent's run after the step before the branch, `parent` the world that computed it.
 /// Powers that start acting at the branch start from their stationary stocks on the run's
 /// state; powers that stop drop theirs; a changed window restarts the defection memory
-/// (keeping the stocks); relations the branch sets differently from its parent take the
-/// branch's values (a level the branch changes acts, as every other level does).
+/// (keeping the stocks). The relations are reset to the branch's world each month with the
+/// driven quantities (`RunState::reset_driven`).
 pub(crate) fn enter(world: &World, rs: &mut RunState, parent: &World) {
     let acts = !world.agency().is_inactive();
     if !acts {
@@ -310,8 +310,7 @@ pub(crate) fn enter(world: &World, rs: &mut RunState, parent: &World) {
         settle(world, rs);
         return;
     }
-    let (own, theirs) = (world.agency(), parent.agency());
-    if own.parameters.window != theirs.parameters.window {
+    if world.agency().parameters.window != parent.agency().parameters.window {
         let kept = std::mem::replace(&mut rs.powers, PowerStocks::new(world));
         rs.powers.offers = kept.offers;
         rs.powers.coercion = kept.coercion;
@@ -321,16 +320,5 @@ pub(crate) fn enter(world: &World, rs: &mut RunState, parent: &World) {
             ring.copy_from_slice(&values);
         }
         rs.powers.participation = rs.participation.iter().flatten().copied().collect();
-    }
-    for ((now, own), theirs) in rs
-        .powers
-        .relations
-        .iter_mut()
-        .zip(&own.relations)
-        .zip(&theirs.relations)
-    {
-        if own != theirs {
-            *now = *own;
-        }
     }
 }

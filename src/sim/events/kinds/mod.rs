@@ -216,6 +216,8 @@ registry! {
     exit::Exit,
     /// A threat to a power's stake in a state, with the power's hostile-intervention decision.
     crisis::Crisis,
+    /// The relation of two powers moves (a rift, a rapprochement); the shift persists.
+    relation_shift::RelationShift,
 }
 
 #[cfg(test)]
