@@ -134,13 +134,7 @@ impl Summary {
         power: PowerId,
         action: usize,
     ) -> Option<Stats> {
-        if action >= ACTIONS {
-            return None;
-        }
-        let cell = self
-            .pair_cell(step, state, power)?
-            .checked_mul(ACTIONS)?
-            .checked_add(action)?;
+        let cell = self.spending_cell(step, state, power, action)?;
         Some(stats_of_filled(&self.spending, cell))
     }
 
@@ -153,14 +147,25 @@ impl Summary {
         power: PowerId,
         action: usize,
     ) -> Option<u64> {
+        let cell = self.spending_cell(step, state, power, action)?;
+        Some(filled(&self.spending, cell))
+    }
+
+    /// The cell of `action` of the pair (`state`, `power`) at recorded step `step` in the
+    /// spending sketches; `None` outside them.
+    fn spending_cell(
+        &self,
+        step: usize,
+        state: StateId,
+        power: PowerId,
+        action: usize,
+    ) -> Option<usize> {
         if action >= ACTIONS {
             return None;
         }
-        let cell = self
-            .pair_cell(step, state, power)?
+        self.pair_cell(step, state, power)?
             .checked_mul(ACTIONS)?
-            .checked_add(action)?;
-        Some(filled(&self.spending, cell))
+            .checked_add(action)
     }
 
     /// Statistics of the share `1 − e^{−c}` of `state`'s labour and remittance ties that

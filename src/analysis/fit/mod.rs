@@ -28,6 +28,7 @@ pub mod table;
 
 pub use table::{Case, CaseTable, Codes, Kind, TableError, MAX_CASES, MAX_TABLE_BYTES};
 
+use crate::sim::events::decision::logistic;
 use nalgebra::{SMatrix, SVector};
 
 /// The shipped table, `data/interventions.csv`, embedded so that the defaults' test and the
@@ -248,7 +249,7 @@ impl Fit {
     /// ```
     pub fn probability(&self, codes: &Codes) -> f64 {
         let w = |k: usize| self.weights[k].estimate;
-        sigmoid(
+        logistic(
             self.intercept.estimate + w(0) * codes.trigger + w(1) * codes.support
                 - w(2) * codes.opposition
                 + w(3) * codes.feasibility
@@ -270,7 +271,7 @@ fn leave_one_out(rows: &[Row], penalty: f64) -> Result<Vec<f64>, FitError> {
                 .map(|(_, r)| *r),
         );
         let (beta, _) = newton(&others, penalty)?;
-        held_out.push(sigmoid(beta.dot(&row.x)));
+        held_out.push(logistic(beta.dot(&row.x)));
     }
     Ok(held_out)
 }
@@ -323,10 +324,6 @@ fn ln_prob(y: f64, p: f64) -> f64 {
     }
 }
 
-fn sigmoid(z: f64) -> f64 {
-    1.0 / (1.0 + (-z).exp())
-}
-
 /// `ln(1 + eᶻ)` without overflow.
 fn softplus(z: f64) -> f64 {
     z.max(0.0) + (-z.abs()).exp().ln_1p()
@@ -358,7 +355,7 @@ fn newton(rows: &[Row], penalty: f64) -> Result<(Coefficients, Hessian), FitErro
         let mut gradient = -(ridge * beta);
         let mut hessian = ridge;
         for r in rows {
-            let p = sigmoid(beta.dot(&r.x));
+            let p = logistic(beta.dot(&r.x));
             gradient += r.x * (r.y - p);
             hessian += r.x * r.x.transpose() * (p * (1.0 - p));
         }
@@ -390,7 +387,7 @@ fn newton(rows: &[Row], penalty: f64) -> Result<(Coefficients, Hessian), FitErro
 fn hessian_at(rows: &[Row], beta: &Coefficients, ridge: &Hessian) -> Hessian {
     let mut hessian = *ridge;
     for r in rows {
-        let p = sigmoid(beta.dot(&r.x));
+        let p = logistic(beta.dot(&r.x));
         hessian += r.x * r.x.transpose() * (p * (1.0 - p));
     }
     hessian

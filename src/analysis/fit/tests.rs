@@ -45,7 +45,7 @@ fn penalised_score_equations_hold_at_the_optimum() {
         // Xᵀ(y − p) = λ β on the weights, and = 0 on the intercept.
         let mut score = Coefficients::zeros();
         for r in &rows {
-            score += r.x * (r.y - sigmoid(beta.dot(&r.x)));
+            score += r.x * (r.y - logistic(beta.dot(&r.x)));
         }
         assert!(score[0].abs() < 1e-8);
         for j in 1..6 {

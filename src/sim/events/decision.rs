@@ -130,7 +130,7 @@ impl Decision {
 }
 
 /// The logistic function.
-fn logistic(z: f64) -> f64 {
+pub(crate) fn logistic(z: f64) -> f64 {
     1.0 / (1.0 + (-z).exp())
 }
 
