@@ -50,18 +50,7 @@ pub(crate) fn allocate(world: &World, rs: &mut RunState) {
             else {
                 break;
             };
-            let target = &mut targets[chosen];
-            let at = target.at;
-            if best.action < OFFER_CHANNELS.len() {
-                let k = OFFER_CHANNELS[best.action].index();
-                rs.powers.offers[at * K + k] += step;
-                target.kept[best.action] = kept(rs.powers.offers[at * K + k]);
-            } else {
-                rs.powers.coercion[at] += step / target.cost;
-                target.cut = kept(rs.powers.coercion[at]);
-            }
-            rs.powers.spent[at * ACTIONS + best.action] += step;
-            target.best = target.best_action();
+            targets[chosen].spend(rs, best.action, step);
         }
     }
 }
@@ -124,6 +113,22 @@ impl Target {
         }
         target.best = target.best_action();
         Some(target)
+    }
+
+    /// Spend `step` of the budget on `action`: the stock grows, its factor is renewed, and
+    /// the target is valued again.
+    fn spend(&mut self, rs: &mut RunState, action: usize, step: f64) {
+        let at = self.at;
+        if action < OFFER_CHANNELS.len() {
+            let k = OFFER_CHANNELS[action].index();
+            rs.powers.offers[at * K + k] += step;
+            self.kept[action] = kept(rs.powers.offers[at * K + k]);
+        } else {
+            rs.powers.coercion[at] += step / self.cost;
+            self.cut = kept(rs.powers.coercion[at]);
+        }
+        rs.powers.spent[at * ACTIONS + action] += step;
+        self.best = self.best_action();
     }
 
     /// The action of highest positive value per unit of cost, the first in action order
@@ -208,9 +213,161 @@ pub(crate) fn coercion_cost(world: &World, rs: &RunState, i: usize, p: usize) ->
 
 #[cfg(test)]
 mod tests {
-    use super::coercion_cost;
-    use crate::model::{Disposition, Power, State, World};
+    use super::{
+        allocate, coercion_cost, threat, value_gradient, Target, ACTIONS, CUT_BY_COERCION, K,
+        OFFER_CHANNELS,
+    };
+    use crate::model::{Channel, Disposition, Power, State, World};
+    use crate::sim::dynamics::exp_nonpositive;
+    use crate::sim::powers::{effective_tie, PowerStocks};
     use crate::sim::state::RunState;
+
+    /// The decision rule valued from scratch: every target's every action, with its
+    /// exponentials, gradient and cost, recomputed before each increment (the first version
+    /// of the allocation, which the kept constants must reproduce to the bit).
+    fn allocate_from_scratch(world: &World, rs: &mut RunState) {
+        let agency = world.agency();
+        rs.powers.spent.fill(0.0);
+        let (np, ns) = (world.powers().len(), world.states().len());
+        for p in 0..np {
+            let budget = agency.budgets[p] * rs.capacity[p];
+            if budget <= 0.0 {
+                continue;
+            }
+            let step = budget / f64::from(agency.parameters.increments);
+            for _ in 0..agency.parameters.increments {
+                let mut chosen: Option<(usize, usize, f64, f64)> = None;
+                for i in 0..ns {
+                    let Some((action, value, cost)) = best_from_scratch(world, rs, i, p) else {
+                        continue;
+                    };
+                    if chosen.is_none_or(|c| value > c.2) {
+                        chosen = Some((i, action, value, cost));
+                    }
+                }
+                let Some((i, action, _, cost)) = chosen else {
+                    break;
+                };
+                let at = i * np + p;
+                if action < OFFER_CHANNELS.len() {
+                    rs.powers.offers[at * K + OFFER_CHANNELS[action].index()] += step;
+                } else {
+                    rs.powers.coercion[at] += step / cost;
+                }
+                rs.powers.spent[at * ACTIONS + action] += step;
+            }
+        }
+    }
+
+    fn best_from_scratch(
+        world: &World,
+        rs: &RunState,
+        i: usize,
+        p: usize,
+    ) -> Option<(usize, f64, f64)> {
+        let np = world.powers().len();
+        let at = i * np + p;
+        let state = &world.states()[i];
+        let priority = world.agency().priorities[at];
+        if state.fixed || priority <= 0.0 {
+            return None;
+        }
+        let (gain, g) = (priority * value_gradient(world, rs, i, p), rs.capacity[p]);
+        let cut = exp_nonpositive(-rs.powers.coercion[at]);
+        let mut values = [0.0; ACTIONS];
+        let mut coercion_pull = 0.0;
+        for (n, channel) in OFFER_CHANNELS.iter().enumerate() {
+            let k = channel.index();
+            let (x, o) = (rs.ties[at * K + k], rs.powers.offers[at * K + k]);
+            let delivered = state.salience[k] * g * rs.delivery[p * K + k];
+            let cut_k = if CUT_BY_COERCION.contains(channel) {
+                coercion_pull += delivered * effective_tie(x, o, 1.0) * cut;
+                cut
+            } else {
+                1.0
+            };
+            values[n] = gain * delivered * (1.0 - x) * exp_nonpositive(-o) * cut_k;
+        }
+        let cost = coercion_cost(world, rs, i, p);
+        values[ACTIONS - 1] = gain * (threat(world, i, p, g) - coercion_pull) / cost;
+        let mut best: Option<(usize, f64, f64)> = None;
+        for (action, &value) in values.iter().enumerate() {
+            if value > 0.0 && best.is_none_or(|b| value > b.1) {
+                best = Some((action, value, cost));
+            }
+        }
+        best
+    }
+
+    #[test]
+    fn kept_constants_choose_and_spend_as_a_valuation_from_scratch() {
+        let world = World::builder()
+            .power(Power::new("A"))
+            .power(Power::new("B"))
+            .state(State {
+                // Near A, so that A's coercion pays on this bandwagoner.
+                proximity: vec![1.0, 0.2],
+                ..State::new("S", Disposition::Bandwagon, vec![0.5, 0.3, 0.2])
+            })
+            .state(State::new("T", Disposition::Balance, vec![0.2, 0.5, 0.3]))
+            .state(State::new("U", Disposition::Hedge, vec![0.3, 0.3, 0.4]))
+            .tie("S", "A", Channel::Labour, 0.4)
+            .tie("S", "A", Channel::Trade, 0.2)
+            .tie("T", "B", Channel::Remittances, 0.3)
+            .tie("U", "A", Channel::Energy, 0.6)
+            .budget("A", 0.3)
+            .budget("B", 0.2)
+            .priority("A", "S", 1.0)
+            .priority("A", "T", 0.6)
+            .priority("A", "U", 0.8)
+            .priority("B", "T", 1.0)
+            .priority("B", "S", 0.5)
+            .relation("A", "B", -0.3)
+            .build()
+            .unwrap();
+        let (mut kept, mut scratch) = (RunState::new(&world), RunState::new(&world));
+        kept.powers = PowerStocks::new(&world);
+        scratch.powers = PowerStocks::new(&world);
+        // Thirty-six months of decay and decisions on a fixed alignment: the stocks build up,
+        // so later months value targets whose offer and coercion stocks are not 0.
+        let keep = super::super::keep_per_month(&world);
+        let mut spending = 0.0;
+        for _ in 0..36 {
+            for rs in [&mut kept, &mut scratch] {
+                rs.powers.offers.iter_mut().for_each(|x| *x *= keep);
+                rs.powers.coercion.iter_mut().for_each(|x| *x *= keep);
+            }
+            allocate(&world, &mut kept);
+            allocate_from_scratch(&world, &mut scratch);
+            let bits = |rs: &RunState| -> Vec<u64> {
+                let stocks = &rs.powers;
+                let all = stocks
+                    .offers
+                    .iter()
+                    .chain(&stocks.coercion)
+                    .chain(&stocks.spent);
+                all.map(|x| x.to_bits()).collect()
+            };
+            assert_eq!(bits(&kept), bits(&scratch));
+            spending += kept.powers.spent.iter().sum::<f64>();
+        }
+        // Each action spent on, the kept target values the state as from scratch.
+        let mut rs = kept;
+        for (i, action) in [(0, ACTIONS - 1), (0, 3), (0, ACTIONS - 1), (1, 1), (2, 0)] {
+            let mut target = Target::new(&world, &rs, i, 0).expect("A has a priority on it");
+            for _ in 0..3 {
+                target.spend(&mut rs, action, 0.05);
+                let from_scratch = best_from_scratch(&world, &rs, i, 0);
+                let kept = target.best.map(|b| (b.action, b.value.to_bits()));
+                assert_eq!(kept, from_scratch.map(|b| (b.0, b.1.to_bits())));
+            }
+        }
+        let kept = rs;
+        // Something was spent, on offers and on coercion.
+        assert!(spending > 0.0);
+        assert!(kept.powers.offers.iter().any(|&o| o > 0.0));
+        assert!(kept.powers.coercion.iter().any(|&c| c > 0.0));
+    }
 
     fn world(alignment: Vec<f64>) -> World {
         World::builder()
