@@ -33,6 +33,18 @@ pub const OFFER_CHANNELS: [Channel; 6] = [
 /// (seed 002 (docs/sources.md)).
 pub(crate) const CUT_BY_COERCION: [Channel; 2] = [Channel::Labour, Channel::Remittances];
 
+/// Whether coercion cuts each channel, by channel index: [`CUT_BY_COERCION`] as a table, so
+/// that the monthly pass over the ties does not search the list.
+const CUT_ON_CHANNEL: [bool; K] = {
+    let mut cut = [false; K];
+    let mut n = 0;
+    while n < CUT_BY_COERCION.len() {
+        cut[CUT_BY_COERCION[n].index()] = true;
+        n += 1;
+    }
+    cut
+};
+
 /// Actions per (state, power) in the spending record: one offer per [`OFFER_CHANNELS`] entry,
 /// then coercion.
 pub const ACTIONS: usize = OFFER_CHANNELS.len() + 1;
@@ -133,7 +145,11 @@ pub(crate) fn act(world: &World, rs: &mut RunState) -> Vec<Defection> {
 fn decay(world: &World, rs: &mut RunState) {
     let keep = keep_per_month(world);
     let stocks = &mut rs.powers;
-    for x in stocks.offers.iter_mut().chain(stocks.coercion.iter_mut()) {
+    // Two plain loops rather than one over a chain: each vectorises.
+    for x in &mut stocks.offers {
+        *x *= keep;
+    }
+    for x in &mut stocks.coercion {
         *x *= keep;
     }
 }
@@ -179,18 +195,25 @@ pub(crate) fn settle(world: &World, rs: &mut RunState) {
 
 /// `v_ip = a_ip + Σ_{q≠p} relation_pq a_iq` for every state and power, `state * powers + power`.
 pub(crate) fn values(world: &World, rs: &RunState) -> Vec<f64> {
-    let (np, c) = (world.powers().len(), world.components());
+    let np = world.powers().len();
     let mut out = Vec::with_capacity(world.states().len() * np);
-    for a in rs.alignment.chunks_exact(c) {
-        for p in 0..np {
-            let rivals: f64 = (0..np)
-                .filter(|&q| q != p)
-                .map(|q| rs.powers.relations[p * np + q] * a[q])
-                .sum();
-            out.push(a[p] + rivals);
-        }
+    for a in rs.alignment.chunks_exact(world.components()) {
+        out.extend((0..np).map(|p| value(&rs.powers.relations[p * np..(p + 1) * np], a, p)));
     }
     out
+}
+
+/// `v_ip` of the state with alignment `a`, `row` being power `p`'s relations.
+#[inline]
+fn value(row: &[f64], a: &[f64], p: usize) -> f64 {
+    // −0.0 first, as `Iterator::sum` starts, so that the sum keeps its bits.
+    let mut rivals = -0.0;
+    for (q, (r, a_q)) in row.iter().zip(a).enumerate() {
+        if q != p {
+            rivals += r * a_q;
+        }
+    }
+    a[p] + rivals
 }
 
 /// This month's defections from acting powers: a fall of `v_ip` by more than θ since `W`
@@ -200,17 +223,22 @@ fn defections(world: &World, rs: &mut RunState) -> Vec<Defection> {
     let agency = world.agency();
     let np = world.powers().len();
     let theta = agency.parameters.defection_threshold;
-    let now = values(world, rs);
+    let (c, pairs) = (world.components(), world.states().len() * np);
     let slot = (rs.step as usize) % agency.parameters.window as usize;
-    let ring = &mut rs.powers.history[slot * now.len()..(slot + 1) * now.len()];
+    let stocks = &mut rs.powers;
+    // The slot holds the values of `W` months ago; each is read, then replaced by today's.
+    let ring = &mut stocks.history[slot * pairs..(slot + 1) * pairs];
     let mut out = Vec::new();
     for (s, state) in world.states().iter().enumerate() {
+        let a = &rs.alignment[s * c..(s + 1) * c];
         for p in 0..np {
             let at = s * np + p;
+            let now = value(&stocks.relations[p * np..(p + 1) * np], a, p);
             let cares = agency.budgets[p] > 0.0 && agency.priorities[at] > 0.0 && !state.fixed;
-            let drop = ring[at] - now[at];
+            let drop = ring[at] - now;
+            ring[at] = now;
             let falling = cares && drop > theta;
-            if falling && !rs.powers.falling[at] {
+            if falling && !stocks.falling[at] {
                 out.push(Defection {
                     state: s,
                     power: p,
@@ -218,10 +246,9 @@ fn defections(world: &World, rs: &mut RunState) -> Vec<Defection> {
                     left: None,
                 });
             }
-            rs.powers.falling[at] = falling;
+            stocks.falling[at] = falling;
         }
     }
-    ring.copy_from_slice(&now);
     let mut before = rs.powers.participation.iter();
     for (ii, inst) in world.institutions().iter().enumerate() {
         for (&(member, _), &part) in inst.members.iter().zip(&rs.participation[ii]) {
@@ -256,7 +283,14 @@ fn out_has(out: &[Defection], state: usize, power: usize) -> bool {
 /// restricts: what the dynamics read in the channel pull.
 #[inline]
 pub(crate) fn effective_tie(x: f64, offer: f64, cut: f64) -> f64 {
-    (x + (1.0 - x) * (1.0 - exp_nonpositive(-offer))) * cut
+    effective_tie_kept(x, exp_nonpositive(-offer), cut)
+}
+
+/// [`effective_tie`] from `e^{−o}` already computed (the allocation keeps it between
+/// increments).
+#[inline]
+pub(crate) fn effective_tie_kept(x: f64, kept: f64, cut: f64) -> f64 {
+    (x + (1.0 - x) * (1.0 - kept)) * cut
 }
 
 /// The ties as the dynamics read them when some power acts: each tie with the offer stock in
@@ -274,13 +308,21 @@ pub(crate) fn effective_ties(world: &World, rs: &RunState, ties: &mut [f64], coe
         .enumerate()
     {
         let c = stocks.coercion[at];
+        // The stock adds 1 − e^{−c} to the power's coercion toward the state (docs/model.md §9).
+        coerced[at] = if c == 0.0 {
+            0.0
+        } else {
+            (1.0 - exp_nonpositive(-c)) * rs.capacity[at % np]
+        };
+        // A pair no power has spent on (a power without a budget or priority there): the
+        // ties as they are, with no exponential.
+        if c == 0.0 && o.iter().all(|&o| o == 0.0) {
+            out.copy_from_slice(x);
+            continue;
+        }
         let cut = if c == 0.0 { 1.0 } else { exp_nonpositive(-c) };
         for k in 0..K {
-            let cut_k = if CUT_BY_COERCION.iter().any(|ch| ch.index() == k) {
-                cut
-            } else {
-                1.0
-            };
+            let cut_k = if CUT_ON_CHANNEL[k] { cut } else { 1.0 };
             // Most stocks are 0 (culture and media, states outside a sphere): no exponential.
             out[k] = if o[k] == 0.0 {
                 x[k] * cut_k
@@ -288,8 +330,6 @@ pub(crate) fn effective_ties(world: &World, rs: &RunState, ties: &mut [f64], coe
                 effective_tie(x[k], o[k], cut_k)
             };
         }
-        // The stock adds 1 − e^{−c} to the power's coercion toward the state (docs/model.md §9).
-        coerced[at] = (1.0 - cut) * rs.capacity[at % np];
     }
 }
 
