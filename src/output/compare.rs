@@ -18,6 +18,7 @@
 //! merges them: the result equals the comparison run on one machine.
 
 use super::atomic::{self, Staging};
+use super::csv_out::Table;
 use super::partial::{hex, Hashing, HEADER_LIMIT};
 use super::{io_error, AtomicFile, OutputDir, OutputError};
 use crate::analysis::compare::{Difference, InstitutionMeasure, PairedSummary};
@@ -35,10 +36,6 @@ pub const COMPARISON_FORMAT: &str = "geoalign-comparison-partial/1";
 /// Differences listed in `comparison.json` and on the console. Reason: a dozen lines are
 /// read at a glance; the CSV holds every one.
 pub const LARGEST: usize = 12;
-
-fn csv_error(path: &Path) -> impl Fn(csv::Error) -> OutputError + '_ {
-    move |e| io_error(path, e)
-}
 
 /// The columns after the two that name a row (state and component, or institution and
 /// measure): both CSV files of differences share them.
@@ -81,17 +78,14 @@ where
     F: Fn(u32) -> I,
     I: Iterator<Item = ([&'a str; 2], Difference)>,
 {
-    let mut w = csv::Writer::from_path(path).map_err(csv_error(path))?;
-    w.write_record(names.iter().chain(&DIFFERENCE_COLUMNS))
-        .map_err(csv_error(path))?;
+    let mut t = Table::create(path, &names, &DIFFERENCE_COLUMNS)?;
     for step in p.recorded_steps() {
         let date = p.date_of(step).to_string();
         for (row, d) in rows(step) {
-            w.write_record(difference_row(row, &date, step, &d))
-                .map_err(csv_error(path))?;
+            t.row(difference_row(row, &date, step, &d))?;
         }
     }
-    super::csv_out::finish(w, path)
+    t.finish().map(drop)
 }
 
 /// `difference.csv`.
@@ -123,10 +117,7 @@ fn institutions_csv(path: &Path, p: &PairedSummary) -> Result<(), OutputError> {
 
 /// `outcomes-difference.csv`.
 fn outcomes_csv(path: &Path, p: &PairedSummary) -> Result<(), OutputError> {
-    let mut w = csv::Writer::from_path(path).map_err(csv_error(path))?;
-    w.write_record([
-        "outcome",
-        "category",
+    let values = [
         "p_base",
         "p_alt",
         "difference",
@@ -134,10 +125,10 @@ fn outcomes_csv(path: &Path, p: &PairedSummary) -> Result<(), OutputError> {
         "high",
         "changed_share",
         "runs",
-    ])
-    .map_err(csv_error(path))?;
+    ];
+    let mut t = Table::create(path, &["outcome", "category"], &values)?;
     for (outcome, category, o) in p.outcome_differences() {
-        w.write_record([
+        t.row([
             outcome.to_string(),
             category.to_string(),
             o.p_base.to_string(),
@@ -147,10 +138,9 @@ fn outcomes_csv(path: &Path, p: &PairedSummary) -> Result<(), OutputError> {
             o.high.to_string(),
             o.changed_share.to_string(),
             o.runs.to_string(),
-        ])
-        .map_err(csv_error(path))?;
+        ])?;
     }
-    super::csv_out::finish(w, path)
+    t.finish().map(drop)
 }
 
 /// One line of `comparison.json`'s `largest_at_horizon`.

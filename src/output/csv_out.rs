@@ -7,32 +7,83 @@ use crate::analysis::ensemble::{
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
-const STAT_COLUMNS: [&str; 7] = ["mean", "sd", "q05", "q25", "q50", "q75", "q95"];
+/// The columns of a distribution over runs, after the row's keys.
+const STAT_COLUMNS: [&str; 8] = ["mean", "sd", "q05", "q25", "q50", "q75", "q95", "runs"];
 
-fn stat_fields(s: &Stats) -> Vec<String> {
-    let mut v = vec![s.mean.to_string(), s.sd.to_string()];
-    v.extend(s.quantiles.to_array().iter().map(|q| q.to_string()));
-    v
+/// The columns of a share of runs with its Wilson 95 % interval, after the row's keys.
+const PROPORTION_COLUMNS: [&str; 5] = ["probability", "ci_low", "ci_high", "count", "runs"];
+
+/// The values under [`STAT_COLUMNS`]: the distribution over `runs` runs.
+fn stat_fields(s: &Stats, runs: u64) -> impl Iterator<Item = String> {
+    [s.mean, s.sd]
+        .into_iter()
+        .chain(s.quantiles.to_array())
+        .map(|x| x.to_string())
+        .chain(std::iter::once(runs.to_string()))
 }
 
-fn writer(path: &Path) -> Result<csv::Writer<std::fs::File>, OutputError> {
-    csv::Writer::from_path(path).map_err(|e| io_error(path, e))
+/// The values under [`PROPORTION_COLUMNS`].
+fn proportion_fields(p: &Proportion) -> [String; 5] {
+    [
+        p.estimate.to_string(),
+        p.low.to_string(),
+        p.high.to_string(),
+        p.count.to_string(),
+        p.runs.to_string(),
+    ]
 }
 
-/// Flush the writer's buffer and fsync the file: a write error (a full disk) is reported
-/// here, not lost in a drop.
-pub(crate) fn finish(w: csv::Writer<std::fs::File>, path: &Path) -> Result<(), OutputError> {
-    let file = w.into_inner().map_err(|e| io_error(path, e.error()))?;
-    file.sync_all().map_err(|e| io_error(path, e))
+/// A CSV table being written, with its path so that every error names the file.
+pub(crate) struct Table<'p> {
+    w: csv::Writer<std::fs::File>,
+    path: &'p Path,
+}
+
+impl<'p> Table<'p> {
+    /// Create the file and write its header: the row's keys, then its value columns.
+    pub(crate) fn create(
+        path: &'p Path,
+        keys: &[&str],
+        values: &[&str],
+    ) -> Result<Self, OutputError> {
+        let w = csv::Writer::from_path(path).map_err(|e| io_error(path, e))?;
+        let mut table = Table { w, path };
+        table.row(keys.iter().chain(values))?;
+        Ok(table)
+    }
+
+    /// Write one row.
+    pub(crate) fn row<I>(&mut self, fields: I) -> Result<(), OutputError>
+    where
+        I: IntoIterator,
+        I::Item: AsRef<[u8]>,
+    {
+        let path = self.path;
+        self.w.write_record(fields).map_err(|e| io_error(path, e))
+    }
+
+    /// Write a row of `keys` and a distribution over `runs` runs ([`STAT_COLUMNS`]).
+    fn stats_row(&mut self, keys: &[&str], stats: &Stats, runs: u64) -> Result<(), OutputError> {
+        let keys = keys.iter().map(|k| k.to_string());
+        self.row(keys.chain(stat_fields(stats, runs)))
+    }
+
+    /// Flush the buffer and fsync the file: a write error (a full disk) is reported here,
+    /// not lost in a drop.
+    pub(crate) fn finish(self) -> Result<PathBuf, OutputError> {
+        let file = self
+            .w
+            .into_inner()
+            .map_err(|e| io_error(self.path, e.error()))?;
+        file.sync_all().map_err(|e| io_error(self.path, e))?;
+        Ok(self.path.to_path_buf())
+    }
 }
 
 /// `alignment.csv`: recorded step × state × component, each step with its own date.
 pub(crate) fn alignment(path: &Path, s: &Summary) -> Result<PathBuf, OutputError> {
-    let mut w = writer(path)?;
-    let mut header = vec!["scenario", "step", "date", "state", "power"];
-    header.extend(STAT_COLUMNS);
-    header.push("runs");
-    w.write_record(&header).map_err(|e| io_error(path, e))?;
+    let keys = ["scenario", "step", "date", "state", "power"];
+    let mut t = Table::create(path, &keys, &STAT_COLUMNS)?;
     for step in s.recorded_steps() {
         let date = s.date_of(step).to_string();
         let step = step as usize;
@@ -41,21 +92,12 @@ pub(crate) fn alignment(path: &Path, s: &Summary) -> Result<PathBuf, OutputError
                 let Some(stats) = s.alignment(step, i, c) else {
                     continue;
                 };
-                let mut row = vec![
-                    s.scenario.clone(),
-                    step.to_string(),
-                    date.clone(),
-                    state.to_string(),
-                    power.to_string(),
-                ];
-                row.extend(stat_fields(&stats));
-                row.push(s.runs.to_string());
-                w.write_record(&row).map_err(|e| io_error(path, e))?;
+                let step = step.to_string();
+                t.stats_row(&[&s.scenario, &step, &date, state, power], &stats, s.runs)?;
             }
         }
     }
-    finish(w, path)?;
-    Ok(path.to_path_buf())
+    t.finish()
 }
 
 /// `powers.csv`: recorded step × acting (state, power) pair × quantity: `spending` per action
@@ -64,13 +106,10 @@ pub(crate) fn alignment(path: &Path, s: &Summary) -> Result<PathBuf, OutputError
 /// power's coercion stock cuts; its action is `coercion`). `runs` is the runs that added a
 /// value: fewer for spending when the power's month budget was 0 in some.
 pub(crate) fn powers(path: &Path, s: &Summary) -> Result<PathBuf, OutputError> {
-    let mut w = writer(path)?;
-    let mut header = vec![
+    let keys = [
         "scenario", "step", "date", "power", "state", "quantity", "action",
     ];
-    header.extend(STAT_COLUMNS);
-    header.push("runs");
-    w.write_record(&header).map_err(|e| io_error(path, e))?;
+    let mut t = Table::create(path, &keys, &STAT_COLUMNS)?;
     for step in s.recorded_steps() {
         let date = s.date_of(step).to_string();
         let step = step as usize;
@@ -87,75 +126,45 @@ pub(crate) fn powers(path: &Path, s: &Summary) -> Result<PathBuf, OutputError> {
                     s.spending_runs(step, state, power, a)?,
                 ))
             });
+            let step = step.to_string();
+            let (power, state) = (&s.powers[power.index()], &s.states[state.index()]);
             for (quantity, action, stats, runs) in spending.chain(cut) {
-                let mut row = vec![
-                    s.scenario.clone(),
-                    step.to_string(),
-                    date.clone(),
-                    s.powers[power.index()].clone(),
-                    s.states[state.index()].clone(),
-                    quantity.to_string(),
-                    action.to_string(),
-                ];
-                row.extend(stat_fields(&stats));
-                row.push(runs.to_string());
-                w.write_record(&row).map_err(|e| io_error(path, e))?;
+                let keys = [&s.scenario, &step, &date, power, state, quantity, action];
+                t.stats_row(&keys, &stats, runs)?;
             }
         }
     }
-    finish(w, path)?;
-    Ok(path.to_path_buf())
+    t.finish()
 }
 
 /// `punishments.csv`: recorded step × acting (state, power) pair, the share of runs in which
 /// the power punished the state in the month ending at that step, with its Wilson 95 %
 /// interval.
 pub(crate) fn punishments(path: &Path, s: &Summary) -> Result<PathBuf, OutputError> {
-    let mut w = writer(path)?;
-    w.write_record([
-        "scenario",
-        "step",
-        "date",
-        "power",
-        "state",
-        "probability",
-        "ci_low",
-        "ci_high",
-        "count",
-        "runs",
-    ])
-    .map_err(|e| io_error(path, e))?;
+    let keys = ["scenario", "step", "date", "power", "state"];
+    let mut t = Table::create(path, &keys, &PROPORTION_COLUMNS)?;
     for step in s.recorded_steps() {
         for (state, power) in s.acting_pairs() {
             let Some(p) = s.punished(step as usize, state, power) else {
                 continue;
             };
-            w.write_record([
+            let keys = [
                 s.scenario.clone(),
                 step.to_string(),
                 s.date_of(step).to_string(),
                 s.powers[power.index()].clone(),
                 s.states[state.index()].clone(),
-                p.estimate.to_string(),
-                p.low.to_string(),
-                p.high.to_string(),
-                p.count.to_string(),
-                p.runs.to_string(),
-            ])
-            .map_err(|e| io_error(path, e))?;
+            ];
+            t.row(keys.into_iter().chain(proportion_fields(&p)))?;
         }
     }
-    finish(w, path)?;
-    Ok(path.to_path_buf())
+    t.finish()
 }
 
 /// `institutions.csv`: recorded step × institution × measure.
 pub(crate) fn institutions(path: &Path, s: &Summary) -> Result<PathBuf, OutputError> {
-    let mut w = writer(path)?;
-    let mut header = vec!["scenario", "step", "date", "institution", "measure"];
-    header.extend(STAT_COLUMNS);
-    header.push("runs");
-    w.write_record(&header).map_err(|e| io_error(path, e))?;
+    let keys = ["scenario", "step", "date", "institution", "measure"];
+    let mut t = Table::create(path, &keys, &STAT_COLUMNS)?;
     for step in s.recorded_steps() {
         let date = s.date_of(step).to_string();
         let step = step as usize;
@@ -165,21 +174,12 @@ pub(crate) fn institutions(path: &Path, s: &Summary) -> Result<PathBuf, OutputEr
                 ("credibility", s.credibility(step, i)),
             ] {
                 let Some(stats) = stats else { continue };
-                let mut row = vec![
-                    s.scenario.clone(),
-                    step.to_string(),
-                    date.clone(),
-                    inst.to_string(),
-                    measure.to_string(),
-                ];
-                row.extend(stat_fields(&stats));
-                row.push(s.runs.to_string());
-                w.write_record(&row).map_err(|e| io_error(path, e))?;
+                let step = step.to_string();
+                t.stats_row(&[&s.scenario, &step, &date, inst, measure], &stats, s.runs)?;
             }
         }
     }
-    finish(w, path)?;
-    Ok(path.to_path_buf())
+    t.finish()
 }
 
 /// `similarity.csv`: one row per ordered pair of states, Signorino–Ritter S of their
@@ -187,31 +187,19 @@ pub(crate) fn institutions(path: &Path, s: &Summary) -> Result<PathBuf, OutputEr
 /// ([`Summary::similarity_computed`]), so that no empty table can be mistaken for a result;
 /// `summary.json` says why it is missing.
 pub(crate) fn similarity(path: &Path, s: &Summary) -> Result<PathBuf, OutputError> {
-    let mut w = writer(path)?;
-    let mut header = vec!["scenario", "date", "state_a", "state_b", "measure"];
-    header.extend(STAT_COLUMNS);
-    header.push("runs");
-    w.write_record(&header).map_err(|e| io_error(path, e))?;
+    let keys = ["scenario", "date", "state_a", "state_b", "measure"];
+    let mut t = Table::create(path, &keys, &STAT_COLUMNS)?;
     let date = s.start.add_months(s.steps).to_string();
     for (a, name_a) in s.named_states() {
         for (b, name_b) in s.named_states() {
             let Some(stats) = s.similarity(a, b) else {
                 continue;
             };
-            let mut row = vec![
-                s.scenario.clone(),
-                date.clone(),
-                name_a.to_string(),
-                name_b.to_string(),
-                "signorino_ritter_s".to_string(),
-            ];
-            row.extend(stat_fields(&stats));
-            row.push(s.runs.to_string());
-            w.write_record(&row).map_err(|e| io_error(path, e))?;
+            let keys = [&s.scenario, &date, name_a, name_b, "signorino_ritter_s"];
+            t.stats_row(&keys, &stats, s.runs)?;
         }
     }
-    finish(w, path)?;
-    Ok(path.to_path_buf())
+    t.finish()
 }
 
 /// The `kind` and `institution` columns of an outcome's rows in `outcomes.csv`: the outcome's
@@ -228,99 +216,57 @@ fn outcome_labels(outcome: &OutcomeCounts) -> (&str, &str) {
 /// `outcomes.csv` / `futures.csv`: one row per category of each outcome of each summary,
 /// then per institution member P(suspended) and P(exited).
 pub(crate) fn outcomes(path: &Path, summaries: &[&Summary]) -> Result<PathBuf, OutputError> {
-    let mut w = writer(path)?;
-    w.write_record([
-        "scenario",
-        "kind",
-        "institution",
-        "member",
-        "outcome",
-        "probability",
-        "ci_low",
-        "ci_high",
-        "count",
-        "runs",
-    ])
-    .map_err(|e| io_error(path, e))?;
+    let keys = ["scenario", "kind", "institution", "member", "outcome"];
+    let mut t = Table::create(path, &keys, &PROPORTION_COLUMNS)?;
     for s in summaries {
         let row = |kind: &str, inst: &str, member: &str, outcome: &str, p: &Proportion| {
-            vec![
-                s.scenario.clone(),
-                kind.to_string(),
-                inst.to_string(),
-                member.to_string(),
-                outcome.to_string(),
-                p.estimate.to_string(),
-                p.low.to_string(),
-                p.high.to_string(),
-                p.count.to_string(),
-                p.runs.to_string(),
-            ]
+            [s.scenario.as_str(), kind, inst, member, outcome]
+                .map(String::from)
+                .into_iter()
+                .chain(proportion_fields(p))
         };
         for outcome in &s.outcomes {
             let (kind, institution) = outcome_labels(outcome);
             for (category, &count) in outcome.categories.iter().zip(&outcome.counts) {
                 let p = Proportion::wilson(count, s.runs);
-                w.write_record(row(kind, institution, "", category, &p))
-                    .map_err(|e| io_error(path, e))?;
+                t.row(row(kind, institution, "", category, &p))?;
             }
         }
         for (i, inst) in s.named_institutions() {
             for (m, member) in s.named_members(i) {
                 if let Some((sus, ex)) = s.membership(i, m) {
-                    w.write_record(row("membership", inst, member, "suspended", &sus))
-                        .map_err(|e| io_error(path, e))?;
-                    w.write_record(row("membership", inst, member, "exited", &ex))
-                        .map_err(|e| io_error(path, e))?;
+                    t.row(row("membership", inst, member, "suspended", &sus))?;
+                    t.row(row("membership", inst, member, "exited", &ex))?;
                 }
             }
         }
     }
-    finish(w, path)?;
-    Ok(path.to_path_buf())
+    t.finish()
 }
 
 /// `outcomes-over-time.csv`: P(outcome by date) — per outcome that keeps a series, per
 /// category and recorded step, the share of runs judged in that category by that date.
 pub(crate) fn outcomes_over_time(path: &Path, s: &Summary) -> Result<PathBuf, OutputError> {
-    let mut w = writer(path)?;
-    w.write_record([
-        "scenario",
-        "outcome",
-        "category",
-        "step",
-        "date",
-        "probability",
-        "ci_low",
-        "ci_high",
-        "count",
-        "runs",
-    ])
-    .map_err(|e| io_error(path, e))?;
+    let keys = ["scenario", "outcome", "category", "step", "date"];
+    let mut t = Table::create(path, &keys, &PROPORTION_COLUMNS)?;
     for outcome in s.outcomes.iter().filter(|o| !o.over_time.is_empty()) {
         for category in &outcome.categories {
             for (step, p) in s
                 .probability_by_date(&outcome.name, category)
                 .unwrap_or_default()
             {
-                w.write_record([
+                let keys = [
                     s.scenario.clone(),
                     outcome.name.clone(),
                     category.clone(),
                     step.to_string(),
                     s.date_of(step).to_string(),
-                    p.estimate.to_string(),
-                    p.low.to_string(),
-                    p.high.to_string(),
-                    p.count.to_string(),
-                    p.runs.to_string(),
-                ])
-                .map_err(|e| io_error(path, e))?;
+                ];
+                t.row(keys.into_iter().chain(proportion_fields(&p)))?;
             }
         }
     }
-    finish(w, path)?;
-    Ok(path.to_path_buf())
+    t.finish()
 }
 
 /// What `summary.json` holds.

@@ -3,7 +3,8 @@
 //! leave-one-out log-likelihood), `interventions-loo.csv` (each case's held-out probability)
 //! and `interventions-fit.json` (all of it).
 
-use super::{csv_out, io_error, write_json, OutputDir, OutputError, Staging};
+use super::csv_out::Table;
+use super::{write_json, OutputDir, OutputError, Staging};
 use crate::analysis::fit::Fit;
 use std::path::{Path, PathBuf};
 
@@ -43,52 +44,36 @@ fn fit_files(out: &mut Staging, fit: &Fit) -> Result<(), OutputError> {
 /// One row per coefficient (`kind` = `coefficient`) and per penalty tried (`kind` =
 /// `penalty`, its leave-one-out log-likelihood in `estimate`).
 fn coefficients_csv(path: &Path, fit: &Fit) -> Result<(), OutputError> {
-    let mut w = csv::Writer::from_path(path).map_err(|e| io_error(path, e))?;
-    let row = |w: &mut csv::Writer<std::fs::File>, r: [String; 5]| {
-        w.write_record(&r).map_err(|e| io_error(path, e))
-    };
-    row(
-        &mut w,
-        ["kind", "name", "estimate", "ci_low", "ci_high"].map(String::from),
-    )?;
+    let mut t = Table::create(path, &["kind", "name"], &["estimate", "ci_low", "ci_high"])?;
     for c in std::iter::once(&fit.intercept).chain(&fit.weights) {
-        row(
-            &mut w,
-            [
-                "coefficient".into(),
-                c.name.into(),
-                c.estimate.to_string(),
-                c.low.to_string(),
-                c.high.to_string(),
-            ],
-        )?;
+        t.row([
+            String::from("coefficient"),
+            c.name.into(),
+            c.estimate.to_string(),
+            c.low.to_string(),
+            c.high.to_string(),
+        ])?;
     }
     for (penalty, loglik) in &fit.grid {
-        row(
-            &mut w,
-            [
-                "penalty".into(),
-                penalty.to_string(),
-                loglik.to_string(),
-                String::new(),
-                String::new(),
-            ],
-        )?;
+        t.row([
+            "penalty".into(),
+            penalty.to_string(),
+            loglik.to_string(),
+            String::new(),
+            String::new(),
+        ])?;
     }
-    csv_out::finish(w, path)
+    t.finish().map(drop)
 }
 
 fn loo_csv(path: &Path, fit: &Fit) -> Result<(), OutputError> {
-    let mut w = csv::Writer::from_path(path).map_err(|e| io_error(path, e))?;
-    w.write_record(["case", "intervened", "probability"])
-        .map_err(|e| io_error(path, e))?;
+    let mut t = Table::create(path, &["case"], &["intervened", "probability"])?;
     for p in &fit.loo.predictions {
-        w.write_record([
+        t.row([
             p.case.clone(),
             u8::from(p.intervened).to_string(),
             p.probability.to_string(),
-        ])
-        .map_err(|e| io_error(path, e))?;
+        ])?;
     }
-    csv_out::finish(w, path)
+    t.finish().map(drop)
 }

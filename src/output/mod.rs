@@ -301,31 +301,12 @@ fn sensitivity_files(out: &mut Staging, report: &Report) -> Result<(), OutputErr
 
 /// `sensitivity.csv`: one row per output × parameter.
 fn sensitivity_csv(path: &Path, report: &Report) -> Result<(), OutputError> {
-    let mut w = csv::Writer::from_path(path).map_err(|e| io_error(path, e))?;
-    let header: &[&str] = match report.indices {
-        Indices::Morris(_) => &[
-            "output",
-            "parameter",
-            "low",
-            "high",
-            "mu_star",
-            "mu",
-            "sigma",
-        ],
-        _ => &[
-            "output",
-            "parameter",
-            "low",
-            "high",
-            "s1",
-            "s1_low",
-            "s1_high",
-            "st",
-            "st_low",
-            "st_high",
-        ],
+    let indices: &[&str] = match report.indices {
+        Indices::Morris(_) => &["mu_star", "mu", "sigma"],
+        _ => &["s1", "s1_low", "s1_high", "st", "st_low", "st_high"],
     };
-    w.write_record(header).map_err(|e| io_error(path, e))?;
+    let keys = ["output", "parameter", "low", "high"];
+    let mut t = csv_out::Table::create(path, &keys, indices)?;
     for (o, output) in report.outputs.iter().enumerate() {
         for (p, param) in report.params.iter().enumerate() {
             let mut row = vec![
@@ -354,10 +335,10 @@ fn sensitivity_csv(path: &Path, report: &Report) -> Result<(), OutputError> {
                     );
                 }
             }
-            w.write_record(&row).map_err(|e| io_error(path, e))?;
+            t.row(&row)?;
         }
     }
-    csv_out::finish(w, path)
+    t.finish().map(drop)
 }
 
 impl OutputDir {
