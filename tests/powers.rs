@@ -63,6 +63,26 @@ fn the_embedded_world_with_acting_powers_stays_at_rest_for_ten_years() {
     assert_eq!(punished, 0);
 }
 
+#[test]
+fn the_embedded_world_with_a_twenty_year_half_life_stays_at_rest_for_ten_years() {
+    // 240 months: settling ran 1200 months (five half-lives) before the cap was lifted, and
+    // left the stocks 3 % short of their limit (docs/model.md §9.5).
+    let world = presets::eurasia_2025().world().clone();
+    let parameters = geoalign::AgencyParameters {
+        half_life: 240.0,
+        ..world.agency().parameters.clone()
+    };
+    let world = world
+        .to_builder()
+        .agency_parameters(parameters)
+        .build()
+        .unwrap();
+    let quiet = Scenario::builder(world).steps(120).seed(7).build().unwrap();
+    let (moved, at) = largest_mean_move(quiet, 200);
+    eprintln!("largest mean move over ten years, half-life 240 months: {moved:.4} ({at})");
+    assert!(moved < 0.05, "{at} moved {moved}");
+}
+
 /// The largest fall, over any 12-month window, of `v_ip = a_ip + Σ_q relation_pq a_iq` for an
 /// acting power and a movable state it has a priority on, and the number of punishments for
 /// such a fall.
