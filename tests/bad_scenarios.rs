@@ -755,6 +755,11 @@ const CASES: &[Case] = &[
         ":8: `horizon.steps`"
     ),
     case!(
+        "relation-driver-three-powers.toml",
+        Invalid(Problem::NotAPair { count: 3 }),
+        ":78: `drivers.relations[0].powers`"
+    ),
+    case!(
         "relation-driver-with-itself.toml",
         Invalid(Problem::Scenario(ScenarioRuleError::RelationWithItself { .. })),
         ":78: `drivers.relations[0].powers`"
@@ -765,9 +770,19 @@ const CASES: &[Case] = &[
         ":80: `events[2].powers`"
     ),
     case!(
+        "relation-shift-three-powers.toml",
+        Invalid(Problem::OutOfRange { .. }),
+        ":80: `events[2].powers`"
+    ),
+    case!(
         "relation-shift-with-itself.toml",
         Invalid(Problem::Duplicate { .. }),
         ":80: `events[2].powers[1]`"
+    ),
+    case!(
+        "relation-three-powers.toml",
+        Invalid(Problem::NotAPair { count: 3 }),
+        ":20: `relations[0].powers`"
     ),
     case!(
         "relation-with-itself.toml",

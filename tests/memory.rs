@@ -355,3 +355,32 @@ fn the_estimate_is_above_the_peak_the_command_line_measures() {
         assert!(estimate <= 2.0 * peak, "{args:?}: {stdout}");
     }
 }
+
+#[test]
+fn the_estimate_counts_the_powers_stocks_and_grows_with_their_window() {
+    // The embedded world with a defection window of `window` months.
+    let with_window = |window: u32| {
+        let text =
+            format!("extends = \"builtin:eurasia-2025\"\n[parameters.powers]\nwindow = {window}\n");
+        Scenario::from_toml_str(&text, "window.toml").unwrap()
+    };
+    let run = |s: Scenario| Ensemble::new(s, 10).threads(1).memory_estimate().run;
+    let (short, long) = (run(with_window(6)), run(with_window(18)));
+    // The ring of v_ip holds 12 more months × 12 states × 6 powers of 8 bytes, in the run's
+    // state and in the state it returns.
+    assert_eq!(long - short, 2 * 12 * (12 * 6) * 8);
+
+    // With no power acting, a run carries no stocks at all.
+    let mut text = String::from("extends = \"builtin:eurasia-2025\"\n");
+    for power in ["Russia", "China", "USA", "EU", "Turkiye", "Iran"] {
+        text += &format!("[powers.\"{power}\"]\nbudget = 0.0\n");
+    }
+    let idle = Scenario::from_toml_str(&text, "idle.toml").unwrap();
+    assert!(idle.world().agency().is_inactive());
+    assert_eq!(memory::power_stocks_bytes(idle.world()), 0);
+    let acting = run(with_window(6));
+    // Per pair at least the offers (8 channels), coercion, spending (7 actions) and the
+    // 6-month ring, twice.
+    let at_least = 2 * (12 * 6) * (8 + 1 + 7 + 6) * 8;
+    assert!(acting - run(idle) >= at_least, "{acting} vs {at_least}");
+}

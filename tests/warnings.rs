@@ -589,3 +589,127 @@ fn moving_a_relation_neither_of_whose_powers_acts_is_warned_of_at_each_mover() {
     let loaded = Scenario::from_toml_str_with_warnings(&text, "powers.toml").unwrap();
     assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
 }
+
+/// Every share of every month of run 0 of `text`: what a no-op must leave unchanged.
+fn shares_of(text: &str) -> Vec<Vec<f64>> {
+    let scenario = Scenario::from_toml_str(text, "powers.toml").unwrap();
+    geoalign::Simulation::new(scenario)
+        .trajectory(0)
+        .unwrap()
+        .alignment
+}
+
+#[test]
+fn power_parameters_where_no_power_has_a_budget_are_warned_of_at_their_table() {
+    let table = "[parameters.powers]\nhalf_life = 24.0\nwindow = 6\n";
+    let text = with_powers("", table);
+    let warning = only_warning(&text, "[parameters.powers]", "parameters.powers");
+    assert_eq!(warning.kind, WarningKind::PowerParametersWithoutBudget);
+    assert!(warning.to_string().contains("nothing reads"), "{warning}");
+    // The run agrees: the same numbers as without the table.
+    assert_eq!(shares_of(&text), shares_of(&with_powers("", "")));
+
+    // An acting power reads them: no warning.
+    let acting = format!("{table}[powers.A.priorities]\nS = 1.0\n");
+    let text = with_powers("budget = 0.05\n", &acting);
+    let loaded = Scenario::from_toml_str_with_warnings(&text, "powers.toml").unwrap();
+    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+}
+
+#[test]
+fn a_regime_threat_half_life_without_regime_security_is_warned_of_at_the_key() {
+    // Unrest in S, whose security tie with A carries the regime term (docs/model.md §10.3).
+    let unrest = "[[events]]\nat = \"2025-06\"\nkind = \"unrest\"\nstate = \"S\"\nseverity = 0.8\n\
+                  [states.S.ties.A]\nsecurity = 0.6\n[powers.A.delivery]\nsecurity = 0.8\n";
+    let table = "[parameters.responsiveness]\nregime_threat_half_life = 12.0\n";
+    let text = with_powers("", &format!("{unrest}{table}"));
+    let warning = only_warning(
+        &text,
+        "regime_threat_half_life",
+        "parameters.responsiveness.regime_threat_half_life",
+    );
+    assert_eq!(warning.kind, WarningKind::RegimeHalfLifeWithoutWeight);
+    // The run agrees: with ζ = 0 the half-life changes no number, even after unrest.
+    assert_eq!(shares_of(&text), shares_of(&with_powers("", unrest)));
+
+    // With ζ above 0 the half-life is read: no warning, and it moves the shares.
+    let on = "[parameters.responsiveness]\nregime_security = 0.5\n";
+    let read = with_powers("", &format!("{unrest}{on}regime_threat_half_life = 12.0\n"));
+    let loaded = Scenario::from_toml_str_with_warnings(&read, "powers.toml").unwrap();
+    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+    let default_half_life = with_powers("", &format!("{unrest}{on}"));
+    assert_ne!(shares_of(&read), shares_of(&default_half_life));
+}
+
+/// BASE with a second power B (shares in both states) and `tail` after it.
+fn with_b(tail: &str) -> String {
+    with_b_shares(with_powers(
+        "",
+        &format!("[powers.B]\ncoercion = 0.1\n{tail}"),
+    ))
+}
+
+#[test]
+fn a_camp_with_nesting_one_is_warned_of_at_its_nesting() {
+    let text = with_b("[camps.Pair]\npowers = [\"A\", \"B\"]\nnesting = 1.0\n");
+    let warning = only_warning(&text, "nesting = 1.0", "camps.Pair.nesting");
+    assert_eq!(warning.kind, WarningKind::CampWithoutNesting);
+    assert!(warning.to_string().contains("acts as no camp"), "{warning}");
+    // The run agrees: λ = 1 is the plain logit, to rounding (the nested form computes the
+    // same probabilities through other operations).
+    let (camp, none) = (shares_of(&text), shares_of(&with_b("")));
+    for (a, b) in camp.iter().flatten().zip(none.iter().flatten()) {
+        assert!((a - b).abs() < 1e-9, "{a} vs {b}");
+    }
+
+    // A camp below 1 groups: no warning.
+    let text = with_b("[camps.Pair]\npowers = [\"A\", \"B\"]\nnesting = 0.5\n");
+    let loaded = Scenario::from_toml_str_with_warnings(&text, "powers.toml").unwrap();
+    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+}
+
+#[test]
+fn a_declared_relation_neither_of_whose_powers_acts_is_warned_of_at_its_powers() {
+    let relation = "[[relations]]\npowers = [\"A\", \"B\"]\nvalue = 0.5\n";
+    let text = with_b(relation);
+    let warning = only_warning(&text, "powers = [\"A\", \"B\"]", "relations[0].powers");
+    assert_eq!(
+        warning.kind,
+        WarningKind::DeclaredRelationWithoutBudget {
+            first: "A".into(),
+            second: "B".into(),
+        }
+    );
+    // The run agrees: the same numbers as without the entry.
+    assert_eq!(shares_of(&text), shares_of(&with_b("")));
+
+    // An acting power reads it: no warning.
+    let text = with_b_shares(with_powers(
+        "budget = 0.05\n",
+        &format!("[powers.B]\ncoercion = 0.1\n{relation}[powers.A.priorities]\nS = 1.0\n"),
+    ));
+    let loaded = Scenario::from_toml_str_with_warnings(&text, "powers.toml").unwrap();
+    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+}
+
+#[test]
+fn hostile_parameters_where_no_power_can_coerce_are_warned_of_at_each_key() {
+    let table = "[parameters.events]\nhostile_grievance = 0.3\nunrest_hazard = 0.01\n";
+    let no_coercion =
+        |tail: &str| with_powers("", tail).replace("coercion = 0.5", "coercion = 0.0");
+    let text = no_coercion(table);
+    let warning = only_warning(
+        &text,
+        "hostile_grievance",
+        "parameters.events.hostile_grievance",
+    );
+    assert_eq!(warning.kind, WarningKind::HostileParameterUnread);
+    // The run agrees: the same numbers as without the key.
+    let without = no_coercion("[parameters.events]\nunrest_hazard = 0.01\n");
+    assert_eq!(shares_of(&text), shares_of(&without));
+
+    // A power with coercion may decide on a hostile intervention: no warning.
+    let text = with_powers("", table);
+    let loaded = Scenario::from_toml_str_with_warnings(&text, "powers.toml").unwrap();
+    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+}

@@ -77,8 +77,10 @@ pub(crate) const BUDGET: (f64, f64) = (0.0, 1e3);
 /// A relation between two powers: −1 rivalry … +1 partnership.
 pub(crate) const RELATION: (f64, f64) = (-1.0, 1.0);
 /// A stock's half-life in months: from a tenth of a month (gone by the next decision) to a
-/// thousand years (never decays within any horizon).
-pub(crate) const HALF_LIFE: (f64, f64) = (0.1, 12_000.0);
+/// century (a commitment that outlasts every horizon the model is meant for). The start at
+/// rest settles the stocks over ten half-lives of monthly allocation (docs/model.md §9.5), so
+/// the bound also bounds that work: 12,000 months at most, once per scenario.
+pub(crate) const HALF_LIFE: (f64, f64) = (0.1, 1200.0);
 /// Increments per decision and the defection window in months: at least 1; 1000 increments
 /// are already a continuous allocation, and a window longer than the longest horizon
 /// (`crate::sim::MAX_STEPS` is far larger, but 1200 months is a century) never fires.

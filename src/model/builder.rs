@@ -607,6 +607,12 @@ impl World {
                         power: self.powers[camp.powers[0].index()].name.clone(),
                     },
                 ));
+            } else if camp.nesting == 1.0 {
+                // λ = 1 (the top of the accepted range) is the plain logit (docs/model.md §10.1).
+                warnings.push(Warning::at(
+                    ["camps", &camp.name, "nesting"],
+                    WarningKind::CampWithoutNesting,
+                ));
             }
         }
         for institution in &self.institutions {

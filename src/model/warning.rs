@@ -153,6 +153,27 @@ pub enum WarningKind {
         /// The second power.
         second: String,
     },
+    /// A `[[relations]]` entry on two powers neither of which has a budget: only an acting
+    /// power reads a relation (docs/model.md §9), so the entry changes nothing.
+    DeclaredRelationWithoutBudget {
+        /// The first power.
+        first: String,
+        /// The second power.
+        second: String,
+    },
+    /// `[parameters.powers]` written in a scenario where no power has a budget: only acting
+    /// powers read the powers' parameters (docs/model.md §9.6).
+    PowerParametersWithoutBudget,
+    /// `regime_threat_half_life` written while `regime_security` (ζ) is 0: the regime threat
+    /// it decays is read only through ζ (docs/model.md §10.3).
+    RegimeHalfLifeWithoutWeight,
+    /// A hostile-intervention parameter (`parameters.events.hostile_*`) written in a scenario
+    /// where no power has coercion above 0 nor a driver that gives it some: no power is ever
+    /// eligible for a hostile decision (docs/model.md §3.4), so nothing reads it.
+    HostileParameterUnread,
+    /// A camp whose nesting parameter is 1: a nested logit with λ = 1 is the plain logit, so
+    /// the camp groups nothing (docs/model.md §10.1).
+    CampWithoutNesting,
 }
 
 impl fmt::Display for WarningKind {
@@ -220,6 +241,26 @@ impl fmt::Display for WarningKind {
             WarningKind::PrioritiesWithoutBudget => write!(
                 f,
                 "this power has priorities but a budget of 0, so it never acts and the priorities change nothing; give it a `budget`"
+            ),
+            WarningKind::DeclaredRelationWithoutBudget { first, second } => write!(
+                f,
+                "neither {first:?} nor {second:?} has a budget, and only a power that acts reads its relations, so this relation changes nothing; give one of them a `budget` and `priorities`, or remove the entry"
+            ),
+            WarningKind::PowerParametersWithoutBudget => write!(
+                f,
+                "no power has a budget, so no power acts and nothing reads these parameters; give a power a `budget` and `priorities`, or remove the table"
+            ),
+            WarningKind::RegimeHalfLifeWithoutWeight => write!(
+                f,
+                "`regime_security` is 0, so the regime threat this half-life decays is never read; set `regime_security` above 0, or remove the key"
+            ),
+            WarningKind::HostileParameterUnread => write!(
+                f,
+                "no power has coercion above 0 or a driver that gives it some, so no power ever decides on a hostile intervention and nothing reads this parameter; give a power `coercion`, or remove the key"
+            ),
+            WarningKind::CampWithoutNesting => write!(
+                f,
+                "a nesting parameter of 1 is the plain logit: the camp's powers substitute for each other no more than for any other power, so the camp acts as no camp; set `nesting` below 1, or remove the camp"
             ),
             WarningKind::PriorityOnFixedState => write!(
                 f,

@@ -209,6 +209,11 @@ pub enum Problem {
         /// The largest allowed value.
         max: f64,
     },
+    /// A relation (`[[relations]]`, `[[drivers.relations]]`) naming other than two powers.
+    NotAPair {
+        /// How many names it gives.
+        count: usize,
+    },
     /// NaN or an infinity.
     NotFinite {
         /// The value as read.
@@ -448,6 +453,10 @@ impl fmt::Display for Problem {
                     write!(f, "must be in [{min}, {max}], got {value}")
                 }
             }
+            Problem::NotAPair { count } => write!(
+                f,
+                "a relation is between two powers: name exactly two, got {count}"
+            ),
             Problem::NotFinite { value } => write!(f, "must be a finite number, got {value}"),
             Problem::SumNotOne { sum } => write!(f, "shares must sum to 1, got {sum}"),
             Problem::SumAboveOne { sum } => write!(

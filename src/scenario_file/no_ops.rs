@@ -78,6 +78,28 @@ pub(super) fn warnings(
             ));
         }
     }
+    out.extend(unread_parameters(merged, scenario));
+    out.extend(unread_hostile_parameters(merged, scenario, drivers));
+    for (n, pair) in declared_relations(&merged.table).into_iter().enumerate() {
+        let world = scenario.world();
+        let ids: Vec<_> = pair
+            .iter()
+            .filter_map(|name| world.power_id(name))
+            .collect();
+        if let [p, q] = ids[..] {
+            if let Some(WarningKind::RelationWithoutBudget { first, second }) =
+                relation_without_budget(scenario, p, q)
+            {
+                let at = [
+                    "relations".to_string(),
+                    format!("[{n}]"),
+                    "powers".to_string(),
+                ];
+                let kind = WarningKind::DeclaredRelationWithoutBudget { first, second };
+                out.push(Warning::at(at, kind));
+            }
+        }
+    }
     for (driver, at) in drivers {
         if let DriverTarget::Relation(p, q) = driver.target {
             if let Some(kind) = relation_without_budget(scenario, p, q) {
@@ -123,6 +145,81 @@ pub(super) fn warnings(
         }
     }
     out
+}
+
+/// Parameter tables and keys written where nothing reads them: `[parameters.powers]` when no
+/// power has a budget (docs/model.md §9.6), `regime_threat_half_life` when `regime_security`
+/// is 0 (§10.3).
+fn unread_parameters(merged: &Merged, scenario: &Scenario) -> Vec<Warning> {
+    let path = |keys: &[&str]| -> KeyPath { keys.iter().map(|k| k.to_string()).collect() };
+    let world = scenario.world();
+    let mut out = Vec::new();
+    let powers = path(&["parameters", "powers"]);
+    if world.agency().is_inactive() && written(&merged.table, &powers) {
+        out.push(Warning::at(
+            powers,
+            WarningKind::PowerParametersWithoutBudget,
+        ));
+    }
+    let half_life = path(&["parameters", "responsiveness", "regime_threat_half_life"]);
+    if world.parameters().responsiveness.regime_security == 0.0
+        && written(&merged.table, &half_life)
+    {
+        out.push(Warning::at(
+            half_life,
+            WarningKind::RegimeHalfLifeWithoutWeight,
+        ));
+    }
+    out
+}
+
+/// The `parameters.events.hostile_*` keys written in a scenario where no power can ever be
+/// eligible for a hostile decision: none has coercion above 0 and no driver moves a
+/// coercion (nothing else does; docs/model.md §3.4, eligibility).
+fn unread_hostile_parameters(
+    merged: &Merged,
+    scenario: &Scenario,
+    drivers: &[(Driver, KeyPath)],
+) -> Vec<Warning> {
+    let coerces = scenario.world().powers().iter().any(|p| p.coercion > 0.0)
+        || drivers
+            .iter()
+            .any(|(d, _)| matches!(d.target, DriverTarget::Coercion(_)));
+    let Some(toml::Value::Table(events)) =
+        merged.table.get("parameters").and_then(|p| p.get("events"))
+    else {
+        return Vec::new();
+    };
+    if coerces {
+        return Vec::new();
+    }
+    events
+        .keys()
+        .filter(|key| key.starts_with("hostile_"))
+        .map(|key| {
+            let at = ["parameters", "events", key.as_str()];
+            Warning::at(at, WarningKind::HostileParameterUnread)
+        })
+        .collect()
+}
+
+/// The names of each `[[relations]]` entry's powers, in the file's order (an entry the loader
+/// refused never reaches here).
+fn declared_relations(table: &toml::Table) -> Vec<Vec<&str>> {
+    let Some(toml::Value::Array(entries)) = table.get("relations") else {
+        return Vec::new();
+    };
+    entries
+        .iter()
+        .map(|entry| {
+            let names = entry.get("powers").and_then(toml::Value::as_array);
+            names
+                .into_iter()
+                .flatten()
+                .filter_map(toml::Value::as_str)
+                .collect()
+        })
+        .collect()
 }
 
 /// The key and the reason of a `crisis` that no run can ever decide on (docs/model.md §3.4,

@@ -192,7 +192,9 @@ pub(crate) struct RawPower {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawRelation {
-    pub powers: Option<[String; 2]>,
+    /// A list rather than a pair, so that a wrong count is refused at its line
+    /// (`validate::pair`): the TOML reader reports an array's length without a location.
+    pub powers: Option<Vec<String>>,
     pub value: Option<f64>,
 }
 
@@ -239,7 +241,8 @@ pub(crate) struct RawDrivers {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawRelationDriver {
-    pub powers: Option<[String; 2]>,
+    /// A list, as in [`RawRelation`], so that a wrong count is located.
+    pub powers: Option<Vec<String>>,
     pub path: Option<Vec<RawPoint>>,
 }
 

@@ -294,7 +294,7 @@ fn world_builder(ctx: &Ctx<'_>, raw: &RawScenario) -> Result<WorldBuilder> {
     for (n, relation) in raw.relations.iter().flatten().enumerate() {
         let index = format!("[{n}]");
         let at = |field: &'static str| ["relations", index.as_str(), field];
-        let [first, second] = ctx.required(relation.powers.as_ref(), &at("powers"))?;
+        let [first, second] = pair(ctx, relation.powers.as_deref(), &at("powers"))?;
         for name in [first, second] {
             ctx.resolve(&power_names, "power", name, &at("powers"))?;
         }
@@ -612,7 +612,7 @@ fn world_error(ctx: &Ctx<'_>, raw: &RawScenario, error: WorldError) -> ScenarioE
                 },
             ..
         } => {
-            let same = |pair: &[String; 2]| {
+            let same = |pair: &[String]| {
                 (pair[0] == *first && pair[1] == *second)
                     || (pair[0] == *second && pair[1] == *first)
             };
@@ -708,20 +708,34 @@ fn world_error(ctx: &Ctx<'_>, raw: &RawScenario, error: WorldError) -> ScenarioE
     ctx.error(path, problem)
 }
 
+/// The two powers of a relation (`[[relations]]`, `[[drivers.relations]]`), at `path`:
+/// required, and exactly two names.
+fn pair<'r>(ctx: &Ctx<'_>, powers: Option<&'r [String]>, path: &[&str]) -> Result<[&'r String; 2]> {
+    match ctx.required(powers, path)? {
+        [first, second] => Ok([first, second]),
+        other => Err(ctx.error(key(path), Problem::NotAPair { count: other.len() })),
+    }
+}
+
 /// The key path of `field` in the `nth` (0-based) `[[relations]]` entry whose pair of
 /// powers satisfies `which`.
 fn relation_key(
     raw: &RawScenario,
-    which: impl Fn(&[String; 2]) -> bool,
+    which: impl Fn(&[String]) -> bool,
     nth: usize,
     field: &str,
 ) -> KeyPath {
+    // Every entry has two names by now (`pair` refused the others before the builder ran).
     let n = raw
         .relations
         .iter()
         .flatten()
         .enumerate()
-        .filter(|(_, r)| r.powers.as_ref().is_some_and(&which))
+        .filter(|(_, r)| {
+            r.powers
+                .as_deref()
+                .is_some_and(|p| p.len() == 2 && which(p))
+        })
         .nth(nth)
         .map_or(0, |(n, _)| n);
     key(&["relations", &format!("[{n}]"), field])
@@ -852,7 +866,7 @@ fn build_drivers(
     for (n, relation) in rd.relations.iter().flatten().enumerate() {
         let index = format!("[{n}]");
         let at = |field: &'static str| ["drivers", "relations", index.as_str(), field];
-        let [first, second] = ctx.required(relation.powers.as_ref(), &at("powers"))?;
+        let [first, second] = pair(ctx, relation.powers.as_deref(), &at("powers"))?;
         let mut pair = [PowerId(0); 2];
         for (id, name) in pair.iter_mut().zip([first, second]) {
             *id = PowerId(ctx.resolve(names.powers, "power", name, &at("powers"))? as u32);

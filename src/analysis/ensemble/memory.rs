@@ -6,7 +6,8 @@
 //! scenario read and prepared, earlier summaries; [`PROCESS_BYTES`] where it cannot be read).
 //! To it an ensemble adds, per worker thread, one summary accumulator (four
 //! [`Sketches`](super::sketch) of [`SKETCH_CELL_BYTES`] per cell), the pending histogram bins
-//! of a block of runs ([`PENDING_CELL_BYTES`] per cell) and one run's state. The workers'
+//! of a block of runs ([`PENDING_CELL_BYTES`] per cell) and one run's state (with the acting
+//! powers' stocks and defection memory, [`power_stocks_bytes`]). The workers'
 //! accumulators are merged into the first one, so no further summary is allocated at the end.
 //! The cells of a summary are
 //!
@@ -378,6 +379,49 @@ fn run_state_bytes(world: &World) -> u64 {
     8 * numbers + 8 * members + 48 * (i + 10)
 }
 
+/// Bytes of the acting powers' stocks and memory in one run state
+/// ([`PowerStocks`](crate::sim::powers::PowerStocks), docs/model.md §9), 0 when no power acts:
+/// per (state, power) pair the offer stocks (one per channel), the coercion stock, the month's
+/// spending (one per action), the defection memory's ring of `window` months and its flag, and
+/// at most one punishment; the relations and the relation shifts (powers² each), and the
+/// members' participation of last month.
+///
+/// # Examples
+///
+/// ```
+/// use geoalign::analysis::ensemble::memory::power_stocks_bytes;
+/// use geoalign::{Disposition, Power, State, World};
+/// let world = || {
+///     World::builder()
+///         .power(Power::new("A"))
+///         .state(State::new("S", Disposition::Hedge, vec![0.5, 0.5]))
+/// };
+/// // No budget: no stocks.
+/// assert_eq!(power_stocks_bytes(&world().build().unwrap()), 0);
+/// // One acting pair, a window of 12 months: 8 offers, coercion, 7 spendings and 12 months
+/// // of memory (28 numbers), the relations, and the rest.
+/// let acting = world().budget("A", 0.05).priority("A", "S", 1.0).build().unwrap();
+/// assert!(power_stocks_bytes(&acting) >= 28 * 8);
+/// ```
+pub fn power_stocks_bytes(world: &World) -> u64 {
+    use crate::sim::powers::{Defection, ACTIONS};
+    let agency = world.agency();
+    if agency.is_inactive() {
+        return 0;
+    }
+    let p = world.powers().len() as u64;
+    let pairs = world.states().len() as u64 * p;
+    let window = u64::from(agency.parameters.window);
+    let numbers =
+        pairs * (crate::model::Channel::COUNT as u64 + 1 + ACTIONS as u64 + window) + 2 * p * p;
+    let punished = pairs * std::mem::size_of::<Defection>() as u64;
+    let falling = pairs * std::mem::size_of::<bool>() as u64;
+    let participation =
+        member_count(world) * std::mem::size_of::<crate::model::Participation>() as u64;
+    // Nine vectors, each with its header.
+    8 * numbers + punished + falling + participation + 9 * 24
+}
+
 /// Estimate the peak memory of an ensemble of `scenario` run with `plan`.
 pub(crate) fn estimate(scenario: &Scenario, plan: Plan) -> MemoryEstimate {
     let world = scenario.world();
@@ -400,8 +444,10 @@ pub(crate) fn estimate(scenario: &Scenario, plan: Plan) -> MemoryEstimate {
     let pending = cells * PENDING_CELL_BYTES;
     let state = run_state_bytes(world);
     // A run holds its state and the dynamics' scratch (each about a run state), the state it
-    // returns, and at the horizon the similarity matrix (an `Option<f64>` per pair).
-    let run = 3 * state + 16 * pair_cells + THREAD_BYTES;
+    // returns, and at the horizon the similarity matrix (an `Option<f64>` per pair). The
+    // powers' stocks are in the run's state and the one it returns, not in the scratch.
+    let stocks = power_stocks_bytes(world);
+    let run = 3 * state + 2 * stocks + 16 * pair_cells + THREAD_BYTES;
     // The scenario's fingerprint serialises it once as JSON: about 24 characters an 8-byte
     // number of the world (three run states), and of each driver's points.
     let drivers = scenario.drivers().len() as u64 * (u64::from(scenario.steps()) + 1) * 8;

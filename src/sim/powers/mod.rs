@@ -154,17 +154,27 @@ fn decay(world: &World, rs: &mut RunState) {
     }
 }
 
+/// The months [`settle`] repeats the start's decay and allocation: ten half-lives, so the
+/// stocks hold 1 − 2⁻¹⁰ of their limit whatever the half-life, and at least 24, so that the
+/// twelve averaged months come after a year of approach even for a short half-life. No upper
+/// cap: a cap (there was one at 1200 months) leaves a longer half-life's stocks short of their
+/// limit, and they then grow through the run. The cost is bounded by the builder's largest
+/// half-life (`bounds::HALF_LIFE`, 1200 months: 12,000 months of allocation, once per
+/// scenario, and once per run at a branch where powers start acting).
+pub(crate) fn settling_months(half_life: f64) -> usize {
+    (10.0 * half_life).ceil().max(24.0) as usize
+}
+
 /// The stationary stocks of the allocation on `rs` (spending = decay), into `rs.powers`:
-/// the month's decay and allocation are repeated on the unchanged start state for ten
-/// half-lives (the stocks then hold 1 − 2⁻¹⁰ of their limit), and the stocks are averaged over
-/// the last twelve months, since the discrete increments make the allocation cycle among
-/// near-equal targets. The window's memory is filled with the start's values.
+/// the month's decay and allocation are repeated on the unchanged start state for
+/// [`settling_months`] (ten half-lives), and the stocks are averaged over the last twelve
+/// months, since the discrete increments make the allocation cycle among near-equal targets.
+/// The window's memory is filled with the start's values.
 pub(crate) fn settle(world: &World, rs: &mut RunState) {
     if rs.powers.is_empty() {
         return;
     }
-    let half_life = world.agency().parameters.half_life;
-    let months = (10.0 * half_life).ceil().clamp(24.0, 1200.0) as usize;
+    let months = settling_months(world.agency().parameters.half_life);
     let mut sum_offers = vec![0.0; rs.powers.offers.len()];
     let mut sum_coercion = vec![0.0; rs.powers.coercion.len()];
     for month in 0..months {
@@ -360,5 +370,75 @@ pub(crate) fn enter(world: &World, rs: &mut RunState, parent: &World) {
             ring.copy_from_slice(&values);
         }
         rs.powers.participation = rs.participation.iter().flatten().copied().collect();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{decay, keep_per_month, settle, settling_months, PowerStocks};
+    use crate::model::{AgencyParameters, Channel, Disposition, Power, State, World};
+    use crate::sim::state::RunState;
+
+    /// Two powers, three hedging states with ties to both; A acts on all three with the given
+    /// half-life.
+    fn world(half_life: f64) -> World {
+        let mut builder = World::builder()
+            .power(Power::new("A"))
+            .power(Power::new("B"))
+            .agency_parameters(AgencyParameters {
+                half_life,
+                ..AgencyParameters::default()
+            })
+            .budget("A", 0.05)
+            .relation("A", "B", -0.5);
+        for (name, a) in [("S1", 0.5), ("S2", 0.3), ("S3", 0.2)] {
+            builder = builder.state(State::new(name, Disposition::Hedge, vec![a, 0.3, 0.7 - a]));
+            for power in ["A", "B"] {
+                for channel in Channel::ALL {
+                    builder = builder.tie(name, power, channel, 0.3);
+                }
+            }
+            builder = builder.priority("A", name, 1.0);
+        }
+        builder.build().unwrap()
+    }
+
+    /// The stock the allocation adds over twelve months after `settle`, over the stock that
+    /// decays in them, on the unchanged start: 1 at the stationary stocks (spending = decay).
+    fn added_over_decayed(half_life: f64) -> f64 {
+        let world = world(half_life);
+        let mut rs = RunState::new(&world);
+        rs.powers = PowerStocks::new(&world);
+        settle(&world, &mut rs);
+        let keep = keep_per_month(&world);
+        let total = |rs: &RunState| -> f64 {
+            rs.powers.offers.iter().sum::<f64>() + rs.powers.coercion.iter().sum::<f64>()
+        };
+        let (mut added, mut decayed) = (0.0, 0.0);
+        for _ in 0..12 {
+            let before = total(&rs);
+            decay(&world, &mut rs);
+            super::allocate(&world, &mut rs);
+            decayed += (1.0 - keep) * before;
+            added += total(&rs) - keep * before;
+        }
+        added / decayed
+    }
+
+    #[test]
+    fn the_settled_stocks_are_stationary_for_a_long_half_life_as_for_the_default() {
+        // The default half-life settled in 120 months, as before the cap was lifted.
+        assert_eq!(settling_months(12.0), 120);
+        assert_eq!(settling_months(1.0), 24);
+        for half_life in [12.0, 240.0, 1200.0] {
+            let ratio = added_over_decayed(half_life);
+            // Ten half-lives leave 2⁻¹⁰ ≈ 0.1 % of the limit to approach; the former cap of
+            // 1200 months left 3 % at 240 months (measured: ratio 1.032, which fails here)
+            // and half at 1200 (ratio about 2).
+            assert!(
+                (ratio - 1.0).abs() < 0.005,
+                "half-life {half_life}: {ratio}"
+            );
+        }
     }
 }
