@@ -437,3 +437,35 @@ fn a_more_credible_bloc_and_a_leader_that_delivers_security_answer_more_often() 
         "{by_delivery:?}"
     );
 }
+
+/// Russia's probability of a hostile decision on a departure (trigger 1) by each CSTO member
+/// of the embedded world, at its start (docs/model.md §11: the review found 0.76–0.94 before
+/// the table had departures that were not answered by force, Armenia 2024 above all).
+fn departure_chances() -> Vec<(&'static str, f64)> {
+    let sc = geoalign::presets::eurasia_2025();
+    let w = sc.world();
+    let rs = RunState::new(w);
+    let russia = w.power_id("Russia").unwrap();
+    ["Armenia", "Belarus", "Kazakhstan", "Kyrgyzstan", "Tajikistan"]
+        .into_iter()
+        .map(|name| {
+            let (v, p) = hostile::chance(w, &rs, russia, w.state_id(name).unwrap(), 1.0);
+            println!(
+                "{name}: P = {p:.3} (support {:.2}, opposition {:.2}, feasibility {:.2}, cost {:.2})",
+                v.local_support, v.opposition, v.feasibility, v.cost
+            );
+            (name, p)
+        })
+        .collect()
+}
+
+#[test]
+fn a_departure_without_co_ethnics_or_reach_is_not_answered_by_force() {
+    let p = departure_chances();
+    let of = |name: &str| p.iter().find(|(n, _)| *n == name).unwrap().1;
+    // Armenia froze its CSTO membership in 2024 and Russia did not intervene (data/
+    // interventions.csv): with a tiny co-ethnic share and no land link, the engine agrees.
+    assert!(of("Armenia") < 0.5, "{p:?}");
+    // Kazakhstan (15.5 % Russians, the longest border) is the likelier target of the two.
+    assert!(of("Kazakhstan") > of("Armenia"), "{p:?}");
+}
