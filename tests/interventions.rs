@@ -53,9 +53,9 @@ fn the_embedded_table_is_the_file_on_disk() {
 #[test]
 fn leave_one_out_beats_the_base_rate() {
     let fit = Fit::new(&CaseTable::shipped()).unwrap();
-    // 19 cases, 7 interventions: the base rate is 12/19.
-    assert_eq!((fit.cases, fit.interventions), (19, 7));
-    assert!((fit.loo.base_rate - 12.0 / 19.0).abs() < 1e-12);
+    // 23 cases, 7 interventions: the base rate is 16/23.
+    assert_eq!((fit.cases, fit.interventions), (23, 7));
+    assert!((fit.loo.base_rate - 16.0 / 23.0).abs() < 1e-12);
     assert!(fit.loo.accuracy > fit.loo.base_rate, "{:?}", fit.loo);
     assert!(fit.loo.log_loss < fit.loo.base_log_loss, "{:?}", fit.loo);
     // The trigger is the one weight whose interval excludes zero (docs/model.md §11).
@@ -66,7 +66,7 @@ fn leave_one_out_beats_the_base_rate() {
 #[test]
 fn the_fitted_defaults_explain_the_record_better_than_equal_weights() {
     // Ablation: the first form's equal weights of 3 with β₀ = −6.5 against the fitted defaults,
-    // by the log-likelihood of the 19 cases.
+    // by the log-likelihood of the 23 cases.
     let table = CaseTable::shipped();
     let equal = EventParameters {
         decision_intercept: -6.5,
@@ -106,7 +106,7 @@ fn fit_interventions_prints_the_coefficients_and_the_base_rate() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("trigger"), "{text}");
     assert!(
-        text.contains("leave-one-out accuracy 0.789 (base rate"),
+        text.contains("leave-one-out accuracy 0.826 (base rate"),
         "{text}"
     );
 }
@@ -130,7 +130,7 @@ fn fit_interventions_refuses_a_table_with_a_missing_code_at_its_line() {
     assert!(!out.status.success());
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(
-        err.contains("cases.csv:16: column `trigger` is empty"),
+        err.contains("cases.csv:17: column `trigger` is empty"),
         "{err}"
     );
     let _ = std::fs::remove_dir_all(&dir);
@@ -159,6 +159,6 @@ fn fit_interventions_writes_its_files_atomically() {
         assert!(dir.join(file).is_file(), "{file}");
     }
     let loo = std::fs::read_to_string(dir.join("interventions-loo.csv")).unwrap();
-    assert_eq!(loo.lines().count(), 20);
+    assert_eq!(loo.lines().count(), 24);
     let _ = std::fs::remove_dir_all(&dir);
 }
