@@ -284,6 +284,8 @@ struct Spending {
     power: usize,
     powers: usize,
     total: f64,
+    /// What the power spent in each state.
+    by_state: Vec<f64>,
 }
 
 impl Recorder for Spending {
@@ -294,6 +296,10 @@ impl Recorder for Spending {
         }
         let at = (self.state * self.powers + self.power) * ACTIONS;
         self.total += state.powers.spent[at..at + ACTIONS].iter().sum::<f64>();
+        for (i, spent) in self.by_state.iter_mut().enumerate() {
+            let at = (i * self.powers + self.power) * ACTIONS;
+            *spent += state.powers.spent[at..at + ACTIONS].iter().sum::<f64>();
+        }
     }
 }
 
@@ -330,6 +336,7 @@ fn measure(scenario: &Scenario, runs: u64) -> Vec<[f64; COLUMNS.len() + 2]> {
                 power: world.power_id("China").expect("China").0 as usize,
                 powers: world.powers().len(),
                 total: 0.0,
+                by_state: vec![0.0; world.states().len()],
             };
             let end = sim.run(run, &mut spending).expect("the run");
             let mut row = [0.0; COLUMNS.len() + 2];
@@ -337,6 +344,16 @@ fn measure(scenario: &Scenario, runs: u64) -> Vec<[f64; COLUMNS.len() + 2]> {
                 row[c] = end.share(world, s, p) - start[c];
             }
             row[COLUMNS.len()] = spending.total;
+            if run == 0 {
+                let parts: Vec<String> = world
+                    .states()
+                    .iter()
+                    .zip(&spending.by_state)
+                    .filter(|(_, &x)| x > 0.0)
+                    .map(|(s, x)| format!("{} {x:.3}", s.name))
+                    .collect();
+                eprintln!("run 0, China's spending by state: {}", parts.join(", "));
+            }
             row[COLUMNS.len() + 1] = diversification(&end) - diversified;
             row
         })
