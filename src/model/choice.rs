@@ -65,10 +65,11 @@ impl Camp {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Responsiveness {
-    /// `κ ≥ 0`: the temperature of a state is `τ_i (1 + κ L_i)`, with `L_i` its lock-in at the
-    /// baseline's start (dependence on its largest patron times that patron's share of all
-    /// powers' ties). A locked-in state has nowhere to go, so the same change of utility moves
-    /// its shares less.
+    /// `κ ≥ 0`: the temperature of a state is `τ_i (1 − L_i)^{−κ}` (at most 10⁶ times
+    /// `τ_i`), with `L_i ∈ [0, 1]` its lock-in at the baseline's start (dependence on its
+    /// largest patron times that patron's share of all powers' ties). A state answers a change
+    /// of utility in proportion to the room its dependence leaves it, `(1 − L_i)^κ`: a
+    /// locked-in state has nowhere to go, and one with no room left (`L_i = 1`) does not move.
     pub lock_in: f64,
     /// `ζ ≥ 0`: a power's utility gains `ζ · (fragility + regime threat) · security pull`; a
     /// fragile or threatened regime values its security patron more.

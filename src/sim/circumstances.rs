@@ -1,6 +1,8 @@
 //! A state's circumstances that set its responsiveness (docs/model.md §10.2).
 
 use crate::model::{Channel, World};
+use crate::sim::dynamics::exp_nonpositive;
+use crate::sim::nested::ln_portable;
 use crate::sim::state::RunState;
 
 /// The lock-in `L_i ∈ [0, 1]` of world state `state` in `rs`: its dependence on its largest
@@ -26,6 +28,30 @@ pub(crate) fn lock_in(world: &World, rs: &RunState, state: usize) -> f64 {
         largest * largest / total
     } else {
         0.0
+    }
+}
+
+/// The most a lock-in multiplies a temperature by: a state's response to a change of utility
+/// is then a millionth of its disposition's rate, which freezes it for any horizon the model
+/// runs (docs/model.md §10.2). It keeps the temperature, and the intercepts `τ ln a(0)` made
+/// from it, finite when `L = 1` (a state tied to one power only, on every salient channel at
+/// full strength), where `(1 − L)^{−κ}` would be infinite.
+pub(crate) const MAX_LOCK_IN_FACTOR: f64 = 1e6;
+
+/// The factor `(1 − L)^{−κ}` by which lock-in `L ∈ [0, 1]` multiplies a state's temperature,
+/// at most [`MAX_LOCK_IN_FACTOR`]: the state answers a change of utility in proportion to the
+/// room its dependence leaves it, `(1 − L)^κ` (docs/model.md §10.2). To first order in `L`
+/// it is `1 + κ L`, the form it replaces, so the little-locked-in states are nearly
+/// unchanged; unlike that form it grows without bound as `L → 1`, where a state has nowhere
+/// to go. Computed with the portable `ln` and `exp` (§2.2), so a seed gives the same bits on
+/// every platform.
+pub(crate) fn lock_in_factor(kappa: f64, lock_in: f64) -> f64 {
+    // −κ ln(1 − L) ≥ 0; infinite at L = 1.
+    let exponent = -kappa * ln_portable(1.0 - lock_in);
+    if exponent >= ln_portable(MAX_LOCK_IN_FACTOR) {
+        MAX_LOCK_IN_FACTOR
+    } else {
+        1.0 / exp_nonpositive(-exponent)
     }
 }
 
@@ -109,11 +135,72 @@ mod tests {
             A0[0] - step(&shocked, &base, None)[0]
         };
         let (off, on) = (moved(0.0), moved(3.0));
-        // L ≈ 0.426, so τ is 2.28 times as large and the first move about that much smaller.
+        // L ≈ 0.426, so τ is (1 − L)^{−3} ≈ 5.3 times as large and the first move about that
+        // much smaller.
         assert!(
             off > 0.0 && on > 0.0 && on < 0.6 * off,
             "off {off}, on {on}"
         );
+    }
+
+    #[test]
+    fn the_lock_in_factor_is_the_inverse_room_left() {
+        use super::{lock_in_factor, MAX_LOCK_IN_FACTOR};
+        assert_eq!(lock_in_factor(1.0, 0.0), 1.0);
+        assert_eq!(lock_in_factor(0.0, 0.68), 1.0);
+        for (kappa, l) in [(1.0, 0.68), (1.0, 0.2), (2.0, 0.35), (0.5, 0.9)] {
+            let exact = (1.0_f64 - l).powf(-kappa);
+            let factor = lock_in_factor(kappa, l);
+            assert!(
+                (factor - exact).abs() < 1e-13 * exact,
+                "κ {kappa} L {l}: {factor}"
+            );
+        }
+        // First order in L: a little-locked-in state keeps the linear form's 1 + κL …
+        assert!((lock_in_factor(1.0, 1e-4) - (1.0 + 1e-4)).abs() < 2e-8);
+        // … the most locked-in does not: Belarus's L = 0.68 gives 3.1, not 1.68.
+        assert!((lock_in_factor(1.0, 0.68) - 3.125).abs() < 1e-12);
+        // A state with no room left is frozen, with a finite temperature.
+        assert_eq!(lock_in_factor(1.0, 1.0), MAX_LOCK_IN_FACTOR);
+        assert_eq!(lock_in_factor(100.0, 0.5), MAX_LOCK_IN_FACTOR);
+    }
+
+    #[test]
+    fn a_state_with_no_room_left_stays_at_rest_under_a_shock() {
+        // S tied to R alone, at full strength on every channel with salience: L = 1.
+        let tied = |capacity_r: f64| {
+            let mut state = State::new("S", Disposition::Bandwagon, A0.to_vec());
+            state.inertia = 1.0;
+            let parameters = Parameters {
+                noise: 0.0,
+                feedback: [0.0; 8],
+                responsiveness: lock_in(1.0),
+                ..Parameters::default()
+            };
+            let mut builder = World::builder()
+                .power(Power {
+                    capacity: capacity_r,
+                    ..Power::new("R")
+                })
+                .power(Power::new("C"))
+                .state(state);
+            for ch in &Channel::ALL {
+                builder = builder.tie("S", "R", *ch, 1.0);
+            }
+            builder.parameters(parameters).build().unwrap()
+        };
+        let base = tied(1.0);
+        assert_eq!(super::lock_in(&base, &RunState::new(&base), 0), 1.0);
+        let shocked = step(&tied(0.5), &base, None);
+        assert!(shocked.iter().all(|x| x.is_finite()), "{shocked:?}");
+        // Halving R's capacity moves its share by at most a millionth of the free response.
+        assert!((shocked[0] - A0[0]).abs() < 1e-5, "{shocked:?}");
+        let mut free = tied(0.5);
+        free.parameters.responsiveness = Responsiveness::default();
+        let mut free_base = tied(1.0);
+        free_base.parameters.responsiveness = Responsiveness::default();
+        let moved = A0[0] - step(&free, &free_base, None)[0];
+        assert!(moved > 1e-3, "without lock-in it moves: {moved}");
     }
 
     #[test]

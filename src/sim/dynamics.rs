@@ -339,16 +339,17 @@ impl Dynamics {
         self.states.iter().map(|sc| sc.temperature).collect()
     }
 
-    /// Multiply each movable state's temperature by `1 + κ L_i`, with `lock_in[i]` the lock-in
-    /// `L_i` of world state `i` (docs/model.md §10.2); nothing when `κ` is 0, so the
-    /// constants are then those of a model without it, bit for bit.
+    /// Multiply each movable state's temperature by `(1 − L_i)^{−κ}`
+    /// ([`circumstances::lock_in_factor`]), with `lock_in[i]` the lock-in `L_i` of world state
+    /// `i` (docs/model.md §10.2); nothing when `κ` is 0, so the constants are then those of a
+    /// model without it, bit for bit.
     fn scale_temperatures(&mut self, world: &World, lock_in: &[f64]) {
         let kappa = world.parameters.responsiveness.lock_in;
         if kappa == 0.0 {
             return;
         }
         for sc in &mut self.states {
-            sc.temperature *= 1.0 + kappa * lock_in[sc.index];
+            sc.temperature *= circumstances::lock_in_factor(kappa, lock_in[sc.index]);
             sc.inv_temperature = (1.0 / sc.temperature).min(f64::MAX);
         }
     }
