@@ -161,8 +161,8 @@ impl Default for EventParameters {
             retaliation_cut: 0.2,
             // Judgement: as an unanswered appeal.
             retaliation_grievance: 0.05,
-            // seed 002 (docs/sources.md): sanctions on Kyrgyz firms hurt Kyrgyzstan more than
-            // Russia; judgement.
+            // seed 002 (docs/sources.md): Western sanctions on Russia hurt Kyrgyz firms more than
+            // Russian ones; judgement.
             sanctions_grievance: 0.05,
             // Judgement: trade and payment channels re-open within about a year of lifting.
             sanctions_recovery: 0.1,
