@@ -79,9 +79,9 @@ fn csto_futures_move_in_the_directions_of_seed_000() {
     );
     // Stated as the powers' spending (docs/model.md §12), revitalization's larger Russian budget
     // reaches Belarus too (0.812 against 0.796 at the horizon, 40 runs), so what distinguishes
-    // selective consolidation is the core's lead over the wider bloc — seed 000's (docs/sources.md)
-    // "a smaller core … strengthens … while the broader organization fades" — not Belarus's
-    // level alone.
+    // selective consolidation is the core's lead over the wider bloc — in seed 000's
+    // (docs/sources.md) telling, a few members draw closer while the rest of the bloc withers —
+    // not Belarus's level alone.
     assert!(wider_lead(&consolidation) > wider_lead(&revitalization));
     assert!(wider_lead(&consolidation) > wider_lead(&decline));
     assert!(consolidation.russia_share_end[belarus] > decline.russia_share_end[belarus]);

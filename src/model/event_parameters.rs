@@ -124,13 +124,14 @@ impl Default for EventParameters {
             // Judgement: a delivered guarantee closes a fifth of the gap to a full guarantee.
             security_gain: 0.2,
             // Judgement: an unanswered appeal cuts a quarter of the guarantee's value (seed 000 (docs/sources.md):
-            // after 2022 the guarantee was seen as "only formal").
+            // after 2022 the guarantee came to be seen as a guarantee on paper only).
             security_cut: 0.25,
             // seed 001 (docs/sources.md): the first joint deployment in the bloc's 30 years; judgement on the size.
             credibility_success: 0.10,
-            // seed 001 (docs/sources.md): failure "could be badly damaging to the Kremlin's own reputation".
+            // seed 001 (docs/sources.md): a failed intervention would hurt Moscow's own standing.
             credibility_failure: 0.15,
-            // seed 000 (docs/sources.md): unanswered appeals fed "a creeping loss of credibility"; judgement on size.
+            // seed 000 (docs/sources.md): unanswered appeals wore credibility down bit by bit;
+            // judgement on size.
             credibility_unanswered: 0.08,
             // seed 000 (docs/sources.md): the failed KG–TJ mediation reinforced doubts; judgement on size.
             credibility_mediation: 0.05,
@@ -138,8 +139,8 @@ impl Default for EventParameters {
             grievance_unanswered: 0.05,
             // Judgement: resentment fades over years, not months (Armenia 2020 → 2024).
             grievance_half_life: 24.0,
-            // seed 001 (docs/sources.md): contributing members "could actually [become] more vulnerable to political
-            // unrest"; judgement: a tenth more per deployment.
+            // seed 001 (docs/sources.md): sending troops may leave contributing members more
+            // exposed to unrest at home; judgement: a tenth more per deployment.
             contingent_fragility: 1.1,
             // seed 000 (docs/sources.md): Armenia's two unanswered appeals (2020, 2022) preceded its suspension.
             suspend_after: 2,
@@ -153,15 +154,16 @@ impl Default for EventParameters {
             crisis_grievance: 0.1,
             // Judgement: a member's public quarrel with the leader costs its blocs a little.
             crisis_credibility: 0.05,
-            // seed 002 (docs/sources.md): Kyrgyzstan's president: a US agreement "would be perceived in Moscow as a
-            // 'stab in the back'"; judgement: half the rival's coercion × capacity.
+            // seed 002 (docs/sources.md): Kyrgyzstan's president warned that Moscow would read a
+            // US agreement as a betrayal; judgement: half the rival's coercion × capacity.
             retaliation: 0.5,
-            // seed 002 (docs/sources.md): "the most likely form of retaliation would be making life more difficult for
-            // Kyrgyz migrant workers in Russia"; judgement: a fifth of those ties.
+            // seed 002 (docs/sources.md): Russia's likeliest reprisal would be to make life
+            // harder for Kyrgyz labour migrants in Russia; judgement: a fifth of those ties.
             retaliation_cut: 0.2,
             // Judgement: as an unanswered appeal.
             retaliation_grievance: 0.05,
-            // seed 002 (docs/sources.md): sanctions on Kyrgyz firms hurt "more than in Russia itself"; judgement.
+            // seed 002 (docs/sources.md): Western sanctions on Russia hurt Kyrgyz firms more than
+            // Russian ones; judgement.
             sanctions_grievance: 0.05,
             // Judgement: trade and payment channels re-open within about a year of lifting.
             sanctions_recovery: 0.1,

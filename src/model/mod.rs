@@ -410,15 +410,17 @@ impl Default for Parameters {
             // possible channel pull, so a state's own dependencies dominate (docs/model.md §2).
             peer_weight: 0.2,
             // λ = 2: Kazakhstan's Russian minority (15.5 %, 2021 census) raises Russia's threat
-            // by 31 %, reflecting seed 002's (docs/sources.md) "Russian populations that Putin can use as an excuse".
+            // by 31 %, reflecting seed 002's (docs/sources.md) point that Russian minorities give
+            // the Kremlin a pretext.
             coethnic_leverage: 2.0,
             // Only trade follows politics by default (docs/model.md §2.4), at 0.5 % of the gap per
             // month (≈ 6 % a year): trade re-routes over years — seed 002's (docs/sources.md) KZ–RU turnover grew
             // 1.5× in four years.
             feedback: [0.005, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
             dispositions: [
-                // Bandwagon (Belarus): threat attracts (Walt 1987, seed 002's (docs/sources.md) "under the wing of
-                // a great power"); low temperature concentrates; no aversion to dependence.
+                // Bandwagon (Belarus): threat attracts (Walt 1987; seed 002 (docs/sources.md):
+                // sheltering behind a great power); low temperature concentrates; no aversion to
+                // dependence.
                 DispositionParams {
                     threat_weight: 0.3,
                     temperature: 0.1,

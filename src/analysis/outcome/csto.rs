@@ -1,11 +1,12 @@
 //! The outcome classifier for the three CSTO futures of seed 000 (docs/sources.md).
 //!
-//! Seed 000 (docs/sources.md) names three futures: (1) *slow decline* — "a formal survival without strategic
-//! purpose, as members continue to drift apart while maintaining nominal affiliation";
-//! (2) *selective consolidation* — "a smaller core (e.g., Russia and Belarus) strengthens
-//! bilateral military ties while the broader organization fades"; (3) *partial
-//! revitalization* — the organization as a whole is renewed (docs/model.md §4: "reforms, renewed
-//! resources and a better security environment").
+//! Seed 000 (docs/sources.md) names three futures: (1) *slow decline* — the bloc lives on in
+//! name with no strategic role while its members keep moving apart and stay members only on
+//! paper;
+//! (2) *selective consolidation* — a few members such as Russia and Belarus deepen their
+//! bilateral military links while the rest of the organisation withers; (3) *partial
+//! revitalization* — the organization as a whole is renewed (docs/model.md §4: reforms, fresh
+//! resources and a better security environment).
 //!
 //! A run is classified by comparing its horizon with its own start on three measured
 //! quantities, read from the run's [`RunState`] (so events that change participation or
@@ -15,7 +16,7 @@
 //!   of participation weight × alignment share with the leader (the cohesion of
 //!   [`RunState::cohesion`] restricted to the non-core members);
 //! * **core alignment** `B`: the mean alignment share with the leader of the core members
-//!   (Belarus by default, the seed's "e.g., Russia and Belarus");
+//!   (Belarus by default, the seed's example of a core with Russia);
 //! * **participation**: which members are active.
 //!
 //! The rule, in order:

@@ -6,26 +6,27 @@
 //!
 //! * **trigger** = severity × the leader's **stake** × `(½ + ½ · credibility of the bloc)`:
 //!   a credible bloc puts the leader's reputation at stake too (docs/model.md §3.3). For
-//!   unrest, the stake is the regime's alignment with the leader over its largest power share (seed 001 (docs/sources.md): Moscow supports "a
-//!   pro-Russian government that is strategically aligned with the Kremlin"); for an appeal
+//!   unrest, the stake is the regime's alignment with the leader over its largest power share
+//!   (seed 001 (docs/sources.md): Moscow backs a government that is pro-Russian and on the
+//!   Kremlin's side strategically); for an appeal
 //!   against another state `j`, `max(0, a_ip − a_jp) / a_ip` (the leader's interest in siding
 //!   with the appellant rather than its adversary); for a clash between members `i` and `j`,
-//!   `|a_ip − a_jp| / max(a_ip, a_jp)` — zero when the leader is equally tied to both, seed
-//!   000's (docs/sources.md) "when Russia has no direct interest at stake".
+//!   `|a_ip − a_jp| / max(a_ip, a_jp)` — zero when the leader is equally tied to both, as in seed
+//!   000's (docs/sources.md) clashes where Russia itself had nothing directly at stake.
 //! * **local support** = 1 when the government requested help (appeals and mediation always;
 //!   unrest with probability severity × stake — a government asks for foreign troops when
 //!   the unrest is beyond it and the leader is its patron — or as the scenario says), else 0.
 //! * **anticipated military opposition**: unrest without a request, `1 − stake` (local forces
-//!   may resist); with a request, 0 (seed 001 (docs/sources.md): the request "indicated … there would not be a
-//!   hostile response from the Kazakh military"). Against a state `j`: `Σ_{q≠p} a_jq`, the
+//!   may resist); with a request, 0 (seed 001 (docs/sources.md): the request signalled that
+//!   Kazakhstan's own army would not resist). Against a state `j`: `Σ_{q≠p} a_jq`, the
 //!   adversary's alignment with other powers (the camp an intervention would confront).
 //!   An appeal that names no adversary: 0.5, an uninformed middle value. Mediation between
 //!   two armed members: 1 (an imposed settlement faces one side's forces).
 //! * **technical feasibility** = `min(1, g_p) × proximity_ip × d_p,security`, the leader's
 //!   effective capacity (war drain lowers it), reach and means to deliver security.
 //! * **anticipated cost** = the largest `a_tq g_q` over the parties `t` and powers `q ≠ p`:
-//!   how much another power has at stake with them (seed 001 (docs/sources.md): "signals from the United States
-//!   and European Union indicated that there would not be significant … blowback").
+//!   how much another power has at stake with them (seed 001 (docs/sources.md): Washington and
+//!   Brussels signalled that the West would not make Moscow pay much for it).
 //!
 //! The probability of acting is `σ(β₀ + β_T trigger + β_L support − β_O opposition + β_F
 //! feasibility − β_C cost)` with the coefficients of [`crate::model::EventParameters`]; an
@@ -219,7 +220,7 @@ pub(crate) fn security_delivery(rs: &RunState, power: PowerId) -> f64 {
 
 /// `½ + ½ · credibility` of the bloc: the part of the trigger that the leader's reputation
 /// adds. A credible bloc puts the leader's reputation at stake in every call for help (seed 001
-/// (docs/sources.md): failure "could be badly damaging to the Kremlin's own reputation"); a bloc
+/// (docs/sources.md): a failed intervention would hurt Moscow's own standing); a bloc
 /// with no credibility left still leaves half of the trigger, the regime's own stake.
 pub(crate) fn reputation_at_stake(rs: &RunState, bloc: InstitutionId) -> f64 {
     0.5 + 0.5 * rs.credibility[bloc.index()].clamp(0.0, 1.0)
