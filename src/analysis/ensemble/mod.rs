@@ -215,9 +215,13 @@ impl Proportion {
     /// # Examples
     ///
     /// ```
-    /// let p = geoalign::analysis::ensemble::Proportion::wilson(0, 10);
+    /// use geoalign::analysis::ensemble::Proportion;
+    /// let p = Proportion::wilson(0, 10);
     /// assert_eq!(p.low, 0.0);
     /// assert!((p.high - 0.2775).abs() < 1e-4);
+    /// // The bounds at none and at all are exact, whatever the number of runs.
+    /// assert_eq!(Proportion::wilson(0, 2000).low, 0.0);
+    /// assert_eq!(Proportion::wilson(2000, 2000).high, 1.0);
     /// ```
     pub fn wilson(count: u64, runs: u64) -> Proportion {
         if runs == 0 {
@@ -235,12 +239,15 @@ impl Proportion {
         let denom = 1.0 + z2 / n;
         let centre = (p + z2 / (2.0 * n)) / denom;
         let half = Z95 * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt() / denom;
+        // At 0 or `runs` successes the bound is exactly 0 or 1 (`centre` and `half` are then
+        // equal); rounding would otherwise print 2⁻⁶³ or 1 − 2⁻⁵³ for it.
+        let k = count.min(runs);
         Proportion {
             count,
             runs,
             estimate: p,
-            low: (centre - half).max(0.0),
-            high: (centre + half).min(1.0),
+            low: if k == 0 { 0.0 } else { (centre - half).max(0.0) },
+            high: if k == runs { 1.0 } else { (centre + half).min(1.0) },
         }
     }
 }
