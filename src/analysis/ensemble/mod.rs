@@ -246,8 +246,16 @@ impl Proportion {
             count,
             runs,
             estimate: p,
-            low: if k == 0 { 0.0 } else { (centre - half).max(0.0) },
-            high: if k == runs { 1.0 } else { (centre + half).min(1.0) },
+            low: if k == 0 {
+                0.0
+            } else {
+                (centre - half).max(0.0)
+            },
+            high: if k == runs {
+                1.0
+            } else {
+                (centre + half).min(1.0)
+            },
         }
     }
 }
