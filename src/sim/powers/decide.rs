@@ -5,6 +5,9 @@
 //! not spent.
 
 use super::{effective_tie_kept, ACTIONS, CUT_BY_COERCION, K, OFFER_CHANNELS};
+
+/// The position of coercion among the actions, after the offers.
+const COERCION: usize = OFFER_CHANNELS.len();
 use crate::model::World;
 use crate::sim::dynamics::exp_nonpositive;
 use crate::sim::state::RunState;
@@ -38,16 +41,17 @@ pub(crate) fn allocate(world: &World, rs: &mut RunState) {
         targets.clear();
         targets.extend((0..world.states().len()).filter_map(|i| Target::new(world, rs, i, p)));
         for _ in 0..increments {
-            // The first state in id order among equals, as the actions within a state.
-            let Some((chosen, best)) = targets
-                .iter()
-                .enumerate()
-                .filter_map(|(n, t)| t.best.map(|b| (n, b)))
-                .fold(None, |b: Option<(usize, Choice)>, c| match b {
-                    Some(b) if c.1.value <= b.1.value => Some(b),
-                    _ => Some(c),
-                })
-            else {
+            // The first state in id order among equals, as the actions within a state: a
+            // later target replaces the chosen one only with a strictly higher value.
+            let mut chosen: Option<(usize, Choice)> = None;
+            for (n, t) in targets.iter().enumerate() {
+                if let Some(b) = t.best {
+                    if chosen.is_none_or(|(_, c)| b.value > c.value) {
+                        chosen = Some((n, b));
+                    }
+                }
+            }
+            let Some((chosen, best)) = chosen else {
                 break;
             };
             targets[chosen].spend(rs, best.action, step);
@@ -78,6 +82,9 @@ struct Target {
     threat: f64,
     /// Budget per unit of coercion stock.
     cost: f64,
+    /// Each action's value per unit of budget now ([`Target::offer_value`],
+    /// [`Target::coercion_value`]); an increment renews only those its stock moves.
+    values: [f64; ACTIONS],
     /// The action of highest positive value now.
     best: Option<Choice>,
 }
@@ -103,6 +110,7 @@ impl Target {
             cut: kept(rs.powers.coercion[at]),
             threat: threat(world, i, p, g),
             cost: coercion_cost(world, rs, i, p),
+            values: [0.0; ACTIONS],
             best: None,
         };
         for (n, channel) in OFFER_CHANNELS.iter().enumerate() {
@@ -111,6 +119,10 @@ impl Target {
             target.tie[n] = rs.ties[at * K + k];
             target.kept[n] = kept(rs.powers.offers[at * K + k]);
         }
+        for n in 0..OFFER_CHANNELS.len() {
+            target.values[n] = target.offer_value(n);
+        }
+        target.values[COERCION] = target.coercion_value();
         target.best = target.best_action();
         Some(target)
     }
@@ -120,49 +132,68 @@ impl Target {
     fn spend(&mut self, rs: &mut RunState, action: usize, step: f64) {
         let at = self.at;
         if action < OFFER_CHANNELS.len() {
-            let k = OFFER_CHANNELS[action].index();
+            let channel = OFFER_CHANNELS[action];
+            let k = channel.index();
             rs.powers.offers[at * K + k] += step;
             self.kept[action] = kept(rs.powers.offers[at * K + k]);
+            // The offer's own value moves, and coercion's with it where coercion cuts the
+            // channel (its pull on the channel is part of coercion's value).
+            self.values[action] = self.offer_value(action);
+            if CUT_BY_COERCION.contains(&channel) {
+                self.values[COERCION] = self.coercion_value();
+            }
         } else {
             rs.powers.coercion[at] += step / self.cost;
             self.cut = kept(rs.powers.coercion[at]);
+            // The cut moves coercion's value and every offer on a channel it cuts.
+            for (n, channel) in OFFER_CHANNELS.iter().enumerate() {
+                if CUT_BY_COERCION.contains(channel) {
+                    self.values[n] = self.offer_value(n);
+                }
+            }
+            self.values[COERCION] = self.coercion_value();
         }
         rs.powers.spent[at * ACTIONS + action] += step;
         self.best = self.best_action();
+    }
+
+    /// Offer `n`'s value: `∂u/∂o = w_k g d_k (1 − x) e^{−o}`, times `e^{−c}` where coercion
+    /// cuts the channel.
+    #[inline]
+    fn offer_value(&self, n: usize) -> f64 {
+        let cut_k = if CUT_BY_COERCION.contains(&OFFER_CHANNELS[n]) {
+            self.cut
+        } else {
+            1.0
+        };
+        self.gain * self.delivered[n] * (1.0 - self.tie[n]) * self.kept[n] * cut_k
+    }
+
+    /// Coercion's value: `∂u/∂c = [s prox (1 + λ m) g − Σ_{labour, remittances} w g d x_eff]
+    /// e^{−c}` (the threat adds `1 − e^{−c}`, so returns diminish as for offers), per unit of
+    /// a cost rising with the state's other patrons.
+    #[inline]
+    fn coercion_value(&self) -> f64 {
+        let mut coercion_pull = 0.0;
+        for (n, channel) in OFFER_CHANNELS.iter().enumerate() {
+            if CUT_BY_COERCION.contains(channel) {
+                coercion_pull += self.delivered[n]
+                    * effective_tie_kept(self.tie[n], self.kept[n], 1.0)
+                    * self.cut;
+            }
+        }
+        self.gain * (self.threat * self.cut - coercion_pull) / self.cost
     }
 
     /// The action of highest positive value per unit of cost, the first in action order
     /// among equals; `None` when none has a positive value.
     fn best_action(&self) -> Option<Choice> {
         let mut best: Option<Choice> = None;
-        let mut consider = |choice: Choice| {
-            if choice.value > 0.0 && best.is_none_or(|b| choice.value > b.value) {
-                best = Some(choice);
+        for (action, &value) in self.values.iter().enumerate() {
+            if value > 0.0 && best.is_none_or(|b| value > b.value) {
+                best = Some(Choice { action, value });
             }
-        };
-        // Offers: ∂u/∂o = w_k g d_k (1 − x) e^{−o}, times e^{−c} where coercion cuts the
-        // channel.
-        let mut coercion_pull = 0.0;
-        for (n, channel) in OFFER_CHANNELS.iter().enumerate() {
-            let (x, kept, delivered) = (self.tie[n], self.kept[n], self.delivered[n]);
-            let cut_k = if CUT_BY_COERCION.contains(channel) {
-                coercion_pull += delivered * effective_tie_kept(x, kept, 1.0) * self.cut;
-                self.cut
-            } else {
-                1.0
-            };
-            consider(Choice {
-                action: n,
-                value: self.gain * delivered * (1.0 - x) * kept * cut_k,
-            });
         }
-        // Coercion: ∂u/∂c = [s prox (1 + λ m) g − Σ_{labour, remittances} w g d x_eff] e^{−c}
-        // (the threat adds 1 − e^{−c}, so returns diminish as for offers), at a cost rising
-        // with the state's other patrons.
-        consider(Choice {
-            action: OFFER_CHANNELS.len(),
-            value: self.gain * (self.threat * self.cut - coercion_pull) / self.cost,
-        });
         best
     }
 }
