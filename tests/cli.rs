@@ -305,3 +305,61 @@ fn a_full_disk_on_stdout_is_an_error_not_a_panic() {
         .unwrap();
     assert_one_paragraph_error(&out, 1, &["cannot write to standard output"]);
 }
+
+#[test]
+fn validate_counts_drivers_and_events_in_plain_english() {
+    let out = geoalign(&["validate", "scenarios/war-uncertain-end.toml"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains(", 0 drivers, 2 events (1 scheduled, 1 monthly hazard), 120 steps"),
+        "{stdout}"
+    );
+    // Issue 18 read "1 drivers": a count of one is singular.
+    let dir = scratch("validate-one-driver");
+    let file = dir.join("one-driver.toml");
+    std::fs::write(
+        &file,
+        "name = \"one driver\"\nextends = \"builtin:eurasia-2025\"\n\
+         [drivers.powers.Russia]\ncapacity = [{ at = \"2030-01\", value = 0.8 }]\n",
+    )
+    .unwrap();
+    let out = geoalign(&["validate", file.to_str().unwrap()]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains(", 1 driver, 0 events, "), "{stdout}");
+}
+
+#[test]
+fn console_ranges_have_the_decimals_of_their_means() {
+    // Issue 18: "0.029 (0.03–0.03)" hid a range of a small share at two decimals.
+    let out = geoalign(&["run", "--runs", "20"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let row = stdout
+        .lines()
+        .find(|l| l.starts_with("Armenia"))
+        .expect("a row for Armenia");
+    let cells: Vec<&str> = row.split(')').filter(|c| c.contains('(')).collect();
+    assert_eq!(cells.len(), 7, "{row}");
+    for cell in cells {
+        let (mean, range) = cell.split_once('(').unwrap();
+        let (low, high) = range.split_once('–').unwrap();
+        for number in [mean.split_whitespace().last().unwrap(), low, high] {
+            let decimals = number.trim().split_once('.').map(|(_, d)| d.len());
+            assert_eq!(decimals, Some(3), "`{number}` in {row}");
+        }
+    }
+}
