@@ -363,3 +363,78 @@ fn console_ranges_have_the_decimals_of_their_means() {
         }
     }
 }
+
+#[test]
+fn the_readme_output_table_names_every_file_run_and_sensitivity_write() {
+    // Issue 18: `similarity.csv` was written but missing from the README's table.
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let table: Vec<&str> = readme
+        .split("### Output files (`--out DIR`)")
+        .nth(1)
+        .expect("the README's output table")
+        .lines()
+        .skip_while(|l| !l.starts_with('|'))
+        .take_while(|l| l.starts_with('|'))
+        .collect();
+    let named = |file: &str| {
+        let pattern = match file.strip_prefix("alignment-") {
+            Some(_) if file.ends_with(".svg") => "alignment-<state>.svg".to_string(),
+            _ => file.to_string(),
+        };
+        table.iter().any(|row| {
+            row.split('|')
+                .nth(1)
+                .unwrap()
+                .contains(&format!("`{pattern}`"))
+        })
+    };
+    let run = scratch("readme-run");
+    let sensitivity = scratch("readme-sensitivity");
+    let out = geoalign(&[
+        "run",
+        "builtin:csto-slow-decline",
+        "--runs",
+        "4",
+        "--force",
+        "--out",
+        run.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = geoalign(&[
+        "sensitivity",
+        "--param",
+        "parameters.noise=0.01:0.05",
+        "--runs",
+        "2",
+        "--design",
+        "2",
+        "--force",
+        "--out",
+        sensitivity.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // `sensitivity --out` reports every file it writes, as `run --out` does.
+    let reported = String::from_utf8_lossy(&out.stdout);
+    for dir in [&run, &sensitivity] {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let file = entry.unwrap().file_name().into_string().unwrap();
+            assert!(named(&file), "{file} is not in the README's output table");
+            if dir == &sensitivity {
+                let path = dir.join(&file);
+                assert!(
+                    reported.contains(&format!("wrote {}", path.display())),
+                    "{file} not reported: {reported}"
+                );
+            }
+        }
+    }
+}
