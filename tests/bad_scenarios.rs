@@ -192,7 +192,7 @@ const CASES: &[Case] = &[
     case!(
         "chain/remove-required-key.toml",
         Invalid(Problem::RemoveRequired { .. }),
-        ":3: `remove[0]`: `powers.Russia.coercion` is required"
+        ":3: `remove[0]`: `states.Armenia.inertia` is required"
     ),
     case!("comments-only.toml", Empty, ": the file is empty"),
     case!(
@@ -411,7 +411,7 @@ const CASES: &[Case] = &[
     case!(
         "missing-required-key.toml",
         Invalid(Problem::Missing),
-        ":26: `powers.B.coercion`"
+        ":29: `states.S.stubbornness`"
     ),
     case!(
         "name-bidi-override.toml",

@@ -273,14 +273,16 @@ fn world_builder(ctx: &Ctx<'_>, raw: &RawScenario) -> Result<WorldBuilder> {
             let name = pname.clone();
             return Err(ctx.error(key(&["powers", pname]), Problem::ReservedName { name }));
         }
+        // A key left out takes `Power::new`'s value, so a file and code agree: capacity is an
+        // index with 1.0 at the power's own start level by definition; coercion 0, a power
+        // poses no threat unless the scenario says it coerces; a power delivers what a
+        // channel promises unless the scenario says otherwise.
+        let neutral = Power::new(pname.as_str());
         builder = builder.power(Power {
-            name: pname.clone(),
-            // Capacity is an index with 1.0 at the power's own start level, so 1.0 is the
-            // default by definition.
-            capacity: rp.capacity.unwrap_or(1.0),
-            coercion: ctx.required(rp.coercion, &["powers", pname.as_str(), "coercion"])?,
-            // A power delivers what a channel promises unless the scenario says otherwise.
+            capacity: rp.capacity.unwrap_or(neutral.capacity),
+            coercion: rp.coercion.unwrap_or(neutral.coercion),
             delivery: per_channel(rp.delivery.as_ref(), 1.0),
+            ..neutral
         });
         if let Some(budget) = rp.budget {
             builder = builder.budget(pname.as_str(), budget);
