@@ -194,6 +194,26 @@ const CASES: &[Case] = &[
         Invalid(Problem::RemoveRequired { .. }),
         ":3: `remove[0]`: `states.Armenia.inertia` is required"
     ),
+    case!(
+        "chain/unknown-institution-misspelt.toml",
+        Invalid(Problem::Misspelt { kind: "institution", .. }),
+        ":5: `institutions.CTSO`: unknown institution `CTSO`; did you mean `CSTO`? (a new institution would need `members`)"
+    ),
+    case!(
+        "chain/unknown-power-misspelt.toml",
+        Invalid(Problem::Misspelt { kind: "power", .. }),
+        ":5: `powers.Rusia`: unknown power `Rusia`; did you mean `Russia`? (no state's `alignment` gives it a share, as a new power's would)"
+    ),
+    case!(
+        "chain/unknown-state-in-priorities.toml",
+        Invalid(Problem::UnknownName { kind: "state", .. }),
+        ":6: `powers.Russia.priorities.Kazakstan`: unknown state `Kazakstan`; did you mean `Kazakhstan`? the world defines: Armenia,"
+    ),
+    case!(
+        "chain/unknown-state-misspelt.toml",
+        Invalid(Problem::Misspelt { kind: "state", .. }),
+        ":5: `states.Kazakstan`: unknown state `Kazakstan`; did you mean `Kazakhstan`? (a new state would need `disposition`)"
+    ),
     case!("comments-only.toml", Empty, ": the file is empty"),
     case!(
         "crisis-unknown-power.toml",

@@ -200,6 +200,20 @@ pub enum Problem {
         /// The names that are defined.
         known: Vec<String>,
     },
+    /// A table for a power, state or institution the world does not define, which lacks
+    /// what a new one needs and whose name is close to one the world defines: a misspelt
+    /// name (`[states.Kazakstan.ties.China]` for `Kazakhstan`) rather than a new entity.
+    Misspelt {
+        /// `power`, `state` or `institution`.
+        kind: &'static str,
+        /// The name as written.
+        name: String,
+        /// The defined name it is close to ([`crate::scenario_file`]'s did-you-mean rule).
+        near: String,
+        /// What a new one would have that this table lacks, e.g. "a new state would need
+        /// `disposition`".
+        lacks: &'static str,
+    },
     /// A number outside its allowed range.
     OutOfRange {
         /// The value as read.
@@ -437,14 +451,24 @@ impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Problem::Missing => write!(f, "this key is required but missing"),
-            Problem::UnknownName { kind, name, known } => write!(
-                f,
-                "unknown {kind} `{name}`; the world defines: {}",
-                if known.is_empty() {
-                    "none".to_string()
-                } else {
-                    known.join(", ")
+            Problem::UnknownName { kind, name, known } => {
+                write!(f, "unknown {kind} `{name}`; ")?;
+                if let Some(near) = super::suggest::nearest(name, known) {
+                    write!(f, "did you mean `{near}`? ")?;
                 }
+                write!(
+                    f,
+                    "the world defines: {}",
+                    if known.is_empty() {
+                        "none".to_string()
+                    } else {
+                        known.join(", ")
+                    }
+                )
+            }
+            Problem::Misspelt { kind, name, near, lacks } => write!(
+                f,
+                "unknown {kind} `{name}`; did you mean `{near}`? ({lacks})"
             ),
             Problem::OutOfRange { value, min, max } => {
                 if max.is_infinite() {
