@@ -368,6 +368,11 @@ const CASES: &[Case] = &[
         ExtendsCycle,
         ":5: `extends` forms a cycle"
     ),
+    case!(
+        "extends-copied-future.toml",
+        BaseUnreadable,
+        ":5: `extends`: cannot read the base scenario"
+    ),
     case!("extends-missing-file.toml", BaseUnreadable, ":5: `extends`"),
     case!(
         "extends-unknown-builtin.toml",
@@ -1520,4 +1525,45 @@ fn the_deepest_nesting_of_every_kind_at_once_does_not_exhaust_a_test_threads_sta
         .unwrap();
     let err = handle.join().expect("no stack overflow").unwrap_err();
     assert!(matches!(err, ScenarioError::UnknownField { .. }), "{err:?}");
+}
+
+#[test]
+fn a_missing_base_says_where_relative_paths_are_read_and_names_the_builtin_of_its_name() {
+    // Issue 18: a future copied out of `scenarios/` failed on its relative `extends` with the
+    // operating system's reason alone.
+    let copied = catalogue().join("extends-copied-future.toml");
+    let message = Scenario::from_file(&copied).unwrap_err().to_string();
+    assert!(
+        message.ends_with(
+            "eurasia-2025.toml: No such file or directory (os error 2); a relative `extends` is \
+             read from the directory of the file that writes it, not from the working \
+             directory; for the built-in scenario of this name, write `extends = \
+             \"builtin:eurasia-2025\"`"
+        ),
+        "{message}"
+    );
+    // A base whose name is no built-in's gets the first hint only.
+    let missing = catalogue().join("extends-missing-file.toml");
+    let message = Scenario::from_file(&missing).unwrap_err().to_string();
+    assert!(
+        message.ends_with("not from the working directory"),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_missing_file_named_like_a_builtin_suggests_the_builtin() {
+    // Issue 18: `run csto-slow-decline` said only that the file cannot be read.
+    let message = Scenario::from_file("csto-slow-decline")
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        message,
+        "csto-slow-decline: cannot read the file: No such file or directory (os error 2); did \
+         you mean the built-in scenario `builtin:csto-slow-decline`?"
+    );
+    let message = Scenario::from_file("no-such-scenario.toml")
+        .unwrap_err()
+        .to_string();
+    assert!(message.ends_with("(os error 2)"), "{message}");
 }

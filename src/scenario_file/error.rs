@@ -19,7 +19,7 @@ use std::path::PathBuf;
 #[non_exhaustive]
 pub enum ScenarioError {
     /// The file could not be read.
-    #[error("{}: cannot read the file: {source}", file.display())]
+    #[error("{}: cannot read the file: {source}{}", file.display(), builtin_hint(file, source, false))]
     Io {
         /// The file.
         file: PathBuf,
@@ -104,7 +104,7 @@ pub enum ScenarioError {
         problem: Problem,
     },
     /// The base file named by `extends` cannot be read.
-    #[error("{}: `extends`: cannot read the base scenario {}: {source}", at(file, *line, None), base.display())]
+    #[error("{}: `extends`: cannot read the base scenario {}: {source}{}{}", at(file, *line, None), base.display(), relative_hint(source), builtin_hint(base, source, true))]
     BaseUnreadable {
         /// The file whose `extends` names the base.
         file: PathBuf,
@@ -168,6 +168,35 @@ pub enum ScenarioError {
         /// The limit, [`crate::scenario_file::MAX_EXTENDS_DEPTH`].
         limit: usize,
     },
+}
+
+/// For a file that does not exist but whose stem is a built-in scenario's name (`run
+/// csto-slow-decline`, or a future copied out of `scenarios/` whose base is not beside it):
+/// the built-in form, as a command line takes it or, for `extends`, as a file writes it.
+fn builtin_hint(path: &std::path::Path, source: &std::io::Error, extends: bool) -> String {
+    let name = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .map(|stem| format!("builtin:{stem}"))
+        .filter(|name| super::builtin::names().any(|n| n == name));
+    match name {
+        Some(name) if source.kind() == std::io::ErrorKind::NotFound => match extends {
+            false => format!("; did you mean the built-in scenario `{name}`?"),
+            true => {
+                format!("; for the built-in scenario of this name, write `extends = \"{name}\"`")
+            }
+        },
+        _ => String::new(),
+    }
+}
+
+/// For a base that does not exist: where a relative `extends` is looked for, which is what a
+/// file copied to another directory runs into.
+fn relative_hint(source: &std::io::Error) -> &'static str {
+    match source.kind() {
+        std::io::ErrorKind::NotFound => "; a relative `extends` is read from the directory of the file that writes it, not from the working directory",
+        _ => "",
+    }
 }
 
 fn in_key(key: &Option<String>) -> String {
