@@ -972,7 +972,7 @@ const CASES: &[Case] = &[
     case!(
         "unknown-key-disposition-parameters.toml",
         UnknownField,
-        ":17:1: `parameters.dispositions.hedge.temprature`"
+        ":17:1: `parameters.dispositions.hedge.temprature`: unknown field `temprature` (did you mean `temperature`?), expected one of"
     ),
     case!(
         "unknown-key-driver-point.toml",
@@ -987,7 +987,7 @@ const CASES: &[Case] = &[
     case!(
         "unknown-key-event.toml",
         UnknownField,
-        ":67:1: `events[0].severty`"
+        ":67:1: `events[0].severty`: unknown field `severty` (did you mean `severity`?), expected one of"
     ),
     case!(
         "unknown-key-feedback-channel.toml",
@@ -1032,7 +1032,7 @@ const CASES: &[Case] = &[
     case!(
         "unknown-key-power.toml",
         UnknownField,
-        ":20:1: `powers.A.capacty`"
+        ":20:1: `powers.A.capacty`: unknown field `capacty` (did you mean `capacity`?), expected one of"
     ),
     case!(
         "unknown-key-salience-channel.toml",

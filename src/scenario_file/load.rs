@@ -458,7 +458,7 @@ fn parse_error(source: &Source, e: &toml::de::Error) -> ScenarioError {
             line,
             column,
             key,
-            message,
+            message: super::suggest::unknown_field(&message),
         }
     } else {
         ScenarioError::Syntax {

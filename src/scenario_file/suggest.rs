@@ -36,9 +36,43 @@ pub(crate) fn nearest<S: AsRef<str>>(
     best.map(|(_, c)| c)
 }
 
+/// The TOML reader's "unknown field `capacty`, expected one of `capacity`, `coercion`, …"
+/// with the nearest expected key after the unknown one: "unknown field `capacty` (did you mean
+/// `capacity`?), expected one of …". Any other message is returned as it is.
+pub(crate) fn unknown_field(message: &str) -> String {
+    let ticked = |s: &str| -> Vec<String> {
+        s.split('`')
+            .skip(1)
+            .step_by(2)
+            .map(str::to_string)
+            .collect()
+    };
+    let Some(rest) = message.strip_prefix("unknown field `") else {
+        return message.to_string();
+    };
+    let Some((name, expected)) = rest.split_once('`') else {
+        return message.to_string();
+    };
+    match nearest(name, ticked(expected)) {
+        Some(near) => format!("unknown field `{name}` (did you mean `{near}`?){expected}"),
+        None => message.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::nearest;
+    use super::{nearest, unknown_field};
+
+    #[test]
+    fn an_unknown_field_names_the_expected_key_it_is_close_to() {
+        assert_eq!(
+            unknown_field("unknown field `capacty`, expected one of `capacity`, `coercion`"),
+            "unknown field `capacty` (did you mean `capacity`?), expected one of `capacity`, `coercion`"
+        );
+        let far = "unknown field `bogus`, expected `kind` or `at`";
+        assert_eq!(unknown_field(far), far);
+        assert_eq!(unknown_field("invalid type"), "invalid type");
+    }
 
     #[test]
     fn a_slip_in_a_name_is_suggested_and_another_name_is_not() {
