@@ -277,6 +277,11 @@ const CASES: &[Case] = &[
         ":71: `events[1].until`"
     ),
     case!(
+        "date-unquoted-month.toml",
+        Syntax,
+        ":6:9: `2025-01` is not quoted: a month is a quoted string, write \"2025-01\" (unquoted, TOML reads it as the start of a date YYYY-MM-DD)"
+    ),
+    case!(
         "date-war-ends-before-it-starts.toml",
         Invalid(Problem::DatesNotIncreasing { .. }),
         ":80: `events[2].ends`"

@@ -451,6 +451,27 @@ fn parse_error(source: &Source, e: &toml::de::Error) -> ScenarioError {
             message = format!("`{written}` is defined twice (a duplicate key)");
         }
     }
+    // An unquoted month (`start = 2025-01`) is, to the parser, a TOML date cut short: say what
+    // the format wants, with the text as written.
+    if message.starts_with("invalid date") {
+        let written = e.span().and_then(|span| {
+            let rest = source.text.get(span.start..)?;
+            let end = rest
+                .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | ':' | '.')))
+                .unwrap_or(rest.len());
+            Some(&rest[..end]).filter(|w| !w.is_empty() && w.len() <= 40)
+        });
+        let month = |w: &str| w.len() == 7 && w.char_indices().all(|(i, c)| (i == 4) == (c == '-'));
+        message = match written {
+            Some(w) if month(w) => format!(
+                "`{w}` is not quoted: a month is a quoted string, write \"{w}\" (unquoted, TOML reads it as the start of a date YYYY-MM-DD)"
+            ),
+            Some(w) => format!(
+                "`{w}` is not a TOML date, and a month is a quoted string \"YYYY-MM\", e.g. \"2025-01\""
+            ),
+            None => message,
+        };
+    }
     let file = source.path.clone();
     if message.starts_with("unknown field") {
         ScenarioError::UnknownField {
