@@ -438,3 +438,44 @@ fn the_readme_output_table_names_every_file_run_and_sensitivity_write() {
         }
     }
 }
+
+#[test]
+fn a_cell_equal_in_every_run_is_written_as_its_value_with_a_zero_sd() {
+    // Issue 18: the start month, the same in every run, read `0.30000000000000004` with an sd
+    // of `7.85e-9` in alignment.csv.
+    let dir = scratch("equal-cells");
+    let out = geoalign(&[
+        "run",
+        "builtin:csto-slow-decline",
+        "--runs",
+        "10",
+        "--force",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for file in ["alignment.csv", "institutions.csv"] {
+        let text = read(&dir, file);
+        let header: Vec<&str> = text.lines().next().unwrap().split(',').collect();
+        let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+        let mut rows = 0;
+        for line in text.lines().filter(|l| l.contains(",0,2025-01,")) {
+            let cells: Vec<&str> = line.split(',').collect();
+            assert_eq!(cells[col("sd")], "0", "{file}: {line}");
+            for q in ["q05", "q50", "q95"] {
+                assert_eq!(cells[col("mean")], cells[col(q)], "{file}: {line}");
+            }
+            rows += 1;
+        }
+        assert!(rows > 0, "{file} has no start rows");
+    }
+    let alignment = read(&dir, "alignment.csv");
+    assert!(
+        alignment.contains("\nCSTO slow decline,0,2025-01,Armenia,Russia,0.3,0,0.3,"),
+        "{alignment:.400}"
+    );
+}
