@@ -479,3 +479,16 @@ fn a_cell_equal_in_every_run_is_written_as_its_value_with_a_zero_sd() {
         "{alignment:.400}"
     );
 }
+
+#[test]
+fn a_bare_builtin_name_on_the_command_line_suggests_the_builtin_form() {
+    // Issue 18: `run csto-slow-decline` said only that the file cannot be read.
+    for command in ["validate", "run", "trace"] {
+        let out = geoalign(&[command, "csto-slow-decline"]);
+        assert_one_paragraph_error(
+            &out,
+            1,
+            &["did you mean the built-in scenario `builtin:csto-slow-decline`?"],
+        );
+    }
+}
