@@ -176,3 +176,20 @@ fn a_malformed_parameter_says_which_part_is_wrong() {
         );
     }
 }
+
+#[test]
+fn a_parameter_on_a_misspelt_state_is_refused_as_one_in_memory() {
+    // Issue 18: `states.Kazakstan.inertia` was "`states.Kazakstan.disposition`: this key is
+    // required but missing", placed at a line of the base file that says nothing of it.
+    let s = Study {
+        params: vec!["states.Kazakstan.inertia=0.5:1".parse().unwrap()],
+        ..study(1)
+    };
+    let err = s.scenario_at(&[0.5]).unwrap_err().to_string();
+    assert_eq!(
+        err,
+        "design point states.Kazakstan.inertia=0.75: builtin:csto-selective-consolidation with \
+         values set in memory: `states.Kazakstan`: unknown state `Kazakstan`; did you mean \
+         `Kazakhstan`? (a new state would need `disposition`)"
+    );
+}

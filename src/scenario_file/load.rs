@@ -280,6 +280,34 @@ impl Merged {
         Some((source.path.clone(), line_of_key(&source.text, cause)))
     }
 
+    /// Index into `sources` of the file that set the first key found inside the table at
+    /// `path` (or `path` itself, or its nearest ancestor): a table is written where a key of
+    /// it is, which a deeper header (`[states.Kazakstan.ties.China]`) or a value set in
+    /// memory leaves unrecorded for the table itself.
+    pub fn origin_within(&self, path: &[String]) -> usize {
+        let mut inner = path.to_vec();
+        let mut here = path.split_first().and_then(|(first, rest)| {
+            rest.iter()
+                .try_fold(self.table.get(first)?, |v, part| v.as_table()?.get(part))
+        });
+        while let Some((first, value)) = here
+            .and_then(|v| v.as_table())
+            .and_then(|t| t.iter().next())
+        {
+            inner.push(first.clone());
+            here = Some(value);
+        }
+        self.origin(&inner)
+    }
+
+    /// [`Merged::locate`] for the table at `path`, in the file of [`Merged::origin_within`].
+    pub fn locate_within(&self, path: &[String]) -> (PathBuf, Option<usize>) {
+        match self.sources.get(self.origin_within(path)) {
+            Some(source) => (source.path.clone(), line_of_key(&source.text, path)),
+            None => (PathBuf::from("<scenario>"), None),
+        }
+    }
+
     /// The file that set `path` (or its nearest ancestor), and the line of the deepest part of
     /// `path` found in that file.
     pub fn locate(&self, path: &[String]) -> (PathBuf, Option<usize>) {

@@ -378,7 +378,17 @@ fn misspelt(ctx: &Ctx<'_>, raw: &RawScenario) -> Result<()> {
             near: near.to_string(),
             lacks,
         };
-        ctx.error(key(&[&format!("{kind}s"), name]), problem)
+        let path = key(&[&format!("{kind}s"), name]);
+        // In the file that wrote a key inside the table: the table itself may be implied by
+        // a deeper header (`[states.Kazakstan.ties.China]`) or set in memory by a
+        // sensitivity study, and then no file holds `states.Kazakstan` as such.
+        let (file, line) = ctx.merged.locate_within(&path);
+        ScenarioError::Invalid {
+            file,
+            line,
+            key: super::load::display_key(&path.iter().map(|s| shown(s)).collect::<Vec<_>>()),
+            problem,
+        }
     };
     let states = raw.states.iter().flatten();
     let defined = states.clone().filter(|(_, rs)| rs.disposition.is_some());
@@ -402,7 +412,7 @@ fn misspelt(ctx: &Ctx<'_>, raw: &RawScenario) -> Result<()> {
             .flatten()
             .any(|(_, rs)| rs.alignment.as_ref().is_some_and(|a| a.contains_key(power)))
     };
-    let origin = |power: &str| ctx.merged.origin(&key(&["powers", power]));
+    let origin = |power: &str| ctx.merged.origin_within(&key(&["powers", power]));
     let powers: Vec<&String> = raw.powers.iter().flatten().map(|(n, _)| n).collect();
     for name in powers.iter().filter(|n| !aligned(n)) {
         let others = powers
