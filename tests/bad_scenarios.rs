@@ -192,7 +192,27 @@ const CASES: &[Case] = &[
     case!(
         "chain/remove-required-key.toml",
         Invalid(Problem::RemoveRequired { .. }),
-        ":3: `remove[0]`: `powers.Russia.coercion` is required"
+        ":3: `remove[0]`: `states.Armenia.inertia` is required"
+    ),
+    case!(
+        "chain/unknown-institution-misspelt.toml",
+        Invalid(Problem::Misspelt { kind: "institution", .. }),
+        ":5: `institutions.CTSO`: unknown institution `CTSO`; did you mean `CSTO`? (a new institution would need `members`)"
+    ),
+    case!(
+        "chain/unknown-power-misspelt.toml",
+        Invalid(Problem::Misspelt { kind: "power", .. }),
+        ":5: `powers.Rusia`: unknown power `Rusia`; did you mean `Russia`? (no state's `alignment` gives it a share, as a new power's would)"
+    ),
+    case!(
+        "chain/unknown-state-in-priorities.toml",
+        Invalid(Problem::UnknownName { kind: "state", .. }),
+        ":6: `powers.Russia.priorities.Kazakstan`: unknown state `Kazakstan`; did you mean `Kazakhstan`? the world defines: Armenia,"
+    ),
+    case!(
+        "chain/unknown-state-misspelt.toml",
+        Invalid(Problem::Misspelt { kind: "state", .. }),
+        ":5: `states.Kazakstan`: unknown state `Kazakstan`; did you mean `Kazakhstan`? (a new state would need `disposition`)"
     ),
     case!("comments-only.toml", Empty, ": the file is empty"),
     case!(
@@ -255,6 +275,11 @@ const CASES: &[Case] = &[
         "date-hazard-until-before-from.toml",
         Invalid(Problem::DatesNotIncreasing { .. }),
         ":71: `events[1].until`"
+    ),
+    case!(
+        "date-unquoted-month.toml",
+        Syntax,
+        ":6:9: `2025-01` is not quoted: a month is a quoted string, write \"2025-01\" (unquoted, TOML reads it as the start of a date YYYY-MM-DD)"
     ),
     case!(
         "date-war-ends-before-it-starts.toml",
@@ -348,6 +373,11 @@ const CASES: &[Case] = &[
         ExtendsCycle,
         ":5: `extends` forms a cycle"
     ),
+    case!(
+        "extends-copied-future.toml",
+        BaseUnreadable,
+        ":5: `extends`: cannot read the base scenario"
+    ),
     case!("extends-missing-file.toml", BaseUnreadable, ":5: `extends`"),
     case!(
         "extends-unknown-builtin.toml",
@@ -411,7 +441,7 @@ const CASES: &[Case] = &[
     case!(
         "missing-required-key.toml",
         Invalid(Problem::Missing),
-        ":26: `powers.B.coercion`"
+        ":29: `states.S.stubbornness`"
     ),
     case!(
         "name-bidi-override.toml",
@@ -947,7 +977,7 @@ const CASES: &[Case] = &[
     case!(
         "unknown-key-disposition-parameters.toml",
         UnknownField,
-        ":17:1: `parameters.dispositions.hedge.temprature`"
+        ":17:1: `parameters.dispositions.hedge.temprature`: unknown field `temprature` (did you mean `temperature`?), expected one of"
     ),
     case!(
         "unknown-key-driver-point.toml",
@@ -962,7 +992,7 @@ const CASES: &[Case] = &[
     case!(
         "unknown-key-event.toml",
         UnknownField,
-        ":67:1: `events[0].severty`"
+        ":67:1: `events[0].severty`: unknown field `severty` (did you mean `severity`?), expected one of"
     ),
     case!(
         "unknown-key-feedback-channel.toml",
@@ -1007,7 +1037,7 @@ const CASES: &[Case] = &[
     case!(
         "unknown-key-power.toml",
         UnknownField,
-        ":20:1: `powers.A.capacty`"
+        ":20:1: `powers.A.capacty`: unknown field `capacty` (did you mean `capacity`?), expected one of"
     ),
     case!(
         "unknown-key-salience-channel.toml",
@@ -1500,4 +1530,45 @@ fn the_deepest_nesting_of_every_kind_at_once_does_not_exhaust_a_test_threads_sta
         .unwrap();
     let err = handle.join().expect("no stack overflow").unwrap_err();
     assert!(matches!(err, ScenarioError::UnknownField { .. }), "{err:?}");
+}
+
+#[test]
+fn a_missing_base_says_where_relative_paths_are_read_and_names_the_builtin_of_its_name() {
+    // Issue 18: a future copied out of `scenarios/` failed on its relative `extends` with the
+    // operating system's reason alone.
+    let copied = catalogue().join("extends-copied-future.toml");
+    let message = Scenario::from_file(&copied).unwrap_err().to_string();
+    assert!(
+        message.ends_with(
+            "eurasia-2025.toml: No such file or directory (os error 2); a relative `extends` is \
+             read from the directory of the file that writes it, not from the working \
+             directory; for the built-in scenario of this name, write `extends = \
+             \"builtin:eurasia-2025\"`"
+        ),
+        "{message}"
+    );
+    // A base whose name is no built-in's gets the first hint only.
+    let missing = catalogue().join("extends-missing-file.toml");
+    let message = Scenario::from_file(&missing).unwrap_err().to_string();
+    assert!(
+        message.ends_with("not from the working directory"),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_missing_file_named_like_a_builtin_suggests_the_builtin() {
+    // Issue 18: `run csto-slow-decline` said only that the file cannot be read.
+    let message = Scenario::from_file("csto-slow-decline")
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        message,
+        "csto-slow-decline: cannot read the file: No such file or directory (os error 2); did \
+         you mean the built-in scenario `builtin:csto-slow-decline`?"
+    );
+    let message = Scenario::from_file("no-such-scenario.toml")
+        .unwrap_err()
+        .to_string();
+    assert!(message.ends_with("(os error 2)"), "{message}");
 }

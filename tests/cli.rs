@@ -305,3 +305,190 @@ fn a_full_disk_on_stdout_is_an_error_not_a_panic() {
         .unwrap();
     assert_one_paragraph_error(&out, 1, &["cannot write to standard output"]);
 }
+
+#[test]
+fn validate_counts_drivers_and_events_in_plain_english() {
+    let out = geoalign(&["validate", "scenarios/war-uncertain-end.toml"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains(", 0 drivers, 2 events (1 scheduled, 1 monthly hazard), 120 steps"),
+        "{stdout}"
+    );
+    // Issue 18 read "1 drivers": a count of one is singular.
+    let dir = scratch("validate-one-driver");
+    let file = dir.join("one-driver.toml");
+    std::fs::write(
+        &file,
+        "name = \"one driver\"\nextends = \"builtin:eurasia-2025\"\n\
+         [drivers.powers.Russia]\ncapacity = [{ at = \"2030-01\", value = 0.8 }]\n",
+    )
+    .unwrap();
+    let out = geoalign(&["validate", file.to_str().unwrap()]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains(", 1 driver, 0 events, "), "{stdout}");
+}
+
+#[test]
+fn console_ranges_have_the_decimals_of_their_means() {
+    // Issue 18: "0.029 (0.03–0.03)" hid a range of a small share at two decimals.
+    let out = geoalign(&["run", "--runs", "20"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let row = stdout
+        .lines()
+        .find(|l| l.starts_with("Armenia"))
+        .expect("a row for Armenia");
+    let cells: Vec<&str> = row.split(')').filter(|c| c.contains('(')).collect();
+    assert_eq!(cells.len(), 7, "{row}");
+    for cell in cells {
+        let (mean, range) = cell.split_once('(').unwrap();
+        let (low, high) = range.split_once('–').unwrap();
+        for number in [mean.split_whitespace().last().unwrap(), low, high] {
+            let decimals = number.trim().split_once('.').map(|(_, d)| d.len());
+            assert_eq!(decimals, Some(3), "`{number}` in {row}");
+        }
+    }
+}
+
+#[test]
+fn the_readme_output_table_names_every_file_run_and_sensitivity_write() {
+    // Issue 18: `similarity.csv` was written but missing from the README's table.
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let table: Vec<&str> = readme
+        .split("### Output files (`--out DIR`)")
+        .nth(1)
+        .expect("the README's output table")
+        .lines()
+        .skip_while(|l| !l.starts_with('|'))
+        .take_while(|l| l.starts_with('|'))
+        .collect();
+    let named = |file: &str| {
+        let pattern = match file.strip_prefix("alignment-") {
+            Some(_) if file.ends_with(".svg") => "alignment-<state>.svg".to_string(),
+            _ => file.to_string(),
+        };
+        table.iter().any(|row| {
+            row.split('|')
+                .nth(1)
+                .unwrap()
+                .contains(&format!("`{pattern}`"))
+        })
+    };
+    let run = scratch("readme-run");
+    let sensitivity = scratch("readme-sensitivity");
+    let out = geoalign(&[
+        "run",
+        "builtin:csto-slow-decline",
+        "--runs",
+        "4",
+        "--force",
+        "--out",
+        run.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = geoalign(&[
+        "sensitivity",
+        "--param",
+        "parameters.noise=0.01:0.05",
+        "--runs",
+        "2",
+        "--design",
+        "2",
+        "--force",
+        "--out",
+        sensitivity.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // `sensitivity --out` reports every file it writes, as `run --out` does.
+    let reported = String::from_utf8_lossy(&out.stdout);
+    for dir in [&run, &sensitivity] {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let file = entry.unwrap().file_name().into_string().unwrap();
+            assert!(named(&file), "{file} is not in the README's output table");
+            if dir == &sensitivity {
+                let path = dir.join(&file);
+                assert!(
+                    reported.contains(&format!("wrote {}", path.display())),
+                    "{file} not reported: {reported}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn a_cell_equal_in_every_run_is_written_as_its_value_with_a_zero_sd() {
+    // Issue 18: the start month, the same in every run, read `0.30000000000000004` with an sd
+    // of `7.85e-9` in alignment.csv.
+    let dir = scratch("equal-cells");
+    let out = geoalign(&[
+        "run",
+        "builtin:csto-slow-decline",
+        "--runs",
+        "10",
+        "--force",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for file in ["alignment.csv", "institutions.csv"] {
+        let text = read(&dir, file);
+        let header: Vec<&str> = text.lines().next().unwrap().split(',').collect();
+        let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+        let mut rows = 0;
+        for line in text.lines().filter(|l| l.contains(",0,2025-01,")) {
+            let cells: Vec<&str> = line.split(',').collect();
+            assert_eq!(cells[col("sd")], "0", "{file}: {line}");
+            for q in ["q05", "q50", "q95"] {
+                assert_eq!(cells[col("mean")], cells[col(q)], "{file}: {line}");
+            }
+            rows += 1;
+        }
+        assert!(rows > 0, "{file} has no start rows");
+    }
+    let alignment = read(&dir, "alignment.csv");
+    assert!(
+        alignment.contains("\nCSTO slow decline,0,2025-01,Armenia,Russia,0.3,0,0.3,"),
+        "{alignment:.400}"
+    );
+}
+
+#[test]
+fn a_bare_builtin_name_on_the_command_line_suggests_the_builtin_form() {
+    // Issue 18: `run csto-slow-decline` said only that the file cannot be read.
+    for command in ["validate", "run", "trace"] {
+        let out = geoalign(&[command, "csto-slow-decline"]);
+        assert_one_paragraph_error(
+            &out,
+            1,
+            &["did you mean the built-in scenario `builtin:csto-slow-decline`?"],
+        );
+    }
+}

@@ -178,3 +178,25 @@ fn futures_extend_the_world_and_differ_only_in_drivers_and_spending() {
         assert!(s.drivers().len() >= 4, "{file}");
     }
 }
+
+#[test]
+fn a_power_without_coercion_in_a_file_takes_the_default_of_power_new() {
+    // Issue 18: files required `coercion` on every power although `Power::new` defaults it.
+    // The catalogue's file whose only flaw is a missing `stubbornness`; its power B has no
+    // `coercion`.
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/bad_scenarios");
+    let text = std::fs::read_to_string(dir.join("missing-required-key.toml"))
+        .unwrap()
+        .replacen(
+            "inertia = 0.05\n",
+            "inertia = 0.05\nstubbornness = 0.3\n",
+            1,
+        );
+    let s =
+        Scenario::from_toml_str(&text, "b-without-coercion.toml").unwrap_or_else(|e| panic!("{e}"));
+    let b = s.world().powers().iter().find(|p| p.name == "B").unwrap();
+    assert_eq!(
+        (b.capacity, b.coercion, b.delivery),
+        (0.7, geoalign::Power::new("B").coercion, [1.0; 8])
+    );
+}

@@ -2,7 +2,7 @@
 //! indices, Morris on functions with known effects, and a study on a scenario that does not
 //! depend on the thread count.
 
-use geoalign::analysis::sensitivity::{self, Base, Indices, Method, Study};
+use geoalign::analysis::sensitivity::{self, Base, Indices, Method, ParamRange, Study};
 use std::f64::consts::PI;
 
 /// Ishigami & Homma (1990) with a = 7, b = 0.1, inputs uniform on [−π, π].
@@ -121,4 +121,75 @@ fn a_driver_point_can_be_a_parameter() {
         .unwrap_err()
         .to_string()
         .contains("[7]"));
+}
+
+#[test]
+fn a_misspelt_parameter_key_is_named_once_with_the_key_it_is_close_to() {
+    // Issue 18: the message repeated the key after "… with values set in memory:".
+    let s = Study {
+        params: vec!["parameters.noize=0.01:0.06".parse().unwrap()],
+        ..study(1)
+    };
+    let err = s.scenario_at(&[0.5]).unwrap_err().to_string();
+    assert!(
+        err.starts_with(
+            "--param `parameters.noize`: unknown field `noize` (did you mean `noise`?), expected one of `noise`,"
+        ),
+        "{err}"
+    );
+    assert_eq!(err.matches("noize").count(), 2, "{err}");
+    // An index into an array the scenario does not have says so.
+    let s = Study {
+        params: vec!["events[0].monthly=0:0.1".parse().unwrap()],
+        ..study(1)
+    };
+    let err = s.scenario_at(&[0.5]).unwrap_err().to_string();
+    assert_eq!(
+        err,
+        "--param `events[0].monthly`: the scenario has no `events`, so there is no element of it to set"
+    );
+}
+
+#[test]
+fn a_malformed_parameter_says_which_part_is_wrong() {
+    for (text, reason) in [
+        (
+            "parameters.noise 0.01:0.06",
+            "no `=` between the key and its range",
+        ),
+        (
+            "parameters.noise=0.01-0.06",
+            "the range `0.01-0.06` has no `:` between LO and HI",
+        ),
+        ("parameters.noise=abc:1", "`abc` is not a finite number"),
+        ("parameters.noise=0:inf", "`inf` is not a finite number"),
+        (
+            "parameters..noise=0:1",
+            "the key `parameters..noise` has an empty part",
+        ),
+        ("parameters.noise=0.06:0.01", "LO 0.06 is not below HI 0.01"),
+    ] {
+        let err = text.parse::<ParamRange>().unwrap_err().to_string();
+        assert_eq!(
+            err,
+            format!("--param `{text}`: {reason}; write KEY=LO:HI, e.g. parameters.noise=0.01:0.06")
+        );
+    }
+}
+
+#[test]
+fn a_parameter_on_a_misspelt_state_is_refused_as_one_in_memory() {
+    // Issue 18: `states.Kazakstan.inertia` was "`states.Kazakstan.disposition`: this key is
+    // required but missing", placed at a line of the base file that says nothing of it.
+    let s = Study {
+        params: vec!["states.Kazakstan.inertia=0.5:1".parse().unwrap()],
+        ..study(1)
+    };
+    let err = s.scenario_at(&[0.5]).unwrap_err().to_string();
+    assert_eq!(
+        err,
+        "design point states.Kazakstan.inertia=0.75: builtin:csto-selective-consolidation with \
+         values set in memory: `states.Kazakstan`: unknown state `Kazakstan`; did you mean \
+         `Kazakhstan`? (a new state would need `disposition`)"
+    );
 }

@@ -66,8 +66,22 @@ const MORRIS_LEVELS: usize = 4;
 #[non_exhaustive]
 pub enum SensitivityError {
     /// A `--param` text is not `key=lo:hi` with finite `lo < hi`.
-    #[error("--param `{0}`: expected a dotted key and a range, e.g. parameters.noise=0.01:0.06, with finite lo < hi")]
-    BadParam(String),
+    #[error("--param `{text}`: {reason}; write KEY=LO:HI, e.g. parameters.noise=0.01:0.06")]
+    BadParam {
+        /// The text as given.
+        text: String,
+        /// Which part is wrong.
+        reason: String,
+    },
+    /// A `--param` key the scenario format does not take there (an unknown key, an index past
+    /// the end of an array, a key that holds a table or text rather than a number).
+    #[error("--param `{key}`: {reason}")]
+    ParamKey {
+        /// The dotted key as given.
+        key: String,
+        /// Why it cannot be set, as the loader words it.
+        reason: String,
+    },
     /// No parameters were given.
     #[error("no parameters: give at least one key=lo:hi")]
     NoParams,
@@ -142,19 +156,27 @@ impl FromStr for ParamRange {
     /// assert!("noise=0.5:0.1".parse::<geoalign::analysis::sensitivity::ParamRange>().is_err());
     /// ```
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let bad = || SensitivityError::BadParam(s.to_string());
-        let (key, range) = s.split_once('=').ok_or_else(bad)?;
-        let (lo, hi) = range.split_once(':').ok_or_else(bad)?;
-        let low: f64 = lo.trim().parse().map_err(|_| bad())?;
-        let high: f64 = hi.trim().parse().map_err(|_| bad())?;
+        let bad = |reason: String| SensitivityError::BadParam {
+            text: s.to_string(),
+            reason,
+        };
+        let (key, range) = s
+            .split_once('=')
+            .ok_or_else(|| bad("no `=` between the key and its range".into()))?;
+        let (lo, hi) = range
+            .split_once(':')
+            .ok_or_else(|| bad(format!("the range `{range}` has no `:` between LO and HI")))?;
+        let number = |text: &str| match text.trim().parse::<f64>() {
+            Ok(x) if x.is_finite() => Ok(x),
+            _ => Err(bad(format!("`{}` is not a finite number", text.trim()))),
+        };
+        let (low, high) = (number(lo)?, number(hi)?);
         let key = key.trim();
-        if key.is_empty()
-            || key.split('.').any(str::is_empty)
-            || !low.is_finite()
-            || !high.is_finite()
-            || low >= high
-        {
-            return Err(bad());
+        if key.is_empty() || key.split('.').any(str::is_empty) {
+            return Err(bad(format!("the key `{key}` has an empty part")));
+        }
+        if low >= high {
+            return Err(bad(format!("LO {low} is not below HI {high}")));
         }
         Ok(ParamRange {
             key: key.to_string(),
@@ -448,12 +470,19 @@ impl Study {
         for (p, &u) in self.params.iter().zip(x) {
             let value = p.low + u.clamp(0.0, 1.0) * (p.high - p.low);
             context.push_str(&format!("{}={value} ", p.key));
-            source
-                .set(&p.key, value)
-                .map_err(|source| SensitivityError::Scenario {
+            source.set(&p.key, value).map_err(|source| match source {
+                // The key is named once, by the parameter: the loader's message about it
+                // would name it again, with the scenario as "values set in memory".
+                ScenarioError::UnknownField { message, .. }
+                | ScenarioError::Syntax { message, .. } => SensitivityError::ParamKey {
+                    key: p.key.clone(),
+                    reason: message,
+                },
+                source => SensitivityError::Scenario {
                     context: format!("--param `{}`", p.key),
                     source,
-                })?;
+                },
+            })?;
         }
         source.build().map_err(|source| SensitivityError::Scenario {
             context: format!("design point {}", context.trim_end()),

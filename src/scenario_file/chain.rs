@@ -480,13 +480,9 @@ fn table_at<'t>(table: &'t mut Table, path: &[&str]) -> std::result::Result<&'t 
     Ok(here)
 }
 
-/// The candidate closest to `name` by edit distance, if it is within a third of its length.
+/// The candidate closest to `name`, if it is close ([`super::suggest::nearest`]).
 fn nearest(name: &str, candidates: impl Iterator<Item = String>) -> Option<String> {
-    candidates
-        .map(|c| (strsim::levenshtein(name, &c), c))
-        .filter(|(d, _)| *d > 0 && *d <= name.chars().count().div_ceil(3))
-        .min()
-        .map(|(_, c)| c)
+    super::suggest::nearest(name, candidates)
 }
 
 /// The first key path of `table` whose key or string value is `name`.

@@ -19,7 +19,7 @@ use std::path::PathBuf;
 #[non_exhaustive]
 pub enum ScenarioError {
     /// The file could not be read.
-    #[error("{}: cannot read the file: {source}", file.display())]
+    #[error("{}: cannot read the file: {source}{}", file.display(), builtin_hint(file, source, false))]
     Io {
         /// The file.
         file: PathBuf,
@@ -104,7 +104,7 @@ pub enum ScenarioError {
         problem: Problem,
     },
     /// The base file named by `extends` cannot be read.
-    #[error("{}: `extends`: cannot read the base scenario {}: {source}", at(file, *line, None), base.display())]
+    #[error("{}: `extends`: cannot read the base scenario {}: {source}{}{}", at(file, *line, None), base.display(), relative_hint(source), builtin_hint(base, source, true))]
     BaseUnreadable {
         /// The file whose `extends` names the base.
         file: PathBuf,
@@ -170,6 +170,35 @@ pub enum ScenarioError {
     },
 }
 
+/// For a file that does not exist but whose stem is a built-in scenario's name (`run
+/// csto-slow-decline`, or a future copied out of `scenarios/` whose base is not beside it):
+/// the built-in form, as a command line takes it or, for `extends`, as a file writes it.
+fn builtin_hint(path: &std::path::Path, source: &std::io::Error, extends: bool) -> String {
+    let name = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .map(|stem| format!("builtin:{stem}"))
+        .filter(|name| super::builtin::names().any(|n| n == name));
+    match name {
+        Some(name) if source.kind() == std::io::ErrorKind::NotFound => match extends {
+            false => format!("; did you mean the built-in scenario `{name}`?"),
+            true => {
+                format!("; for the built-in scenario of this name, write `extends = \"{name}\"`")
+            }
+        },
+        _ => String::new(),
+    }
+}
+
+/// For a base that does not exist: where a relative `extends` is looked for, which is what a
+/// file copied to another directory runs into.
+fn relative_hint(source: &std::io::Error) -> &'static str {
+    match source.kind() {
+        std::io::ErrorKind::NotFound => "; a relative `extends` is read from the directory of the file that writes it, not from the working directory",
+        _ => "",
+    }
+}
+
 fn in_key(key: &Option<String>) -> String {
     match key {
         Some(k) => format!("`{k}`: "),
@@ -199,6 +228,20 @@ pub enum Problem {
         name: String,
         /// The names that are defined.
         known: Vec<String>,
+    },
+    /// A table for a power, state or institution the world does not define, which lacks
+    /// what a new one needs and whose name is close to one the world defines: a misspelt
+    /// name (`[states.Kazakstan.ties.China]` for `Kazakhstan`) rather than a new entity.
+    Misspelt {
+        /// `power`, `state` or `institution`.
+        kind: &'static str,
+        /// The name as written.
+        name: String,
+        /// The defined name it is close to ([`crate::scenario_file`]'s did-you-mean rule).
+        near: String,
+        /// What a new one would have that this table lacks, e.g. "a new state would need
+        /// `disposition`".
+        lacks: &'static str,
     },
     /// A number outside its allowed range.
     OutOfRange {
@@ -437,14 +480,24 @@ impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Problem::Missing => write!(f, "this key is required but missing"),
-            Problem::UnknownName { kind, name, known } => write!(
-                f,
-                "unknown {kind} `{name}`; the world defines: {}",
-                if known.is_empty() {
-                    "none".to_string()
-                } else {
-                    known.join(", ")
+            Problem::UnknownName { kind, name, known } => {
+                write!(f, "unknown {kind} `{name}`; ")?;
+                if let Some(near) = super::suggest::nearest(name, known) {
+                    write!(f, "did you mean `{near}`? ")?;
                 }
+                write!(
+                    f,
+                    "the world defines: {}",
+                    if known.is_empty() {
+                        "none".to_string()
+                    } else {
+                        known.join(", ")
+                    }
+                )
+            }
+            Problem::Misspelt { kind, name, near, lacks } => write!(
+                f,
+                "unknown {kind} `{name}`; did you mean `{near}`? ({lacks})"
             ),
             Problem::OutOfRange { value, min, max } => {
                 if max.is_infinite() {

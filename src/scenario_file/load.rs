@@ -280,6 +280,34 @@ impl Merged {
         Some((source.path.clone(), line_of_key(&source.text, cause)))
     }
 
+    /// Index into `sources` of the file that set the first key found inside the table at
+    /// `path` (or `path` itself, or its nearest ancestor): a table is written where a key of
+    /// it is, which a deeper header (`[states.Kazakstan.ties.China]`) or a value set in
+    /// memory leaves unrecorded for the table itself.
+    pub fn origin_within(&self, path: &[String]) -> usize {
+        let mut inner = path.to_vec();
+        let mut here = path.split_first().and_then(|(first, rest)| {
+            rest.iter()
+                .try_fold(self.table.get(first)?, |v, part| v.as_table()?.get(part))
+        });
+        while let Some((first, value)) = here
+            .and_then(|v| v.as_table())
+            .and_then(|t| t.iter().next())
+        {
+            inner.push(first.clone());
+            here = Some(value);
+        }
+        self.origin(&inner)
+    }
+
+    /// [`Merged::locate`] for the table at `path`, in the file of [`Merged::origin_within`].
+    pub fn locate_within(&self, path: &[String]) -> (PathBuf, Option<usize>) {
+        match self.sources.get(self.origin_within(path)) {
+            Some(source) => (source.path.clone(), line_of_key(&source.text, path)),
+            None => (PathBuf::from("<scenario>"), None),
+        }
+    }
+
     /// The file that set `path` (or its nearest ancestor), and the line of the deepest part of
     /// `path` found in that file.
     pub fn locate(&self, path: &[String]) -> (PathBuf, Option<usize>) {
@@ -451,6 +479,27 @@ fn parse_error(source: &Source, e: &toml::de::Error) -> ScenarioError {
             message = format!("`{written}` is defined twice (a duplicate key)");
         }
     }
+    // An unquoted month (`start = 2025-01`) is, to the parser, a TOML date cut short: say what
+    // the format wants, with the text as written.
+    if message.starts_with("invalid date") {
+        let written = e.span().and_then(|span| {
+            let rest = source.text.get(span.start..)?;
+            let end = rest
+                .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | ':' | '.')))
+                .unwrap_or(rest.len());
+            Some(&rest[..end]).filter(|w| !w.is_empty() && w.len() <= 40)
+        });
+        let month = |w: &str| w.len() == 7 && w.char_indices().all(|(i, c)| (i == 4) == (c == '-'));
+        message = match written {
+            Some(w) if month(w) => format!(
+                "`{w}` is not quoted: a month is a quoted string, write \"{w}\" (unquoted, TOML reads it as the start of a date YYYY-MM-DD)"
+            ),
+            Some(w) => format!(
+                "`{w}` is not a TOML date, and a month is a quoted string \"YYYY-MM\", e.g. \"2025-01\""
+            ),
+            None => message,
+        };
+    }
     let file = source.path.clone();
     if message.starts_with("unknown field") {
         ScenarioError::UnknownField {
@@ -458,7 +507,7 @@ fn parse_error(source: &Source, e: &toml::de::Error) -> ScenarioError {
             line,
             column,
             key,
-            message,
+            message: super::suggest::unknown_field(&message),
         }
     } else {
         ScenarioError::Syntax {

@@ -22,6 +22,7 @@ mod outcomes;
 mod overrides;
 mod raw;
 mod source;
+mod suggest;
 mod validate;
 
 pub use error::{Problem, ScenarioError};

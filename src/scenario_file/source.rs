@@ -117,7 +117,7 @@ impl ScenarioSource {
                     line: None,
                     column: None,
                     key,
-                    message,
+                    message: super::suggest::unknown_field(&message),
                 }
             } else {
                 ScenarioError::Syntax {
@@ -213,7 +213,11 @@ fn assign(
         },
         Some(Segment::Index(_)) => match table.get_mut(*name) {
             Some(Value::Array(array)) => assign_element(array, rest, value, path),
-            _ => Err(not_an_array(path)),
+            Some(_) => Err(not_an_array(path)),
+            None => Err(format!(
+                "the scenario has no `{}`, so there is no element of it to set",
+                display_key(path)
+            )),
         },
     }
 }

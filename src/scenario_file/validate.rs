@@ -251,6 +251,7 @@ fn header(ctx: &Ctx<'_>, raw: &RawScenario) -> Result<Header> {
 /// The file's world as [`WorldBuilder`] calls: names resolved, required keys present,
 /// defaults filled in; every rule on the values is the builder's.
 fn world_builder(ctx: &Ctx<'_>, raw: &RawScenario) -> Result<WorldBuilder> {
+    misspelt(ctx, raw)?;
     let parameters = parameters(raw);
     let mut builder = World::builder();
     let power_names: Vec<String> = raw
@@ -273,14 +274,16 @@ fn world_builder(ctx: &Ctx<'_>, raw: &RawScenario) -> Result<WorldBuilder> {
             let name = pname.clone();
             return Err(ctx.error(key(&["powers", pname]), Problem::ReservedName { name }));
         }
+        // A key left out takes `Power::new`'s value, so a file and code agree: capacity is an
+        // index with 1.0 at the power's own start level by definition; coercion 0, a power
+        // poses no threat unless the scenario says it coerces; a power delivers what a
+        // channel promises unless the scenario says otherwise.
+        let neutral = Power::new(pname.as_str());
         builder = builder.power(Power {
-            name: pname.clone(),
-            // Capacity is an index with 1.0 at the power's own start level, so 1.0 is the
-            // default by definition.
-            capacity: rp.capacity.unwrap_or(1.0),
-            coercion: ctx.required(rp.coercion, &["powers", pname.as_str(), "coercion"])?,
-            // A power delivers what a channel promises unless the scenario says otherwise.
+            capacity: rp.capacity.unwrap_or(neutral.capacity),
+            coercion: rp.coercion.unwrap_or(neutral.coercion),
             delivery: per_channel(rp.delivery.as_ref(), 1.0),
+            ..neutral
         });
         if let Some(budget) = rp.budget {
             builder = builder.budget(pname.as_str(), budget);
@@ -358,6 +361,70 @@ fn parameters(raw: &RawScenario) -> Parameters {
         slot.dependence_aversion = r.dependence_aversion.unwrap_or(slot.dependence_aversion);
     }
     p
+}
+
+/// A table that names a power, state or institution the world does not define, lacks what a
+/// new one needs, and is close to one the world defines ([`super::suggest::nearest`]): a
+/// misspelt name, refused as one rather than by the first missing key. A new state needs its
+/// `disposition`, a new institution its `members`; a new power has no required key, so a
+/// power is taken for a misspelling when no state's `alignment` names it and another file of
+/// the chain than the one writing it defines the close name (an extending file's
+/// `[powers.Rusia]` over a base's Russia).
+fn misspelt(ctx: &Ctx<'_>, raw: &RawScenario) -> Result<()> {
+    let refuse = |kind, name: &str, near: &str, lacks| {
+        let problem = Problem::Misspelt {
+            kind,
+            name: name.to_string(),
+            near: near.to_string(),
+            lacks,
+        };
+        let path = key(&[&format!("{kind}s"), name]);
+        // In the file that wrote a key inside the table: the table itself may be implied by
+        // a deeper header (`[states.Kazakstan.ties.China]`) or set in memory by a
+        // sensitivity study, and then no file holds `states.Kazakstan` as such.
+        let (file, line) = ctx.merged.locate_within(&path);
+        ScenarioError::Invalid {
+            file,
+            line,
+            key: super::load::display_key(&path.iter().map(|s| shown(s)).collect::<Vec<_>>()),
+            problem,
+        }
+    };
+    let states = raw.states.iter().flatten();
+    let defined = states.clone().filter(|(_, rs)| rs.disposition.is_some());
+    for (name, _) in states.clone().filter(|(_, rs)| rs.disposition.is_none()) {
+        if let Some(near) = super::suggest::nearest(name, defined.clone().map(|(n, _)| n)) {
+            let lacks = "a new state would need `disposition`";
+            return Err(refuse("state", name, near, lacks));
+        }
+    }
+    let institutions = raw.institutions.iter().flatten();
+    let defined = institutions.clone().filter(|(_, ri)| ri.members.is_some());
+    for (name, _) in institutions.clone().filter(|(_, ri)| ri.members.is_none()) {
+        if let Some(near) = super::suggest::nearest(name, defined.clone().map(|(n, _)| n)) {
+            let lacks = "a new institution would need `members`";
+            return Err(refuse("institution", name, near, lacks));
+        }
+    }
+    let aligned = |power: &str| {
+        raw.states
+            .iter()
+            .flatten()
+            .any(|(_, rs)| rs.alignment.as_ref().is_some_and(|a| a.contains_key(power)))
+    };
+    let origin = |power: &str| ctx.merged.origin_within(&key(&["powers", power]));
+    let powers: Vec<&String> = raw.powers.iter().flatten().map(|(n, _)| n).collect();
+    for name in powers.iter().filter(|n| !aligned(n)) {
+        let others = powers
+            .iter()
+            .filter(|p| aligned(p) && origin(p) != origin(name))
+            .map(|p| p.as_str());
+        if let Some(near) = super::suggest::nearest(name, others) {
+            let lacks = "no state's `alignment` gives it a share, as a new power's would";
+            return Err(refuse("power", name, near, lacks));
+        }
+    }
+    Ok(())
 }
 
 /// A tie as the file gives it: the power's name, the channel and the value.

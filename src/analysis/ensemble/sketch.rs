@@ -188,17 +188,44 @@ impl Sketches {
         add("hist", &mut self.hist, &other.hist, u32::checked_add)
     }
 
+    /// The one value of cell `cell` when every value it holds is the same: its exact minimum
+    /// and maximum are then equal.
+    fn single_value(&self, cell: usize) -> Option<f64> {
+        let (&lo, &hi) = (self.min.get(cell)?, self.max.get(cell)?);
+        (lo == hi).then_some(lo)
+    }
+
     /// Mean of cell `cell` over `n` values (0 when `n` is 0 or the cell does not exist).
+    ///
+    /// Values that are all equal give that value exactly: the fixed-point sum rounds each
+    /// value by up to 2⁻⁵³ and the division by `SCALE · n` rounds again, which printed a
+    /// start-of-run share of 0.3 in every run as 0.30000000000000004. Any other mean is kept
+    /// within the exact minimum and maximum, where a mean lies. Both are read off the merged
+    /// sketch, so they are the same for every grouping of runs.
     pub(crate) fn mean(&self, cell: usize, n: u64) -> f64 {
+        if n > 0 {
+            if let Some(x) = self.single_value(cell) {
+                return x;
+            }
+        }
         match self.sum.get(cell) {
-            Some(&sum) if n > 0 => sum as f64 / SCALE / n as f64,
+            Some(&sum) if n > 0 => {
+                let mean = sum as f64 / SCALE / n as f64;
+                match (self.min.get(cell), self.max.get(cell)) {
+                    // Not `clamp`, which panics on a minimum above the maximum (a corrupted
+                    // summary); for an ordered pair it is the same.
+                    (Some(&lo), Some(&hi)) if lo <= hi => mean.max(lo).min(hi),
+                    _ => mean,
+                }
+            }
             _ => 0.0,
         }
     }
 
-    /// Sample standard deviation (divisor `n − 1`; 0 for fewer than two values).
+    /// Sample standard deviation (divisor `n − 1`; 0 for fewer than two values, and exactly 0
+    /// when every value is the same, where the rounding of the sums left some 10⁻⁸).
     pub(crate) fn sd(&self, cell: usize, n: u64) -> f64 {
-        if n < 2 {
+        if n < 2 || self.single_value(cell).is_some() {
             return 0.0;
         }
         let nf = n as f64;
@@ -300,6 +327,42 @@ mod tests {
             assert!((s.quantile(0, q) - exact).abs() <= 1.0 / BINS as f64);
         }
         assert!((s.mean(0, 1000) - 0.5).abs() < 1e-12);
+    }
+
+    #[test]
+    fn equal_values_give_their_value_as_mean_and_a_zero_sd() {
+        // Issue 18: a share of 0.3 in all ten runs was written 0.30000000000000004 with an
+        // sd of 7.9e-9, and 1 − 0.7 is not 0.3 in floating point but must average to itself.
+        for x in [
+            0.3,
+            0.2,
+            0.06,
+            1.0 - 0.7,
+            0.1 + 0.2,
+            0.0,
+            1.0,
+            0.7999999999999998,
+        ] {
+            let mut s = Sketches::new(1);
+            for _ in 0..10 {
+                s.add(0, x);
+            }
+            assert_eq!(s.mean(0, 10).to_bits(), x.to_bits(), "{x}");
+            assert_eq!(s.sd(0, 10).to_bits(), 0.0_f64.to_bits(), "{x}");
+            // Merged from two shards, the same.
+            let (mut a, mut b) = (Sketches::new(1), Sketches::new(1));
+            (0..3).for_each(|_| a.add(0, x));
+            (0..7).for_each(|_| b.add(0, x));
+            a.merge(&b).unwrap();
+            assert_eq!(a, s);
+            assert_eq!(a.mean(0, 10).to_bits(), x.to_bits(), "{x}");
+        }
+        // A spread keeps its mean, inside the extremes.
+        let mut s = Sketches::new(1);
+        s.add(0, 0.25);
+        s.add(0, 0.75);
+        assert_eq!(s.mean(0, 2), 0.5);
+        assert!(s.sd(0, 2) > 0.35);
     }
 
     #[test]

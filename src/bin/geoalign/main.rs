@@ -203,16 +203,30 @@ fn run_ensemble(ensemble: &Ensemble, what: &str) -> Result<Summary, CliError> {
 /// `geoalign validate`.
 fn validate(scenario: &str) -> Result<(), CliError> {
     let s = load(Some(scenario))?;
+    let (scheduled, hazards) = (s.events().len(), s.hazards().len());
+    let events = match scheduled + hazards {
+        0 => "0 events".to_string(),
+        n => format!(
+            "{} ({scheduled} scheduled, {})",
+            count(n, "event"),
+            count(hazards, "monthly hazard")
+        ),
+    };
     outln!(
-        "{scenario}: valid — \"{}\", {} powers, {} states, {} institutions, {} drivers, {} steps from {}",
+        "{scenario}: valid — \"{}\", {}, {}, {}, {}, {events}, {} from {}",
         s.name(),
-        s.world().powers().len(),
-        s.world().states().len(),
-        s.world().institutions().len(),
-        s.drivers().len(),
-        s.steps(),
+        count(s.world().powers().len(), "power"),
+        count(s.world().states().len(), "state"),
+        count(s.world().institutions().len(), "institution"),
+        count(s.drivers().len(), "driver"),
+        count(s.steps() as usize, "step"),
         s.start()
     )
+}
+
+/// `n` and `noun`, plural unless `n` is 1: "1 driver", "0 events", "5 states".
+fn count(n: usize, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
 }
 
 /// The command line as typed, for the outputs' manifest.

@@ -76,7 +76,7 @@ pub fn summary(s: &Summary) -> Result<(), CliError> {
     outln!("Alignment at the horizon: mean share (5–95 % of runs)")?;
     out!("{:<13}", "state")?;
     for (_, name) in s.named_components() {
-        out!("{name:>19}")?;
+        out!("{name:>21}")?;
     }
     outln!()?;
     for (i, name) in s.named_states() {
@@ -85,8 +85,10 @@ pub fn summary(s: &Summary) -> Result<(), CliError> {
             if let Some(st) = s.alignment(last, i, c) {
                 let q = st.quantiles;
                 out!(
-                    "{:>19}",
-                    format!("{:.3} ({:.2}–{:.2})", st.mean, q.q05, q.q95)
+                    "{:>21}",
+                    // The range with the mean's decimals: at two, a narrow range around a
+                    // small mean read "0.029 (0.03–0.03)".
+                    format!("{:.3} ({:.3}–{:.3})", st.mean, q.q05, q.q95)
                 )?;
             }
         }
