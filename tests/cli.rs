@@ -316,7 +316,8 @@ fn validate_counts_drivers_and_events_in_plain_english() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(
-        stdout.contains(", 0 drivers, 2 events (1 scheduled, 1 monthly hazard), 120 steps"),
+        stdout
+            .contains(", 0 drivers, 2 declared events (1 scheduled, 1 monthly hazard), 120 steps"),
         "{stdout}"
     );
     // Issue 18 read "1 drivers": a count of one is singular.
@@ -335,7 +336,10 @@ fn validate_counts_drivers_and_events_in_plain_english() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(stdout.contains(", 1 driver, 0 events, "), "{stdout}");
+    assert!(
+        stdout.contains(", 1 driver, 0 declared events, "),
+        "{stdout}"
+    );
 }
 
 #[test]

@@ -204,11 +204,13 @@ fn run_ensemble(ensemble: &Ensemble, what: &str) -> Result<Summary, CliError> {
 fn validate(scenario: &str) -> Result<(), CliError> {
     let s = load(Some(scenario))?;
     let (scheduled, hazards) = (s.events().len(), s.hazards().len());
+    // Declared in the file: the world's own events (unrest, appeals to a bloc, hostile
+    // decisions) come from `[parameters.events]` and fire in every scenario.
     let events = match scheduled + hazards {
-        0 => "0 events".to_string(),
+        0 => "0 declared events".to_string(),
         n => format!(
             "{} ({scheduled} scheduled, {})",
-            count(n, "event"),
+            count(n, "declared event"),
             count(hazards, "monthly hazard")
         ),
     };
