@@ -14,6 +14,10 @@
 
 use serde::{Deserialize, Serialize};
 
+/// Cells counted together when pending bins are flushed: 64 histogram rows of [`BINS`] × 4
+/// bytes (51 KB) stay within a core's second-level cache while a block's runs are counted.
+const FLUSH_CELLS: usize = 64;
+
 /// Number of histogram bins on [0, 1]. 200 bins bound the quantile error by 0.005, half a
 /// percentage point of an alignment share: below the ±1.5 %-of-a-share monthly noise of the
 /// default world, so the sketch does not blur what the model resolves; 200 × 4 bytes per
@@ -144,16 +148,20 @@ impl Sketches {
 
     /// Apply the histogram counts of the first `runs` run slots of `pending` and empty it.
     ///
-    /// Cell by cell, so each histogram row is touched once per block; a cell's runs are
-    /// `cells` bytes apart in `pending`, but consecutive cells share their cache lines, so
-    /// the block's lines (one per run) stay in the first-level cache across 64 cells.
+    /// A band of [`FLUSH_CELLS`] cells at a time, run after run: each run's bins for the band
+    /// are contiguous, and the band's histogram rows (51 KB) stay in cache while every run of
+    /// the block is counted into them.
     pub(crate) fn flush(&mut self, pending: &mut PendingBins, runs: usize) {
         let cells = pending.cells;
-        let held = &pending.bins[..runs * cells];
-        for (cell, row) in self.hist.chunks_exact_mut(BINS).enumerate() {
-            for bin in held.iter().skip(cell).step_by(cells.max(1)) {
-                if *bin != PendingBins::NONE {
-                    row[usize::from(*bin)] += 1;
+        for start in (0..cells).step_by(FLUSH_CELLS) {
+            let end = (start + FLUSH_CELLS).min(cells);
+            let hist = &mut self.hist[start * BINS..end * BINS];
+            for run in 0..runs {
+                let held = &pending.bins[run * cells + start..run * cells + end];
+                for (offset, &bin) in held.iter().enumerate() {
+                    if bin != PendingBins::NONE {
+                        hist[offset * BINS + usize::from(bin)] += 1;
+                    }
                 }
             }
         }
