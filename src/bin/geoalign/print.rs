@@ -190,7 +190,8 @@ pub fn futures(summaries: &[Summary], runs: u64) -> Result<(), CliError> {
     Ok(())
 }
 
-/// One traced run: each state's alignment at the start and at the horizon.
+/// One traced run: each state's alignment at the start and at the horizon, then its event
+/// log, one line per event with its date and names.
 pub fn trace(sim: &Simulation, t: &Trajectory, run: u64) -> Result<(), CliError> {
     let s = sim.scenario();
     outln!(
@@ -214,6 +215,14 @@ pub fn trace(sim: &Simulation, t: &Trajectory, run: u64) -> Result<(), CliError>
             }
             outln!()?;
         }
+    }
+    if t.events.is_empty() {
+        outln!("\nno events fired in this run")?;
+    } else {
+        outln!("\n{} events, by the month they fired:", t.events.len())?;
+    }
+    for e in &t.events {
+        outln!("{}", e.describe_dated(s.world(), s.date_of(e.step)))?;
     }
     Ok(())
 }
