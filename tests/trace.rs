@@ -253,6 +253,11 @@ fn every_decision_row_carries_its_inputs_probability_and_draw() {
             &row[column("kind")],
             event["event"]["kind"].as_str().unwrap()
         );
+        assert_eq!(&row[column("origin")], event["origin"].as_str().unwrap());
+        if &row[column("outcome")] == "decided" {
+            let kind = event["outcome"]["kind"].as_str().unwrap();
+            assert_eq!(&row[column("decision")], kind);
+        }
         assert_eq!(
             &row[column("outcome")],
             event["outcome"]["outcome"].as_str().unwrap()

@@ -164,6 +164,20 @@ impl LoggedEvent {
 
     /// [`LoggedEvent::describe`] with the event's date (the scenario's
     /// [`crate::Scenario::date_of`] its step) in place of the step: `2026-01 [Scheduled] …`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use geoalign::Simulation;
+    /// let sim = Simulation::new(geoalign::presets::eurasia_2025());
+    /// let (s, t) = (sim.scenario(), sim.trajectory(0).unwrap());
+    /// for e in &t.events {
+    ///     let date = s.date_of(e.step).to_string();
+    ///     let line = e.describe_dated(s.world(), &date);
+    ///     // `2025-04 [Fragility] unrest in …` where `describe` has `step   3 [Fragility] …`.
+    ///     assert_eq!(line, format!("{date}{}", &e.describe(s.world())[8..]));
+    /// }
+    /// ```
     pub fn describe_dated(&self, world: &World, date: impl std::fmt::Display) -> String {
         self.describe_at(world, date)
     }
@@ -179,6 +193,20 @@ impl LoggedEvent {
 
     /// The power, state and institution the event concerns: the event's own, completed by
     /// its decision's (the bloc and its leader, or the intervening power and its target).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use geoalign::sim::events::EventOutcome;
+    /// use geoalign::Simulation;
+    /// let t = Simulation::new(geoalign::presets::eurasia_2025()).trajectory(0).unwrap();
+    /// for e in &t.events {
+    ///     if let EventOutcome::Hostile(d) = &e.outcome {
+    ///         let parties = e.parties();
+    ///         assert_eq!((parties.power, parties.state), (Some(d.power), Some(d.state)));
+    ///     }
+    /// }
+    /// ```
     pub fn parties(&self) -> Parties {
         let mut parties = self.event.parties();
         match &self.outcome {
