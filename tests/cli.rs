@@ -369,7 +369,7 @@ fn console_ranges_have_the_decimals_of_their_means() {
 }
 
 #[test]
-fn the_readme_output_table_names_every_file_run_and_sensitivity_write() {
+fn the_readme_output_table_names_every_file_run_sensitivity_and_trace_write() {
     // Issue 18: `similarity.csv` was written but missing from the README's table.
     let readme =
         std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
@@ -427,8 +427,15 @@ fn the_readme_output_table_names_every_file_run_and_sensitivity_write() {
         String::from_utf8_lossy(&out.stderr)
     );
     // `sensitivity --out` reports every file it writes, as `run --out` does.
-    let reported = String::from_utf8_lossy(&out.stdout);
-    for dir in [&run, &sensitivity] {
+    let reported = String::from_utf8_lossy(&out.stdout).into_owned();
+    let trace = scratch("readme-trace");
+    let out = geoalign(&["trace", "--force", "--out", trace.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for dir in [&run, &sensitivity, &trace] {
         for entry in std::fs::read_dir(dir).unwrap() {
             let file = entry.unwrap().file_name().into_string().unwrap();
             assert!(named(&file), "{file} is not in the README's output table");

@@ -22,6 +22,11 @@
 //! [`OutputDir::write_intervention_fit`] writes the intervention decision's fit
 //! (`interventions-fit.csv`, `interventions-loo.csv`, `interventions-fit.json`).
 //!
+//! [`OutputDir::write_trace`] writes one traced run (`geoalign trace --out`): `events.csv`, one
+//! row per event of its log (date, origin, kind, the power, state and institution by name, a
+//! decision's five variables, probability and draw, what it did), and `trajectory.csv`, one row
+//! per step × state × component (the share), with their `manifest.json`.
+//!
 //! [`write_futures`] writes one such directory per future plus `futures.csv`, `futures.json`
 //! and `futures.svg` (the 3 × 3 table as grouped bars with their intervals).
 //!
@@ -40,6 +45,7 @@ mod csv_out;
 mod fit;
 pub mod partial;
 mod svg;
+mod trace;
 
 pub use atomic::{check_writable, write_atomic, AtomicFile, OutputDir, Staging, MANIFEST};
 
@@ -47,6 +53,8 @@ use crate::analysis::ensemble::{EnsembleError, Summary};
 use crate::analysis::sensitivity::{Indices, Report};
 use crate::files::ReadError;
 use crate::model::names::slug;
+use crate::sim::Trajectory;
+use crate::Scenario;
 use std::path::{Path, PathBuf};
 
 pub use compare::{
@@ -356,6 +364,29 @@ impl OutputDir {
     pub fn write_sensitivity(&self, report: &Report) -> Result<Vec<PathBuf>, OutputError> {
         self.stage()?.write_sensitivity(report)
     }
+
+    /// One traced run of `scenario` into this directory: `events.csv` (its event log by name
+    /// and date) and `trajectory.csv` (every step's shares), with the manifest.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use geoalign::output::OutputDir;
+    /// use geoalign::Simulation;
+    /// let sim = Simulation::new(geoalign::presets::eurasia_2025());
+    /// let trajectory = sim.trajectory(0).unwrap();
+    /// let dir = std::env::temp_dir().join(format!("geoalign-doc-trace-{}", std::process::id()));
+    /// # let _ = std::fs::remove_dir_all(&dir);
+    /// let files = OutputDir::new(&dir).write_trace(sim.scenario(), &trajectory).unwrap();
+    /// assert!(files.iter().any(|f| f.ends_with("events.csv")));
+    /// ```
+    pub fn write_trace(
+        &self,
+        scenario: &Scenario,
+        trajectory: &Trajectory,
+    ) -> Result<Vec<PathBuf>, OutputError> {
+        self.stage()?.write_trace(scenario, trajectory)
+    }
 }
 
 impl Staging {
@@ -368,6 +399,20 @@ impl Staging {
     /// Write the files of [`write_futures`] and put them into place.
     pub fn write_futures(mut self, summaries: &[Summary]) -> Result<Vec<PathBuf>, OutputError> {
         futures_files(&mut self, summaries).map_err(|e| self.unchanged(e))?;
+        self.commit()
+    }
+
+    /// Write the files of [`OutputDir::write_trace`] and put them into place.
+    pub fn write_trace(
+        mut self,
+        scenario: &Scenario,
+        trajectory: &Trajectory,
+    ) -> Result<Vec<PathBuf>, OutputError> {
+        let written = (|| {
+            trace::events(&self.file("events.csv")?, scenario, trajectory)?;
+            trace::trajectory(&self.file("trajectory.csv")?, scenario, trajectory)
+        })();
+        written.map_err(|e| self.unchanged(e))?;
         self.commit()
     }
 

@@ -138,7 +138,8 @@ pub enum Command {
         #[arg(long, value_name = "SIZE", value_parser = max_memory)]
         max_memory: Option<u64>,
     },
-    /// Trace one run and print each state's alignment at the start and the end.
+    /// Trace one run: print each state's alignment at the start and the end, then the run's
+    /// event log by date and name.
     Trace {
         /// Scenario file or `builtin:NAME`; the embedded Eurasia 2025 world when absent.
         scenario: Option<String>,
@@ -151,7 +152,13 @@ pub enum Command {
         /// Write the whole trajectory as JSON to this file.
         #[arg(long)]
         json: Option<PathBuf>,
-        /// Replace an existing --json file.
+        /// Output directory: `events.csv` (the event log, one row per event) and
+        /// `trajectory.csv` (every step's shares), with `manifest.json`.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Replace an existing --json file; in --out, replace the outputs of an earlier run
+        /// (the files its manifest.json lists; other files are kept), or write beside files
+        /// geoalign did not write.
         #[arg(long)]
         force: bool,
         /// Memory limit, e.g. 512M or 4G (default: half of the machine's memory). The whole

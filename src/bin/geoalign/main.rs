@@ -500,6 +500,7 @@ fn trace(
     seed: Option<u64>,
     run: u64,
     json: Option<&Path>,
+    out: Option<&Path>,
     force: bool,
     max_memory: Option<u64>,
 ) -> Result<(), CliError> {
@@ -509,14 +510,20 @@ fn trace(
     }
     let sim = Simulation::new(s);
     check_trace_memory(&sim, json.is_some(), max_memory)?;
+    // Both refused before the run if their target is taken, as `run --out` is.
     let file = json
         .map(|path| output::AtomicFile::create(path, force))
         .transpose()?;
+    let staged = stage(out, force)?;
     let t = sim.trajectory(run)?;
     print::trace(&sim, &t, run)?;
     if let (Some(file), Some(path)) = (file, json) {
         file.commit(serde_json::to_string(&t)?.as_bytes())?;
         outln!("\ntrajectory written to {}", path.display())?;
+    }
+    if let Some(staged) = staged {
+        outln!()?;
+        print::written(&staged.write_trace(sim.scenario(), &t)?)?;
     }
     Ok(())
 }
@@ -569,6 +576,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
             seed,
             run,
             json,
+            out,
             force,
             max_memory,
         } => trace(
@@ -576,6 +584,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
             seed,
             run,
             json.as_deref(),
+            out.as_deref(),
             force,
             max_memory,
         ),

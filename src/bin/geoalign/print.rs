@@ -190,7 +190,8 @@ pub fn futures(summaries: &[Summary], runs: u64) -> Result<(), CliError> {
     Ok(())
 }
 
-/// One traced run: each state's alignment at the start and at the horizon.
+/// One traced run: each state's alignment at the start and at the horizon, then its event
+/// log, one line per event with its date and names.
 pub fn trace(sim: &Simulation, t: &Trajectory, run: u64) -> Result<(), CliError> {
     let s = sim.scenario();
     outln!(
@@ -214,6 +215,16 @@ pub fn trace(sim: &Simulation, t: &Trajectory, run: u64) -> Result<(), CliError>
             }
             outln!()?;
         }
+    }
+    if t.events.is_empty() {
+        outln!("\nno events fired in this run")?;
+    } else {
+        let n = t.events.len();
+        let noun = if n == 1 { "event" } else { "events" };
+        outln!("\n{n} {noun}, by the month they fired:")?;
+    }
+    for e in &t.events {
+        outln!("{}", e.describe_dated(s.world(), s.date_of(e.step)))?;
     }
     Ok(())
 }

@@ -59,7 +59,7 @@ pub use fields::{
     read_entry, EventFields, FieldReader, FieldType, FieldValue, Key, Timed, TIMING_KEYS,
 };
 pub use hostile::HostileDecision;
-pub use kinds::{Event, EventKind, KINDS};
+pub use kinds::{Event, EventKind, Parties, KINDS};
 
 use crate::model::{Channel, PowerId, StateId, World};
 use serde::{Deserialize, Serialize};
@@ -157,15 +157,70 @@ pub struct LoggedEvent {
 }
 
 impl LoggedEvent {
-    /// A one-line description with names, for people.
+    /// A one-line description with names, for people: `step  12 [Scheduled] …`.
     pub fn describe(&self, world: &World) -> String {
+        self.describe_at(world, format_args!("step {:>3}", self.step))
+    }
+
+    /// [`LoggedEvent::describe`] with the event's date (the scenario's
+    /// [`crate::Scenario::date_of`] its step) in place of the step: `2026-01 [Scheduled] …`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use geoalign::Simulation;
+    /// let sim = Simulation::new(geoalign::presets::eurasia_2025());
+    /// let (s, t) = (sim.scenario(), sim.trajectory(0).unwrap());
+    /// for e in &t.events {
+    ///     let date = s.date_of(e.step).to_string();
+    ///     let line = e.describe_dated(s.world(), &date);
+    ///     // `2025-04 [Fragility] unrest in …` where `describe` has `step   3 [Fragility] …`.
+    ///     assert_eq!(line, format!("{date}{}", &e.describe(s.world())[8..]));
+    /// }
+    /// ```
+    pub fn describe_dated(&self, world: &World, date: impl std::fmt::Display) -> String {
+        self.describe_at(world, date)
+    }
+
+    fn describe_at(&self, world: &World, when: impl std::fmt::Display) -> String {
         format!(
-            "step {:>3} [{:?}] {}{}",
-            self.step,
+            "{when} [{:?}] {}{}",
             self.origin,
             self.event.describe(world),
             self.outcome.describe(world)
         )
+    }
+
+    /// The power, state and institution the event concerns: the event's own, completed by
+    /// its decision's (the bloc and its leader, or the intervening power and its target).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use geoalign::sim::events::EventOutcome;
+    /// use geoalign::Simulation;
+    /// let t = Simulation::new(geoalign::presets::eurasia_2025()).trajectory(0).unwrap();
+    /// for e in &t.events {
+    ///     if let EventOutcome::Hostile(d) = &e.outcome {
+    ///         let parties = e.parties();
+    ///         assert_eq!((parties.power, parties.state), (Some(d.power), Some(d.state)));
+    ///     }
+    /// }
+    /// ```
+    pub fn parties(&self) -> Parties {
+        let mut parties = self.event.parties();
+        match &self.outcome {
+            EventOutcome::Decided(d) => {
+                parties.power = parties.power.or(Some(d.leader));
+                parties.institution = parties.institution.or(Some(d.institution));
+            }
+            EventOutcome::Hostile(d) => {
+                parties.power = parties.power.or(Some(d.power));
+                parties.state = parties.state.or(Some(d.state));
+            }
+            _ => {}
+        }
+        parties
     }
 }
 

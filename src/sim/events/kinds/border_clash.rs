@@ -1,7 +1,7 @@
 //! `border_clash`: a clash between two members of a bloc, and the bloc's attempt to mediate
 //! ([`crate::sim::events::decision`]).
 
-use super::{EventKind, DEFAULT_SEVERITY};
+use super::{EventKind, Parties, DEFAULT_SEVERITY};
 use crate::model::{InstitutionId, StateId, World};
 use crate::sim::events::check::{self, EventError, EventProblem, Item};
 use crate::sim::events::decision::{
@@ -123,6 +123,10 @@ impl EventKind for BorderClash {
             }
         }
         EventOutcome::Decided(d)
+    }
+
+    fn parties(&self) -> Parties {
+        Parties { power: None, state: None, institution: self.institution }
     }
 
     fn describe(&self, world: &World) -> String {

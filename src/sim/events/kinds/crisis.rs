@@ -2,7 +2,7 @@
 //! region it backs), on which the power decides whether to intervene against the state
 //! ([`crate::sim::events::hostile`], docs/model.md §3.4).
 
-use super::EventKind;
+use super::{EventKind, Parties};
 use crate::model::{PowerId, StateId, World};
 use crate::sim::events::check::{self, EventError};
 use crate::sim::events::fields::{FieldReader, FieldType, Key};
@@ -58,6 +58,10 @@ impl EventKind for Crisis {
         rng: &mut R,
     ) -> EventOutcome {
         hostile::decide_and_act(world, rs, step, self.power, self.state, self.trigger, rng)
+    }
+
+    fn parties(&self) -> Parties {
+        Parties { power: Some(self.power), state: Some(self.state), institution: None }
     }
 
     fn describe(&self, world: &World) -> String {

@@ -1,7 +1,7 @@
 //! `diplomatic_crisis`: a crisis between a power and a state cuts their cultural and media
 //! ties, leaves a grievance and costs the power's blocs credibility with the state.
 
-use super::{EventKind, DEFAULT_SEVERITY};
+use super::{EventKind, Parties, DEFAULT_SEVERITY};
 use crate::model::{tie_index, Channel, PowerId, StateId, World};
 use crate::sim::events::check::{self, EventError};
 use crate::sim::events::fields::{FieldReader, FieldType, Key};
@@ -67,6 +67,10 @@ impl EventKind for DiplomaticCrisis {
             }
         }
         EventOutcome::Applied
+    }
+
+    fn parties(&self) -> Parties {
+        Parties { power: Some(self.power), state: Some(self.state), institution: None }
     }
 
     fn describe(&self, world: &World) -> String {

@@ -1,7 +1,7 @@
 //! `external_offer`: a power opens or deepens a channel with a state; the state's main other
 //! partner may retaliate.
 
-use super::EventKind;
+use super::{EventKind, Parties};
 use crate::model::{tie_index, Channel, PowerId, StateId, World};
 use crate::sim::events::check::{self, EventError, EventProblem};
 use crate::sim::events::fields::{FieldReader, FieldType, Key};
@@ -114,6 +114,10 @@ impl EventKind for ExternalOffer {
             probability,
             retaliated,
         }
+    }
+
+    fn parties(&self) -> Parties {
+        Parties { power: Some(self.power), state: Some(self.state), institution: None }
     }
 
     fn describe(&self, world: &World) -> String {

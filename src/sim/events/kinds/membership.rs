@@ -270,6 +270,14 @@ macro_rules! membership_kind {
                 membership::apply(world, rs, self.institution, self.state, CHANGE)
             }
 
+            fn parties(&self) -> super::Parties {
+                super::Parties {
+                    power: None,
+                    state: Some(self.state),
+                    institution: Some(self.institution),
+                }
+            }
+
             fn describe(&self, world: &World) -> String {
                 membership::describe(world, self.institution, self.state, CHANGE)
             }

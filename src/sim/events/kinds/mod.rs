@@ -14,7 +14,7 @@
 use super::check::EventError;
 use super::fields::{FieldReader, FieldType, Key, TIMING_KEYS};
 use super::EventOutcome;
-use crate::model::World;
+use crate::model::{InstitutionId, PowerId, StateId, World};
 use crate::sim::RunState;
 use rand::Rng;
 use serde::{Deserialize, Serialize};
@@ -62,6 +62,24 @@ pub trait EventKind: Sized {
 
     /// What happened, with names, for the event log: `"war drain on Russia"`.
     fn describe(&self, world: &World) -> String;
+
+    /// The power, the state and the institution the event concerns, for the event log's
+    /// columns (`events.csv`); none by default, for a kind that names several of each.
+    fn parties(&self) -> Parties {
+        Parties::default()
+    }
+}
+
+/// The power, the state and the institution an event concerns (each when it names one), so
+/// the event log can be read by name without parsing its descriptions.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Parties {
+    /// The power that acts or is acted on (at war, sanctioned, offering).
+    pub power: Option<PowerId>,
+    /// The state concerned (in unrest, appealing, changing its participation).
+    pub state: Option<StateId>,
+    /// The institution concerned.
+    pub institution: Option<InstitutionId>,
 }
 
 /// Severity of an episode (an appeal, a clash, a crisis) when the scenario leaves it out: a
@@ -178,6 +196,11 @@ macro_rules! registry {
             /// [`EventKind::describe`] of the event's kind.
             pub fn describe(&self, world: &World) -> String {
                 match self { $( Event::$kind(e) => e.describe(world), )* }
+            }
+
+            /// [`EventKind::parties`] of the event's kind.
+            pub fn parties(&self) -> Parties {
+                match self { $( Event::$kind(e) => e.parties(), )* }
             }
         }
     };

@@ -1,6 +1,6 @@
 //! `peace`: a power's wars end and their drains start to recover.
 
-use super::EventKind;
+use super::{EventKind, Parties};
 use crate::model::{PowerId, World};
 use crate::sim::events::check::{self, EventError};
 use crate::sim::events::fields::{FieldReader, FieldType, Key};
@@ -51,6 +51,10 @@ impl EventKind for Peace {
                 reason: "no war of this power is going on".to_string(),
             }
         }
+    }
+
+    fn parties(&self) -> Parties {
+        Parties { power: Some(self.power), ..Parties::default() }
     }
 
     fn describe(&self, world: &World) -> String {

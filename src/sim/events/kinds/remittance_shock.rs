@@ -1,7 +1,7 @@
 //! `remittance_shock`: a host power's remittances fall at once and recover; workers leave for
 //! alternative destinations and their remittances follow them.
 
-use super::EventKind;
+use super::{EventKind, Parties};
 use crate::model::bounds::{simplex, Whole};
 use crate::model::{tie_index, Channel, PowerId, World};
 use crate::sim::events::check::{self, EventError, EventProblem, Item, MAX_DEPTH};
@@ -115,6 +115,10 @@ impl EventKind for RemittanceShock {
             }
         }
         EventOutcome::Applied
+    }
+
+    fn parties(&self) -> Parties {
+        Parties { power: Some(self.power), ..Parties::default() }
     }
 
     fn describe(&self, world: &World) -> String {

@@ -1,7 +1,7 @@
 //! `sanctions`: a coalition drains a power's capacity and cuts its delivery; re-exporters
 //! trade in parallel and risk secondary sanctions every month the sanctions last.
 
-use super::EventKind;
+use super::{EventKind, Parties};
 use crate::model::{tie_index, Channel, PerChannel, PowerId, StateId, World};
 use crate::sim::events::check::{self, EventError, EventProblem, Item, MAX_DEPTH};
 use crate::sim::events::fields::{FieldReader, FieldType, Key};
@@ -150,6 +150,10 @@ impl EventKind for Sanctions {
             ends: self.ends,
         });
         EventOutcome::Applied
+    }
+
+    fn parties(&self) -> Parties {
+        Parties { power: Some(self.on), ..Parties::default() }
     }
 
     fn describe(&self, world: &World) -> String {

@@ -1,6 +1,6 @@
 //! `secondary_sanctions`: a coalition penalises a state that trades with its target.
 
-use super::EventKind;
+use super::{EventKind, Parties};
 use crate::model::{tie_index, Channel, PowerId, StateId, World};
 use crate::sim::events::check::{self, EventError};
 use crate::sim::events::fields::{FieldReader, FieldType, Key};
@@ -61,6 +61,10 @@ impl EventKind for SecondarySanctions {
             }
         }
         EventOutcome::Applied
+    }
+
+    fn parties(&self) -> Parties {
+        Parties { power: None, state: Some(self.state), institution: None }
     }
 
     fn describe(&self, world: &World) -> String {

@@ -1,7 +1,7 @@
 //! `security_appeal`: a member asks its bloc for protection, possibly against another state;
 //! the bloc's leader decides ([`crate::sim::events::decision`]).
 
-use super::{EventKind, DEFAULT_SEVERITY};
+use super::{EventKind, Parties, DEFAULT_SEVERITY};
 use crate::model::{InstitutionId, Participation, StateId, World};
 use crate::sim::events::check::{self, EventError, EventProblem};
 use crate::sim::events::decision::{
@@ -125,6 +125,10 @@ impl EventKind for SecurityAppeal {
             d.participation = unanswered(world, rs, state, b, slot, leader);
         }
         EventOutcome::Decided(d)
+    }
+
+    fn parties(&self) -> Parties {
+        Parties { power: None, state: Some(self.state), institution: self.institution }
     }
 
     fn describe(&self, world: &World) -> String {

@@ -1,7 +1,7 @@
 //! `unrest`: unrest in a state, answered or not by its security bloc's intervention
 //! decision ([`crate::sim::events::decision`]).
 
-use super::EventKind;
+use super::{EventKind, Parties};
 use crate::model::{StateId, World};
 use crate::sim::events::check::{self, EventError, EventProblem, Item};
 use crate::sim::events::decision::{
@@ -120,6 +120,10 @@ impl EventKind for Unrest {
             d.participation = unanswered(world, rs, state, bloc, slot, leader);
         }
         EventOutcome::Decided(d)
+    }
+
+    fn parties(&self) -> Parties {
+        Parties { power: None, state: Some(self.state), institution: None }
     }
 
     fn describe(&self, world: &World) -> String {

@@ -1,6 +1,6 @@
 //! `war`: a power at war is drained, capacity and delivery alike, until its war ends.
 
-use super::EventKind;
+use super::{EventKind, Parties};
 use crate::model::{Channel, PerChannel, PowerId, World};
 use crate::sim::events::check::{self, EventError, Item};
 use crate::sim::events::fields::{FieldReader, FieldType, Key};
@@ -90,6 +90,10 @@ impl EventKind for War {
             }
         }
         EventOutcome::Applied
+    }
+
+    fn parties(&self) -> Parties {
+        Parties { power: Some(self.power), ..Parties::default() }
     }
 
     fn describe(&self, world: &World) -> String {
