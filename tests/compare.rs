@@ -338,6 +338,40 @@ fn the_readme_walkthrough_holds() {
     assert!(in_2030.high < 0.0, "{in_2030:?}");
 }
 
+/// The README's "Whose doing is a gain?": switching China's spending off under slow decline
+/// (`scenarios/csto-slow-decline-china-idle.toml`) lowers China's share where its best
+/// response spends most (Kazakhstan) far more than in Kyrgyzstan, where China's share still
+/// rises under the future: that rise is mostly the share Russia loses, not China's doing
+/// (docs/model.md §12.1).
+#[test]
+fn chinas_spending_makes_its_gain_in_kazakhstan_and_little_of_it_in_kyrgyzstan() {
+    let file = |name: &str| {
+        Scenario::from_file(format!("{}/scenarios/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+    };
+    let idle = Comparison::new(
+        file("csto-slow-decline.toml"),
+        file("csto-slow-decline-china-idle.toml"),
+        100,
+    )
+    .unwrap()
+    .run()
+    .unwrap();
+    let china = idle.component("China").unwrap();
+    let at = |state: &str| {
+        idle.alignment(idle.steps, idle.state(state).unwrap(), china)
+            .unwrap()
+    };
+    let (kazakhstan, kyrgyzstan) = (at("Kazakhstan"), at("Kyrgyzstan"));
+    // Without its spending China's share is lower in both, by a paired interval below 0.
+    assert!(kazakhstan.high < 0.0, "{kazakhstan:?}");
+    assert!(kyrgyzstan.high < 0.0, "{kyrgyzstan:?}");
+    // The README's figures: −0.027 against −0.001 (1,000 runs); at least ten times apart.
+    assert!(
+        kazakhstan.mean < 10.0 * kyrgyzstan.mean,
+        "{kazakhstan:?} {kyrgyzstan:?}"
+    );
+}
+
 #[test]
 fn comparison_partials_round_trip_and_refuse_a_changed_or_cut_file() {
     let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("compare-partials");
