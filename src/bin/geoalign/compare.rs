@@ -114,11 +114,10 @@ fn run(comparison: &Comparison) -> Result<PairedSummary, CliError> {
     let paired = result?;
     if let Some(peak) = memory::peak_resident_memory() {
         outln!(
-            "memory: peak {} resident; estimated {} for {} worker thread{}",
+            "memory: peak {} resident; estimated {} for {}",
             memory::Bytes(peak),
             memory::Bytes(estimate.total()),
-            estimate.workers,
-            if estimate.workers == 1 { "" } else { "s" }
+            print::count(estimate.workers, "worker thread")
         )?;
     }
     Ok(paired)

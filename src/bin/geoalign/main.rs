@@ -189,11 +189,10 @@ fn run_ensemble(ensemble: &Ensemble, what: &str) -> Result<Summary, CliError> {
     if let Some(peak) = memory::peak_resident_memory() {
         let mib = |b: u64| b as f64 / f64::from(1 << 20);
         outln!(
-            "memory: peak {:.1} MiB resident; estimated {:.1} MiB for {} worker thread{} (limit {})",
+            "memory: peak {:.1} MiB resident; estimated {:.1} MiB for {} (limit {})",
             mib(peak),
             mib(estimate.total()),
-            estimate.workers,
-            if estimate.workers == 1 { "" } else { "s" },
+            print::count(estimate.workers, "worker thread"),
             memory::Bytes(estimate.limit)
         )?;
     }
@@ -210,25 +209,20 @@ fn validate(scenario: &str) -> Result<(), CliError> {
         0 => "0 declared events".to_string(),
         n => format!(
             "{} ({scheduled} scheduled, {})",
-            count(n, "declared event"),
-            count(hazards, "monthly hazard")
+            print::count(n, "declared event"),
+            print::count(hazards, "monthly hazard")
         ),
     };
     outln!(
         "{scenario}: valid — \"{}\", {}, {}, {}, {}, {events}, {} from {}",
         s.name(),
-        count(s.world().powers().len(), "power"),
-        count(s.world().states().len(), "state"),
-        count(s.world().institutions().len(), "institution"),
-        count(s.drivers().len(), "driver"),
-        count(s.steps() as usize, "step"),
+        print::count(s.world().powers().len(), "power"),
+        print::count(s.world().states().len(), "state"),
+        print::count(s.world().institutions().len(), "institution"),
+        print::count(s.drivers().len(), "driver"),
+        print::count(s.steps() as usize, "step"),
         s.start()
     )
-}
-
-/// `n` and `noun`, plural unless `n` is 1: "1 driver", "0 events", "5 states".
-fn count(n: usize, noun: &str) -> String {
-    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
 }
 
 /// The command line as typed, for the outputs' manifest.

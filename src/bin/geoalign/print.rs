@@ -219,9 +219,10 @@ pub fn trace(sim: &Simulation, t: &Trajectory, run: u64) -> Result<(), CliError>
     if t.events.is_empty() {
         outln!("\nno events fired in this run")?;
     } else {
-        let n = t.events.len();
-        let noun = if n == 1 { "event" } else { "events" };
-        outln!("\n{n} {noun}, by the month they fired:")?;
+        outln!(
+            "\n{}, by the month they fired:",
+            count(t.events.len(), "event")
+        )?;
     }
     for e in &t.events {
         outln!("{}", e.describe_dated(s.world(), s.date_of(e.step)))?;
@@ -235,4 +236,9 @@ pub fn written(files: &[PathBuf]) -> Result<(), CliError> {
         outln!("wrote {}", f.display())?;
     }
     Ok(())
+}
+
+/// `n` and `noun`, plural unless `n` is 1: "1 driver", "0 events", "2 worker threads".
+pub fn count(n: usize, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
 }
