@@ -4,7 +4,7 @@
 use super::csv_out::Table;
 use super::OutputError;
 use crate::model::{Participation, AUTONOMY};
-use crate::sim::events::{DecisionKind, EventOutcome, FiveVariables, LoggedEvent, Origin};
+use crate::sim::events::{EventOutcome, FiveVariables, LoggedEvent};
 use crate::sim::Trajectory;
 use crate::Scenario;
 use std::path::{Path, PathBuf};
@@ -61,7 +61,7 @@ fn event_fields(s: &Scenario, t: &Trajectory, e: &LoggedEvent) -> Vec<String> {
     };
     let parties = e.parties();
     let mut row = vec![
-        origin_name(e.origin).to_string(),
+        serde_name(&e.origin, None),
         e.event.kind().to_string(),
         name(&t.powers, parties.power.map(|p| p.index())),
         name(&t.states, parties.state.map(|i| i.index())),
@@ -72,7 +72,7 @@ fn event_fields(s: &Scenario, t: &Trajectory, e: &LoggedEvent) -> Vec<String> {
     let flag = |b: Option<bool>| b.map_or_else(none, |b| b.to_string());
     let (decision, inputs, probability, acted, success_probability, success) = match &e.outcome {
         EventOutcome::Decided(d) => (
-            decision_name(d.kind),
+            serde_name(&d.kind, None),
             Some(d.inputs),
             Some(d.probability),
             Some(d.acted),
@@ -80,7 +80,7 @@ fn event_fields(s: &Scenario, t: &Trajectory, e: &LoggedEvent) -> Vec<String> {
             d.success,
         ),
         EventOutcome::Hostile(d) => (
-            "hostile_intervention",
+            "hostile_intervention".to_string(),
             Some(d.inputs),
             Some(d.probability),
             Some(d.acted),
@@ -92,16 +92,16 @@ fn event_fields(s: &Scenario, t: &Trajectory, e: &LoggedEvent) -> Vec<String> {
             probability,
             retaliated,
         } => (
-            "retaliation",
+            "retaliation".to_string(),
             None,
             Some(*probability),
             Some(*retaliated),
             None,
             None,
         ),
-        _ => ("", None, None, None, None, None),
+        _ => (String::new(), None, None, None, None, None),
     };
-    row.push(decision.to_string());
+    row.push(decision);
     let v: Option<FiveVariables> = inputs;
     row.extend(
         [
@@ -125,7 +125,7 @@ fn event_fields(s: &Scenario, t: &Trajectory, e: &LoggedEvent) -> Vec<String> {
     };
     row.push(change.map_or_else(none, |(from, _)| from.to_string()));
     row.push(change.map_or_else(none, |(_, to)| to.to_string()));
-    row.push(outcome_name(&e.outcome).to_string());
+    row.push(serde_name(&e.outcome, Some("outcome")));
     let world = s.world();
     row.push(format!(
         "{}{}",
@@ -135,38 +135,17 @@ fn event_fields(s: &Scenario, t: &Trajectory, e: &LoggedEvent) -> Vec<String> {
     row
 }
 
-/// The origin as the JSON of a trace writes it.
-fn origin_name(origin: Origin) -> &'static str {
-    match origin {
-        Origin::Scheduled => "scheduled",
-        Origin::Hazard => "hazard",
-        Origin::Fragility => "fragility",
-        Origin::SanctionsHazard => "sanctions_hazard",
-        Origin::Departure => "departure",
-        Origin::Defection => "defection",
-    }
-}
-
-/// The decision's kind as the JSON of a trace writes it.
-fn decision_name(kind: DecisionKind) -> &'static str {
-    match kind {
-        DecisionKind::Intervention => "intervention",
-        DecisionKind::Appeal => "appeal",
-        DecisionKind::Mediation => "mediation",
-    }
-}
-
-/// The outcome's tag as the JSON of a trace writes it.
-fn outcome_name(outcome: &EventOutcome) -> &'static str {
-    match outcome {
-        EventOutcome::Applied => "applied",
-        EventOutcome::Decided(_) => "decided",
-        EventOutcome::Hostile(_) => "hostile",
-        EventOutcome::NoBloc => "no_bloc",
-        EventOutcome::Offer { .. } => "offer",
-        EventOutcome::ParticipationChanged { .. } => "participation_changed",
-        EventOutcome::Skipped { .. } => "skipped",
-    }
+/// The name serde gives `value` (a unit variant's name, as `trace --json` writes it), or, for
+/// an internally tagged enum, its tag `field`: one source for the names of both files.
+fn serde_name<T: serde::Serialize>(value: &T, field: Option<&str>) -> String {
+    let json = serde_json::to_value(value).ok();
+    let name = match field {
+        None => json.as_ref(),
+        Some(field) => json.as_ref().and_then(|v| v.get(field)),
+    };
+    name.and_then(serde_json::Value::as_str)
+        .unwrap_or_default()
+        .to_string()
 }
 
 /// `trajectory.csv`: one row per step × state × component (each power, then `autonomy`).
