@@ -426,7 +426,7 @@ fn remove_one(table: &mut Table, segments: &[&str]) -> std::result::Result<(), N
                 items.retain(|v| v.as_str() != Some(last));
                 if items.len() == before {
                     let names = items.iter().filter_map(|v| v.as_str().map(String::from));
-                    return Err(nearest(last, names).map(|n| (depth, n)));
+                    return Err(super::suggest::nearest(last, names).map(|n| (depth, n)));
                 }
                 // A member removed from `institutions.I.members` takes its entries with it.
                 if let ["institutions", _] = holder_path {
@@ -443,7 +443,7 @@ fn remove_one(table: &mut Table, segments: &[&str]) -> std::result::Result<(), N
     let holder = table_at(table, parents)?;
     match holder.remove(*last) {
         Some(_) => Ok(()),
-        None => Err(nearest(last, holder.keys().cloned()).map(|n| (depth, n))),
+        None => Err(super::suggest::nearest(last, holder.keys().cloned()).map(|n| (depth, n))),
     }
 }
 
@@ -474,15 +474,10 @@ fn table_at<'t>(table: &'t mut Table, path: &[&str]) -> std::result::Result<&'t 
         let keys: Vec<String> = here.keys().cloned().collect();
         match here.get_mut(*seg) {
             Some(Value::Table(inner)) => here = inner,
-            _ => return Err(nearest(seg, keys.into_iter()).map(|n| (depth, n))),
+            _ => return Err(super::suggest::nearest(seg, keys).map(|n| (depth, n))),
         }
     }
     Ok(here)
-}
-
-/// The candidate closest to `name`, if it is close ([`super::suggest::nearest`]).
-fn nearest(name: &str, candidates: impl Iterator<Item = String>) -> Option<String> {
-    super::suggest::nearest(name, candidates)
 }
 
 /// The first key path of `table` whose key or string value is `name`.
