@@ -161,6 +161,84 @@ pub(crate) fn punishments(path: &Path, s: &Summary) -> Result<PathBuf, OutputErr
     t.finish()
 }
 
+/// `event-frequencies.csv`: recorded step × class of event fired in some run (origin, kind,
+/// response and whether it came, and the power, state and institution it concerns): the share
+/// of runs in which one fired in the period ending at the step (since the previous recorded
+/// step) and the share in which one had fired by then, each with its Wilson 95 % interval,
+/// and the events fired in the period over all runs.
+pub(crate) fn event_frequencies(path: &Path, s: &Summary) -> Result<PathBuf, OutputError> {
+    let keys = [
+        "scenario",
+        "step",
+        "date",
+        "origin",
+        "kind",
+        "response",
+        "acted",
+        "power",
+        "state",
+        "institution",
+    ];
+    let values = [
+        "probability",
+        "ci_low",
+        "ci_high",
+        "count",
+        "by_date",
+        "by_date_low",
+        "by_date_high",
+        "by_date_count",
+        "events",
+        "runs",
+    ];
+    let mut t = Table::create(path, &keys, &values)?;
+    let series = s.event_frequencies();
+    let name = |names: &[String], i: Option<u32>| {
+        i.and_then(|i| names.get(i as usize).cloned())
+            .unwrap_or_default()
+    };
+    for (row, step) in s.recorded_steps().enumerate() {
+        let date = s.date_of(step).to_string();
+        for e in &series {
+            let Some(p) = e.periods.get(row) else {
+                continue;
+            };
+            let c = &e.class;
+            let (response, acted) = c
+                .response
+                .map_or((String::new(), String::new()), |(r, acted)| {
+                    (r.name().to_string(), acted.to_string())
+                });
+            let period = Proportion::wilson(p.runs, s.runs);
+            let by_date = Proportion::wilson(p.by_date, s.runs);
+            let fields = [
+                s.scenario.clone(),
+                step.to_string(),
+                date.clone(),
+                super::trace::serde_name(&c.origin, None),
+                c.kind_name().unwrap_or_default().to_string(),
+                response,
+                acted,
+                name(&s.powers, c.power),
+                name(&s.states, c.state),
+                name(&s.institutions, c.institution),
+                period.estimate.to_string(),
+                period.low.to_string(),
+                period.high.to_string(),
+                period.count.to_string(),
+                by_date.estimate.to_string(),
+                by_date.low.to_string(),
+                by_date.high.to_string(),
+                by_date.count.to_string(),
+                p.events.to_string(),
+                s.runs.to_string(),
+            ];
+            t.row(fields)?;
+        }
+    }
+    t.finish()
+}
+
 /// `institutions.csv`: recorded step × institution × measure.
 pub(crate) fn institutions(path: &Path, s: &Summary) -> Result<PathBuf, OutputError> {
     let keys = ["scenario", "step", "date", "institution", "measure"];

@@ -198,6 +198,9 @@ fn summary_files(out: &mut Staging, sub: &Path, summary: &Summary) -> Result<(),
         csv_out::powers(&out.file(sub.join("powers.csv"))?, summary)?;
         csv_out::punishments(&out.file(sub.join("punishments.csv"))?, summary)?;
     }
+    if !summary.event_cells().is_empty() {
+        csv_out::event_frequencies(&out.file(sub.join("event-frequencies.csv"))?, summary)?;
+    }
     if summary.outcomes.iter().any(|o| !o.over_time.is_empty()) {
         csv_out::outcomes_over_time(&out.file(sub.join("outcomes-over-time.csv"))?, summary)?;
         let path = out.file(sub.join("outcomes-over-time.svg"))?;

@@ -63,6 +63,11 @@ pub const MAX_PARTIAL_BYTES: u64 = 4 << 30;
 /// bound, which the numbers dominate.
 const NAME_BYTES: u64 = 4096;
 
+/// Bytes allowed for one event-frequency cell in the body: `{"class":{"origin":…,"kind":…,
+/// "response":[…,…],"power":…,"state":…,"institution":…},"row":…,"runs":…,"first":…,
+/// "events":…}` is under 260 bytes with every number at its longest; the rest is margin.
+const EVENT_CELL_JSON_BYTES: u64 = 400;
+
 /// The job a partial belongs to (see the module docs); the header's copy must equal the
 /// body's.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -320,6 +325,9 @@ pub fn max_body_bytes(job: &Job, dims: &Dimensions) -> Option<u64> {
         // One punishment count per recorded step and acting pair, and the pairs themselves.
         u64::try_from(cells.power).ok()?.checked_mul(count)?,
         dims.power_pairs.checked_mul(24)?,
+        // An event cell: its class with every field at its longest, its row and three
+        // counts (the events may outnumber the runs: at most 20 digits each).
+        dims.event_cells.checked_mul(EVENT_CELL_JSON_BYTES)?,
         (job.shards.len() as u64).checked_mul(11)?,
         dims.institutions.checked_mul(8)?,
         4096,
@@ -646,7 +654,7 @@ fn same_job(header: &Header, first: &Summary) -> Result<(), EnsembleError> {
             "{field} differs ({a} vs {b}): the partials come from different ensembles"
         )));
     }
-    if header.dimensions != first.dimensions() {
+    if !header.dimensions.same_shape(&first.dimensions()) {
         return Err(EnsembleError::Mismatch(
             "the partials have different dimensions: they come from different ensembles".into(),
         ));

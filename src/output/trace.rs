@@ -3,6 +3,7 @@
 
 use super::csv_out::Table;
 use super::OutputError;
+use crate::analysis::ensemble::Response;
 use crate::model::{Participation, AUTONOMY};
 use crate::sim::events::{EventOutcome, FiveVariables, LoggedEvent};
 use crate::sim::Trajectory;
@@ -70,9 +71,8 @@ fn event_fields(s: &Scenario, t: &Trajectory, e: &LoggedEvent) -> Vec<String> {
     let none = String::new;
     let number = |x: Option<f64>| x.map_or_else(none, |x| x.to_string());
     let flag = |b: Option<bool>| b.map_or_else(none, |b| b.to_string());
-    let (decision, inputs, probability, acted, success_probability, success) = match &e.outcome {
+    let (inputs, probability, acted, success_probability, success) = match &e.outcome {
         EventOutcome::Decided(d) => (
-            serde_name(&d.kind, None),
             Some(d.inputs),
             Some(d.probability),
             Some(d.acted),
@@ -80,7 +80,6 @@ fn event_fields(s: &Scenario, t: &Trajectory, e: &LoggedEvent) -> Vec<String> {
             d.success,
         ),
         EventOutcome::Hostile(d) => (
-            "hostile_intervention".to_string(),
             Some(d.inputs),
             Some(d.probability),
             Some(d.acted),
@@ -91,17 +90,11 @@ fn event_fields(s: &Scenario, t: &Trajectory, e: &LoggedEvent) -> Vec<String> {
             rival: Some(_),
             probability,
             retaliated,
-        } => (
-            "retaliation".to_string(),
-            None,
-            Some(*probability),
-            Some(*retaliated),
-            None,
-            None,
-        ),
-        _ => (String::new(), None, None, None, None, None),
+        } => (None, Some(*probability), Some(*retaliated), None, None),
+        _ => (None, None, None, None, None),
     };
-    row.push(decision);
+    // The decision's name, as `event-frequencies.csv` names its response.
+    row.push(Response::of(&e.outcome).map_or_else(none, |(r, _)| r.name().to_string()));
     let v: Option<FiveVariables> = inputs;
     row.extend(
         [
@@ -137,7 +130,7 @@ fn event_fields(s: &Scenario, t: &Trajectory, e: &LoggedEvent) -> Vec<String> {
 
 /// The name serde gives `value` (a unit variant's name, as `trace --json` writes it), or, for
 /// an internally tagged enum, its tag `field`: one source for the names of both files.
-fn serde_name<T: serde::Serialize>(value: &T, field: Option<&str>) -> String {
+pub(crate) fn serde_name<T: serde::Serialize>(value: &T, field: Option<&str>) -> String {
     let json = serde_json::to_value(value).ok();
     let name = match field {
         None => json.as_ref(),

@@ -18,8 +18,9 @@
 //!   ([`ACTIONS`](crate::sim::powers::ACTIONS) spending shares + the coercion cut), none when
 //!   no power acts;
 //!
-//! and each declared outcome's series counts, two per recorded step, and a punishment count
-//! per recorded step and acting pair.
+//! and each declared outcome's series counts, two per recorded step, a punishment count
+//! per recorded step and acting pair, and the event frequencies by date, at most
+//! [`MAX_EVENT_CELLS`](super::MAX_EVENT_CELLS) cells of 64 bytes.
 //!
 //! The estimate is an upper bound: it counts every accumulator as touched, while the operating
 //! system maps untouched zero pages lazily. `tests/memory.rs` checks it against the peak
@@ -439,8 +440,15 @@ pub(crate) fn estimate(scenario: &Scenario, plan: Plan) -> MemoryEstimate {
     // Each declared outcome's series: two categories' u64 counts per recorded step.
     let series = scenario.outcomes().len() as u64 * recorded * 2 * 8;
     let punished = recorded * acting * 8;
-    let summary =
-        cells * SKETCH_CELL_BYTES + names_bytes(world) + 16 * members + 4096 + series + punished;
+    // The event frequencies by date: at most `MAX_EVENT_CELLS` cells (super::events).
+    let events = super::MAX_EVENT_CELLS as u64 * super::events::EVENT_CELL_BYTES;
+    let summary = cells * SKETCH_CELL_BYTES
+        + names_bytes(world)
+        + 16 * members
+        + 4096
+        + series
+        + punished
+        + events;
     let pending = cells * PENDING_CELL_BYTES;
     let state = run_state_bytes(world);
     // A run holds its state and the dynamics' scratch (each about a run state), the state it

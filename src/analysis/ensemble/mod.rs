@@ -26,12 +26,14 @@
 //! of the run indices `0..runs`. Each shard's [`Summary`] is a complete, serialisable partial;
 //! merging all `n` gives the very summary one machine would produce.
 
+mod events;
 pub mod memory;
 mod powers;
 pub mod sketch;
 pub mod verify;
 pub(crate) mod workers;
 
+pub use events::{EventCell, EventClass, EventPeriod, EventSeries, Response, MAX_EVENT_CELLS};
 pub use powers::action_name;
 pub use verify::Dimensions;
 
@@ -126,6 +128,13 @@ pub enum EnsembleError {
         breakdown: String,
         /// What to change: record fewer steps, leave the similarity off, or raise the limit.
         advice: String,
+    },
+    /// The runs fired more classes of event × recorded steps than a summary counts by date
+    /// ([`MAX_EVENT_CELLS`]); the same for any thread count or shards.
+    #[error("event frequencies: the runs fire events of more classes × recorded steps than the {limit} cells a summary counts by date; record fewer steps (--record-every, `Ensemble::record_every`)")]
+    EventCells {
+        /// The limit, [`MAX_EVENT_CELLS`].
+        limit: usize,
     },
     /// An outcome cannot be counted on the scenario's world (see [`Outcome::check`]).
     #[error("outcome `{name}`: {reason}")]
@@ -342,6 +351,14 @@ pub struct Summary {
     /// Per recorded step × pair, the runs in which the power punished the state that month.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     punished: Vec<u64>,
+    /// Event frequencies by date ([`events`]): per class of event fired and recorded row,
+    /// ascending; none when no event fired.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    events: Vec<EventCell>,
+    /// Set when a run needed more event cells than [`MAX_EVENT_CELLS`]: the event counts are
+    /// incomplete and the ensemble fails ([`EnsembleError::EventCells`]).
+    #[serde(skip)]
+    events_full: bool,
 }
 
 /// The similarity measure of [`Summary::similarity`]: Signorino and Ritter's S on the
@@ -485,6 +502,8 @@ impl Summary {
             coercion: Sketches::new(steps * power_pairs.len()),
             punished: vec![0; steps * power_pairs.len()],
             power_pairs,
+            events: Vec::new(),
+            events_full: false,
         }
     }
 
@@ -586,7 +605,7 @@ impl Summary {
                 "the partials count different outcomes".into(),
             ));
         }
-        if self.dimensions() != other.dimensions()
+        if !self.dimensions().same_shape(&other.dimensions())
             || self.start != other.start
             || self.powers != other.powers
             || self.states != other.states
@@ -675,7 +694,7 @@ impl Summary {
                 .checked_add(*b)
                 .ok_or_else(|| overflow(format!("punished[{i}]")))?;
         }
-        Ok(())
+        self.add_events(other)
     }
 
     /// Whether every shard of the ensemble is in.
@@ -1144,6 +1163,7 @@ struct RunRecorder<'a> {
     watch: Watch<'a>,
     suspended: Vec<Vec<bool>>,
     exited: Vec<Vec<bool>>,
+    events: events::RunEvents,
 }
 
 impl RunRecorder<'_> {
@@ -1170,6 +1190,11 @@ impl RunRecorder<'_> {
 }
 
 impl Recorder for RunRecorder<'_> {
+    fn event(&mut self, _world: &World, event: &crate::LoggedEvent) {
+        // A full summary is reported by the ensemble once the run ends.
+        self.summary.count_event(event, &mut self.events);
+    }
+
     fn record(&mut self, step: u32, world: &World, state: &RunState) {
         let (steps, every) = (self.summary.steps, self.summary.record_every);
         let row = recorded_row(step, steps, every);
@@ -1486,6 +1511,11 @@ impl Ensemble {
             progress,
         )?;
         let partials: Vec<Summary> = partials.into_iter().map(|(acc, _)| acc).collect();
+        if partials.iter().any(|p| p.events_full) {
+            return Err(EnsembleError::EventCells {
+                limit: MAX_EVENT_CELLS,
+            });
+        }
         // Merged into the first accumulator, each freed once added: no further summary.
         let mut partials = partials.into_iter();
         let mut summary = partials.next().unwrap_or_else(fresh);
@@ -1552,6 +1582,7 @@ impl Ensemble {
             watch: Watch::new(&self.outcomes),
             suspended: flags.clone(),
             exited: flags,
+            events: events::RunEvents::default(),
         };
         let end = self.sim.run(run, &mut rec)?;
         let RunRecorder {
@@ -1560,6 +1591,7 @@ impl Ensemble {
             watch,
             suspended,
             exited,
+            events: _,
         } = rec;
         watch.tally(world, &end, &mut summary.outcomes);
         for (counts, (s, e)) in summary

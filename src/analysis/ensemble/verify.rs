@@ -71,6 +71,10 @@ pub struct Dimensions {
     /// power acts, and then left out of a partial's header, which reads as before.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub power_pairs: u64,
+    /// The event-frequency cells ([`Summary::event_cells`]); 0 when no event fired, and
+    /// then left out of a partial's header.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub event_cells: u64,
 }
 
 fn is_zero(n: &u64) -> bool {
@@ -117,6 +121,26 @@ impl Cells {
 }
 
 impl Dimensions {
+    /// Whether two summaries have the same shape, so that they can be merged: every dimension
+    /// but the event cells, which are the events each part's runs fired.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use geoalign::analysis::ensemble::Ensemble;
+    /// let s = geoalign::presets::eurasia_2025();
+    /// let a = Ensemble::new(s.clone(), 40).shard("0/2".parse().unwrap()).run().unwrap();
+    /// let b = Ensemble::new(s, 40).shard("1/2".parse().unwrap()).run().unwrap();
+    /// assert!(a.dimensions().same_shape(&b.dimensions()));
+    /// ```
+    pub fn same_shape(&self, other: &Dimensions) -> bool {
+        let shape = |d: &Dimensions| Dimensions {
+            event_cells: 0,
+            ..d.clone()
+        };
+        shape(self) == shape(other)
+    }
+
     /// The counts held by the outcomes' series over time: recorded steps × categories of each
     /// outcome that keeps one; `None` when it does not fit in a `u64`.
     pub(crate) fn series_counts(&self) -> Option<u64> {
@@ -186,6 +210,7 @@ impl Summary {
                 Vec::new()
             },
             power_pairs: len(self.power_pairs.len()),
+            event_cells: len(self.event_cells().len()),
         }
     }
 
@@ -227,6 +252,8 @@ impl Summary {
         for (name, count, fill) in cells.sketches() {
             self.verify_sketch(name, count, fill)?;
         }
+        let rows = super::memory::recorded_count(self.steps.into(), self.record_every.into());
+        self.verify_events(usize::try_from(rows).unwrap_or(usize::MAX))?;
         self.verify_power_pairs(cells.power)
     }
 

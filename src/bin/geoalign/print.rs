@@ -2,7 +2,9 @@
 //! written through [`emit`] so that a reader that goes away ends the output quietly.
 
 use crate::CliError;
-use geoalign::analysis::ensemble::{CstoFuture, CstoFutures, OutcomeCounts, Proportion, Summary};
+use geoalign::analysis::ensemble::{
+    CstoFuture, CstoFutures, EventClass, OutcomeCounts, Proportion, Response, Summary,
+};
 use geoalign::analysis::outcome::{CSTO_FUTURE_OUTCOMES, YES};
 use geoalign::{Simulation, Trajectory};
 use std::fmt;
@@ -113,7 +115,95 @@ pub fn summary(s: &Summary) -> Result<(), CliError> {
             }
         }
     }
-    membership(s)
+    membership(s)?;
+    events(s)
+}
+
+/// Classes of event listed on the console, the most frequent by the horizon first. Reason:
+/// one screen; `event-frequencies.csv` has every class by date.
+const EVENTS_SHOWN: usize = 10;
+
+/// The most frequent classes of event by the horizon: P(at least one in a run).
+fn events(s: &Summary) -> Result<(), CliError> {
+    let series = s.event_frequencies();
+    let mut ranked: Vec<(u64, String)> = series
+        .iter()
+        .filter_map(|e| Some((e.periods.last()?.by_date, event_words(s, &e.class))))
+        .collect();
+    if ranked.is_empty() {
+        return Ok(());
+    }
+    // Most frequent first; the class order (already ascending) breaks ties.
+    ranked.sort_by_key(|r| std::cmp::Reverse(r.0));
+    let shown = ranked.len().min(EVENTS_SHOWN);
+    outln!(
+        "\nEvents by the horizon: P(at least one in a run), {}",
+        if shown < ranked.len() {
+            format!(
+                "the {shown} most frequent of {} classes (all, by date, in event-frequencies.csv with --out)",
+                ranked.len()
+            )
+        } else {
+            format!(
+                "{} (by date in event-frequencies.csv with --out)",
+                count(shown, "class")
+            )
+        }
+    )?;
+    let w = ranked[..shown]
+        .iter()
+        .map(|(_, t)| t.chars().count() + 2)
+        .max()
+        .unwrap_or(0);
+    for (n, text) in &ranked[..shown] {
+        let p = Proportion::wilson(*n, s.runs);
+        outln!("  {text:<w$}{}", interval(&p))?;
+    }
+    Ok(())
+}
+
+/// A class of event in words: `unrest in Kazakhstan: CSTO did not intervene [fragility]`.
+fn event_words(s: &Summary, c: &EventClass) -> String {
+    let name = |names: &[String], i: Option<u32>| i.and_then(|i| names.get(i as usize).cloned());
+    let (power, state, institution) = (
+        name(&s.powers, c.power),
+        name(&s.states, c.state),
+        name(&s.institutions, c.institution),
+    );
+    let mut text = c.kind_name().unwrap_or("event").to_string();
+    if let Some(state) = &state {
+        text.push_str(&format!(" in {state}"));
+    }
+    match c.response {
+        Some((response, acted)) => {
+            let who = institution.or(power).unwrap_or_default();
+            let what = match (response, acted) {
+                (Response::Intervention, true) => "intervened",
+                (Response::Intervention, false) => "did not intervene",
+                (Response::Appeal, true) => "answered the appeal",
+                (Response::Appeal, false) => "did not answer the appeal",
+                (Response::Mediation, true) => "mediated",
+                (Response::Mediation, false) => "did not mediate",
+                (Response::HostileIntervention, true) => "intervened against it",
+                (Response::HostileIntervention, false) => "held back",
+                (Response::Retaliation, true) => "retaliated",
+                (Response::Retaliation, false) => "did not retaliate",
+            };
+            text.push_str(&format!(": {who} {what}"));
+        }
+        None => {
+            let who: Vec<String> = [power, institution].into_iter().flatten().collect();
+            if !who.is_empty() {
+                text.push_str(&format!(" ({})", who.join(", ")));
+            }
+        }
+    }
+    // The origin's name as the CSV writes it (`sanctions_hazard`).
+    let origin = serde_json::to_value(c.origin)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default();
+    format!("{text} [{origin}]")
 }
 
 /// P(suspended) and P(exited) of each CSTO member.
