@@ -224,14 +224,14 @@ const NEGLIGIBLE_DIFFERENCE: f64 = 0.001;
 /// line and its paired 95 % interval as a light band of the same colour, and the zero line,
 /// on a y axis that holds zero and is at least 0.02 wide (two points of share), so that a
 /// difference of a few thousandths stays small on the page. Components whose interval stays
-/// within ±[`NEGLIGIBLE_DIFFERENCE`] are left out and named in the legend.
+/// within ±[`NEGLIGIBLE_DIFFERENCE`] are left out and named in the legend (when that is all of
+/// them, the plot keeps only the zero line and the legend says so).
 fn difference_chart(path: &Path, p: &PairedSummary, state: usize) -> Result<String, OutputError> {
     use super::svg::{self, Series, Swatch};
     let name = &p.states[state];
     let steps: Vec<u32> = p.recorded_steps().collect();
     let year = |t: u32| svg::year_of(p.start, t);
-    let mut drawn = Vec::new();
-    let mut omitted = Vec::new();
+    let (mut drawn, mut omitted) = (Vec::new(), Vec::new());
     for c in 0..p.powers.len() + 1 {
         let series = Series {
             name: p.component_name(c).to_string(),
@@ -257,10 +257,6 @@ fn difference_chart(path: &Path, p: &PairedSummary, state: usize) -> Result<Stri
             drawn.push(series);
         }
     }
-    if drawn.is_empty() {
-        // Nothing beyond the threshold: draw every component rather than an empty plot.
-        drawn = std::mem::take(&mut omitted);
-    }
     let (lo, hi) = svg::extent(&drawn);
     let y = svg::fitted(lo.min(0.0), hi.max(0.0), 0.02, (-1.0, 1.0));
     let years = year(0)..year(p.steps.max(1));
@@ -268,7 +264,11 @@ fn difference_chart(path: &Path, p: &PairedSummary, state: usize) -> Result<Stri
         "Line: mean paired difference (what-if minus base); band: its 95 % interval.".to_string(),
     ];
     notes.extend(svg::coinciding(&drawn, y.end - y.start));
-    if !omitted.is_empty() {
+    if drawn.is_empty() {
+        notes.push(format!(
+            "No component differs by more than ±{NEGLIGIBLE_DIFFERENCE} at any date: the what-if barely moves this state."
+        ));
+    } else if !omitted.is_empty() {
         let names: Vec<&str> = omitted.iter().map(|s| s.name.as_str()).collect();
         notes.push(format!(
             "Not drawn (within ±{NEGLIGIBLE_DIFFERENCE} throughout): {}.",
