@@ -8,7 +8,7 @@
 //! | `institutions-difference.csv` | the same per institution × `cohesion`/`credibility` |
 //! | `outcomes-difference.csv` | per outcome × category: P(base), P(alt), their difference with Newcombe's paired 95 % interval, and the share of runs whose category changed |
 //! | `comparison.json` | the scenarios' names and fingerprints, the seed, the runs, the largest differences at the horizon, the outcome differences |
-//! | `difference-<state>.svg` | the state's difference over time, one line per component with its 95 % band, and the zero line; only for a state some paired run moves |
+//! | `difference-<state>.svg` | the state's difference over time, one line per component with its 95 % band as a light fill, and the zero line, on a y axis holding zero at least 0.02 wide; components within ±0.001 throughout left out and named; only for a state some paired run moves |
 //!
 //! **Partials.** `geoalign compare --shard i/n --out DIR` writes
 //! `comparison-partial-<i>-of-<n>.json`: a header line (`format`
@@ -216,21 +216,27 @@ fn comparison_json(path: &Path, p: &PairedSummary) -> Result<(), OutputError> {
     atomic::write_file(path, text.as_bytes())
 }
 
-fn chart_error(path: &Path, e: impl std::fmt::Display) -> OutputError {
-    io_error(path, format!("cannot draw the chart: {e}"))
-}
+/// A component whose paired 95 % interval stays within ±this of zero at every date is left
+/// out of a difference chart and named in its legend: the what-if does not move it.
+const NEGLIGIBLE_DIFFERENCE: f64 = 0.001;
 
 /// The SVG of state `state`'s difference over time: per component its mean difference as a
-/// line and its 95 % interval as a translucent band, and the zero line.
+/// line and its paired 95 % interval as a light band of the same colour, and the zero line,
+/// on a y axis that holds zero and is at least 0.02 wide (two points of share), so that a
+/// difference of a few thousandths stays small on the page. Components whose interval stays
+/// within ±[`NEGLIGIBLE_DIFFERENCE`] are left out and named in the legend (when that is all of
+/// them, the plot keeps only the zero line and the legend says so).
 fn difference_chart(path: &Path, p: &PairedSummary, state: usize) -> Result<String, OutputError> {
+    use super::svg::{self, Series, Swatch};
     let name = &p.states[state];
     let steps: Vec<u32> = p.recorded_steps().collect();
-    let year0 = f64::from(p.start.year()) + (f64::from(p.start.month()) - 1.0) / 12.0;
-    let year = |t: u32| year0 + f64::from(t) / 12.0;
-    let components = p.powers.len() + 1;
-    let series: Vec<Vec<(f64, f64, f64, f64)>> = (0..components)
-        .map(|c| {
-            steps
+    let year = |t: u32| svg::year_of(p.start, t);
+    let (mut drawn, mut omitted) = (Vec::new(), Vec::new());
+    for c in 0..p.powers.len() + 1 {
+        let series = Series {
+            name: p.component_name(c).to_string(),
+            colour: svg::colour(c, p.powers.len()),
+            points: steps
                 .iter()
                 .filter_map(|&t| {
                     let d = p.alignment(t, state, c)?;
@@ -242,76 +248,66 @@ fn difference_chart(path: &Path, p: &PairedSummary, state: usize) -> Result<Stri
                     };
                     Some((year(t), d.mean, lo, hi))
                 })
-                .collect()
-        })
-        .collect();
-    let (mut y_lo, mut y_hi) = (0.0f64, 0.0f64);
-    for &(_, _, lo, hi) in series.iter().flatten() {
-        y_lo = y_lo.min(lo);
-        y_hi = y_hi.max(hi);
-    }
-    let pad = ((y_hi - y_lo) * 0.08).max(0.005);
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, (960, 540)).into_drawing_area();
-        root.fill(&WHITE).map_err(|e| chart_error(path, e))?;
-        let title = format!(
-            "{name}: \"{}\" minus \"{}\" ({} paired runs; a model implication, not a forecast)",
-            p.alt.name, p.base.name, p.runs
-        );
-        let root = root
-            .titled(&title, ("sans-serif", 16))
-            .map_err(|e| chart_error(path, e))?;
-        let mut chart = ChartBuilder::on(&root)
-            .margin(12)
-            .x_label_area_size(36)
-            .y_label_area_size(56)
-            .build_cartesian_2d(year(0)..year(p.steps), (y_lo - pad)..(y_hi + pad))
-            .map_err(|e| chart_error(path, e))?;
-        chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .x_desc("year")
-            .y_desc("difference in share (alternative − base), 95 % band")
-            .x_label_formatter(&|x| format!("{x:.0}"))
-            .draw()
-            .map_err(|e| chart_error(path, e))?;
-        chart
-            .draw_series(LineSeries::new(
-                [(year(0), 0.0), (year(p.steps), 0.0)],
-                BLACK.stroke_width(1),
-            ))
-            .map_err(|e| chart_error(path, e))?;
-        for (c, points) in series.iter().enumerate() {
-            let colour = super::svg::colour(c, p.powers.len());
-            let mut band: Vec<(f64, f64)> = points.iter().map(|&(x, _, _, hi)| (x, hi)).collect();
-            band.extend(points.iter().rev().map(|&(x, _, lo, _)| (x, lo)));
-            chart
-                .draw_series(std::iter::once(Polygon::new(
-                    band,
-                    colour.mix(0.2).filled(),
-                )))
-                .map_err(|e| chart_error(path, e))?;
-            chart
-                .draw_series(LineSeries::new(
-                    points.iter().map(|&(x, m, _, _)| (x, m)),
-                    colour.stroke_width(2),
-                ))
-                .map_err(|e| chart_error(path, e))?
-                .label(p.component_name(c).to_string())
-                .legend(move |(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 16, y)], colour.stroke_width(2))
-                });
+                .collect(),
+        };
+        let (lo, hi) = svg::extent(std::slice::from_ref(&series));
+        if lo > -NEGLIGIBLE_DIFFERENCE && hi < NEGLIGIBLE_DIFFERENCE {
+            omitted.push(series);
+        } else {
+            drawn.push(series);
         }
-        chart
-            .configure_series_labels()
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK)
-            .draw()
-            .map_err(|e| chart_error(path, e))?;
-        root.present().map_err(|e| chart_error(path, e))?;
     }
-    Ok(svg)
+    let (lo, hi) = svg::extent(&drawn);
+    let y = svg::fitted(lo.min(0.0), hi.max(0.0), 0.02, (-1.0, 1.0));
+    let years = year(0)..year(p.steps.max(1));
+    let mut notes = vec![
+        "Line: mean paired difference (what-if minus base); band: its 95 % interval.".to_string(),
+    ];
+    notes.extend(svg::coinciding(&drawn, y.end - y.start));
+    if drawn.is_empty() {
+        notes.push(format!(
+            "No component differs by more than ±{NEGLIGIBLE_DIFFERENCE} at any date: the what-if barely moves this state."
+        ));
+    } else if !omitted.is_empty() {
+        let names: Vec<&str> = omitted.iter().map(|s| s.name.as_str()).collect();
+        notes.push(format!(
+            "Not drawn (within ±{NEGLIGIBLE_DIFFERENCE} throughout): {}.",
+            names.join(", ")
+        ));
+    }
+    let mut svg_text = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg_text, svg::SIZE).into_drawing_area();
+        let body = svg::frame(
+            path,
+            &root,
+            &format!("{name}: what-if minus base, share of alignment"),
+            &format!(
+                "\"{}\" minus \"{}\", {} paired runs",
+                p.alt.name, p.base.name, p.runs
+            ),
+        )?;
+        let (plot, side) = body.split_horizontally(svg::SIZE.0 - svg::SIDE);
+        let mut chart = svg::time_axes(
+            path,
+            &plot,
+            years.clone(),
+            y,
+            "difference in share",
+            true,
+            11,
+        )?;
+        svg::draw_rule(path, &mut chart, years, 0.0)?;
+        svg::draw_series(path, &mut chart, &drawn)?;
+        let items: Vec<(String, RGBAColor)> = drawn
+            .iter()
+            .map(|d| (d.name.clone(), d.colour.to_rgba()))
+            .collect();
+        svg::legend(path, &side, &items, Swatch::Line, &notes)?;
+        root.present()
+            .map_err(|e| io_error(path, format!("cannot draw the chart: {e}")))?;
+    }
+    Ok(svg_text)
 }
 
 /// Whether any paired run's share of any component of state `s` differs at a recorded step.

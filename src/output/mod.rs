@@ -13,9 +13,10 @@
 //! | `punishments.csv` | only where a power acts: per recorded step and the same pairs, P(the power punished the state that month) with its Wilson 95 % interval |
 //! | `outcomes.csv` | one row per category of each outcome (`kind` = the outcome's name; the CSTO futures keep `csto_future` and `CSTO`), and per institution member P(suspended) and P(exited), with Wilson 95 % intervals |
 //! | `outcomes-over-time.csv` | P(outcome by date): per outcome that keeps a series (every declared outcome), category and recorded step, the share of runs judged in that category by that date, with its Wilson 95 % interval (what "by" means per kind: [`crate::analysis::outcome::Declared`]); only when some outcome keeps one |
-//! | `outcomes-over-time.svg` | the same as one line per outcome (its "yes" category) with its interval as a band |
+//! | `outcomes-over-time.svg` | the same as one line per outcome (its "yes" category) with its interval as a band, on an axis from 0 fitted to the highest interval |
 //! | `summary.json` | provenance (scenario, seed, crate version, runs, fingerprint) and the horizon's statistics and outcomes (the CSTO futures under `futures`, any other outcome under `outcomes`) |
-//! | `alignment-<state>.svg` | the state's mean alignment over time as stacked shares, with the 5–95 % band of each share |
+//! | `alignment-<state>.svg` | per state that moves (none for a fixed state): one line per component for its mean share over time, with its 5–95 % band as a light fill, on a y axis fitted to the data (at least 0.10 wide); components below 0.01 throughout are left out and named |
+//! | `institutions.svg` | only when the world has institutions: each institution's credibility and cohesion over time (mean and 5–95 % band), and per member P(suspended) and P(exited) by the horizon with Wilson intervals (members with neither in any run left out) |
 //! | `manifest.json` | written last: the format tag `geoalign-output/1`, the crate version, the command, and every file above with its size and SHA-256 |
 //!
 //! [`write_comparison`] writes the differences of a paired comparison (see [`compare`]).
@@ -219,7 +220,15 @@ fn summary_files(out: &mut Staging, sub: &Path, summary: &Summary) -> Result<(),
         &out.file(sub.join("summary.json"))?,
         &csv_out::provenance(summary),
     )?;
-    for (i, state) in summary.named_states() {
+    if !summary.institutions.is_empty() {
+        let path = out.file(sub.join("institutions.svg"))?;
+        atomic::write_file(&path, svg::render_institutions(&path, summary)?.as_bytes())?;
+    }
+    // A fixed state (its alignment never moves) gets no chart: a flat line says nothing.
+    for (i, state) in summary
+        .named_states()
+        .filter(|&(i, _)| svg::moves(summary, i))
+    {
         let path = out.file(sub.join(format!("alignment-{}.svg", slug(state))))?;
         atomic::write_file(&path, svg::render_alignment(&path, summary, i)?.as_bytes())?;
     }
