@@ -27,6 +27,9 @@
 //! decision's five variables, probability and draw, what it did), and `trajectory.csv`, one row
 //! per step × state × component (the share), with their `manifest.json`.
 //!
+//! [`tables`] gives the CSV tables of a summary, a comparison or a traced run as text in
+//! memory, the same bytes as their files (the Python package reads them into data frames).
+//!
 //! [`write_futures`] writes one such directory per future plus `futures.csv`, `futures.json`
 //! and `futures.svg` (the 3 × 3 table as grouped bars with their intervals).
 //!
@@ -45,6 +48,7 @@ mod csv_out;
 mod fit;
 pub mod partial;
 mod svg;
+pub mod tables;
 mod trace;
 
 pub use atomic::{check_writable, write_atomic, AtomicFile, OutputDir, Staging, MANIFEST};
@@ -409,8 +413,10 @@ impl Staging {
         trajectory: &Trajectory,
     ) -> Result<Vec<PathBuf>, OutputError> {
         let written = (|| {
-            trace::events(&self.file("events.csv")?, scenario, trajectory)?;
-            trace::trajectory(&self.file("trajectory.csv")?, scenario, trajectory)
+            let events = self.file("events.csv")?;
+            trace::events(csv_out::Dest::File(&events), scenario, trajectory)?;
+            let path = self.file("trajectory.csv")?;
+            trace::trajectory(csv_out::Dest::File(&path), scenario, trajectory)
         })();
         written.map_err(|e| self.unchanged(e))?;
         self.commit()
