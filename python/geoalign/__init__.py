@@ -323,19 +323,21 @@ def run(
     threads: Optional[int] = None,
     record_every: int = 0,
     similarity: Optional[bool] = None,
+    max_memory: Optional[int] = None,
     progress: Optional[bool] = None,
 ) -> RunResult:
     """Run an ensemble of ``runs`` runs, as ``geoalign run``.
 
     ``seed`` replaces the scenario's own; ``threads`` (``None`` or 0: one per core) does not
     change the results; ``record_every`` keeps one step in N in the tables (0: automatic);
-    ``similarity`` forces the state-pair similarity on or off.
+    ``similarity`` forces the state-pair similarity on or off; ``max_memory`` (bytes;
+    default half the machine's memory) refuses, before running, a job predicted over it.
     """
     threads = _check(runs, threads)
     s = load(scenario)
     with _Bar(runs, s.name, progress) as bar:
         tables = _geoalign.run(
-            s, runs, seed, threads, record_every, similarity, bar.callback()
+            s, runs, seed, threads, record_every, similarity, max_memory, bar.callback()
         )
     return RunResult(s, s.seed if seed is None else seed, runs, tables)
 
@@ -347,6 +349,7 @@ def compare(
     seed: Optional[int] = None,
     threads: Optional[int] = None,
     record_every: int = 0,
+    max_memory: Optional[int] = None,
     progress: Optional[bool] = None,
 ) -> Comparison:
     """Compare ``alt`` with ``base`` run for run on common random numbers, as
@@ -358,15 +361,21 @@ def compare(
     b, a = load(base), load(alt)
     with _Bar(runs, f"{b.name} vs {a.name}", progress) as bar:
         used, note, tables = _geoalign.compare(
-            b, a, runs, seed, threads, record_every, bar.callback()
+            b, a, runs, seed, threads, record_every, max_memory, bar.callback()
         )
     return Comparison(b, a, used, runs, note, tables)
 
 
-def trace(scenario: ScenarioLike, run: int = 0, seed: Optional[int] = None) -> Trace:
-    """Trace run number ``run`` of a scenario, as ``geoalign trace --out``."""
+def trace(
+    scenario: ScenarioLike,
+    run: int = 0,
+    seed: Optional[int] = None,
+    max_memory: Optional[int] = None,
+) -> Trace:
+    """Trace run number ``run`` of a scenario, as ``geoalign trace --out``; a trajectory
+    predicted over ``max_memory`` (bytes; default half the machine's memory) is refused."""
     if isinstance(run, bool) or not isinstance(run, int) or run < 0:
         raise ValueError(f"run: {run!r}; expected a run number from 0")
     s = load(scenario)
-    tables = _geoalign.trace(s, run, seed)
+    tables = _geoalign.trace(s, run, seed, max_memory)
     return Trace(s, run, s.seed if seed is None else seed, tables)

@@ -11,7 +11,7 @@
 #![forbid(unsafe_code)]
 
 use geoalign::analysis::compare::Comparison;
-use geoalign::analysis::ensemble::Ensemble;
+use geoalign::analysis::ensemble::{memory, Ensemble};
 use geoalign::output::tables;
 use geoalign::scenario_file::builtin;
 use geoalign::{Scenario, Simulation};
@@ -251,7 +251,7 @@ where
 
 /// `geoalign run`: the ensemble of `runs` runs of `scenario` and its CSV tables.
 #[pyfunction]
-#[pyo3(signature = (scenario, runs, seed = None, threads = 0, record_every = 0, similarity = None, progress = None))]
+#[pyo3(signature = (scenario, runs, seed = None, threads = 0, record_every = 0, similarity = None, max_memory = None, progress = None))]
 #[allow(clippy::too_many_arguments)] // the command line's options, one keyword each
 fn run(
     py: Python<'_>,
@@ -261,6 +261,7 @@ fn run(
     threads: usize,
     record_every: u32,
     similarity: Option<bool>,
+    max_memory: Option<u64>,
     progress: Option<Py<PyAny>>,
 ) -> PyResult<Vec<Table>> {
     let mut s = scenario.scenario.clone();
@@ -273,6 +274,9 @@ fn run(
     if let Some(on) = similarity {
         ensemble = ensemble.similarity(on);
     }
+    if let Some(bytes) = max_memory {
+        ensemble = ensemble.max_memory(bytes);
+    }
     let summary = detached(py, progress, |report| {
         ensemble
             .run_with_progress(report)
@@ -284,7 +288,7 @@ fn run(
 /// `geoalign compare`: the paired comparison of `alt` with `base`, its seed, its note on
 /// the seeds, and its CSV tables.
 #[pyfunction]
-#[pyo3(signature = (base, alt, runs, seed = None, threads = 0, record_every = 0, progress = None))]
+#[pyo3(signature = (base, alt, runs, seed = None, threads = 0, record_every = 0, max_memory = None, progress = None))]
 #[allow(clippy::too_many_arguments)] // the command line's options, one keyword each
 fn compare(
     py: Python<'_>,
@@ -294,6 +298,7 @@ fn compare(
     seed: Option<u64>,
     threads: usize,
     record_every: u32,
+    max_memory: Option<u64>,
     progress: Option<Py<PyAny>>,
 ) -> PyResult<(u64, Option<String>, Vec<Table>)> {
     let mut comparison = Comparison::new(base.scenario.clone(), alt.scenario.clone(), runs)
@@ -302,6 +307,9 @@ fn compare(
         .record_every(record_every);
     if let Some(seed) = seed {
         comparison = comparison.seed(seed);
+    }
+    if let Some(bytes) = max_memory {
+        comparison = comparison.max_memory(bytes);
     }
     let note = comparison.seed_note();
     let paired = detached(py, progress, |report| {
@@ -314,17 +322,33 @@ fn compare(
 }
 
 /// `geoalign trace`: run number `run` of `scenario`, its events and its trajectory as CSV.
+/// A trajectory (and its CSV text, about as large again) that would not fit the memory limit
+/// is refused before the run, as the command line refuses it.
 #[pyfunction]
-#[pyo3(signature = (scenario, run = 0, seed = None))]
+#[pyo3(signature = (scenario, run = 0, seed = None, max_memory = None))]
 fn trace(
     py: Python<'_>,
     scenario: &PyScenario,
     run: u64,
     seed: Option<u64>,
+    max_memory: Option<u64>,
 ) -> PyResult<Vec<Table>> {
     let mut s = scenario.scenario.clone();
     if let Some(seed) = seed {
         s.set_seed(seed);
+    }
+    let limit = max_memory.unwrap_or_else(memory::default_limit);
+    let process = memory::resident_memory().unwrap_or(memory::PROCESS_BYTES);
+    // The JSON text's estimate stands for the CSV text's: both hold every share as text.
+    let needed = memory::trajectory_bytes(&s, true);
+    if process.saturating_add(needed) > limit {
+        return Err(SimulationError::new_err(format!(
+            "memory: the trajectory of {} steps needs about {} with its CSV text beside the {} this process holds, over the limit of {}; trace a shorter horizon or raise max_memory",
+            s.steps(),
+            memory::Bytes(needed),
+            memory::Bytes(process),
+            memory::Bytes(limit)
+        )));
     }
     let sim = Simulation::new(s);
     let tables = detached(py, None, |_| {

@@ -4,6 +4,7 @@ traces, the GIL released during runs, and the example script."""
 
 import os
 import pathlib
+import signal
 import subprocess
 import sys
 import threading
@@ -321,12 +322,31 @@ def test_the_gil_is_released_while_an_ensemble_runs():
 def test_progress_is_reported_in_order_and_a_tqdm_bar_draws_it():
     seen = []
     geoalign._geoalign.run(
-        geoalign.load("builtin:eurasia-2025"), 200, 1, 1, 0, None, seen.append
+        geoalign.load("builtin:eurasia-2025"), 200, 1, 1, 0, None, None, seen.append
     )
     assert seen == sorted(seen) and all(0 < n <= 200 for n in seen)
     pytest.importorskip("tqdm")
     result = geoalign.run("builtin:eurasia-2025", runs=8, seed=1, progress=True)
     assert result.runs == 8
+
+
+def test_ctrl_c_stops_a_run_and_raises_keyboard_interrupt():
+    # 20,000 runs on one thread take minutes; the interrupt must end them within a block.
+    timer = threading.Timer(0.5, lambda: os.kill(os.getpid(), signal.SIGINT))
+    start = time.perf_counter()
+    timer.start()
+    with pytest.raises(KeyboardInterrupt):
+        geoalign.run("builtin:eurasia-2025", runs=20000, threads=1, progress=False)
+    assert time.perf_counter() - start < 30
+    # Nothing is left running, and the next run works.
+    assert geoalign.run("builtin:eurasia-2025", runs=2, progress=False).runs == 2
+
+
+def test_memory_limits_are_refused_before_running():
+    with pytest.raises(geoalign.SimulationError, match="memory: "):
+        geoalign.run("builtin:eurasia-2025", runs=4, max_memory=1 << 20)
+    with pytest.raises(geoalign.SimulationError, match="memory: the trajectory"):
+        geoalign.trace("builtin:eurasia-2025", max_memory=1 << 20)
 
 
 def test_the_example_draws_the_futures_chart(tmp_path):
