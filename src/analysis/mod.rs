@@ -1,7 +1,7 @@
 //! Analysis above the simulation: Monte Carlo ensembles and their summaries, paired
-//! comparisons of two scenarios, outcomes that
-//! classify runs, global sensitivity, similarity measures between states' alignments, and the
-//! intervention decision fitted on the post-Soviet record.
+//! comparisons of two scenarios, outcomes that classify runs, global sensitivity, parameter
+//! sweeps, similarity measures between states' alignments, and the intervention decision
+//! fitted on the post-Soviet record.
 
 pub mod compare;
 pub mod ensemble;
@@ -9,3 +9,4 @@ pub mod fit;
 pub mod outcome;
 pub mod sensitivity;
 pub mod similarity;
+pub mod sweep;

@@ -465,10 +465,39 @@ impl Study {
     /// assert!((s.world().parameters().noise - 0.03).abs() < 1e-12);
     /// ```
     pub fn scenario_at(&self, x: &[f64]) -> Result<Scenario, SensitivityError> {
+        let values: Vec<f64> = self
+            .params
+            .iter()
+            .zip(x)
+            .map(|(p, &u)| p.low + u.clamp(0.0, 1.0) * (p.high - p.low))
+            .collect();
+        self.scenario_with(&values)
+    }
+
+    /// The scenario with each parameter's key set to the value at the same position of
+    /// `values` (in its own units, not mapped from the unit cube; a value outside the range is
+    /// set as given): the way in for a design whose values are chosen elsewhere, such as a
+    /// sweep's grid ([`crate::analysis::sweep`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use geoalign::analysis::sensitivity::{Base, Study};
+    /// let study = Study {
+    ///     base: Base::builtin("builtin:eurasia-2025").unwrap(),
+    ///     params: vec!["parameters.noise=0.01:0.05".parse().unwrap()],
+    ///     runs_per_point: 10,
+    ///     threads: 1,
+    ///     seed: 1,
+    ///     outcome: None,
+    /// };
+    /// let s = study.scenario_with(&[0.05]).unwrap();
+    /// assert_eq!(s.world().parameters().noise, 0.05);
+    /// ```
+    pub fn scenario_with(&self, values: &[f64]) -> Result<Scenario, SensitivityError> {
         let mut source = self.base.source.clone();
         let mut context = String::new();
-        for (p, &u) in self.params.iter().zip(x) {
-            let value = p.low + u.clamp(0.0, 1.0) * (p.high - p.low);
+        for (p, &value) in self.params.iter().zip(values) {
             context.push_str(&format!("{}={value} ", p.key));
             source.set(&p.key, value).map_err(|source| match source {
                 // The key is named once, by the parameter: the loader's message about it

@@ -43,7 +43,8 @@
 //! # What `force` may do
 //!
 //! * Without it, the target must be missing, empty, or hold only shard partials
-//!   (`partial-*.json`, which a merge writes beside); anything else is refused before the run.
+//!   (`partial-*.json` or `sweep-partial-*.json`, which a merge writes beside); anything else
+//!   is refused before the run.
 //! * With it, the files the previous manifest lists are replaced (a stale chart of a state no
 //!   longer in the world disappears), and every other entry is kept. A directory without a
 //!   manifest is written into the same way, keeping all of its entries; an existing entry
@@ -472,9 +473,10 @@ fn read_manifest(path: &Path, target: &Path) -> Result<Manifest, OutputError> {
 /// Largest manifest read: a line per file, and even the futures' output lists a few dozen.
 const MANIFEST_LIMIT: u64 = 1 << 20;
 
-/// `partial-*.json`, the files `run --shard` writes.
+/// `partial-*.json`, the files `run --shard` writes, and `sweep-partial-*.json`, those of
+/// `sweep --shard`.
 fn is_partial_name(name: &str) -> bool {
-    name.starts_with("partial-") && name.ends_with(".json")
+    (name.starts_with("partial-") || name.starts_with("sweep-partial-")) && name.ends_with(".json")
 }
 
 /// Remove or restore what a killed run left beside `resolved` (see the module docs).

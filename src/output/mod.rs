@@ -30,6 +30,10 @@
 //! [`tables`] gives the CSV tables of a summary, a comparison or a traced run as text in
 //! memory, the same bytes as their files (the Python package reads them into data frames).
 //!
+//! [`write_sweep`] writes a parameter sweep: `sweep.csv` (one row per design point × output,
+//! the parameters' values as columns) and `sweep.json` (its provenance); a shard of a sweep
+//! writes `sweep-partial-<i>-of-<n>.json` instead ([`write_sweep_partial`]).
+//!
 //! [`write_futures`] writes one such directory per future plus `futures.csv`, `futures.json`
 //! and `futures.svg` (the 3 × 3 table as grouped bars with their intervals).
 //!
@@ -48,6 +52,7 @@ mod csv_out;
 mod fit;
 pub mod partial;
 mod svg;
+mod sweep;
 pub mod tables;
 mod trace;
 
@@ -67,6 +72,10 @@ pub use compare::{
 };
 pub use partial::{merge_partials, merge_partials_within, partial_files, read_partial};
 pub use svg::{alignment_chart, futures_chart, outcome_chart};
+pub use sweep::{
+    merge_sweep_partials, read_sweep_partial, sweep_partial_files, sweep_partial_path, write_sweep,
+    write_sweep_partial, SWEEP_FORMAT,
+};
 
 /// A failure to write or read an output file.
 #[derive(Debug, thiserror::Error)]

@@ -117,9 +117,13 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Outcome probabilities and quantity means at every point of a design (grid, Latin
+    /// hypercube or Sobol) over scenario parameters: one tidy table, sweep.csv.
+    Sweep(crate::sweep::SweepArgs),
     /// Merge shard partials (`partial-*.json` files, or directories holding them; or the
-    /// `comparison-partial-*.json` of `compare --shard`) into the
-    /// summary one machine would have produced, and write its outputs.
+    /// `comparison-partial-*.json` of `compare --shard`, or the `sweep-partial-*.json` of
+    /// `sweep --shard`) into the summary one machine would have produced, and write its
+    /// outputs.
     Merge {
         /// Partial files or directories.
         #[arg(required = true)]

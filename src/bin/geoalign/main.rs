@@ -1,6 +1,6 @@
 //! The `geoalign` command line: ensembles of a scenario (the embedded Eurasia 2025 world by
 //! default), the three CSTO futures side by side, shards and their merge, sensitivity
-//! analysis, one traced path, and scenario validation.
+//! analysis, parameter sweeps, one traced path, and scenario validation.
 //!
 //! Every failure ends the process with one paragraph on stderr, `error: ` and the error's
 //! chain of causes on one line, and a non-zero status: 1 for a failed command, 2 for bad
@@ -11,6 +11,7 @@ mod print;
 mod args;
 mod compare;
 mod fit;
+mod sweep;
 
 use args::{Cli, Command, EnsembleArgs, MethodArg, WorkerArgs};
 use clap::error::ErrorKind;
@@ -345,6 +346,10 @@ fn merge(
     if !comparisons.is_empty() {
         return compare::merge(&comparisons, &dir, force);
     }
+    let sweeps = output::sweep_partial_files(inputs)?;
+    if !sweeps.is_empty() {
+        return sweep::merge(&sweeps, &dir, force);
+    }
     let staged = stage(Some(&dir), force)?.ok_or("no output directory")?;
     let mut files = Vec::new();
     for input in inputs {
@@ -526,6 +531,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Command::Validate { scenario } => validate(&scenario),
         Command::Compare(args) => compare::compare(&args),
+        Command::Sweep(args) => sweep::sweep(&args),
         Command::FitInterventions(args) => fit::fit_interventions(&args),
         Command::Run {
             scenario,
