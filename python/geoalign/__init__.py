@@ -1,8 +1,9 @@
 """geoalign: the geopolitical alignment of small states between great powers, as pandas.
 
 Monte Carlo ensembles of a scenario (``run``), paired comparisons of two scenarios on common
-random numbers (``compare``) and one traced run (``trace``), computed by the geoalign Rust
-library with the same calls as the ``geoalign`` command line, so the numbers are the same.
+random numbers (``compare``), one traced run (``trace``) and parameter sweeps (``sweep``),
+computed by the geoalign Rust library with the same calls as the ``geoalign`` command line,
+so the numbers are the same.
 Every result is a pandas ``DataFrame`` with the columns of the CSV file the command line
 writes (``alignment.csv``, ``difference.csv``, ``events.csv``, ...; see the repository's
 README).
@@ -57,6 +58,7 @@ __all__ = [
     "load",
     "read_csv",
     "run",
+    "sweep",
     "trace",
 ]
 
@@ -142,10 +144,12 @@ def _interactive() -> bool:
 
 
 class _Bar:
-    """A tqdm bar over ``total`` runs that appears after a second, or nothing."""
+    """A tqdm bar over ``total`` runs (``None``: told later) that appears after a second, or
+    nothing."""
 
-    def __init__(self, total: int, what: str, progress: Optional[bool]):
+    def __init__(self, total: Optional[int], what: str, progress: Optional[bool]):
         self.bar = None
+        self.make = None
         if progress is False:
             return
         try:
@@ -158,10 +162,28 @@ class _Bar:
             return
         if progress is None and not (_interactive() or "ipykernel" in sys.modules):
             return  # as the command line: no bar into a log file or a pipe
-        self.bar = tqdm(total=total, desc=what, unit="run", delay=1.0, leave=False)
+
+        def make(total: int):
+            return tqdm(total=total, desc=what, unit="run", delay=1.0, leave=False)
+
+        self.make = make
+        if total is not None:
+            self.bar = make(total)
 
     def callback(self):
         return None if self.bar is None else self.update
+
+    def starter(self):
+        """For a job whose size only the native side knows: called with the total, returns
+        the callback."""
+        if self.make is None:
+            return None
+
+        def start(total: int):
+            self.bar = self.make(total)
+            return self.update
+
+        return start
 
     def update(self, done: int) -> None:
         self.bar.update(done - self.bar.n)
@@ -379,3 +401,81 @@ def trace(
     s = load(scenario)
     tables = _geoalign.trace(s, run, seed, max_memory)
     return Trace(s, run, s.seed if seed is None else seed, tables)
+
+
+def _param(key: str, spec) -> str:
+    """``KEY=LO:HI[:N]`` from a ``(lo, hi)`` or ``(lo, hi, n)`` pair (floats written in full,
+    so the sweep sees the very doubles given)."""
+    if isinstance(spec, str):
+        return f"{key}={spec}"
+    parts = list(spec)
+    if len(parts) not in (2, 3):
+        raise ValueError(f"{key}: {spec!r}; expected (lo, hi) or (lo, hi, levels)")
+    lo, hi = (repr(float(x)) for x in parts[:2])
+    levels = f":{int(parts[2])}" if len(parts) == 3 else ""
+    return f"{key}={lo}:{hi}{levels}"
+
+
+def sweep(
+    scenario: Union[str, "os.PathLike[str]"],
+    params: Union[Dict[str, tuple], List[str]],
+    design: str = "grid",
+    points: Optional[int] = None,
+    runs: int = _geoalign.DEFAULT_SWEEP_RUNS,
+    outcomes: Optional[List[str]] = None,
+    quantities: Optional[List[str]] = None,
+    design_seed: Optional[int] = None,
+    threads: Optional[int] = None,
+    progress: Optional[bool] = None,
+) -> pd.DataFrame:
+    """Outcome probabilities and quantity means at every point of a design over scenario
+    parameters, as ``geoalign sweep``: the data frame of ``sweep.csv`` (``point``, one column
+    per parameter, ``output, category, value, ci_low, ci_high, sd, count, runs``).
+
+    ``scenario`` is a ``builtin:`` name or a file (every design point rebuilds the scenario
+    from it with the parameters set). ``params`` maps each dotted key of the scenario format
+    to its range ``(lo, hi)``, or ``(lo, hi, levels)`` for a grid, e.g.
+    ``{"parameters.noise": (0.01, 0.06)}``; or a list of ``"KEY=LO:HI[:N]"``.
+    ``design`` is ``"grid"`` (every combination of the levels, 5 per parameter by default),
+    ``"lhs"`` (a Latin hypercube) or ``"sobol"`` (a scrambled Sobol sequence) of ``points``
+    points (default 10 per parameter). ``runs`` per point use run indices 0..runs under the
+    scenario's seed at every point. ``outcomes`` (names the scenario declares, or
+    ``"csto-futures"``) and ``quantities`` (``"STATE.COMPONENT@WHEN"``, e.g.
+    ``"Tajikistan.Russia@horizon"``) choose the outputs (default: the CSTO futures).
+    """
+    if isinstance(scenario, Scenario):
+        raise TypeError(
+            "sweep rebuilds the scenario from its file at every design point: give a "
+            "builtin: name or a path, not a loaded Scenario"
+        )
+    if isinstance(scenario, os.PathLike):
+        scenario = os.fspath(scenario)
+    if not isinstance(scenario, str):
+        raise TypeError(f"a sweep's scenario is a builtin: name or a path, not {type(scenario).__name__}")
+    if not scenario.startswith("builtin:") and _is_text(scenario):
+        raise ValueError(
+            "sweep rebuilds the scenario from its file at every design point: give a "
+            "builtin: name or a path, not scenario text"
+        )
+    threads = _check(runs, threads)
+    if isinstance(params, dict):
+        texts = [_param(key, spec) for key, spec in params.items()]
+    else:
+        texts = [str(p) for p in params]
+    kwargs = {} if design_seed is None else {"design_seed": design_seed}
+    with _Bar(None, "sweep", progress) as bar:
+        warnings, text = _geoalign.sweep(
+            scenario,
+            texts,
+            design=design,
+            points=points,
+            runs=runs,
+            outcomes=list(outcomes or []),
+            quantities=list(quantities or []),
+            threads=threads,
+            progress=bar.starter(),
+            **kwargs,
+        )
+    for message in warnings:
+        _warnings.warn(message, ScenarioWarning, stacklevel=2)
+    return _frame(text)

@@ -12,6 +12,8 @@
 
 use geoalign::analysis::compare::Comparison;
 use geoalign::analysis::ensemble::{memory, Ensemble};
+use geoalign::analysis::sensitivity::{self, Base};
+use geoalign::analysis::sweep::{Design, Sweep, SweepError, SweepParam, DEFAULT_POINTS_PER_PARAM};
 use geoalign::output::tables;
 use geoalign::scenario_file::builtin;
 use geoalign::{Scenario, Simulation};
@@ -358,6 +360,95 @@ fn trace(
     tables
 }
 
+/// A sweep's error as an exception: the base scenario's as a [`ScenarioError`], a failed run
+/// or thread pool as a [`SimulationError`], a parameter, design or output the sweep refuses
+/// as a `ValueError`.
+fn sweep_error(err: SweepError) -> PyErr {
+    match err {
+        SweepError::Scenario(_) => ScenarioError::new_err(paragraph(&err)),
+        SweepError::Run { .. } | SweepError::Threads(_) => simulation_error(&err),
+        _ => PyValueError::new_err(paragraph(&err)),
+    }
+}
+
+/// `geoalign sweep`: outcome probabilities (and quantity means) at every point of a design
+/// over `params` (`KEY=LO:HI[:N]` each), with the base's warnings and `sweep.csv`'s text.
+/// `progress`, if given, is called once with the total runs and returns the callable that is
+/// then given the runs done.
+#[pyfunction]
+#[pyo3(signature = (
+    scenario, params, design = "grid", points = None, runs = sensitivity::DEFAULT_RUNS_PER_POINT,
+    outcomes = Vec::new(), quantities = Vec::new(),
+    design_seed = sensitivity::DEFAULT_DESIGN_SEED, threads = 0, progress = None
+))]
+#[allow(clippy::too_many_arguments)] // the command line's options, one keyword each
+fn sweep(
+    py: Python<'_>,
+    scenario: &str,
+    params: Vec<String>,
+    design: &str,
+    points: Option<usize>,
+    runs: u64,
+    outcomes: Vec<String>,
+    quantities: Vec<String>,
+    design_seed: u64,
+    threads: usize,
+    progress: Option<Py<PyAny>>,
+) -> PyResult<(Vec<String>, String)> {
+    // As `geoalign sweep`: a builtin name or a file, which each design point rebuilds.
+    let base = if scenario.starts_with("builtin:") {
+        Base::builtin(scenario)
+    } else {
+        Base::file(scenario)
+    }
+    .map_err(|e| ScenarioError::new_err(paragraph(&e)))?;
+    let warnings = base
+        .warnings()
+        .iter()
+        .map(|w| one_line(&w.to_string()))
+        .collect();
+    let params = params
+        .iter()
+        .map(|p| p.parse::<SweepParam>().map_err(sweep_error))
+        .collect::<PyResult<Vec<_>>>()?;
+    let sized = points.unwrap_or(DEFAULT_POINTS_PER_PARAM.saturating_mul(params.len()));
+    let design = match (design, points) {
+        ("grid", Some(points)) => return Err(sweep_error(SweepError::PointsOnGrid(points))),
+        ("grid", None) => Design::Grid,
+        ("lhs", _) => Design::Lhs { points: sized },
+        ("sobol", _) => Design::Sobol { points: sized },
+        (other, _) => {
+            return Err(PyValueError::new_err(format!(
+                "design `{other}`: expected grid, lhs or sobol"
+            )))
+        }
+    };
+    let mut sweep = Sweep::new(base.clone(), params, design)
+        .runs_per_point(runs)
+        .design_seed(design_seed)
+        .threads(threads);
+    for name in &outcomes {
+        let outcome = base
+            .outcome(name)
+            .map_err(|e| PyValueError::new_err(paragraph(&e)))?;
+        sweep = sweep.output(outcome);
+    }
+    for text in &quantities {
+        let quantity = base
+            .quantity(text)
+            .map_err(|e| PyValueError::new_err(paragraph(&e)))?;
+        sweep = sweep.output(quantity);
+    }
+    // Everything checkable is checked before a thread starts, as the command line does.
+    sweep.job().map_err(sweep_error)?;
+    let total = sweep.point_range().map_err(sweep_error)?.len() as u64 * runs;
+    let update = progress
+        .map(|start| start.call1(py, (total,)))
+        .transpose()?;
+    let table = detached(py, update, |report| sweep.run(report).map_err(sweep_error))??;
+    Ok((warnings, table.to_csv()))
+}
+
 /// The `builtin:` names.
 #[pyfunction]
 fn builtin_names() -> Vec<&'static str> {
@@ -376,6 +467,8 @@ fn _geoalign(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(run, m)?)?;
     m.add_function(wrap_pyfunction!(compare, m)?)?;
     m.add_function(wrap_pyfunction!(trace, m)?)?;
+    m.add_function(wrap_pyfunction!(sweep, m)?)?;
+    m.add("DEFAULT_SWEEP_RUNS", sensitivity::DEFAULT_RUNS_PER_POINT)?;
     m.add_function(wrap_pyfunction!(builtin_names, m)?)?;
     Ok(())
 }

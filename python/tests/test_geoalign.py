@@ -293,6 +293,51 @@ def test_a_trace_logs_named_events_on_their_dates():
     assert not geoalign.trace("builtin:csto-partial-revitalization", run=11, seed=5).trajectory().equals(t)
 
 
+# --- sweeps -----------------------------------------------------------------------------
+
+
+def test_a_sweep_gives_the_command_lines_sweep_csv(tmp_path):
+    frame = geoalign.sweep(
+        "builtin:csto-slow-decline", {"parameters.noise": (0.01, 0.05, 3)}, runs=4, progress=False
+    )
+    assert list(frame.columns) == [
+        "point", "parameters.noise", "output", "category", "value", "ci_low", "ci_high", "sd",
+        "count", "runs",
+    ]
+    assert list(frame["point"].unique()) == [0, 1, 2]
+    assert list(frame["parameters.noise"].unique()) == [0.01, 0.03, 0.05]
+    out = cli_out(
+        tmp_path, "sweep", "builtin:csto-slow-decline", "--param", "parameters.noise=0.01:0.05:3",
+        "--runs", "4",
+    )
+    pdt.assert_frame_equal(frame, geoalign.read_csv(out / "sweep.csv"))
+
+
+def test_a_latin_hypercube_of_a_quantity_is_the_same_on_any_thread_count():
+    kwargs = dict(
+        design="lhs", points=4, runs=3, quantities=["Armenia.Russia@horizon"], progress=False
+    )
+    params = {"parameters.noise": (0.01, 0.06), "parameters.peer_weight": (0.1, 0.3)}
+    one = geoalign.sweep(SLOW_DECLINE, params, threads=1, **kwargs)
+    two = geoalign.sweep(str(SLOW_DECLINE), ["parameters.noise=0.01:0.06", "parameters.peer_weight=0.1:0.3"], threads=2, **kwargs)
+    pdt.assert_frame_equal(one, two)
+    assert len(one) == 4 and (one["category"] == "mean").all() and one["sd"].notna().all()
+    # One point per stratum of each parameter.
+    strata = sorted(((one["parameters.noise"] - 0.01) / 0.05 * 4).astype(int))
+    assert strata == [0, 1, 2, 3]
+
+
+def test_a_sweep_refuses_what_the_command_line_refuses():
+    with pytest.raises(ValueError, match="a grid's size is the product of its levels"):
+        geoalign.sweep("builtin:eurasia-2025", {"parameters.noise": (0.01, 0.05)}, points=4)
+    with pytest.raises(geoalign.ScenarioError, match="parameters.nois"):
+        geoalign.sweep("builtin:eurasia-2025", {"parameters.nois": (0.01, 0.05)}, runs=2)
+    with pytest.raises(ValueError, match="design `box`"):
+        geoalign.sweep("builtin:eurasia-2025", {"parameters.noise": (0.01, 0.05)}, design="box")
+    with pytest.raises(ValueError, match="not scenario text"):
+        geoalign.sweep(TINY, {"parameters.noise": (0.01, 0.05)})
+
+
 # --- the GIL, progress, the example -----------------------------------------------------
 
 
