@@ -262,6 +262,25 @@ fn bad_params_and_designs_say_what_is_wrong() {
         Design::Sobol { points: 1 << 17 },
     );
     assert!(long.contains("needs 2 to 65536 points"), "{long}");
+    let huge = run(
+        vec![param("parameters.noise=0.01:0.05")],
+        Design::Lhs {
+            points: (1 << 20) + 1,
+        },
+    );
+    assert!(huge.contains("needs 2 to 1048576 points"), "{huge}");
+    let grid = run(
+        vec![
+            param("parameters.noise=0.01:0.05:1000"),
+            param("parameters.innovation=0.01:0.05:1000"),
+            param("parameters.inertia=0.1:0.5:1000"),
+        ],
+        Design::Grid,
+    );
+    assert!(
+        grid.contains("1000 × 1000 × 1000 levels make more"),
+        "{grid}"
+    );
     let none = run(Vec::new(), Design::Grid);
     assert!(none.contains("no parameters"), "{none}");
 }

@@ -77,6 +77,11 @@ pub const MAX_SOBOL_POINTS: usize = 1 << 16;
 /// for.
 pub const MAX_SOBOL_PARAMS: usize = 256;
 
+/// Most points of a Latin hypercube. Reason: its coordinates are drawn and held before any
+/// run, 8 bytes a parameter a point, so 2²⁰ points bound them to 8 MiB a parameter; a grid's
+/// and a Sobol design's points are computed when needed and hold nothing.
+pub const MAX_LHS_POINTS: usize = 1 << 20;
+
 /// Most points of any design. Reason: a point builds its own scenario (about a millisecond)
 /// and runs at least once; 2²⁴ points is over four hours of building alone on one core,
 /// so a larger design is almost surely a typo (`:100` on four parameters), refused at once.
@@ -401,8 +406,11 @@ impl Plan {
             }
             Design::Lhs { points } => {
                 check_levels()?;
-                if !(2..=MAX_POINTS).contains(&points) {
-                    return Err(bad(points, format!("needs 2 to {MAX_POINTS} points")));
+                if !(2..=MAX_LHS_POINTS).contains(&points) {
+                    return Err(bad(
+                        points,
+                        format!("needs 2 to {MAX_LHS_POINTS} points (its coordinates are held)"),
+                    ));
                 }
                 (
                     points,
