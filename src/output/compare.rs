@@ -18,7 +18,7 @@
 //! merges them: the result equals the comparison run on one machine.
 
 use super::atomic::{self, Staging};
-use super::csv_out::Table;
+use super::csv_out::{Dest, Table};
 use super::partial::{hex, Hashing, HEADER_LIMIT};
 use super::{io_error, AtomicFile, OutputDir, OutputError};
 use crate::analysis::compare::{Difference, InstitutionMeasure, PairedSummary};
@@ -69,7 +69,7 @@ fn difference_row(names: [&str; 2], date: &str, step: u32, d: &Difference) -> [S
 /// A differences file: a header of `names` and [`DIFFERENCE_COLUMNS`], then one row per
 /// recorded step and each of `rows(step)`.
 fn differences_file<'a, F, I>(
-    path: &Path,
+    path: Dest<'_>,
     p: &PairedSummary,
     names: [&str; 2],
     rows: F,
@@ -89,7 +89,7 @@ where
 }
 
 /// `difference.csv`.
-fn difference_csv(path: &Path, p: &PairedSummary) -> Result<(), OutputError> {
+pub(super) fn difference_csv(path: Dest<'_>, p: &PairedSummary) -> Result<(), OutputError> {
     differences_file(path, p, ["state", "component"], |step| {
         p.states.iter().enumerate().flat_map(move |(s, state)| {
             (0..=p.powers.len()).filter_map(move |c| {
@@ -101,7 +101,7 @@ fn difference_csv(path: &Path, p: &PairedSummary) -> Result<(), OutputError> {
 }
 
 /// `institutions-difference.csv`.
-fn institutions_csv(path: &Path, p: &PairedSummary) -> Result<(), OutputError> {
+pub(super) fn institutions_csv(path: Dest<'_>, p: &PairedSummary) -> Result<(), OutputError> {
     differences_file(path, p, ["institution", "measure"], |step| {
         p.institutions
             .iter()
@@ -116,7 +116,7 @@ fn institutions_csv(path: &Path, p: &PairedSummary) -> Result<(), OutputError> {
 }
 
 /// `outcomes-difference.csv`.
-fn outcomes_csv(path: &Path, p: &PairedSummary) -> Result<(), OutputError> {
+pub(super) fn outcomes_csv(path: Dest<'_>, p: &PairedSummary) -> Result<(), OutputError> {
     let values = [
         "p_base",
         "p_alt",
@@ -324,9 +324,9 @@ fn differs(p: &PairedSummary, s: usize) -> bool {
 fn comparison_files(out: &mut Staging, p: &PairedSummary) -> Result<(), OutputError> {
     p.verify()
         .map_err(|e| io_error(Path::new("comparison"), format!("inconsistent: {e}")))?;
-    difference_csv(&out.file("difference.csv")?, p)?;
-    institutions_csv(&out.file("institutions-difference.csv")?, p)?;
-    outcomes_csv(&out.file("outcomes-difference.csv")?, p)?;
+    difference_csv(Dest::File(&out.file("difference.csv")?), p)?;
+    institutions_csv(Dest::File(&out.file("institutions-difference.csv")?), p)?;
+    outcomes_csv(Dest::File(&out.file("outcomes-difference.csv")?), p)?;
     comparison_json(&out.file("comparison.json")?, p)?;
     // A state no paired run moves (a fixed state, or one the what-if does not reach) gets no
     // chart: a flat zero line in a dozen files would hide the ones that show a change.

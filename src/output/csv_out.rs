@@ -33,20 +33,71 @@ fn proportion_fields(p: &Proportion) -> [String; 5] {
     ]
 }
 
+/// Where a CSV table goes: a file, or memory (`geoalign::output::tables`), under a name that
+/// every error gives.
+pub(crate) enum Dest<'p> {
+    /// Create this file.
+    File(&'p Path),
+    /// Append to this text; the path is only the table's name.
+    Memory(&'p Path, &'p mut Vec<u8>),
+}
+
+impl<'p> From<&'p Path> for Dest<'p> {
+    fn from(path: &'p Path) -> Self {
+        Dest::File(path)
+    }
+}
+
+impl<'p> From<&'p PathBuf> for Dest<'p> {
+    fn from(path: &'p PathBuf) -> Self {
+        Dest::File(path)
+    }
+}
+
+/// The writer under a [`Table`]: the file or the text of its [`Dest`].
+enum Sink<'p> {
+    File(std::fs::File),
+    Memory(&'p mut Vec<u8>),
+}
+
+impl std::io::Write for Sink<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match self {
+            Sink::File(f) => f.write(buf),
+            Sink::Memory(text) => text.write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            Sink::File(f) => f.flush(),
+            Sink::Memory(_) => Ok(()),
+        }
+    }
+}
+
 /// A CSV table being written, with its path so that every error names the file.
 pub(crate) struct Table<'p> {
-    w: csv::Writer<std::fs::File>,
+    w: csv::Writer<Sink<'p>>,
     path: &'p Path,
 }
 
 impl<'p> Table<'p> {
-    /// Create the file and write its header: the row's keys, then its value columns.
+    /// Create the file (or start the text) and write its header: the row's keys, then its
+    /// value columns.
     pub(crate) fn create(
-        path: &'p Path,
+        dest: impl Into<Dest<'p>>,
         keys: &[&str],
         values: &[&str],
     ) -> Result<Self, OutputError> {
-        let w = csv::Writer::from_path(path).map_err(|e| io_error(path, e))?;
+        let (sink, path) = match dest.into() {
+            Dest::File(path) => {
+                let file = std::fs::File::create(path).map_err(|e| io_error(path, e))?;
+                (Sink::File(file), path)
+            }
+            Dest::Memory(path, text) => (Sink::Memory(text), path),
+        };
+        let w = csv::Writer::from_writer(sink);
         let mut table = Table { w, path };
         table.row(keys.iter().chain(values))?;
         Ok(table)
@@ -68,20 +119,25 @@ impl<'p> Table<'p> {
         self.row(keys.chain(stat_fields(stats, runs)))
     }
 
-    /// Flush the buffer and fsync the file: a write error (a full disk) is reported here,
-    /// not lost in a drop.
+    /// Flush the buffer and fsync the file (memory needs no sync): a write error (a full
+    /// disk) is reported here, not lost in a drop.
     pub(crate) fn finish(self) -> Result<PathBuf, OutputError> {
-        let file = self
+        let sink = self
             .w
             .into_inner()
             .map_err(|e| io_error(self.path, e.error()))?;
-        file.sync_all().map_err(|e| io_error(self.path, e))?;
+        if let Sink::File(file) = sink {
+            file.sync_all().map_err(|e| io_error(self.path, e))?;
+        }
         Ok(self.path.to_path_buf())
     }
 }
 
 /// `alignment.csv`: recorded step × state × component, each step with its own date.
-pub(crate) fn alignment(path: &Path, s: &Summary) -> Result<PathBuf, OutputError> {
+pub(crate) fn alignment<'p>(
+    path: impl Into<Dest<'p>>,
+    s: &Summary,
+) -> Result<PathBuf, OutputError> {
     let keys = ["scenario", "step", "date", "state", "power"];
     let mut t = Table::create(path, &keys, &STAT_COLUMNS)?;
     for step in s.recorded_steps() {
@@ -105,7 +161,7 @@ pub(crate) fn alignment(path: &Path, s: &Summary) -> Result<PathBuf, OutputError
 /// `coercion_cut` (the share `1 − e^{−c}` of the state's labour and remittance ties the
 /// power's coercion stock cuts; its action is `coercion`). `runs` is the runs that added a
 /// value: fewer for spending when the power's month budget was 0 in some.
-pub(crate) fn powers(path: &Path, s: &Summary) -> Result<PathBuf, OutputError> {
+pub(crate) fn powers<'p>(path: impl Into<Dest<'p>>, s: &Summary) -> Result<PathBuf, OutputError> {
     let keys = [
         "scenario", "step", "date", "power", "state", "quantity", "action",
     ];
@@ -140,7 +196,10 @@ pub(crate) fn powers(path: &Path, s: &Summary) -> Result<PathBuf, OutputError> {
 /// `punishments.csv`: recorded step × acting (state, power) pair, the share of runs in which
 /// the power punished the state in the month ending at that step, with its Wilson 95 %
 /// interval.
-pub(crate) fn punishments(path: &Path, s: &Summary) -> Result<PathBuf, OutputError> {
+pub(crate) fn punishments<'p>(
+    path: impl Into<Dest<'p>>,
+    s: &Summary,
+) -> Result<PathBuf, OutputError> {
     let keys = ["scenario", "step", "date", "power", "state"];
     let mut t = Table::create(path, &keys, &PROPORTION_COLUMNS)?;
     for step in s.recorded_steps() {
@@ -240,7 +299,10 @@ pub(crate) fn event_frequencies(path: &Path, s: &Summary) -> Result<PathBuf, Out
 }
 
 /// `institutions.csv`: recorded step × institution × measure.
-pub(crate) fn institutions(path: &Path, s: &Summary) -> Result<PathBuf, OutputError> {
+pub(crate) fn institutions<'p>(
+    path: impl Into<Dest<'p>>,
+    s: &Summary,
+) -> Result<PathBuf, OutputError> {
     let keys = ["scenario", "step", "date", "institution", "measure"];
     let mut t = Table::create(path, &keys, &STAT_COLUMNS)?;
     for step in s.recorded_steps() {
@@ -264,7 +326,10 @@ pub(crate) fn institutions(path: &Path, s: &Summary) -> Result<PathBuf, OutputEr
 /// alignments at the horizon. Written only when the summary computed it
 /// ([`Summary::similarity_computed`]), so that no empty table can be mistaken for a result;
 /// `summary.json` says why it is missing.
-pub(crate) fn similarity(path: &Path, s: &Summary) -> Result<PathBuf, OutputError> {
+pub(crate) fn similarity<'p>(
+    path: impl Into<Dest<'p>>,
+    s: &Summary,
+) -> Result<PathBuf, OutputError> {
     let keys = ["scenario", "date", "state_a", "state_b", "measure"];
     let mut t = Table::create(path, &keys, &STAT_COLUMNS)?;
     let date = s.start.add_months(s.steps).to_string();
@@ -293,7 +358,10 @@ fn outcome_labels(outcome: &OutcomeCounts) -> (&str, &str) {
 
 /// `outcomes.csv` / `futures.csv`: one row per category of each outcome of each summary,
 /// then per institution member P(suspended) and P(exited).
-pub(crate) fn outcomes(path: &Path, summaries: &[&Summary]) -> Result<PathBuf, OutputError> {
+pub(crate) fn outcomes<'p>(
+    path: impl Into<Dest<'p>>,
+    summaries: &[&Summary],
+) -> Result<PathBuf, OutputError> {
     let keys = ["scenario", "kind", "institution", "member", "outcome"];
     let mut t = Table::create(path, &keys, &PROPORTION_COLUMNS)?;
     for s in summaries {
@@ -324,7 +392,10 @@ pub(crate) fn outcomes(path: &Path, summaries: &[&Summary]) -> Result<PathBuf, O
 
 /// `outcomes-over-time.csv`: P(outcome by date) — per outcome that keeps a series, per
 /// category and recorded step, the share of runs judged in that category by that date.
-pub(crate) fn outcomes_over_time(path: &Path, s: &Summary) -> Result<PathBuf, OutputError> {
+pub(crate) fn outcomes_over_time<'p>(
+    path: impl Into<Dest<'p>>,
+    s: &Summary,
+) -> Result<PathBuf, OutputError> {
     let keys = ["scenario", "outcome", "category", "step", "date"];
     let mut t = Table::create(path, &keys, &PROPORTION_COLUMNS)?;
     for outcome in s.outcomes.iter().filter(|o| !o.over_time.is_empty()) {

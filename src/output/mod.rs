@@ -28,6 +28,9 @@
 //! decision's five variables, probability and draw, what it did), and `trajectory.csv`, one row
 //! per step × state × component (the share), with their `manifest.json`.
 //!
+//! [`tables`] gives the CSV tables of a summary, a comparison or a traced run as text in
+//! memory, the same bytes as their files (the Python package reads them into data frames).
+//!
 //! [`write_sweep`] writes a parameter sweep: `sweep.csv` (one row per design point × output,
 //! the parameters' values as columns) and `sweep.json` (its provenance); a shard of a sweep
 //! writes `sweep-partial-<i>-of-<n>.json` instead ([`write_sweep_partial`]).
@@ -51,6 +54,7 @@ mod fit;
 pub mod partial;
 mod svg;
 mod sweep;
+pub mod tables;
 mod trace;
 
 pub use atomic::{check_writable, write_atomic, AtomicFile, OutputDir, Staging, MANIFEST};
@@ -430,8 +434,10 @@ impl Staging {
         trajectory: &Trajectory,
     ) -> Result<Vec<PathBuf>, OutputError> {
         let written = (|| {
-            trace::events(&self.file("events.csv")?, scenario, trajectory)?;
-            trace::trajectory(&self.file("trajectory.csv")?, scenario, trajectory)
+            let events = self.file("events.csv")?;
+            trace::events(csv_out::Dest::File(&events), scenario, trajectory)?;
+            let path = self.file("trajectory.csv")?;
+            trace::trajectory(csv_out::Dest::File(&path), scenario, trajectory)
         })();
         written.map_err(|e| self.unchanged(e))?;
         self.commit()

@@ -1,14 +1,14 @@
 //! The files of one traced run (`geoalign trace --out`): its event log by name and date
 //! (`events.csv`) and its whole path (`trajectory.csv`), tidy CSV as the summaries'.
 
-use super::csv_out::Table;
+use super::csv_out::{Dest, Table};
 use super::OutputError;
 use crate::analysis::ensemble::Response;
 use crate::model::{Participation, AUTONOMY};
 use crate::sim::events::{EventOutcome, FiveVariables, LoggedEvent};
 use crate::sim::Trajectory;
 use crate::Scenario;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// The columns of `events.csv`, after `scenario, run, step, date`: why and what fired, the
 /// power, state and institution it concerns, the decision's kind, its five variables and
@@ -38,7 +38,7 @@ const EVENT_COLUMNS: [&str; 20] = [
 ];
 
 /// `events.csv`: one row per event of the run's log, in the order it fired.
-pub(crate) fn events(path: &Path, s: &Scenario, t: &Trajectory) -> Result<PathBuf, OutputError> {
+pub(crate) fn events(path: Dest<'_>, s: &Scenario, t: &Trajectory) -> Result<PathBuf, OutputError> {
     let keys = ["scenario", "run", "step", "date"];
     let mut table = Table::create(path, &keys, &EVENT_COLUMNS)?;
     let run = t.run.to_string();
@@ -143,7 +143,7 @@ pub(crate) fn serde_name<T: serde::Serialize>(value: &T, field: Option<&str>) ->
 
 /// `trajectory.csv`: one row per step × state × component (each power, then `autonomy`).
 pub(crate) fn trajectory(
-    path: &Path,
+    path: Dest<'_>,
     s: &Scenario,
     t: &Trajectory,
 ) -> Result<PathBuf, OutputError> {
