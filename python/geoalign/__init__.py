@@ -277,6 +277,15 @@ class RunResult(_Tables):
         """``outcomes-over-time.csv``: P(outcome by date) of each outcome that keeps a series."""
         return self.table("outcomes-over-time.csv")
 
+    def event_frequencies(self) -> pd.DataFrame:
+        """``event-frequencies.csv``: per recorded step × class of event (origin, kind,
+        response and whether it came, power, state, institution) the share of runs in which
+        one fired in the period ending at the step and the share in which one had fired by
+        then, with Wilson 95 % intervals; empty when no event fired."""
+        if "event-frequencies.csv" not in self.csv:
+            return pd.DataFrame()
+        return self.table("event-frequencies.csv")
+
     def __repr__(self) -> str:
         return (
             f"<geoalign.RunResult {self.scenario!r}: {self.runs} runs, seed {self.seed}; "

@@ -32,6 +32,11 @@ COLUMNS = {
     "powers": ["scenario", "step", "date", "power", "state", "quantity", "action"] + STAT,
     "punishments": ["scenario", "step", "date", "power", "state"] + PROPORTION,
     "outcomes_over_time": ["scenario", "outcome", "category", "step", "date"] + PROPORTION,
+    "event_frequencies": [
+        "scenario", "step", "date", "origin", "kind", "response", "acted", "power", "state",
+        "institution", "probability", "ci_low", "ci_high", "count", "by_date", "by_date_low",
+        "by_date_high", "by_date_count", "events", "runs",
+    ],
 }
 
 # A valid two-state scenario with one event (tests/warnings.rs's base).
@@ -136,7 +141,10 @@ def test_trace_gives_the_command_lines_files_byte_for_byte(tmp_path):
 
 
 def test_every_table_has_the_columns_of_its_csv_file(eurasia):
-    for table in ["alignment", "institutions", "similarity", "outcomes", "powers", "punishments"]:
+    for table in [
+        "alignment", "institutions", "similarity", "outcomes", "powers", "punishments",
+        "event_frequencies",
+    ]:
         assert list(getattr(eurasia, table)().columns) == COLUMNS[table], table
     future = geoalign.run(SLOW_DECLINE, runs=4, seed=1, progress=False)
     assert list(future.outcomes_over_time().columns) == COLUMNS["outcomes_over_time"]

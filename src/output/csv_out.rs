@@ -225,7 +225,10 @@ pub(crate) fn punishments<'p>(
 /// of runs in which one fired in the period ending at the step (since the previous recorded
 /// step) and the share in which one had fired by then, each with its Wilson 95 % interval,
 /// and the events fired in the period over all runs.
-pub(crate) fn event_frequencies(path: &Path, s: &Summary) -> Result<PathBuf, OutputError> {
+pub(crate) fn event_frequencies<'p>(
+    path: impl Into<Dest<'p>>,
+    s: &Summary,
+) -> Result<PathBuf, OutputError> {
     let keys = [
         "scenario",
         "step",

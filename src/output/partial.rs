@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! {"format":"geoalign-partial/1","job":{…},"dimensions":{…},"body_bytes":10234,"sha256":"9f2c…"}
-//! {"version":"0.3.0","scenario":"Eurasia 2025",…}
+//! {"version":"0.4.0","scenario":"Eurasia 2025",…}
 //! ```
 //!
 //! - **`job`** ([`Job`]): the crate version, the scenario's name and fingerprint, the seed,

@@ -38,7 +38,8 @@ fn table<T>(
 /// The CSV tables [`super::write_summary`] writes for `summary`, in its order and under its
 /// conditions: `alignment.csv`, `institutions.csv`, `similarity.csv` (when computed),
 /// `outcomes.csv`, `powers.csv` and `punishments.csv` (when a power acts),
-/// `outcomes-over-time.csv` (when an outcome keeps a series).
+/// `event-frequencies.csv` (when some event fired), `outcomes-over-time.csv` (when an outcome
+/// keeps a series).
 ///
 /// # Errors
 ///
@@ -66,6 +67,11 @@ pub fn summary_tables(summary: &Summary) -> Result<Vec<CsvText>, OutputError> {
     if s.acting_pairs().next().is_some() {
         tables.push(table("powers.csv", |d| csv_out::powers(d, s))?);
         tables.push(table("punishments.csv", |d| csv_out::punishments(d, s))?);
+    }
+    if !s.event_cells().is_empty() {
+        tables.push(table("event-frequencies.csv", |d| {
+            csv_out::event_frequencies(d, s)
+        })?);
     }
     if s.outcomes.iter().any(|o| !o.over_time.is_empty()) {
         tables.push(table("outcomes-over-time.csv", |d| {
