@@ -14,6 +14,7 @@ use geoalign::analysis::compare::Comparison;
 use geoalign::analysis::ensemble::{memory, Ensemble};
 use geoalign::analysis::sensitivity::{self, Base};
 use geoalign::analysis::sweep::{Design, Sweep, SweepError, SweepParam, DEFAULT_POINTS_PER_PARAM};
+use geoalign::output::message::{one_line, paragraph};
 use geoalign::output::tables;
 use geoalign::scenario_file::builtin;
 use geoalign::{Scenario, Simulation};
@@ -52,30 +53,6 @@ const POLL: Duration = Duration::from_millis(100);
 
 /// A CSV table: its file name and text.
 type Table = (String, String);
-
-/// An error and each cause its message does not already include, on one line, as the
-/// command line prints it after `error: `.
-fn paragraph(err: &(dyn Error + 'static)) -> String {
-    let mut text = err.to_string();
-    let mut cause = err.source();
-    while let Some(e) = cause {
-        let part = e.to_string();
-        if !text.contains(&part) {
-            text.push_str(": ");
-            text.push_str(&part);
-        }
-        cause = e.source();
-    }
-    one_line(&text)
-}
-
-fn one_line(text: &str) -> String {
-    text.lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
-}
 
 fn simulation_error(err: &(dyn Error + 'static)) -> PyErr {
     SimulationError::new_err(paragraph(err))

@@ -51,6 +51,7 @@ pub mod atomic;
 pub mod compare;
 mod csv_out;
 mod fit;
+pub mod message;
 pub mod partial;
 mod svg;
 mod sweep;

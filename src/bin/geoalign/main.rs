@@ -18,6 +18,7 @@ use clap::error::ErrorKind;
 use clap::Parser;
 use geoalign::analysis::ensemble::{memory, Ensemble, Shard, Summary};
 use geoalign::analysis::sensitivity::{self, Method, ParamRange};
+use geoalign::output::message::{one_line, paragraph};
 use geoalign::scenario_file::builtin;
 use geoalign::{output, Scenario, Simulation};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -30,30 +31,6 @@ use std::time::{Duration, Instant};
 
 /// A failed command: any error, reported with its chain of causes.
 type CliError = Box<dyn Error + Send + Sync>;
-
-/// One paragraph: the error, then each cause its message does not already include, on one
-/// line (a line break inside a message, e.g. in a name, is folded into a space).
-fn paragraph(err: &(dyn Error + 'static)) -> String {
-    let mut text = err.to_string();
-    let mut cause = err.source();
-    while let Some(e) = cause {
-        let part = e.to_string();
-        if !text.contains(&part) {
-            text.push_str(": ");
-            text.push_str(&part);
-        }
-        cause = e.source();
-    }
-    one_line(&text)
-}
-
-fn one_line(text: &str) -> String {
-    text.lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
-}
 
 /// Print `error: …` on stderr; a closed stderr cannot be reported anywhere, so it is ignored.
 fn report(message: &str) {

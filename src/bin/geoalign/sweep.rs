@@ -147,7 +147,7 @@ fn run_shard(
             }
             Err(e) => outln!(
                 "shard {shard}: the partial already there is refused ({}); running the shard again",
-                crate::one_line(&e.to_string())
+                geoalign::output::message::one_line(&e.to_string())
             )?,
         }
     }
