@@ -8,11 +8,55 @@ use super::{effective_tie_kept, ACTIONS, CUT_BY_COERCION, K, OFFER_CHANNELS};
 
 /// The position of coercion among the actions, after the offers.
 const COERCION: usize = OFFER_CHANNELS.len();
+
+/// The channel index of each offer, by its position in [`OFFER_CHANNELS`].
+const OFFER_INDEX: [usize; OFFER_CHANNELS.len()] = {
+    let mut index = [0; OFFER_CHANNELS.len()];
+    let mut n = 0;
+    while n < OFFER_CHANNELS.len() {
+        index[n] = OFFER_CHANNELS[n].index();
+        n += 1;
+    }
+    index
+};
+
+/// Whether coercion cuts each offer's channel ([`CUT_BY_COERCION`]), by position in
+/// [`OFFER_CHANNELS`]: a table, so that valuing an offer does not search the list.
+const CUT_OFFER: [bool; OFFER_CHANNELS.len()] = {
+    let mut cut = [false; OFFER_CHANNELS.len()];
+    let mut n = 0;
+    while n < OFFER_CHANNELS.len() {
+        let mut m = 0;
+        while m < CUT_BY_COERCION.len() {
+            if CUT_BY_COERCION[m].index() == OFFER_CHANNELS[n].index() {
+                cut[n] = true;
+            }
+            m += 1;
+        }
+        n += 1;
+    }
+    cut
+};
+
+/// The positions in [`OFFER_CHANNELS`] of the offers coercion cuts, in that order.
+const CUT_OFFERS: [usize; CUT_BY_COERCION.len()] = {
+    let mut at = [0; CUT_BY_COERCION.len()];
+    let (mut n, mut m) = (0, 0);
+    while n < OFFER_CHANNELS.len() {
+        if CUT_OFFER[n] {
+            at[m] = n;
+            m += 1;
+        }
+        n += 1;
+    }
+    at
+};
 use crate::model::World;
 use crate::sim::dynamics::exp_nonpositive;
 use crate::sim::state::RunState;
 
 /// What one unit spent on an action is worth to the power.
+#[cfg(test)]
 #[derive(Clone, Copy, Debug, PartialEq)]
 struct Choice {
     /// Index into the actions: an [`OFFER_CHANNELS`] position, or `OFFER_CHANNELS.len()`
@@ -30,7 +74,9 @@ pub(crate) fn allocate(world: &World, rs: &mut RunState) {
     let increments = agency.parameters.increments;
     // The power's targets with their month's constants, kept between increments: an
     // increment changes one stock of one target, so only that target is valued again, and
-    // only the exponential of the stock that moved is recomputed.
+    // only the exponential of the stock that moved is recomputed. Each is valued in place in
+    // the vector (a target is some 200 bytes; moving it in was a tenth of the allocation's
+    // time).
     let mut targets: Vec<Target> = Vec::with_capacity(world.states().len());
     for p in 0..np {
         let budget = agency.budgets[p] * rs.capacity[p];
@@ -39,22 +85,27 @@ pub(crate) fn allocate(world: &World, rs: &mut RunState) {
         }
         let step = budget / f64::from(increments);
         targets.clear();
-        targets.extend((0..world.states().len()).filter_map(|i| Target::new(world, rs, i, p)));
+        for i in 0..world.states().len() {
+            targets.push(Target::EMPTY);
+            let last = targets.len() - 1;
+            if !targets[last].value(world, rs, i, p) {
+                targets.pop();
+            }
+        }
         for _ in 0..increments {
             // The first state in id order among equals, as the actions within a state: a
-            // later target replaces the chosen one only with a strictly higher value.
-            let mut chosen: Option<(usize, Choice)> = None;
+            // later target replaces the chosen one only with a strictly higher value, and
+            // only a positive value is chosen (a target without one holds 0).
+            let (mut chosen, mut value) = (usize::MAX, 0.0);
             for (n, t) in targets.iter().enumerate() {
-                if let Some(b) = t.best {
-                    if chosen.is_none_or(|(_, c)| b.value > c.value) {
-                        chosen = Some((n, b));
-                    }
+                if t.best_value > value {
+                    (chosen, value) = (n, t.best_value);
                 }
             }
-            let Some((chosen, best)) = chosen else {
+            let Some(target) = targets.get_mut(chosen) else {
                 break;
             };
-            targets[chosen].spend(rs, best.action, step);
+            target.spend(rs, target.best_action, step);
         }
     }
 }
@@ -68,12 +119,15 @@ pub(crate) fn allocate(world: &World, rs: &mut RunState) {
 struct Target {
     /// `state * powers + power`.
     at: usize,
+    /// `priority · ∂v/∂u · w_k g d_k · (1 − x_k)` per offer channel, multiplied in that
+    /// order: an offer's value before its stock's factor (and coercion's cut).
+    open: [f64; OFFER_CHANNELS.len()],
     /// `priority · ∂v/∂u`.
     gain: f64,
-    /// `w_k g d_k` per offer channel.
-    delivered: [f64; OFFER_CHANNELS.len()],
-    /// The tie `x` per offer channel.
-    tie: [f64; OFFER_CHANNELS.len()],
+    /// `w_k g d_k` of each channel coercion cuts, by position in [`CUT_OFFERS`].
+    cut_delivered: [f64; CUT_OFFERS.len()],
+    /// The tie `x_k` of each channel coercion cuts, by position in [`CUT_OFFERS`].
+    cut_tie: [f64; CUT_OFFERS.len()],
     /// `e^{−o}` per offer channel.
     kept: [f64; OFFER_CHANNELS.len()],
     /// `e^{−c}`.
@@ -85,46 +139,80 @@ struct Target {
     /// Each action's value per unit of budget now ([`Target::offer_value`],
     /// [`Target::coercion_value`]); an increment renews only those its stock moves.
     values: [f64; ACTIONS],
-    /// The action of highest positive value now.
-    best: Option<Choice>,
+    /// The action of highest positive value now, [`ACTIONS`] when none has one.
+    best_action: usize,
+    /// Its value, 0 when no action has a positive value.
+    best_value: f64,
 }
 
 impl Target {
-    /// `None` when the state is fixed or the power has no priority on it: no action of its
-    /// is ever chosen.
-    fn new(world: &World, rs: &RunState, i: usize, p: usize) -> Option<Target> {
-        let np = world.powers().len();
+    /// A target not yet valued.
+    const EMPTY: Target = Target {
+        at: 0,
+        open: [0.0; OFFER_CHANNELS.len()],
+        gain: 0.0,
+        cut_delivered: [0.0; CUT_OFFERS.len()],
+        cut_tie: [0.0; CUT_OFFERS.len()],
+        kept: [1.0; OFFER_CHANNELS.len()],
+        cut: 1.0,
+        threat: 0.0,
+        cost: 1.0,
+        values: [0.0; ACTIONS],
+        best_action: ACTIONS,
+        best_value: 0.0,
+    };
+
+    /// Value state `i` for power `p` in place; `false` when the state is fixed or the power
+    /// has no priority on it: no action of its is ever chosen.
+    fn value(&mut self, world: &World, rs: &RunState, i: usize, p: usize) -> bool {
+        let (np, c) = (world.powers().len(), world.components());
         let at = i * np + p;
         let priority = world.agency().priorities[at];
         let state = &world.states()[i];
         if state.fixed || priority <= 0.0 {
-            return None;
+            return false;
         }
         let g = rs.capacity[p];
-        let mut target = Target {
-            at,
-            gain: priority * value_gradient(world, rs, i, p),
-            delivered: [0.0; OFFER_CHANNELS.len()],
-            tie: [0.0; OFFER_CHANNELS.len()],
-            kept: [1.0; OFFER_CHANNELS.len()],
-            cut: kept(rs.powers.coercion[at]),
-            threat: threat(world, i, p, g),
-            cost: coercion_cost(world, rs, i, p),
-            values: [0.0; ACTIONS],
-            best: None,
-        };
-        for (n, channel) in OFFER_CHANNELS.iter().enumerate() {
-            let k = channel.index();
-            target.delivered[n] = state.salience[k] * g * rs.delivery[p * K + k];
-            target.tie[n] = rs.ties[at * K + k];
-            target.kept[n] = kept(rs.powers.offers[at * K + k]);
+        // The rows, cut to their exact length once, so the loops index them without bounds
+        // checks.
+        let delivery = row(&rs.delivery, p);
+        let ties = row(&rs.ties, at);
+        let offers = row(&rs.powers.offers, at);
+        let a = &rs.alignment[i * c..(i + 1) * c][..np];
+        let relations = &rs.powers.relations[p * np..(p + 1) * np];
+        let capacity = &rs.capacity[..np];
+        // `Σ_{q≠p} relation_pq a_q` and `Σ_{q≠p} a_q min(1, g_q)` in one pass, each summed
+        // from −0.0 in power order as `Iterator::sum` does ([`value_gradient`],
+        // [`coercion_cost`]).
+        let (mut others, mut patrons) = (-0.0, -0.0);
+        for q in 0..np {
+            if q != p {
+                others += relations[q] * a[q];
+                patrons += a[q] * capacity[q].min(1.0);
+            }
+        }
+        let tau = state.response.temperature;
+        let gain = priority * (a[p] * ((1.0 - a[p]) - others) / tau);
+        self.at = at;
+        self.gain = gain;
+        self.cut = kept(rs.powers.coercion[at]);
+        self.threat = threat(world, i, p, g);
+        self.cost = 1.0 + world.agency().parameters.coercion_cost * patrons;
+        for (n, k) in OFFER_INDEX.into_iter().enumerate() {
+            self.open[n] = gain * (state.salience[k] * g * delivery[k]) * (1.0 - ties[k]);
+            self.kept[n] = kept(offers[k]);
+        }
+        for (m, n) in CUT_OFFERS.into_iter().enumerate() {
+            let k = OFFER_INDEX[n];
+            self.cut_delivered[m] = state.salience[k] * g * delivery[k];
+            self.cut_tie[m] = ties[k];
         }
         for n in 0..OFFER_CHANNELS.len() {
-            target.values[n] = target.offer_value(n);
+            self.values[n] = self.offer_value(n);
         }
-        target.values[COERCION] = target.coercion_value();
-        target.best = target.best_action();
-        Some(target)
+        self.values[COERCION] = self.coercion_value();
+        self.choose();
+        true
     }
 
     /// Spend `step` of the budget on `action`: the stock grows, its factor is renewed, and
@@ -132,41 +220,39 @@ impl Target {
     fn spend(&mut self, rs: &mut RunState, action: usize, step: f64) {
         let at = self.at;
         if action < OFFER_CHANNELS.len() {
-            let channel = OFFER_CHANNELS[action];
-            let k = channel.index();
+            let k = OFFER_INDEX[action];
             rs.powers.offers[at * K + k] += step;
             self.kept[action] = kept(rs.powers.offers[at * K + k]);
             // The offer's own value moves, and coercion's with it where coercion cuts the
             // channel (its pull on the channel is part of coercion's value).
             self.values[action] = self.offer_value(action);
-            if CUT_BY_COERCION.contains(&channel) {
+            if CUT_OFFER[action] {
                 self.values[COERCION] = self.coercion_value();
             }
         } else {
             rs.powers.coercion[at] += step / self.cost;
             self.cut = kept(rs.powers.coercion[at]);
             // The cut moves coercion's value and every offer on a channel it cuts.
-            for (n, channel) in OFFER_CHANNELS.iter().enumerate() {
-                if CUT_BY_COERCION.contains(channel) {
-                    self.values[n] = self.offer_value(n);
-                }
+            for n in CUT_OFFERS {
+                self.values[n] = self.offer_value(n);
             }
             self.values[COERCION] = self.coercion_value();
         }
         rs.powers.spent[at * ACTIONS + action] += step;
-        self.best = self.best_action();
+        self.choose();
     }
 
     /// Offer `n`'s value: `∂u/∂o = w_k g d_k (1 − x) e^{−o}`, times `e^{−c}` where coercion
     /// cuts the channel.
     #[inline]
     fn offer_value(&self, n: usize) -> f64 {
-        let cut_k = if CUT_BY_COERCION.contains(&OFFER_CHANNELS[n]) {
-            self.cut
+        let value = self.open[n] * self.kept[n];
+        // A channel coercion does not cut is multiplied by nothing: `· 1` is exact.
+        if CUT_OFFER[n] {
+            value * self.cut
         } else {
-            1.0
-        };
-        self.gain * self.delivered[n] * (1.0 - self.tie[n]) * self.kept[n] * cut_k
+            value
+        }
     }
 
     /// Coercion's value: `∂u/∂c = [s prox (1 + λ m) g − Σ_{labour, remittances} w g d x_eff]
@@ -175,27 +261,43 @@ impl Target {
     #[inline]
     fn coercion_value(&self) -> f64 {
         let mut coercion_pull = 0.0;
-        for (n, channel) in OFFER_CHANNELS.iter().enumerate() {
-            if CUT_BY_COERCION.contains(channel) {
-                coercion_pull += self.delivered[n]
-                    * effective_tie_kept(self.tie[n], self.kept[n], 1.0)
-                    * self.cut;
-            }
+        for (m, n) in CUT_OFFERS.into_iter().enumerate() {
+            coercion_pull += self.cut_delivered[m]
+                * effective_tie_kept(self.cut_tie[m], self.kept[n], 1.0)
+                * self.cut;
         }
         self.gain * (self.threat * self.cut - coercion_pull) / self.cost
     }
 
     /// The action of highest positive value per unit of cost, the first in action order
-    /// among equals; `None` when none has a positive value.
-    fn best_action(&self) -> Option<Choice> {
-        let mut best: Option<Choice> = None;
-        for (action, &value) in self.values.iter().enumerate() {
-            if value > 0.0 && best.is_none_or(|b| value > b.value) {
-                best = Some(Choice { action, value });
+    /// among equals, into `best_action` and `best_value` (none when none has a positive
+    /// value).
+    fn choose(&mut self) {
+        // Starting from 0 keeps only a positive value; a strictly higher one replaces it.
+        let (mut action, mut value) = (ACTIONS, 0.0);
+        for (a, &v) in self.values.iter().enumerate() {
+            if v > value {
+                (action, value) = (a, v);
             }
         }
-        best
+        (self.best_action, self.best_value) = (action, value);
     }
+
+    /// The best action as a [`Choice`], `None` when no action has a positive value.
+    #[cfg(test)]
+    fn best(&self) -> Option<Choice> {
+        (self.best_action < ACTIONS).then_some(Choice {
+            action: self.best_action,
+            value: self.best_value,
+        })
+    }
+}
+
+/// Row `n` of a table of [`K`] channels per row, as an array.
+#[inline]
+fn row(table: &[f64], n: usize) -> &[f64; K] {
+    let row = &table[n * K..(n + 1) * K];
+    row.try_into().expect("a row is K long")
 }
 
 /// `e^{−stock}`; 1 without the exponential for a stock never spent on (most of them), which
@@ -221,7 +323,9 @@ fn threat(world: &World, i: usize, p: usize, g: f64) -> f64 {
 
 /// `∂v_ip/∂u_ip` from the logit derivative at the state's current alignment:
 /// `a_p (1 − a_p)/τ − Σ_{q≠p} relation_pq a_p a_q/τ` (the plain softmax's derivative, which
-/// the nested one reduces to when every power is its own camp).
+/// the nested one reduces to when every power is its own camp). The definition, kept for the
+/// tests: [`Target::value`] computes it in one pass with the coercion cost.
+#[cfg(test)]
 fn value_gradient(world: &World, rs: &RunState, i: usize, p: usize) -> f64 {
     let (np, c) = (world.powers().len(), world.components());
     let a = &rs.alignment[i * c..(i + 1) * c];
@@ -233,8 +337,10 @@ fn value_gradient(world: &World, rs: &RunState, i: usize, p: usize) -> f64 {
     a[p] * ((1.0 - a[p]) - others) / tau
 }
 
-/// The coercion cost `1 + χ Σ_{q≠p} a_iq min(1, g_q)` of power `p` on state `i` now.
-pub(crate) fn coercion_cost(world: &World, rs: &RunState, i: usize, p: usize) -> f64 {
+/// The coercion cost `1 + χ Σ_{q≠p} a_iq min(1, g_q)` of power `p` on state `i` now. The
+/// definition, kept for the tests, as [`value_gradient`].
+#[cfg(test)]
+fn coercion_cost(world: &World, rs: &RunState, i: usize, p: usize) -> f64 {
     let (np, c) = (world.powers().len(), world.components());
     let patrons: f64 = (0..np)
         .filter(|&q| q != p)
@@ -386,11 +492,12 @@ mod tests {
         // Each action spent on, the kept target values the state as from scratch.
         let mut rs = kept;
         for (i, action) in [(0, ACTIONS - 1), (0, 3), (0, ACTIONS - 1), (1, 1), (2, 0)] {
-            let mut target = Target::new(&world, &rs, i, 0).expect("A has a priority on it");
+            let mut target = Target::EMPTY;
+            assert!(target.value(&world, &rs, i, 0), "A has a priority on it");
             for _ in 0..3 {
                 target.spend(&mut rs, action, 0.05);
                 let from_scratch = best_from_scratch(&world, &rs, i, 0);
-                let kept = target.best.map(|b| (b.action, b.value.to_bits()));
+                let kept = target.best().map(|b| (b.action, b.value.to_bits()));
                 assert_eq!(kept, from_scratch.map(|b| (b.0, b.1.to_bits())));
             }
         }
