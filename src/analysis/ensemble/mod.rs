@@ -1172,19 +1172,17 @@ impl RunRecorder<'_> {
         let s = &mut *self.summary;
         let pending = &mut *self.pending;
         let run = pending.runs;
-        let base = row * state.alignment.len();
-        for (i, &x) in state.alignment.iter().enumerate() {
-            s.alignment
-                .add_pending(base + i, x, &mut pending.alignment, run);
-        }
+        let n = state.alignment.len();
+        s.alignment
+            .span(row * n, n, &mut pending.alignment, run)
+            .add_each(state.alignment.iter().copied());
         let n_inst = world.institutions().len();
-        for (i, id) in world.institution_ids().enumerate() {
-            let cell = row * n_inst + i;
-            s.cohesion
-                .add_pending(cell, state.cohesion(world, id), &mut pending.cohesion, run);
-            s.credibility
-                .add_pending(cell, state.credibility[i], &mut pending.credibility, run);
-        }
+        s.cohesion
+            .span(row * n_inst, n_inst, &mut pending.cohesion, run)
+            .add_each(world.institution_ids().map(|id| state.cohesion(world, id)));
+        s.credibility
+            .span(row * n_inst, n_inst, &mut pending.credibility, run)
+            .add_each(state.credibility.iter().copied());
         s.record_powers(row, world, state, &mut pending.powers, run);
     }
 }
@@ -1227,16 +1225,10 @@ impl Recorder for RunRecorder<'_> {
                 SIMILARITY,
                 None,
             ) {
-                for (cell, v) in m.values.iter().enumerate() {
-                    if let Some(v) = v {
-                        s.similarity.add_pending(
-                            cell,
-                            (v + 1.0) / 2.0,
-                            &mut pending.similarity,
-                            run,
-                        );
-                    }
-                }
+                let n = m.values.len();
+                s.similarity
+                    .span(0, n, &mut pending.similarity, run)
+                    .add_some(m.values.iter().map(|v| v.map(|v| (v + 1.0) / 2.0)));
             }
         }
     }

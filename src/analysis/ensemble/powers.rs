@@ -213,31 +213,38 @@ impl Summary {
         }
         let np = world.powers().len();
         let budgets = &world.agency().budgets;
-        let base = row * self.power_pairs.len();
-        for (j, &[s, p]) in self.power_pairs.iter().enumerate() {
+        let pairs = self.power_pairs.len();
+        let base = row * pairs;
+        let mut spending =
+            self.spending
+                .span(base * ACTIONS, pairs * ACTIONS, &mut pending.spending, run);
+        for (&[s, p], mut cells) in self.power_pairs.iter().zip(spending.groups(ACTIONS)) {
             let (s, p) = (s as usize, p as usize);
             let at = s * np + p;
-            let cell = base + j;
             let month = budgets[p] * state.capacity[p];
             if month > 0.0 {
-                for (a, &spent) in state.powers.spent[at * ACTIONS..(at + 1) * ACTIONS]
-                    .iter()
-                    .enumerate()
-                {
-                    // The increments sum to the month budget up to rounding: a share may
-                    // exceed 1 by an ulp, which the sketch's clamp removes (nothing else can).
-                    self.spending.add_pending(
-                        cell * ACTIONS + a,
-                        spent / month,
-                        &mut pending.spending,
-                        run,
-                    );
-                }
+                // The increments sum to the month budget up to rounding: a share may exceed 1
+                // by an ulp, which the sketch's clamp removes (nothing else can).
+                let spent = &state.powers.spent[at * ACTIONS..(at + 1) * ACTIONS];
+                cells.add_each(spent.iter().map(|&spent| spent / month));
             }
-            let cut = 1.0 - exp_nonpositive(-state.powers.coercion[at]);
-            self.coercion
-                .add_pending(cell, cut, &mut pending.coercion, run);
         }
+        // A stock of 0 (most pairs in most months) cuts 1 − e^{−0}: computed once a row.
+        let (cut_of_zero, cut_of_minus_zero) =
+            (1.0 - exp_nonpositive(-0.0), 1.0 - exp_nonpositive(0.0));
+        let coercion = &state.powers.coercion;
+        self.coercion
+            .span(base, pairs, &mut pending.coercion, run)
+            .add_each(self.power_pairs.iter().map(|&[s, p]| {
+                let c = coercion[s as usize * np + p as usize];
+                if c.to_bits() == 0.0_f64.to_bits() {
+                    cut_of_zero
+                } else if c.to_bits() == (-0.0_f64).to_bits() {
+                    cut_of_minus_zero
+                } else {
+                    1.0 - exp_nonpositive(-c)
+                }
+            }));
         for d in &state.powers.punished {
             if let Ok(j) = self
                 .power_pairs

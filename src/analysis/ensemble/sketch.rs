@@ -50,7 +50,7 @@ pub(crate) const EMPTY_MAX: f64 = -1.0;
 /// exactly 2⁵², the bits of 2.0 minus those of 1.0).
 #[inline(always)]
 pub(crate) fn fixed(x: f64) -> u64 {
-    // Callers only pass values in [0, 1] (checked by `Sketches::add_moments`).
+    // Callers only pass values in [0, 1] (clamped by `add_moments`).
     (1.0 + x).to_bits() - 1.0_f64.to_bits()
 }
 
@@ -60,6 +60,100 @@ pub(crate) fn fixed(x: f64) -> u64 {
 #[inline(always)]
 pub(crate) fn bin_of_fixed(fx: u64) -> u8 {
     ((fx * BINS as u64) >> 52).min(BINS as u64 - 1) as u8
+}
+
+/// Add `x` to the sums, minimum and maximum of a cell, and return its histogram bin. Values
+/// outside [0, 1] are clamped to it, a NaN counts as 0, and a zero keeps its sign in the
+/// extremes (as `f64::clamp` leaves it).
+#[inline(always)]
+fn add_moments(sum: &mut u128, sum_sq: &mut u128, min: &mut f64, max: &mut f64, x: f64) -> u8 {
+    if x > 0.0 {
+        let x = if x > 1.0 { 1.0 } else { x };
+        let fx = fixed(x);
+        *sum += u128::from(fx);
+        *sum_sq += u128::from(fixed(x * x));
+        if x < *min {
+            *min = x;
+        }
+        if x > *max {
+            *max = x;
+        }
+        bin_of_fixed(fx)
+    } else {
+        // 0 (of either sign), a negative value or a NaN. Most of a power's spending shares
+        // are 0 in a month (it spends on few actions): the sums gain nothing and the bin is
+        // the first, so only the extremes move.
+        let x = if x == 0.0 { x } else { 0.0 };
+        if x < *min {
+            *min = x;
+        }
+        if x > *max {
+            *max = x;
+        }
+        0
+    }
+}
+
+/// A run of consecutive cells of one sketch and their pending bins for one run slot
+/// ([`Sketches::span`]).
+pub(crate) struct Cells<'a> {
+    sum: &'a mut [u128],
+    sum_sq: &'a mut [u128],
+    min: &'a mut [f64],
+    max: &'a mut [f64],
+    bins: &'a mut [u8],
+}
+
+impl Cells<'_> {
+    /// Add the values of `xs` to the cells in order (`xs` has one per cell).
+    #[inline(always)]
+    pub(crate) fn add_each(&mut self, xs: impl Iterator<Item = f64>) {
+        let cells = self
+            .sum
+            .iter_mut()
+            .zip(self.sum_sq.iter_mut())
+            .zip(self.min.iter_mut())
+            .zip(self.max.iter_mut())
+            .zip(self.bins.iter_mut());
+        for (((((sum, sum_sq), min), max), bin), x) in cells.zip(xs) {
+            *bin = add_moments(sum, sum_sq, min, max, x);
+        }
+    }
+
+    /// Add the values of `xs` to the cells in order, a `None` adding none to its cell.
+    #[inline]
+    pub(crate) fn add_some(&mut self, xs: impl Iterator<Item = Option<f64>>) {
+        let cells = self
+            .sum
+            .iter_mut()
+            .zip(self.sum_sq.iter_mut())
+            .zip(self.min.iter_mut())
+            .zip(self.max.iter_mut())
+            .zip(self.bins.iter_mut());
+        for (((((sum, sum_sq), min), max), bin), x) in cells.zip(xs) {
+            if let Some(x) = x {
+                *bin = add_moments(sum, sum_sq, min, max, x);
+            }
+        }
+    }
+
+    /// The cells in consecutive groups of `n` (`n` > 0; a last, shorter group is left out).
+    #[inline]
+    pub(crate) fn groups(&mut self, n: usize) -> impl Iterator<Item = Cells<'_>> {
+        self.sum
+            .chunks_exact_mut(n)
+            .zip(self.sum_sq.chunks_exact_mut(n))
+            .zip(self.min.chunks_exact_mut(n))
+            .zip(self.max.chunks_exact_mut(n))
+            .zip(self.bins.chunks_exact_mut(n))
+            .map(|((((sum, sum_sq), min), max), bins)| Cells {
+                sum,
+                sum_sq,
+                min,
+                max,
+                bins,
+            })
+    }
 }
 
 /// The sketches of a summary's cells (a summary holds one per quantity); `Default` is a
@@ -100,50 +194,36 @@ impl Sketches {
     #[inline]
     #[cfg(test)]
     pub(crate) fn add(&mut self, cell: usize, x: f64) {
-        let bin = self.add_moments(cell, x);
+        let bin = add_moments(
+            &mut self.sum[cell],
+            &mut self.sum_sq[cell],
+            &mut self.min[cell],
+            &mut self.max[cell],
+            x,
+        );
         self.hist[cell * BINS + usize::from(bin)] += 1;
     }
 
-    /// Add `x` to the sums, minimum and maximum of `cell`, and return its histogram bin.
-    #[inline(always)]
-    fn add_moments(&mut self, cell: usize, x: f64) -> u8 {
-        let x = if x.is_nan() { 0.0 } else { x.clamp(0.0, 1.0) };
-        if x == 0.0 {
-            // Most of a power's spending shares are 0 in a month (it spends on few actions):
-            // the sums gain nothing and the bin is the first, so only the extremes move.
-            // The same comparisons as below, so −0.0 and 0.0 are kept as they were.
-            if x < self.min[cell] {
-                self.min[cell] = x;
-            }
-            if x > self.max[cell] {
-                self.max[cell] = x;
-            }
-            return 0;
-        }
-        let fx = fixed(x);
-        self.sum[cell] += u128::from(fx);
-        self.sum_sq[cell] += u128::from(fixed(x * x));
-        if x < self.min[cell] {
-            self.min[cell] = x;
-        }
-        if x > self.max[cell] {
-            self.max[cell] = x;
-        }
-        bin_of_fixed(fx)
-    }
-
-    /// Add `x` to `cell` for run slot `run` of `pending`: the sums, minimum and maximum at
-    /// once, the histogram count when `pending` is flushed.
-    #[inline(always)]
-    pub(crate) fn add_pending(
-        &mut self,
-        cell: usize,
-        x: f64,
-        pending: &mut PendingBins,
+    /// The `len` cells from `start` on, with their pending bins in run slot `run` of
+    /// `pending`: sliced once, so that a recorded row adds its values without an index check
+    /// per value.
+    #[inline]
+    pub(crate) fn span<'a>(
+        &'a mut self,
+        start: usize,
+        len: usize,
+        pending: &'a mut PendingBins,
         run: usize,
-    ) {
-        let bin = self.add_moments(cell, x);
-        pending.bins[run * pending.cells + cell] = bin;
+    ) -> Cells<'a> {
+        let end = start + len;
+        let at = run * pending.cells;
+        Cells {
+            sum: &mut self.sum[start..end],
+            sum_sq: &mut self.sum_sq[start..end],
+            min: &mut self.min[start..end],
+            max: &mut self.max[start..end],
+            bins: &mut pending.bins[at + start..at + end],
+        }
     }
 
     /// Apply the histogram counts of the first `runs` run slots of `pending` and empty it.
