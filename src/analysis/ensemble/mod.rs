@@ -635,10 +635,10 @@ impl Summary {
     /// Count the histogram bins held in `pending`.
     fn flush(&mut self, pending: &mut PendingSummary) {
         let runs = pending.runs;
-        self.alignment.flush(&mut pending.alignment, runs);
-        self.cohesion.flush(&mut pending.cohesion, runs);
-        self.credibility.flush(&mut pending.credibility, runs);
-        self.similarity.flush(&mut pending.similarity, runs);
+        self.alignment.flush(&pending.alignment, runs);
+        self.cohesion.flush(&pending.cohesion, runs);
+        self.credibility.flush(&pending.credibility, runs);
+        self.similarity.flush(&pending.similarity, runs);
         self.flush_powers(&mut pending.powers, runs);
         pending.runs = 0;
     }
@@ -1219,16 +1219,22 @@ impl Recorder for RunRecorder<'_> {
         if step == s.steps && s.similarity_computed {
             // Alignments are finite points of the simplex here, so the measure cannot fail;
             // were it to, the pair would simply not be counted for this run.
-            if let Ok(m) = crate::analysis::similarity::similarity_matrix(
+            let n = s.similarity.cells();
+            let mut cells = s.similarity.span(0, n, &mut pending.similarity, run);
+            match crate::analysis::similarity::similarity_matrix(
                 &state.alignment,
                 world.components(),
                 SIMILARITY,
                 None,
             ) {
-                let n = m.values.len();
-                s.similarity
-                    .span(0, n, &mut pending.similarity, run)
-                    .add_some(m.values.iter().map(|v| v.map(|v| (v + 1.0) / 2.0)));
+                // A cell past the matrix's (there is none) would hold no value.
+                Ok(m) => cells.add_some(
+                    m.values
+                        .iter()
+                        .map(|v| v.map(|v| (v + 1.0) / 2.0))
+                        .chain(std::iter::repeat(None)),
+                ),
+                Err(_) => cells.skip(),
             }
         }
     }

@@ -194,8 +194,8 @@ impl Summary {
 
     /// Count the power cells' bins held in `pending` for its first `runs` runs.
     pub(crate) fn flush_powers(&mut self, pending: &mut PendingPowers, runs: usize) {
-        self.spending.flush(&mut pending.spending, runs);
-        self.coercion.flush(&mut pending.coercion, runs);
+        self.spending.flush(&pending.spending, runs);
+        self.coercion.flush(&pending.coercion, runs);
     }
 
     /// Add run slot `run`'s spending, coercion cuts and punishments at `state` (model step
@@ -208,16 +208,22 @@ impl Summary {
         pending: &mut PendingPowers,
         run: usize,
     ) {
-        if self.power_pairs.is_empty() || state.powers.is_empty() {
+        let pairs = self.power_pairs.len();
+        if pairs == 0 {
             return;
         }
-        let np = world.powers().len();
-        let budgets = &world.agency().budgets;
-        let pairs = self.power_pairs.len();
         let base = row * pairs;
         let mut spending =
             self.spending
                 .span(base * ACTIONS, pairs * ACTIONS, &mut pending.spending, run);
+        let mut coercion = self.coercion.span(base, pairs, &mut pending.coercion, run);
+        if state.powers.is_empty() {
+            spending.skip();
+            coercion.skip();
+            return;
+        }
+        let np = world.powers().len();
+        let budgets = &world.agency().budgets;
         for (&[s, p], mut cells) in self.power_pairs.iter().zip(spending.groups(ACTIONS)) {
             let (s, p) = (s as usize, p as usize);
             let at = s * np + p;
@@ -227,24 +233,24 @@ impl Summary {
                 // by an ulp, which the sketch's clamp removes (nothing else can).
                 let spent = &state.powers.spent[at * ACTIONS..(at + 1) * ACTIONS];
                 cells.add_each(spent.iter().map(|&spent| spent / month));
+            } else {
+                cells.skip();
             }
         }
         // A stock of 0 (most pairs in most months) cuts 1 − e^{−0}: computed once a row.
         let (cut_of_zero, cut_of_minus_zero) =
             (1.0 - exp_nonpositive(-0.0), 1.0 - exp_nonpositive(0.0));
-        let coercion = &state.powers.coercion;
-        self.coercion
-            .span(base, pairs, &mut pending.coercion, run)
-            .add_each(self.power_pairs.iter().map(|&[s, p]| {
-                let c = coercion[s as usize * np + p as usize];
-                if c.to_bits() == 0.0_f64.to_bits() {
-                    cut_of_zero
-                } else if c.to_bits() == (-0.0_f64).to_bits() {
-                    cut_of_minus_zero
-                } else {
-                    1.0 - exp_nonpositive(-c)
-                }
-            }));
+        let stocks = &state.powers.coercion;
+        coercion.add_each(self.power_pairs.iter().map(|&[s, p]| {
+            let c = stocks[s as usize * np + p as usize];
+            if c.to_bits() == 0.0_f64.to_bits() {
+                cut_of_zero
+            } else if c.to_bits() == (-0.0_f64).to_bits() {
+                cut_of_minus_zero
+            } else {
+                1.0 - exp_nonpositive(-c)
+            }
+        }));
         for d in &state.powers.punished {
             if let Ok(j) = self
                 .power_pairs

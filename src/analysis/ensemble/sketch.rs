@@ -24,7 +24,7 @@ const FLUSH_CELLS: usize = 64;
 /// (state, component, step) cell keeps a summary of the Eurasia world near 10 MB.
 pub const BINS: usize = 200;
 
-// Pending bins are stored in a byte, with 255 marking "no value".
+// Pending bins are stored in a byte, with 255 marking "no value": past the last bin.
 const _: () = assert!(BINS < 255);
 
 /// Fixed-point scale of the sums: 2⁵². A value in [0, 1] is stored as `round(x · 2⁵²)`, read
@@ -131,10 +131,17 @@ impl Cells<'_> {
             .zip(self.max.iter_mut())
             .zip(self.bins.iter_mut());
         for (((((sum, sum_sq), min), max), bin), x) in cells.zip(xs) {
-            if let Some(x) = x {
-                *bin = add_moments(sum, sum_sq, min, max, x);
-            }
+            *bin = match x {
+                Some(x) => add_moments(sum, sum_sq, min, max, x),
+                None => PendingBins::NONE,
+            };
         }
+    }
+
+    /// Add no value to the cells (their pending bins say so).
+    #[inline]
+    pub(crate) fn skip(&mut self) {
+        self.bins.fill(PendingBins::NONE);
     }
 
     /// The cells in consecutive groups of `n` (`n` > 0; a last, shorter group is left out).
@@ -226,26 +233,34 @@ impl Sketches {
         }
     }
 
-    /// Apply the histogram counts of the first `runs` run slots of `pending` and empty it.
+    /// Apply the histogram counts of the first `runs` run slots of `pending`. Every run slot
+    /// it holds was written whole (each of its cells a bin or [`PendingBins::NONE`]), so the
+    /// slots are not cleared: the next block's runs overwrite them.
     ///
     /// A band of [`FLUSH_CELLS`] cells at a time, run after run: each run's bins for the band
     /// are contiguous, and the band's histogram rows (51 KB) stay in cache while every run of
-    /// the block is counted into them.
-    pub(crate) fn flush(&mut self, pending: &mut PendingBins, runs: usize) {
+    /// the block is counted into them. [`PendingBins::NONE`] lies past the last bin, so the
+    /// bounds check of the count is the test for "no value".
+    pub(crate) fn flush(&mut self, pending: &PendingBins, runs: usize) {
         let cells = pending.cells;
-        for start in (0..cells).step_by(FLUSH_CELLS) {
-            let end = (start + FLUSH_CELLS).min(cells);
-            let hist = &mut self.hist[start * BINS..end * BINS];
-            for run in 0..runs {
-                let held = &pending.bins[run * cells + start..run * cells + end];
-                for (offset, &bin) in held.iter().enumerate() {
-                    if bin != PendingBins::NONE {
-                        hist[offset * BINS + usize::from(bin)] += 1;
+        if cells == 0 {
+            return;
+        }
+        let held = &pending.bins[..runs * cells];
+        for (band, start) in self
+            .hist
+            .chunks_mut(FLUSH_CELLS * BINS)
+            .zip((0..cells).step_by(FLUSH_CELLS))
+        {
+            let end = start + band.len() / BINS;
+            for run in held.chunks_exact(cells) {
+                for (counts, &bin) in band.chunks_exact_mut(BINS).zip(&run[start..end]) {
+                    if let Some(count) = counts.get_mut(usize::from(bin)) {
+                        *count += 1;
                     }
                 }
             }
         }
-        pending.bins[..runs * cells].fill(PendingBins::NONE);
     }
 
     /// Add `other` into `self`, with checked arithmetic: on an overflow, the name and index
@@ -369,6 +384,9 @@ impl Sketches {
 /// bytes, so recording a run streams through memory; cell-major (`bins[cell · capacity +
 /// run]`) it touched a separate cache line for every cell of every run, which for the
 /// embedded world with acting powers (54 k cells a run) cost more time than the arithmetic.
+///
+/// **Written whole.** A run writes each cell of its row, a bin or [`PendingBins::NONE`], so
+/// a flush need not clear the rows it counted: the next block's runs overwrite them.
 #[derive(Clone, Debug)]
 pub(crate) struct PendingBins {
     capacity: usize,
@@ -451,6 +469,42 @@ mod tests {
         s.add(0, 0.75);
         assert_eq!(s.mean(0, 2), 0.5);
         assert!(s.sd(0, 2) > 0.35);
+    }
+
+    #[test]
+    fn pending_bins_count_as_adding_at_once_across_blocks() {
+        // Two blocks of three runs over two cells; the second block overwrites the first's
+        // slots, a `None` (or a skipped span) counting nothing.
+        let values = [
+            [Some(0.0), Some(1.0)],
+            [Some(0.37), None],
+            [Some(-0.0), Some(2.0)],
+            [None, Some(0.5)],
+            [Some(f64::NAN), None],
+            [Some(0.999), Some(1e-300)],
+        ];
+        let mut direct = Sketches::new(2);
+        let mut held = Sketches::new(2);
+        let mut pending = PendingBins::new(2, 3);
+        for block in values.chunks(3) {
+            for (run, row) in block.iter().enumerate() {
+                for (cell, x) in row.iter().enumerate() {
+                    if let Some(x) = *x {
+                        direct.add(cell, x);
+                    }
+                }
+                let mut cells = held.span(0, 2, &mut pending, run);
+                if row.iter().all(Option::is_none) {
+                    cells.skip();
+                } else {
+                    cells.add_some(row.iter().copied());
+                }
+            }
+            held.flush(&pending, block.len());
+        }
+        assert_eq!(held, direct);
+        // The first zero is the minimum: −0.0 is not below it.
+        assert_eq!(held.min[0].to_bits(), 0.0_f64.to_bits());
     }
 
     #[test]
