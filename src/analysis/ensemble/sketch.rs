@@ -80,15 +80,15 @@ fn add_moments(sum: &mut u128, sum_sq: &mut u128, min: &mut f64, max: &mut f64, 
         }
         bin_of_fixed(fx)
     } else {
-        // 0 (of either sign), a negative value or a NaN. Most of a power's spending shares
-        // are 0 in a month (it spends on few actions): the sums gain nothing and the bin is
-        // the first, so only the extremes move.
-        let x = if x == 0.0 { x } else { 0.0 };
-        if x < *min {
-            *min = x;
+        // 0 (of either sign), a negative value or a NaN, all counted as a 0 that keeps the
+        // sign of a zero. Most of a power's spending shares are 0 in a month (it spends on
+        // few actions): the sums gain nothing and the bin is the first, so only the extremes
+        // move, and rarely (a zero compares as 0.0 whatever its sign).
+        if 0.0 < *min {
+            *min = if x == 0.0 { x } else { 0.0 };
         }
-        if x > *max {
-            *max = x;
+        if 0.0 > *max {
+            *max = if x == 0.0 { x } else { 0.0 };
         }
         0
     }
