@@ -84,6 +84,11 @@ pub(crate) fn acting_pairs(world: &World) -> Vec<[u32; 2]> {
 pub(crate) struct PendingPowers {
     pub(crate) spending: PendingBins,
     pub(crate) coercion: PendingBins,
+    /// Per (row, pair): whether the extremes of each of its spending cells in the summary
+    /// these bins are counted into hold 0 already (minimum ≤ 0 ≤ maximum), so that a share
+    /// of 0, the most common, moves neither. Both extremes only ever widen, so it stays true
+    /// once true.
+    pub(crate) spending_holds_zero: Vec<bool>,
 }
 
 impl Summary {
@@ -189,6 +194,7 @@ impl Summary {
         PendingPowers {
             spending: PendingBins::new(self.spending.cells(), runs),
             coercion: PendingBins::new(self.coercion.cells(), runs),
+            spending_holds_zero: vec![false; self.coercion.cells()],
         }
     }
 
@@ -224,7 +230,13 @@ impl Summary {
         }
         let np = world.powers().len();
         let budgets = &world.agency().budgets;
-        for (&[s, p], mut cells) in self.power_pairs.iter().zip(spending.groups(ACTIONS)) {
+        let holds_zero = &mut pending.spending_holds_zero[base..base + pairs];
+        for ((&[s, p], mut cells), holds_zero) in self
+            .power_pairs
+            .iter()
+            .zip(spending.groups(ACTIONS))
+            .zip(holds_zero)
+        {
             let (s, p) = (s as usize, p as usize);
             let at = s * np + p;
             let month = budgets[p] * state.capacity[p];
@@ -232,7 +244,13 @@ impl Summary {
                 // The increments sum to the month budget up to rounding: a share may exceed 1
                 // by an ulp, which the sketch's clamp removes (nothing else can).
                 let spent = &state.powers.spent[at * ACTIONS..(at + 1) * ACTIONS];
-                cells.add_each(spent.iter().map(|&spent| spent / month));
+                let shares = spent.iter().map(|&spent| spent / month);
+                if *holds_zero {
+                    cells.add_each_holding_zero(shares);
+                } else {
+                    cells.add_each(shares);
+                    *holds_zero = cells.hold_zero();
+                }
             } else {
                 cells.skip();
             }

@@ -120,6 +120,34 @@ impl Cells<'_> {
         }
     }
 
+    /// [`Cells::add_each`] for cells whose extremes hold 0 already ([`Cells::hold_zero`]):
+    /// a value of 0 (or below, or a NaN) then moves neither extreme, and only its bin is
+    /// written.
+    #[inline(always)]
+    pub(crate) fn add_each_holding_zero(&mut self, xs: impl Iterator<Item = f64>) {
+        let cells = self
+            .sum
+            .iter_mut()
+            .zip(self.sum_sq.iter_mut())
+            .zip(self.min.iter_mut())
+            .zip(self.max.iter_mut())
+            .zip(self.bins.iter_mut());
+        for (((((sum, sum_sq), min), max), bin), x) in cells.zip(xs) {
+            *bin = if x > 0.0 {
+                add_moments(sum, sum_sq, min, max, x)
+            } else {
+                0
+            };
+        }
+    }
+
+    /// Whether every cell's minimum is at most 0 and its maximum at least 0 (each cell
+    /// has held a 0).
+    #[inline]
+    pub(crate) fn hold_zero(&self) -> bool {
+        self.min.iter().all(|&lo| lo <= 0.0) && self.max.iter().all(|&hi| hi >= 0.0)
+    }
+
     /// Add the values of `xs` to the cells in order, a `None` adding none to its cell.
     #[inline]
     pub(crate) fn add_some(&mut self, xs: impl Iterator<Item = Option<f64>>) {
@@ -505,6 +533,38 @@ mod tests {
         assert_eq!(held, direct);
         // The first zero is the minimum: −0.0 is not below it.
         assert_eq!(held.min[0].to_bits(), 0.0_f64.to_bits());
+    }
+
+    #[test]
+    fn cells_holding_zero_add_as_the_others() {
+        let rows = [
+            [0.0, -0.0, 0.3],
+            [-0.0, 0.0, 0.0],
+            [0.5, -1.0, f64::NAN],
+            [0.0, 1.5, -0.0],
+            [f64::NAN, 0.0, 0.25],
+        ];
+        let (mut plain, mut held) = (Sketches::new(3), Sketches::new(3));
+        let mut pending = PendingBins::new(3, 1);
+        let mut holds_zero = false;
+        for row in rows {
+            let mut cells = plain.span(0, 3, &mut pending, 0);
+            cells.add_each(row.into_iter());
+            let plain_bins = pending.bins.clone();
+            let mut cells = held.span(0, 3, &mut pending, 0);
+            if holds_zero {
+                cells.add_each_holding_zero(row.into_iter());
+            } else {
+                cells.add_each(row.into_iter());
+                holds_zero = cells.hold_zero();
+            }
+            assert_eq!(pending.bins, plain_bins);
+            assert_eq!(held, plain);
+            for (a, b) in held.min.iter().zip(&plain.min) {
+                assert_eq!(a.to_bits(), b.to_bits());
+            }
+        }
+        assert!(holds_zero);
     }
 
     #[test]
