@@ -94,6 +94,31 @@ fn add_moments(sum: &mut u128, sum_sq: &mut u128, min: &mut f64, max: &mut f64, 
     }
 }
 
+/// Count the pending bins `word` of eight consecutive cells into their histogram rows `rows`
+/// (eight rows of [`BINS`]). Eight first bins at once (the zero shares of a power's
+/// spending, mostly) or eight cells without a value skip the test of each bin.
+#[inline(always)]
+fn count_eight(rows: &mut [u32; 8 * BINS], word: &[u8; 8]) {
+    const ALL_FIRST: u64 = 0;
+    const ALL_NONE: u64 = u64::from_ne_bytes([PendingBins::NONE; 8]);
+    match u64::from_ne_bytes(*word) {
+        ALL_FIRST => {
+            for k in 0..8 {
+                rows[k * BINS] += 1;
+            }
+        }
+        ALL_NONE => {}
+        _ => {
+            for (k, &bin) in word.iter().enumerate() {
+                let bin = usize::from(bin);
+                if bin < BINS {
+                    rows[k * BINS + bin] += 1;
+                }
+            }
+        }
+    }
+}
+
 /// A run of consecutive cells of one sketch and their pending bins for one run slot
 /// ([`Sketches::span`]).
 pub(crate) struct Cells<'a> {
@@ -267,8 +292,9 @@ impl Sketches {
     ///
     /// A band of [`FLUSH_CELLS`] cells at a time, run after run: each run's bins for the band
     /// are contiguous, and the band's histogram rows (51 KB) stay in cache while every run of
-    /// the block is counted into them. [`PendingBins::NONE`] lies past the last bin, so the
-    /// bounds check of the count is the test for "no value".
+    /// the block is counted into them. Bins are read eight cells at a time ([`count_eight`]);
+    /// [`PendingBins::NONE`] lies past the last bin, so a bin's bounds test is the test for
+    /// "no value".
     pub(crate) fn flush(&mut self, pending: &PendingBins, runs: usize) {
         let cells = pending.cells;
         if cells == 0 {
@@ -282,7 +308,16 @@ impl Sketches {
         {
             let end = start + band.len() / BINS;
             for run in held.chunks_exact(cells) {
-                for (counts, &bin) in band.chunks_exact_mut(BINS).zip(&run[start..end]) {
+                let words = run[start..end].chunks_exact(8);
+                let rest = words.remainder();
+                let mut rows = band.chunks_exact_mut(8 * BINS);
+                for (rows, word) in rows.by_ref().zip(words) {
+                    if let (Ok(rows), Ok(word)) = (rows.try_into(), word.try_into()) {
+                        count_eight(rows, word);
+                    }
+                }
+                let rest_rows = rows.into_remainder();
+                for (counts, &bin) in rest_rows.chunks_exact_mut(BINS).zip(rest) {
                     if let Some(count) = counts.get_mut(usize::from(bin)) {
                         *count += 1;
                     }
@@ -533,6 +568,33 @@ mod tests {
         assert_eq!(held, direct);
         // The first zero is the minimum: −0.0 is not below it.
         assert_eq!(held.min[0].to_bits(), 0.0_f64.to_bits());
+    }
+
+    #[test]
+    fn flushing_counts_every_kind_of_word_of_bins() {
+        // 150 cells: two whole bands and a part, words of first bins, of no values, and mixed.
+        let cells = 150;
+        let value = |run: usize, cell: usize| match (cell / 8 + run) % 4 {
+            0 => Some(0.0),
+            1 => None,
+            2 => Some(((cell * 37 + run * 11) % 101) as f64 / 100.0),
+            _ => (cell % 3 != 0).then_some(1.0),
+        };
+        let mut direct = Sketches::new(cells);
+        let mut held = Sketches::new(cells);
+        let mut pending = PendingBins::new(cells, 5);
+        for run in 0..5 {
+            let xs: Vec<Option<f64>> = (0..cells).map(|cell| value(run, cell)).collect();
+            for (cell, x) in xs.iter().enumerate() {
+                if let Some(x) = *x {
+                    direct.add(cell, x);
+                }
+            }
+            held.span(0, cells, &mut pending, run)
+                .add_some(xs.into_iter());
+        }
+        held.flush(&pending, 5);
+        assert_eq!(held, direct);
     }
 
     #[test]
