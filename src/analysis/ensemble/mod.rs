@@ -635,10 +635,10 @@ impl Summary {
     /// Count the histogram bins held in `pending`.
     fn flush(&mut self, pending: &mut PendingSummary) {
         let runs = pending.runs;
-        self.alignment.flush(&mut pending.alignment, runs);
-        self.cohesion.flush(&mut pending.cohesion, runs);
-        self.credibility.flush(&mut pending.credibility, runs);
-        self.similarity.flush(&mut pending.similarity, runs);
+        self.alignment.flush(&pending.alignment, runs);
+        self.cohesion.flush(&pending.cohesion, runs);
+        self.credibility.flush(&pending.credibility, runs);
+        self.similarity.flush(&pending.similarity, runs);
         self.flush_powers(&mut pending.powers, runs);
         pending.runs = 0;
     }
@@ -1172,19 +1172,17 @@ impl RunRecorder<'_> {
         let s = &mut *self.summary;
         let pending = &mut *self.pending;
         let run = pending.runs;
-        let base = row * state.alignment.len();
-        for (i, &x) in state.alignment.iter().enumerate() {
-            s.alignment
-                .add_pending(base + i, x, &mut pending.alignment, run);
-        }
+        let n = state.alignment.len();
+        s.alignment
+            .span(row * n, n, &mut pending.alignment, run)
+            .add_each(state.alignment.iter().copied());
         let n_inst = world.institutions().len();
-        for (i, id) in world.institution_ids().enumerate() {
-            let cell = row * n_inst + i;
-            s.cohesion
-                .add_pending(cell, state.cohesion(world, id), &mut pending.cohesion, run);
-            s.credibility
-                .add_pending(cell, state.credibility[i], &mut pending.credibility, run);
-        }
+        s.cohesion
+            .span(row * n_inst, n_inst, &mut pending.cohesion, run)
+            .add_each(world.institution_ids().map(|id| state.cohesion(world, id)));
+        s.credibility
+            .span(row * n_inst, n_inst, &mut pending.credibility, run)
+            .add_each(state.credibility.iter().copied());
         s.record_powers(row, world, state, &mut pending.powers, run);
     }
 }
@@ -1221,22 +1219,22 @@ impl Recorder for RunRecorder<'_> {
         if step == s.steps && s.similarity_computed {
             // Alignments are finite points of the simplex here, so the measure cannot fail;
             // were it to, the pair would simply not be counted for this run.
-            if let Ok(m) = crate::analysis::similarity::similarity_matrix(
+            let n = s.similarity.cells();
+            let mut cells = s.similarity.span(0, n, &mut pending.similarity, run);
+            match crate::analysis::similarity::similarity_matrix(
                 &state.alignment,
                 world.components(),
                 SIMILARITY,
                 None,
             ) {
-                for (cell, v) in m.values.iter().enumerate() {
-                    if let Some(v) = v {
-                        s.similarity.add_pending(
-                            cell,
-                            (v + 1.0) / 2.0,
-                            &mut pending.similarity,
-                            run,
-                        );
-                    }
-                }
+                // A cell past the matrix's (there is none) would hold no value.
+                Ok(m) => cells.add_some(
+                    m.values
+                        .iter()
+                        .map(|v| v.map(|v| (v + 1.0) / 2.0))
+                        .chain(std::iter::repeat(None)),
+                ),
+                Err(_) => cells.skip(),
             }
         }
     }

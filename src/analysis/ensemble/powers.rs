@@ -84,6 +84,11 @@ pub(crate) fn acting_pairs(world: &World) -> Vec<[u32; 2]> {
 pub(crate) struct PendingPowers {
     pub(crate) spending: PendingBins,
     pub(crate) coercion: PendingBins,
+    /// Per (row, pair): whether the extremes of each of its spending cells in the summary
+    /// these bins are counted into hold 0 already (minimum ≤ 0 ≤ maximum), so that a share
+    /// of 0, the most common, moves neither. Both extremes only ever widen, so it stays true
+    /// once true.
+    pub(crate) spending_holds_zero: Vec<bool>,
 }
 
 impl Summary {
@@ -189,13 +194,14 @@ impl Summary {
         PendingPowers {
             spending: PendingBins::new(self.spending.cells(), runs),
             coercion: PendingBins::new(self.coercion.cells(), runs),
+            spending_holds_zero: vec![false; self.coercion.cells()],
         }
     }
 
     /// Count the power cells' bins held in `pending` for its first `runs` runs.
     pub(crate) fn flush_powers(&mut self, pending: &mut PendingPowers, runs: usize) {
-        self.spending.flush(&mut pending.spending, runs);
-        self.coercion.flush(&mut pending.coercion, runs);
+        self.spending.flush(&pending.spending, runs);
+        self.coercion.flush(&pending.coercion, runs);
     }
 
     /// Add run slot `run`'s spending, coercion cuts and punishments at `state` (model step
@@ -208,36 +214,61 @@ impl Summary {
         pending: &mut PendingPowers,
         run: usize,
     ) {
-        if self.power_pairs.is_empty() || state.powers.is_empty() {
+        let pairs = self.power_pairs.len();
+        if pairs == 0 {
+            return;
+        }
+        let base = row * pairs;
+        let mut spending =
+            self.spending
+                .span(base * ACTIONS, pairs * ACTIONS, &mut pending.spending, run);
+        let mut coercion = self.coercion.span(base, pairs, &mut pending.coercion, run);
+        if state.powers.is_empty() {
+            spending.skip();
+            coercion.skip();
             return;
         }
         let np = world.powers().len();
         let budgets = &world.agency().budgets;
-        let base = row * self.power_pairs.len();
-        for (j, &[s, p]) in self.power_pairs.iter().enumerate() {
+        let holds_zero = &mut pending.spending_holds_zero[base..base + pairs];
+        for ((&[s, p], mut cells), holds_zero) in self
+            .power_pairs
+            .iter()
+            .zip(spending.groups(ACTIONS))
+            .zip(holds_zero)
+        {
             let (s, p) = (s as usize, p as usize);
             let at = s * np + p;
-            let cell = base + j;
             let month = budgets[p] * state.capacity[p];
             if month > 0.0 {
-                for (a, &spent) in state.powers.spent[at * ACTIONS..(at + 1) * ACTIONS]
-                    .iter()
-                    .enumerate()
-                {
-                    // The increments sum to the month budget up to rounding: a share may
-                    // exceed 1 by an ulp, which the sketch's clamp removes (nothing else can).
-                    self.spending.add_pending(
-                        cell * ACTIONS + a,
-                        spent / month,
-                        &mut pending.spending,
-                        run,
-                    );
+                // The increments sum to the month budget up to rounding: a share may exceed 1
+                // by an ulp, which the sketch's clamp removes (nothing else can).
+                let spent = &state.powers.spent[at * ACTIONS..(at + 1) * ACTIONS];
+                let shares = spent.iter().map(|&spent| spent / month);
+                if *holds_zero {
+                    cells.add_each_holding_zero(shares);
+                } else {
+                    cells.add_each(shares);
+                    *holds_zero = cells.hold_zero();
                 }
+            } else {
+                cells.skip();
             }
-            let cut = 1.0 - exp_nonpositive(-state.powers.coercion[at]);
-            self.coercion
-                .add_pending(cell, cut, &mut pending.coercion, run);
         }
+        // A stock of 0 (most pairs in most months) cuts 1 − e^{−0}: computed once a row.
+        let (cut_of_zero, cut_of_minus_zero) =
+            (1.0 - exp_nonpositive(-0.0), 1.0 - exp_nonpositive(0.0));
+        let stocks = &state.powers.coercion;
+        coercion.add_each(self.power_pairs.iter().map(|&[s, p]| {
+            let c = stocks[s as usize * np + p as usize];
+            if c.to_bits() == 0.0_f64.to_bits() {
+                cut_of_zero
+            } else if c.to_bits() == (-0.0_f64).to_bits() {
+                cut_of_minus_zero
+            } else {
+                1.0 - exp_nonpositive(-c)
+            }
+        }));
         for d in &state.powers.punished {
             if let Ok(j) = self
                 .power_pairs

@@ -24,7 +24,7 @@ const FLUSH_CELLS: usize = 64;
 /// (state, component, step) cell keeps a summary of the Eurasia world near 10 MB.
 pub const BINS: usize = 200;
 
-// Pending bins are stored in a byte, with 255 marking "no value".
+// Pending bins are stored in a byte, with 255 marking "no value": past the last bin.
 const _: () = assert!(BINS < 255);
 
 /// Fixed-point scale of the sums: 2⁵². A value in [0, 1] is stored as `round(x · 2⁵²)`, read
@@ -50,7 +50,7 @@ pub(crate) const EMPTY_MAX: f64 = -1.0;
 /// exactly 2⁵², the bits of 2.0 minus those of 1.0).
 #[inline(always)]
 pub(crate) fn fixed(x: f64) -> u64 {
-    // Callers only pass values in [0, 1] (checked by `Sketches::add_moments`).
+    // Callers only pass values in [0, 1] (clamped by `add_moments`).
     (1.0 + x).to_bits() - 1.0_f64.to_bits()
 }
 
@@ -60,6 +60,160 @@ pub(crate) fn fixed(x: f64) -> u64 {
 #[inline(always)]
 pub(crate) fn bin_of_fixed(fx: u64) -> u8 {
     ((fx * BINS as u64) >> 52).min(BINS as u64 - 1) as u8
+}
+
+/// Add `x` to the sums, minimum and maximum of a cell, and return its histogram bin. Values
+/// outside [0, 1] are clamped to it, a NaN counts as 0, and a zero keeps its sign in the
+/// extremes (as `f64::clamp` leaves it).
+#[inline(always)]
+fn add_moments(sum: &mut u128, sum_sq: &mut u128, min: &mut f64, max: &mut f64, x: f64) -> u8 {
+    if x > 0.0 {
+        let x = if x > 1.0 { 1.0 } else { x };
+        let fx = fixed(x);
+        *sum += u128::from(fx);
+        *sum_sq += u128::from(fixed(x * x));
+        if x < *min {
+            *min = x;
+        }
+        if x > *max {
+            *max = x;
+        }
+        bin_of_fixed(fx)
+    } else {
+        // 0 (of either sign), a negative value or a NaN, all counted as a 0 that keeps the
+        // sign of a zero. Most of a power's spending shares are 0 in a month (it spends on
+        // few actions): the sums gain nothing and the bin is the first, so only the extremes
+        // move, and rarely (a zero compares as 0.0 whatever its sign).
+        if 0.0 < *min {
+            *min = if x == 0.0 { x } else { 0.0 };
+        }
+        if 0.0 > *max {
+            *max = if x == 0.0 { x } else { 0.0 };
+        }
+        0
+    }
+}
+
+/// Count the pending bins `word` of eight consecutive cells into their histogram rows `rows`
+/// (eight rows of [`BINS`]). Eight first bins at once (the zero shares of a power's
+/// spending, mostly) or eight cells without a value skip the test of each bin.
+#[inline(always)]
+fn count_eight(rows: &mut [u32; 8 * BINS], word: &[u8; 8]) {
+    const ALL_FIRST: u64 = 0;
+    const ALL_NONE: u64 = u64::from_ne_bytes([PendingBins::NONE; 8]);
+    match u64::from_ne_bytes(*word) {
+        ALL_FIRST => {
+            for k in 0..8 {
+                rows[k * BINS] += 1;
+            }
+        }
+        ALL_NONE => {}
+        _ => {
+            for (k, &bin) in word.iter().enumerate() {
+                let bin = usize::from(bin);
+                if bin < BINS {
+                    rows[k * BINS + bin] += 1;
+                }
+            }
+        }
+    }
+}
+
+/// A run of consecutive cells of one sketch and their pending bins for one run slot
+/// ([`Sketches::span`]).
+pub(crate) struct Cells<'a> {
+    sum: &'a mut [u128],
+    sum_sq: &'a mut [u128],
+    min: &'a mut [f64],
+    max: &'a mut [f64],
+    bins: &'a mut [u8],
+}
+
+impl Cells<'_> {
+    /// Add the values of `xs` to the cells in order (`xs` has one per cell).
+    #[inline(always)]
+    pub(crate) fn add_each(&mut self, xs: impl Iterator<Item = f64>) {
+        let cells = self
+            .sum
+            .iter_mut()
+            .zip(self.sum_sq.iter_mut())
+            .zip(self.min.iter_mut())
+            .zip(self.max.iter_mut())
+            .zip(self.bins.iter_mut());
+        for (((((sum, sum_sq), min), max), bin), x) in cells.zip(xs) {
+            *bin = add_moments(sum, sum_sq, min, max, x);
+        }
+    }
+
+    /// [`Cells::add_each`] for cells whose extremes hold 0 already ([`Cells::hold_zero`]):
+    /// a value of 0 (or below, or a NaN) then moves neither extreme, and only its bin is
+    /// written.
+    #[inline(always)]
+    pub(crate) fn add_each_holding_zero(&mut self, xs: impl Iterator<Item = f64>) {
+        let cells = self
+            .sum
+            .iter_mut()
+            .zip(self.sum_sq.iter_mut())
+            .zip(self.min.iter_mut())
+            .zip(self.max.iter_mut())
+            .zip(self.bins.iter_mut());
+        for (((((sum, sum_sq), min), max), bin), x) in cells.zip(xs) {
+            *bin = if x > 0.0 {
+                add_moments(sum, sum_sq, min, max, x)
+            } else {
+                0
+            };
+        }
+    }
+
+    /// Whether every cell's minimum is at most 0 and its maximum at least 0 (each cell
+    /// has held a 0).
+    #[inline]
+    pub(crate) fn hold_zero(&self) -> bool {
+        self.min.iter().all(|&lo| lo <= 0.0) && self.max.iter().all(|&hi| hi >= 0.0)
+    }
+
+    /// Add the values of `xs` to the cells in order, a `None` adding none to its cell.
+    #[inline]
+    pub(crate) fn add_some(&mut self, xs: impl Iterator<Item = Option<f64>>) {
+        let cells = self
+            .sum
+            .iter_mut()
+            .zip(self.sum_sq.iter_mut())
+            .zip(self.min.iter_mut())
+            .zip(self.max.iter_mut())
+            .zip(self.bins.iter_mut());
+        for (((((sum, sum_sq), min), max), bin), x) in cells.zip(xs) {
+            *bin = match x {
+                Some(x) => add_moments(sum, sum_sq, min, max, x),
+                None => PendingBins::NONE,
+            };
+        }
+    }
+
+    /// Add no value to the cells (their pending bins say so).
+    #[inline]
+    pub(crate) fn skip(&mut self) {
+        self.bins.fill(PendingBins::NONE);
+    }
+
+    /// The cells in consecutive groups of `n` (`n` > 0; a last, shorter group is left out).
+    #[inline]
+    pub(crate) fn groups(&mut self, n: usize) -> impl Iterator<Item = Cells<'_>> {
+        self.sum
+            .chunks_exact_mut(n)
+            .zip(self.sum_sq.chunks_exact_mut(n))
+            .zip(self.min.chunks_exact_mut(n))
+            .zip(self.max.chunks_exact_mut(n))
+            .zip(self.bins.chunks_exact_mut(n))
+            .map(|((((sum, sum_sq), min), max), bins)| Cells {
+                sum,
+                sum_sq,
+                min,
+                max,
+                bins,
+            })
+    }
 }
 
 /// The sketches of a summary's cells (a summary holds one per quantity); `Default` is a
@@ -100,72 +254,76 @@ impl Sketches {
     #[inline]
     #[cfg(test)]
     pub(crate) fn add(&mut self, cell: usize, x: f64) {
-        let bin = self.add_moments(cell, x);
+        let bin = add_moments(
+            &mut self.sum[cell],
+            &mut self.sum_sq[cell],
+            &mut self.min[cell],
+            &mut self.max[cell],
+            x,
+        );
         self.hist[cell * BINS + usize::from(bin)] += 1;
     }
 
-    /// Add `x` to the sums, minimum and maximum of `cell`, and return its histogram bin.
-    #[inline(always)]
-    fn add_moments(&mut self, cell: usize, x: f64) -> u8 {
-        let x = if x.is_nan() { 0.0 } else { x.clamp(0.0, 1.0) };
-        if x == 0.0 {
-            // Most of a power's spending shares are 0 in a month (it spends on few actions):
-            // the sums gain nothing and the bin is the first, so only the extremes move.
-            // The same comparisons as below, so −0.0 and 0.0 are kept as they were.
-            if x < self.min[cell] {
-                self.min[cell] = x;
-            }
-            if x > self.max[cell] {
-                self.max[cell] = x;
-            }
-            return 0;
-        }
-        let fx = fixed(x);
-        self.sum[cell] += u128::from(fx);
-        self.sum_sq[cell] += u128::from(fixed(x * x));
-        if x < self.min[cell] {
-            self.min[cell] = x;
-        }
-        if x > self.max[cell] {
-            self.max[cell] = x;
-        }
-        bin_of_fixed(fx)
-    }
-
-    /// Add `x` to `cell` for run slot `run` of `pending`: the sums, minimum and maximum at
-    /// once, the histogram count when `pending` is flushed.
-    #[inline(always)]
-    pub(crate) fn add_pending(
-        &mut self,
-        cell: usize,
-        x: f64,
-        pending: &mut PendingBins,
+    /// The `len` cells from `start` on, with their pending bins in run slot `run` of
+    /// `pending`: sliced once, so that a recorded row adds its values without an index check
+    /// per value.
+    #[inline]
+    pub(crate) fn span<'a>(
+        &'a mut self,
+        start: usize,
+        len: usize,
+        pending: &'a mut PendingBins,
         run: usize,
-    ) {
-        let bin = self.add_moments(cell, x);
-        pending.bins[run * pending.cells + cell] = bin;
+    ) -> Cells<'a> {
+        let end = start + len;
+        let at = run * pending.cells;
+        Cells {
+            sum: &mut self.sum[start..end],
+            sum_sq: &mut self.sum_sq[start..end],
+            min: &mut self.min[start..end],
+            max: &mut self.max[start..end],
+            bins: &mut pending.bins[at + start..at + end],
+        }
     }
 
-    /// Apply the histogram counts of the first `runs` run slots of `pending` and empty it.
+    /// Apply the histogram counts of the first `runs` run slots of `pending`. Every run slot
+    /// it holds was written whole (each of its cells a bin or [`PendingBins::NONE`]), so the
+    /// slots are not cleared: the next block's runs overwrite them.
     ///
     /// A band of [`FLUSH_CELLS`] cells at a time, run after run: each run's bins for the band
     /// are contiguous, and the band's histogram rows (51 KB) stay in cache while every run of
-    /// the block is counted into them.
-    pub(crate) fn flush(&mut self, pending: &mut PendingBins, runs: usize) {
+    /// the block is counted into them. Bins are read eight cells at a time ([`count_eight`]);
+    /// [`PendingBins::NONE`] lies past the last bin, so a bin's bounds test is the test for
+    /// "no value".
+    pub(crate) fn flush(&mut self, pending: &PendingBins, runs: usize) {
         let cells = pending.cells;
-        for start in (0..cells).step_by(FLUSH_CELLS) {
-            let end = (start + FLUSH_CELLS).min(cells);
-            let hist = &mut self.hist[start * BINS..end * BINS];
-            for run in 0..runs {
-                let held = &pending.bins[run * cells + start..run * cells + end];
-                for (offset, &bin) in held.iter().enumerate() {
-                    if bin != PendingBins::NONE {
-                        hist[offset * BINS + usize::from(bin)] += 1;
+        if cells == 0 {
+            return;
+        }
+        let held = &pending.bins[..runs * cells];
+        for (band, start) in self
+            .hist
+            .chunks_mut(FLUSH_CELLS * BINS)
+            .zip((0..cells).step_by(FLUSH_CELLS))
+        {
+            let end = start + band.len() / BINS;
+            for run in held.chunks_exact(cells) {
+                let words = run[start..end].chunks_exact(8);
+                let rest = words.remainder();
+                let mut rows = band.chunks_exact_mut(8 * BINS);
+                for (rows, word) in rows.by_ref().zip(words) {
+                    if let (Ok(rows), Ok(word)) = (rows.try_into(), word.try_into()) {
+                        count_eight(rows, word);
+                    }
+                }
+                let rest_rows = rows.into_remainder();
+                for (counts, &bin) in rest_rows.chunks_exact_mut(BINS).zip(rest) {
+                    if let Some(count) = counts.get_mut(usize::from(bin)) {
+                        *count += 1;
                     }
                 }
             }
         }
-        pending.bins[..runs * cells].fill(PendingBins::NONE);
     }
 
     /// Add `other` into `self`, with checked arithmetic: on an overflow, the name and index
@@ -289,6 +447,9 @@ impl Sketches {
 /// bytes, so recording a run streams through memory; cell-major (`bins[cell · capacity +
 /// run]`) it touched a separate cache line for every cell of every run, which for the
 /// embedded world with acting powers (54 k cells a run) cost more time than the arithmetic.
+///
+/// **Written whole.** A run writes each cell of its row, a bin or [`PendingBins::NONE`], so
+/// a flush need not clear the rows it counted: the next block's runs overwrite them.
 #[derive(Clone, Debug)]
 pub(crate) struct PendingBins {
     capacity: usize,
@@ -371,6 +532,101 @@ mod tests {
         s.add(0, 0.75);
         assert_eq!(s.mean(0, 2), 0.5);
         assert!(s.sd(0, 2) > 0.35);
+    }
+
+    #[test]
+    fn pending_bins_count_as_adding_at_once_across_blocks() {
+        // Two blocks of three runs over two cells; the second block overwrites the first's
+        // slots, a `None` (or a skipped span) counting nothing.
+        let values = [
+            [Some(0.0), Some(1.0)],
+            [Some(0.37), None],
+            [Some(-0.0), Some(2.0)],
+            [None, Some(0.5)],
+            [Some(f64::NAN), None],
+            [Some(0.999), Some(1e-300)],
+        ];
+        let mut direct = Sketches::new(2);
+        let mut held = Sketches::new(2);
+        let mut pending = PendingBins::new(2, 3);
+        for block in values.chunks(3) {
+            for (run, row) in block.iter().enumerate() {
+                for (cell, x) in row.iter().enumerate() {
+                    if let Some(x) = *x {
+                        direct.add(cell, x);
+                    }
+                }
+                let mut cells = held.span(0, 2, &mut pending, run);
+                if row.iter().all(Option::is_none) {
+                    cells.skip();
+                } else {
+                    cells.add_some(row.iter().copied());
+                }
+            }
+            held.flush(&pending, block.len());
+        }
+        assert_eq!(held, direct);
+        // The first zero is the minimum: −0.0 is not below it.
+        assert_eq!(held.min[0].to_bits(), 0.0_f64.to_bits());
+    }
+
+    #[test]
+    fn flushing_counts_every_kind_of_word_of_bins() {
+        // 150 cells: two whole bands and a part, words of first bins, of no values, and mixed.
+        let cells = 150;
+        let value = |run: usize, cell: usize| match (cell / 8 + run) % 4 {
+            0 => Some(0.0),
+            1 => None,
+            2 => Some(((cell * 37 + run * 11) % 101) as f64 / 100.0),
+            _ => (cell % 3 != 0).then_some(1.0),
+        };
+        let mut direct = Sketches::new(cells);
+        let mut held = Sketches::new(cells);
+        let mut pending = PendingBins::new(cells, 5);
+        for run in 0..5 {
+            let xs: Vec<Option<f64>> = (0..cells).map(|cell| value(run, cell)).collect();
+            for (cell, x) in xs.iter().enumerate() {
+                if let Some(x) = *x {
+                    direct.add(cell, x);
+                }
+            }
+            held.span(0, cells, &mut pending, run)
+                .add_some(xs.into_iter());
+        }
+        held.flush(&pending, 5);
+        assert_eq!(held, direct);
+    }
+
+    #[test]
+    fn cells_holding_zero_add_as_the_others() {
+        let rows = [
+            [0.0, -0.0, 0.3],
+            [-0.0, 0.0, 0.0],
+            [0.5, -1.0, f64::NAN],
+            [0.0, 1.5, -0.0],
+            [f64::NAN, 0.0, 0.25],
+        ];
+        let (mut plain, mut held) = (Sketches::new(3), Sketches::new(3));
+        let mut pending = PendingBins::new(3, 1);
+        let mut holds_zero = false;
+        for row in rows {
+            let mut cells = plain.span(0, 3, &mut pending, 0);
+            cells.add_each(row.into_iter());
+            let plain_bins = pending.bins.clone();
+            let mut cells = held.span(0, 3, &mut pending, 0);
+            if holds_zero {
+                cells.add_each_holding_zero(row.into_iter());
+            } else {
+                cells.add_each(row.into_iter());
+                holds_zero = cells.hold_zero();
+            }
+            assert_eq!(pending.bins, plain_bins);
+            assert_eq!(held, plain);
+            for (a, b) in held.min.iter().zip(&plain.min) {
+                assert_eq!(a.to_bits(), b.to_bits());
+            }
+        }
+        assert!(holds_zero);
     }
 
     #[test]
