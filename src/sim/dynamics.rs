@@ -105,6 +105,8 @@ struct StateConstants {
     /// `(institution, member slot)` of its memberships, as a range into
     /// [`Dynamics::memberships`].
     memberships: std::ops::Range<usize>,
+    /// Its routes on the security channel, as a range into [`Dynamics::security_routes`].
+    security_routes: std::ops::Range<usize>,
 }
 
 /// Per-scenario constants of the step, computed once: the calibrated intercepts, each
@@ -129,6 +131,10 @@ pub struct Dynamics {
     threat: Vec<f64>,
     routes: Vec<BlocRoute>,
     route_blocs: Vec<usize>,
+    /// `(power, r)` of every movable state's routes on the security channel, `r` the route's
+    /// position among the state's routes: the regime-security term reads the delivery the
+    /// pull computed for it ([`Workspace::route_delivery`]).
+    security_routes: Vec<(usize, usize)>,
     /// `(institution, flat member index)` of every movable state's memberships.
     memberships: Vec<(usize, usize)>,
     /// Per institution: the flat index of its first member; member `slot` of institution
@@ -166,6 +172,11 @@ pub struct Workspace {
     utility: Vec<f64>,
     target: Vec<f64>,
     pull: Vec<f64>,
+    /// Per route of the current state (at most one per power and channel), its delivery
+    /// `g (d r + (1 − r) max_I cred_I part_iI)` as the pull computed it.
+    route_delivery: Vec<f64>,
+    /// Per power, the security channel's delivery to the current state (regime security).
+    security_delivery: Vec<f64>,
     peer: Vec<f64>,
     noise: Vec<f64>,
     /// Per nest of the camps, its log weight and its sum ([`Nests::target`]).
@@ -197,6 +208,8 @@ impl Workspace {
             utility,
             target: vec![0.0; padded],
             pull: vec![0.0; p],
+            route_delivery: vec![0.0; p * K],
+            security_delivery: vec![0.0; p],
             peer: vec![0.0; c],
             // Rounded up to an even count: the noise is drawn two 32-bit uniforms at a time.
             noise: vec![0.0; c + c % 2],
@@ -249,6 +262,7 @@ impl Dynamics {
             threat: Vec::new(),
             routes: Vec::new(),
             route_blocs: Vec::new(),
+            security_routes: Vec::new(),
             memberships: Vec::new(),
             member_offset,
             feedback: Channel::ALL
@@ -305,6 +319,12 @@ impl Dynamics {
                     });
                 }
             }
+            let security_start = dynamics.security_routes.len();
+            for (r, route) in dynamics.routes[routes_start..].iter().enumerate() {
+                if route.offset % K == Channel::Security as usize {
+                    dynamics.security_routes.push((route.power, r));
+                }
+            }
             let members_start = dynamics.memberships.len();
             dynamics.memberships.extend(list.iter().copied());
             let response = &state.response;
@@ -319,6 +339,7 @@ impl Dynamics {
                 toward: eta * (1.0 - gamma),
                 routes: routes_start..dynamics.routes.len(),
                 memberships: members_start..dynamics.memberships.len(),
+                security_routes: security_start..dynamics.security_routes.len(),
             });
             dynamics
                 .anchor
@@ -517,9 +538,11 @@ impl Dynamics {
         }
         // Channels that run partly through blocs: replace `d g` by
         // `g (d r + (1 − r) max_I cred_I part_iI)` (module docs, step 1).
-        for route in &self.routes[sc.routes.clone()] {
+        let routes = &self.routes[sc.routes.clone()];
+        for (route, delivered) in routes.iter().zip(&mut ws.route_delivery) {
             let (p, pk) = (route.power, route.offset);
             let eff = self.route_delivery(route, rs, &ws.member_weight);
+            *delivered = eff;
             ws.pull[p] += route.salience * ties[pk] * (eff - ws.dg[pk]);
         }
 
@@ -592,16 +615,21 @@ impl Dynamics {
             &rs.ties[i * np * K..(i + 1) * np * K]
         };
         let w = sc.salience[SECURITY];
-        let (utility, dg, member_weight) = (&mut ws.utility, &ws.dg, &ws.member_weight);
-        for (p, u) in utility[..np].iter_mut().enumerate() {
-            let pk = p * K + SECURITY;
-            let delivered = self.routes[sc.routes.clone()]
-                .iter()
-                .find(|route| route.offset == pk)
-                .map_or(dg[pk], |route| {
-                    self.route_delivery(route, rs, member_weight)
-                });
-            *u += exposure * w * ties[pk] * delivered;
+        // The pull's delivery of the channel: `d g`, or the route's where one carries it.
+        let delivery = &mut ws.security_delivery[..np];
+        for (d, dg) in delivery.iter_mut().zip(ws.dg.chunks_exact(K)) {
+            *d = dg[SECURITY];
+        }
+        for &(p, r) in &self.security_routes[sc.security_routes.clone()] {
+            delivery[p] = ws.route_delivery[r];
+        }
+        let ties_by_power = ties.chunks_exact(K);
+        for ((u, x), delivered) in ws.utility[..np]
+            .iter_mut()
+            .zip(ties_by_power)
+            .zip(&*delivery)
+        {
+            *u += exposure * w * x[SECURITY] * delivered;
         }
     }
 
