@@ -63,7 +63,7 @@ use rand::Rng;
 
 const K: usize = Channel::COUNT;
 /// Width of the blocks in which the softmax's exponentials are computed (vectorisable).
-const LANES: usize = 4;
+pub(crate) const LANES: usize = 4;
 
 /// A channel of state `i` on which some of leader `power`'s tie runs through blocs the state
 /// belongs to (a scenario constant): `δ = d·r + (1 − r)·max (cred · part)` over `blocs`.
@@ -179,7 +179,8 @@ pub struct Workspace {
     security_delivery: Vec<f64>,
     peer: Vec<f64>,
     noise: Vec<f64>,
-    /// Per nest of the camps, its log weight and its sum ([`Nests::target`]).
+    /// Per nest of the camps, its log weight (then its share and scale), padded to a multiple
+    /// of [`LANES`], and its sum ([`Nests::target`]).
     nest: Vec<f64>,
     /// When some power acts: the ties with the powers' offers and coercion in them
     /// (`crate::sim::powers::effective_tie`), laid out as the ties, and `(1 − e^{−c_ip}) g_p`
