@@ -76,6 +76,8 @@ struct BlocRoute {
     salience: f64,
     /// `r = Π (1 − β)`, the bilateral remainder (< 1).
     remainder: f64,
+    /// `1 − r`, the share the blocs deliver.
+    bloc_share: f64,
     /// The state's memberships (flat member indices, see [`Dynamics::member_offset`]) in
     /// the blocs with `β > 0` on this channel, as a range into [`Dynamics::route_blocs`].
     blocs: std::ops::Range<usize>,
@@ -316,6 +318,7 @@ impl Dynamics {
                         offset: power * K + k,
                         salience: state.salience[k],
                         remainder,
+                        bloc_share: 1.0 - remainder,
                         blocs: from..dynamics.route_blocs.len(),
                     });
                 }
@@ -601,6 +604,7 @@ impl Dynamics {
     /// The regime-security term (docs/model.md §10.3): each power's utility gains
     /// `ζ · (fragility + regime threat) · security pull`, the security pull being the
     /// security channel's part of step 1's pull (through the blocs where they carry it).
+    #[inline(always)]
     fn add_regime_security(&self, rs: &RunState, ws: &mut Workspace, sc: &StateConstants) {
         const SECURITY: usize = Channel::Security as usize;
         let np = ws.pull.len();
@@ -647,7 +651,7 @@ impl Dynamics {
                 .fold(0.0, f64::max),
         };
         rs.capacity[route.power]
-            * (rs.delivery[route.offset] * route.remainder + (1.0 - route.remainder) * best)
+            * (rs.delivery[route.offset] * route.remainder + route.bloc_share * best)
     }
 
     /// Advance `rs` by one step, drawing the perturbation from `rng` (the engine passes the

@@ -24,6 +24,8 @@ struct Nest {
     nesting: f64,
     /// `1/λ_k`.
     inv_nesting: f64,
+    /// Its component when it has only one.
+    single: Option<usize>,
 }
 
 /// The nests of a world with camps: a partition of the components (powers, then autonomy).
@@ -58,6 +60,10 @@ impl Nests {
                 members: from..members.len(),
                 nesting: camp.nesting,
                 inv_nesting: 1.0 / camp.nesting,
+                single: match camp.powers.as_slice() {
+                    [p] => Some(p.index()),
+                    _ => None,
+                },
             });
         }
         // Every power in no camp, and autonomy (last), is a nest of its own with λ = 1.
@@ -69,6 +75,7 @@ impl Nests {
                     members: members.len() - 1..members.len(),
                     nesting: 1.0,
                     inv_nesting: 1.0,
+                    single: Some(j),
                 });
             }
         }
@@ -103,8 +110,7 @@ impl Nests {
         let sum = &mut sum[..n];
         let mut top = f64::NEG_INFINITY;
         for ((nest, w), s) in self.nests.iter().zip(weight.iter_mut()).zip(sum.iter_mut()) {
-            let members = &self.members[nest.members.clone()];
-            if let [j] = *members {
+            if let Some(j) = nest.single {
                 // A nest of one (a power in no camp, autonomy): its sum is e⁰ = 1 and its log
                 // weight `m` — what the general path gives exactly, without an exp and a ln.
                 (*w, *s) = ((u[j] - max) * inv_tau, 1.0);
@@ -112,6 +118,7 @@ impl Nests {
                 top = top.max(*w);
                 continue;
             }
+            let members = &self.members[nest.members.clone()];
             let m = members
                 .iter()
                 .map(|&j| (u[j] - max) * inv_tau)
