@@ -576,8 +576,7 @@ impl Dynamics {
         let threat = &self.threat[m * np..(m + 1) * np];
         let grievance = &rs.events.grievance[i * np..(i + 1) * np];
         let mut strongest: f64 = 0.0;
-        for (((((u, &pull), threat), cg), peer), grievance) in ws
-            .utility
+        for (((((u, &pull), threat), cg), peer), grievance) in ws.utility[..np]
             .iter_mut()
             .zip(&ws.pull[..np])
             .zip(threat)
