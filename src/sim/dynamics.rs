@@ -81,6 +81,8 @@ struct BlocRoute {
     /// The state's memberships (flat member indices, see [`Dynamics::member_offset`]) in
     /// the blocs with `β > 0` on this channel, as a range into [`Dynamics::route_blocs`].
     blocs: std::ops::Range<usize>,
+    /// That membership when there is only one (most routes run through one bloc).
+    only: Option<usize>,
 }
 
 /// Per-scenario constants of one movable state, computed once so the step reads them
@@ -320,6 +322,10 @@ impl Dynamics {
                         remainder,
                         bloc_share: 1.0 - remainder,
                         blocs: from..dynamics.route_blocs.len(),
+                        only: match carrying.as_slice() {
+                            [(_, member)] => Some(*member),
+                            _ => None,
+                        },
                     });
                 }
             }
@@ -641,10 +647,9 @@ impl Dynamics {
     /// through blocs (module docs, step 1).
     #[inline(always)]
     fn route_delivery(&self, route: &BlocRoute, rs: &RunState, member_weight: &[f64]) -> f64 {
-        let best = match self.route_blocs[route.blocs.clone()] {
-            // Most routes run through one bloc.
-            [member] => member_weight[member],
-            ref members => members
+        let best = match route.only {
+            Some(member) => member_weight[member],
+            None => self.route_blocs[route.blocs.clone()]
                 .iter()
                 .map(|&member| member_weight[member])
                 .fold(0.0, f64::max),
