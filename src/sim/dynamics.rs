@@ -63,7 +63,7 @@ use rand::Rng;
 
 const K: usize = Channel::COUNT;
 /// Width of the blocks in which the softmax's exponentials are computed (vectorisable).
-const LANES: usize = 4;
+pub(crate) const LANES: usize = 4;
 
 /// A channel of state `i` on which some of leader `power`'s tie runs through blocs the state
 /// belongs to (a scenario constant): `δ = d·r + (1 − r)·max (cred · part)` over `blocs`.
@@ -76,9 +76,13 @@ struct BlocRoute {
     salience: f64,
     /// `r = Π (1 − β)`, the bilateral remainder (< 1).
     remainder: f64,
+    /// `1 − r`, the share the blocs deliver.
+    bloc_share: f64,
     /// The state's memberships (flat member indices, see [`Dynamics::member_offset`]) in
     /// the blocs with `β > 0` on this channel, as a range into [`Dynamics::route_blocs`].
     blocs: std::ops::Range<usize>,
+    /// That membership when there is only one (most routes run through one bloc).
+    only: Option<usize>,
 }
 
 /// Per-scenario constants of one movable state, computed once so the step reads them
@@ -105,6 +109,8 @@ struct StateConstants {
     /// `(institution, member slot)` of its memberships, as a range into
     /// [`Dynamics::memberships`].
     memberships: std::ops::Range<usize>,
+    /// Its routes on the security channel, as a range into [`Dynamics::security_routes`].
+    security_routes: std::ops::Range<usize>,
 }
 
 /// Per-scenario constants of the step, computed once: the calibrated intercepts, each
@@ -129,6 +135,10 @@ pub struct Dynamics {
     threat: Vec<f64>,
     routes: Vec<BlocRoute>,
     route_blocs: Vec<usize>,
+    /// `(power, r)` of every movable state's routes on the security channel, `r` the route's
+    /// position among the state's routes: the regime-security term reads the delivery the
+    /// pull computed for it ([`Workspace::route_delivery`]).
+    security_routes: Vec<(usize, usize)>,
     /// `(institution, flat member index)` of every movable state's memberships.
     memberships: Vec<(usize, usize)>,
     /// Per institution: the flat index of its first member; member `slot` of institution
@@ -166,9 +176,15 @@ pub struct Workspace {
     utility: Vec<f64>,
     target: Vec<f64>,
     pull: Vec<f64>,
+    /// Per route of the current state (at most one per power and channel), its delivery
+    /// `g (d r + (1 − r) max_I cred_I part_iI)` as the pull computed it.
+    route_delivery: Vec<f64>,
+    /// Per power, the security channel's delivery to the current state (regime security).
+    security_delivery: Vec<f64>,
     peer: Vec<f64>,
     noise: Vec<f64>,
-    /// Per nest of the camps, its log weight and its sum ([`Nests::target`]).
+    /// Per nest of the camps, its log weight (then its share and scale), padded to a multiple
+    /// of [`LANES`], and its sum ([`Nests::target`]).
     nest: Vec<f64>,
     /// When some power acts: the ties with the powers' offers and coercion in them
     /// (`crate::sim::powers::effective_tie`), laid out as the ties, and `(1 − e^{−c_ip}) g_p`
@@ -197,6 +213,8 @@ impl Workspace {
             utility,
             target: vec![0.0; padded],
             pull: vec![0.0; p],
+            route_delivery: vec![0.0; p * K],
+            security_delivery: vec![0.0; p],
             peer: vec![0.0; c],
             // Rounded up to an even count: the noise is drawn two 32-bit uniforms at a time.
             noise: vec![0.0; c + c % 2],
@@ -249,6 +267,7 @@ impl Dynamics {
             threat: Vec::new(),
             routes: Vec::new(),
             route_blocs: Vec::new(),
+            security_routes: Vec::new(),
             memberships: Vec::new(),
             member_offset,
             feedback: Channel::ALL
@@ -301,8 +320,19 @@ impl Dynamics {
                         offset: power * K + k,
                         salience: state.salience[k],
                         remainder,
+                        bloc_share: 1.0 - remainder,
                         blocs: from..dynamics.route_blocs.len(),
+                        only: match carrying.as_slice() {
+                            [(_, member)] => Some(*member),
+                            _ => None,
+                        },
                     });
+                }
+            }
+            let security_start = dynamics.security_routes.len();
+            for (r, route) in dynamics.routes[routes_start..].iter().enumerate() {
+                if route.offset % K == Channel::Security as usize {
+                    dynamics.security_routes.push((route.power, r));
                 }
             }
             let members_start = dynamics.memberships.len();
@@ -319,6 +349,7 @@ impl Dynamics {
                 toward: eta * (1.0 - gamma),
                 routes: routes_start..dynamics.routes.len(),
                 memberships: members_start..dynamics.memberships.len(),
+                security_routes: security_start..dynamics.security_routes.len(),
             });
             dynamics
                 .anchor
@@ -517,9 +548,11 @@ impl Dynamics {
         }
         // Channels that run partly through blocs: replace `d g` by
         // `g (d r + (1 − r) max_I cred_I part_iI)` (module docs, step 1).
-        for route in &self.routes[sc.routes.clone()] {
+        let routes = &self.routes[sc.routes.clone()];
+        for (route, delivered) in routes.iter().zip(&mut ws.route_delivery) {
             let (p, pk) = (route.power, route.offset);
             let eff = self.route_delivery(route, rs, &ws.member_weight);
+            *delivered = eff;
             ws.pull[p] += route.salience * ties[pk] * (eff - ws.dg[pk]);
         }
 
@@ -549,8 +582,7 @@ impl Dynamics {
         let threat = &self.threat[m * np..(m + 1) * np];
         let grievance = &rs.events.grievance[i * np..(i + 1) * np];
         let mut strongest: f64 = 0.0;
-        for (((((u, &pull), threat), cg), peer), grievance) in ws
-            .utility
+        for (((((u, &pull), threat), cg), peer), grievance) in ws.utility[..np]
             .iter_mut()
             .zip(&ws.pull[..np])
             .zip(threat)
@@ -577,6 +609,7 @@ impl Dynamics {
     /// The regime-security term (docs/model.md §10.3): each power's utility gains
     /// `ζ · (fragility + regime threat) · security pull`, the security pull being the
     /// security channel's part of step 1's pull (through the blocs where they carry it).
+    #[inline(always)]
     fn add_regime_security(&self, rs: &RunState, ws: &mut Workspace, sc: &StateConstants) {
         const SECURITY: usize = Channel::Security as usize;
         let np = ws.pull.len();
@@ -592,16 +625,21 @@ impl Dynamics {
             &rs.ties[i * np * K..(i + 1) * np * K]
         };
         let w = sc.salience[SECURITY];
-        let (utility, dg, member_weight) = (&mut ws.utility, &ws.dg, &ws.member_weight);
-        for (p, u) in utility[..np].iter_mut().enumerate() {
-            let pk = p * K + SECURITY;
-            let delivered = self.routes[sc.routes.clone()]
-                .iter()
-                .find(|route| route.offset == pk)
-                .map_or(dg[pk], |route| {
-                    self.route_delivery(route, rs, member_weight)
-                });
-            *u += exposure * w * ties[pk] * delivered;
+        // The pull's delivery of the channel: `d g`, or the route's where one carries it.
+        let delivery = &mut ws.security_delivery[..np];
+        for (d, dg) in delivery.iter_mut().zip(ws.dg.chunks_exact(K)) {
+            *d = dg[SECURITY];
+        }
+        for &(p, r) in &self.security_routes[sc.security_routes.clone()] {
+            delivery[p] = ws.route_delivery[r];
+        }
+        let ties_by_power = ties.chunks_exact(K);
+        for ((u, x), delivered) in ws.utility[..np]
+            .iter_mut()
+            .zip(ties_by_power)
+            .zip(&*delivery)
+        {
+            *u += exposure * w * x[SECURITY] * delivered;
         }
     }
 
@@ -609,16 +647,15 @@ impl Dynamics {
     /// through blocs (module docs, step 1).
     #[inline(always)]
     fn route_delivery(&self, route: &BlocRoute, rs: &RunState, member_weight: &[f64]) -> f64 {
-        let best = match self.route_blocs[route.blocs.clone()] {
-            // Most routes run through one bloc.
-            [member] => member_weight[member],
-            ref members => members
+        let best = match route.only {
+            Some(member) => member_weight[member],
+            None => self.route_blocs[route.blocs.clone()]
                 .iter()
                 .map(|&member| member_weight[member])
                 .fold(0.0, f64::max),
         };
         rs.capacity[route.power]
-            * (rs.delivery[route.offset] * route.remainder + (1.0 - route.remainder) * best)
+            * (rs.delivery[route.offset] * route.remainder + route.bloc_share * best)
     }
 
     /// Advance `rs` by one step, drawing the perturbation from `rng` (the engine passes the

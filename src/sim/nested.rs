@@ -13,7 +13,7 @@
 //! same bits on every platform.
 
 use crate::model::World;
-use crate::sim::dynamics::exp_nonpositive;
+use crate::sim::dynamics::{exp_nonpositive, LANES};
 
 /// One nest: a camp, a power in no camp, or autonomy.
 #[derive(Clone, Debug)]
@@ -24,6 +24,8 @@ struct Nest {
     nesting: f64,
     /// `1/λ_k`.
     inv_nesting: f64,
+    /// Its component when it has only one.
+    single: Option<usize>,
 }
 
 /// The nests of a world with camps: a partition of the components (powers, then autonomy).
@@ -58,6 +60,10 @@ impl Nests {
                 members: from..members.len(),
                 nesting: camp.nesting,
                 inv_nesting: 1.0 / camp.nesting,
+                single: match camp.powers.as_slice() {
+                    [p] => Some(p.index()),
+                    _ => None,
+                },
             });
         }
         // Every power in no camp, and autonomy (last), is a nest of its own with λ = 1.
@@ -69,6 +75,7 @@ impl Nests {
                     members: members.len() - 1..members.len(),
                     nesting: 1.0,
                     inv_nesting: 1.0,
+                    single: Some(j),
                 });
             }
         }
@@ -79,15 +86,17 @@ impl Nests {
         })
     }
 
-    /// Scratch entries [`Nests::target`] needs: two per nest.
+    /// Scratch entries [`Nests::target`] needs: one per nest, padded to a multiple of
+    /// [`LANES`], and one more per nest.
     pub(crate) fn scratch_len(world: &World) -> usize {
-        2 * world.components()
+        let c = world.components();
+        c.div_ceil(LANES) * LANES + c
     }
 
     /// The unnormalised nested-logit target of utilities-plus-intercepts `u` (shifted by
     /// their maximum `max`, at inverse temperature `inv_tau`) into `out`; returns its sum.
-    /// `scratch` holds at least two entries per nest.
-    #[inline]
+    /// `scratch` holds at least [`Nests::scratch_len`] entries.
+    #[inline(always)]
     pub(crate) fn target(
         &self,
         u: &[f64],
@@ -96,11 +105,12 @@ impl Nests {
         out: &mut [f64],
         scratch: &mut [f64],
     ) -> f64 {
-        let (weight, sum) = scratch.split_at_mut(self.nests.len());
+        let n = self.nests.len();
+        let (weight, sum) = scratch.split_at_mut(n.div_ceil(LANES) * LANES);
+        let sum = &mut sum[..n];
         let mut top = f64::NEG_INFINITY;
         for ((nest, w), s) in self.nests.iter().zip(weight.iter_mut()).zip(sum.iter_mut()) {
-            let members = &self.members[nest.members.clone()];
-            if let [j] = *members {
+            if let Some(j) = nest.single {
                 // A nest of one (a power in no camp, autonomy): its sum is e⁰ = 1 and its log
                 // weight `m` — what the general path gives exactly, without an exp and a ln.
                 (*w, *s) = ((u[j] - max) * inv_tau, 1.0);
@@ -108,6 +118,7 @@ impl Nests {
                 top = top.max(*w);
                 continue;
             }
+            let members = &self.members[nest.members.clone()];
             let m = members
                 .iter()
                 .map(|&j| (u[j] - max) * inv_tau)
@@ -129,14 +140,20 @@ impl Nests {
             *s = total;
             top = top.max(*w);
         }
-        let mut z = 0.0;
-        for ((nest, &w), &s) in self.nests.iter().zip(&*weight).zip(&*sum) {
-            let share = exp_nonpositive(w - top);
-            z += share;
-            let scale = share / s;
-            for &j in &self.members[nest.members.clone()] {
-                out[j] *= scale;
+        // The nests' shares `exp(w − top)`, in blocks of LANES so the exponentials vectorise
+        // (the padding's values are never read), then each nest's scale `share / sum`.
+        for block in weight.chunks_exact_mut(LANES) {
+            for w in block {
+                *w = exp_nonpositive(*w - top);
             }
+        }
+        let mut z = 0.0;
+        for (share, &s) in weight.iter_mut().zip(&*sum) {
+            z += *share;
+            *share /= s;
+        }
+        for (o, &k) in out.iter_mut().zip(&self.nest_of) {
+            *o *= weight[k];
         }
         z
     }

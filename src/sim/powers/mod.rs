@@ -303,42 +303,58 @@ pub(crate) fn effective_tie_kept(x: f64, kept: f64, cut: f64) -> f64 {
     (x + (1.0 - x) * (1.0 - kept)) * cut
 }
 
-/// The ties as the dynamics read them when some power acts: each tie with the offer stock in
-/// it and cut by the coercion stock on labour and remittances, into `ties`; and
-/// `(1 − e^{−c_ip}) g_p`, the coercion stocks' threat per unit of the state's threat constant,
-/// into `coerced`.
+/// The ties as the dynamics read them when some power acts: each tie of a movable state with
+/// the offer stock in it and cut by the coercion stock on labour and remittances, into `ties`;
+/// and `(1 − e^{−c_ip}) g_p`, the coercion stocks' threat per unit of the state's threat
+/// constant, into `coerced`. The entries of fixed states are left as they are: the dynamics
+/// never read them.
 pub(crate) fn effective_ties(world: &World, rs: &RunState, ties: &mut [f64], coerced: &mut [f64]) {
     let np = world.powers().len();
     let stocks = &rs.powers;
-    for (at, ((x, o), out)) in rs
-        .ties
-        .chunks_exact(K)
-        .zip(stocks.offers.chunks_exact(K))
-        .zip(ties.chunks_exact_mut(K))
-        .enumerate()
-    {
-        let c = stocks.coercion[at];
-        // The stock adds 1 − e^{−c} to the power's coercion toward the state (docs/model.md §9).
-        coerced[at] = if c == 0.0 {
-            0.0
-        } else {
-            (1.0 - exp_nonpositive(-c)) * rs.capacity[at % np]
-        };
-        // A pair no power has spent on (a power without a budget or priority there): the
-        // ties as they are, with no exponential.
-        if c == 0.0 && o.iter().all(|&o| o == 0.0) {
-            out.copy_from_slice(x);
+    for (s, state) in world.states().iter().enumerate() {
+        if state.fixed {
             continue;
         }
-        let cut = if c == 0.0 { 1.0 } else { exp_nonpositive(-c) };
-        for k in 0..K {
-            let cut_k = if CUT_ON_CHANNEL[k] { cut } else { 1.0 };
-            // Most stocks are 0 (culture and media, states outside a sphere): no exponential.
-            out[k] = if o[k] == 0.0 {
-                x[k] * cut_k
+        let pairs = s * np..(s + 1) * np;
+        let cells = s * np * K..(s + 1) * np * K;
+        for (((p, x), o), out) in rs.ties[cells.clone()]
+            .chunks_exact(K)
+            .enumerate()
+            .zip(stocks.offers[cells.clone()].chunks_exact(K))
+            .zip(ties[cells.clone()].chunks_exact_mut(K))
+        {
+            let (x, o): (&[f64; K], &[f64; K]) = (
+                x.try_into().expect("K ties a pair"),
+                o.try_into().expect("K offers a pair"),
+            );
+            let out: &mut [f64; K] = out.try_into().expect("K ties a pair");
+            let at = pairs.start + p;
+            let c = stocks.coercion[at];
+            // The stock adds 1 − e^{−c} to the power's coercion toward the state (docs/model.md §9).
+            coerced[at] = if c == 0.0 {
+                0.0
             } else {
-                effective_tie(x[k], o[k], cut_k)
+                (1.0 - exp_nonpositive(-c)) * rs.capacity[p]
             };
+            // A pair no power has spent on (a power without a budget or priority there): the
+            // ties as they are, with no exponential. (An offer is ±0 exactly when its bits
+            // but the sign are 0: one test of the eight, without a branch per channel.)
+            let spent = o.iter().fold(0, |acc, &o| acc | (o.to_bits() << 1));
+            if c == 0.0 && spent == 0 {
+                *out = *x;
+                continue;
+            }
+            let cut = if c == 0.0 { 1.0 } else { exp_nonpositive(-c) };
+            for k in 0..K {
+                let cut_k = if CUT_ON_CHANNEL[k] { cut } else { 1.0 };
+                // Most stocks are 0 (culture and media, states outside a sphere): no
+                // exponential.
+                if o[k] == 0.0 {
+                    out[k] = x[k] * cut_k;
+                } else {
+                    out[k] = effective_tie(x[k], o[k], cut_k);
+                }
+            }
         }
     }
 }
