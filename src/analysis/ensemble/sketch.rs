@@ -129,18 +129,32 @@ pub(crate) struct Cells<'a> {
     bins: &'a mut [u8],
 }
 
+/// One cell's sums, extremes and pending bin, as [`Cells::each`] lends them.
+type Cell<'c> = (
+    &'c mut u128,
+    &'c mut u128,
+    &'c mut f64,
+    &'c mut f64,
+    &'c mut u8,
+);
+
 impl Cells<'_> {
-    /// Add the values of `xs` to the cells in order (`xs` has one per cell).
+    /// The cells one by one, in order.
     #[inline(always)]
-    pub(crate) fn add_each(&mut self, xs: impl Iterator<Item = f64>) {
-        let cells = self
-            .sum
+    fn each(&mut self) -> impl Iterator<Item = Cell<'_>> {
+        self.sum
             .iter_mut()
             .zip(self.sum_sq.iter_mut())
             .zip(self.min.iter_mut())
             .zip(self.max.iter_mut())
-            .zip(self.bins.iter_mut());
-        for (((((sum, sum_sq), min), max), bin), x) in cells.zip(xs) {
+            .zip(self.bins.iter_mut())
+            .map(|((((sum, sum_sq), min), max), bin)| (sum, sum_sq, min, max, bin))
+    }
+
+    /// Add the values of `xs` to the cells in order (`xs` has one per cell).
+    #[inline(always)]
+    pub(crate) fn add_each(&mut self, xs: impl Iterator<Item = f64>) {
+        for ((sum, sum_sq, min, max, bin), x) in self.each().zip(xs) {
             *bin = add_moments(sum, sum_sq, min, max, x);
         }
     }
@@ -150,14 +164,7 @@ impl Cells<'_> {
     /// written.
     #[inline(always)]
     pub(crate) fn add_each_holding_zero(&mut self, xs: impl Iterator<Item = f64>) {
-        let cells = self
-            .sum
-            .iter_mut()
-            .zip(self.sum_sq.iter_mut())
-            .zip(self.min.iter_mut())
-            .zip(self.max.iter_mut())
-            .zip(self.bins.iter_mut());
-        for (((((sum, sum_sq), min), max), bin), x) in cells.zip(xs) {
+        for ((sum, sum_sq, min, max, bin), x) in self.each().zip(xs) {
             *bin = if x > 0.0 {
                 add_moments(sum, sum_sq, min, max, x)
             } else {
@@ -176,14 +183,7 @@ impl Cells<'_> {
     /// Add the values of `xs` to the cells in order, a `None` adding none to its cell.
     #[inline]
     pub(crate) fn add_some(&mut self, xs: impl Iterator<Item = Option<f64>>) {
-        let cells = self
-            .sum
-            .iter_mut()
-            .zip(self.sum_sq.iter_mut())
-            .zip(self.min.iter_mut())
-            .zip(self.max.iter_mut())
-            .zip(self.bins.iter_mut());
-        for (((((sum, sum_sq), min), max), bin), x) in cells.zip(xs) {
+        for ((sum, sum_sq, min, max, bin), x) in self.each().zip(xs) {
             *bin = match x {
                 Some(x) => add_moments(sum, sum_sq, min, max, x),
                 None => PendingBins::NONE,
