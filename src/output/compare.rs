@@ -19,15 +19,13 @@
 
 use super::atomic::{self, Staging};
 use super::csv_out::{Dest, Table};
-use super::partial::{hex, Hashing, HEADER_LIMIT};
-use super::{io_error, AtomicFile, OutputDir, OutputError};
+use super::signed::{self, corrupt};
+use super::{io_error, OutputDir, OutputError};
 use crate::analysis::compare::{Difference, InstitutionMeasure, PairedSummary};
 use crate::files;
 use crate::model::names::slug;
 use plotters::prelude::*;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
-use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
 /// The `format` tag of a comparison partial's header.
@@ -427,38 +425,6 @@ impl ComparisonJob {
     }
 }
 
-/// The first line of a comparison partial.
-#[derive(Debug, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Header {
-    format: String,
-    job: ComparisonJob,
-    body_bytes: u64,
-    sha256: String,
-}
-
-impl Header {
-    /// The digest's state after the header's other fields and the newline.
-    fn prefix(&self) -> Sha256 {
-        #[derive(Serialize)]
-        struct Signed<'a> {
-            format: &'a str,
-            job: &'a ComparisonJob,
-            body_bytes: u64,
-        }
-        let head = serde_json::to_vec(&Signed {
-            format: &self.format,
-            job: &self.job,
-            body_bytes: self.body_bytes,
-        })
-        .unwrap_or_default();
-        let mut hash = Sha256::new();
-        hash.update(&head);
-        hash.update(b"\n");
-        hash
-    }
-}
-
 /// The file name of shard `i` of `n`'s comparison partial.
 fn partial_name(index: u32, count: u32) -> String {
     format!("comparison-partial-{index}-of-{count}.json")
@@ -483,98 +449,25 @@ pub fn write_comparison_partial(dir: &Path, p: &PairedSummary) -> Result<PathBuf
     let path = dir.join(partial_name(index, p.shard_count));
     p.verify().map_err(|e| io_error(&path, e))?;
     let body = serde_json::to_vec(p).map_err(|e| io_error(&path, e))?;
-    let mut header = Header {
-        format: COMPARISON_FORMAT.to_string(),
-        job: ComparisonJob::of(p),
-        body_bytes: body.len() as u64,
-        sha256: String::new(),
-    };
-    let mut hash = header.prefix();
-    hash.update(&body);
-    header.sha256 = hex(hash);
-    let mut bytes = serde_json::to_vec(&header).map_err(|e| io_error(&path, e))?;
-    bytes.push(b'\n');
-    bytes.extend_from_slice(&body);
-    AtomicFile::create(&path, true)?.commit(&bytes)?;
+    signed::write(&path, COMPARISON_FORMAT, &ComparisonJob::of(p), &body)?;
     Ok(path)
 }
 
-/// A comparison partial's refusal, naming the file.
-fn corrupt(path: &Path, field: &str, reason: impl Into<String>) -> OutputError {
-    OutputError::CorruptPartial {
-        path: path.to_path_buf(),
-        field: field.into(),
-        reason: reason.into(),
-    }
-}
-
 /// Read and check the comparison partial at `path`: a regular file, a header naming the
-/// format within [`HEADER_LIMIT`] bytes, a body of exactly the size the header says and no
+/// format within [`HEADER_LIMIT`](super::partial::HEADER_LIMIT) bytes, a body of exactly the size the header says and no
 /// more than its dimensions allow (checked before it is read), the digest, and the paired
 /// summary's own consistency ([`PairedSummary::verify`]) and agreement with the header.
 pub fn read_comparison_partial(path: &Path) -> Result<PairedSummary, OutputError> {
-    let (file, size) = files::open_regular(path, super::partial::MAX_PARTIAL_BYTES)?;
-    let mut reader = BufReader::new(file);
-    let mut head = Vec::new();
-    (&mut reader)
-        .take(HEADER_LIMIT)
-        .read_until(b'\n', &mut head)
-        .map_err(|e| io_error(path, e))?;
-    if head.last() != Some(&b'\n') {
-        return Err(OutputError::BadPartial {
-            path: path.to_path_buf(),
-            reason: "no header line (a comparison partial starts with a one-line header)".into(),
-        });
-    }
-    let header: Header = serde_json::from_slice(&head[..head.len() - 1])
-        .ok()
-        .filter(|h: &Header| h.format == COMPARISON_FORMAT)
-        .ok_or_else(|| OutputError::BadPartial {
-            path: path.to_path_buf(),
-            reason: format!("its first line is not a `{COMPARISON_FORMAT}` header"),
-        })?;
-    let following = size.saturating_sub(head.len() as u64);
-    if following != header.body_bytes {
-        return Err(corrupt(
-            path,
-            "body_bytes",
-            format!(
-                "the header says {} bytes, the file has {following}",
-                header.body_bytes
-            ),
-        ));
-    }
-    if header
-        .job
-        .max_body_bytes()
-        .is_none_or(|most| header.body_bytes > most)
-    {
-        return Err(corrupt(
-            path,
-            "body_bytes",
-            "more than a comparison of these dimensions takes",
-        ));
-    }
-    let mut hashing = Hashing {
-        inner: reader.take(header.body_bytes),
-        hash: header.prefix(),
-        bytes: 0,
-    };
-    let parsed: Result<PairedSummary, _> =
-        serde_json::from_reader(BufReader::with_capacity(1 << 16, &mut hashing));
-    let drained = std::io::copy(&mut hashing, &mut std::io::sink());
-    if drained.is_err() || hashing.bytes != header.body_bytes || hex(hashing.hash) != header.sha256
-    {
-        return Err(corrupt(
-            path,
-            "sha256",
-            "the digest does not match the content: the file was changed after geoalign wrote it, or damaged",
-        ));
-    }
-    let p = parsed.map_err(|e| corrupt(path, "body", format!("{e} (line 2)")))?;
+    let (job, p): (ComparisonJob, PairedSummary) = signed::read(
+        path,
+        COMPARISON_FORMAT,
+        "a comparison partial",
+        ComparisonJob::max_body_bytes,
+        "more than a comparison of these dimensions takes",
+    )?;
     p.verify()
         .map_err(|e| corrupt(path, "body", e.to_string()))?;
-    if ComparisonJob::of(&p) != header.job {
+    if ComparisonJob::of(&p) != job {
         return Err(corrupt(
             path,
             "job",

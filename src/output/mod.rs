@@ -53,6 +53,7 @@ mod csv_out;
 mod fit;
 pub mod message;
 pub mod partial;
+mod signed;
 mod svg;
 mod sweep;
 pub mod tables;

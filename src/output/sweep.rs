@@ -14,14 +14,11 @@
 
 use super::atomic::Staging;
 use super::csv_out::Table;
-use super::partial::{hex, Hashing, HEADER_LIMIT, MAX_PARTIAL_BYTES};
-use super::{io_error, write_json, AtomicFile, OutputDir, OutputError};
+use super::signed::{self, corrupt};
+use super::{io_error, write_json, OutputDir, OutputError};
 use crate::analysis::ensemble::Shard;
-use crate::analysis::sweep::{SweepJob, SweepRow, SweepTable};
+use crate::analysis::sweep::{SweepJob, SweepTable};
 use crate::files;
-use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
-use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
 /// The `format` tag of a sweep partial's header.
@@ -84,39 +81,6 @@ fn sweep_files(out: &mut Staging, table: &SweepTable) -> Result<(), OutputError>
         t.row(&record)?;
     }
     t.finish().map(drop)
-}
-
-/// The first line of a sweep partial.
-#[derive(Debug, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Header {
-    format: String,
-    job: SweepJob,
-    body_bytes: u64,
-    sha256: String,
-}
-
-impl Header {
-    /// The digest's state after the header's other fields and the newline.
-    fn prefix(&self) -> Sha256 {
-        #[derive(Serialize)]
-        struct Signed<'a> {
-            format: &'a str,
-            job: &'a SweepJob,
-            body_bytes: u64,
-        }
-        // Serialising numbers and strings cannot fail.
-        let head = serde_json::to_vec(&Signed {
-            format: &self.format,
-            job: &self.job,
-            body_bytes: self.body_bytes,
-        })
-        .unwrap_or_default();
-        let mut hash = Sha256::new();
-        hash.update(&head);
-        hash.update(b"\n");
-        hash
-    }
 }
 
 /// The most bytes the rows of `job`'s shards can take as JSON: per row its fixed fields, its
@@ -194,94 +158,23 @@ pub fn write_sweep_partial(dir: &Path, table: &SweepTable) -> Result<PathBuf, Ou
     let path = sweep_partial_path(dir, shard);
     table.verify().map_err(|e| io_error(&path, e))?;
     let body = serde_json::to_vec(&table.rows).map_err(|e| io_error(&path, e))?;
-    let mut header = Header {
-        format: SWEEP_FORMAT.to_string(),
-        job: table.job.clone(),
-        body_bytes: body.len() as u64,
-        sha256: String::new(),
-    };
-    let mut hash = header.prefix();
-    hash.update(&body);
-    header.sha256 = hex(hash);
-    let mut bytes = serde_json::to_vec(&header).map_err(|e| io_error(&path, e))?;
-    bytes.push(b'\n');
-    bytes.extend_from_slice(&body);
-    AtomicFile::create(&path, true)?.commit(&bytes)?;
+    signed::write(&path, SWEEP_FORMAT, &table.job, &body)?;
     Ok(path)
 }
 
-fn corrupt(path: &Path, field: &str, reason: impl Into<String>) -> OutputError {
-    OutputError::CorruptPartial {
-        path: path.to_path_buf(),
-        field: field.into(),
-        reason: reason.into(),
-    }
-}
-
 /// Read and check the sweep partial at `path`: a regular file, a `geoalign-sweep-partial/1`
-/// header within [`HEADER_LIMIT`] bytes, a body of exactly the size the header says and no
+/// header within [`HEADER_LIMIT`](super::partial::HEADER_LIMIT) bytes, a body of exactly the size the header says and no
 /// more than its job's rows take (checked before it is read), the digest, and the rows
 /// against the job ([`SweepTable::verify`]).
 pub fn read_sweep_partial(path: &Path) -> Result<SweepTable, OutputError> {
-    let (file, size) = files::open_regular(path, MAX_PARTIAL_BYTES)?;
-    let mut reader = BufReader::new(file);
-    let mut head = Vec::new();
-    (&mut reader)
-        .take(HEADER_LIMIT)
-        .read_until(b'\n', &mut head)
-        .map_err(|e| io_error(path, e))?;
-    let not_ours = |reason: String| OutputError::BadPartial {
-        path: path.to_path_buf(),
-        reason,
-    };
-    if head.last() != Some(&b'\n') {
-        return Err(not_ours(
-            "no header line (a sweep partial starts with a one-line header)".into(),
-        ));
-    }
-    let header: Header = serde_json::from_slice(&head[..head.len() - 1])
-        .ok()
-        .filter(|h: &Header| h.format == SWEEP_FORMAT)
-        .ok_or_else(|| not_ours(format!("its first line is not a `{SWEEP_FORMAT}` header")))?;
-    let following = size.saturating_sub(head.len() as u64);
-    if following != header.body_bytes {
-        return Err(corrupt(
-            path,
-            "body_bytes",
-            format!(
-                "the header says {} bytes, the file has {following}",
-                header.body_bytes
-            ),
-        ));
-    }
-    if max_body_bytes(&header.job).is_none_or(|most| header.body_bytes > most) {
-        return Err(corrupt(
-            path,
-            "body_bytes",
-            "more than the rows of this sweep's shard take",
-        ));
-    }
-    let mut hashing = Hashing {
-        inner: reader.take(header.body_bytes),
-        hash: header.prefix(),
-        bytes: 0,
-    };
-    let parsed: Result<Vec<SweepRow>, _> =
-        serde_json::from_reader(BufReader::with_capacity(1 << 16, &mut hashing));
-    let drained = std::io::copy(&mut hashing, &mut std::io::sink());
-    if drained.is_err() || hashing.bytes != header.body_bytes || hex(hashing.hash) != header.sha256
-    {
-        return Err(corrupt(
-            path,
-            "sha256",
-            "the digest does not match the content: the file was changed after geoalign wrote it, or damaged",
-        ));
-    }
-    let rows = parsed.map_err(|e| corrupt(path, "body", format!("{e} (line 2)")))?;
-    let table = SweepTable {
-        job: header.job,
-        rows,
-    };
+    let (job, rows) = signed::read(
+        path,
+        SWEEP_FORMAT,
+        "a sweep partial",
+        max_body_bytes,
+        "more than the rows of this sweep's shard take",
+    )?;
+    let table = SweepTable { job, rows };
     if table.job.shards.len() != 1 {
         return Err(corrupt(
             path,
