@@ -421,22 +421,42 @@ fn study_threads(study: &sensitivity::Study, workers: &WorkerArgs) -> Result<usi
     let Ok(point) = study.scenario_at(&middle) else {
         return Ok(workers.threads);
     };
-    let limit = workers.max_memory.unwrap_or_else(memory::default_limit);
-    let process = memory::resident_memory().unwrap_or(memory::PROCESS_BYTES);
     let each = memory::design_point_bytes(&point);
-    let asked = match workers.threads {
-        0 => std::thread::available_parallelism().map_or(1, usize::from),
-        n => n,
-    };
-    let fit = (limit.saturating_sub(process) / each.max(1)) as usize;
-    if fit == 0 {
-        return Err(format!(
+    fitting_workers(workers, each, 0, |process, limit| {
+        format!(
             "memory: a sensitivity worker needs about {} beside the {} this process holds, over the limit of {}; raise it with --max-memory",
             memory::Bytes(each),
             memory::Bytes(process),
             memory::Bytes(limit)
         )
-        .into());
+    })
+}
+
+/// The worker threads asked for (0: one per core).
+fn worker_count(threads: usize) -> usize {
+    match threads {
+        0 => std::thread::available_parallelism().map_or(1, usize::from),
+        n => n,
+    }
+}
+
+/// Of the worker threads `workers` asks for, as many as its memory limit holds at
+/// `per_worker` bytes each beside this process and `shared` bytes held once (announced when
+/// fewer than asked); when not even one fits, the error `refusal` words from the process's
+/// bytes and the limit.
+fn fitting_workers(
+    workers: &WorkerArgs,
+    per_worker: u64,
+    shared: u64,
+    refusal: impl FnOnce(u64, u64) -> String,
+) -> Result<usize, CliError> {
+    let limit = workers.max_memory.unwrap_or_else(memory::default_limit);
+    let process = memory::resident_memory().unwrap_or(memory::PROCESS_BYTES);
+    let asked = worker_count(workers.threads);
+    let room = limit.saturating_sub(process).saturating_sub(shared);
+    let fit = (room / per_worker.max(1)) as usize;
+    if fit == 0 {
+        return Err(refusal(process, limit).into());
     }
     if fit < asked {
         outln!(

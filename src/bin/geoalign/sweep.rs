@@ -186,7 +186,7 @@ fn run(sweep: &Sweep, job: &SweepJob) -> Result<SweepTable, CliError> {
         job.points,
         job.runs_per_point,
         job.seed,
-        print::count(worker_count(sweep.thread_count()), "worker thread")
+        print::count(crate::worker_count(sweep.thread_count()), "worker thread")
     )?;
     let started = Instant::now();
     let progress = Progress::new(points * job.runs_per_point, "sweep");
@@ -194,7 +194,7 @@ fn run(sweep: &Sweep, job: &SweepJob) -> Result<SweepTable, CliError> {
     progress.finish();
     let table = result?;
     let estimate = sweep.memory()?;
-    let workers = worker_count(sweep.thread_count()) as u64;
+    let workers = crate::worker_count(sweep.thread_count()) as u64;
     outln!(
         "{} runs in {:.1} s",
         points * job.runs_per_point,
@@ -208,13 +208,6 @@ fn run(sweep: &Sweep, job: &SweepJob) -> Result<SweepTable, CliError> {
         )?;
     }
     Ok(table)
-}
-
-fn worker_count(threads: usize) -> usize {
-    match threads {
-        0 => std::thread::available_parallelism().map_or(1, usize::from),
-        n => n,
-    }
 }
 
 /// The console table: the first rows, then a count of the rest.
@@ -270,28 +263,15 @@ fn print_table(t: &SweepTable) -> Result<(), CliError> {
 /// memory limit holds beside the process and the table; an error when not even one fits.
 fn sweep_threads(sweep: &Sweep, workers: &WorkerArgs) -> Result<usize, CliError> {
     let m = sweep.memory()?;
-    let limit = workers.max_memory.unwrap_or_else(memory::default_limit);
-    let process = memory::resident_memory().unwrap_or(memory::PROCESS_BYTES);
-    let asked = worker_count(workers.threads);
-    let room = limit.saturating_sub(process).saturating_sub(m.shared);
-    let fit = (room / m.per_worker.max(1)) as usize;
-    if fit == 0 {
-        return Err(format!(
+    crate::fitting_workers(workers, m.per_worker, m.shared, |process, limit| {
+        format!(
             "memory: a sweep worker needs about {} beside the {} this process holds and the {} of the table, over the limit of {}; raise it with --max-memory, or shard the design (--shard)",
             memory::Bytes(m.per_worker),
             memory::Bytes(process),
             memory::Bytes(m.shared),
             memory::Bytes(limit)
         )
-        .into());
-    }
-    if fit < asked {
-        outln!(
-            "memory: the limit of {} holds {fit} worker threads of the {asked} asked; results do not depend on it",
-            memory::Bytes(limit)
-        )?;
-    }
-    Ok(asked.min(fit))
+    })
 }
 
 /// `geoalign merge` of sweep partials: joined, checked complete, printed and written.
