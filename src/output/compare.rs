@@ -22,7 +22,6 @@ use super::csv_out::{Dest, Table};
 use super::signed::{self, corrupt};
 use super::{io_error, OutputDir, OutputError};
 use crate::analysis::compare::{Difference, InstitutionMeasure, PairedSummary};
-use crate::files;
 use crate::model::names::slug;
 use plotters::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -480,21 +479,7 @@ pub fn read_comparison_partial(path: &Path) -> Result<PairedSummary, OutputError
 /// The `comparison-partial-*.json` entries of `dir`, sorted by name; one so named that is not
 /// a regular file is an error naming it.
 pub fn comparison_partial_files(dir: &Path) -> Result<Vec<PathBuf>, OutputError> {
-    let io = |e| io_error(dir, e);
-    let mut found = Vec::new();
-    for entry in std::fs::read_dir(dir).map_err(io)? {
-        let path = entry.map_err(io)?.path();
-        let named = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .is_some_and(|n| n.starts_with("comparison-partial-") && n.ends_with(".json"));
-        if named {
-            files::check_regular(&path, u64::MAX)?;
-            found.push(path);
-        }
-    }
-    found.sort();
-    Ok(found)
+    super::partial::named_files(dir, "comparison-partial-")
 }
 
 /// Read the comparison partials `paths` one at a time and merge them

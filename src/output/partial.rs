@@ -694,21 +694,31 @@ pub fn read_partial(path: &Path) -> Result<Summary, OutputError> {
 /// assert!(geoalign::output::partial_files(&dir).unwrap().is_empty());
 /// ```
 pub fn partial_files(dir: &Path) -> Result<Vec<PathBuf>, OutputError> {
+    named_files(dir, "partial-")
+}
+
+/// The entries of `dir` named `<prefix>*.json`, sorted by name; one so named that is not a
+/// regular file is an error naming it (the partials of each kind: [`partial_files`],
+/// `comparison_partial_files`, `sweep_partial_files`).
+pub(super) fn named_files(dir: &Path, prefix: &str) -> Result<Vec<PathBuf>, OutputError> {
     let io = |e| super::io_error(dir, e);
     let mut files = Vec::new();
     for entry in std::fs::read_dir(dir).map_err(io)? {
         let path = entry.map_err(io)?.path();
-        let named = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .is_some_and(|n| n.starts_with("partial-") && n.ends_with(".json"));
-        if named {
+        if has_name(&path, prefix) {
             files::check_regular(&path, u64::MAX)?;
             files.push(path);
         }
     }
     files.sort();
     Ok(files)
+}
+
+/// Whether `path`'s file name is `<prefix>*.json`.
+pub(super) fn has_name(path: &Path, prefix: &str) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.starts_with(prefix) && n.ends_with(".json"))
 }
 
 /// The memory a merge of partials of `dims` holds at its peak, beyond the process itself:

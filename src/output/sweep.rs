@@ -18,7 +18,6 @@ use super::signed::{self, corrupt};
 use super::{io_error, write_json, OutputDir, OutputError};
 use crate::analysis::ensemble::Shard;
 use crate::analysis::sweep::{SweepJob, SweepTable};
-use crate::files;
 use std::path::{Path, PathBuf};
 
 /// The `format` tag of a sweep partial's header.
@@ -114,6 +113,9 @@ fn max_body_bytes(job: &SweepJob) -> Option<u64> {
         .checked_add(2)
 }
 
+/// The start of a sweep partial's file name.
+const SWEEP_PREFIX: &str = "sweep-partial-";
+
 /// The path of shard `shard`'s partial in `dir`: `sweep-partial-<i>-of-<n>.json`.
 ///
 /// # Examples
@@ -207,9 +209,7 @@ pub fn read_sweep_partial(path: &Path) -> Result<SweepTable, OutputError> {
 
 /// Whether `path` is named like a sweep partial.
 fn is_sweep_partial(path: &Path) -> bool {
-    path.file_name()
-        .and_then(|n| n.to_str())
-        .is_some_and(|n| n.starts_with("sweep-partial-") && n.ends_with(".json"))
+    super::partial::has_name(path, SWEEP_PREFIX)
 }
 
 /// The sweep partials among `inputs`: files so named, and such files in input directories,
@@ -218,17 +218,7 @@ pub fn sweep_partial_files(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, OutputErr
     let mut found = Vec::new();
     for input in inputs {
         if input.is_dir() {
-            let io = |e| io_error(input, e);
-            let mut here = Vec::new();
-            for entry in std::fs::read_dir(input).map_err(io)? {
-                let path = entry.map_err(io)?.path();
-                if is_sweep_partial(&path) {
-                    files::check_regular(&path, u64::MAX)?;
-                    here.push(path);
-                }
-            }
-            here.sort();
-            found.append(&mut here);
+            found.append(&mut super::partial::named_files(input, SWEEP_PREFIX)?);
         } else if is_sweep_partial(input) {
             found.push(input.clone());
         }
