@@ -3,6 +3,7 @@
 //! sweeps, similarity measures between states' alignments, and the intervention decision
 //! fitted on the post-Soviet record.
 
+pub mod calibrate;
 pub mod compare;
 pub mod ensemble;
 pub mod fit;
