@@ -193,6 +193,10 @@ pub struct Base {
     source: ScenarioSource,
     /// The base's located warnings, found when it was checked on loading.
     warnings: Vec<Warning>,
+    /// The base scenario's name.
+    name: String,
+    /// The base scenario's fingerprint, as built with no key set.
+    fingerprint: u64,
 }
 
 impl Base {
@@ -210,8 +214,18 @@ impl Base {
         }
         let bad = |_| SensitivityError::BadBase(name.to_string());
         let source = ScenarioSource::load(name).map_err(bad)?;
-        let warnings = source.build_with_warnings().map_err(bad)?.warnings;
-        Ok(Base { source, warnings })
+        let loaded = source.build_with_warnings().map_err(bad)?;
+        Ok(Base::of(source, loaded))
+    }
+
+    /// The base of `source`, which builds to `loaded`.
+    fn of(source: ScenarioSource, loaded: crate::scenario_file::Loaded) -> Base {
+        Base {
+            source,
+            name: loaded.scenario.name().to_string(),
+            fingerprint: crate::analysis::ensemble::fingerprint(&loaded.scenario),
+            warnings: loaded.warnings,
+        }
     }
 
     /// A scenario file; it is read and checked once here, so that its errors and warnings
@@ -233,8 +247,79 @@ impl Base {
             .to_str()
             .ok_or_else(|| SensitivityError::BadBase(path.display().to_string()))?;
         let source = ScenarioSource::load(target).map_err(base)?;
-        let warnings = source.build_with_warnings().map_err(base)?.warnings;
-        Ok(Base { source, warnings })
+        let loaded = source.build_with_warnings().map_err(base)?;
+        Ok(Base::of(source, loaded))
+    }
+
+    /// The base scenario's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The fingerprint of the base scenario as its file builds it, with no key set: the hash
+    /// of its JSON form that an ensemble's [`crate::analysis::ensemble::Summary::fingerprint`]
+    /// holds, and that a posterior sample records of the scenario it was fitted on
+    /// ([`crate::analysis::posterior`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use geoalign::analysis::{ensemble::Ensemble, sensitivity::Base};
+    /// let base = Base::builtin("builtin:csto-slow-decline").unwrap();
+    /// let scenario = geoalign::presets::builtin("builtin:csto-slow-decline").unwrap();
+    /// let summary = Ensemble::new(scenario, 1).run().unwrap();
+    /// assert_eq!(base.fingerprint(), summary.fingerprint);
+    /// ```
+    pub fn fingerprint(&self) -> u64 {
+        self.fingerprint
+    }
+
+    /// The scenario with each of `keys` set to the value at the same position of `values`
+    /// (a dotted key of the scenario file, as [`ScenarioSource::set`] takes it), validated and
+    /// built like a user's file: what [`Study::scenario_with`] builds for a design point, and
+    /// a posterior's particle for a run ([`crate::analysis::posterior`]).
+    ///
+    /// # Errors
+    ///
+    /// [`SensitivityError::ParamKey`] for a key the scenario format does not take there;
+    /// [`SensitivityError::Scenario`] when the scenario refuses a value.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let base = geoalign::analysis::sensitivity::Base::builtin("builtin:eurasia-2025").unwrap();
+    /// let s = base.with_values(&["parameters.noise"], &[0.05]).unwrap();
+    /// assert_eq!(s.world().parameters().noise, 0.05);
+    /// assert!(base.with_values(&["parameters.nosie"], &[0.05]).is_err());
+    /// ```
+    pub fn with_values<K: AsRef<str>>(
+        &self,
+        keys: &[K],
+        values: &[f64],
+    ) -> Result<Scenario, SensitivityError> {
+        let mut source = self.source.clone();
+        let mut context = String::new();
+        for (key, &value) in keys.iter().zip(values) {
+            let key = key.as_ref();
+            context.push_str(&format!("{key}={value} "));
+            source.set(key, value).map_err(|source| match source {
+                // The key is named once, by the parameter: the loader's message about it
+                // would name it again, with the scenario as "values set in memory".
+                ScenarioError::UnknownField { message, .. }
+                | ScenarioError::Syntax { message, .. } => SensitivityError::ParamKey {
+                    key: key.to_string(),
+                    reason: message,
+                },
+                source => SensitivityError::Scenario {
+                    context: format!("--param `{key}`"),
+                    source,
+                },
+            })?;
+        }
+        source.build().map_err(|source| SensitivityError::Scenario {
+            context: format!("design point {}", context.trim_end()),
+            source,
+        })
     }
 
     /// The outcome named `name` of the base scenario: one it declares (`[[outcomes]]`), or a
@@ -495,28 +580,8 @@ impl Study {
     /// assert_eq!(s.world().parameters().noise, 0.05);
     /// ```
     pub fn scenario_with(&self, values: &[f64]) -> Result<Scenario, SensitivityError> {
-        let mut source = self.base.source.clone();
-        let mut context = String::new();
-        for (p, &value) in self.params.iter().zip(values) {
-            context.push_str(&format!("{}={value} ", p.key));
-            source.set(&p.key, value).map_err(|source| match source {
-                // The key is named once, by the parameter: the loader's message about it
-                // would name it again, with the scenario as "values set in memory".
-                ScenarioError::UnknownField { message, .. }
-                | ScenarioError::Syntax { message, .. } => SensitivityError::ParamKey {
-                    key: p.key.clone(),
-                    reason: message,
-                },
-                source => SensitivityError::Scenario {
-                    context: format!("--param `{}`", p.key),
-                    source,
-                },
-            })?;
-        }
-        source.build().map_err(|source| SensitivityError::Scenario {
-            context: format!("design point {}", context.trim_end()),
-            source,
-        })
+        let keys: Vec<&str> = self.params.iter().map(|p| p.key.as_str()).collect();
+        self.base.with_values(&keys, values)
     }
 
     /// Number of design points `method` evaluates.
