@@ -48,6 +48,7 @@
 //! --json`) are replaced atomically through [`AtomicFile`].
 
 pub mod atomic;
+mod calibrate;
 pub mod compare;
 mod csv_out;
 mod fit;

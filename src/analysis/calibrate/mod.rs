@@ -188,7 +188,36 @@ fn mean_values(
     Ok(mean)
 }
 
+/// What a calibration holds in memory, predicted before it starts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CalibrationMemory {
+    /// Per worker thread: a proposal's scenario and simulation, and its observer.
+    pub per_worker: u64,
+    /// Held once: the targets, two populations and the predictive draws.
+    pub shared: u64,
+}
+
 impl Calibration {
+    /// The memory the calibration will need (docs/model.md §13.3).
+    ///
+    /// # Errors
+    ///
+    /// The base scenario cannot be built.
+    pub fn memory(&self) -> Result<CalibrationMemory, CalibrateError> {
+        let base = self.study().scenario_with(&[])?;
+        let targets = self.targets.rows.len() as u64;
+        // A bound target: its row (names, file path) about 160 bytes; the observer keeps
+        // three numbers a target.
+        let per_worker =
+            crate::analysis::ensemble::memory::design_point_bytes(&base) + targets * 24;
+        let k = self.params.len() as u64;
+        let n = self.settings.particles as u64;
+        // Two populations and one batch of proposals (k values, a distance, a weight each),
+        // the predictive draws' values, the targets.
+        let shared = 3 * n * (k + 2) * 8 + self.predictive as u64 * targets * 8 + targets * 160;
+        Ok(CalibrationMemory { per_worker, shared })
+    }
+
     /// The base scenario with the parameters set to `values` (in their own units).
     ///
     /// # Errors
@@ -205,7 +234,12 @@ impl Calibration {
     /// # Errors
     ///
     /// A target the world cannot bind, a failed run.
-    pub fn observe(&self, scenario: &Scenario, targets: &Targets, run: u64) -> Result<Vec<f64>, CalibrateError> {
+    pub fn observe(
+        &self,
+        scenario: &Scenario,
+        targets: &Targets,
+        run: u64,
+    ) -> Result<Vec<f64>, CalibrateError> {
         let (bound, _) = targets.bind(scenario.world(), |_| true)?;
         let sim = Simulation::new(scenario.clone());
         mean_values(&sim, &bound, scenario.start(), run..run + 1)
@@ -229,10 +263,23 @@ impl Calibration {
         let end = start.add_months(scenario.steps());
         // The first whole year: the start's own if the run starts in January (step 0 is the
         // start month itself, observed as it was), else the next.
-        let first = if start.month() == 1 { start.year() } else { start.year() + 1 };
-        let last = if end.month() == 12 { end.year() } else { end.year() - 1 };
+        let first = if start.month() == 1 {
+            start.year()
+        } else {
+            start.year() + 1
+        };
+        let last = if end.month() == 12 {
+            end.year()
+        } else {
+            end.year() - 1
+        };
         for (flag, (from, to)) in [("--fit", self.fit), ("--validate", self.validate)] {
-            let bad = |reason: String| CalibrateError::Window { flag, from, to, reason };
+            let bad = |reason: String| CalibrateError::Window {
+                flag,
+                from,
+                to,
+                reason,
+            };
             if from > to {
                 return Err(bad("the first year is after the last".into()));
             }
@@ -248,7 +295,10 @@ impl Calibration {
                 flag: "--validate",
                 from: v.0,
                 to: v.1,
-                reason: format!("overlaps the fitted years {}:{}; held-out years must be held out", f.0, f.1),
+                reason: format!(
+                    "overlaps the fitted years {}:{}; held-out years must be held out",
+                    f.0, f.1
+                ),
             });
         }
         Ok(())
@@ -261,7 +311,10 @@ impl Calibration {
     /// [`CalibrateError`]: targets that cannot be read or bound, a parameter key the scenario
     /// does not take, a window outside the horizon, no observation in the fitted years,
     /// settings that cannot run, a failed run.
-    pub fn run(&self, progress: impl FnMut(&GenerationStats) + Send) -> Result<Calibrated, CalibrateError> {
+    pub fn run(
+        &self,
+        progress: impl FnMut(&GenerationStats) + Send,
+    ) -> Result<Calibrated, CalibrateError> {
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(self.threads)
             .build()
@@ -269,9 +322,14 @@ impl Calibration {
         pool.install(|| self.run_here(progress))
     }
 
-    fn run_here(&self, progress: impl FnMut(&GenerationStats)) -> Result<Calibrated, CalibrateError> {
+    fn run_here(
+        &self,
+        progress: impl FnMut(&GenerationStats),
+    ) -> Result<Calibrated, CalibrateError> {
         if self.runs_per_particle == 0 {
-            return Err(CalibrateError::Settings("runs per particle: at least 1".into()));
+            return Err(CalibrateError::Settings(
+                "runs per particle: at least 1".into(),
+            ));
         }
         let study = self.study();
         let base = study.scenario_with(&[])?;
@@ -280,9 +338,13 @@ impl Calibration {
         study.scenario_with(&mid)?;
         self.check_windows(&base)?;
         let (fit, validate) = (self.fit, self.validate);
-        let in_window = |y: i32| (fit.0..=fit.1).contains(&y) || (validate.0..=validate.1).contains(&y);
+        let in_window =
+            |y: i32| (fit.0..=fit.1).contains(&y) || (validate.0..=validate.1).contains(&y);
         let (targets, warnings) = self.targets.bind(base.world(), in_window)?;
-        if !targets.iter().any(|b| (fit.0..=fit.1).contains(&b.target.year)) {
+        if !targets
+            .iter()
+            .any(|b| (fit.0..=fit.1).contains(&b.target.year))
+        {
             return Err(CalibrateError::Window {
                 flag: "--fit",
                 from: fit.0,
@@ -301,16 +363,19 @@ impl Calibration {
         };
         // The model's mean value of every target over runs `first .. first + count` of the
         // scenario at `values`.
-        let observe = |values: &[f64], first: u64, count: u64| -> Result<Vec<f64>, CalibrateError> {
-            let sim = Simulation::new(study.scenario_with(values)?);
-            mean_values(&sim, &targets, start, first..first + count)
-        };
+        let observe =
+            |values: &[f64], first: u64, count: u64| -> Result<Vec<f64>, CalibrateError> {
+                let sim = Simulation::new(study.scenario_with(values)?);
+                mean_values(&sim, &targets, start, first..first + count)
+            };
         let result = abc::abc_smc(
             self.params.len(),
             &self.settings,
             |u: &[f64], serial: u64| {
                 let model = observe(&values_at(u), serial * m, m)?;
-                Ok(self.error.distance(&targets, &model, |y| (fit.0..=fit.1).contains(&y)))
+                Ok(self
+                    .error
+                    .distance(&targets, &model, |y| (fit.0..=fit.1).contains(&y)))
             },
             progress,
         )
@@ -354,7 +419,9 @@ impl Calibration {
                 let mut rng = ChaCha8Rng::seed_from_u64(self.settings.seed);
                 rng.set_stream((u64::MAX >> 1) - k as u64);
                 let u = rng.random::<f64>() * acc;
-                cumulative.partition_point(|&c| c <= u).min(cumulative.len() - 1)
+                cumulative
+                    .partition_point(|&c| c <= u)
+                    .min(cumulative.len() - 1)
             })
             .collect();
         let predicted: Vec<Vec<f64>> = draws
@@ -379,7 +446,7 @@ impl Calibration {
         let skill = observe::skill(&targets, &prediction, fit, validate);
         Ok(Calibrated {
             scenario: base.name().to_string(),
-            fingerprint: crate::analysis::ensemble::fingerprint(&base),
+            fingerprint: self.base.fingerprint(),
             params: self.params.clone(),
             runs: result.simulations * m + self.predictive as u64,
             samples,

@@ -182,7 +182,8 @@ impl Recorder for Observer<'_> {
 /// * Participation: 1 when active, else 0.
 pub fn model_value(world: &World, rs: &RunState, start_delivery: &[f64], b: &Bound) -> f64 {
     let powers = world.powers().len();
-    let tie = |p: usize, c: Channel| rs.ties[(b.state.index() * powers + p) * Channel::COUNT + c.index()];
+    let tie =
+        |p: usize, c: Channel| rs.ties[(b.state.index() * powers + p) * Channel::COUNT + c.index()];
     let delivered = |p: usize, c: Channel| {
         let k = p * Channel::COUNT + c.index();
         let d0 = start_delivery.get(k).copied().unwrap_or(0.0);
@@ -201,14 +202,19 @@ pub fn model_value(world: &World, rs: &RunState, start_delivery: &[f64], b: &Bou
     };
     match b.what {
         Observable::Participation(inst, slot) => rs.participation[inst.index()][slot].weight(),
-        Observable::Quantity(Quantity::TradeShare, Partner::Power(p)) => tie(p.index(), Channel::Trade),
+        Observable::Quantity(Quantity::TradeShare, Partner::Power(p)) => {
+            tie(p.index(), Channel::Trade)
+        }
         Observable::Quantity(Quantity::TradeShare, _) => {
             (1.0 - (0..powers).map(|p| tie(p, Channel::Trade)).sum::<f64>()).max(0.0)
         }
-        Observable::Quantity(Quantity::RemittancesGdp, _) => {
-            (0..powers).map(|p| delivered(p, Channel::Remittances)).sum::<f64>().min(1.0)
+        Observable::Quantity(Quantity::RemittancesGdp, _) => (0..powers)
+            .map(|p| delivered(p, Channel::Remittances))
+            .sum::<f64>()
+            .min(1.0),
+        Observable::Quantity(Quantity::RemittancesFrom, partner) => {
+            share(partner, Channel::Remittances)
         }
-        Observable::Quantity(Quantity::RemittancesFrom, partner) => share(partner, Channel::Remittances),
         Observable::Quantity(Quantity::MigrantsIn, partner) => share(partner, Channel::Labour),
         Observable::Quantity(Quantity::Participation, _) => f64::NAN,
     }
@@ -248,7 +254,10 @@ pub fn skill(
 ) -> Vec<SkillRow> {
     type Key<'a> = (&'a str, Quantity, &'a str);
     let mut history: BTreeMap<Key, Vec<(i32, f64)>> = BTreeMap::new();
-    for b in targets.iter().filter(|b| (fit.0..=fit.1).contains(&b.target.year)) {
+    for b in targets
+        .iter()
+        .filter(|b| (fit.0..=fit.1).contains(&b.target.year))
+    {
         let t = &b.target;
         history
             .entry((t.state.as_str(), t.quantity, t.partner.as_str()))
@@ -291,16 +300,17 @@ pub fn skill(
         a.n += 1;
     }
     let mean = |s: f64, n: usize| if n > 0 { s / n as f64 } else { f64::NAN };
-    let row = |quantity: String, n: usize, model: f64, frozen: f64, trend: f64, fitted: f64| SkillRow {
-        quantity,
-        observations: n,
-        model,
-        frozen,
-        trend,
-        skill_frozen: 1.0 - model / frozen,
-        skill_trend: 1.0 - model / trend,
-        model_fitted: fitted,
-    };
+    let row =
+        |quantity: String, n: usize, model: f64, frozen: f64, trend: f64, fitted: f64| SkillRow {
+            quantity,
+            observations: n,
+            model,
+            frozen,
+            trend,
+            skill_frozen: 1.0 - model / frozen,
+            skill_trend: 1.0 - model / trend,
+            model_fitted: fitted,
+        };
     let mut rows: Vec<SkillRow> = acc
         .iter()
         .filter(|(_, a)| a.n > 0)

@@ -223,7 +223,11 @@ impl Targets {
             let what = match t.quantity {
                 Quantity::Participation => {
                     let Some(inst) = world.institution_id(&t.partner) else {
-                        note(&mut warnings, format!("institution `{}` is not in the world", t.partner), t);
+                        note(
+                            &mut warnings,
+                            format!("institution `{}` is not in the world", t.partner),
+                            t,
+                        );
                         continue;
                     };
                     let Some(slot) = world.institutions()[inst.index()]
@@ -231,7 +235,14 @@ impl Targets {
                         .iter()
                         .position(|(s, _)| *s == state)
                     else {
-                        note(&mut warnings, format!("`{}` is not listed in `{}` in the world", t.state, t.partner), t);
+                        note(
+                            &mut warnings,
+                            format!(
+                                "`{}` is not listed in `{}` in the world",
+                                t.state, t.partner
+                            ),
+                            t,
+                        );
                         continue;
                     };
                     Observable::Participation(inst, slot)
@@ -243,7 +254,9 @@ impl Targets {
                         (Quantity::RemittancesGdp, other) => {
                             return Err(err(
                                 "partner",
-                                format!("`{other}`: remittances as a share of GDP are a total; write `all`"),
+                                format!(
+                                "`{other}`: remittances as a share of GDP are a total; write `all`"
+                            ),
                             ))
                         }
                         (_, p) => Partner::Power(world.power_id(p).ok_or_else(|| {
@@ -252,7 +265,11 @@ impl Targets {
                                 format!(
                                     "`{p}` is not a power of the world (it has: {}{})",
                                     names(world.powers().iter().map(|p| p.name.as_str())),
-                                    if q == Quantity::TradeShare { ", rest" } else { "" }
+                                    if q == Quantity::TradeShare {
+                                        ", rest"
+                                    } else {
+                                        ""
+                                    }
                                 ),
                             )
                         })?),
@@ -354,7 +371,10 @@ fn columns<const N: usize>(
                 path: path.to_path_buf(),
                 line: 1,
                 column: name.to_string(),
-                reason: format!("missing column (the header must name: {})", wanted.join(", ")),
+                reason: format!(
+                    "missing column (the header must name: {})",
+                    wanted.join(", ")
+                ),
             })?;
     }
     Ok(at)
@@ -499,7 +519,9 @@ fn read_participation(path: &Path) -> Result<Vec<Target>, TargetError> {
             other => {
                 return Err(err(
                     "change",
-                    format!("`{other}` is not one of join, suspend, reinstate, exit, exercise_cancelled"),
+                    format!(
+                    "`{other}` is not one of join, suspend, reinstate, exit, exercise_cancelled"
+                ),
                 ))
             }
         };
@@ -581,11 +603,23 @@ mod tests {
         assert_eq!(t.rows.len(), 1);
         assert_eq!(t.rows[0].quantity, Quantity::RemittancesGdp);
         for (row, expect) in [
-            ("Tajikistan,2014,remittances_gdp,all,36,WB,no,", ":2: value: 36 is outside [0, 1]"),
-            ("Tajikistan,20x4,remittances_gdp,all,0.3,WB,no,", ":2: year: `20x4`"),
+            (
+                "Tajikistan,2014,remittances_gdp,all,36,WB,no,",
+                ":2: value: 36 is outside [0, 1]",
+            ),
+            (
+                "Tajikistan,20x4,remittances_gdp,all,0.3,WB,no,",
+                ":2: year: `20x4`",
+            ),
             ("Tajikistan,2014,gdp,all,0.3,WB,no,", ":2: quantity: `gdp`"),
-            ("Tajikistan,2014,remittances_gdp,all,0.3,,no,", ":2: source: empty"),
-            ("Tajikistan,2014,remittances_gdp,all,0.3,WB,maybe,", ":2: verified: `maybe`"),
+            (
+                "Tajikistan,2014,remittances_gdp,all,0.3,,no,",
+                ":2: source: empty",
+            ),
+            (
+                "Tajikistan,2014,remittances_gdp,all,0.3,WB,maybe,",
+                ":2: verified: `maybe`",
+            ),
         ] {
             let p = write("bad.csv", &format!("{HEADER}{row}\n"));
             let e = Targets::read(&p, None).unwrap_err().to_string();
@@ -596,9 +630,15 @@ mod tests {
             &format!("{HEADER}Armenia,2014,trade_share,Russia,0.2,X,no,\nArmenia,2014,trade_share,Russia,0.3,X,no,\n"),
         );
         let e = Targets::read(&twice, None).unwrap_err().to_string();
-        assert!(e.contains(":3: row: Armenia 2014 trade_share Russia is already on line 2"), "{e}");
+        assert!(
+            e.contains(":3: row: Armenia 2014 trade_share Russia is already on line 2"),
+            "{e}"
+        );
         let empty = write("empty.csv", HEADER);
-        assert!(matches!(Targets::read(&empty, None), Err(TargetError::Empty { .. })));
+        assert!(matches!(
+            Targets::read(&empty, None),
+            Err(TargetError::Empty { .. })
+        ));
         let missing = write("missing.csv", "state,year,value\n");
         let e = Targets::read(&missing, None).unwrap_err().to_string();
         assert!(e.contains(":1: quantity: missing column"), "{e}");
@@ -606,7 +646,10 @@ mod tests {
 
     #[test]
     fn participation_follows_the_dated_changes() {
-        let annual = write("a.csv", &format!("{HEADER}Armenia,2014,trade_share,Russia,0.2,X,no,\n"));
+        let annual = write(
+            "a.csv",
+            &format!("{HEADER}Armenia,2014,trade_share,Russia,0.2,X,no,\n"),
+        );
         let p = write(
             "p.csv",
             "institution,state,date,change,source,verified,note\n\
@@ -619,7 +662,9 @@ mod tests {
         let v = |inst: &str, year: i32| {
             t.rows
                 .iter()
-                .find(|r| r.partner == inst && r.year == year && r.quantity == Quantity::Participation)
+                .find(|r| {
+                    r.partner == inst && r.year == year && r.quantity == Quantity::Participation
+                })
                 .unwrap()
                 .value
         };
@@ -636,16 +681,46 @@ mod tests {
     #[test]
     fn binding_refuses_unknown_names_and_skips_unmodelled_institutions() {
         let world = crate::presets::eurasia_2025().world().clone();
-        let bad = write("b.csv", &format!("{HEADER}Narnia,2014,trade_share,Russia,0.2,X,no,\n"));
-        let e = Targets::read(&bad, None).unwrap().bind(&world, |_| true).unwrap_err().to_string();
-        assert!(e.contains("b.csv:2: state: `Narnia` is not a state of the world"), "{e}");
-        let bad = write("c.csv", &format!("{HEADER}Armenia,2014,trade_share,Japan,0.2,X,no,\n"));
-        let e = Targets::read(&bad, None).unwrap().bind(&world, |_| true).unwrap_err().to_string();
-        assert!(e.contains("c.csv:2: partner: `Japan` is not a power"), "{e}");
-        let fixed = write("d.csv", &format!("{HEADER}Estonia,2014,trade_share,Russia,0.1,X,no,\n"));
-        let e = Targets::read(&fixed, None).unwrap().bind(&world, |_| true).unwrap_err().to_string();
+        let bad = write(
+            "b.csv",
+            &format!("{HEADER}Narnia,2014,trade_share,Russia,0.2,X,no,\n"),
+        );
+        let e = Targets::read(&bad, None)
+            .unwrap()
+            .bind(&world, |_| true)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("b.csv:2: state: `Narnia` is not a state of the world"),
+            "{e}"
+        );
+        let bad = write(
+            "c.csv",
+            &format!("{HEADER}Armenia,2014,trade_share,Japan,0.2,X,no,\n"),
+        );
+        let e = Targets::read(&bad, None)
+            .unwrap()
+            .bind(&world, |_| true)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("c.csv:2: partner: `Japan` is not a power"),
+            "{e}"
+        );
+        let fixed = write(
+            "d.csv",
+            &format!("{HEADER}Estonia,2014,trade_share,Russia,0.1,X,no,\n"),
+        );
+        let e = Targets::read(&fixed, None)
+            .unwrap()
+            .bind(&world, |_| true)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("fixed point"), "{e}");
-        let annual = write("e.csv", &format!("{HEADER}Armenia,2014,trade_share,rest,0.5,X,no,\n"));
+        let annual = write(
+            "e.csv",
+            &format!("{HEADER}Armenia,2014,trade_share,rest,0.5,X,no,\n"),
+        );
         let p = write(
             "f.csv",
             "institution,state,date,change,source,verified,note\nCIS,Georgia,2009-08,exit,r,no,\n",
@@ -656,6 +731,9 @@ mod tests {
             .unwrap();
         assert_eq!(bound.len(), 1);
         assert_eq!(warnings.len(), 1);
-        assert!(warnings[0].contains("f.csv:2: institution `CIS` is not in the world"), "{warnings:?}");
+        assert!(
+            warnings[0].contains("f.csv:2: institution `CIS` is not in the world"),
+            "{warnings:?}"
+        );
     }
 }

@@ -178,6 +178,9 @@ pub enum Command {
     /// post-Soviet cases (docs/model.md §11): coefficients with 95 % intervals, leave-one-out
     /// accuracy against the base rate.
     FitInterventions(crate::fit::FitArgs),
+    /// Fit scenario parameters to historical observations by ABC-SMC; posterior sample,
+    /// predictive bands against the data, and skill against null models on held-out years.
+    Calibrate(crate::calibrate::CalibrateArgs),
     /// Check a scenario file; exits non-zero with the error if it is refused.
     Validate {
         /// Scenario file.

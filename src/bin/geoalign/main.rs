@@ -9,6 +9,7 @@
 #[macro_use]
 mod print;
 mod args;
+mod calibrate;
 mod compare;
 mod fit;
 mod sweep;
@@ -530,6 +531,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Compare(args) => compare::compare(&args),
         Command::Sweep(args) => sweep::sweep(&args),
         Command::FitInterventions(args) => fit::fit_interventions(&args),
+        Command::Calibrate(args) => calibrate::calibrate(&args),
         Command::Run {
             scenario,
             ensemble,
