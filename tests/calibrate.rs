@@ -94,7 +94,10 @@ fn known_parameters_are_recovered_inside_their_intervals() {
     for rep in 0..replicates {
         let path = temp(&format!("history-{rep}.csv"));
         synthetic_history(&truth, 1_000_000_000 + rep, &path);
-        let c = calibration(Base::file(BACKTEST).unwrap(), Targets::read(&path, None).unwrap());
+        let c = calibration(
+            Base::file(BACKTEST).unwrap(),
+            Targets::read(&path, None).unwrap(),
+        );
         let r = c.run(|_| {}).unwrap();
         for (k, i) in r.intervals.iter().enumerate() {
             eprintln!(
@@ -109,5 +112,96 @@ fn known_parameters_are_recovered_inside_their_intervals() {
     for (k, &c) in covered.iter().enumerate() {
         assert!(c >= 4, "parameter {k} covered in {c} of {replicates}");
     }
-    assert!(widths[0] < 0.5, "the shock's size was not learnt: width {}", widths[0]);
+    assert!(
+        widths[0] < 0.5,
+        "the shock's size was not learnt: width {}",
+        widths[0]
+    );
+}
+
+/// The observation model reads the mechanisms it claims to (docs/model.md §13.1): a larger
+/// 2022 remittance shock lowers the remittances observed in 2022 for a state that depends on
+/// Russia's (the observable scales with delivery), and trade shares move only with the
+/// trade feedback on (they are the trade ties).
+#[test]
+fn observables_follow_their_mechanisms() {
+    let path = temp("mechanisms.csv");
+    let mut text = String::from("state,year,quantity,partner,value,source,verified,note\n");
+    for year in 2022..=2025 {
+        writeln!(text, "Tajikistan,{year},remittances_gdp,all,0.3,t,no,").unwrap();
+        writeln!(text, "Kazakhstan,{year},trade_share,China,0.2,t,no,").unwrap();
+        writeln!(text, "Kazakhstan,{year},trade_share,rest,0.4,t,no,").unwrap();
+    }
+    std::fs::write(&path, text).unwrap();
+    let targets = Targets::read(&path, None).unwrap();
+    let c = calibration(Base::file(BACKTEST).unwrap(), Targets::default());
+    let at = |values: [f64; 2]| {
+        let s = c.scenario_with(&values).unwrap();
+        // The mean of 20 runs, so that the comparison is of the mechanism, not of noise.
+        let runs: Vec<Vec<f64>> = (0..20)
+            .map(|r| c.observe(&s, &targets, r).unwrap())
+            .collect();
+        (0..targets.rows.len())
+            .map(|i| runs.iter().map(|v| v[i]).sum::<f64>() / 20.0)
+            .collect::<Vec<f64>>()
+    };
+    let (none, shock) = (at([0.0, 0.01]), at([0.5, 0.01]));
+    // Row 0 is Tajikistan's 2022 remittances.
+    assert!(
+        shock[0] < none[0] - 0.01,
+        "a shock of half the delivery left remittances at {} against {}",
+        shock[0],
+        none[0]
+    );
+    let still = at([0.1, 0.0]);
+    let moving = at([0.1, 0.03]);
+    let drift = |v: &[f64]| (v[1] - v[10]).abs() + (v[2] - v[11]).abs();
+    assert!(
+        drift(&moving) > 4.0 * drift(&still) + 1e-4,
+        "trade shares drifted {} with feedback and {} without",
+        drift(&moving),
+        drift(&still)
+    );
+}
+
+/// Bad input: a prior with lo ≥ hi, a key the scenario does not take, windows outside the
+/// horizon or overlapping, no target in the fitted years — each a sentence, before a run.
+#[test]
+fn bad_calibrations_are_refused_with_reasons() {
+    assert!("events[4].size=0.5:0.5"
+        .parse::<ParamRange>()
+        .unwrap_err()
+        .to_string()
+        .contains("LO 0.5 is not below HI 0.5"));
+    let path = temp("history-bad.csv");
+    synthetic_history(&[0.3, 0.012], 5, &path);
+    let targets = || Targets::read(&path, None).unwrap();
+    let base = || Base::file(BACKTEST).unwrap();
+    let refuse = |c: Calibration, expect: &str| {
+        let e = c.run(|_| {}).unwrap_err().to_string();
+        assert!(e.contains(expect), "{e}");
+    };
+    let mut c = calibration(base(), targets());
+    c.params = vec!["events[4].sizes=0:1".parse().unwrap()];
+    refuse(c, "events[4].sizes");
+    let mut c = calibration(base(), targets());
+    c.validate = (2024, 2026);
+    refuse(
+        c,
+        "--validate 2024:2026: outside the whole years of the scenario's horizon, 2022:2025",
+    );
+    let mut c = calibration(base(), targets());
+    c.validate = (2023, 2024);
+    refuse(c, "overlaps the fitted years 2022:2023");
+    let mut c = calibration(base(), targets());
+    c.fit = (2022, 2022);
+    c.validate = (2023, 2023);
+    let only_2025 = temp("only-2025.csv");
+    std::fs::write(
+        &only_2025,
+        "state,year,quantity,partner,value,source,verified,note\nArmenia,2025,trade_share,Russia,0.3,t,no,\n",
+    )
+    .unwrap();
+    c.targets = Targets::read(&only_2025, None).unwrap();
+    refuse(c, "--fit 2022:2022: no target observed in these years");
 }

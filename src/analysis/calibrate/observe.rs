@@ -356,3 +356,72 @@ fn trend_at(points: &[(i32, f64)], year: i32) -> Option<f64> {
         .sum();
     (sxx > 0.0).then(|| my + sxy / sxx * (f64::from(year) - mx))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::calibrate::Targets;
+    use std::fmt::Write as _;
+
+    /// A share rising 0.01 a year from 0.20 in 2014: "trend" is exact, "nothing changes" is
+    /// off by 0.01 × years after 2019, and a prediction off by 0.005 everywhere has skill
+    /// 1 − 0.005 / 0.03 against the frozen null on 2020–2024.
+    #[test]
+    fn skill_against_the_two_nulls() {
+        let world = crate::presets::eurasia_2025().world().clone();
+        let mut text = String::from("state,year,quantity,partner,value,source,verified,note\n");
+        for year in 2014..=2024 {
+            let v = 0.20 + 0.01 * f64::from(year - 2014);
+            writeln!(text, "Kazakhstan,{year},trade_share,China,{v},t,no,").unwrap();
+        }
+        let dir = std::env::temp_dir().join(format!("geoalign-skill-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("t.csv");
+        std::fs::write(&path, text).unwrap();
+        let (bound, _) = Targets::read(&path, None)
+            .unwrap()
+            .bind(&world, |_| true)
+            .unwrap();
+        let prediction: Vec<f64> = bound.iter().map(|b| b.target.value + 0.005).collect();
+        let rows = skill(&bound, &prediction, (2014, 2019), (2020, 2024));
+        let r = &rows[0];
+        assert_eq!((r.quantity.as_str(), r.observations), ("trade_share", 5));
+        assert!((r.model - 0.005).abs() < 1e-12);
+        // Frozen at 2019 (0.25): errors 0.01 … 0.05, mean 0.03.
+        assert!((r.frozen - 0.03).abs() < 1e-12, "{}", r.frozen);
+        assert!(r.trend < 1e-12, "{}", r.trend);
+        assert!((r.skill_frozen - (1.0 - 0.005 / 0.03)).abs() < 1e-9);
+        // Against an exact trend the model has no skill: hugely negative, reported as is.
+        assert!(r.skill_trend < -1e6 || r.skill_trend == f64::NEG_INFINITY);
+        assert_eq!(rows.last().unwrap().quantity, "overall");
+    }
+
+    #[test]
+    fn distance_weighs_each_quantity_alike() {
+        let e = ErrorModel::default();
+        let world = crate::presets::eurasia_2025().world().clone();
+        let mut text = String::from("state,year,quantity,partner,value,source,verified,note\n");
+        for p in ["Russia", "China", "EU", "USA", "Turkiye", "Iran"] {
+            writeln!(text, "Kazakhstan,2015,trade_share,{p},0.1,t,no,").unwrap();
+        }
+        writeln!(text, "Kazakhstan,2015,remittances_gdp,all,0.1,t,no,").unwrap();
+        let dir = std::env::temp_dir().join(format!("geoalign-dist-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("t.csv");
+        std::fs::write(&path, text).unwrap();
+        let (bound, _) = Targets::read(&path, None)
+            .unwrap()
+            .bind(&world, |_| true)
+            .unwrap();
+        // Six trade rows exact, the one remittance row off: the distance is the remittance
+        // residual over √2 (two quantities), not over √7.
+        let mut model = vec![0.1; 7];
+        model[6] = 0.2;
+        let r = e.residual(Quantity::RemittancesGdp, 0.2, 0.1);
+        let d = e.distance(&bound, &model, |_| true);
+        assert!((d - r / 2f64.sqrt()).abs() < 1e-12, "{d} {r}");
+        model[6] = f64::NAN;
+        assert_eq!(e.distance(&bound, &model, |_| true), f64::INFINITY);
+        assert_eq!(e.distance(&bound, &model, |y| y == 2016), f64::INFINITY);
+    }
+}
