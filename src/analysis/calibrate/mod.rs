@@ -240,7 +240,7 @@ impl Calibration {
         targets: &Targets,
         run: u64,
     ) -> Result<Vec<f64>, CalibrateError> {
-        let (bound, _) = targets.bind(scenario.world(), |_| true)?;
+        let (bound, _) = targets.bind(scenario.world(), scenario.start().year(), |_| true)?;
         let sim = Simulation::new(scenario.clone());
         mean_values(&sim, &bound, scenario.start(), run..run + 1)
     }
@@ -340,7 +340,9 @@ impl Calibration {
         let (fit, validate) = (self.fit, self.validate);
         let in_window =
             |y: i32| (fit.0..=fit.1).contains(&y) || (validate.0..=validate.1).contains(&y);
-        let (targets, warnings) = self.targets.bind(base.world(), in_window)?;
+        let (targets, warnings) =
+            self.targets
+                .bind(base.world(), base.start().year(), in_window)?;
         if !targets
             .iter()
             .any(|b| (fit.0..=fit.1).contains(&b.target.year))

@@ -174,10 +174,12 @@ impl Recorder for Observer<'_> {
 /// The model's value of target `b` in run state `rs` (docs/model.md §13.1).
 ///
 /// * Trade share with a power: the tie on trade, `x_ip,trade`; with `rest`: `1 − Σ_p x_ip,trade`.
-/// * Remittances as a share of GDP: `Σ_p x_ip,rem · d_p,rem(t) / d_p,rem(0)` — the start's
-///   ties are the measured inflows, and the inflow moves with the tie (feedback, events) and
-///   with the power's delivery relative to the start (a remittance shock, a war's drain).
-/// * Share of remittances from a power: that power's term of the sum over the sum.
+/// * Remittances as a share of GDP: `Σ_p x_ip,rem · d_p,rem(t) / d_p,rem(0) + o_i` — the
+///   start's ties are the measured inflows, and the inflow moves with the tie (feedback,
+///   events) and with the power's delivery relative to the start (a remittance shock, a war's
+///   drain); `o_i` ([`Bound::outside`]) is the inflow from outside the world's powers, held at
+///   its start.
+/// * Share of remittances from a power: that power's term over the whole, `o_i` included.
 /// * Share of migrants in a power: the same on the labour channel.
 /// * Participation: 1 when active, else 0.
 pub fn model_value(world: &World, rs: &RunState, start_delivery: &[f64], b: &Bound) -> f64 {
@@ -193,8 +195,8 @@ pub fn model_value(world: &World, rs: &RunState, start_delivery: &[f64], b: &Bou
             tie(p, c)
         }
     };
-    let share = |partner: Partner, c: Channel| {
-        let total: f64 = (0..powers).map(|p| delivered(p, c)).sum();
+    let share = |partner: Partner, c: Channel, outside: f64| {
+        let total: f64 = (0..powers).map(|p| delivered(p, c)).sum::<f64>() + outside;
         match partner {
             Partner::Power(p) if total > 0.0 => delivered(p.index(), c) / total,
             _ => 0.0,
@@ -208,14 +210,15 @@ pub fn model_value(world: &World, rs: &RunState, start_delivery: &[f64], b: &Bou
         Observable::Quantity(Quantity::TradeShare, _) => {
             (1.0 - (0..powers).map(|p| tie(p, Channel::Trade)).sum::<f64>()).max(0.0)
         }
-        Observable::Quantity(Quantity::RemittancesGdp, _) => (0..powers)
+        Observable::Quantity(Quantity::RemittancesGdp, _) => ((0..powers)
             .map(|p| delivered(p, Channel::Remittances))
             .sum::<f64>()
+            + b.outside)
             .min(1.0),
         Observable::Quantity(Quantity::RemittancesFrom, partner) => {
-            share(partner, Channel::Remittances)
+            share(partner, Channel::Remittances, b.outside)
         }
-        Observable::Quantity(Quantity::MigrantsIn, partner) => share(partner, Channel::Labour),
+        Observable::Quantity(Quantity::MigrantsIn, partner) => share(partner, Channel::Labour, 0.0),
         Observable::Quantity(Quantity::Participation, _) => f64::NAN,
     }
 }
@@ -380,7 +383,7 @@ mod tests {
         std::fs::write(&path, text).unwrap();
         let (bound, _) = Targets::read(&path, None)
             .unwrap()
-            .bind(&world, |_| true)
+            .bind(&world, 2013, |_| true)
             .unwrap();
         let prediction: Vec<f64> = bound.iter().map(|b| b.target.value + 0.005).collect();
         let rows = skill(&bound, &prediction, (2014, 2019), (2020, 2024));
@@ -411,7 +414,7 @@ mod tests {
         std::fs::write(&path, text).unwrap();
         let (bound, _) = Targets::read(&path, None)
             .unwrap()
-            .bind(&world, |_| true)
+            .bind(&world, 2013, |_| true)
             .unwrap();
         // Six trade rows exact, the one remittance row off: the distance is the remittance
         // residual over √2 (two quantities), not over √7.

@@ -13,8 +13,9 @@
 //!
 //! Every refusal names the file, the line and the column. Binding to a world
 //! ([`Targets::bind`]) refuses a state, partner or power the world does not have; it skips,
-//! with a located warning, rows about institutions the world does not model (the CIS) or
-//! memberships it does not list, since the data set is the region's, not one world's.
+//! with a located warning, rows about institutions the world does not model (the CIS),
+//! memberships it does not list, or a partner that is one of its states rather than a power
+//! (Kyrgyz migrants in Kazakhstan), since the data set is the region's, not one world's.
 
 use crate::files::{read_regular, ReadError};
 use crate::model::{InstitutionId, PowerId, StateId, World};
@@ -183,7 +184,13 @@ impl Targets {
         y
     }
 
-    /// Bind to `world`: resolve every name, keep the rows of the years in `years`.
+    /// Bind to `world`, whose scenario starts in `start_year`: resolve every name, keep the
+    /// rows of the years in `years`.
+    ///
+    /// A state's remittances from outside the world's powers (its `remittances_gdp` of
+    /// `start_year` less the sum of its remittance ties with the powers, at least 0) are held at
+    /// that level and given to its remittance targets ([`Bound::outside`]), so that the model's
+    /// total and its shares by partner are of the same whole as the data's.
     ///
     /// # Errors
     ///
@@ -193,9 +200,28 @@ impl Targets {
     pub fn bind(
         &self,
         world: &World,
+        start_year: i32,
         years: impl Fn(i32) -> bool,
     ) -> Result<(Vec<Bound>, Vec<String>), TargetError> {
         let mut bound = Vec::new();
+        let outside_of = |state: StateId| {
+            let name = &world.states()[state.index()].name;
+            self.rows
+                .iter()
+                .find(|r| {
+                    r.quantity == Quantity::RemittancesGdp
+                        && r.year == start_year
+                        && r.partner == "all"
+                        && &r.state == name
+                })
+                .map_or(0.0, |r| {
+                    let ties: f64 = world
+                        .power_ids()
+                        .map(|p| world.tie(state, p, crate::model::Channel::Remittances))
+                        .sum();
+                    (r.value - ties).max(0.0)
+                })
+        };
         let mut warnings: BTreeMap<String, (PathBuf, u64, usize)> = BTreeMap::new();
         for t in self.rows.iter().filter(|t| years(t.year)) {
             let err = |column: &str, reason: String| TargetError::Row {
@@ -259,6 +285,16 @@ impl Targets {
                             ),
                             ))
                         }
+                        // A state of the world as a partner (Kyrgyz migrants in
+                        // Kazakhstan): real, but the model has ties to powers only.
+                        (_, p) if world.power_id(p).is_none() && world.state_id(p).is_some() => {
+                            note(
+                                &mut warnings,
+                                format!("`{p}` is a state of the world, not a power: the model has ties to powers only"),
+                                t,
+                            );
+                            continue;
+                        }
                         (_, p) => Partner::Power(world.power_id(p).ok_or_else(|| {
                             err(
                                 "partner",
@@ -277,17 +313,22 @@ impl Targets {
                     Observable::Quantity(q, partner)
                 }
             };
+            let outside = match t.quantity {
+                Quantity::RemittancesGdp | Quantity::RemittancesFrom => outside_of(state),
+                _ => 0.0,
+            };
             bound.push(Bound {
                 target: t.clone(),
                 state,
                 what,
+                outside,
             });
         }
         let warnings = warnings
             .into_iter()
             .map(|(reason, (file, line, n))| {
                 format!(
-                    "{}:{line}: {reason}; its {n} participation target{} are not used",
+                    "{}:{line}: {reason}; {n} target{} of this kind not used",
                     file.display(),
                     if n == 1 { "" } else { "s" }
                 )
@@ -336,6 +377,9 @@ pub struct Bound {
     pub state: StateId,
     /// What the model shows for it.
     pub what: Observable,
+    /// For remittance targets: the state's remittances from outside the world's powers as a
+    /// share of GDP, held at the start's level (see [`Targets::bind`]); 0 for the others.
+    pub outside: f64,
 }
 
 type Reader = csv::Reader<std::io::Cursor<Vec<u8>>>;
@@ -687,7 +731,7 @@ mod tests {
         );
         let e = Targets::read(&bad, None)
             .unwrap()
-            .bind(&world, |_| true)
+            .bind(&world, 2013, |_| true)
             .unwrap_err()
             .to_string();
         assert!(
@@ -700,7 +744,7 @@ mod tests {
         );
         let e = Targets::read(&bad, None)
             .unwrap()
-            .bind(&world, |_| true)
+            .bind(&world, 2013, |_| true)
             .unwrap_err()
             .to_string();
         assert!(
@@ -713,7 +757,7 @@ mod tests {
         );
         let e = Targets::read(&fixed, None)
             .unwrap()
-            .bind(&world, |_| true)
+            .bind(&world, 2013, |_| true)
             .unwrap_err()
             .to_string();
         assert!(e.contains("fixed point"), "{e}");
@@ -727,7 +771,7 @@ mod tests {
         );
         let (bound, warnings) = Targets::read(&annual, Some(&p))
             .unwrap()
-            .bind(&world, |y| y == 2014)
+            .bind(&world, 2013, |y| y == 2014)
             .unwrap();
         assert_eq!(bound.len(), 1);
         assert_eq!(warnings.len(), 1);

@@ -57,6 +57,15 @@ pub struct CalibrateArgs {
     /// Runs per proposal (at least 1); the distance compares their mean.
     #[arg(long, default_value_t = calibrate::DEFAULT_RUNS_PER_PARTICLE, value_parser = crate::args::runs)]
     pub runs_per_particle: u64,
+    /// The quantile of the previous generation's distances that sets the next tolerance.
+    #[arg(long, default_value_t = AbcSettings::default().quantile)]
+    pub quantile: f64,
+    /// Stop when a generation accepts fewer than this share of its simulations.
+    #[arg(long, default_value_t = AbcSettings::default().min_acceptance)]
+    pub min_acceptance: f64,
+    /// Stop when the tolerance falls by less than this share of itself in a generation.
+    #[arg(long, default_value_t = AbcSettings::default().min_tolerance_step)]
+    pub min_tolerance_step: f64,
     /// Most proposals simulated in all.
     #[arg(long, default_value_t = AbcSettings::default().max_simulations)]
     pub max_simulations: u64,
@@ -119,7 +128,9 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
             generations: args.generations,
             max_simulations: args.max_simulations,
             seed: args.seed,
-            ..AbcSettings::default()
+            quantile: args.quantile,
+            min_acceptance: args.min_acceptance,
+            min_tolerance_step: args.min_tolerance_step,
         },
         error: ErrorModel::default(),
         threads: 0,
