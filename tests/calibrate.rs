@@ -205,3 +205,28 @@ fn bad_calibrations_are_refused_with_reasons() {
     c.targets = Targets::read(&only_2025, None).unwrap();
     refuse(c, "--fit 2022:2022: no target observed in these years");
 }
+
+/// The same calibration on one thread and on three gives the same posterior, bands and skill,
+/// to the bit.
+#[test]
+fn a_calibration_is_the_same_on_any_number_of_threads() {
+    let path = temp("history-threads.csv");
+    synthetic_history(&[0.3, 0.012], 7, &path);
+    let run = |threads: usize| {
+        let mut c = calibration(
+            Base::file(BACKTEST).unwrap(),
+            Targets::read(&path, None).unwrap(),
+        );
+        c.settings.particles = 30;
+        c.settings.generations = 3;
+        c.predictive = 10;
+        c.threads = threads;
+        c.run(|_| {}).unwrap()
+    };
+    let (one, three) = (run(1), run(3));
+    assert_eq!(one.abc, three.abc);
+    assert_eq!(one.samples, three.samples);
+    assert_eq!(one.intervals, three.intervals);
+    assert_eq!(one.bands, three.bands);
+    assert_eq!(one.skill, three.skill);
+}
