@@ -194,6 +194,39 @@ fn every_number_has_a_source_comment() {
     }
 }
 
+/// The measured ties cite data/history/annual.csv's 2013 figures in their comments (the data
+/// live on another branch): each value is what its comment's figures give — a trade share
+/// rounded to two decimals, a Russia remittance tie the product of the two figures.
+#[test]
+fn measured_ties_equal_the_figures_they_cite() {
+    let text = text(FILE);
+    let number = |s: &str| s.trim().parse::<f64>().unwrap();
+    let (mut trade, mut remittances) = (0, 0);
+    for line in text.lines() {
+        let Some((code, comment)) = line.split_once('#') else {
+            continue;
+        };
+        let Some(cited) = comment.split("data/history/annual.csv (2013):").nth(1) else {
+            continue;
+        };
+        let Some((_, value)) = code.split_once('=') else {
+            continue;
+        };
+        let value = number(value);
+        if let Some(rest) = cited.trim().strip_prefix("trade_share ") {
+            let share = number(rest.split(',').next().unwrap());
+            assert_eq!(value, (share * 100.0).round() / 100.0, "{line}");
+            trade += 1;
+        } else if let Some(rest) = cited.trim().strip_prefix("remittances_gdp ") {
+            let (gdp, from) = rest.split_once("× remittances_from Russia").unwrap();
+            assert!((value - number(gdp) * number(from)).abs() < 1e-12, "{line}");
+            remittances += 1;
+        }
+    }
+    // Six powers × nine movable states, and the nine Russia remittance ties.
+    assert_eq!((trade, remittances), (54, 9));
+}
+
 #[test]
 fn nothing_dated_is_inherited() {
     let table: toml::Table = toml::from_str(&text(FILE)).unwrap();
@@ -331,5 +364,17 @@ fn armenia_csto_participation_by_december_2024() {
         "Armenia in the CSTO at 2024-12, of {} runs: active {active}, suspended {suspended}, exited {exited}",
         runs.len()
     );
+    // When it first left active participation, by year (the record: February 2024).
+    let mut by_year = std::collections::BTreeMap::new();
+    for t in &runs {
+        let csto = t.institution_id("CSTO").unwrap();
+        let armenia = t.state_id("Armenia").unwrap();
+        if let Some(step) = (0..t.len())
+            .find(|&s| t.participation_of(s, csto, armenia) != Some(Participation::Active))
+        {
+            *by_year.entry(2013 + (step + 11) / 12).or_insert(0) += 1;
+        }
+    }
+    println!("year Armenia first stopped being active (runs): {by_year:?}");
     assert_eq!(active + suspended + exited, runs.len());
 }
