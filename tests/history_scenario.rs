@@ -372,7 +372,7 @@ fn armenia_csto_participation_by_december_2024() {
         if let Some(step) = (0..t.len())
             .find(|&s| t.participation_of(s, csto, armenia) != Some(Participation::Active))
         {
-            *by_year.entry(2013 + (step + 11) / 12).or_insert(0) += 1;
+            *by_year.entry(2013 + step.div_ceil(12)).or_insert(0) += 1;
         }
     }
     println!("year Armenia first stopped being active (runs): {by_year:?}");
