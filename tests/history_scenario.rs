@@ -378,3 +378,13 @@ fn armenia_csto_participation_by_december_2024() {
     println!("year Armenia first stopped being active (runs): {by_year:?}");
     assert_eq!(active + suspended + exited, runs.len());
 }
+
+/// The loader's fuzz seeds hold a copy of every shipped scenario (fuzz/README.md).
+#[test]
+fn the_fuzz_seed_is_a_copy_of_the_file() {
+    assert_eq!(
+        text("fuzz/seeds/scenario_loader/history-2014.toml"),
+        text(FILE),
+        "copy scenarios/history-2014.toml to fuzz/seeds/scenario_loader/"
+    );
+}
