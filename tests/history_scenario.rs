@@ -388,3 +388,54 @@ fn the_fuzz_seed_is_a_copy_of_the_file() {
         "copy scenarios/history-2014.toml to fuzz/seeds/scenario_loader/"
     );
 }
+
+/// The figures the measured ties cite are data/history/annual.csv's own 2013 rows: each trade
+/// tie's cited share is the file's `trade_share` of that state and power, and each Russia
+/// remittance tie's two factors are the file's `remittances_gdp` and `remittances_from`.
+#[test]
+fn cited_figures_are_the_data_sets() {
+    let data = std::fs::read_to_string(path("data/history/annual.csv")).unwrap();
+    let mut rows = std::collections::HashMap::new();
+    let mut reader = csv::Reader::from_reader(data.as_bytes());
+    for r in reader.records() {
+        let r = r.unwrap();
+        if &r[1] == "2013" {
+            rows.insert(
+                (r[0].to_string(), r[2].to_string(), r[3].to_string()),
+                r[4].parse::<f64>().unwrap(),
+            );
+        }
+    }
+    let number = |s: &str| s.trim().parse::<f64>().unwrap();
+    let (mut table, mut checked) = (Vec::<String>::new(), 0);
+    for line in text(FILE).lines() {
+        if let Some(h) = line
+            .trim()
+            .strip_prefix('[')
+            .and_then(|h| h.strip_suffix(']'))
+        {
+            table = h.split('.').map(str::to_string).collect();
+            continue;
+        }
+        let Some(cited) = line.split("data/history/annual.csv (2013):").nth(1) else {
+            continue;
+        };
+        // Only the ties, `[states.STATE.ties.POWER]`; a salience may cite the size it weighs.
+        if table.len() != 4 || table[2] != "ties" {
+            continue;
+        }
+        let (state, power) = (&table[1], &table[3]);
+        let get = |q: &str, p: &str| rows[&(state.clone(), q.to_string(), p.to_string())];
+        if let Some(rest) = cited.trim().strip_prefix("trade_share ") {
+            let share = number(rest.split(',').next().unwrap());
+            assert_eq!(share, get("trade_share", power), "{state} {power}: {line}");
+            checked += 1;
+        } else if let Some(rest) = cited.trim().strip_prefix("remittances_gdp ") {
+            let (gdp, from) = rest.split_once("× remittances_from Russia").unwrap();
+            assert_eq!(number(gdp), get("remittances_gdp", "all"), "{line}");
+            assert_eq!(number(from), get("remittances_from", "Russia"), "{line}");
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 54 + 9);
+}
