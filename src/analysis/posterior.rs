@@ -45,6 +45,7 @@
 
 use crate::analysis::sensitivity::{Base, SensitivityError};
 use crate::files::ReadError;
+use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -549,6 +550,55 @@ impl Posterior {
                 path: path.to_path_buf(),
                 source,
             })
+    }
+}
+
+/// What an ensemble's summary records of the posterior sample its runs drew their
+/// parameters from ([`crate::analysis::ensemble::Summary::posterior`]), so that its outputs
+/// say where their parameter uncertainty came from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PosteriorRecord {
+    /// The file the sample was read from, as given (not compared when partials are merged:
+    /// the same sample may sit at different paths on different machines).
+    pub source: String,
+    /// The fingerprint of the scenario the sample was fitted on (its file's first line).
+    pub fingerprint: u64,
+    /// A hash of the sample ([`Posterior::digest`]): partials drawn from different samples
+    /// are not merged.
+    pub digest: u64,
+    /// The number of particles in the sample.
+    pub particles: u64,
+    /// The keys each particle sets.
+    pub keys: Vec<String>,
+}
+
+impl Posterior {
+    /// A hash of the whole sample: 64-bit FNV-1a of its file text ([`Posterior::to_text`]),
+    /// so two samples have the same digest when their files are the same bytes.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use geoalign::analysis::posterior::Posterior;
+    /// let a = Posterior::new("S".into(), 1, vec!["a.b".into()], vec![1.0], vec![vec![0.5]]).unwrap();
+    /// let mut b = a.clone();
+    /// assert_eq!(a.digest(), b.digest());
+    /// b.weights[0] = 2.0;
+    /// assert_ne!(a.digest(), b.digest());
+    /// ```
+    pub fn digest(&self) -> u64 {
+        crate::analysis::ensemble::fnv1a(self.to_text().as_bytes())
+    }
+
+    /// What a summary records of this sample, read from `source`.
+    pub fn record(&self, source: &Path) -> PosteriorRecord {
+        PosteriorRecord {
+            source: source.display().to_string(),
+            fingerprint: self.fingerprint,
+            digest: self.digest(),
+            particles: self.len() as u64,
+            keys: self.keys.clone(),
+        }
     }
 }
 

@@ -368,8 +368,13 @@ impl Base {
             .map_err(SensitivityError::BadQuantity)
     }
 
-    /// The base scenario itself.
-    fn scenario(&self) -> Result<Scenario, SensitivityError> {
+    /// The base scenario itself, built from its file with no key set.
+    ///
+    /// # Errors
+    ///
+    /// [`SensitivityError::Scenario`] should the build fail (it succeeded when the base was
+    /// loaded).
+    pub fn scenario(&self) -> Result<Scenario, SensitivityError> {
         self.source
             .build()
             .map_err(|source| SensitivityError::Scenario {

@@ -28,6 +28,18 @@ pub enum SimError {
         /// The state's name.
         state: String,
     },
+    /// The run drew a particle of a posterior sample whose scenario cannot be built
+    /// (see [`crate::analysis::posterior`]): a value the scenario refuses, or one that
+    /// changes the run's shape.
+    #[error("run {run}: posterior particle {particle} (line {} of the posterior file): {reason}", particle + 3)]
+    Particle {
+        /// Run index.
+        run: u64,
+        /// The particle's index, from 0 (its row is line `particle + 3` of the file).
+        particle: usize,
+        /// Why its scenario is refused.
+        reason: String,
+    },
 }
 
 /// A scenario made ready to run: drivers tabulated over the horizon and the dynamics'
