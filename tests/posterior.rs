@@ -244,7 +244,7 @@ fn the_particles_held_are_counted_against_the_memory_limit() {
 }
 
 #[test]
-fn a_particle_the_scenario_refuses_fails_its_run_naming_the_line() {
+fn a_particle_the_scenario_refuses_fails_the_job_before_any_run_naming_its_line() {
     let base = base();
     // Noise must be below 1; the second particle's 5 is refused when a run draws it.
     let posterior = sample(
@@ -253,12 +253,15 @@ fn a_particle_the_scenario_refuses_fails_its_run_naming_the_line() {
         vec![1.0, 1.0],
         vec![vec![0.03], vec![5.0]],
     );
-    let err = ensemble(&base, &posterior, 64)
-        .run()
+    // Refused before any run is spent: no block of runs reports progress.
+    let done = std::sync::atomic::AtomicU64::new(0);
+    let err = ensemble(&base, &posterior, 640)
+        .run_with_progress(&|n| done.store(n, std::sync::atomic::Ordering::Relaxed))
         .unwrap_err()
         .to_string();
+    assert_eq!(done.into_inner(), 0);
     assert!(
-        err.contains("posterior particle 1 (line 4 of the posterior file)"),
+        err.starts_with("fit.csv:4: posterior particle 1, drawn by run "),
         "{err}"
     );
     assert!(err.contains("parameters.noise"), "{err}");

@@ -104,11 +104,14 @@ pub enum PosteriorError {
         /// The name of the scenario the posterior records.
         scenario: String,
     },
-    /// A key of the posterior cannot be set on the scenario (as `--param` refuses it).
-    #[error("{}:2: {source}", path.display())]
+    /// A key of the posterior cannot be set on the scenario (as `--param` refuses it; line 2,
+    /// the header), or the scenario refuses the first particle's values (line 3).
+    #[error("{}:{line}: {source}", path.display())]
     Key {
         /// The posterior file.
         path: PathBuf,
+        /// The header's line (2) for a key, the first particle's (3) for its values.
+        line: usize,
         /// The refusal, as a sensitivity study words it for `--param`.
         source: SensitivityError,
     },
@@ -407,6 +410,8 @@ impl Posterior {
             key: key.map(str::to_string),
             reason,
         };
+        // A byte-order mark, as some spreadsheets write one, is not part of the first line.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let mut lines = text.lines().enumerate().map(|(i, l)| (i + 1, l));
         let first = lines.next().map(|(_, l)| l).unwrap_or("");
         let (scenario, fingerprint) = parse_first_line(first).map_err(|r| at(1, None, r))?;
@@ -548,6 +553,11 @@ impl Posterior {
             .map(drop)
             .map_err(|source| PosteriorError::Key {
                 path: path.to_path_buf(),
+                line: if matches!(source, SensitivityError::ParamKey { .. }) {
+                    2
+                } else {
+                    3
+                },
                 source,
             })
     }
@@ -833,6 +843,38 @@ mod tests {
             );
             assert!(err.contains(phrase), "{text:?}: {err}");
         }
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_not_part_of_the_first_line() {
+        let p = parse(&format!("\u{feff}{HEAD}weight,a.b\n1,2\n")).unwrap();
+        assert_eq!(p.fingerprint, 255);
+    }
+
+    #[test]
+    fn a_key_or_value_the_base_refuses_is_located() {
+        let base = Base::builtin("builtin:eurasia-2025").unwrap();
+        let with = |key: &str, value: f64| {
+            Posterior::new(
+                base.name().into(),
+                base.fingerprint(),
+                vec![key.into()],
+                vec![1.0],
+                vec![vec![value]],
+            )
+            .unwrap()
+            .check_base(Path::new("p.csv"), &base)
+            .unwrap_err()
+            .to_string()
+        };
+        let err = with("parameters.nosie", 0.03);
+        assert!(
+            err.starts_with("p.csv:2: --param `parameters.nosie`: unknown field"),
+            "{err}"
+        );
+        let err = with("parameters.noise", 5.0);
+        assert!(err.starts_with("p.csv:3: "), "{err}");
+        assert!(err.contains("parameters.noise"), "{err}");
     }
 
     #[test]

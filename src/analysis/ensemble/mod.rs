@@ -20,7 +20,9 @@
 //! accumulator of a summary is an integer or an exact minimum/maximum (see [`sketch`]), so
 //! merging is exactly associative and commutative. Runs are handed to worker threads in
 //! blocks, in any order the threads take them; the summary is bit-identical for any thread
-//! count and for any split into shards merged back with [`Summary::merge`].
+//! count and for any split into shards merged back with [`Summary::merge`]. An ensemble over
+//! a posterior sample ([`Ensemble::posterior`]) draws run `r`'s particle from a third stream
+//! of `(seed, r)`, [`crate::sim::posterior_rng`], and keeps these properties.
 //!
 //! **Sharding.** [`Shard`] `i/n` (0-based) runs the `i`-th of `n` near-equal contiguous slices
 //! of the run indices `0..runs`. Each shard's [`Summary`] is a complete, serialisable partial;
@@ -1596,6 +1598,9 @@ impl Ensemble {
             return Err(self.memory_error(&estimate));
         }
         let range = self.run_range();
+        if let Some(particles) = &self.particles {
+            particles.prepare(range.clone(), estimate.workers)?;
+        }
         let fingerprint = fingerprint(self.sim.scenario());
         let recording = self.recording();
         let fresh = || self.summary_of(fingerprint, recording);

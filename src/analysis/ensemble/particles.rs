@@ -3,17 +3,20 @@
 //! particle from [`posterior_rng`]`(seed, r)` and runs the base scenario built with that
 //! particle's values.
 //!
-//! Each particle's [`Simulation`] is built at most once, by the first worker whose run draws
-//! it, and kept for the ensemble's other runs: the ensemble holds one built scenario per
-//! distinct particle its runs draw, never one per run. The draws and the builds depend only
-//! on the seed, the run index and the sample, so the summary is the same for any thread
-//! count and any split into shards.
+//! Before the runs, [`Particles::prepare`] draws the particle of every run of the range, and
+//! builds each distinct particle's [`Simulation`] once, in parallel; the runs then only look
+//! their particle up. The ensemble holds one built scenario per distinct particle its runs
+//! draw, never one per run, and a particle the scenario refuses fails the job before any run.
+//! (A run outside a prepared range, as [`super::Ensemble::accumulate`] may ask for, builds its
+//! particle when first drawn.) The draws and the builds depend only on the seed, the run index
+//! and the sample, so the summary is the same for any thread count and any split into shards.
 
 use crate::analysis::posterior::{Posterior, PosteriorRecord, Sampler};
 use crate::analysis::sensitivity::Base;
 use crate::model::YearMonth;
 use crate::sim::{posterior_rng, Scenario, SimError, Simulation};
 use rand::RngExt;
+use rayon::prelude::*;
 use std::ops::Range;
 use std::sync::{Arc, OnceLock};
 
@@ -99,14 +102,54 @@ impl Particles {
         drawn.iter().filter(|&&d| d).count() as u64
     }
 
+    /// Build the particle of every run of `range` that is not built yet, on `workers` threads.
+    ///
+    /// # Errors
+    ///
+    /// The failure of the lowest run whose particle cannot be built (what the runs would
+    /// report, before any of them is spent).
+    pub(crate) fn prepare(&self, range: Range<u64>, workers: usize) -> Result<(), SimError> {
+        // The first run of the range that draws each particle, in run order.
+        let mut first: Vec<Option<u64>> = vec![None; self.posterior.len()];
+        for run in range {
+            let slot = &mut first[self.particle_of(run)];
+            slot.get_or_insert(run);
+        }
+        let drawn: Vec<(usize, u64)> = first
+            .iter()
+            .enumerate()
+            .filter_map(|(p, r)| Some((p, (*r)?)))
+            .collect();
+        let build = || {
+            drawn
+                .par_iter()
+                .filter_map(|&(p, run)| self.simulation_of(p, run).err())
+                .min_by_key(|e| match e {
+                    SimError::Particle { run, .. } => *run,
+                    _ => u64::MAX,
+                })
+        };
+        let failed = match rayon::ThreadPoolBuilder::new().num_threads(workers).build() {
+            Ok(pool) => pool.install(build),
+            // Without a pool of our own, rayon's global one builds them.
+            Err(_) => build(),
+        };
+        failed.map_or(Ok(()), Err)
+    }
+
     /// The simulation of run `run`'s particle, built if no run has drawn it yet.
     pub(crate) fn simulation(&self, run: u64) -> Result<&Simulation, SimError> {
-        let particle = self.particle_of(run);
+        self.simulation_of(self.particle_of(run), run)
+    }
+
+    /// The simulation of particle `particle`, drawn by run `run` (named in an error).
+    fn simulation_of(&self, particle: usize, run: u64) -> Result<&Simulation, SimError> {
         self.sims[particle]
             .get_or_init(|| self.build(particle))
             .as_ref()
             .map_err(|reason| SimError::Particle {
                 run,
+                file: self.record.source.clone(),
                 particle,
                 reason: reason.clone(),
             })
