@@ -7,6 +7,7 @@
 //! lacks is refused with its file and line.
 #![cfg(feature = "output")]
 
+use geoalign::analysis::compare::Comparison;
 use geoalign::analysis::ensemble::{Component, Ensemble, EnsembleError, Shard, Summary};
 use geoalign::analysis::posterior::Posterior;
 use geoalign::analysis::sensitivity::Base;
@@ -437,4 +438,151 @@ fn cli_refuses_an_empty_sample_and_an_unknown_key_naming_file_and_line() {
     let out = geoalign(&["run", BASE, "--posterior", missing.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("missing.csv"), "{}", stderr(&out));
+}
+
+/// The alternative of the comparison tests: the futures share the world, the start and the
+/// horizon, and each has a last point of Russia's capacity driver.
+const ALT: &str = "builtin:csto-selective-consolidation";
+
+fn comparison(base: &Base, alt: &Base, posterior: &Posterior, runs: u64) -> Comparison {
+    Comparison::new(base.scenario().unwrap(), alt.scenario().unwrap(), runs)
+        .unwrap()
+        .posterior(base, alt, Arc::new(posterior.clone()), Path::new("fit.csv"))
+        .unwrap()
+}
+
+#[test]
+fn a_comparison_takes_the_same_particle_on_both_sides() {
+    // A scenario compared with itself under two very different particles: were the sides to
+    // draw their particles apart, Belarus's share would differ by 0.13 in half the pairs.
+    let base = base();
+    let paired = comparison(&base, &base, &two_capacities(&base), 60)
+        .threads(2)
+        .run()
+        .unwrap();
+    assert_eq!(paired.posterior.as_ref().unwrap().particles, 2);
+    let by = paired.state("Belarus").unwrap();
+    let russia = paired.component("Russia").unwrap();
+    let d = paired.alignment(paired.steps, by, russia).unwrap();
+    assert_eq!((d.mean, d.low, d.high), (0.0, 0.0, 0.0));
+    let (_, _, largest) = paired.largest_at_horizon(1)[0];
+    assert_eq!(largest.mean, 0.0);
+    assert_eq!(paired.changed_share("csto-futures"), Some(0.0));
+}
+
+#[test]
+fn a_posterior_comparison_does_not_depend_on_threads_or_shards_and_checks_the_base() {
+    let (base, alt) = (base(), Base::builtin(ALT).unwrap());
+    let posterior = two_capacities(&base);
+    let runs = 90;
+    let one = comparison(&base, &alt, &posterior, runs)
+        .threads(1)
+        .run()
+        .unwrap();
+    let two = comparison(&base, &alt, &posterior, runs)
+        .threads(2)
+        .run()
+        .unwrap();
+    assert!(one == two);
+    let mut merged = comparison(&base, &alt, &posterior, runs)
+        .shard(Shard { index: 1, count: 2 })
+        .run()
+        .unwrap();
+    let first = comparison(&base, &alt, &posterior, runs)
+        .shard(Shard { index: 0, count: 2 })
+        .run()
+        .unwrap();
+    merged.merge(&first).unwrap();
+    assert!(merged == one);
+    // Fitted on the alternative, not the base: refused, naming the scenario it was fitted on.
+    let on_alt = sample(&alt, &[CAPACITY], vec![1.0], vec![vec![0.5]]);
+    let err = Comparison::new(base.scenario().unwrap(), alt.scenario().unwrap(), runs)
+        .unwrap()
+        .posterior(&base, &alt, Arc::new(on_alt), Path::new("fit.csv"))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.starts_with(&format!(
+            "fit.csv:1: this posterior was fitted on scenario {:?}",
+            alt.name()
+        )),
+        "{err}"
+    );
+}
+
+#[test]
+fn cli_compare_records_the_sample_and_refuses_one_of_the_alternative() {
+    let dir = scratch("compare");
+    let (base, alt) = (base(), Base::builtin(ALT).unwrap());
+    let post = dir.join("fit.csv");
+    two_capacities(&base).write(&post).unwrap();
+    let out_dir = dir.join("out");
+    let out = geoalign(&[
+        "compare",
+        BASE,
+        ALT,
+        "--runs",
+        "40",
+        "--posterior",
+        post.to_str().unwrap(),
+        "--out",
+        out_dir.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out_dir.join("comparison.json")).unwrap()).unwrap();
+    assert_eq!(json["posterior"]["particles"], 2);
+    assert_eq!(
+        json["posterior"]["scenario_fingerprint"],
+        format!("{:016x}", base.fingerprint())
+    );
+    let wrong = dir.join("alt.csv");
+    sample(&alt, &[CAPACITY], vec![1.0], vec![vec![0.5]])
+        .write(&wrong)
+        .unwrap();
+    let out = geoalign(&[
+        "compare",
+        BASE,
+        ALT,
+        "--runs",
+        "4",
+        "--posterior",
+        wrong.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).starts_with(&format!(
+            "error: {}:1: this posterior was fitted on scenario {:?}",
+            wrong.display(),
+            alt.name()
+        )),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_comparisons_seed_set_after_the_posterior_moves_the_draws_with_it() {
+    let (base, alt) = (base(), Base::builtin(ALT).unwrap());
+    let posterior = two_capacities(&base);
+    let later = comparison(&base, &alt, &posterior, 30)
+        .seed(5)
+        .run()
+        .unwrap();
+    let (mut b, mut a) = (base.scenario().unwrap(), alt.scenario().unwrap());
+    b.set_seed(5);
+    a.set_seed(5);
+    let first = Comparison::new(b, a, 30)
+        .unwrap()
+        .posterior(&base, &alt, Arc::new(posterior), Path::new("fit.csv"))
+        .unwrap()
+        .run()
+        .unwrap();
+    assert_eq!(later.seed, 5);
+    // The seeds the scenarios carried before differ (the files' against 5); all else is equal.
+    let mut later = later;
+    assert_ne!(later.base.own_seed, first.base.own_seed);
+    later.base.own_seed = first.base.own_seed;
+    later.alt.own_seed = first.alt.own_seed;
+    assert!(later == first);
 }

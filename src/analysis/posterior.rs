@@ -549,6 +549,18 @@ impl Posterior {
     /// ```
     pub fn check_base(&self, path: &Path, base: &Base) -> Result<(), PosteriorError> {
         self.check_fingerprint(path, base.fingerprint())?;
+        self.check_keys(path, base)
+    }
+
+    /// Check that every key can be set on `scenario` (with the first particle's values), as
+    /// [`Posterior::check_base`] does, but not the fingerprint: for the alternative of a
+    /// paired comparison, which takes the particles fitted on its base.
+    ///
+    /// # Errors
+    ///
+    /// [`PosteriorError::Key`].
+    pub fn check_keys(&self, path: &Path, scenario: &Base) -> Result<(), PosteriorError> {
+        let base = scenario;
         base.with_values(&self.keys, &self.samples[0])
             .map(drop)
             .map_err(|source| PosteriorError::Key {

@@ -466,6 +466,18 @@ pub(crate) struct PosteriorProvenance<'a> {
     keys: &'a [String],
 }
 
+impl<'a> PosteriorProvenance<'a> {
+    pub(crate) fn of(p: &'a crate::analysis::posterior::PosteriorRecord) -> Self {
+        PosteriorProvenance {
+            source: &p.source,
+            scenario_fingerprint: format!("{:016x}", p.fingerprint),
+            digest: format!("{:016x}", p.digest),
+            particles: p.particles,
+            keys: &p.keys,
+        }
+    }
+}
+
 /// One outcome in `summary.json`: each category's probability.
 #[derive(Serialize)]
 pub(crate) struct OutcomeProbabilities<'a> {
@@ -491,13 +503,7 @@ pub(crate) fn provenance(s: &Summary) -> Provenance<'_> {
         seed: s.seed,
         geoalign_version: &s.version,
         scenario_fingerprint: format!("{:016x}", s.fingerprint),
-        posterior: s.posterior.as_ref().map(|p| PosteriorProvenance {
-            source: &p.source,
-            scenario_fingerprint: format!("{:016x}", p.fingerprint),
-            digest: format!("{:016x}", p.digest),
-            particles: p.particles,
-            keys: &p.keys,
-        }),
+        posterior: s.posterior.as_ref().map(PosteriorProvenance::of),
         runs: s.runs,
         start: s.start.to_string(),
         horizon: s.start.add_months(s.steps).to_string(),

@@ -30,7 +30,7 @@
 
 mod events;
 pub mod memory;
-mod particles;
+pub(crate) mod particles;
 mod powers;
 pub mod sketch;
 pub mod verify;
@@ -1361,10 +1361,7 @@ impl Ensemble {
                 base.name()
             ))
         };
-        let built = base.scenario().map_err(|_| not_base())?;
-        let mut own = self.sim.scenario().clone();
-        own.set_seed(built.seed());
-        if fingerprint(&own) != base.fingerprint() {
+        if !particles::is_base(self.sim.scenario(), base) {
             return Err(not_base());
         }
         let record = posterior.record(source);

@@ -68,7 +68,27 @@ impl Shape {
     }
 }
 
+/// Whether `scenario` is `base` as its file builds it, up to its seed.
+pub(crate) fn is_base(scenario: &Scenario, base: &Base) -> bool {
+    let Ok(built) = base.scenario() else {
+        return false;
+    };
+    let mut own = scenario.clone();
+    own.set_seed(built.seed());
+    super::fingerprint(&own) == base.fingerprint()
+}
+
 impl Particles {
+    /// The same particles under `scenario`'s seed (none built yet).
+    pub(crate) fn reseeded(&self, scenario: &Scenario) -> Particles {
+        Particles::new(
+            self.base.clone(),
+            Arc::clone(&self.posterior),
+            scenario,
+            self.record.clone(),
+        )
+    }
+
     /// `posterior`'s particles on `base`, under `scenario`'s seed and shape.
     pub(crate) fn new(
         base: Base,
