@@ -586,3 +586,27 @@ fn a_comparisons_seed_set_after_the_posterior_moves_the_draws_with_it() {
     later.alt.own_seed = first.alt.own_seed;
     assert!(later == first);
 }
+
+#[test]
+fn the_base_fingerprint_is_the_one_a_plain_run_records() {
+    // What a calibration writes on the sample's first line is what `geoalign run` of the same
+    // scenario records as its fingerprint: for the embedded world, a built-in and a file.
+    let embedded = Base::builtin("builtin:eurasia-2025").unwrap();
+    let run = Ensemble::new(geoalign::presets::eurasia_2025(), 1).empty_summary();
+    assert_eq!(embedded.fingerprint(), run.fingerprint);
+    let builtin = geoalign::presets::builtin(BASE).unwrap();
+    assert_eq!(
+        base().fingerprint(),
+        Ensemble::new(builtin, 1).empty_summary().fingerprint
+    );
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/scenarios/csto-slow-decline.toml"
+    );
+    let file = Base::file(path).unwrap();
+    let scenario = geoalign::Scenario::from_file(path).unwrap();
+    assert_eq!(
+        file.fingerprint(),
+        Ensemble::new(scenario, 1).empty_summary().fingerprint
+    );
+}

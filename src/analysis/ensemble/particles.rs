@@ -10,6 +10,11 @@
 //! (A run outside a prepared range, as [`super::Ensemble::accumulate`] may ask for, builds its
 //! particle when first drawn.) The draws and the builds depend only on the seed, the run index
 //! and the sample, so the summary is the same for any thread count and any split into shards.
+//!
+//! **Cost.** A particle's build validates the scenario like a user's file: 2 ms for the
+//! Eurasia world, 5–8 ms for a CSTO future (its `extends` chain), against 0.2 ms a run. A
+//! sample of many particles over few runs spends most of its time building (2,000 runs
+//! drawing 869 particles of a CSTO future: 3.2 s on two threads, 1.0 s without a sample).
 
 use crate::analysis::posterior::{Posterior, PosteriorRecord, Sampler};
 use crate::analysis::sensitivity::Base;
