@@ -53,7 +53,9 @@
 //! A run's only randomness is two ChaCha8 streams of the scenario seed: [`run_rng`]`(seed, run)`
 //! seeds the dynamics' noise generator ([`sim::noise_rng`], Xoshiro256++) and
 //! [`event_rng`]`(seed, run)` drives the events. The same scenario, seed and run index give
-//! bit-identical results on any machine and any thread count.
+//! bit-identical results on any machine and any thread count. An ensemble over a posterior
+//! sample of parameters draws each run's particle from a third stream,
+//! [`sim::posterior_rng`]`(seed, run)`, which moves neither of the others.
 
 #![forbid(unsafe_code)]
 // A scenario error is returned once per load, never on a hot path, and users match on its

@@ -45,6 +45,7 @@
 
 use crate::analysis::sensitivity::{Base, SensitivityError};
 use crate::files::ReadError;
+use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -103,11 +104,14 @@ pub enum PosteriorError {
         /// The name of the scenario the posterior records.
         scenario: String,
     },
-    /// A key of the posterior cannot be set on the scenario (as `--param` refuses it).
-    #[error("{}:2: {source}", path.display())]
+    /// A key of the posterior cannot be set on the scenario (as `--param` refuses it; line 2,
+    /// the header), or the scenario refuses the first particle's values (line 3).
+    #[error("{}:{line}: {source}", path.display())]
     Key {
         /// The posterior file.
         path: PathBuf,
+        /// The header's line (2) for a key, the first particle's (3) for its values.
+        line: usize,
         /// The refusal, as a sensitivity study words it for `--param`.
         source: SensitivityError,
     },
@@ -406,6 +410,8 @@ impl Posterior {
             key: key.map(str::to_string),
             reason,
         };
+        // A byte-order mark, as some spreadsheets write one, is not part of the first line.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let mut lines = text.lines().enumerate().map(|(i, l)| (i + 1, l));
         let first = lines.next().map(|(_, l)| l).unwrap_or("");
         let (scenario, fingerprint) = parse_first_line(first).map_err(|r| at(1, None, r))?;
@@ -543,12 +549,78 @@ impl Posterior {
     /// ```
     pub fn check_base(&self, path: &Path, base: &Base) -> Result<(), PosteriorError> {
         self.check_fingerprint(path, base.fingerprint())?;
+        self.check_keys(path, base)
+    }
+
+    /// Check that every key can be set on `scenario` (with the first particle's values), as
+    /// [`Posterior::check_base`] does, but not the fingerprint: for the alternative of a
+    /// paired comparison, which takes the particles fitted on its base.
+    ///
+    /// # Errors
+    ///
+    /// [`PosteriorError::Key`].
+    pub fn check_keys(&self, path: &Path, scenario: &Base) -> Result<(), PosteriorError> {
+        let base = scenario;
         base.with_values(&self.keys, &self.samples[0])
             .map(drop)
             .map_err(|source| PosteriorError::Key {
                 path: path.to_path_buf(),
+                line: if matches!(source, SensitivityError::ParamKey { .. }) {
+                    2
+                } else {
+                    3
+                },
                 source,
             })
+    }
+}
+
+/// What an ensemble's summary records of the posterior sample its runs drew their
+/// parameters from ([`crate::analysis::ensemble::Summary::posterior`]), so that its outputs
+/// say where their parameter uncertainty came from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PosteriorRecord {
+    /// The file the sample was read from, as given (not compared when partials are merged:
+    /// the same sample may sit at different paths on different machines).
+    pub source: String,
+    /// The fingerprint of the scenario the sample was fitted on (its file's first line).
+    pub fingerprint: u64,
+    /// A hash of the sample ([`Posterior::digest`]): partials drawn from different samples
+    /// are not merged.
+    pub digest: u64,
+    /// The number of particles in the sample.
+    pub particles: u64,
+    /// The keys each particle sets.
+    pub keys: Vec<String>,
+}
+
+impl Posterior {
+    /// A hash of the whole sample: 64-bit FNV-1a of its file text ([`Posterior::to_text`]),
+    /// so two samples have the same digest when their files are the same bytes.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use geoalign::analysis::posterior::Posterior;
+    /// let a = Posterior::new("S".into(), 1, vec!["a.b".into()], vec![1.0], vec![vec![0.5]]).unwrap();
+    /// let mut b = a.clone();
+    /// assert_eq!(a.digest(), b.digest());
+    /// b.weights[0] = 2.0;
+    /// assert_ne!(a.digest(), b.digest());
+    /// ```
+    pub fn digest(&self) -> u64 {
+        crate::analysis::ensemble::fnv1a(self.to_text().as_bytes())
+    }
+
+    /// What a summary records of this sample, read from `source`.
+    pub fn record(&self, source: &Path) -> PosteriorRecord {
+        PosteriorRecord {
+            source: source.display().to_string(),
+            fingerprint: self.fingerprint,
+            digest: self.digest(),
+            particles: self.len() as u64,
+            keys: self.keys.clone(),
+        }
     }
 }
 
@@ -783,6 +855,38 @@ mod tests {
             );
             assert!(err.contains(phrase), "{text:?}: {err}");
         }
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_not_part_of_the_first_line() {
+        let p = parse(&format!("\u{feff}{HEAD}weight,a.b\n1,2\n")).unwrap();
+        assert_eq!(p.fingerprint, 255);
+    }
+
+    #[test]
+    fn a_key_or_value_the_base_refuses_is_located() {
+        let base = Base::builtin("builtin:eurasia-2025").unwrap();
+        let with = |key: &str, value: f64| {
+            Posterior::new(
+                base.name().into(),
+                base.fingerprint(),
+                vec![key.into()],
+                vec![1.0],
+                vec![vec![value]],
+            )
+            .unwrap()
+            .check_base(Path::new("p.csv"), &base)
+            .unwrap_err()
+            .to_string()
+        };
+        let err = with("parameters.nosie", 0.03);
+        assert!(
+            err.starts_with("p.csv:2: --param `parameters.nosie`: unknown field"),
+            "{err}"
+        );
+        let err = with("parameters.noise", 5.0);
+        assert!(err.starts_with("p.csv:3: "), "{err}");
+        assert!(err.contains("parameters.noise"), "{err}");
     }
 
     #[test]

@@ -297,6 +297,16 @@ impl Base {
         keys: &[K],
         values: &[f64],
     ) -> Result<Scenario, SensitivityError> {
+        self.built_with(keys, values, "values")
+    }
+
+    /// [`Base::with_values`], a refusal of the build naming the values as `what`.
+    fn built_with<K: AsRef<str>>(
+        &self,
+        keys: &[K],
+        values: &[f64],
+        what: &str,
+    ) -> Result<Scenario, SensitivityError> {
         let mut source = self.source.clone();
         let mut context = String::new();
         for (key, &value) in keys.iter().zip(values) {
@@ -317,7 +327,7 @@ impl Base {
             })?;
         }
         source.build().map_err(|source| SensitivityError::Scenario {
-            context: format!("design point {}", context.trim_end()),
+            context: format!("{what} {}", context.trim_end()),
             source,
         })
     }
@@ -368,8 +378,13 @@ impl Base {
             .map_err(SensitivityError::BadQuantity)
     }
 
-    /// The base scenario itself.
-    fn scenario(&self) -> Result<Scenario, SensitivityError> {
+    /// The base scenario itself, built from its file with no key set.
+    ///
+    /// # Errors
+    ///
+    /// [`SensitivityError::Scenario`] should the build fail (it succeeded when the base was
+    /// loaded).
+    pub fn scenario(&self) -> Result<Scenario, SensitivityError> {
         self.source
             .build()
             .map_err(|source| SensitivityError::Scenario {
@@ -581,7 +596,7 @@ impl Study {
     /// ```
     pub fn scenario_with(&self, values: &[f64]) -> Result<Scenario, SensitivityError> {
         let keys: Vec<&str> = self.params.iter().map(|p| p.key.as_str()).collect();
-        self.base.with_values(&keys, values)
+        self.base.built_with(&keys, values, "design point")
     }
 
     /// Number of design points `method` evaluates.

@@ -7,7 +7,7 @@
 //! | `difference.csv` | per state × component × recorded date: the mean paired difference `alt − base`, its 95 % interval (t), the runs, and the two means |
 //! | `institutions-difference.csv` | the same per institution × `cohesion`/`credibility` |
 //! | `outcomes-difference.csv` | per outcome × category: P(base), P(alt), their difference with Newcombe's paired 95 % interval, and the share of runs whose category changed |
-//! | `comparison.json` | the scenarios' names and fingerprints, the seed, the runs, the largest differences at the horizon, the outcome differences |
+//! | `comparison.json` | the scenarios' names and fingerprints, the seed, the runs, the largest differences at the horizon, the outcome differences; with `compare --posterior`, the sample under `posterior` |
 //! | `difference-<state>.svg` | the state's difference over time, one line per component with its 95 % band as a light fill, and the zero line, on a y axis holding zero at least 0.02 wide; components within ±0.001 throughout left out and named; only for a state some paired run moves |
 //!
 //! **Partials.** `geoalign compare --shard i/n --out DIR` writes
@@ -175,6 +175,9 @@ struct ComparisonJson<'a> {
     interval: &'static str,
     largest_at_horizon: Vec<Largest<'a>>,
     outcomes: Vec<OutcomeLine<'a>>,
+    /// The posterior sample the run pairs drew their parameters from; left out without one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    posterior: Option<super::csv_out::PosteriorProvenance<'a>>,
 }
 
 fn comparison_json(path: &Path, p: &PairedSummary) -> Result<(), OutputError> {
@@ -184,6 +187,10 @@ fn comparison_json(path: &Path, p: &PairedSummary) -> Result<(), OutputError> {
         alt: &p.alt,
         seed: p.seed,
         seed_note: p.seed_note(),
+        posterior: p
+            .posterior
+            .as_ref()
+            .map(super::csv_out::PosteriorProvenance::of),
         runs: p.runs,
         start: p.start.to_string(),
         horizon: p.date_of(p.steps).to_string(),

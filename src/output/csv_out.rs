@@ -449,6 +449,33 @@ pub(crate) struct Provenance<'a> {
     membership: Vec<(String, String, Proportion, Proportion)>,
     horizon_alignment: Vec<(String, String, Stats)>,
     horizon_cohesion: Vec<(String, Stats)>,
+    /// The posterior sample the runs drew their parameters from; left out when there is none,
+    /// as files before it had it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    posterior: Option<PosteriorProvenance<'a>>,
+}
+
+/// The posterior sample of a summary in `summary.json`: its file, the fingerprint of the
+/// scenario it was fitted on, its digest, its particles and keys.
+#[derive(Serialize)]
+pub(crate) struct PosteriorProvenance<'a> {
+    source: &'a str,
+    scenario_fingerprint: String,
+    digest: String,
+    particles: u64,
+    keys: &'a [String],
+}
+
+impl<'a> PosteriorProvenance<'a> {
+    pub(crate) fn of(p: &'a crate::analysis::posterior::PosteriorRecord) -> Self {
+        PosteriorProvenance {
+            source: &p.source,
+            scenario_fingerprint: format!("{:016x}", p.fingerprint),
+            digest: format!("{:016x}", p.digest),
+            particles: p.particles,
+            keys: &p.keys,
+        }
+    }
 }
 
 /// One outcome in `summary.json`: each category's probability.
@@ -476,6 +503,7 @@ pub(crate) fn provenance(s: &Summary) -> Provenance<'_> {
         seed: s.seed,
         geoalign_version: &s.version,
         scenario_fingerprint: format!("{:016x}", s.fingerprint),
+        posterior: s.posterior.as_ref().map(PosteriorProvenance::of),
         runs: s.runs,
         start: s.start.to_string(),
         horizon: s.start.add_months(s.steps).to_string(),

@@ -28,6 +28,20 @@ pub enum SimError {
         /// The state's name.
         state: String,
     },
+    /// The run drew a particle of a posterior sample whose scenario cannot be built
+    /// (see [`crate::analysis::posterior`]): a value the scenario refuses, or one that
+    /// changes the run's shape.
+    #[error("{file}:{}: posterior particle {particle}, drawn by run {run}: {reason}", particle + 3)]
+    Particle {
+        /// Run index.
+        run: u64,
+        /// The posterior file.
+        file: String,
+        /// The particle's index, from 0 (its row is line `particle + 3` of the file).
+        particle: usize,
+        /// Why its scenario is refused.
+        reason: String,
+    },
 }
 
 /// A scenario made ready to run: drivers tabulated over the horizon and the dynamics'

@@ -19,6 +19,6 @@ pub mod state;
 
 pub use engine::{SimError, Simulation};
 pub use record::{Discard, PowerActions, Punishment, Recorder, Trajectory};
-pub use rng::{event_rng, noise_rng, run_rng};
+pub use rng::{event_rng, noise_rng, posterior_rng, run_rng};
 pub use scenario::{Scenario, ScenarioBuilder, ScenarioRuleError, MAX_STEPS};
 pub use state::RunState;

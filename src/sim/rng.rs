@@ -64,3 +64,32 @@ pub fn event_rng(seed: u64, run: u64) -> ChaCha8Rng {
     rng.set_stream(run | (1 << 63));
     rng
 }
+
+/// The domain tag of [`posterior_rng`]'s key: the bytes after the seed's, so that no seed
+/// gives a key of [`run_rng`]'s (which ChaCha's `seed_from_u64` expands from the seed alone).
+const POSTERIOR_DOMAIN: &[u8; 24] = b"geoalign posterior draw\0";
+
+/// The per-run RNG that draws a run's particle from a posterior sample
+/// ([`crate::analysis::posterior`]): a ChaCha8 stream of its own key, the scenario seed
+/// followed by a domain tag, on stream `run`. Its draws depend only on `(seed, run)`, never
+/// on the thread, the shard or the other runs, and drawing from it moves neither the noise
+/// ([`noise_rng`]) nor the events ([`event_rng`]) of any run: a run that draws particle `p`
+/// is, bit for bit, run `run` of the scenario built with `p`'s values.
+///
+/// # Examples
+///
+/// ```
+/// use rand::RngExt;
+/// let a: u64 = geoalign::sim::posterior_rng(42, 7).random();
+/// assert_eq!(a, geoalign::sim::posterior_rng(42, 7).random::<u64>());
+/// assert_ne!(a, geoalign::run_rng(42, 7).random::<u64>());
+/// assert_ne!(a, geoalign::event_rng(42, 7).random::<u64>());
+/// ```
+pub fn posterior_rng(seed: u64, run: u64) -> ChaCha8Rng {
+    let mut key = [0u8; 32];
+    key[..8].copy_from_slice(&seed.to_le_bytes());
+    key[8..].copy_from_slice(POSTERIOR_DOMAIN);
+    let mut rng = ChaCha8Rng::from_seed(key);
+    rng.set_stream(run);
+    rng
+}

@@ -39,6 +39,11 @@
 //! addition: a [`PairedSummary`] is bit-identical for any thread count and any split into
 //! shards merged with [`PairedSummary::merge`].
 //!
+//! **Parameter uncertainty.** With a posterior sample ([`Comparison::posterior`]), run `r`
+//! draws one particle from [`crate::sim::posterior_rng`]`(seed, r)` and both scenarios take
+//! it: common random numbers extended to the parameters, so a difference is the
+//! alternative's effect under the same parameters, averaged over the sample.
+//!
 //! **Cost.** A worker runs the base, keeping only that run's recorded values (one number a
 //! recorded cell, [`Comparison::memory_estimate`]), then the alternative, which adds each
 //! paired difference as it goes: no trajectory of the alternative and nothing per run beyond
@@ -49,8 +54,11 @@ mod moments;
 mod run;
 
 use crate::analysis::ensemble::memory::{self, MemoryEstimate};
+use crate::analysis::ensemble::particles::{self, Particles};
 use crate::analysis::ensemble::{EnsembleError, Shard, BLOCK};
 use crate::analysis::outcome::{check_outcomes, declared_outcomes, default_outcomes, Outcome};
+use crate::analysis::posterior::{Posterior, PosteriorError, PosteriorRecord};
+use crate::analysis::sensitivity::Base;
 use crate::model::{YearMonth, AUTONOMY};
 use crate::sim::Scenario;
 use interval::{newcombe_paired, t95, welch_half_width};
@@ -117,6 +125,9 @@ pub struct Comparison {
     outcomes: Vec<Arc<dyn Outcome>>,
     record_every: u32,
     max_memory: Option<u64>,
+    /// The base's and the alternative's particles of a posterior sample: one sample, one
+    /// seed, so run `r` draws the same particle on both sides ([`Comparison::posterior`]).
+    particles: Option<(Arc<Particles>, Arc<Particles>)>,
 }
 
 impl Comparison {
@@ -178,13 +189,90 @@ impl Comparison {
             outcomes,
             record_every: 0,
             max_memory: None,
+            particles: None,
         })
+    }
+
+    /// Draw each run pair's parameters from `posterior`, a sample fitted on `base` (read from
+    /// `source`): run `r` draws its particle from [`crate::sim::posterior_rng`]`(seed, r)`,
+    /// and the base and the alternative both run with it, `base` and `alt` built with the
+    /// particle's values ([`Base::with_values`]) under the comparison's seed. The sample's
+    /// fingerprint is checked against `base` only; its keys must be settable on both.
+    /// The comparison's scenarios must be `base` and `alt` (up to their seeds).
+    ///
+    /// # Errors
+    ///
+    /// [`PosteriorError::Mismatch`] when the sample was fitted on another scenario than
+    /// `base`; [`PosteriorError::Key`] when a key cannot be set on either;
+    /// [`PosteriorError::Invalid`] when the comparison's scenarios are not `base` and `alt`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use geoalign::analysis::{compare::Comparison, posterior::Posterior, sensitivity::Base};
+    /// use std::sync::Arc;
+    /// let base = Base::builtin("builtin:csto-slow-decline").unwrap();
+    /// let posterior = Posterior::new(
+    ///     base.name().to_string(),
+    ///     base.fingerprint(),
+    ///     vec!["parameters.noise".into()],
+    ///     vec![0.5, 0.5],
+    ///     vec![vec![0.01], vec![0.08]],
+    /// )
+    /// .unwrap();
+    /// // A scenario compared with itself: the same particle on both sides, no difference.
+    /// let (b, a) = (base.scenario().unwrap(), base.scenario().unwrap());
+    /// let paired = Comparison::new(b, a, 6)
+    ///     .unwrap()
+    ///     .posterior(&base, &base, Arc::new(posterior), "fit.csv".as_ref())
+    ///     .unwrap()
+    ///     .run()
+    ///     .unwrap();
+    /// let (_, _, d) = paired.largest_at_horizon(1)[0];
+    /// assert_eq!(d.mean, 0.0);
+    /// assert_eq!(paired.posterior.unwrap().particles, 2);
+    /// ```
+    pub fn posterior(
+        mut self,
+        base: &Base,
+        alt: &Base,
+        posterior: Arc<Posterior>,
+        source: &std::path::Path,
+    ) -> Result<Comparison, PosteriorError> {
+        posterior.check_base(source, base)?;
+        posterior.check_keys(source, alt)?;
+        for (side, scenario, b) in [("base", &self.base, base), ("alternative", &self.alt, alt)] {
+            if !particles::is_base(scenario, b) {
+                return Err(PosteriorError::Invalid(format!(
+                    "the comparison's {side} scenario is not {:?}, the one given for the posterior",
+                    b.name()
+                )));
+            }
+        }
+        let record = posterior.record(source);
+        self.particles = Some((
+            Arc::new(Particles::new(
+                base.clone(),
+                Arc::clone(&posterior),
+                &self.base,
+                record.clone(),
+            )),
+            Arc::new(Particles::new(alt.clone(), posterior, &self.alt, record)),
+        ));
+        Ok(self)
     }
 
     /// Use `seed` for both scenarios instead of the base's.
     pub fn seed(mut self, seed: u64) -> Comparison {
         self.base.set_seed(seed);
         self.alt.set_seed(seed);
+        // A posterior's draws and particles follow the seed.
+        if let Some((b, a)) = &self.particles {
+            self.particles = Some((
+                Arc::new(b.reseeded(&self.base)),
+                Arc::new(a.reseeded(&self.alt)),
+            ));
+        }
         self
     }
 
@@ -307,7 +395,16 @@ impl Comparison {
             .iter()
             .map(|o| (o.categories().len() as u64).pow(2) * 8 + 64)
             .sum();
-        memory::paired_estimate(&self.base, &self.alt, plan, cells, categories)
+        let estimate = memory::paired_estimate(&self.base, &self.alt, plan, cells, categories);
+        match &self.particles {
+            // Each particle drawn is built twice, once per side.
+            Some((b, _)) => {
+                let n = b.distinct(self.run_range());
+                let estimate = memory::with_particles(estimate, &self.base, plan, n);
+                memory::with_particles(estimate, &self.alt, plan, n)
+            }
+            None => estimate,
+        }
     }
 
     /// Run it and return the paired summary.
@@ -473,6 +570,10 @@ pub struct PairedSummary {
     /// Per recorded step: every state's components, then per institution cohesion and
     /// credibility.
     pub(crate) moments: Moments,
+    /// The posterior sample each run pair drew its parameters from
+    /// ([`Comparison::posterior`]); `None`, and left out of the JSON, without one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub posterior: Option<PosteriorRecord>,
 }
 
 /// One mean paired difference `alt − base` with its 95 % interval, and the two sides' means.
@@ -810,6 +911,9 @@ impl PairedSummary {
         };
         if shape(self) != shape(other) {
             return differs("the outcomes");
+        }
+        if self.posterior.as_ref().map(|p| p.digest) != other.posterior.as_ref().map(|p| p.digest) {
+            return differs("the posterior sample");
         }
         Ok(())
     }

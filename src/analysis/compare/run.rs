@@ -4,6 +4,7 @@
 use super::moments::{fixed_share, Moments};
 use super::{check_both, CompareError, Comparison, PairedCounts, PairedSummary, Side};
 use crate::analysis::ensemble::memory::{self, Bytes};
+use crate::analysis::ensemble::particles::Particles;
 use crate::analysis::ensemble::{fingerprint, recorded_row, workers, EnsembleError};
 use crate::analysis::outcome::{Outcome, OutcomeCounts, Watch};
 use crate::model::{InstitutionId, World};
@@ -127,6 +128,8 @@ fn categories(
 struct Job<'a> {
     base: Simulation,
     alt: Simulation,
+    /// Each side's particles of a posterior sample, if any: run `r` takes the same on both.
+    particles: Option<(&'a Particles, &'a Particles)>,
     layout: Layout,
     every: u32,
     outcomes: &'a [Arc<dyn Outcome>],
@@ -140,7 +143,11 @@ impl Job<'_> {
         acc: &mut PairedSummary,
         scratch: &mut Scratch,
     ) -> Result<(), SimError> {
-        let steps = self.base.scenario().steps();
+        let (base, alt) = match self.particles {
+            Some((b, a)) => (b.simulation(run)?, a.simulation(run)?),
+            None => (&self.base, &self.alt),
+        };
+        let steps = base.scenario().steps();
         let mut rec = PairRecorder {
             moments: &mut acc.moments,
             pass: Pass::Base(&mut scratch.base_values),
@@ -149,8 +156,8 @@ impl Job<'_> {
             every: self.every,
             watch: Watch::new(self.outcomes),
         };
-        let end = self.base.run(run, &mut rec)?;
-        let base_world = self.base.scenario().world();
+        let end = base.run(run, &mut rec)?;
+        let base_world = base.scenario().world();
         categories(
             &rec.watch,
             base_world,
@@ -166,8 +173,8 @@ impl Job<'_> {
             every: self.every,
             watch: Watch::new(self.outcomes),
         };
-        let end = self.alt.run(run, &mut rec)?;
-        let alt_world = self.alt.scenario().world();
+        let end = alt.run(run, &mut rec)?;
+        let alt_world = alt.scenario().world();
         categories(
             &rec.watch,
             alt_world,
@@ -225,6 +232,7 @@ fn empty(c: &Comparison, layout: &Layout, every: u32) -> PairedSummary {
             })
             .collect(),
         moments: Moments::new(layout.cells(c.base.steps(), every)),
+        posterior: c.particles.as_ref().map(|(b, _)| b.record.clone()),
     }
 }
 
@@ -252,9 +260,17 @@ pub(super) fn run(
     }
     let layout = Layout::new(&c.base);
     let every = c.recording_every();
+    // Each side's particles drawn by the range, built once before any run.
+    if let Some((b, a)) = &c.particles {
+        b.prepare(c.run_range(), estimate.workers)
+            .map_err(EnsembleError::from)?;
+        a.prepare(c.run_range(), estimate.workers)
+            .map_err(EnsembleError::from)?;
+    }
     let job = Job {
         base: Simulation::new(c.base.clone()),
         alt: Simulation::new(c.alt.clone()),
+        particles: c.particles.as_ref().map(|(b, a)| (&**b, &**a)),
         layout,
         every,
         outcomes: &c.outcomes,

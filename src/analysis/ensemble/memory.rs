@@ -190,6 +190,11 @@ pub struct MemoryEstimate {
     pub limit: u64,
     /// Steps the summary records: every `record_every`-th step and the horizon.
     pub recorded_steps: u64,
+    /// Distinct particles of a posterior sample the runs draw, each built and held once
+    /// ([`super::Ensemble::posterior`]); 0 without a posterior.
+    pub particles: u64,
+    /// Of [`MemoryEstimate::shared`], the particles' simulations: [`particle_bytes`] each.
+    pub particles_bytes: u64,
 }
 
 impl MemoryEstimate {
@@ -238,7 +243,16 @@ impl fmt::Display for MemoryEstimate {
             Bytes(self.run),
             Bytes(self.process),
             Bytes(self.shared)
-        )
+        )?;
+        if self.particles > 0 {
+            write!(
+                f,
+                ", of which {} for the {} posterior particles drawn",
+                Bytes(self.particles_bytes),
+                self.particles
+            )?;
+        }
+        Ok(())
     }
 }
 
@@ -472,7 +486,52 @@ pub(crate) fn estimate(scenario: &Scenario, plan: Plan) -> MemoryEstimate {
         workers_wanted: 1,
         limit: plan.limit,
         recorded_steps: recorded,
+        particles: 0,
+        particles_bytes: 0,
     };
+    fit_workers(estimate, plan)
+}
+
+/// Bytes one particle of a posterior sample holds once built, for the rest of the ensemble
+/// ([`super::Ensemble::posterior`]): its scenario and prepared simulation (the world, the
+/// start state and the dynamics' constants, about six run states; the drivers tabulated
+/// over the horizon; the names) and 64 KiB for the allocations' headers and rounding. An
+/// upper bound: for the CSTO futures it predicts 119 KiB a particle where 63 KiB were
+/// measured (869 particles drawn by 2,000 runs grew the peak by 54 MB); for the Eurasia
+/// world 114 KiB against 53 KiB. The parser's tables of its build ([`PARSE_BYTES_PER_STATE`] a state) are freed once it is
+/// built, and counted per worker, as each worker builds one at a time.
+///
+/// # Examples
+///
+/// ```
+/// use geoalign::analysis::ensemble::memory::particle_bytes;
+/// let bytes = particle_bytes(&geoalign::presets::eurasia_2025());
+/// assert!(bytes > 64 << 10 && bytes < 4 << 20);
+/// ```
+pub fn particle_bytes(scenario: &Scenario) -> u64 {
+    let world = scenario.world();
+    let drivers = scenario.drivers().len() as u64 * (u64::from(scenario.steps()) + 1) * 8;
+    6 * run_state_bytes(world) + drivers + names_bytes(world) + (64 << 10)
+}
+
+/// `estimate` of an ensemble whose runs draw `particles` distinct particles of a posterior
+/// sample: the particles' simulations are shared ([`particle_bytes`] each), and each worker
+/// may be building one (the parser's tables, [`PARSE_BYTES_PER_STATE`] a state); the
+/// workers are fitted again. A posterior of `n` particles holds at most `min(n, runs)` of
+/// them.
+pub(crate) fn with_particles(
+    mut estimate: MemoryEstimate,
+    scenario: &Scenario,
+    plan: Plan,
+    particles: u64,
+) -> MemoryEstimate {
+    let held = particles.saturating_mul(particle_bytes(scenario));
+    estimate.particles = particles;
+    estimate.particles_bytes = held;
+    estimate.shared = estimate.shared.saturating_add(held);
+    estimate.run = estimate
+        .run
+        .saturating_add(PARSE_BYTES_PER_STATE * scenario.world().states().len() as u64);
     fit_workers(estimate, plan)
 }
 
@@ -534,6 +593,8 @@ pub(crate) fn paired_estimate(
         workers_wanted: 1,
         limit: plan.limit,
         recorded_steps: b.recorded_steps,
+        particles: 0,
+        particles_bytes: 0,
     };
     fit_workers(estimate, plan)
 }

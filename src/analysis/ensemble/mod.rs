@@ -20,7 +20,9 @@
 //! accumulator of a summary is an integer or an exact minimum/maximum (see [`sketch`]), so
 //! merging is exactly associative and commutative. Runs are handed to worker threads in
 //! blocks, in any order the threads take them; the summary is bit-identical for any thread
-//! count and for any split into shards merged back with [`Summary::merge`].
+//! count and for any split into shards merged back with [`Summary::merge`]. An ensemble over
+//! a posterior sample ([`Ensemble::posterior`]) draws run `r`'s particle from a third stream
+//! of `(seed, r)`, [`crate::sim::posterior_rng`], and keeps these properties.
 //!
 //! **Sharding.** [`Shard`] `i/n` (0-based) runs the `i`-th of `n` near-equal contiguous slices
 //! of the run indices `0..runs`. Each shard's [`Summary`] is a complete, serialisable partial;
@@ -28,6 +30,7 @@
 
 mod events;
 pub mod memory;
+pub(crate) mod particles;
 mod powers;
 pub mod sketch;
 pub mod verify;
@@ -43,6 +46,8 @@ pub use crate::analysis::outcome::{
 };
 
 use crate::analysis::outcome::{check_outcomes, Watch};
+use crate::analysis::posterior::{Posterior, PosteriorError, PosteriorRecord};
+use crate::analysis::sensitivity::Base;
 use crate::model::YearMonth;
 use crate::model::{InstitutionId, Participation, PowerId, StateId, World};
 use crate::sim::RunState;
@@ -359,6 +364,10 @@ pub struct Summary {
     /// incomplete and the ensemble fails ([`EnsembleError::EventCells`]).
     #[serde(skip)]
     events_full: bool,
+    /// The posterior sample the runs drew their parameters from ([`Ensemble::posterior`]);
+    /// `None`, and left out of the JSON, when every run used the scenario as given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub posterior: Option<PosteriorRecord>,
 }
 
 /// The similarity measure of [`Summary::similarity`]: Signorino and Ritter's S on the
@@ -391,7 +400,7 @@ fn union_of_disjoint(a: &[u32], b: &[u32]) -> Result<Vec<u32>, u32> {
 }
 
 /// 64-bit FNV-1a: a small, stable hash for the scenario fingerprint.
-fn fnv1a(bytes: &[u8]) -> u64 {
+pub(crate) fn fnv1a(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
         (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
     })
@@ -504,6 +513,7 @@ impl Summary {
             power_pairs,
             events: Vec::new(),
             events_full: false,
+            posterior: None,
         }
     }
 
@@ -584,6 +594,13 @@ impl Summary {
         }
         if self.seed != other.seed {
             return mismatch("seed", &self.seed, &other.seed);
+        }
+        let digest = |s: &Summary| match &s.posterior {
+            Some(p) => format!("the posterior sample {:016x}", p.digest),
+            None => "no posterior sample".into(),
+        };
+        if digest(self) != digest(other) {
+            return mismatch("posterior", &digest(self), &digest(other));
         }
         if self.planned_runs != other.planned_runs {
             return mismatch("run count", &self.planned_runs, &other.planned_runs);
@@ -1265,6 +1282,8 @@ pub struct Ensemble {
     similarity: Option<bool>,
     /// The memory limit in bytes (`None`: [`memory::default_limit`]).
     max_memory: Option<u64>,
+    /// The posterior sample each run draws its parameters from ([`Ensemble::posterior`]).
+    particles: Option<Arc<particles::Particles>>,
 }
 
 impl Ensemble {
@@ -1283,7 +1302,89 @@ impl Ensemble {
             record_every: 0,
             similarity: None,
             max_memory: None,
+            particles: None,
         }
+    }
+
+    /// Draw each run's parameters from `posterior`, a sample fitted on `base` (read from
+    /// `source`, which the summary records): run `r` draws its particle from
+    /// [`crate::sim::posterior_rng`]`(seed, r)` by the sample's weights
+    /// ([`Posterior::draw`]) and runs `base` built with that particle's values
+    /// ([`Base::with_values`]) under this ensemble's seed. Outcome probabilities then carry
+    /// the parameters' uncertainty as well as the runs' noise.
+    ///
+    /// The draw of run `r` depends on the seed and `r` alone, and moves none of the run's
+    /// noise or event draws: run `r` is, bit for bit, run `r` of the scenario built with its
+    /// particle's values, for any thread count and shard. Each distinct particle the runs
+    /// draw is built once and held while the ensemble lives; the memory estimate counts them
+    /// ([`memory::particle_bytes`] each).
+    ///
+    /// This ensemble's scenario must be `base` (its seed may differ, as `--seed` sets it).
+    ///
+    /// # Errors
+    ///
+    /// [`PosteriorError::Mismatch`] when the sample was fitted on a scenario of another
+    /// fingerprint than `base`; [`PosteriorError::Key`] when a key cannot be set on it;
+    /// [`PosteriorError::Invalid`] when this ensemble's scenario is not `base`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use geoalign::analysis::{ensemble::Ensemble, posterior::Posterior, sensitivity::Base};
+    /// use std::sync::Arc;
+    /// let base = Base::builtin("builtin:eurasia-2025").unwrap();
+    /// let posterior = Posterior::new(
+    ///     base.name().to_string(),
+    ///     base.fingerprint(),
+    ///     vec!["parameters.noise".into()],
+    ///     vec![0.5, 0.5],
+    ///     vec![vec![0.01], vec![0.08]],
+    /// )
+    /// .unwrap();
+    /// let ensemble = Ensemble::new(base.scenario().unwrap(), 8)
+    ///     .posterior(&base, Arc::new(posterior), "fit.csv".as_ref())
+    ///     .unwrap();
+    /// let summary = ensemble.threads(2).run().unwrap();
+    /// assert_eq!(summary.posterior.as_ref().unwrap().particles, 2);
+    /// assert_eq!(summary.runs, 8);
+    /// ```
+    pub fn posterior(
+        mut self,
+        base: &Base,
+        posterior: Arc<Posterior>,
+        source: &std::path::Path,
+    ) -> Result<Ensemble, PosteriorError> {
+        posterior.check_base(source, base)?;
+        let not_base = || {
+            PosteriorError::Invalid(format!(
+                "the ensemble's scenario is not the base scenario {:?} the posterior is used on",
+                base.name()
+            ))
+        };
+        if !particles::is_base(self.sim.scenario(), base) {
+            return Err(not_base());
+        }
+        let record = posterior.record(source);
+        self.particles = Some(Arc::new(particles::Particles::new(
+            base.clone(),
+            posterior,
+            self.sim.scenario(),
+            record,
+        )));
+        Ok(self)
+    }
+
+    /// What the summary records of the posterior sample the runs draw from, if any.
+    pub fn posterior_record(&self) -> Option<&PosteriorRecord> {
+        self.particles.as_ref().map(|p| &p.record)
+    }
+
+    /// How many distinct particles of the posterior sample the runs of this ensemble (shard)
+    /// draw: the scenarios it builds and holds (0 without a posterior).
+    pub fn distinct_particles(&self) -> u64 {
+        self.particles
+            .as_ref()
+            .map_or(0, |p| p.distinct(self.run_range()))
     }
 
     /// Count `outcome` too; it replaces an outcome of the same name.
@@ -1413,7 +1514,16 @@ impl Ensemble {
     /// assert!(many.total() > few.total());
     /// ```
     pub fn memory_estimate(&self) -> MemoryEstimate {
-        memory::estimate(self.sim.scenario(), self.plan())
+        let estimate = memory::estimate(self.sim.scenario(), self.plan());
+        match self.particles {
+            Some(_) => memory::with_particles(
+                estimate,
+                self.sim.scenario(),
+                self.plan(),
+                self.distinct_particles(),
+            ),
+            None => estimate,
+        }
     }
 
     /// The memory-relevant choices of this ensemble.
@@ -1436,11 +1546,19 @@ impl Ensemble {
 
     /// The refusal of a job whose estimate is over its limit even on one worker.
     fn memory_error(&self, estimate: &MemoryEstimate) -> EnsembleError {
+        let mut advice = memory::advice(self.sim.scenario(), self.plan());
+        // Worth saying only where the particles are a good part of the estimate.
+        if estimate.particles > 0 && estimate.particles_bytes >= estimate.total() / 4 {
+            advice = format!(
+                "run fewer runs (or shards of them: `--shard`), which draw fewer of the posterior's particles ({} now, each built and held); or {advice}",
+                estimate.particles
+            );
+        }
         EnsembleError::MemoryLimit {
             estimate: estimate.total(),
             limit: estimate.limit,
             breakdown: estimate.to_string(),
-            advice: memory::advice(self.sim.scenario(), self.plan()),
+            advice,
         }
     }
 
@@ -1477,19 +1595,12 @@ impl Ensemble {
             return Err(self.memory_error(&estimate));
         }
         let range = self.run_range();
+        if let Some(particles) = &self.particles {
+            particles.prepare(range.clone(), estimate.workers)?;
+        }
         let fingerprint = fingerprint(self.sim.scenario());
         let recording = self.recording();
-        let fresh = || {
-            let s = self.sim.scenario();
-            Summary::empty(
-                s,
-                self.runs,
-                self.shard,
-                &self.outcomes,
-                fingerprint,
-                recording,
-            )
-        };
+        let fresh = || self.summary_of(fingerprint, recording);
         // One accumulator per worker thread, with the histogram bins of its current block.
         let partials = workers::in_blocks(
             estimate.workers,
@@ -1525,15 +1636,21 @@ impl Ensemble {
 
     /// An empty summary of this ensemble, to be filled by [`Ensemble::accumulate`].
     pub fn empty_summary(&self) -> Summary {
-        let scenario = self.sim.scenario();
-        Summary::empty(
-            scenario,
+        self.summary_of(fingerprint(self.sim.scenario()), self.recording())
+    }
+
+    /// An empty summary of this ensemble, given its scenario's fingerprint and recording.
+    fn summary_of(&self, fingerprint: u64, recording: Recording) -> Summary {
+        let mut summary = Summary::empty(
+            self.sim.scenario(),
             self.runs,
             self.shard,
             &self.outcomes,
-            fingerprint(scenario),
-            self.recording(),
-        )
+            fingerprint,
+            recording,
+        );
+        summary.posterior = self.posterior_record().cloned();
+        summary
     }
 
     /// Run number `run` and add it to `summary`: what each of the ensemble's workers does per
@@ -1568,7 +1685,12 @@ impl Ensemble {
         acc: &mut Summary,
         pending: &mut PendingSummary,
     ) -> Result<(), SimError> {
-        let world = &self.sim.scenario().world();
+        // The run's own scenario: the particle it draws from the posterior, if there is one.
+        let sim = match &self.particles {
+            Some(particles) => particles.simulation(run)?,
+            None => &self.sim,
+        };
+        let world = &sim.scenario().world();
         let flags: Vec<Vec<bool>> = world
             .institutions()
             .iter()
@@ -1582,7 +1704,7 @@ impl Ensemble {
             exited: flags,
             events: events::RunEvents::default(),
         };
-        let end = self.sim.run(run, &mut rec)?;
+        let end = sim.run(run, &mut rec)?;
         let RunRecorder {
             summary,
             pending,
@@ -1613,7 +1735,7 @@ impl Ensemble {
 /// The run a failure happened in (`u64::MAX` when it names none).
 fn run_of(e: &SimError) -> u64 {
     match e {
-        SimError::NonFinite { run, .. } => *run,
+        SimError::NonFinite { run, .. } | SimError::Particle { run, .. } => *run,
         #[allow(unreachable_patterns)]
         _ => u64::MAX,
     }

@@ -66,6 +66,14 @@ pub enum Command {
         /// other files are kept), or write beside files geoalign did not write.
         #[arg(long)]
         force: bool,
+        /// Draw each run's parameters from this posterior sample (the file `geoalign
+        /// calibrate` writes: weighted particles over dotted keys of the scenario file), so
+        /// that outcome probabilities carry parameter uncertainty as well as noise. Run r
+        /// draws its particle from its own stream of (seed, r); the sample must have been
+        /// fitted on this scenario (same fingerprint). Each distinct particle drawn is built
+        /// once and held (the memory estimate counts them).
+        #[arg(long, value_name = "FILE")]
+        posterior: Option<PathBuf>,
     },
     /// The three CSTO futures of seed 000 (docs/sources.md) side by side: the 3 × 3 table of scenario versus
     /// classified outcome, with Wilson 95 % intervals.

@@ -1,12 +1,14 @@
 //! `geoalign compare BASE ALT`: a paired comparison of two scenarios on common random numbers,
 //! its console tables, its output files, and the merge of its shards' partials.
 
-use crate::{load, print, stage, CliError, Progress};
+use crate::{load, load_base, print, stage, CliError, Progress};
 use clap::Args;
 use geoalign::analysis::compare::{Comparison, Difference, PairedSummary};
 use geoalign::analysis::ensemble::{memory, Shard};
+use geoalign::analysis::posterior::Posterior;
 use geoalign::output;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// The arguments of `geoalign compare`.
 #[derive(Args)]
@@ -46,6 +48,13 @@ pub struct CompareArgs {
     /// Replace the outputs of an earlier run in --out.
     #[arg(long)]
     pub force: bool,
+    /// Draw each run pair's parameters from this posterior sample (as `run --posterior`):
+    /// run r of both scenarios takes the same particle, drawn from its own stream of
+    /// (seed, r), so differences are the alternative's effect under the same parameters. The
+    /// sample must have been fitted on BASE (same fingerprint); its keys must be settable on
+    /// both.
+    #[arg(long, value_name = "FILE")]
+    pub posterior: Option<PathBuf>,
 }
 
 /// Differences printed on the console. Reason: a screenful; the CSV holds every one.
@@ -53,14 +62,38 @@ const PRINTED: usize = 10;
 
 /// `geoalign compare`.
 pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
-    let base = load(Some(&args.base))?;
-    let alt = load(Some(&args.alt))?;
-    let mut comparison = Comparison::new(base, alt, args.runs)?
+    let (mut comparison, sample) = match &args.posterior {
+        None => {
+            let base = load(Some(&args.base))?;
+            let alt = load(Some(&args.alt))?;
+            (Comparison::new(base, alt, args.runs)?, None)
+        }
+        Some(path) => {
+            let (base, alt) = (load_base(Some(&args.base))?, load_base(Some(&args.alt))?);
+            let posterior = Posterior::read(path)?;
+            let sample = (path, posterior.len(), posterior.keys.len());
+            let comparison = Comparison::new(base.scenario()?, alt.scenario()?, args.runs)?
+                .posterior(&base, &alt, Arc::new(posterior), path)?;
+            (comparison, Some(sample))
+        }
+    };
+    comparison = comparison
         .threads(args.threads)
         .record_every(args.record_every)
         .shard(args.shard.unwrap_or(Shard::WHOLE));
     if let Some(seed) = args.seed {
         comparison = comparison.seed(seed);
+    }
+    if let Some((path, particles, keys)) = sample {
+        let r = comparison.run_range();
+        outln!(
+            "posterior: {} — {} over {}; run pairs {}..{} take the same particle on both sides",
+            path.display(),
+            print::count(particles, "particle"),
+            print::count(keys, "key"),
+            r.start,
+            r.end
+        )?;
     }
     if let Some(bytes) = args.max_memory {
         comparison = comparison.max_memory(bytes);

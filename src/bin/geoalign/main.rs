@@ -18,6 +18,7 @@ use args::{Cli, Command, EnsembleArgs, MethodArg, WorkerArgs};
 use clap::error::ErrorKind;
 use clap::Parser;
 use geoalign::analysis::ensemble::{memory, Ensemble, Shard, Summary};
+use geoalign::analysis::posterior::Posterior;
 use geoalign::analysis::sensitivity::{self, Method, ParamRange};
 use geoalign::output::message::{one_line, paragraph};
 use geoalign::scenario_file::builtin;
@@ -28,6 +29,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// A failed command: any error, reported with its chain of causes.
@@ -69,6 +71,19 @@ fn load(arg: Option<&str>) -> Result<Scenario, CliError> {
     };
     warn(&scenario.warnings());
     Ok(scenario)
+}
+
+/// The scenario named on the command line (the embedded world by default) as the base of a
+/// study, sweep or posterior ensemble (its key tree, read once), its warnings printed as
+/// [`load`] prints them.
+fn load_base(arg: Option<&str>) -> Result<sensitivity::Base, CliError> {
+    let base = match arg {
+        None => sensitivity::Base::builtin(builtin::EURASIA_2025),
+        Some(n) if n.starts_with("builtin:") => sensitivity::Base::builtin(n),
+        Some(path) => sensitivity::Base::file(path),
+    }?;
+    warn(base.warnings());
+    Ok(base)
 }
 
 /// A progress bar that stays hidden for the first second (short runs draw nothing) and
@@ -231,14 +246,19 @@ fn run_scenario(
     shard: Option<Shard>,
     out: Option<PathBuf>,
     force: bool,
+    posterior: Option<&Path>,
 ) -> Result<(), CliError> {
-    let mut s = load(scenario)?;
-    if let Some(seed) = args.seed {
-        s.set_seed(seed);
-    }
-    let name = s.name().to_string();
     let shard = shard.unwrap_or(Shard::WHOLE);
-    let ensemble = ensemble_of(s, args).shard(shard);
+    let (name, ensemble) = match posterior {
+        None => {
+            let mut s = load(scenario)?;
+            if let Some(seed) = args.seed {
+                s.set_seed(seed);
+            }
+            (s.name().to_string(), ensemble_of(s, args).shard(shard))
+        }
+        Some(path) => posterior_ensemble(scenario, path, args, shard)?,
+    };
     if shard != Shard::WHOLE {
         let dir = out.ok_or("--shard needs --out DIR for the partial summary")?;
         output::check_writable(&dir)?;
@@ -260,6 +280,40 @@ fn run_scenario(
         print::written(&staged.write_summary(&summary)?)?;
     }
     Ok(())
+}
+
+/// The ensemble of `geoalign run --posterior FILE`: the scenario read as a base (its key
+/// tree), the sample read and checked against it (fingerprint, keys), each run's parameters
+/// drawn from it; with its name.
+fn posterior_ensemble(
+    scenario: Option<&str>,
+    path: &Path,
+    args: &EnsembleArgs,
+    shard: Shard,
+) -> Result<(String, Ensemble), CliError> {
+    let base = load_base(scenario)?;
+    let posterior = Posterior::read(path)?;
+    let mut s = base.scenario()?;
+    if let Some(seed) = args.seed {
+        s.set_seed(seed);
+    }
+    let name = s.name().to_string();
+    let (particles, keys) = (posterior.len(), posterior.keys.len());
+    let ensemble = ensemble_of(s, args)
+        .shard(shard)
+        .posterior(&base, Arc::new(posterior), path)?;
+    let range = ensemble.run_range();
+    outln!(
+        "posterior: {} — {} over {}; runs {}..{} draw {} of them (each built once, about {} held each)",
+        path.display(),
+        print::count(particles, "particle"),
+        print::count(keys, "key"),
+        range.start,
+        range.end,
+        ensemble.distinct_particles(),
+        memory::Bytes(memory::particle_bytes(ensemble.simulation().scenario()))
+    )?;
+    Ok((name, ensemble))
 }
 
 /// `geoalign futures`.
@@ -380,13 +434,7 @@ fn sensitivity(
     workers: &WorkerArgs,
     staged: Option<output::Staging>,
 ) -> Result<(), CliError> {
-    let base = match scenario {
-        None => sensitivity::Base::builtin(builtin::EURASIA_2025),
-        Some(n) if n.starts_with("builtin:") => sensitivity::Base::builtin(n),
-        Some(path) => sensitivity::Base::file(path),
-    }?;
-    // The base's warnings, as `run` prints them.
-    warn(base.warnings());
+    let base = load_base(scenario)?;
     let outcome = match (&measure.outcome, &measure.quantity) {
         (Some(name), _) => Some(base.outcome(name)?),
         (None, Some(text)) => Some(base.quantity(text)?),
@@ -538,7 +586,15 @@ fn run(cli: Cli) -> Result<(), CliError> {
             shard,
             out,
             force,
-        } => run_scenario(scenario.as_deref(), &ensemble, shard, out, force),
+            posterior,
+        } => run_scenario(
+            scenario.as_deref(),
+            &ensemble,
+            shard,
+            out,
+            force,
+            posterior.as_deref(),
+        ),
         Command::Futures {
             ensemble,
             out,

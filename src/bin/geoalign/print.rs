@@ -75,6 +75,15 @@ pub fn summary(s: &Summary) -> Result<(), CliError> {
         s.start,
         s.start.add_months(s.steps)
     )?;
+    if let Some(p) = &s.posterior {
+        outln!(
+            "Parameters of each run drawn from the posterior sample {} ({} over {}: {}): spreads and probabilities include their uncertainty\n",
+            p.source,
+            count(p.particles as usize, "particle"),
+            count(p.keys.len(), "key"),
+            p.keys.join(", ")
+        )?;
+    }
     outln!("Alignment at the horizon: mean share (5–95 % of runs)")?;
     out!("{:<13}", "state")?;
     for (_, name) in s.named_components() {

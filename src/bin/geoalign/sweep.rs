@@ -3,13 +3,12 @@
 //! shards' partials, skipped when already written; and their merge.
 
 use crate::args::WorkerArgs;
-use crate::{print, stage, warn, CliError, Progress};
+use crate::{print, stage, CliError, Progress};
 use clap::{Args, ValueEnum};
 use geoalign::analysis::ensemble::{memory, Shard};
-use geoalign::analysis::sensitivity::{self, Base};
+use geoalign::analysis::sensitivity;
 use geoalign::analysis::sweep::{self, Design, Sweep, SweepJob, SweepParam, SweepTable};
 use geoalign::output;
-use geoalign::scenario_file::builtin;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -75,12 +74,7 @@ const PRINTED: usize = 24;
 
 /// `geoalign sweep`.
 pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
-    let base = match args.scenario.as_deref() {
-        None => Base::builtin(builtin::EURASIA_2025),
-        Some(n) if n.starts_with("builtin:") => Base::builtin(n),
-        Some(path) => Base::file(path),
-    }?;
-    warn(base.warnings());
+    let base = crate::load_base(args.scenario.as_deref())?;
     let k = args.params.len();
     let sized = args
         .points
