@@ -224,6 +224,29 @@ fn a_calibration_is_the_same_on_any_number_of_threads() {
         c.run(|_| {}).unwrap()
     };
     let (one, three) = (run(1), run(3));
+    // The files: a posterior `run --posterior` reads back to the bit, one predictive row per
+    // target, one chart per state and quantity.
+    let dir = temp("out");
+    let _ = std::fs::remove_dir_all(&dir);
+    let files = geoalign::output::OutputDir::new(&dir)
+        .write_calibration(&one)
+        .unwrap();
+    let posterior =
+        geoalign::analysis::posterior::Posterior::read(&dir.join("posterior.csv")).unwrap();
+    assert_eq!(posterior.samples, one.samples);
+    assert_eq!(posterior.weights, one.weights);
+    assert_eq!(
+        posterior.fingerprint,
+        Base::file(BACKTEST).unwrap().fingerprint()
+    );
+    let predictive = std::fs::read_to_string(dir.join("predictive.csv")).unwrap();
+    assert_eq!(predictive.lines().count(), 1 + one.targets.len());
+    assert!(predictive.starts_with("state,quantity,partner,year,window,observed,verified,mean,q05,q50,q95,observed_q05,observed_q95,covered,source_line\n"));
+    let charts = files
+        .iter()
+        .filter(|f| f.extension().is_some_and(|e| e == "svg"))
+        .count();
+    assert_eq!(charts, 9 * 2, "{files:?}");
     assert_eq!(one.abc, three.abc);
     assert_eq!(one.samples, three.samples);
     assert_eq!(one.intervals, three.intervals);

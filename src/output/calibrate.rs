@@ -161,6 +161,9 @@ fn predictive_csv(path: &Path, c: &Calibrated) -> Result<(), OutputError> {
             "q05",
             "q50",
             "q95",
+            "observed_q05",
+            "observed_q95",
+            "covered",
             "source_line",
         ],
     )?;
@@ -178,6 +181,9 @@ fn predictive_csv(path: &Path, c: &Calibrated) -> Result<(), OutputError> {
             band.q05.to_string(),
             band.q50.to_string(),
             band.q95.to_string(),
+            band.observed_q05.to_string(),
+            band.observed_q95.to_string(),
+            u8::from(band.covered).to_string(),
             format!("{}:{}", x.file.display(), x.line),
         ])?;
     }
@@ -196,6 +202,7 @@ fn skill_csv(path: &Path, c: &Calibrated) -> Result<(), OutputError> {
             "skill_vs_frozen",
             "skill_vs_trend",
             "error_model_fitted_years",
+            "coverage_90",
         ],
     )?;
     for r in &c.skill {
@@ -208,6 +215,7 @@ fn skill_csv(path: &Path, c: &Calibrated) -> Result<(), OutputError> {
             r.skill_frozen.to_string(),
             r.skill_trend.to_string(),
             r.model_fitted.to_string(),
+            r.coverage.to_string(),
         ])?;
     }
     t.finish().map(drop)

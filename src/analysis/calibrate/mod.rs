@@ -132,6 +132,14 @@ pub struct Band {
     pub q50: f64,
     /// 95 % quantile.
     pub q95: f64,
+    /// 5 % quantile of what an observation would show: each draw's value passed through the
+    /// error model ([`ErrorModel::observe`]); the band the data should fall in nine times in
+    /// ten if the model and the error model were right.
+    pub observed_q05: f64,
+    /// 95 % quantile of the same.
+    pub observed_q95: f64,
+    /// Whether the observation lies within `observed_q05 ..= observed_q95`.
+    pub covered: bool,
 }
 
 /// What a calibration found.
@@ -431,21 +439,59 @@ impl Calibration {
             .enumerate()
             .map(|(k, &j)| observe(&samples[j], first_run + k as u64, 1))
             .collect::<Result<_, _>>()?;
+        // What an observation would show: draw k's value of target i through the error model,
+        // with draw k's own stream of standard normals, one per target in order.
+        let noisy: Vec<Vec<f64>> = predicted
+            .iter()
+            .enumerate()
+            .map(|(k, values)| {
+                let mut rng = ChaCha8Rng::seed_from_u64(self.settings.seed);
+                rng.set_stream((u64::MAX >> 2) - k as u64);
+                targets
+                    .iter()
+                    .zip(values)
+                    .map(|(b, &v)| {
+                        let z: f64 = rng.sample(rand_distr::StandardNormal);
+                        self.error.observe(b.target.quantity, v, z)
+                    })
+                    .collect()
+            })
+            .collect();
         let bands: Vec<Band> = (0..targets.len())
             .map(|i| {
                 let x: Vec<f64> = predicted.iter().map(|p| p[i]).collect();
+                let y: Vec<f64> = noisy.iter().map(|p| p[i]).collect();
                 let w = vec![1.0; x.len()];
-                let q = |q| abc::weighted_quantile(&x, &w, q);
+                let q = |v: &[f64], q| abc::weighted_quantile(v, &w, q);
+                let (observed_q05, observed_q95) = (q(&y, 0.05), q(&y, 0.95));
+                let o = targets[i].target.value;
                 Band {
                     mean: x.iter().sum::<f64>() / x.len().max(1) as f64,
-                    q05: q(0.05),
-                    q50: q(0.5),
-                    q95: q(0.95),
+                    q05: q(&x, 0.05),
+                    q50: q(&x, 0.5),
+                    q95: q(&x, 0.95),
+                    observed_q05,
+                    observed_q95,
+                    covered: observed_q05 <= o && o <= observed_q95,
                 }
             })
             .collect();
         let prediction: Vec<f64> = bands.iter().map(|b| b.mean).collect();
-        let skill = observe::skill(&targets, &prediction, fit, validate);
+        let mut skill = observe::skill(&targets, &prediction, fit, validate);
+        let in_validation = |b: &Bound| (validate.0..=validate.1).contains(&b.target.year);
+        for row in &mut skill {
+            let (n, covered) = targets
+                .iter()
+                .zip(&bands)
+                .filter(|(b, _)| {
+                    in_validation(b)
+                        && (row.quantity == "overall" || row.quantity == b.target.quantity.name())
+                })
+                .fold((0usize, 0usize), |(n, c), (_, band)| {
+                    (n + 1, c + usize::from(band.covered))
+                });
+            row.coverage = covered as f64 / n.max(1) as f64;
+        }
         Ok(Calibrated {
             scenario: base.name().to_string(),
             fingerprint: self.base.fingerprint(),

@@ -67,6 +67,30 @@ impl ErrorModel {
         }
     }
 
+    /// What an observation of model value `m` shows, given a standard normal draw `z`: for a
+    /// share, `logistic(logit m + σ_q z)` (`m` clamped as in [`ErrorModel::residual`]); for
+    /// participation, `m + σ z` clamped to [0, 1].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use geoalign::analysis::calibrate::{ErrorModel, Quantity};
+    /// let e = ErrorModel::default();
+    /// assert!((e.observe(Quantity::TradeShare, 0.2, 0.0) - 0.2).abs() < 1e-12);
+    /// assert!(e.observe(Quantity::TradeShare, 0.2, 1.0) > 0.2);
+    /// ```
+    pub fn observe(&self, q: Quantity, m: f64, z: f64) -> f64 {
+        let s = self.sigma[q as usize];
+        match q {
+            Quantity::Participation => (m + s * z).clamp(0.0, 1.0),
+            _ => {
+                let x = m.clamp(self.floor, 1.0 - self.floor);
+                let l = (x / (1.0 - x)).ln() + s * z;
+                1.0 / (1.0 + (-l).exp())
+            }
+        }
+    }
+
     /// The distance of `model` (one value per target) to the targets of the years `keep`:
     /// the root of the mean, over the quantities observed, of each quantity's mean squared
     /// residual. Each quantity weighs the same whatever its number of rows (trade shares have
@@ -244,6 +268,10 @@ pub struct SkillRow {
     pub skill_trend: f64,
     /// The model's mean absolute error on the fitted years (in-sample), for comparison.
     pub model_fitted: f64,
+    /// The share of the validation observations inside their 90 % observation band (the
+    /// posterior predictive passed through the error model); 0.9 if model and error model
+    /// were right. NaN until the calibration fills it ([`super::Calibration::run`]).
+    pub coverage: f64,
 }
 
 /// The skill of `prediction` (one value per target) on the years `validate`, against nulls
@@ -313,6 +341,7 @@ pub fn skill(
             skill_frozen: 1.0 - model / frozen,
             skill_trend: 1.0 - model / trend,
             model_fitted: fitted,
+            coverage: f64::NAN,
         };
     let mut rows: Vec<SkillRow> = acc
         .iter()

@@ -203,10 +203,10 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
         r.validate.0,
         r.validate.1
     )?;
-    outln!("quantity           rows   model   frozen    trend   vs frozen  vs trend   model, fitted years")?;
+    outln!("quantity           rows   model   frozen    trend   vs frozen  vs trend   model, fitted years   in 90 % band")?;
     for s in &r.skill {
         outln!(
-            "{:<17} {:>5}  {:>6.4}  {:>7.4}  {:>7.4}   {:>+8.3}  {:>+8.3}   {:.4}",
+            "{:<17} {:>5}  {:>6.4}  {:>7.4}  {:>7.4}   {:>+8.3}  {:>+8.3}   {:>19.4}   {:>12.2}",
             s.quantity,
             s.observations,
             s.model,
@@ -214,7 +214,8 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
             s.trend,
             s.skill_frozen,
             s.skill_trend,
-            s.model_fitted
+            s.model_fitted,
+            s.coverage
         )?;
     }
     if let Some(staged) = staged {
