@@ -253,3 +253,43 @@ fn a_calibration_is_the_same_on_any_number_of_threads() {
     assert_eq!(one.bands, three.bands);
     assert_eq!(one.skill, three.skill);
 }
+
+/// The shipped calibration (data/calibration/history-2014/) belongs to the shipped history
+/// scenario: its posterior's fingerprint is the scenario's, so editing the scenario without
+/// calibrating again fails here; `run --posterior` takes it; and the named calibrated set,
+/// scenarios/eurasia-2025-calibrated.toml, holds its medians of the model-wide parameters.
+#[test]
+fn the_shipped_calibration_matches_its_scenario_and_the_named_set() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let base = Base::file(root.join("scenarios/history-2014.toml")).unwrap();
+    let path = root.join("data/calibration/history-2014/posterior.csv");
+    let posterior = geoalign::analysis::posterior::Posterior::read(&path).unwrap();
+    posterior.check_base(&path, &base).unwrap();
+    assert_eq!(posterior.len(), 500);
+    let intervals =
+        std::fs::read_to_string(root.join("data/calibration/history-2014/intervals.csv")).unwrap();
+    let named: toml::Table = toml::from_str(
+        &std::fs::read_to_string(root.join("scenarios/eurasia-2025-calibrated.toml")).unwrap(),
+    )
+    .unwrap();
+    let parameters = named["parameters"].as_table().unwrap();
+    let mut checked = 0;
+    for line in intervals.lines().skip(1) {
+        let cells: Vec<&str> = line.split(',').collect();
+        let Some(key) = cells[0].strip_prefix("parameters.") else {
+            continue;
+        };
+        let median: f64 = cells[5].parse().unwrap();
+        let mut v = parameters.get(key.split('.').next().unwrap()).unwrap();
+        for k in key.split('.').skip(1) {
+            v = v.get(k).unwrap();
+        }
+        let v = v.as_float().unwrap();
+        assert!(
+            (v - median).abs() < 5e-7,
+            "{key}: {v} in the named set, median {median}"
+        );
+        checked += 1;
+    }
+    assert_eq!(checked, 5);
+}
