@@ -395,25 +395,33 @@ mod tests {
     use crate::analysis::calibrate::Targets;
     use std::fmt::Write as _;
 
+    /// The rows of `text` (after the header) bound to the embedded world, read from a file
+    /// named `name`.
+    fn bound(name: &str, text: &str) -> Vec<Bound> {
+        let world = crate::presets::eurasia_2025().world().clone();
+        let dir = std::env::temp_dir().join(format!("geoalign-observe-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(name);
+        let header = "state,year,quantity,partner,value,source,verified,note\n";
+        std::fs::write(&path, format!("{header}{text}")).unwrap();
+        Targets::read(&path, None)
+            .unwrap()
+            .bind(&world, 2013, |_| true)
+            .unwrap()
+            .0
+    }
+
     /// A share rising 0.01 a year from 0.20 in 2014: "trend" is exact, "nothing changes" is
     /// off by 0.01 × years after 2019, and a prediction off by 0.005 everywhere has skill
     /// 1 − 0.005 / 0.03 against the frozen null on 2020–2024.
     #[test]
     fn skill_against_the_two_nulls() {
-        let world = crate::presets::eurasia_2025().world().clone();
-        let mut text = String::from("state,year,quantity,partner,value,source,verified,note\n");
+        let mut text = String::new();
         for year in 2014..=2024 {
             let v = 0.20 + 0.01 * f64::from(year - 2014);
             writeln!(text, "Kazakhstan,{year},trade_share,China,{v},t,no,").unwrap();
         }
-        let dir = std::env::temp_dir().join(format!("geoalign-skill-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("t.csv");
-        std::fs::write(&path, text).unwrap();
-        let (bound, _) = Targets::read(&path, None)
-            .unwrap()
-            .bind(&world, 2013, |_| true)
-            .unwrap();
+        let bound = bound("skill.csv", &text);
         let prediction: Vec<f64> = bound.iter().map(|b| b.target.value + 0.005).collect();
         let rows = skill(&bound, &prediction, (2014, 2019), (2020, 2024));
         let r = &rows[0];
@@ -431,20 +439,12 @@ mod tests {
     #[test]
     fn distance_weighs_each_quantity_alike() {
         let e = ErrorModel::default();
-        let world = crate::presets::eurasia_2025().world().clone();
-        let mut text = String::from("state,year,quantity,partner,value,source,verified,note\n");
+        let mut text = String::new();
         for p in ["Russia", "China", "EU", "USA", "Turkiye", "Iran"] {
             writeln!(text, "Kazakhstan,2015,trade_share,{p},0.1,t,no,").unwrap();
         }
         writeln!(text, "Kazakhstan,2015,remittances_gdp,all,0.1,t,no,").unwrap();
-        let dir = std::env::temp_dir().join(format!("geoalign-dist-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("t.csv");
-        std::fs::write(&path, text).unwrap();
-        let (bound, _) = Targets::read(&path, None)
-            .unwrap()
-            .bind(&world, 2013, |_| true)
-            .unwrap();
+        let bound = bound("distance.csv", &text);
         // Six trade rows exact, the one remittance row off: the distance is the remittance
         // residual over √2 (two quantities), not over √7.
         let mut model = vec![0.1; 7];

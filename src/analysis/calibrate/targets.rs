@@ -725,42 +725,34 @@ mod tests {
     #[test]
     fn binding_refuses_unknown_names_and_skips_unmodelled_institutions() {
         let world = crate::presets::eurasia_2025().world().clone();
-        let bad = write(
-            "b.csv",
-            &format!("{HEADER}Narnia,2014,trade_share,Russia,0.2,X,no,\n"),
-        );
-        let e = Targets::read(&bad, None)
-            .unwrap()
-            .bind(&world, 2013, |_| true)
-            .unwrap_err()
-            .to_string();
-        assert!(
-            e.contains("b.csv:2: state: `Narnia` is not a state of the world"),
-            "{e}"
-        );
-        let bad = write(
-            "c.csv",
-            &format!("{HEADER}Armenia,2014,trade_share,Japan,0.2,X,no,\n"),
-        );
-        let e = Targets::read(&bad, None)
-            .unwrap()
-            .bind(&world, 2013, |_| true)
-            .unwrap_err()
-            .to_string();
-        assert!(
-            e.contains("c.csv:2: partner: `Japan` is not a power"),
-            "{e}"
-        );
-        let fixed = write(
-            "d.csv",
-            &format!("{HEADER}Estonia,2014,trade_share,Russia,0.1,X,no,\n"),
-        );
-        let e = Targets::read(&fixed, None)
-            .unwrap()
-            .bind(&world, 2013, |_| true)
-            .unwrap_err()
-            .to_string();
-        assert!(e.contains("fixed point"), "{e}");
+        let refused = |file: &str, row: &str| {
+            let path = write(file, &format!("{HEADER}{row}\n"));
+            Targets::read(&path, None)
+                .unwrap()
+                .bind(&world, 2013, |_| true)
+                .unwrap_err()
+                .to_string()
+        };
+        for (file, row, expect) in [
+            (
+                "b.csv",
+                "Narnia,2014,trade_share,Russia,0.2,X,no,",
+                "b.csv:2: state: `Narnia` is not a state of the world",
+            ),
+            (
+                "c.csv",
+                "Armenia,2014,trade_share,Japan,0.2,X,no,",
+                "c.csv:2: partner: `Japan` is not a power",
+            ),
+            (
+                "d.csv",
+                "Estonia,2014,trade_share,Russia,0.1,X,no,",
+                "fixed point",
+            ),
+        ] {
+            let e = refused(file, row);
+            assert!(e.contains(expect), "{e}");
+        }
         let annual = write(
             "e.csv",
             &format!("{HEADER}Armenia,2014,trade_share,rest,0.5,X,no,\n"),
