@@ -424,26 +424,45 @@ fn columns<const N: usize>(
     Ok(at)
 }
 
-fn read_annual(path: &Path) -> Result<Vec<Target>, TargetError> {
+/// The error about `column` of the row on `line` of `path`.
+fn row_error(path: &Path, line: u64, column: &str, reason: String) -> TargetError {
+    TargetError::Row {
+        path: path.to_path_buf(),
+        line,
+        column: column.to_string(),
+        reason,
+    }
+}
+
+/// Call `f` with each data row's line and its `wanted` cells (trimmed, in that order), after
+/// checking that the header names every wanted column.
+fn each_row<const N: usize>(
+    path: &Path,
+    wanted: [&str; N],
+    mut f: impl FnMut(u64, [&str; N]) -> Result<(), TargetError>,
+) -> Result<(), TargetError> {
     let (mut reader, header) = csv_reader(path)?;
-    let at = columns(path, &header, ANNUAL_COLUMNS)?;
-    let mut rows = Vec::new();
-    let mut seen: HashMap<(String, i32, Quantity, String), u64> = HashMap::new();
+    let at = columns(path, &header, wanted)?;
     for record in reader.records() {
-        let record = record.map_err(|e| TargetError::Row {
-            path: path.to_path_buf(),
-            line: e.position().map_or(0, |p| p.line()),
-            column: "row".into(),
-            reason: format!("not a well-formed CSV row: {e}"),
+        let record = record.map_err(|e| {
+            let line = e.position().map_or(0, |p| p.line());
+            row_error(path, line, "row", format!("not a well-formed CSV row: {e}"))
         })?;
         let line = record.position().map_or(0, |p| p.line());
-        let cell = |i: usize| record.get(at[i]).unwrap_or("").trim();
-        let err = |column: &str, reason: String| TargetError::Row {
-            path: path.to_path_buf(),
+        f(
             line,
-            column: column.to_string(),
-            reason,
-        };
+            std::array::from_fn(|i| record.get(at[i]).unwrap_or("").trim()),
+        )?;
+    }
+    Ok(())
+}
+
+fn read_annual(path: &Path) -> Result<Vec<Target>, TargetError> {
+    let mut rows = Vec::new();
+    let mut seen: HashMap<(String, i32, Quantity, String), u64> = HashMap::new();
+    each_row(path, ANNUAL_COLUMNS, |line, cells| {
+        let cell = |i: usize| cells[i];
+        let err = |column: &str, reason: String| row_error(path, line, column, reason);
         let state = cell(0);
         if state.is_empty() {
             return Err(err("state", "empty".into()));
@@ -483,7 +502,8 @@ fn read_annual(path: &Path) -> Result<Vec<Target>, TargetError> {
             file: path.to_path_buf(),
             line,
         });
-    }
+        Ok(())
+    })?;
     if rows.is_empty() {
         return Err(TargetError::Empty {
             path: path.to_path_buf(),
@@ -528,24 +548,10 @@ struct Change {
 }
 
 fn read_participation(path: &Path) -> Result<Vec<Target>, TargetError> {
-    let (mut reader, header) = csv_reader(path)?;
-    let at = columns(path, &header, PARTICIPATION_COLUMNS)?;
     let mut changes = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| TargetError::Row {
-            path: path.to_path_buf(),
-            line: e.position().map_or(0, |p| p.line()),
-            column: "row".into(),
-            reason: format!("not a well-formed CSV row: {e}"),
-        })?;
-        let line = record.position().map_or(0, |p| p.line());
-        let cell = |i: usize| record.get(at[i]).unwrap_or("").trim();
-        let err = |column: &str, reason: String| TargetError::Row {
-            path: path.to_path_buf(),
-            line,
-            column: column.to_string(),
-            reason,
-        };
+    each_row(path, PARTICIPATION_COLUMNS, |line, cells| {
+        let cell = |i: usize| cells[i];
+        let err = |column: &str, reason: String| row_error(path, line, column, reason);
         let (institution, state) = (cell(0), cell(1));
         if institution.is_empty() {
             return Err(err("institution", "empty".into()));
@@ -579,7 +585,8 @@ fn read_participation(path: &Path) -> Result<Vec<Target>, TargetError> {
             verified,
             line,
         });
-    }
+        Ok(())
+    })?;
     if changes.is_empty() {
         return Err(TargetError::Empty {
             path: path.to_path_buf(),
