@@ -610,3 +610,64 @@ fn the_base_fingerprint_is_the_one_a_plain_run_records() {
         Ensemble::new(scenario, 1).empty_summary().fingerprint
     );
 }
+
+// ------------------------------------------------------------------------------------ sweep
+
+fn posterior_sweep(
+    base: &Base,
+    posterior: Option<&Posterior>,
+    threads: usize,
+) -> geoalign::analysis::sweep::SweepTable {
+    use geoalign::analysis::sweep::{Design, Sweep};
+    let mut sweep = Sweep::new(
+        base.clone(),
+        vec!["parameters.noise=0.01:0.05:3".parse().unwrap()],
+        Design::Grid,
+    )
+    .runs_per_point(40)
+    .threads(threads)
+    .output(base.quantity("Belarus.Russia@horizon").unwrap());
+    if let Some(p) = posterior {
+        sweep = sweep
+            .posterior(Arc::new(p.clone()), Path::new("fit.csv"))
+            .unwrap();
+    }
+    sweep.run(&|_| {}).unwrap()
+}
+
+/// `sweep --posterior`: a one-particle sample at the base's own values is the plain sweep;
+/// two particles of Russia's capacity widen every point's spread of Belarus's share (the
+/// particles' means differ, the law of total variance); the table is the same on one thread
+/// and on two; a sample of another scenario is refused.
+#[test]
+fn a_sweep_over_a_posterior_draws_the_other_parameters() {
+    let base = base();
+    let plain = posterior_sweep(&base, None, 2);
+    let at_base = sample(&base, &[CAPACITY], vec![1.0], vec![vec![0.75]]);
+    let same = posterior_sweep(&base, Some(&at_base), 2);
+    assert_eq!(same.rows, plain.rows);
+    assert!(same.job.posterior.is_some() && plain.job.posterior.is_none());
+    let two = two_capacities(&base);
+    let wide = posterior_sweep(&base, Some(&two), 1);
+    for (w, p) in wide.rows.iter().zip(&plain.rows) {
+        assert!(
+            w.sd.unwrap() > 1.5 * p.sd.unwrap(),
+            "point {}: sd {} with the sample, {} without",
+            w.point,
+            w.sd.unwrap(),
+            p.sd.unwrap()
+        );
+    }
+    assert_eq!(posterior_sweep(&base, Some(&two), 2), wide);
+    let other = Base::builtin(ALT).unwrap();
+    let foreign = sample(&other, &[CAPACITY], vec![1.0], vec![vec![0.75]]);
+    let e = geoalign::analysis::sweep::Sweep::new(
+        base.clone(),
+        vec!["parameters.noise=0.01:0.05:3".parse().unwrap()],
+        geoalign::analysis::sweep::Design::Grid,
+    )
+    .posterior(Arc::new(foreign), Path::new("other.csv"))
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("other.csv"), "{e}");
+}

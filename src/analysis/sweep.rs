@@ -48,6 +48,7 @@
 use crate::analysis::compare::interval::t95;
 use crate::analysis::ensemble::{fingerprint, memory, Proportion, Shard};
 use crate::analysis::outcome::{check_outcomes, CstoFutures, Outcome, OutcomeCounts, Watch};
+use crate::analysis::posterior::{Posterior, PosteriorError, PosteriorRecord};
 use crate::analysis::sensitivity::{Base, ParamRange, SensitivityError, Study};
 use crate::sim::{Scenario, SimError, Simulation};
 use rand::{RngExt, SeedableRng};
@@ -109,6 +110,9 @@ const ROW_BYTES: u64 = 160;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum SweepError {
+    /// The posterior sample cannot be used on the base scenario ([`Sweep::posterior`]).
+    #[error(transparent)]
+    Posterior(#[from] PosteriorError),
     /// A `--param` text is not `key=lo:hi[:n]`.
     #[error("--param `{text}`: {reason}; write KEY=LO:HI, or KEY=LO:HI:N for N grid levels, e.g. parameters.noise=0.01:0.06:5")]
     BadParam {
@@ -551,6 +555,10 @@ pub struct SweepJob {
     pub shard_count: u32,
     /// The shards a table holds, ascending.
     pub shards: Vec<u32>,
+    /// The posterior sample each run drew the other parameters from ([`Sweep::posterior`]);
+    /// absent, and left out of the JSON, when every run used the base's values.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub posterior: Option<PosteriorRecord>,
 }
 
 impl SweepJob {
@@ -585,6 +593,11 @@ impl SweepJob {
                 self.rows_per_point == other.rows_per_point,
             ),
             ("shard_count", self.shard_count == other.shard_count),
+            (
+                "posterior",
+                self.posterior.as_ref().map(|p| p.digest)
+                    == other.posterior.as_ref().map(|p| p.digest),
+            ),
         ];
         pairs.into_iter().find(|(_, same)| !same).map(|(f, _)| f)
     }
@@ -840,6 +853,8 @@ pub struct Sweep {
     design: Design,
     outputs: Vec<Arc<dyn Outcome>>,
     shard: Shard,
+    /// The posterior sample of [`Sweep::posterior`] and the file it was read from.
+    posterior: Option<(Arc<Posterior>, std::path::PathBuf)>,
 }
 
 impl Sweep {
@@ -874,7 +889,31 @@ impl Sweep {
             design,
             outputs: Vec::new(),
             shard: Shard::WHOLE,
+            posterior: None,
         }
+    }
+
+    /// Draw each run's other parameters from `posterior`, a sample fitted on the base (read
+    /// from `source`, which the job records): run `r` of every point draws its particle from
+    /// [`crate::sim::posterior_rng`]`(seed, r)`, as an ensemble's run `r` does
+    /// ([`crate::analysis::ensemble::Ensemble::posterior`]), and runs the base with the
+    /// particle's values and then the point's (a key in both takes the point's value). Each
+    /// point's outputs then carry the parameters' uncertainty as well as the runs' noise, and
+    /// points still differ only by their own values: run `r` draws the same particle at every
+    /// point. A point builds one scenario per distinct particle its runs draw.
+    ///
+    /// # Errors
+    ///
+    /// [`PosteriorError::Mismatch`] when the sample was fitted on a scenario of another
+    /// fingerprint than the base; [`PosteriorError::Key`] when one of its keys cannot be set.
+    pub fn posterior(
+        mut self,
+        posterior: Arc<Posterior>,
+        source: &std::path::Path,
+    ) -> Result<Sweep, SweepError> {
+        posterior.check_base(source, &self.study.base)?;
+        self.posterior = Some((posterior, source.to_path_buf()));
+        Ok(self)
     }
 
     /// Runs at each design point (run indices `0..runs`, the same at every point).
@@ -998,9 +1037,13 @@ impl Sweep {
             .unwrap_or(0);
         let points = self.point_range()?.len() as u64;
         let rows = points * job.rows_per_point as u64 * (ROW_BYTES + 8 * k + 2 * names);
+        // A posterior sample: its values and weights, and the sampler's cumulative weights.
+        let sample = self.posterior.as_ref().map_or(0, |(p, _)| {
+            (p.len() as u64) * (p.keys.len() as u64 + 2) * 8
+        });
         Ok(SweepMemory {
             per_worker,
-            shared: lhs + rows,
+            shared: lhs + rows + sample,
         })
     }
 
@@ -1035,8 +1078,14 @@ impl Sweep {
                 return Err(SweepError::QuantityNeedsRuns(q.name().to_string()));
             }
         }
-        // The keys are checked on the design's first point, before any run.
-        self.study.scenario_with(&plan.values(0))?;
+        // The keys are checked on the design's first point, before any run (with the sample's
+        // first particle under it).
+        match &self.posterior {
+            None => drop(self.study.scenario_with(&plan.values(0))?),
+            Some((posterior, _)) => {
+                drop(self.point_with_particle(&plan.values(0), posterior, 0)?)
+            }
+        }
         let rows_per_point = outputs
             .iter()
             .map(|o| {
@@ -1067,21 +1116,61 @@ impl Sweep {
             rows_per_point,
             shard_count: shard.count,
             shards: vec![shard.index],
+            posterior: self.posterior.as_ref().map(|(p, source)| p.record(source)),
         };
         Ok(Prepared { plan, job, outputs })
     }
 
-    /// The rows of design point `point`.
+    /// The base with `particle`'s values of `posterior` set, then the point's `values` (a key
+    /// in both takes the point's value).
+    fn point_with_particle(
+        &self,
+        values: &[f64],
+        posterior: &Posterior,
+        particle: usize,
+    ) -> Result<Scenario, SweepError> {
+        let keys: Vec<&str> = posterior
+            .keys
+            .iter()
+            .map(String::as_str)
+            .chain(self.study.params.iter().map(|p| p.key.as_str()))
+            .collect();
+        let all: Vec<f64> = posterior
+            .particle(particle)
+            .iter()
+            .chain(values)
+            .copied()
+            .collect();
+        Ok(self.study.base.with_values(&keys, &all)?)
+    }
+
+    /// The rows of design point `point`; with a posterior sample, run `r` draws its particle
+    /// from the stream of `(seed, r)`.
     fn evaluate(
         &self,
         plan: &Plan,
         point: usize,
         outputs: &[Arc<dyn Outcome>],
+        seed: u64,
     ) -> Result<Vec<SweepRow>, SweepError> {
         let values = plan.values(point);
-        let sim = Simulation::new(self.study.scenario_with(&values)?);
-        let world = sim.scenario().world();
         let runs = self.study.runs_per_point;
+        // The runs each scenario of the point serves: every run, or with a posterior sample
+        // the runs of each distinct particle they draw, in particle order. One scenario is
+        // built at a time, so a worker holds one point's scenario, as without a sample.
+        let groups: Vec<(Option<usize>, Vec<u64>)> = match &self.posterior {
+            None => vec![(None, (0..runs).collect())],
+            Some((posterior, _)) => {
+                let sampler = posterior.sampler();
+                let mut by_particle: std::collections::BTreeMap<usize, Vec<u64>> =
+                    std::collections::BTreeMap::new();
+                for run in 0..runs {
+                    let u = crate::sim::posterior_rng(seed, run).random::<f64>();
+                    by_particle.entry(sampler.draw(u)).or_default().push(run);
+                }
+                by_particle.into_iter().map(|(p, r)| (Some(p), r)).collect()
+            }
+        };
         let mut counts: Vec<OutcomeCounts> = outputs
             .iter()
             .map(|o| OutcomeCounts::new(o.as_ref()))
@@ -1089,21 +1178,35 @@ impl Sweep {
         let quantities: Vec<usize> = (0..outputs.len())
             .filter(|&j| outputs[j].is_quantity())
             .collect();
-        let mut measured = vec![Vec::with_capacity(runs as usize); quantities.len()];
+        // Each run's value at its own index, so that the mean and sd sum in run order whatever
+        // the grouping.
+        let mut measured = vec![vec![0.0; runs as usize]; quantities.len()];
         let mut watch = Watch::new(outputs);
-        for run in 0..runs {
-            let end = sim
-                .run(run, &mut watch)
-                .map_err(|source| SweepError::Run { point, source })?;
-            watch.tally(world, &end, &mut counts);
-            for (values, &j) in measured.iter_mut().zip(&quantities) {
-                let x = watch.quantity(j).filter(|x| x.is_finite()).ok_or_else(|| {
-                    SweepError::Output {
-                        name: outputs[j].name().to_string(),
-                        reason: format!("measured no finite value in run {run} of point {point}"),
-                    }
-                })?;
-                values.push(x);
+        for (particle, group) in &groups {
+            let scenario = match (particle, &self.posterior) {
+                (Some(j), Some((posterior, _))) => {
+                    self.point_with_particle(&values, posterior, *j)?
+                }
+                _ => self.study.scenario_with(&values)?,
+            };
+            let sim = Simulation::new(scenario);
+            let world = sim.scenario().world();
+            for &run in group {
+                let end = sim
+                    .run(run, &mut watch)
+                    .map_err(|source| SweepError::Run { point, source })?;
+                watch.tally(world, &end, &mut counts);
+                for (values, &j) in measured.iter_mut().zip(&quantities) {
+                    let x = watch.quantity(j).filter(|x| x.is_finite()).ok_or_else(|| {
+                        SweepError::Output {
+                            name: outputs[j].name().to_string(),
+                            reason: format!(
+                                "measured no finite value in run {run} of point {point}"
+                            ),
+                        }
+                    })?;
+                    values[run as usize] = x;
+                }
             }
         }
         let mut rows = Vec::new();
@@ -1180,7 +1283,7 @@ impl Sweep {
                 (start..end)
                     .into_par_iter()
                     .map(|point| {
-                        let rows = self.evaluate(&plan, point, &outputs);
+                        let rows = self.evaluate(&plan, point, &outputs, job.seed);
                         progress(done.fetch_add(runs, Ordering::Relaxed) + runs);
                         rows
                     })

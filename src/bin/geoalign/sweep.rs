@@ -47,6 +47,11 @@ pub struct SweepArgs {
     pub design_seed: u64,
     #[command(flatten)]
     pub workers: WorkerArgs,
+    /// Draw each run's other parameters from this posterior sample (the file `geoalign
+    /// calibrate` writes, fitted on this scenario): run r draws the same particle at every
+    /// point, and the point's own keys are set over it.
+    #[arg(long, value_name = "FILE")]
+    pub posterior: Option<PathBuf>,
     /// Evaluate only shard i of n of the design points (0-based) and write its partial to
     /// --out; a shard whose valid partial is already there is skipped (--force reruns it).
     /// Combine the partials with `geoalign merge`.
@@ -91,6 +96,16 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
         .runs_per_point(args.runs)
         .design_seed(args.design_seed)
         .shard(args.shard.unwrap_or(Shard::WHOLE));
+    if let Some(path) = &args.posterior {
+        let posterior = geoalign::analysis::posterior::Posterior::read(path)?;
+        outln!(
+            "posterior: {} — {} particles over {} keys; each run draws one, the same at every point",
+            path.display(),
+            posterior.len(),
+            posterior.keys.len()
+        )?;
+        sweep = sweep.posterior(std::sync::Arc::new(posterior), path)?;
+    }
     for name in &args.outcome {
         sweep = sweep.output(base.outcome(name)?);
     }
