@@ -1038,9 +1038,10 @@ impl Sweep {
         let points = self.point_range()?.len() as u64;
         let rows = points * job.rows_per_point as u64 * (ROW_BYTES + 8 * k + 2 * names);
         // A posterior sample: its values and weights, and the sampler's cumulative weights.
-        let sample = self.posterior.as_ref().map_or(0, |(p, _)| {
-            (p.len() as u64) * (p.keys.len() as u64 + 2) * 8
-        });
+        let sample = self
+            .posterior
+            .as_ref()
+            .map_or(0, |(p, _)| (p.len() as u64) * (p.keys.len() as u64 + 2) * 8);
         Ok(SweepMemory {
             per_worker,
             shared: lhs + rows + sample,
