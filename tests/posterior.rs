@@ -234,12 +234,13 @@ fn the_particles_held_are_counted_against_the_memory_limit() {
     assert_eq!(m.run - alone.run, PARSE_BYTES_PER_STATE * states);
     // Refused under a limit that holds the ensemble alone, naming the particles; the advice to
     // draw fewer comes where they are a quarter of the estimate or more, which depends on the
-    // memory this test process holds (other tests run beside it), so it is checked only then.
+    // memory this test process holds (other tests run beside it), so it is checked only where
+    // the particles are a third or more: the process may grow between the two estimates.
     let limited = e.max_memory(alone.total() + (16 << 20));
     let estimate = limited.memory_estimate();
     let err = limited.run().unwrap_err().to_string();
     assert!(err.contains("posterior particles drawn"), "{err}");
-    if estimate.particles_bytes >= estimate.total() / 4 {
+    if estimate.particles_bytes >= estimate.total() / 3 {
         assert!(
             err.contains("draw fewer of the posterior's particles"),
             "{err}"
