@@ -90,8 +90,9 @@ impl ScenarioSource {
     /// a table or text rather than a number. Rules of the model (ranges, sums) are checked by
     /// [`ScenarioSource::build`].
     pub fn set(&mut self, key: &str, value: f64) -> Result<(), ScenarioError> {
+        let label = self.label.clone();
         let refuse = |message: String| ScenarioError::UnknownField {
-            file: self.label.clone(),
+            file: label.clone(),
             line: None,
             column: None,
             key: Some(key.to_string()),
@@ -100,14 +101,37 @@ impl ScenarioSource {
         let segments = parse_key(key).ok_or_else(|| {
             refuse("expected a dotted key whose indices are whole numbers, e.g. a.b[-1].c".into())
         })?;
-        // Set on a copy, kept only if the key passes: a refused key leaves the source as it was.
-        let mut table = self.merged.table.clone();
+        // Set in place, with a copy of the top-level entry the key is under (`parameters`,
+        // `events`, …) put back if the key is refused: a refused key leaves the source as it
+        // was, and a calibration setting ten keys does not copy the whole tree ten times.
+        let Some(Segment::Key(first)) = segments.first() else {
+            return Err(refuse("a key must start with a name".into()));
+        };
+        let first = first.to_string();
+        let saved = self.merged.table.get(&first).cloned();
+        let restore = |table: &mut Table| match saved {
+            Some(value) => {
+                table.insert(first, value);
+            }
+            None => {
+                table.remove(&first);
+            }
+        };
         let mut path = KeyPath::new();
-        assign(&mut table, &segments, Value::Float(value), &mut path).map_err(refuse)?;
+        if let Err(message) = assign(
+            &mut self.merged.table,
+            &segments,
+            Value::Float(value),
+            &mut path,
+        ) {
+            restore(&mut self.merged.table);
+            return Err(refuse(message));
+        }
         // The typed pass of the loader, on the part of the tree the key is in (the whole array
         // for an indexed key): unknown keys and wrong types are refused as in a file.
-        let sparse = sparse_tree(&table, &path);
+        let sparse = sparse_tree(&self.merged.table, &path);
         if let Err(e) = Value::Table(sparse).try_into::<RawScenario>() {
+            restore(&mut self.merged.table);
             let message = e.message().trim().to_string();
             let file = self.label.clone();
             let key = Some(key.to_string());
@@ -129,7 +153,6 @@ impl ScenarioSource {
                 }
             });
         }
-        self.merged.table = table;
         let index = *self.overrides.get_or_insert_with(|| {
             self.merged.sources.push(Source {
                 path: self.label.clone(),
@@ -281,4 +304,34 @@ fn sparse_tree(table: &Table, path: &[String]) -> Table {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ScenarioSource;
+
+    /// A refused key leaves the source as it was: the tree after a good key and three refused
+    /// ones (an unknown field in an existing table, an element past the end of an array, a key
+    /// under a top-level table the scenario does not have) is the tree after the good key
+    /// alone, entry for entry and in order.
+    #[test]
+    fn a_refused_key_leaves_the_tree_as_it_was() {
+        let mut once = ScenarioSource::load("builtin:csto-slow-decline").unwrap();
+        once.set("parameters.noise", 0.04).unwrap();
+        let mut refused = once.clone();
+        for key in [
+            "parameters.no_such_key",
+            "drivers.institutions.CSTO.credibility[99].value",
+            "no_such_table.value",
+        ] {
+            assert!(refused.set(key, 1.0).is_err(), "{key}");
+        }
+        assert_eq!(refused.merged.table, once.merged.table);
+        let keys = |s: &ScenarioSource| s.merged.table.keys().cloned().collect::<Vec<_>>();
+        assert_eq!(keys(&refused), keys(&once));
+        assert_eq!(
+            serde_json::to_string(&refused.build().unwrap()).unwrap(),
+            serde_json::to_string(&once.build().unwrap()).unwrap()
+        );
+    }
 }
