@@ -356,6 +356,7 @@ def run(
     similarity: Optional[bool] = None,
     max_memory: Optional[int] = None,
     progress: Optional[bool] = None,
+    posterior: Optional[Union[str, "os.PathLike[str]"]] = None,
 ) -> RunResult:
     """Run an ensemble of ``runs`` runs, as ``geoalign run``.
 
@@ -363,12 +364,16 @@ def run(
     change the results; ``record_every`` keeps one step in N in the tables (0: automatic);
     ``similarity`` forces the state-pair similarity on or off; ``max_memory`` (bytes;
     default half the machine's memory) refuses, before running, a job predicted over it.
+    ``posterior`` (a ``posterior.csv`` of ``geoalign calibrate``, fitted on this scenario,
+    which must then be a ``builtin:`` name or a file) draws each run's parameters from the
+    sample, as ``geoalign run --posterior``.
     """
     threads = _check(runs, threads)
     s = load(scenario)
+    sample = None if posterior is None else os.fspath(posterior)
     with _Bar(runs, s.name, progress) as bar:
         tables = _geoalign.run(
-            s, runs, seed, threads, record_every, similarity, max_memory, bar.callback()
+            s, runs, seed, threads, record_every, similarity, max_memory, bar.callback(), sample
         )
     return RunResult(s, s.seed if seed is None else seed, runs, tables)
 

@@ -12,6 +12,7 @@
 
 use geoalign::analysis::compare::Comparison;
 use geoalign::analysis::ensemble::{memory, Ensemble};
+use geoalign::analysis::posterior::Posterior;
 use geoalign::analysis::sensitivity::{self, Base};
 use geoalign::analysis::sweep::{Design, Sweep, SweepError, SweepParam, DEFAULT_POINTS_PER_PARAM};
 use geoalign::output::message::{one_line, paragraph};
@@ -26,6 +27,7 @@ use std::error::Error;
 use std::panic::{self, AssertUnwindSafe};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 create_exception!(
@@ -63,17 +65,39 @@ fn simulation_error(err: &(dyn Error + 'static)) -> PyErr {
 struct PyScenario {
     scenario: Scenario,
     warnings: Vec<String>,
+    /// The `builtin:` name or file it was loaded from (`None` for text): what a posterior
+    /// sample's key tree is rebuilt from.
+    origin: Option<String>,
 }
 
 impl PyScenario {
     fn new(scenario: Scenario, warnings: &[geoalign::Warning]) -> PyScenario {
         let warnings = warnings.iter().map(|w| one_line(&w.to_string())).collect();
-        PyScenario { scenario, warnings }
+        PyScenario {
+            scenario,
+            warnings,
+            origin: None,
+        }
     }
 
     fn loaded(loaded: Result<geoalign::Loaded, geoalign::ScenarioError>) -> PyResult<PyScenario> {
         let loaded = loaded.map_err(|e| ScenarioError::new_err(paragraph(&e)))?;
         Ok(PyScenario::new(loaded.scenario, &loaded.warnings))
+    }
+
+    /// The scenario's key tree, for a posterior sample: a builtin or a file only.
+    fn base(&self) -> PyResult<Base> {
+        let origin = self.origin.as_deref().ok_or_else(|| {
+            PyValueError::new_err(
+                "a posterior sample needs a scenario loaded from a file or a builtin: name (the sample records that scenario's fingerprint), not from text",
+            )
+        })?;
+        if origin.starts_with("builtin:") {
+            Base::builtin(origin)
+        } else {
+            Base::file(origin)
+        }
+        .map_err(|e| ScenarioError::new_err(paragraph(&e)))
     }
 }
 
@@ -90,13 +114,17 @@ impl PyScenario {
             ))
         })?;
         let warnings = scenario.warnings();
-        Ok(PyScenario::new(scenario, &warnings))
+        let mut loaded = PyScenario::new(scenario, &warnings);
+        loaded.origin = Some(name.to_string());
+        Ok(loaded)
     }
 
     /// A scenario file; `extends` resolves beside it.
     #[staticmethod]
     fn from_file(path: PathBuf) -> PyResult<PyScenario> {
-        PyScenario::loaded(Scenario::from_file_with_warnings(path))
+        let mut loaded = PyScenario::loaded(Scenario::from_file_with_warnings(&path))?;
+        loaded.origin = path.to_str().map(str::to_string);
+        Ok(loaded)
     }
 
     /// Scenario text; `name` is the file name its messages give, and `extends` resolves
@@ -230,7 +258,7 @@ where
 
 /// `geoalign run`: the ensemble of `runs` runs of `scenario` and its CSV tables.
 #[pyfunction]
-#[pyo3(signature = (scenario, runs, seed = None, threads = 0, record_every = 0, similarity = None, max_memory = None, progress = None))]
+#[pyo3(signature = (scenario, runs, seed = None, threads = 0, record_every = 0, similarity = None, max_memory = None, progress = None, posterior = None))]
 #[allow(clippy::too_many_arguments)] // the command line's options, one keyword each
 fn run(
     py: Python<'_>,
@@ -242,6 +270,7 @@ fn run(
     similarity: Option<bool>,
     max_memory: Option<u64>,
     progress: Option<Py<PyAny>>,
+    posterior: Option<PathBuf>,
 ) -> PyResult<Vec<Table>> {
     let mut s = scenario.scenario.clone();
     if let Some(seed) = seed {
@@ -255,6 +284,14 @@ fn run(
     }
     if let Some(bytes) = max_memory {
         ensemble = ensemble.max_memory(bytes);
+    }
+    if let Some(path) = posterior {
+        // As `geoalign run --posterior`: each run draws its parameters from the sample.
+        let base = scenario.base()?;
+        let sample = Posterior::read(&path).map_err(|e| ScenarioError::new_err(paragraph(&e)))?;
+        ensemble = ensemble
+            .posterior(&base, Arc::new(sample), &path)
+            .map_err(|e| ScenarioError::new_err(paragraph(&e)))?;
     }
     let summary = detached(py, progress, |report| {
         ensemble

@@ -409,6 +409,26 @@ def test_memory_limits_are_refused_before_running():
         geoalign.trace("builtin:eurasia-2025", max_memory=1 << 20)
 
 
+HISTORY = REPO / "scenarios" / "history-2014.toml"
+POSTERIOR = REPO / "data" / "calibration" / "history-2014" / "posterior.csv"
+
+
+def test_run_over_a_posterior_gives_the_command_lines_files_and_refuses_a_foreign_sample(tmp_path):
+    result = geoalign.run(HISTORY, runs=12, seed=7, threads=1, posterior=POSTERIOR)
+    out = cli_out(
+        tmp_path, "run", str(HISTORY), "--runs", "12", "--seed", "7", "--posterior", str(POSTERIOR)
+    )
+    for name, text in result.csv.items():
+        assert text == (out / name).read_text(encoding="utf-8"), name
+    plain = geoalign.run(HISTORY, runs=12, seed=7, threads=1)
+    # The particles move the runs: the sample's parameters are not the file's.
+    assert not result.alignment().equals(plain.alignment())
+    with pytest.raises(geoalign.ScenarioError, match="fingerprint"):
+        geoalign.run("builtin:eurasia-2025", runs=2, posterior=POSTERIOR)
+    with pytest.raises(ValueError, match="not from text"):
+        geoalign.run(HISTORY.read_text(encoding="utf-8"), runs=2, posterior=POSTERIOR)
+
+
 def test_the_example_draws_the_futures_chart(tmp_path):
     pytest.importorskip("matplotlib")
     png = tmp_path / "futures.png"
