@@ -387,17 +387,21 @@ def compare(
     record_every: int = 0,
     max_memory: Optional[int] = None,
     progress: Optional[bool] = None,
+    posterior: Optional[Union[str, "os.PathLike[str]"]] = None,
 ) -> Comparison:
     """Compare ``alt`` with ``base`` run for run on common random numbers, as
     ``geoalign compare``: both sides use ``seed`` (default: the base's).
 
-    Raises ``CompareError`` when the scenarios cannot be paired.
+    ``posterior`` (a sample fitted on ``base``, both scenarios from a ``builtin:`` name or a
+    file) gives run ``r`` of both sides the same particle, as ``geoalign compare
+    --posterior``. Raises ``CompareError`` when the scenarios cannot be paired.
     """
     threads = _check(runs, threads)
     b, a = load(base), load(alt)
+    sample = None if posterior is None else os.fspath(posterior)
     with _Bar(runs, f"{b.name} vs {a.name}", progress) as bar:
         used, note, tables = _geoalign.compare(
-            b, a, runs, seed, threads, record_every, max_memory, bar.callback()
+            b, a, runs, seed, threads, record_every, max_memory, bar.callback(), sample
         )
     return Comparison(b, a, used, runs, note, tables)
 
@@ -441,6 +445,7 @@ def sweep(
     design_seed: Optional[int] = None,
     threads: Optional[int] = None,
     progress: Optional[bool] = None,
+    posterior: Optional[Union[str, "os.PathLike[str]"]] = None,
 ) -> pd.DataFrame:
     """Outcome probabilities and quantity means at every point of a design over scenario
     parameters, as ``geoalign sweep``: the data frame of ``sweep.csv`` (``point``, one column
@@ -456,6 +461,8 @@ def sweep(
     scenario's seed at every point. ``outcomes`` (names the scenario declares, or
     ``"csto-futures"``) and ``quantities`` (``"STATE.COMPONENT@WHEN"``, e.g.
     ``"Tajikistan.Russia@horizon"``) choose the outputs (default: the CSTO futures).
+    ``posterior`` (a sample fitted on ``scenario``) draws the other parameters of each run,
+    the same particle for run ``r`` at every point, as ``geoalign sweep --posterior``.
     """
     if isinstance(scenario, Scenario):
         raise TypeError(
@@ -477,6 +484,8 @@ def sweep(
     else:
         texts = [str(p) for p in params]
     kwargs = {} if design_seed is None else {"design_seed": design_seed}
+    if posterior is not None:
+        kwargs["posterior"] = os.fspath(posterior)
     with _Bar(None, "sweep", progress) as bar:
         warnings, text = _geoalign.sweep(
             scenario,

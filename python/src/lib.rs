@@ -304,7 +304,7 @@ fn run(
 /// `geoalign compare`: the paired comparison of `alt` with `base`, its seed, its note on
 /// the seeds, and its CSV tables.
 #[pyfunction]
-#[pyo3(signature = (base, alt, runs, seed = None, threads = 0, record_every = 0, max_memory = None, progress = None))]
+#[pyo3(signature = (base, alt, runs, seed = None, threads = 0, record_every = 0, max_memory = None, progress = None, posterior = None))]
 #[allow(clippy::too_many_arguments)] // the command line's options, one keyword each
 fn compare(
     py: Python<'_>,
@@ -316,11 +316,19 @@ fn compare(
     record_every: u32,
     max_memory: Option<u64>,
     progress: Option<Py<PyAny>>,
+    posterior: Option<PathBuf>,
 ) -> PyResult<(u64, Option<String>, Vec<Table>)> {
     let mut comparison = Comparison::new(base.scenario.clone(), alt.scenario.clone(), runs)
-        .map_err(|e| CompareError::new_err(paragraph(&e)))?
-        .threads(threads)
-        .record_every(record_every);
+        .map_err(|e| CompareError::new_err(paragraph(&e)))?;
+    if let Some(path) = posterior {
+        // As `geoalign compare --posterior`: run r of both sides takes the same particle.
+        let (b, a) = (base.base()?, alt.base()?);
+        let sample = Posterior::read(&path).map_err(|e| ScenarioError::new_err(paragraph(&e)))?;
+        comparison = comparison
+            .posterior(&b, &a, Arc::new(sample), &path)
+            .map_err(|e| ScenarioError::new_err(paragraph(&e)))?;
+    }
+    let mut comparison = comparison.threads(threads).record_every(record_every);
     if let Some(seed) = seed {
         comparison = comparison.seed(seed);
     }
@@ -393,7 +401,7 @@ fn sweep_error(err: SweepError) -> PyErr {
 #[pyo3(signature = (
     scenario, params, design = "grid", points = None, runs = sensitivity::DEFAULT_RUNS_PER_POINT,
     outcomes = Vec::new(), quantities = Vec::new(),
-    design_seed = sensitivity::DEFAULT_DESIGN_SEED, threads = 0, progress = None
+    design_seed = sensitivity::DEFAULT_DESIGN_SEED, threads = 0, progress = None, posterior = None
 ))]
 #[allow(clippy::too_many_arguments)] // the command line's options, one keyword each
 fn sweep(
@@ -408,6 +416,7 @@ fn sweep(
     design_seed: u64,
     threads: usize,
     progress: Option<Py<PyAny>>,
+    posterior: Option<PathBuf>,
 ) -> PyResult<(Vec<String>, String)> {
     // As `geoalign sweep`: a builtin name or a file, which each design point rebuilds.
     let base = if scenario.starts_with("builtin:") {
@@ -441,6 +450,13 @@ fn sweep(
         .runs_per_point(runs)
         .design_seed(design_seed)
         .threads(threads);
+    if let Some(path) = posterior {
+        // As `geoalign sweep --posterior`: run r draws the same particle at every point.
+        let sample = Posterior::read(&path).map_err(|e| ScenarioError::new_err(paragraph(&e)))?;
+        sweep = sweep
+            .posterior(Arc::new(sample), &path)
+            .map_err(sweep_error)?;
+    }
     for name in &outcomes {
         let outcome = base
             .outcome(name)

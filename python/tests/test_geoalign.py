@@ -429,6 +429,25 @@ def test_run_over_a_posterior_gives_the_command_lines_files_and_refuses_a_foreig
         geoalign.run(HISTORY.read_text(encoding="utf-8"), runs=2, posterior=POSTERIOR)
 
 
+def test_compare_and_sweep_over_a_posterior_give_the_command_lines_files(tmp_path):
+    c = geoalign.compare(HISTORY, HISTORY, runs=6, seed=7, threads=1, posterior=POSTERIOR)
+    out = cli_out(
+        tmp_path / "c", "compare", str(HISTORY), str(HISTORY), "--runs", "6", "--seed", "7",
+        "--posterior", str(POSTERIOR),
+    )
+    for name, text in c.csv.items():
+        assert text == (out / name).read_text(encoding="utf-8"), name
+    frame = geoalign.sweep(
+        HISTORY, ["parameters.noise=0.01:0.05:2"], runs=4,
+        quantities=["Kazakhstan.Russia@horizon"], posterior=POSTERIOR,
+    )
+    out = cli_out(
+        tmp_path / "s", "sweep", str(HISTORY), "--param", "parameters.noise=0.01:0.05:2",
+        "--runs", "4", "--quantity", "Kazakhstan.Russia@horizon", "--posterior", str(POSTERIOR),
+    )
+    pdt.assert_frame_equal(frame, geoalign.read_csv(out / "sweep.csv"))
+
+
 def test_the_example_draws_the_futures_chart(tmp_path):
     pytest.importorskip("matplotlib")
     png = tmp_path / "futures.png"
