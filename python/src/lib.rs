@@ -92,12 +92,7 @@ impl PyScenario {
                 "a posterior sample needs a scenario loaded from a file or a builtin: name (the sample records that scenario's fingerprint), not from text",
             )
         })?;
-        if origin.starts_with("builtin:") {
-            Base::builtin(origin)
-        } else {
-            Base::file(origin)
-        }
-        .map_err(|e| ScenarioError::new_err(paragraph(&e)))
+        Base::load(origin).map_err(|e| ScenarioError::new_err(paragraph(&e)))
     }
 }
 
@@ -419,12 +414,7 @@ fn sweep(
     posterior: Option<PathBuf>,
 ) -> PyResult<(Vec<String>, String)> {
     // As `geoalign sweep`: a builtin name or a file, which each design point rebuilds.
-    let base = if scenario.starts_with("builtin:") {
-        Base::builtin(scenario)
-    } else {
-        Base::file(scenario)
-    }
-    .map_err(|e| ScenarioError::new_err(paragraph(&e)))?;
+    let base = Base::load(scenario).map_err(|e| ScenarioError::new_err(paragraph(&e)))?;
     let warnings = base
         .warnings()
         .iter()

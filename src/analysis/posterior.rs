@@ -698,6 +698,14 @@ impl Sampler {
         // u ≥ 1 (or a sampler of no particle): the last particle that can be drawn.
         i.min(self.cumulative.len().saturating_sub(1))
     }
+
+    /// The particle run `run` of a job under `seed` draws: [`Sampler::draw`] of the first
+    /// uniform of [`crate::sim::posterior_rng`]`(seed, run)`. Ensembles, comparisons and
+    /// sweeps all draw through it, so run `r` takes the same particle in each.
+    pub fn of_run(&self, seed: u64, run: u64) -> usize {
+        use rand::RngExt;
+        self.draw(crate::sim::posterior_rng(seed, run).random::<f64>())
+    }
 }
 
 #[cfg(test)]

@@ -218,6 +218,24 @@ impl Base {
         Ok(Base::of(source, loaded))
     }
 
+    /// A `builtin:` name ([`Base::builtin`]) or else a file ([`Base::file`]): the scenario a
+    /// command line or a binding names.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use geoalign::analysis::sensitivity::Base;
+    /// assert_eq!(Base::load("builtin:csto-slow-decline").unwrap().name(), "CSTO slow decline");
+    /// assert!(Base::load("no/such/file.toml").is_err());
+    /// ```
+    pub fn load(target: &str) -> Result<Base, SensitivityError> {
+        if target.starts_with("builtin:") {
+            Base::builtin(target)
+        } else {
+            Base::file(target)
+        }
+    }
+
     /// The base of `source`, which builds to `loaded`.
     fn of(source: ScenarioSource, loaded: crate::scenario_file::Loaded) -> Base {
         Base {

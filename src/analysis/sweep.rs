@@ -1166,8 +1166,10 @@ impl Sweep {
                 let mut by_particle: std::collections::BTreeMap<usize, Vec<u64>> =
                     std::collections::BTreeMap::new();
                 for run in 0..runs {
-                    let u = crate::sim::posterior_rng(seed, run).random::<f64>();
-                    by_particle.entry(sampler.draw(u)).or_default().push(run);
+                    by_particle
+                        .entry(sampler.of_run(seed, run))
+                        .or_default()
+                        .push(run);
                 }
                 by_particle.into_iter().map(|(p, r)| (Some(p), r)).collect()
             }

@@ -1,6 +1,6 @@
 //! The runs of an ensemble over a posterior sample of parameters
 //! ([`crate::analysis::posterior`], [`super::Ensemble::posterior`]): run `r` draws its
-//! particle from [`posterior_rng`]`(seed, r)` and runs the base scenario built with that
+//! particle from [`crate::sim::posterior_rng`]`(seed, r)` and runs the base scenario built with that
 //! particle's values.
 //!
 //! Before the runs, [`Particles::prepare`] draws the particle of every run of the range, and
@@ -19,8 +19,7 @@
 use crate::analysis::posterior::{Posterior, PosteriorRecord, Sampler};
 use crate::analysis::sensitivity::Base;
 use crate::model::YearMonth;
-use crate::sim::{posterior_rng, Scenario, SimError, Simulation};
-use rand::RngExt;
+use crate::sim::{Scenario, SimError, Simulation};
 use rayon::prelude::*;
 use std::ops::Range;
 use std::sync::{Arc, OnceLock};
@@ -114,8 +113,7 @@ impl Particles {
 
     /// The particle run `run` draws.
     pub(crate) fn particle_of(&self, run: u64) -> usize {
-        self.sampler
-            .draw(posterior_rng(self.seed, run).random::<f64>())
+        self.sampler.of_run(self.seed, run)
     }
 
     /// How many distinct particles the runs `range` draw.

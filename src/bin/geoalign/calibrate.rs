@@ -9,8 +9,8 @@ use geoalign::analysis::calibrate::{
     self, AbcSettings, Calibration, ErrorModel, GenerationStats, Targets,
 };
 use geoalign::analysis::ensemble::memory;
-use geoalign::analysis::sensitivity::{Base, ParamRange};
-use geoalign::scenario_file::builtin;
+use geoalign::analysis::sensitivity::ParamRange;
+use std::io::Write as _;
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -105,14 +105,7 @@ fn years(arg: &str) -> Result<(i32, i32), String> {
 /// `geoalign calibrate`.
 pub fn calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
     let staged = stage(args.out.as_deref(), args.force)?;
-    let base = if args.scenario.starts_with("builtin:") {
-        Base::builtin(&args.scenario)
-    } else if args.scenario.is_empty() {
-        Base::builtin(builtin::EURASIA_2025)
-    } else {
-        Base::file(&args.scenario)
-    }?;
-    warn(base.warnings());
+    let base = crate::load_base(Some(&args.scenario))?;
     let targets = Targets::read(&args.targets, args.participation.as_deref())?;
     let MethodArg::AbcSmc = args.method;
     let mut c = Calibration {
@@ -158,8 +151,10 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
         c.validate.1
     )?;
     let started = Instant::now();
+    // On stderr, beside the progress of other commands; a closed stderr is ignored.
     let show = |g: &GenerationStats| {
-        eprintln!(
+        let _ = writeln!(
+            std::io::stderr(),
             "generation {:>2}: tolerance {:>8.4}, {} simulated, {} accepted ({:.1} %), ESS {:.0}, median distance {:.4} [{:.0} s]",
             g.generation,
             g.tolerance,
@@ -173,7 +168,7 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
     };
     let r = c.run(show)?;
     let seconds = started.elapsed().as_secs_f64();
-    warn_lines(&r.warnings);
+    warn(&r.warnings);
     outln!(
         "\n{} proposals, {} runs in {:.1} s ({:.2} ms a run on {} thread{}); stopped: {:?}",
         r.abc.simulations,
@@ -222,10 +217,4 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
         print::written(&staged.write_calibration(&r)?)?;
     }
     Ok(())
-}
-
-fn warn_lines(lines: &[String]) {
-    for l in lines {
-        eprintln!("warning: {l}");
-    }
 }

@@ -42,7 +42,7 @@ fn report(message: &str) {
 
 /// Print each warning on stderr as `warning: file:line: `key`: message`, on one line; a
 /// closed stderr is ignored, as for errors.
-fn warn(warnings: &[geoalign::Warning]) {
+fn warn(warnings: &[impl std::fmt::Display]) {
     for warning in warnings {
         let _ = writeln!(
             std::io::stderr(),
@@ -77,11 +77,7 @@ fn load(arg: Option<&str>) -> Result<Scenario, CliError> {
 /// study, sweep or posterior ensemble (its key tree, read once), its warnings printed as
 /// [`load`] prints them.
 fn load_base(arg: Option<&str>) -> Result<sensitivity::Base, CliError> {
-    let base = match arg {
-        None => sensitivity::Base::builtin(builtin::EURASIA_2025),
-        Some(n) if n.starts_with("builtin:") => sensitivity::Base::builtin(n),
-        Some(path) => sensitivity::Base::file(path),
-    }?;
+    let base = sensitivity::Base::load(arg.unwrap_or(builtin::EURASIA_2025))?;
     warn(base.warnings());
     Ok(base)
 }
