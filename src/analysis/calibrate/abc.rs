@@ -217,8 +217,9 @@ where
     generations.push(first);
     let mut stop = StopReason::Generations;
 
+    // The tolerance of the next generation: the quantile of the population's distances.
+    let mut tolerance = quantile(&population.distances, settings.quantile);
     for generation in 1..=settings.generations {
-        let tolerance = quantile(&population.distances, settings.quantile);
         if !tolerance.is_finite() {
             return Err(AbcError::NoFiniteDistance(generation - 1));
         }
@@ -288,17 +289,17 @@ where
             };
             break;
         }
-        let previous = quantile(&population.distances, settings.quantile);
         population = Population {
             distances: accepted.iter().map(|(_, d)| *d).collect(),
             particles: accepted.into_iter().map(|(p, _)| p).collect(),
             weights,
         };
         let next = quantile(&population.distances, settings.quantile);
-        if next > previous * (1.0 - settings.min_tolerance_step) {
+        if next > tolerance * (1.0 - settings.min_tolerance_step) {
             stop = StopReason::Tolerance;
             break;
         }
+        tolerance = next;
     }
     Ok(AbcResult {
         population,
@@ -373,14 +374,42 @@ fn ess(w: &[f64]) -> f64 {
     }
 }
 
+/// Running sums of weights, for drawing an index by weight.
+pub(crate) struct Cumulative(Vec<f64>);
+
+impl Cumulative {
+    /// The running sums of `weights`, in order.
+    pub(crate) fn new(weights: &[f64]) -> Cumulative {
+        let mut acc = 0.0;
+        Cumulative(
+            weights
+                .iter()
+                .map(|w| {
+                    acc += w;
+                    acc
+                })
+                .collect(),
+        )
+    }
+
+    /// The index a uniform `u` in [0, 1) draws: the first whose running sum exceeds `u` times
+    /// the total.
+    pub(crate) fn draw(&self, u: f64) -> usize {
+        let x = u * *self.0.last().unwrap_or(&1.0);
+        self.0
+            .partition_point(|&c| c <= x)
+            .min(self.0.len().saturating_sub(1))
+    }
+}
+
 /// The perturbation kernel `N(0, 2Σ)`, with `Σ` the population's weighted covariance.
 struct Kernel {
     /// Lower Cholesky factor of `2Σ`.
     lower: DMatrix<f64>,
     /// Inverse of `2Σ`.
     inverse: DMatrix<f64>,
-    /// Cumulative weights, for drawing a particle.
-    cumulative: Vec<f64>,
+    /// The population's weights, for drawing a particle.
+    cumulative: Cumulative,
 }
 
 impl Kernel {
@@ -409,28 +438,15 @@ impl Kernel {
         });
         let inverse = chol.inverse();
         let lower = chol.l();
-        let mut acc = 0.0;
-        let cumulative = w
-            .iter()
-            .map(|x| {
-                acc += x;
-                acc
-            })
-            .collect();
         Kernel {
             lower,
             inverse,
-            cumulative,
+            cumulative: Cumulative::new(w),
         }
     }
 
     fn propose(&self, population: &Population, rng: &mut ChaCha8Rng) -> Vec<f64> {
-        let total = *self.cumulative.last().unwrap_or(&1.0);
-        let u = rng.random::<f64>() * total;
-        let j = self
-            .cumulative
-            .partition_point(|&c| c <= u)
-            .min(self.cumulative.len() - 1);
+        let j = self.cumulative.draw(rng.random::<f64>());
         let k = self.lower.nrows();
         let z =
             DVector::<f64>::from_iterator(k, (0..k).map(|_| rng.sample::<f64, _>(StandardNormal)));

@@ -418,20 +418,12 @@ impl Calibration {
         // Posterior predictive: particle by weight from the calibration seed's predictive
         // stream, one run each on runs after every proposal's.
         let first_run = result.simulations * m;
-        let mut cumulative = Vec::with_capacity(pop.weights.len());
-        let mut acc = 0.0;
-        for w in &pop.weights {
-            acc += w;
-            cumulative.push(acc);
-        }
+        let cumulative = abc::Cumulative::new(&pop.weights);
         let draws: Vec<usize> = (0..self.predictive)
             .map(|k| {
                 let mut rng = ChaCha8Rng::seed_from_u64(self.settings.seed);
                 rng.set_stream((u64::MAX >> 1) - k as u64);
-                let u = rng.random::<f64>() * acc;
-                cumulative
-                    .partition_point(|&c| c <= u)
-                    .min(cumulative.len() - 1)
+                cumulative.draw(rng.random::<f64>())
             })
             .collect();
         let predicted: Vec<Vec<f64>> = draws

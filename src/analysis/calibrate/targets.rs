@@ -176,14 +176,6 @@ impl Targets {
         Ok(Targets { rows })
     }
 
-    /// The years observed, smallest first.
-    pub fn years(&self) -> Vec<i32> {
-        let mut y: Vec<i32> = self.rows.iter().map(|r| r.year).collect();
-        y.sort_unstable();
-        y.dedup();
-        y
-    }
-
     /// Bind to `world`, whose scenario starts in `start_year`: resolve every name, keep the
     /// rows of the years in `years`.
     ///
@@ -204,23 +196,23 @@ impl Targets {
         years: impl Fn(i32) -> bool,
     ) -> Result<(Vec<Bound>, Vec<String>), TargetError> {
         let mut bound = Vec::new();
+        // Each state's observed total of the start year, read once (the first row, as a row
+        // given twice is refused on reading).
+        let mut start_totals: HashMap<&str, f64> = HashMap::new();
+        for r in self.rows.iter().filter(|r| {
+            r.quantity == Quantity::RemittancesGdp && r.year == start_year && r.partner == "all"
+        }) {
+            start_totals.entry(r.state.as_str()).or_insert(r.value);
+        }
         let outside_of = |state: StateId| {
-            let name = &world.states()[state.index()].name;
-            self.rows
-                .iter()
-                .find(|r| {
-                    r.quantity == Quantity::RemittancesGdp
-                        && r.year == start_year
-                        && r.partner == "all"
-                        && &r.state == name
-                })
-                .map_or(0.0, |r| {
-                    let ties: f64 = world
-                        .power_ids()
-                        .map(|p| world.tie(state, p, crate::model::Channel::Remittances))
-                        .sum();
-                    (r.value - ties).max(0.0)
-                })
+            let name = world.states()[state.index()].name.as_str();
+            start_totals.get(name).map_or(0.0, |&total| {
+                let ties: f64 = world
+                    .power_ids()
+                    .map(|p| world.tie(state, p, crate::model::Channel::Remittances))
+                    .sum();
+                (total - ties).max(0.0)
+            })
         };
         let mut warnings: BTreeMap<String, (PathBuf, u64, usize)> = BTreeMap::new();
         for t in self.rows.iter().filter(|t| years(t.year)) {
