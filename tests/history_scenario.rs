@@ -9,11 +9,14 @@
 //!   with the embedded world — the `[parameters]` tables — is eurasia-2025.toml's, value for value;
 //! * a smoke check of direction (not tuned): Armenia's EAEU participation is active by 2015-12.
 //!
+//! That every number has a source comment is checked with the other shipped scenarios
+//! (tests/scenarios.rs).
+//!
 //! `cargo test --release --test history_scenario -- --nocapture` also prints what the model does
 //! with Armenia's CSTO participation by 2024-12 (the 2024 freeze is a validation observable, not
 //! a scripted event).
 
-use geoalign::{Participation, Scenario, Simulation, Trajectory};
+use geoalign::{Channel, Participation, Scenario, Simulation, Trajectory};
 use std::path::PathBuf;
 
 const FILE: &str = "scenarios/history-2014.toml";
@@ -168,32 +171,6 @@ fn no_start_value_cites_a_later_year() {
     );
 }
 
-/// As tests/scenarios.rs asks of eurasia-2025.toml: every line that sets a number has a comment
-/// on it or directly above it (a comment may cover a block of related numbers that follows it
-/// without a gap).
-#[test]
-fn every_number_has_a_source_comment() {
-    let text = text(FILE);
-    let lines: Vec<&str> = text.lines().collect();
-    for (n, line) in lines.iter().enumerate() {
-        let code = line.split('#').next().unwrap().trim();
-        let sets_number = code.contains('=')
-            && code.split('=').nth(1).is_some_and(|v| {
-                v.trim()
-                    .starts_with(|c: char| c.is_ascii_digit() || c == '-' || c == '[')
-            });
-        if !sets_number || line.contains('#') {
-            continue;
-        }
-        let commented = lines[..n]
-            .iter()
-            .rev()
-            .take_while(|l| !l.trim().is_empty() && !l.trim_start().starts_with('['))
-            .any(|l| l.trim_start().starts_with('#'));
-        assert!(commented, "line {} has no source comment: {line}", n + 1);
-    }
-}
-
 /// The measured ties cite data/history/annual.csv's 2013 figures in their comments (the data
 /// live on another branch): each value is what its comment's figures give — a trade share
 /// rounded to two decimals, a Russia remittance tie the product of the two figures.
@@ -242,16 +219,7 @@ fn nothing_dated_is_inherited() {
     // shares, and all eight channels with each of the six powers, zeros included.
     let powers: Vec<&String> = table["powers"].as_table().unwrap().keys().collect();
     assert_eq!(powers.len(), 6);
-    const CHANNELS: [&str; 8] = [
-        "trade",
-        "remittances",
-        "security",
-        "energy",
-        "investment",
-        "labour",
-        "culture",
-        "media",
-    ];
+    let channels = Channel::ALL.map(Channel::name);
     for (name, state) in table["states"].as_table().unwrap() {
         let state = state.as_table().unwrap();
         for key in ["alignment", "salience", "proximity", "coethnic", "ties"] {
@@ -263,7 +231,7 @@ fn nothing_dated_is_inherited() {
         let ties = state["ties"].as_table().unwrap();
         for power in &powers {
             let tie = ties[power.as_str()].as_table().unwrap();
-            for channel in CHANNELS {
+            for channel in channels {
                 assert!(
                     tie.contains_key(channel),
                     "states.{name}.ties.{power}.{channel} missing"
@@ -277,7 +245,7 @@ fn nothing_dated_is_inherited() {
             assert!(power.contains_key(key), "powers.{name}.{key} missing");
         }
         let delivery = power["delivery"].as_table().unwrap();
-        for channel in CHANNELS {
+        for channel in channels {
             assert!(
                 delivery.contains_key(channel),
                 "powers.{name}.delivery.{channel} missing"

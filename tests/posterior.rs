@@ -366,6 +366,20 @@ fn cli_outputs_are_byte_identical_across_threads_and_shards() {
     assert!(manifest.contains("--posterior"), "{manifest}");
 }
 
+/// `geoalign run BASE --runs 5 --posterior SAMPLE`, which must fail with status 1: its stderr.
+fn refused_run(sample: &Path) -> String {
+    let out = geoalign(&[
+        "run",
+        BASE,
+        "--runs",
+        "5",
+        "--posterior",
+        sample.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    stderr(&out)
+}
+
 #[test]
 fn cli_refuses_a_sample_of_another_scenario() {
     let dir = scratch("mismatch");
@@ -374,16 +388,7 @@ fn cli_refuses_a_sample_of_another_scenario() {
     sample(&other, &["parameters.noise"], vec![1.0], vec![vec![0.03]])
         .write(&post)
         .unwrap();
-    let out = geoalign(&[
-        "run",
-        BASE,
-        "--runs",
-        "5",
-        "--posterior",
-        post.to_str().unwrap(),
-    ]);
-    assert_eq!(out.status.code(), Some(1));
-    let err = stderr(&out);
+    let err = refused_run(&post);
     let expected = format!(
         "error: {}:1: this posterior was fitted on scenario \"{}\" with fingerprint {:016x}; the scenario given has fingerprint {:016x}; re-run the calibration",
         post.display(),
@@ -405,38 +410,20 @@ fn cli_refuses_an_empty_sample_and_an_unknown_key_naming_file_and_line() {
     );
     let empty = dir.join("empty.csv");
     std::fs::write(&empty, format!("{head}weight,parameters.noise\n")).unwrap();
-    let out = geoalign(&[
-        "run",
-        BASE,
-        "--runs",
-        "5",
-        "--posterior",
-        empty.to_str().unwrap(),
-    ]);
-    assert_eq!(out.status.code(), Some(1));
+    let err = refused_run(&empty);
     assert!(
-        stderr(&out).starts_with(&format!("error: {}:3: an empty posterior", empty.display())),
-        "{}",
-        stderr(&out)
+        err.starts_with(&format!("error: {}:3: an empty posterior", empty.display())),
+        "{err}"
     );
     let unknown = dir.join("unknown.csv");
     std::fs::write(&unknown, format!("{head}weight,parameters.nosie\n1,0.03\n")).unwrap();
-    let out = geoalign(&[
-        "run",
-        BASE,
-        "--runs",
-        "5",
-        "--posterior",
-        unknown.to_str().unwrap(),
-    ]);
-    assert_eq!(out.status.code(), Some(1));
+    let err = refused_run(&unknown);
     assert!(
-        stderr(&out).starts_with(&format!(
+        err.starts_with(&format!(
             "error: {}:2: --param `parameters.nosie`: unknown field `nosie`",
             unknown.display()
         )),
-        "{}",
-        stderr(&out)
+        "{err}"
     );
     let missing = dir.join("missing.csv");
     let out = geoalign(&["run", BASE, "--posterior", missing.to_str().unwrap()]);
