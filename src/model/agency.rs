@@ -57,7 +57,7 @@ impl Default for AgencyParameters {
             // (seed 002 (docs/sources.md): Russia's pressure on Kazakhstan is tempered by
             // China's stake there). A judgement.
             coercion_cost: 1.0,
-            // 12 months: seed 003's Azerbaijan 2024–25 and seed 000's Armenia 2023–24 turns
+            // 12 months: seed 003's Azerbaijan 2024–25 and seed 000's Armenia 2023–24 turns (docs/sources.md)
             // (docs/sources.md) took about a year to read as defection.
             window: 12,
             // θ = 0.1: above the largest 12-month fall of an acting power's value on a state
