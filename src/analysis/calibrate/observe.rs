@@ -393,6 +393,7 @@ fn trend_at(points: &[(i32, f64)], year: i32) -> Option<f64> {
 mod tests {
     use super::*;
     use crate::analysis::calibrate::Targets;
+    use crate::sim::RunState;
     use std::fmt::Write as _;
 
     /// The rows of `text` (after the header) bound to the embedded world, read from a file
@@ -434,6 +435,40 @@ mod tests {
         // Against an exact trend the model has no skill: hugely negative, reported as is.
         assert!(r.skill_trend < -1e6 || r.skill_trend == f64::NEG_INFINITY);
         assert_eq!(rows.last().unwrap().quantity, "overall");
+    }
+
+    /// The inflows from outside the world's powers (docs/model.md §13.1): with the start year's
+    /// observed total given, the model's total rises by what no power sends and Russia's share
+    /// falls to its part of that total; without it, Russia's share of a state whose only
+    /// remittance tie is Russia's would be its share of the powers' ties alone.
+    #[test]
+    fn inflows_from_outside_the_powers_join_the_whole() {
+        let world = crate::presets::eurasia_2025().world().clone();
+        let rs = RunState::new(&world);
+        let kz = world.state_id("Kazakhstan").unwrap();
+        let ties: f64 = world
+            .power_ids()
+            .map(|p| world.tie(kz, p, Channel::Remittances))
+            .sum();
+        let rows = "Kazakhstan,2014,remittances_gdp,all,0.1,t,no,\nKazakhstan,2014,remittances_from,Russia,0.5,t,no,\n";
+        let off = bound("outside-off.csv", rows);
+        let on = bound(
+            "outside-on.csv",
+            &format!(
+                "{rows}Kazakhstan,2013,remittances_gdp,all,{},t,no,\n",
+                ties + 0.05
+            ),
+        );
+        assert!(off.iter().all(|b| b.outside == 0.0));
+        assert!((on[0].outside - 0.05).abs() < 1e-12, "{}", on[0].outside);
+        let value = |b: &Bound| model_value(&world, &rs, &rs.delivery, b);
+        assert!((value(&on[0]) - (value(&off[0]) + 0.05)).abs() < 1e-12);
+        assert!(
+            value(&on[1]) < value(&off[1]),
+            "{} {}",
+            value(&on[1]),
+            value(&off[1])
+        );
     }
 
     #[test]
