@@ -184,31 +184,40 @@ impl RunState {
                 total / counted as f64
             }
             None => {
-                let active: Vec<usize> = inst
-                    .members
-                    .iter()
-                    .zip(parts)
-                    .filter(|(_, p)| **p == Participation::Active)
-                    .map(|(&(s, _), _)| s.index())
-                    .collect();
-                if active.is_empty() {
+                // The active members' alignments, in member order; walked twice (mean, then
+                // distances), so that nothing is allocated: the summary reads every bloc's
+                // cohesion each recorded month of every run.
+                let active = || {
+                    inst.members
+                        .iter()
+                        .zip(parts)
+                        .filter(|(_, p)| **p == Participation::Active)
+                        .map(|(&(s, _), _)| &self.alignment[s.index() * c..(s.index() + 1) * c])
+                };
+                let count = active().count();
+                if count == 0 {
                     return 0.0;
                 }
-                let n = active.len() as f64;
-                let mean: Vec<f64> = (0..c)
-                    .map(|j| {
-                        active
+                let n = count as f64;
+                // The mean alignment, on the stack for up to MEAN_ON_STACK components.
+                const MEAN_ON_STACK: usize = 32;
+                let mut stack = [0.0; MEAN_ON_STACK];
+                let mut heap = Vec::new();
+                let mean: &mut [f64] = if c <= MEAN_ON_STACK {
+                    &mut stack[..c]
+                } else {
+                    heap.resize(c, 0.0);
+                    &mut heap
+                };
+                for (j, m) in mean.iter_mut().enumerate() {
+                    *m = active().map(|a| a[j]).sum::<f64>() / n;
+                }
+                let tv: f64 = active()
+                    .map(|a| {
+                        0.5 * a
                             .iter()
-                            .map(|&s| self.alignment[s * c + j])
-                            .sum::<f64>()
-                            / n
-                    })
-                    .collect();
-                let tv: f64 = active
-                    .iter()
-                    .map(|&s| {
-                        0.5 * (0..c)
-                            .map(|j| (self.alignment[s * c + j] - mean[j]).abs())
+                            .zip(&*mean)
+                            .map(|(x, m)| (x - m).abs())
                             .sum::<f64>()
                     })
                     .sum::<f64>()
@@ -216,5 +225,44 @@ impl RunState {
                 1.0 - tv
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RunState;
+    use crate::model::{Disposition, Institution, InstitutionId, Participation, Power, State};
+    use crate::model::{StateId, World};
+
+    /// A bloc without a leader: `1 −` the mean total-variation distance of its active members
+    /// from their mean alignment; the suspended member is left out, and with no active member
+    /// the cohesion is 0.
+    #[test]
+    fn a_leaderless_bloc_is_as_cohesive_as_its_active_members_are_alike() {
+        let forum = |parts: [Participation; 3]| Institution {
+            members: (0..3).map(|s| (StateId(s), parts[s as usize])).collect(),
+            ..Institution::new("Forum", None, 0.5)
+        };
+        let world = |parts| {
+            World::builder()
+                .power(Power::new("A"))
+                .power(Power::new("B"))
+                .state(State::new("S", Disposition::Hedge, vec![0.5, 0.25, 0.25]))
+                .state(State::new("T", Disposition::Hedge, vec![0.25, 0.5, 0.25]))
+                .state(State::new("U", Disposition::Hedge, vec![0.125, 0.125, 0.75]))
+                .institution(forum(parts))
+                .build()
+                .unwrap()
+        };
+        use Participation::{Active, Suspended};
+        let cohesion = |parts| {
+            let world = world(parts);
+            RunState::new(&world).cohesion(&world, InstitutionId(0))
+        };
+        // S and T active: mean (0.375, 0.375, 0.25); each is 0.125 from it in total variation.
+        assert_eq!(cohesion([Active, Active, Suspended]), 0.875);
+        // U as well: mean (7/24, 7/24, 10/24); distances 5/24, 5/24 and 8/24, mean 1/4.
+        assert!((cohesion([Active, Active, Active]) - 0.75).abs() < 1e-15);
+        assert_eq!(cohesion([Suspended, Suspended, Suspended]), 0.0);
     }
 }
