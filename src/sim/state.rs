@@ -249,7 +249,11 @@ mod tests {
                 .power(Power::new("B"))
                 .state(State::new("S", Disposition::Hedge, vec![0.5, 0.25, 0.25]))
                 .state(State::new("T", Disposition::Hedge, vec![0.25, 0.5, 0.25]))
-                .state(State::new("U", Disposition::Hedge, vec![0.125, 0.125, 0.75]))
+                .state(State::new(
+                    "U",
+                    Disposition::Hedge,
+                    vec![0.125, 0.125, 0.75],
+                ))
                 .institution(forum(parts))
                 .build()
                 .unwrap()
