@@ -833,8 +833,12 @@ fn draw_noise<R: Rng + ?Sized>(rng: &mut R, out: &mut [f64]) {
 /// (truncation error `|r|¹³/13! < 2e-16` relative), and the scale `2ⁿ` built from its bits.
 /// Below −708 (where `eˣ` would be subnormal, under 1e-307) the result is 0, which in a
 /// softmax normalised by a sum ≥ 1 changes nothing representable.
+///
+/// Public, and hidden from the docs, only so that `benches/lanes.rs` measures the engine's
+/// own exponential.
+#[doc(hidden)]
 #[inline(always)]
-pub(crate) fn exp_nonpositive(x: f64) -> f64 {
+pub fn exp_nonpositive(x: f64) -> f64 {
     const LOG2_E: f64 = std::f64::consts::LOG2_E;
     // ln 2 split so that n · LN2_HI is exact for |n| < 2¹¹ (fdlibm's constants).
     const LN2_HI: f64 = 6.931_471_803_691_238e-1;
