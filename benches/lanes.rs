@@ -13,8 +13,11 @@
 //!   engine holds a `RunState` now; the component and channel loops are 7 and 8 long.
 //! - `lanes/lockstep=L/runs=64`: L runs together, every per-run quantity an `[f64; L]`
 //!   (run-minor), so each operation of the kernel covers L runs.
+//! - `lanes/gathered=4/runs=64`: the runs kept run-major, each run's utilities computed
+//!   alone, and only the softmax and the update done four runs at a time, on values gathered
+//!   into lanes and scattered back: lockstep without changing how a run's state is laid out.
 //!
-//! Both give the same bits (checked before timing): each lane does the operations of the
+//! All give the same bits (checked before timing): each lane does the operations of the
 //! run-major code in the same order. Throughput is in state-steps. Built for the baseline
 //! x86-64 target the vectors are two doubles wide; `RUSTFLAGS="-C target-cpu=native"` shows
 //! what runtime dispatch to AVX-512 would add.
@@ -198,28 +201,35 @@ fn channel_sum(t: &[f64; K]) -> f64 {
     ((t0 + t2) + (t4 + t6)) + ((t1 + t3) + (t5 + t7))
 }
 
+/// State `s`'s utilities in run `run`, intercepts added, padded with −∞: the channel pull
+/// with the components' loops 7 and 8 long, as the engine computes it.
+#[inline(always)]
+fn utilities_run_major(k: &Constants, r: &RunMajor, run: usize, s: usize) -> [f64; PAD] {
+    let (w, x, dg) = (&k.salience[s], &r.ties[run][s], &r.dg[run]);
+    let mut u = [f64::NEG_INFINITY; PAD];
+    let mut strongest: f64 = 0.0;
+    for p in 0..P {
+        let mut t = [0.0; K];
+        for ch in 0..K {
+            t[ch] = w[ch] * x[p][ch] * dg[p][ch];
+        }
+        let pull = channel_sum(&t);
+        strongest = strongest.max(pull);
+        u[p] = pull + k.threat[s][p] * r.cg[run][p] - r.grievance[run][s][p];
+    }
+    u[P] = k.dependence_aversion[s] * strongest;
+    for (u, b) in u[..C].iter_mut().zip(&k.intercept[s]) {
+        *u += b;
+    }
+    u
+}
+
 /// One step of every state of every run, one run at a time.
 fn step_run_major(k: &Constants, r: &mut RunMajor) {
     for run in 0..RUNS {
         for s in 0..STATES {
-            let (w, x, dg) = (&k.salience[s], &r.ties[run][s], &r.dg[run]);
-            let mut u = [f64::NEG_INFINITY; PAD];
-            let mut strongest: f64 = 0.0;
-            for p in 0..P {
-                let mut t = [0.0; K];
-                for ch in 0..K {
-                    t[ch] = w[ch] * x[p][ch] * dg[p][ch];
-                }
-                let pull = channel_sum(&t);
-                strongest = strongest.max(pull);
-                u[p] = pull + k.threat[s][p] * r.cg[run][p] - r.grievance[run][s][p];
-            }
-            u[P] = k.dependence_aversion[s] * strongest;
-            let mut max = f64::NEG_INFINITY;
-            for (u, b) in u[..C].iter_mut().zip(&k.intercept[s]) {
-                *u += b;
-                max = max.max(*u);
-            }
+            let u = utilities_run_major(k, r, run, s);
+            let max = u[..C].iter().fold(f64::NEG_INFINITY, |m, &u| m.max(u));
             let mut e = [0.0; PAD];
             for (e, u) in e.iter_mut().zip(&u) {
                 *e = exp_nonpositive((u - max) * k.inv_temperature[s]);
@@ -243,6 +253,34 @@ fn step_run_major(k: &Constants, r: &mut RunMajor) {
             let inv = 1.0 / sum;
             for aj in a.iter_mut() {
                 *aj = (*aj * inv).min(1.0);
+            }
+        }
+    }
+}
+
+/// Runs kept run-major, as the engine keeps them, with only the softmax and the update done
+/// `L` runs at a time: each run's utilities are computed alone, then the utilities,
+/// alignments and noise of `L` runs are gathered into lanes and the alignments scattered
+/// back. What lockstep gives when the layout of the run state does not change.
+fn step_gathered<const L: usize>(k: &Constants, r: &mut RunMajor) {
+    for g in 0..RUNS / L {
+        for s in 0..STATES {
+            let mut u = [[0.0; L]; PAD];
+            for l in 0..L {
+                let own = utilities_run_major(k, r, g * L + l, s);
+                for j in 0..PAD {
+                    u[j][l] = own[j];
+                }
+            }
+            let mut a: [[f64; L]; C] =
+                std::array::from_fn(|j| std::array::from_fn(|l| r.alignment[g * L + l][s][j]));
+            let noise: [[f64; L]; C] =
+                std::array::from_fn(|j| std::array::from_fn(|l| r.noise[g * L + l][s][j]));
+            softmax_update_lanes(k, s, &u, &mut a, &noise);
+            for l in 0..L {
+                for j in 0..C {
+                    r.alignment[g * L + l][s][j] = a[j][l];
+                }
             }
         }
     }
@@ -273,47 +311,64 @@ fn step_lockstep<const L: usize>(k: &Constants, r: &mut Lockstep<L>) {
             for l in 0..L {
                 u[P][l] = k.dependence_aversion[s] * strongest[l];
             }
-            let mut max = [f64::NEG_INFINITY; L];
             for j in 0..C {
                 for l in 0..L {
                     u[j][l] += k.intercept[s][j];
-                    max[l] = max[l].max(u[j][l]);
                 }
             }
-            let mut e = [[0.0; L]; PAD];
-            for j in 0..PAD {
-                let x = std::array::from_fn(|l| (u[j][l] - max[l]) * k.inv_temperature[s]);
-                e[j] = exp_lanes(x);
-            }
-            let mut z = [0.0; L];
-            for b in 0..PAD / 4 {
-                for l in 0..L {
-                    let t = |j: usize| e[4 * b + j][l];
-                    z[l] += (t(0) + t(1)) + (t(2) + t(3));
-                }
-            }
-            let toward: [f64; L] = std::array::from_fn(|l| k.toward[s] / z[l]);
             let (a, noise) = (&mut r.alignment[g][s], &r.noise[g][s]);
-            let mut zbar = [0.0; L];
-            for j in 0..C {
-                for l in 0..L {
-                    a[j][l] = k.keep[s] * a[j][l] + toward[l] * e[j][l] + k.anchor[s][j];
-                    zbar[l] += a[j][l] * noise[j][l];
-                }
-            }
-            let mut sum = [0.0; L];
-            for j in 0..C {
-                for l in 0..L {
-                    a[j][l] *= (1.0 + NOISE * (noise[j][l] - zbar[l])).max(0.0);
-                    sum[l] += a[j][l];
-                }
-            }
-            let inv: [f64; L] = std::array::from_fn(|l| 1.0 / sum[l]);
-            for aj in a.iter_mut() {
-                for l in 0..L {
-                    aj[l] = (aj[l] * inv[l]).min(1.0);
-                }
-            }
+            softmax_update_lanes(k, s, &u, a, noise);
+        }
+    }
+}
+
+/// State `s`'s softmax, update, perturbation and renormalisation for `L` runs in lanes, from
+/// their utilities with intercepts `u` (padding −∞).
+#[inline(always)]
+fn softmax_update_lanes<const L: usize>(
+    k: &Constants,
+    s: usize,
+    u: &[[f64; L]; PAD],
+    a: &mut [[f64; L]; C],
+    noise: &[[f64; L]; C],
+) {
+    let mut max = [f64::NEG_INFINITY; L];
+    for j in 0..C {
+        for l in 0..L {
+            max[l] = max[l].max(u[j][l]);
+        }
+    }
+    let mut e = [[0.0; L]; PAD];
+    for j in 0..PAD {
+        let x = std::array::from_fn(|l| (u[j][l] - max[l]) * k.inv_temperature[s]);
+        e[j] = exp_lanes(x);
+    }
+    let mut z = [0.0; L];
+    for b in 0..PAD / 4 {
+        for l in 0..L {
+            let t = |j: usize| e[4 * b + j][l];
+            z[l] += (t(0) + t(1)) + (t(2) + t(3));
+        }
+    }
+    let toward: [f64; L] = std::array::from_fn(|l| k.toward[s] / z[l]);
+    let mut zbar = [0.0; L];
+    for j in 0..C {
+        for l in 0..L {
+            a[j][l] = k.keep[s] * a[j][l] + toward[l] * e[j][l] + k.anchor[s][j];
+            zbar[l] += a[j][l] * noise[j][l];
+        }
+    }
+    let mut sum = [0.0; L];
+    for j in 0..C {
+        for l in 0..L {
+            a[j][l] *= (1.0 + NOISE * (noise[j][l] - zbar[l])).max(0.0);
+            sum[l] += a[j][l];
+        }
+    }
+    let inv: [f64; L] = std::array::from_fn(|l| 1.0 / sum[l]);
+    for aj in a.iter_mut() {
+        for l in 0..L {
+            aj[l] = (aj[l] * inv[l]).min(1.0);
         }
     }
 }
@@ -363,18 +418,20 @@ fn exp_lanes<const L: usize>(x: [f64; L]) -> [f64; L] {
     })
 }
 
-/// Ten steps of both layouts from the same start end on the same bits.
+/// Ten steps of the three forms from the same start end on the same bits.
 fn check_same_bits<const L: usize>(k: &Constants, start: &RunMajor) {
-    let (mut a, mut b) = (start.clone(), to_lockstep::<L>(start));
+    let (mut a, mut b, mut c) = (start.clone(), to_lockstep::<L>(start), start.clone());
     for _ in 0..10 {
         step_run_major(k, &mut a);
         step_lockstep(k, &mut b);
+        step_gathered::<L>(k, &mut c);
     }
     for run in 0..RUNS {
         for s in 0..STATES {
-            for c in 0..C {
-                let lockstep = b.alignment[run / L][s][c][run % L];
-                assert_eq!(a.alignment[run][s][c].to_bits(), lockstep.to_bits());
+            for j in 0..C {
+                let bits = a.alignment[run][s][j].to_bits();
+                assert_eq!(bits, b.alignment[run / L][s][j][run % L].to_bits());
+                assert_eq!(bits, c.alignment[run][s][j].to_bits());
             }
         }
     }
@@ -386,20 +443,23 @@ fn lanes(c: &mut Criterion) {
     check_same_bits::<8>(&k, &start);
     let mut group = c.benchmark_group("lanes");
     group.throughput(Throughput::Elements((RUNS * STATES) as u64));
+    let id = |name: &str| BenchmarkId::new(name, format!("runs={RUNS}"));
     let mut r = start.clone();
-    group.bench_function(BenchmarkId::new("run-major", format!("runs={RUNS}")), |b| {
+    group.bench_function(id("run-major"), |b| {
         b.iter(|| step_run_major(&k, black_box(&mut r)))
     });
     let mut r4 = to_lockstep::<4>(&start);
-    group.bench_function(
-        BenchmarkId::new("lockstep=4", format!("runs={RUNS}")),
-        |b| b.iter(|| step_lockstep(&k, black_box(&mut r4))),
-    );
+    group.bench_function(id("lockstep=4"), |b| {
+        b.iter(|| step_lockstep(&k, black_box(&mut r4)))
+    });
     let mut r8 = to_lockstep::<8>(&start);
-    group.bench_function(
-        BenchmarkId::new("lockstep=8", format!("runs={RUNS}")),
-        |b| b.iter(|| step_lockstep(&k, black_box(&mut r8))),
-    );
+    group.bench_function(id("lockstep=8"), |b| {
+        b.iter(|| step_lockstep(&k, black_box(&mut r8)))
+    });
+    let mut g4 = start.clone();
+    group.bench_function(id("gathered=4"), |b| {
+        b.iter(|| step_gathered::<4>(&k, black_box(&mut g4)))
+    });
     group.finish();
 }
 
