@@ -244,11 +244,10 @@ impl Summary {
                 // The increments sum to the month budget up to rounding: a share may exceed 1
                 // by an ulp, which the sketch's clamp removes (nothing else can).
                 let spent = &state.powers.spent[at * ACTIONS..(at + 1) * ACTIONS];
-                let shares = spent.iter().map(|&spent| spent / month);
                 if *holds_zero {
-                    cells.add_each_holding_zero(shares);
+                    cells.add_shares_holding_zero(spent, month);
                 } else {
-                    cells.add_each(shares);
+                    cells.add_each(spent.iter().map(|&spent| spent / month));
                     *holds_zero = cells.hold_zero();
                 }
             } else {

@@ -173,6 +173,27 @@ impl Cells<'_> {
         }
     }
 
+    /// [`Cells::add_each_holding_zero`] of the shares `parts[k] / whole` (one part per cell) of
+    /// a `whole` above 0. A part that is not above 0 gives a share that is not either (0,
+    /// negative or NaN: its first bin), so only the parts above 0 are divided; and when no
+    /// part is above 0 (a power that spent nothing on a state in a month, the most common
+    /// case), the cells' first bins are written without a test per cell.
+    #[inline(always)]
+    pub(crate) fn add_shares_holding_zero(&mut self, parts: &[f64], whole: f64) {
+        // `|` rather than `any`: the parts are compared without a branch each.
+        if !parts.iter().fold(false, |any, &part| any | (part > 0.0)) {
+            self.bins.fill(0);
+            return;
+        }
+        // A part above 0 may still give a share of 0 (an underflow) or a NaN (∞ / ∞), which
+        // `add_each_holding_zero` sends to the first bin as it does the 0 put for the others.
+        self.add_each_holding_zero(
+            parts
+                .iter()
+                .map(|&part| if part > 0.0 { part / whole } else { 0.0 }),
+        );
+    }
+
     /// Whether every cell's minimum is at most 0 and its maximum at least 0 (each cell
     /// has held a 0).
     #[inline]
@@ -627,6 +648,43 @@ mod tests {
             }
         }
         assert!(holds_zero);
+    }
+
+    #[test]
+    fn shares_holding_zero_add_as_the_divided_shares() {
+        // Parts of every kind, against their shares added one by one: zeros of both signs, a
+        // negative part, a NaN, a part whose share underflows to 0, ∞ over an ∞ whole, and a
+        // group with no part above 0 (written at once).
+        let groups: [([f64; 3], f64); 6] = [
+            ([0.0, -0.0, 0.0], 2.0),
+            ([0.5, 0.0, 1.5], 2.0),
+            ([-0.25, f64::NAN, 0.1], 0.5),
+            ([1e-320, 0.0, 3.0], 1e300),
+            ([f64::INFINITY, 0.0, 0.0], f64::INFINITY),
+            ([-0.0, -1.0, f64::NAN], 4.0),
+        ];
+        let (mut plain, mut held) = (Sketches::new(3), Sketches::new(3));
+        let mut pending = PendingBins::new(3, 1);
+        // Both first hold a 0 in every cell, as the cells the shares are added to do.
+        for sketch in [&mut plain, &mut held] {
+            sketch
+                .span(0, 3, &mut pending, 0)
+                .add_each([0.0; 3].into_iter());
+        }
+        for (parts, whole) in groups {
+            let mut cells = plain.span(0, 3, &mut pending, 0);
+            cells.add_each(parts.iter().map(|&part| part / whole));
+            let plain_bins = pending.bins.clone();
+            pending.bins.fill(PendingBins::NONE);
+            let mut cells = held.span(0, 3, &mut pending, 0);
+            assert!(cells.hold_zero());
+            cells.add_shares_holding_zero(&parts, whole);
+            assert_eq!(pending.bins, plain_bins, "{parts:?} / {whole}");
+            assert_eq!(held, plain, "{parts:?} / {whole}");
+            for (a, b) in held.min.iter().zip(&plain.min) {
+                assert_eq!(a.to_bits(), b.to_bits());
+            }
+        }
     }
 
     #[test]
