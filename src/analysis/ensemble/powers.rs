@@ -230,28 +230,27 @@ impl Summary {
         }
         let np = world.powers().len();
         let budgets = &world.agency().budgets;
+        // Each pair's spending on the actions, one array a pair: one bounds test a pair.
+        let (spent, _) = state.powers.spent.as_chunks::<ACTIONS>();
         let holds_zero = &mut pending.spending_holds_zero[base..base + pairs];
-        for ((&[s, p], mut cells), holds_zero) in self
-            .power_pairs
-            .iter()
-            .zip(spending.groups(ACTIONS))
-            .zip(holds_zero)
-        {
+        // By index rather than by a group of cells a pair: most pairs spent nothing and write
+        // only their first bins, without slicing the other fields of their cells.
+        for (pair, (&[s, p], holds_zero)) in self.power_pairs.iter().zip(holds_zero).enumerate() {
             let (s, p) = (s as usize, p as usize);
-            let at = s * np + p;
             let month = budgets[p] * state.capacity[p];
             if month > 0.0 {
                 // The increments sum to the month budget up to rounding: a share may exceed 1
                 // by an ulp, which the sketch's clamp removes (nothing else can).
-                let spent = &state.powers.spent[at * ACTIONS..(at + 1) * ACTIONS];
+                let spent = &spent[s * np + p];
                 if *holds_zero {
-                    cells.add_shares_holding_zero(spent, month);
+                    spending.add_shares_holding_zero(pair, spent, month);
                 } else {
+                    let mut cells = spending.part(pair * ACTIONS, ACTIONS);
                     cells.add_each(spent.iter().map(|&spent| spent / month));
                     *holds_zero = cells.hold_zero();
                 }
             } else {
-                cells.skip();
+                spending.part(pair * ACTIONS, ACTIONS).skip();
             }
         }
         // A stock of 0 (most pairs in most months) cuts 1 − e^{−0}: computed once a row.

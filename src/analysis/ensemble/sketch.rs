@@ -173,25 +173,32 @@ impl Cells<'_> {
         }
     }
 
-    /// [`Cells::add_each_holding_zero`] of the shares `parts[k] / whole` (one part per cell) of
-    /// a `whole` above 0. A part that is not above 0 gives a share that is not either (0,
-    /// negative or NaN: its first bin), so only the parts above 0 are divided; and when no
-    /// part is above 0 (a power that spent nothing on a state in a month, the most common
-    /// case), the cells' first bins are written without a test per cell.
+    /// [`Cells::add_each_holding_zero`] of the shares `parts[k] / whole` of a `whole` above 0
+    /// to group `group` of `N` cells (cells `group · N` to `group · N + N − 1`). A part that
+    /// is not above 0 gives a share that is not either (0, negative or NaN: its first bin),
+    /// so only the parts above 0 are divided; and when no part is above 0 (a power that spent
+    /// nothing on a state in a month, the most common case), the group's first bins are
+    /// written at once, without slicing its other fields or a test per cell.
     #[inline(always)]
-    pub(crate) fn add_shares_holding_zero(&mut self, parts: &[f64], whole: f64) {
+    pub(crate) fn add_shares_holding_zero<const N: usize>(
+        &mut self,
+        group: usize,
+        parts: &[f64; N],
+        whole: f64,
+    ) {
         // `|` rather than `any`: the parts are compared without a branch each.
         if !parts.iter().fold(false, |any, &part| any | (part > 0.0)) {
-            self.bins.fill(0);
+            self.bins.as_chunks_mut::<N>().0[group] = [0; N];
             return;
         }
         // A part above 0 may still give a share of 0 (an underflow) or a NaN (∞ / ∞), which
         // `add_each_holding_zero` sends to the first bin as it does the 0 put for the others.
-        self.add_each_holding_zero(
-            parts
-                .iter()
-                .map(|&part| if part > 0.0 { part / whole } else { 0.0 }),
-        );
+        self.part(group * N, N)
+            .add_each_holding_zero(
+                parts
+                    .iter()
+                    .map(|&part| if part > 0.0 { part / whole } else { 0.0 }),
+            );
     }
 
     /// Whether every cell's minimum is at most 0 and its maximum at least 0 (each cell
@@ -218,22 +225,17 @@ impl Cells<'_> {
         self.bins.fill(PendingBins::NONE);
     }
 
-    /// The cells in consecutive groups of `n` (`n` > 0; a last, shorter group is left out).
+    /// The `len` cells from `start` on (panics past the end of these cells).
     #[inline]
-    pub(crate) fn groups(&mut self, n: usize) -> impl Iterator<Item = Cells<'_>> {
-        self.sum
-            .chunks_exact_mut(n)
-            .zip(self.sum_sq.chunks_exact_mut(n))
-            .zip(self.min.chunks_exact_mut(n))
-            .zip(self.max.chunks_exact_mut(n))
-            .zip(self.bins.chunks_exact_mut(n))
-            .map(|((((sum, sum_sq), min), max), bins)| Cells {
-                sum,
-                sum_sq,
-                min,
-                max,
-                bins,
-            })
+    pub(crate) fn part(&mut self, start: usize, len: usize) -> Cells<'_> {
+        let end = start + len;
+        Cells {
+            sum: &mut self.sum[start..end],
+            sum_sq: &mut self.sum_sq[start..end],
+            min: &mut self.min[start..end],
+            max: &mut self.max[start..end],
+            bins: &mut self.bins[start..end],
+        }
     }
 }
 
@@ -678,7 +680,7 @@ mod tests {
             pending.bins.fill(PendingBins::NONE);
             let mut cells = held.span(0, 3, &mut pending, 0);
             assert!(cells.hold_zero());
-            cells.add_shares_holding_zero(&parts, whole);
+            cells.add_shares_holding_zero(0, &parts, whole);
             assert_eq!(pending.bins, plain_bins, "{parts:?} / {whole}");
             assert_eq!(held, plain, "{parts:?} / {whole}");
             for (a, b) in held.min.iter().zip(&plain.min) {
