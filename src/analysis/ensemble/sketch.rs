@@ -94,19 +94,23 @@ fn add_moments(sum: &mut u128, sum_sq: &mut u128, min: &mut f64, max: &mut f64, 
     }
 }
 
+/// Runs whose first bins [`Sketches::flush`] counts in the bytes of a `u64` (one byte a
+/// cell) before adding them to the histogram rows: as many as a byte counts.
+const FIRSTS_RUNS: usize = u8::MAX as usize;
+
 /// Count the pending bins `word` of eight consecutive cells into their histogram rows `rows`
-/// (eight rows of [`BINS`]). Eight first bins at once (the zero shares of a power's
-/// spending, mostly) or eight cells without a value skip the test of each bin.
+/// (eight rows of [`BINS`]), except where all eight are first bins (the zero shares of a
+/// power's spending, mostly): those add one to each byte of `firsts`, the eight cells'
+/// first-bin counts, one a byte, which the caller adds to the rows ([`FIRSTS_RUNS`] runs
+/// at most). Eight cells without a value skip the test of each bin.
 #[inline(always)]
-fn count_eight(rows: &mut [u32; 8 * BINS], word: &[u8; 8]) {
+fn count_eight(rows: &mut [u32; 8 * BINS], word: &[u8; 8], firsts: &mut u64) {
     const ALL_FIRST: u64 = 0;
     const ALL_NONE: u64 = u64::from_ne_bytes([PendingBins::NONE; 8]);
     match u64::from_ne_bytes(*word) {
-        ALL_FIRST => {
-            for k in 0..8 {
-                rows[k * BINS] += 1;
-            }
-        }
+        // One addition instead of eight to rows 800 bytes apart; no byte overflows into
+        // the next, as each counts at most `FIRSTS_RUNS` runs.
+        ALL_FIRST => *firsts += u64::from_ne_bytes([1; 8]),
         ALL_NONE => {}
         _ => {
             for (k, &bin) in word.iter().enumerate() {
@@ -116,6 +120,15 @@ fn count_eight(rows: &mut [u32; 8 * BINS], word: &[u8; 8]) {
                 }
             }
         }
+    }
+}
+
+/// Add the first-bin counts `firsts` of eight cells, one a byte as [`count_eight`] counts
+/// them, to their histogram rows `rows`.
+#[inline(always)]
+fn add_firsts(rows: &mut [u32; 8 * BINS], firsts: u64) {
+    for (k, count) in firsts.to_ne_bytes().into_iter().enumerate() {
+        rows[k * BINS] += u32::from(count);
     }
 }
 
@@ -315,7 +328,8 @@ impl Sketches {
     ///
     /// A band of [`FLUSH_CELLS`] cells at a time, run after run: each run's bins for the band
     /// are contiguous, and the band's histogram rows (51 KB) stay in cache while every run of
-    /// the block is counted into them. Bins are read eight cells at a time ([`count_eight`]);
+    /// the block is counted into them. Bins are read eight cells at a time ([`count_eight`]),
+    /// eight first bins added to their rows once for up to [`FIRSTS_RUNS`] runs;
     /// [`PendingBins::NONE`] lies past the last bin, so a bin's bounds test is the test for
     /// "no value".
     pub(crate) fn flush(&mut self, pending: &PendingBins, runs: usize) {
@@ -330,19 +344,28 @@ impl Sketches {
             .zip((0..cells).step_by(FLUSH_CELLS))
         {
             let end = start + band.len() / BINS;
-            for run in held.chunks_exact(cells) {
-                let words = run[start..end].chunks_exact(8);
-                let rest = words.remainder();
-                let mut rows = band.chunks_exact_mut(8 * BINS);
-                for (rows, word) in rows.by_ref().zip(words) {
-                    if let (Ok(rows), Ok(word)) = (rows.try_into(), word.try_into()) {
-                        count_eight(rows, word);
+            for runs in held.chunks(FIRSTS_RUNS * cells) {
+                // The band's words' first-bin counts, a byte a cell (see `count_eight`).
+                let mut firsts = [0u64; FLUSH_CELLS / 8];
+                for run in runs.chunks_exact(cells) {
+                    let words = run[start..end].chunks_exact(8);
+                    let rest = words.remainder();
+                    let mut rows = band.chunks_exact_mut(8 * BINS);
+                    for ((rows, word), firsts) in rows.by_ref().zip(words).zip(&mut firsts) {
+                        if let (Ok(rows), Ok(word)) = (rows.try_into(), word.try_into()) {
+                            count_eight(rows, word, firsts);
+                        }
+                    }
+                    let rest_rows = rows.into_remainder();
+                    for (counts, &bin) in rest_rows.chunks_exact_mut(BINS).zip(rest) {
+                        if let Some(count) = counts.get_mut(usize::from(bin)) {
+                            *count += 1;
+                        }
                     }
                 }
-                let rest_rows = rows.into_remainder();
-                for (counts, &bin) in rest_rows.chunks_exact_mut(BINS).zip(rest) {
-                    if let Some(count) = counts.get_mut(usize::from(bin)) {
-                        *count += 1;
+                for (rows, &firsts) in band.chunks_exact_mut(8 * BINS).zip(&firsts) {
+                    if let Ok(rows) = rows.try_into() {
+                        add_firsts(rows, firsts);
                     }
                 }
             }
@@ -618,6 +641,35 @@ mod tests {
         }
         held.flush(&pending, 5);
         assert_eq!(held, direct);
+    }
+
+    #[test]
+    fn first_bins_count_in_bytes_past_a_byte_of_runs() {
+        // 600 runs in one flush: more than a byte of first bins a cell (they are added to the
+        // rows every 255 runs), with words of first bins, of no values, and mixed.
+        let (cells, runs) = (20, 600);
+        let value = |run: usize, cell: usize| match (run % 7, cell / 8) {
+            (0, 1) => None,
+            (3, 0) => Some(0.5),
+            (5, _) if cell % 5 == 0 => Some(1.0),
+            _ => Some(0.0),
+        };
+        let mut direct = Sketches::new(cells);
+        let mut held = Sketches::new(cells);
+        let mut pending = PendingBins::new(cells, runs);
+        for run in 0..runs {
+            let xs: Vec<Option<f64>> = (0..cells).map(|cell| value(run, cell)).collect();
+            for (cell, x) in xs.iter().enumerate() {
+                if let Some(x) = *x {
+                    direct.add(cell, x);
+                }
+            }
+            held.span(0, cells, &mut pending, run)
+                .add_some(xs.into_iter());
+        }
+        held.flush(&pending, runs);
+        assert_eq!(held, direct);
+        assert!(held.hist[0] > 255);
     }
 
     #[test]
