@@ -84,11 +84,12 @@ pub(crate) fn acting_pairs(world: &World) -> Vec<[u32; 2]> {
 pub(crate) struct PendingPowers {
     pub(crate) spending: PendingBins,
     pub(crate) coercion: PendingBins,
-    /// Per (row, pair): whether the extremes of each of its spending cells in the summary
-    /// these bins are counted into hold 0 already (minimum ≤ 0 ≤ maximum), so that a share
-    /// of 0, the most common, moves neither. Both extremes only ever widen, so it stays true
-    /// once true.
-    pub(crate) spending_holds_zero: Vec<bool>,
+    /// Per (row, pair): bit `action` set when that spending cell of the summary these bins
+    /// are counted into has held a share not above 0, so that its extremes hold 0 (minimum ≤
+    /// 0 ≤ maximum) and a share of 0, the most common, moves neither
+    /// ([`super::sketch::Cells::add_shares`]). Both extremes only ever widen, so a bit stays
+    /// set once set.
+    pub(crate) spending_held_zero: Vec<u8>,
 }
 
 impl Summary {
@@ -194,7 +195,7 @@ impl Summary {
         PendingPowers {
             spending: PendingBins::new(self.spending.cells(), runs),
             coercion: PendingBins::new(self.coercion.cells(), runs),
-            spending_holds_zero: vec![false; self.coercion.cells()],
+            spending_held_zero: vec![0; self.coercion.cells()],
         }
     }
 
@@ -232,23 +233,16 @@ impl Summary {
         let budgets = &world.agency().budgets;
         // Each pair's spending on the actions, one array a pair: one bounds test a pair.
         let (spent, _) = state.powers.spent.as_chunks::<ACTIONS>();
-        let holds_zero = &mut pending.spending_holds_zero[base..base + pairs];
+        let held_zero = &mut pending.spending_held_zero[base..base + pairs];
         // By index rather than by a group of cells a pair: most pairs spent nothing and write
         // only their first bins, without slicing the other fields of their cells.
-        for (pair, (&[s, p], holds_zero)) in self.power_pairs.iter().zip(holds_zero).enumerate() {
+        for (pair, (&[s, p], held_zero)) in self.power_pairs.iter().zip(held_zero).enumerate() {
             let (s, p) = (s as usize, p as usize);
             let month = budgets[p] * state.capacity[p];
             if month > 0.0 {
                 // The increments sum to the month budget up to rounding: a share may exceed 1
                 // by an ulp, which the sketch's clamp removes (nothing else can).
-                let spent = &spent[s * np + p];
-                if *holds_zero {
-                    spending.add_shares_holding_zero(pair, spent, month);
-                } else {
-                    let mut cells = spending.part(pair * ACTIONS, ACTIONS);
-                    cells.add_each(spent.iter().map(|&spent| spent / month));
-                    *holds_zero = cells.hold_zero();
-                }
+                spending.add_shares(pair, &spent[s * np + p], month, held_zero);
             } else {
                 spending.part(pair * ACTIONS, ACTIONS).skip();
             }

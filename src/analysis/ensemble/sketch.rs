@@ -172,53 +172,46 @@ impl Cells<'_> {
         }
     }
 
-    /// [`Cells::add_each`] for cells whose extremes hold 0 already ([`Cells::hold_zero`]):
-    /// a value of 0 (or below, or a NaN) then moves neither extreme, and only its bin is
-    /// written.
+    /// Add the shares `parts[k] / whole` of a `whole` above 0 to group `group` of `N` (1 to 8)
+    /// cells (cells `group · N` to `group · N + N − 1`).
+    ///
+    /// Bit k of `held` says that cell k has held a value not above 0 (0, below, or a NaN):
+    /// its extremes then hold 0 (minimum ≤ 0 ≤ maximum, and they only widen), so another
+    /// such value moves neither and writes only its first bin. A part not above 0 gives a
+    /// share not above 0, so for such a cell it is not even divided. The bits of the cells
+    /// that take such a value now are set. When every cell has held one and no part is above
+    /// 0 (a power that spent nothing on a state in a month, the most common case), the
+    /// group's first bins are written at once, without slicing its other fields or a test
+    /// per cell.
     #[inline(always)]
-    pub(crate) fn add_each_holding_zero(&mut self, xs: impl Iterator<Item = f64>) {
-        for ((sum, sum_sq, min, max, bin), x) in self.each().zip(xs) {
-            *bin = if x > 0.0 {
+    pub(crate) fn add_shares<const N: usize>(
+        &mut self,
+        group: usize,
+        parts: &[f64; N],
+        whole: f64,
+        held: &mut u8,
+    ) {
+        const { assert!(0 < N && N <= 8) };
+        let all = u8::MAX >> (8 - N);
+        // `|` rather than `any`: the parts are compared without a branch each.
+        if *held == all && !parts.iter().fold(false, |any, &part| any | (part > 0.0)) {
+            self.bins.as_chunks_mut::<N>().0[group] = [0; N];
+            return;
+        }
+        let mut cells = self.part(group * N, N);
+        for (k, ((sum, sum_sq, min, max, bin), &part)) in cells.each().zip(parts).enumerate() {
+            let bit = 1 << k;
+            *bin = if part > 0.0 || *held & bit == 0 {
+                // A part above 0 may still give a share of 0 (an underflow) or a NaN (∞ / ∞).
+                let x = part / whole;
+                if !(x > 0.0) {
+                    *held |= bit;
+                }
                 add_moments(sum, sum_sq, min, max, x)
             } else {
                 0
             };
         }
-    }
-
-    /// [`Cells::add_each_holding_zero`] of the shares `parts[k] / whole` of a `whole` above 0
-    /// to group `group` of `N` cells (cells `group · N` to `group · N + N − 1`). A part that
-    /// is not above 0 gives a share that is not either (0, negative or NaN: its first bin),
-    /// so only the parts above 0 are divided; and when no part is above 0 (a power that spent
-    /// nothing on a state in a month, the most common case), the group's first bins are
-    /// written at once, without slicing its other fields or a test per cell.
-    #[inline(always)]
-    pub(crate) fn add_shares_holding_zero<const N: usize>(
-        &mut self,
-        group: usize,
-        parts: &[f64; N],
-        whole: f64,
-    ) {
-        // `|` rather than `any`: the parts are compared without a branch each.
-        if !parts.iter().fold(false, |any, &part| any | (part > 0.0)) {
-            self.bins.as_chunks_mut::<N>().0[group] = [0; N];
-            return;
-        }
-        // A part above 0 may still give a share of 0 (an underflow) or a NaN (∞ / ∞), which
-        // `add_each_holding_zero` sends to the first bin as it does the 0 put for the others.
-        self.part(group * N, N)
-            .add_each_holding_zero(
-                parts
-                    .iter()
-                    .map(|&part| if part > 0.0 { part / whole } else { 0.0 }),
-            );
-    }
-
-    /// Whether every cell's minimum is at most 0 and its maximum at least 0 (each cell
-    /// has held a 0).
-    #[inline]
-    pub(crate) fn hold_zero(&self) -> bool {
-        self.min.iter().all(|&lo| lo <= 0.0) && self.max.iter().all(|&hi| hi >= 0.0)
     }
 
     /// Add the values of `xs` to the cells in order, a `None` adding none to its cell.
@@ -673,72 +666,43 @@ mod tests {
     }
 
     #[test]
-    fn cells_holding_zero_add_as_the_others() {
-        let rows = [
-            [0.0, -0.0, 0.3],
-            [-0.0, 0.0, 0.0],
-            [0.5, -1.0, f64::NAN],
-            [0.0, 1.5, -0.0],
-            [f64::NAN, 0.0, 0.25],
-        ];
-        let (mut plain, mut held) = (Sketches::new(3), Sketches::new(3));
-        let mut pending = PendingBins::new(3, 1);
-        let mut holds_zero = false;
-        for row in rows {
-            let mut cells = plain.span(0, 3, &mut pending, 0);
-            cells.add_each(row.into_iter());
-            let plain_bins = pending.bins.clone();
-            let mut cells = held.span(0, 3, &mut pending, 0);
-            if holds_zero {
-                cells.add_each_holding_zero(row.into_iter());
-            } else {
-                cells.add_each(row.into_iter());
-                holds_zero = cells.hold_zero();
-            }
-            assert_eq!(pending.bins, plain_bins);
-            assert_eq!(held, plain);
-            for (a, b) in held.min.iter().zip(&plain.min) {
-                assert_eq!(a.to_bits(), b.to_bits());
-            }
-        }
-        assert!(holds_zero);
-    }
-
-    #[test]
-    fn shares_holding_zero_add_as_the_divided_shares() {
-        // Parts of every kind, against their shares added one by one: zeros of both signs, a
-        // negative part, a NaN, a part whose share underflows to 0, ∞ over an ∞ whole, and a
-        // group with no part above 0 (written at once).
-        let groups: [([f64; 3], f64); 6] = [
-            ([0.0, -0.0, 0.0], 2.0),
-            ([0.5, 0.0, 1.5], 2.0),
+    fn shares_add_as_the_divided_shares() {
+        // Parts of every kind, against their shares added as they are: zeros of both signs, a
+        // negative part, a NaN, a part whose share underflows to 0, ∞ over an ∞ whole, and
+        // groups with no part above 0 before and after every cell has held a 0 (the last
+        // two written at once).
+        let groups: [([f64; 3], f64); 9] = [
+            ([0.5, 0.25, 1.0], 2.0),
+            ([0.0, 0.0, 0.3], 2.0),
+            ([0.5, -0.0, 1.5], 2.0),
             ([-0.25, f64::NAN, 0.1], 0.5),
             ([1e-320, 0.0, 3.0], 1e300),
-            ([f64::INFINITY, 0.0, 0.0], f64::INFINITY),
+            ([f64::INFINITY, 0.0, -0.0], f64::INFINITY),
+            ([0.0, -0.0, 0.0], 2.0),
             ([-0.0, -1.0, f64::NAN], 4.0),
+            ([0.75, 0.0, 0.5], 1.0),
         ];
-        let (mut plain, mut held) = (Sketches::new(3), Sketches::new(3));
-        let mut pending = PendingBins::new(3, 1);
-        // Both first hold a 0 in every cell, as the cells the shares are added to do.
-        for sketch in [&mut plain, &mut held] {
-            sketch
-                .span(0, 3, &mut pending, 0)
-                .add_each([0.0; 3].into_iter());
-        }
+        let (mut plain, mut held) = (Sketches::new(6), Sketches::new(6));
+        let mut pending = PendingBins::new(6, 1);
+        let mut bits = 0;
         for (parts, whole) in groups {
-            let mut cells = plain.span(0, 3, &mut pending, 0);
-            cells.add_each(parts.iter().map(|&part| part / whole));
+            let mut cells = plain.span(0, 6, &mut pending, 0);
+            cells.add_each([0.5; 3].into_iter().chain(parts.map(|part| part / whole)));
             let plain_bins = pending.bins.clone();
             pending.bins.fill(PendingBins::NONE);
-            let mut cells = held.span(0, 3, &mut pending, 0);
-            assert!(cells.hold_zero());
-            cells.add_shares_holding_zero(0, &parts, whole);
+            let mut cells = held.span(0, 6, &mut pending, 0);
+            cells.add_each([0.5; 3].into_iter());
+            cells.add_shares(1, &parts, whole, &mut bits);
             assert_eq!(pending.bins, plain_bins, "{parts:?} / {whole}");
             assert_eq!(held, plain, "{parts:?} / {whole}");
             for (a, b) in held.min.iter().zip(&plain.min) {
                 assert_eq!(a.to_bits(), b.to_bits());
             }
+            for (k, (lo, hi)) in held.min[3..].iter().zip(&held.max[3..]).enumerate() {
+                assert_eq!(bits & (1 << k) != 0, *lo <= 0.0 && *hi >= 0.0, "cell {k}");
+            }
         }
+        assert_eq!(bits, 0b111);
     }
 
     #[test]
