@@ -179,10 +179,9 @@ impl Cells<'_> {
     /// its extremes then hold 0 (minimum ≤ 0 ≤ maximum, and they only widen), so another
     /// such value moves neither and writes only its first bin. A part not above 0 gives a
     /// share not above 0, so for such a cell it is not even divided. The bits of the cells
-    /// that take such a value now are set. When every cell has held one and no part is above
-    /// 0 (a power that spent nothing on a state in a month, the most common case), the
-    /// group's first bins are written at once, without slicing its other fields or a test
-    /// per cell.
+    /// that take such a value now are set. When every cell has held one and every part is 0
+    /// (a power that spent nothing on a state in a month, the most common case), the group's
+    /// first bins are written at once, without slicing its other fields or a test per cell.
     #[inline(always)]
     pub(crate) fn add_shares<const N: usize>(
         &mut self,
@@ -193,21 +192,40 @@ impl Cells<'_> {
     ) {
         const { assert!(0 < N && N <= 8) };
         let all = u8::MAX >> (8 - N);
-        // `|` rather than `any`: the parts are compared without a branch each.
-        if *held == all && !parts.iter().fold(false, |any, &part| any | (part > 0.0)) {
+        // Every part ±0 when their bits but the signs are: one test of the N, no branch each
+        // (a part below 0 or a NaN takes the general way, which also gives it the first bin).
+        let zeros = parts.iter().fold(0, |acc, &part| acc | part.to_bits()) << 1 == 0;
+        if *held == all && zeros {
             self.bins.as_chunks_mut::<N>().0[group] = [0; N];
-            return;
+        } else {
+            self.add_shares_each(group, parts, whole, held);
         }
-        let mut cells = self.part(group * N, N);
-        for (k, ((sum, sum_sq, min, max, bin), &part)) in cells.each().zip(parts).enumerate() {
+    }
+
+    /// [`Cells::add_shares`] cell by cell. Not inlined: few groups come here, and the loop of
+    /// the groups that do not keeps its registers for itself.
+    #[inline(never)]
+    fn add_shares_each<const N: usize>(
+        &mut self,
+        group: usize,
+        parts: &[f64; N],
+        whole: f64,
+        held: &mut u8,
+    ) {
+        let (start, end) = (group * N, group * N + N);
+        let (sum, sum_sq) = (&mut self.sum[start..end], &mut self.sum_sq[start..end]);
+        let (min, max) = (&mut self.min[start..end], &mut self.max[start..end]);
+        let bins = &mut self.bins[start..end];
+        // By index, each slice N long: no test of their lengths.
+        for (k, &part) in parts.iter().enumerate() {
             let bit = 1 << k;
-            *bin = if part > 0.0 || *held & bit == 0 {
+            bins[k] = if part > 0.0 || *held & bit == 0 {
                 // A part above 0 may still give a share of 0 (an underflow) or a NaN (∞ / ∞).
                 let x = part / whole;
                 if !(x > 0.0) {
                     *held |= bit;
                 }
-                add_moments(sum, sum_sq, min, max, x)
+                add_moments(&mut sum[k], &mut sum_sq[k], &mut min[k], &mut max[k], x)
             } else {
                 0
             };
