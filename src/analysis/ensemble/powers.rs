@@ -90,6 +90,9 @@ pub(crate) struct PendingPowers {
     /// ([`super::sketch::Cells::add_shares`]). Both extremes only ever widen, so a bit stays
     /// set once set.
     pub(crate) spending_held_zero: Vec<u8>,
+    /// Each power's month budget `budget_p · g_p(t)` in the month recorded: computed once a
+    /// month instead of once a pair.
+    months: Vec<f64>,
 }
 
 impl Summary {
@@ -196,6 +199,7 @@ impl Summary {
             spending: PendingBins::new(self.spending.cells(), runs),
             coercion: PendingBins::new(self.coercion.cells(), runs),
             spending_held_zero: vec![0; self.coercion.cells()],
+            months: Vec::new(),
         }
     }
 
@@ -230,7 +234,13 @@ impl Summary {
             return;
         }
         let np = world.powers().len();
-        let budgets = &world.agency().budgets;
+        let months = &mut pending.months;
+        months.clear();
+        months.extend(
+            (world.agency().budgets.iter())
+                .zip(&state.capacity)
+                .map(|(&budget, &capacity)| budget * capacity),
+        );
         // Each pair's spending on the actions, one array a pair: one bounds test a pair.
         let (spent, _) = state.powers.spent.as_chunks::<ACTIONS>();
         let held_zero = &mut pending.spending_held_zero[base..base + pairs];
@@ -238,7 +248,7 @@ impl Summary {
         // only their first bins, without slicing the other fields of their cells.
         for (pair, (&[s, p], held_zero)) in self.power_pairs.iter().zip(held_zero).enumerate() {
             let (s, p) = (s as usize, p as usize);
-            let month = budgets[p] * state.capacity[p];
+            let month = months[p];
             if month > 0.0 {
                 // The increments sum to the month budget up to rounding: a share may exceed 1
                 // by an ulp, which the sketch's clamp removes (nothing else can).
