@@ -112,9 +112,13 @@ fn count_eight(rows: &mut [u32; 8 * BINS], word: &[u8; 8], firsts: &mut u64) {
         // the next, as each counts at most `FIRSTS_RUNS` runs.
         ALL_FIRST => *firsts += u64::from_ne_bytes([1; 8]),
         ALL_NONE => {}
-        _ => {
-            for (k, &bin) in word.iter().enumerate() {
-                let bin = usize::from(bin);
+        mixed => {
+            // The bins off the word, the first cell's in its low byte whatever the machine's
+            // byte order (`from_ne_bytes` above): shifted out one at a time.
+            let mut bins = u64::from_le(mixed);
+            for k in 0..8 {
+                let bin = (bins & 0xFF) as usize;
+                bins >>= 8;
                 if bin < BINS {
                     rows[k * BINS + bin] += 1;
                 }
