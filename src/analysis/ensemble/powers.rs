@@ -241,8 +241,6 @@ impl Summary {
                 .zip(&state.capacity)
                 .map(|(&budget, &capacity)| budget * capacity),
         );
-        // Each pair's spending on the actions, one array a pair: one bounds test a pair.
-        let (spent, _) = state.powers.spent.as_chunks::<ACTIONS>();
         let held_zero = &mut pending.spending_held_zero[base..base + pairs];
         // By index rather than by a group of cells a pair: most pairs spent nothing and write
         // only their first bins, without slicing the other fields of their cells.
@@ -252,7 +250,10 @@ impl Summary {
             if month > 0.0 {
                 // The increments sum to the month budget up to rounding: a share may exceed 1
                 // by an ulp, which the sketch's clamp removes (nothing else can).
-                spending.add_shares(pair, &spent[s * np + p], month, held_zero);
+                let spent = state.powers.spent[(s * np + p) * ACTIONS..]
+                    .first_chunk::<ACTIONS>()
+                    .expect("ACTIONS spendings a pair");
+                spending.add_shares(pair, spent, month, held_zero);
             } else {
                 spending.part(pair * ACTIONS, ACTIONS).skip();
             }

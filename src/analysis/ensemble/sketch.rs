@@ -200,7 +200,9 @@ impl Cells<'_> {
         // (a part below 0 or a NaN takes the general way, which also gives it the first bin).
         let zeros = parts.iter().fold(0, |acc, &part| acc | part.to_bits()) << 1 == 0;
         if *held == all && zeros {
-            self.bins.as_chunks_mut::<N>().0[group] = [0; N];
+            *self.bins[group * N..]
+                .first_chunk_mut::<N>()
+                .expect("the group's N cells") = [0; N];
         } else {
             self.add_shares_each(group, parts, whole, held);
         }
@@ -226,7 +228,7 @@ impl Cells<'_> {
             bins[k] = if part > 0.0 || *held & bit == 0 {
                 // A part above 0 may still give a share of 0 (an underflow) or a NaN (∞ / ∞).
                 let x = part / whole;
-                if !(x > 0.0) {
+                if x <= 0.0 || x.is_nan() {
                     *held |= bit;
                 }
                 add_moments(&mut sum[k], &mut sum_sq[k], &mut min[k], &mut max[k], x)
