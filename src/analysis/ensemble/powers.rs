@@ -84,11 +84,15 @@ pub(crate) fn acting_pairs(world: &World) -> Vec<[u32; 2]> {
 pub(crate) struct PendingPowers {
     pub(crate) spending: PendingBins,
     pub(crate) coercion: PendingBins,
-    /// Per (row, pair): whether the extremes of each of its spending cells in the summary
-    /// these bins are counted into hold 0 already (minimum ≤ 0 ≤ maximum), so that a share
-    /// of 0, the most common, moves neither. Both extremes only ever widen, so it stays true
-    /// once true.
-    pub(crate) spending_holds_zero: Vec<bool>,
+    /// Per (row, pair): bit `action` set when that spending cell of the summary these bins
+    /// are counted into has held a share not above 0, so that its extremes hold 0 (minimum ≤
+    /// 0 ≤ maximum) and a share of 0, the most common, moves neither
+    /// ([`super::sketch::Cells::add_shares`]). Both extremes only ever widen, so a bit stays
+    /// set once set.
+    pub(crate) spending_held_zero: Vec<u8>,
+    /// Each power's month budget `budget_p · g_p(t)` in the month recorded: computed once a
+    /// month instead of once a pair.
+    months: Vec<f64>,
 }
 
 impl Summary {
@@ -194,7 +198,8 @@ impl Summary {
         PendingPowers {
             spending: PendingBins::new(self.spending.cells(), runs),
             coercion: PendingBins::new(self.coercion.cells(), runs),
-            spending_holds_zero: vec![false; self.coercion.cells()],
+            spending_held_zero: vec![0; self.coercion.cells()],
+            months: Vec::new(),
         }
     }
 
@@ -229,30 +234,28 @@ impl Summary {
             return;
         }
         let np = world.powers().len();
-        let budgets = &world.agency().budgets;
-        let holds_zero = &mut pending.spending_holds_zero[base..base + pairs];
-        for ((&[s, p], mut cells), holds_zero) in self
-            .power_pairs
-            .iter()
-            .zip(spending.groups(ACTIONS))
-            .zip(holds_zero)
-        {
+        let months = &mut pending.months;
+        months.clear();
+        months.extend(
+            (world.agency().budgets.iter())
+                .zip(&state.capacity)
+                .map(|(&budget, &capacity)| budget * capacity),
+        );
+        let held_zero = &mut pending.spending_held_zero[base..base + pairs];
+        // By index rather than by a group of cells a pair: most pairs spent nothing and write
+        // only their first bins, without slicing the other fields of their cells.
+        for (pair, (&[s, p], held_zero)) in self.power_pairs.iter().zip(held_zero).enumerate() {
             let (s, p) = (s as usize, p as usize);
-            let at = s * np + p;
-            let month = budgets[p] * state.capacity[p];
+            let month = months[p];
             if month > 0.0 {
                 // The increments sum to the month budget up to rounding: a share may exceed 1
                 // by an ulp, which the sketch's clamp removes (nothing else can).
-                let spent = &state.powers.spent[at * ACTIONS..(at + 1) * ACTIONS];
-                let shares = spent.iter().map(|&spent| spent / month);
-                if *holds_zero {
-                    cells.add_each_holding_zero(shares);
-                } else {
-                    cells.add_each(shares);
-                    *holds_zero = cells.hold_zero();
-                }
+                let spent = state.powers.spent[(s * np + p) * ACTIONS..]
+                    .first_chunk::<ACTIONS>()
+                    .expect("ACTIONS spendings a pair");
+                spending.add_shares(pair, spent, month, held_zero);
             } else {
-                cells.skip();
+                spending.part(pair * ACTIONS, ACTIONS).skip();
             }
         }
         // A stock of 0 (most pairs in most months) cuts 1 − e^{−0}: computed once a row.

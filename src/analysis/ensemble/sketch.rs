@@ -94,28 +94,45 @@ fn add_moments(sum: &mut u128, sum_sq: &mut u128, min: &mut f64, max: &mut f64, 
     }
 }
 
+/// Runs whose first bins [`Sketches::flush`] counts in the bytes of a `u64` (one byte a
+/// cell) before adding them to the histogram rows: as many as a byte counts.
+const FIRSTS_RUNS: usize = u8::MAX as usize;
+
 /// Count the pending bins `word` of eight consecutive cells into their histogram rows `rows`
-/// (eight rows of [`BINS`]). Eight first bins at once (the zero shares of a power's
-/// spending, mostly) or eight cells without a value skip the test of each bin.
+/// (eight rows of [`BINS`]), except where all eight are first bins (the zero shares of a
+/// power's spending, mostly): those add one to each byte of `firsts`, the eight cells'
+/// first-bin counts, one a byte, which the caller adds to the rows ([`FIRSTS_RUNS`] runs
+/// at most). Eight cells without a value skip the test of each bin.
 #[inline(always)]
-fn count_eight(rows: &mut [u32; 8 * BINS], word: &[u8; 8]) {
+fn count_eight(rows: &mut [u32; 8 * BINS], word: &[u8; 8], firsts: &mut u64) {
     const ALL_FIRST: u64 = 0;
     const ALL_NONE: u64 = u64::from_ne_bytes([PendingBins::NONE; 8]);
     match u64::from_ne_bytes(*word) {
-        ALL_FIRST => {
-            for k in 0..8 {
-                rows[k * BINS] += 1;
-            }
-        }
+        // One addition instead of eight to rows 800 bytes apart; no byte overflows into
+        // the next, as each counts at most `FIRSTS_RUNS` runs.
+        ALL_FIRST => *firsts += u64::from_ne_bytes([1; 8]),
         ALL_NONE => {}
-        _ => {
-            for (k, &bin) in word.iter().enumerate() {
-                let bin = usize::from(bin);
+        mixed => {
+            // The bins off the word, the first cell's in its low byte whatever the machine's
+            // byte order (`from_ne_bytes` above): shifted out one at a time.
+            let mut bins = u64::from_le(mixed);
+            for k in 0..8 {
+                let bin = (bins & 0xFF) as usize;
+                bins >>= 8;
                 if bin < BINS {
                     rows[k * BINS + bin] += 1;
                 }
             }
         }
+    }
+}
+
+/// Add the first-bin counts `firsts` of eight cells, one a byte as [`count_eight`] counts
+/// them, to their histogram rows `rows`.
+#[inline(always)]
+fn add_firsts(rows: &mut [u32; 8 * BINS], firsts: u64) {
+    for (k, count) in firsts.to_ne_bytes().into_iter().enumerate() {
+        rows[k * BINS] += u32::from(count);
     }
 }
 
@@ -159,25 +176,66 @@ impl Cells<'_> {
         }
     }
 
-    /// [`Cells::add_each`] for cells whose extremes hold 0 already ([`Cells::hold_zero`]):
-    /// a value of 0 (or below, or a NaN) then moves neither extreme, and only its bin is
-    /// written.
+    /// Add the shares `parts[k] / whole` of a `whole` above 0 to group `group` of `N` (1 to 8)
+    /// cells (cells `group · N` to `group · N + N − 1`).
+    ///
+    /// Bit k of `held` says that cell k has held a value not above 0 (0, below, or a NaN):
+    /// its extremes then hold 0 (minimum ≤ 0 ≤ maximum, and they only widen), so another
+    /// such value moves neither and writes only its first bin. A part not above 0 gives a
+    /// share not above 0, so for such a cell it is not even divided. The bits of the cells
+    /// that take such a value now are set. When every cell has held one and every part is 0
+    /// (a power that spent nothing on a state in a month, the most common case), the group's
+    /// first bins are written at once, without slicing its other fields or a test per cell.
     #[inline(always)]
-    pub(crate) fn add_each_holding_zero(&mut self, xs: impl Iterator<Item = f64>) {
-        for ((sum, sum_sq, min, max, bin), x) in self.each().zip(xs) {
-            *bin = if x > 0.0 {
-                add_moments(sum, sum_sq, min, max, x)
+    pub(crate) fn add_shares<const N: usize>(
+        &mut self,
+        group: usize,
+        parts: &[f64; N],
+        whole: f64,
+        held: &mut u8,
+    ) {
+        const { assert!(0 < N && N <= 8) };
+        let all = u8::MAX >> (8 - N);
+        // Every part ±0 when their bits but the signs are: one test of the N, no branch each
+        // (a part below 0 or a NaN takes the general way, which also gives it the first bin).
+        let zeros = parts.iter().fold(0, |acc, &part| acc | part.to_bits()) << 1 == 0;
+        if *held == all && zeros {
+            *self.bins[group * N..]
+                .first_chunk_mut::<N>()
+                .expect("the group's N cells") = [0; N];
+        } else {
+            self.add_shares_each(group, parts, whole, held);
+        }
+    }
+
+    /// [`Cells::add_shares`] cell by cell. Not inlined: few groups come here, and the loop of
+    /// the groups that do not keeps its registers for itself.
+    #[inline(never)]
+    fn add_shares_each<const N: usize>(
+        &mut self,
+        group: usize,
+        parts: &[f64; N],
+        whole: f64,
+        held: &mut u8,
+    ) {
+        let (start, end) = (group * N, group * N + N);
+        let (sum, sum_sq) = (&mut self.sum[start..end], &mut self.sum_sq[start..end]);
+        let (min, max) = (&mut self.min[start..end], &mut self.max[start..end]);
+        let bins = &mut self.bins[start..end];
+        // By index, each slice N long: no test of their lengths.
+        for (k, &part) in parts.iter().enumerate() {
+            let bit = 1 << k;
+            bins[k] = if part > 0.0 || *held & bit == 0 {
+                // A part above 0 may still give a share of 0 (an underflow) or a NaN (∞ / ∞).
+                let x = part / whole;
+                if x <= 0.0 || x.is_nan() {
+                    *held |= bit;
+                }
+                add_moments(&mut sum[k], &mut sum_sq[k], &mut min[k], &mut max[k], x)
             } else {
                 0
             };
         }
-    }
-
-    /// Whether every cell's minimum is at most 0 and its maximum at least 0 (each cell
-    /// has held a 0).
-    #[inline]
-    pub(crate) fn hold_zero(&self) -> bool {
-        self.min.iter().all(|&lo| lo <= 0.0) && self.max.iter().all(|&hi| hi >= 0.0)
     }
 
     /// Add the values of `xs` to the cells in order, a `None` adding none to its cell.
@@ -197,22 +255,17 @@ impl Cells<'_> {
         self.bins.fill(PendingBins::NONE);
     }
 
-    /// The cells in consecutive groups of `n` (`n` > 0; a last, shorter group is left out).
+    /// The `len` cells from `start` on (panics past the end of these cells).
     #[inline]
-    pub(crate) fn groups(&mut self, n: usize) -> impl Iterator<Item = Cells<'_>> {
-        self.sum
-            .chunks_exact_mut(n)
-            .zip(self.sum_sq.chunks_exact_mut(n))
-            .zip(self.min.chunks_exact_mut(n))
-            .zip(self.max.chunks_exact_mut(n))
-            .zip(self.bins.chunks_exact_mut(n))
-            .map(|((((sum, sum_sq), min), max), bins)| Cells {
-                sum,
-                sum_sq,
-                min,
-                max,
-                bins,
-            })
+    pub(crate) fn part(&mut self, start: usize, len: usize) -> Cells<'_> {
+        let end = start + len;
+        Cells {
+            sum: &mut self.sum[start..end],
+            sum_sq: &mut self.sum_sq[start..end],
+            min: &mut self.min[start..end],
+            max: &mut self.max[start..end],
+            bins: &mut self.bins[start..end],
+        }
     }
 }
 
@@ -292,7 +345,8 @@ impl Sketches {
     ///
     /// A band of [`FLUSH_CELLS`] cells at a time, run after run: each run's bins for the band
     /// are contiguous, and the band's histogram rows (51 KB) stay in cache while every run of
-    /// the block is counted into them. Bins are read eight cells at a time ([`count_eight`]);
+    /// the block is counted into them. Bins are read eight cells at a time ([`count_eight`]),
+    /// eight first bins added to their rows once for up to [`FIRSTS_RUNS`] runs;
     /// [`PendingBins::NONE`] lies past the last bin, so a bin's bounds test is the test for
     /// "no value".
     pub(crate) fn flush(&mut self, pending: &PendingBins, runs: usize) {
@@ -307,19 +361,28 @@ impl Sketches {
             .zip((0..cells).step_by(FLUSH_CELLS))
         {
             let end = start + band.len() / BINS;
-            for run in held.chunks_exact(cells) {
-                let words = run[start..end].chunks_exact(8);
-                let rest = words.remainder();
-                let mut rows = band.chunks_exact_mut(8 * BINS);
-                for (rows, word) in rows.by_ref().zip(words) {
-                    if let (Ok(rows), Ok(word)) = (rows.try_into(), word.try_into()) {
-                        count_eight(rows, word);
+            for runs in held.chunks(FIRSTS_RUNS * cells) {
+                // The band's words' first-bin counts, a byte a cell (see `count_eight`).
+                let mut firsts = [0u64; FLUSH_CELLS / 8];
+                for run in runs.chunks_exact(cells) {
+                    let words = run[start..end].chunks_exact(8);
+                    let rest = words.remainder();
+                    let mut rows = band.chunks_exact_mut(8 * BINS);
+                    for ((rows, word), firsts) in rows.by_ref().zip(words).zip(&mut firsts) {
+                        if let (Ok(rows), Ok(word)) = (rows.try_into(), word.try_into()) {
+                            count_eight(rows, word, firsts);
+                        }
+                    }
+                    let rest_rows = rows.into_remainder();
+                    for (counts, &bin) in rest_rows.chunks_exact_mut(BINS).zip(rest) {
+                        if let Some(count) = counts.get_mut(usize::from(bin)) {
+                            *count += 1;
+                        }
                     }
                 }
-                let rest_rows = rows.into_remainder();
-                for (counts, &bin) in rest_rows.chunks_exact_mut(BINS).zip(rest) {
-                    if let Some(count) = counts.get_mut(usize::from(bin)) {
-                        *count += 1;
+                for (rows, &firsts) in band.chunks_exact_mut(8 * BINS).zip(&firsts) {
+                    if let Ok(rows) = rows.try_into() {
+                        add_firsts(rows, firsts);
                     }
                 }
             }
@@ -598,35 +661,72 @@ mod tests {
     }
 
     #[test]
-    fn cells_holding_zero_add_as_the_others() {
-        let rows = [
-            [0.0, -0.0, 0.3],
-            [-0.0, 0.0, 0.0],
-            [0.5, -1.0, f64::NAN],
-            [0.0, 1.5, -0.0],
-            [f64::NAN, 0.0, 0.25],
-        ];
-        let (mut plain, mut held) = (Sketches::new(3), Sketches::new(3));
-        let mut pending = PendingBins::new(3, 1);
-        let mut holds_zero = false;
-        for row in rows {
-            let mut cells = plain.span(0, 3, &mut pending, 0);
-            cells.add_each(row.into_iter());
-            let plain_bins = pending.bins.clone();
-            let mut cells = held.span(0, 3, &mut pending, 0);
-            if holds_zero {
-                cells.add_each_holding_zero(row.into_iter());
-            } else {
-                cells.add_each(row.into_iter());
-                holds_zero = cells.hold_zero();
+    fn first_bins_count_in_bytes_past_a_byte_of_runs() {
+        // 600 runs in one flush: more than a byte of first bins a cell (they are added to the
+        // rows every 255 runs), with words of first bins, of no values, and mixed.
+        let (cells, runs) = (20, 600);
+        let value = |run: usize, cell: usize| match (run % 7, cell / 8) {
+            (0, 1) => None,
+            (3, 0) => Some(0.5),
+            (5, _) if cell % 5 == 0 => Some(1.0),
+            _ => Some(0.0),
+        };
+        let mut direct = Sketches::new(cells);
+        let mut held = Sketches::new(cells);
+        let mut pending = PendingBins::new(cells, runs);
+        for run in 0..runs {
+            let xs: Vec<Option<f64>> = (0..cells).map(|cell| value(run, cell)).collect();
+            for (cell, x) in xs.iter().enumerate() {
+                if let Some(x) = *x {
+                    direct.add(cell, x);
+                }
             }
-            assert_eq!(pending.bins, plain_bins);
-            assert_eq!(held, plain);
+            held.span(0, cells, &mut pending, run)
+                .add_some(xs.into_iter());
+        }
+        held.flush(&pending, runs);
+        assert_eq!(held, direct);
+        assert!(held.hist[0] > 255);
+    }
+
+    #[test]
+    fn shares_add_as_the_divided_shares() {
+        // Parts of every kind, against their shares added as they are: zeros of both signs, a
+        // negative part, a NaN, a part whose share underflows to 0, ∞ over an ∞ whole, and
+        // groups with no part above 0 before and after every cell has held a 0 (the last
+        // two written at once).
+        let groups: [([f64; 3], f64); 9] = [
+            ([0.5, 0.25, 1.0], 2.0),
+            ([0.0, 0.0, 0.3], 2.0),
+            ([0.5, -0.0, 1.5], 2.0),
+            ([-0.25, f64::NAN, 0.1], 0.5),
+            ([1e-320, 0.0, 3.0], 1e300),
+            ([f64::INFINITY, 0.0, -0.0], f64::INFINITY),
+            ([0.0, -0.0, 0.0], 2.0),
+            ([-0.0, -1.0, f64::NAN], 4.0),
+            ([0.75, 0.0, 0.5], 1.0),
+        ];
+        let (mut plain, mut held) = (Sketches::new(6), Sketches::new(6));
+        let mut pending = PendingBins::new(6, 1);
+        let mut bits = 0;
+        for (parts, whole) in groups {
+            let mut cells = plain.span(0, 6, &mut pending, 0);
+            cells.add_each([0.5; 3].into_iter().chain(parts.map(|part| part / whole)));
+            let plain_bins = pending.bins.clone();
+            pending.bins.fill(PendingBins::NONE);
+            let mut cells = held.span(0, 6, &mut pending, 0);
+            cells.add_each([0.5; 3].into_iter());
+            cells.add_shares(1, &parts, whole, &mut bits);
+            assert_eq!(pending.bins, plain_bins, "{parts:?} / {whole}");
+            assert_eq!(held, plain, "{parts:?} / {whole}");
             for (a, b) in held.min.iter().zip(&plain.min) {
                 assert_eq!(a.to_bits(), b.to_bits());
             }
+            for (k, (lo, hi)) in held.min[3..].iter().zip(&held.max[3..]).enumerate() {
+                assert_eq!(bits & (1 << k) != 0, *lo <= 0.0 && *hi >= 0.0, "cell {k}");
+            }
         }
-        assert!(holds_zero);
+        assert_eq!(bits, 0b111);
     }
 
     #[test]
