@@ -386,6 +386,11 @@ pub(crate) fn enter(world: &World, rs: &mut RunState, parent: &World) {
             ring.copy_from_slice(&values);
         }
         rs.powers.participation = rs.participation.iter().flatten().copied().collect();
+    } else {
+        // The allocation sets to 0 only the spending rows this world can write; the parent's
+        // last month may have written others (its priorities may differ). Nothing reads the
+        // record before the branch's first month allocates.
+        rs.powers.spent.fill(0.0);
     }
 }
 
