@@ -216,7 +216,9 @@ pub(crate) fn values(world: &World, rs: &RunState) -> Vec<f64> {
 /// `v_ip` of the state with alignment `a`, `row` being power `p`'s relations.
 #[inline]
 fn value(row: &[f64], a: &[f64], p: usize) -> f64 {
-    // −0.0 first, as `Iterator::sum` starts, so that the sum keeps its bits.
+    // −0.0 first, as `Iterator::sum` starts, so that the sum keeps its bits. (One loop with
+    // a test of `q`: two loops, before and after `p`, without the test cost half as much
+    // again in instructions, each unrolled for a handful of powers.)
     let mut rivals = -0.0;
     for (q, (r, a_q)) in row.iter().zip(a).enumerate() {
         if q != p {
@@ -239,16 +241,23 @@ fn defections(world: &World, rs: &mut RunState) -> Vec<Defection> {
     // The slot holds the values of `W` months ago; each is read, then replaced by today's.
     let ring = &mut stocks.history[slot * pairs..(slot + 1) * pairs];
     let mut out = Vec::new();
+    let (budgets, relations) = (&agency.budgets[..np], &stocks.relations[..np * np]);
     for (s, state) in world.states().iter().enumerate() {
         let a = &rs.alignment[s * c..(s + 1) * c];
+        // The state's pairs, cut to their length once, so the loop indexes them without
+        // bounds checks.
+        let pairs = s * np..(s + 1) * np;
+        let (ring, was_falling) = (&mut ring[pairs.clone()], &mut stocks.falling[pairs.clone()]);
+        let priorities = &agency.priorities[pairs];
         for p in 0..np {
-            let at = s * np + p;
-            let now = value(&stocks.relations[p * np..(p + 1) * np], a, p);
-            let cares = agency.budgets[p] > 0.0 && agency.priorities[at] > 0.0 && !state.fixed;
-            let drop = ring[at] - now;
-            ring[at] = now;
+            // Every pair's value goes into the memory, whether the power cares or not: a
+            // branch's world may care about a pair this one does not, and then reads it.
+            let now = value(&relations[p * np..(p + 1) * np], a, p);
+            let cares = budgets[p] > 0.0 && priorities[p] > 0.0 && !state.fixed;
+            let drop = ring[p] - now;
+            ring[p] = now;
             let falling = cares && drop > theta;
-            if falling && !stocks.falling[at] {
+            if falling && !was_falling[p] {
                 out.push(Defection {
                     state: s,
                     power: p,
@@ -256,7 +265,7 @@ fn defections(world: &World, rs: &mut RunState) -> Vec<Defection> {
                     left: None,
                 });
             }
-            stocks.falling[at] = falling;
+            was_falling[p] = falling;
         }
     }
     let mut before = rs.powers.participation.iter();
