@@ -320,37 +320,43 @@ pub(crate) fn effective_tie_kept(x: f64, kept: f64, cut: f64) -> f64 {
 pub(crate) fn effective_ties(world: &World, rs: &RunState, ties: &mut [f64], coerced: &mut [f64]) {
     let np = world.powers().len();
     let stocks = &rs.powers;
+    let capacity = &rs.capacity[..np];
     for (s, state) in world.states().iter().enumerate() {
         if state.fixed {
             continue;
         }
-        let pairs = s * np..(s + 1) * np;
-        let cells = s * np * K..(s + 1) * np * K;
-        for (((p, x), o), out) in rs.ties[cells.clone()]
+        // The state's rows, cut to their exact length and walked together in one zip, so
+        // that the loop indexes nothing.
+        let (pairs, cells) = (s * np, s * np * K);
+        let (x, out) = (&rs.ties[cells..][..np * K], &mut ties[cells..][..np * K]);
+        // The ties as they are, in one copy of the state's row: most pairs have no stock, and
+        // a copy each cost more.
+        out.copy_from_slice(x);
+        let rows = x
             .chunks_exact(K)
-            .enumerate()
-            .zip(stocks.offers[cells.clone()].chunks_exact(K))
-            .zip(ties[cells.clone()].chunks_exact_mut(K))
-        {
+            .zip(stocks.offers[cells..][..np * K].chunks_exact(K))
+            .zip(out.chunks_exact_mut(K))
+            .zip(&stocks.coercion[pairs..][..np])
+            .zip(&mut coerced[pairs..][..np])
+            .zip(capacity);
+        for (((((x, o), out), &c), coerced), &g) in rows {
             let (x, o): (&[f64; K], &[f64; K]) = (
                 x.try_into().expect("K ties a pair"),
                 o.try_into().expect("K offers a pair"),
             );
             let out: &mut [f64; K] = out.try_into().expect("K ties a pair");
-            let at = pairs.start + p;
-            let c = stocks.coercion[at];
             // The stock adds 1 − e^{−c} to the power's coercion toward the state (docs/model.md §9).
-            coerced[at] = if c == 0.0 {
+            *coerced = if c == 0.0 {
                 0.0
             } else {
-                (1.0 - exp_nonpositive(-c)) * rs.capacity[p]
+                (1.0 - exp_nonpositive(-c)) * g
             };
             // A pair no power has spent on (a power without a budget or priority there): the
-            // ties as they are, with no exponential. (An offer is ±0 exactly when its bits
-            // but the sign are 0: one test of the eight, without a branch per channel.)
+            // ties as they are, copied above, with no exponential. (An offer is ±0 exactly
+            // when its bits but the sign are 0: one test of the eight, without a branch per
+            // channel.)
             let spent = o.iter().fold(0, |acc, &o| acc | (o.to_bits() << 1));
             if c == 0.0 && spent == 0 {
-                *out = *x;
                 continue;
             }
             let cut = if c == 0.0 { 1.0 } else { exp_nonpositive(-c) };
