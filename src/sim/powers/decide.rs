@@ -79,11 +79,13 @@ pub(crate) fn allocate(world: &World, rs: &mut RunState) {
     // increment changes one stock of one target, so only that target is valued again, and
     // only the exponential of the stock that moved is recomputed. Each is valued in place in
     // the vector (a target is 240 bytes; moving one in took about 4 % of a run's time, a
-    // sixth of the allocation's, in two copies).
-    let mut targets: Vec<Target> = Vec::with_capacity(world.states().len());
+    // sixth of the allocation's, in two copies). The slots of the previous power's targets
+    // are valued over: [`Target::value`] sets every field, so only a new slot is first
+    // written as [`Target::EMPTY`].
+    let mut slots: Vec<Target> = Vec::with_capacity(world.states().len());
     for p in 0..np {
         let budget = agency.budgets[p] * rs.capacity[p];
-        targets.clear();
+        let mut count = 0;
         for (i, state) in world.states().iter().enumerate() {
             let at = i * np + p;
             // No action of a fixed state or one without the power's priority is ever chosen.
@@ -97,10 +99,13 @@ pub(crate) fn allocate(world: &World, rs: &mut RunState) {
             if budget <= 0.0 {
                 continue;
             }
-            targets.push(Target::EMPTY);
-            let last = targets.len() - 1;
-            targets[last].value(world, rs, &shelter, i, p);
+            if count == slots.len() {
+                slots.push(Target::EMPTY);
+            }
+            slots[count].value(world, rs, &shelter, i, p);
+            count += 1;
         }
+        let targets = &mut slots[..count];
         let step = budget / f64::from(increments);
         for _ in 0..increments {
             // The first state in id order among equals, as the actions within a state: a
@@ -172,8 +177,9 @@ impl Target {
         best_value: 0.0,
     };
 
-    /// Value state `i` for power `p` in place: a movable state the power has a priority on
-    /// (no action of another is ever chosen). `shelter` is `min(1, g_q)` of every power.
+    /// Value state `i` for power `p` in place, setting every field (the allocation values a
+    /// slot over another target): a movable state the power has a priority on (no action of
+    /// another is ever chosen). `shelter` is `min(1, g_q)` of every power.
     fn value(&mut self, world: &World, rs: &RunState, shelter: &[f64], i: usize, p: usize) {
         let (np, c) = (world.powers().len(), world.components());
         let at = i * np + p;
