@@ -72,9 +72,7 @@ pub(crate) fn allocate(world: &World, rs: &mut RunState) {
     let agency = world.agency();
     let np = world.powers().len();
     let increments = agency.parameters.increments;
-    // `min(1, g_q)` of every power, the protection its alignment share buys a state against
-    // coercion ([`coercion_cost`]), once for every target.
-    let shelter: Vec<f64> = rs.capacity[..np].iter().map(|g| g.min(1.0)).collect();
+    let sums = rival_sums(world, rs);
     // The power's targets with their month's constants, kept between increments: an
     // increment changes one stock of one target, so only that target is valued again, and
     // only the exponential of the stock that moved is recomputed. Each is valued in place in
@@ -102,7 +100,7 @@ pub(crate) fn allocate(world: &World, rs: &mut RunState) {
             if count == slots.len() {
                 slots.push(Target::EMPTY);
             }
-            slots[count].value(world, rs, &shelter, i, p);
+            slots[count].value(world, rs, sums[at], i, p);
             count += 1;
         }
         let targets = &mut slots[..count];
@@ -179,8 +177,15 @@ impl Target {
 
     /// Value state `i` for power `p` in place, setting every field (the allocation values a
     /// slot over another target): a movable state the power has a priority on (no action of
-    /// another is ever chosen). `shelter` is `min(1, g_q)` of every power.
-    fn value(&mut self, world: &World, rs: &RunState, shelter: &[f64], i: usize, p: usize) {
+    /// another is ever chosen). `(others, patrons)` are the pair's [`rival_sums`].
+    fn value(
+        &mut self,
+        world: &World,
+        rs: &RunState,
+        (others, patrons): (f64, f64),
+        i: usize,
+        p: usize,
+    ) {
         let (np, c) = (world.powers().len(), world.components());
         let at = i * np + p;
         let priority = world.agency().priorities[at];
@@ -196,18 +201,6 @@ impl Target {
         let ties = row(&rs.ties, at);
         let offers = row(&rs.powers.offers, at);
         let a = &rs.alignment[i * c..(i + 1) * c][..np];
-        let relations = &rs.powers.relations[p * np..(p + 1) * np];
-        let shelter = &shelter[..np];
-        // `Σ_{q≠p} relation_pq a_q` and `Σ_{q≠p} a_q min(1, g_q)` in one pass, each summed
-        // from −0.0 in power order as `Iterator::sum` does ([`value_gradient`],
-        // [`coercion_cost`]).
-        let (mut others, mut patrons) = (-0.0, -0.0);
-        for q in 0..np {
-            if q != p {
-                others += relations[q] * a[q];
-                patrons += a[q] * shelter[q];
-            }
-        }
         let tau = state.response.temperature;
         let gain = priority * (a[p] * ((1.0 - a[p]) - others) / tau);
         self.at = at;
@@ -307,6 +300,74 @@ impl Target {
             value: self.best_value,
         })
     }
+}
+
+/// `Σ_{q≠p} relation_pq a_iq` and `Σ_{q≠p} a_iq min(1, g_q)` of every state and power,
+/// `state * powers + power`, each summed from −0.0 in power order as `Iterator::sum` does
+/// ([`value_gradient`], [`coercion_cost`]). The alignment, relations and capacities do not
+/// move while the powers spend, so the sums are taken once a month for all pairs, with the
+/// number of powers a constant where it can be (`by_powers!`): a fifth of the instructions
+/// of summing target by target.
+fn rival_sums(world: &World, rs: &RunState) -> Vec<(f64, f64)> {
+    let (np, c) = (world.powers().len(), world.components());
+    // `min(1, g_q)`: the protection a state's alignment share with `q` buys it against
+    // coercion.
+    let shelter: Vec<f64> = rs.capacity[..np].iter().map(|g| g.min(1.0)).collect();
+    let (relations, alignment) = (&rs.powers.relations[..np * np], &rs.alignment[..]);
+    let mut out = vec![(0.0, 0.0); world.states().len() * np];
+    by_powers!(
+        np,
+        rival_sums_of(relations, &shelter, alignment, c, &mut out),
+        rival_sums_any(np, relations, &shelter, alignment, c, &mut out)
+    );
+    out
+}
+
+/// [`rival_sums`] for `N` powers: the rows cut to `N` so that the sums unroll.
+fn rival_sums_of<const N: usize>(
+    relations: &[f64],
+    shelter: &[f64],
+    alignment: &[f64],
+    c: usize,
+    out: &mut [(f64, f64)],
+) {
+    let rows: [&[f64]; N] = std::array::from_fn(|p| &relations[p * N..][..N]);
+    let shelter = &shelter[..N];
+    for (a, out) in alignment.chunks_exact(c).zip(out.chunks_exact_mut(N)) {
+        let a = &a[..N];
+        for (p, (row, out)) in rows.iter().zip(out).enumerate() {
+            *out = pair_sums(row, shelter, a, p);
+        }
+    }
+}
+
+/// [`rival_sums`] for any number of powers.
+fn rival_sums_any(
+    np: usize,
+    relations: &[f64],
+    shelter: &[f64],
+    alignment: &[f64],
+    c: usize,
+    out: &mut [(f64, f64)],
+) {
+    for (a, out) in alignment.chunks_exact(c).zip(out.chunks_exact_mut(np)) {
+        for (p, out) in out.iter_mut().enumerate() {
+            *out = pair_sums(&relations[p * np..(p + 1) * np], shelter, a, p);
+        }
+    }
+}
+
+/// The two [`rival_sums`] of power `p` (relations `row`) on the state with alignment `a`.
+#[inline(always)]
+fn pair_sums(row: &[f64], shelter: &[f64], a: &[f64], p: usize) -> (f64, f64) {
+    let (mut others, mut patrons) = (-0.0, -0.0);
+    for (q, ((r, shelter), a_q)) in row.iter().zip(shelter).zip(a).enumerate() {
+        if q != p {
+            others += r * a_q;
+            patrons += a_q * shelter;
+        }
+    }
+    (others, patrons)
 }
 
 /// Row `n` of a table of [`K`] channels per row, as an array.
@@ -510,8 +571,8 @@ mod tests {
         for (i, action) in [(0, ACTIONS - 1), (0, 3), (0, ACTIONS - 1), (1, 1), (2, 0)] {
             let mut target = Target::EMPTY;
             // A has a priority on every state, none fixed.
-            let shelter: Vec<f64> = rs.capacity.iter().map(|g| g.min(1.0)).collect();
-            target.value(&world, &rs, &shelter, i, 0);
+            let sums = super::rival_sums(&world, &rs);
+            target.value(&world, &rs, sums[i * world.powers().len()], i, 0);
             for _ in 0..3 {
                 target.spend(&mut rs, action, 0.05);
                 let from_scratch = best_from_scratch(&world, &rs, i, 0);
