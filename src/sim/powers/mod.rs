@@ -6,27 +6,6 @@
 //! in the channel pull and the threat ([`crate::sim::dynamics`]). A world in which every budget
 //! is 0 carries no stocks at all and runs exactly as before.
 
-/// `$fixed::<N>($args)` with the number of powers `$np` as the constant `N`, for one to
-/// eight powers, and `$any` for more. With `N` a constant the compiler unrolls the short sums
-/// over powers: no loop and no test of `q ≠ p` (for six powers, all the states' `v_ip` took
-/// a sixth of the instructions of the loop, measured on their own). The sums are the same
-/// expressions in the same order either way.
-macro_rules! by_powers {
-    ($np:expr, $fixed:ident($($arg:expr),*), $any:expr) => {
-        match $np {
-            1 => $fixed::<1>($($arg),*),
-            2 => $fixed::<2>($($arg),*),
-            3 => $fixed::<3>($($arg),*),
-            4 => $fixed::<4>($($arg),*),
-            5 => $fixed::<5>($($arg),*),
-            6 => $fixed::<6>($($arg),*),
-            7 => $fixed::<7>($($arg),*),
-            8 => $fixed::<8>($($arg),*),
-            _ => $any,
-        }
-    };
-}
-
 mod decide;
 
 use crate::model::{Channel, Participation, World};
@@ -35,6 +14,7 @@ use crate::sim::state::RunState;
 use serde::{Deserialize, Serialize};
 
 pub(crate) use decide::allocate;
+use decide::{allocate_with, rival_sums};
 
 const K: usize = Channel::COUNT;
 
@@ -151,14 +131,18 @@ pub(crate) fn act(world: &World, rs: &mut RunState) -> Vec<Defection> {
         return Vec::new();
     }
     decay(world, rs);
-    let defections = defections(world, rs);
+    // The sums over rival powers at this month's alignment, read by the defections' `v_ip`
+    // and the allocation's gradients and costs: neither moves the alignment, the relations
+    // or the capacities.
+    let sums = rival_sums(world, rs);
+    let defections = defections(world, rs, &sums);
     let punishment = world.agency().parameters.punishment;
     let np = world.powers().len();
     for d in &defections {
         rs.powers.coercion[d.state * np + d.power] += punishment;
     }
     rs.powers.punished.clone_from(&defections);
-    allocate(world, rs);
+    allocate_with(world, rs, &sums);
     defections
 }
 
@@ -227,63 +211,30 @@ pub(crate) fn settle(world: &World, rs: &mut RunState) {
 /// `v_ip = a_ip + Σ_{q≠p} relation_pq a_iq` for every state and power, `state * powers + power`.
 pub(crate) fn values(world: &World, rs: &RunState) -> Vec<f64> {
     let (np, c) = (world.powers().len(), world.components());
-    let mut out = vec![0.0; world.states().len() * np];
-    let (relations, alignment) = (&rs.powers.relations[..np * np], &rs.alignment[..]);
-    by_powers!(
-        np,
-        values_of(relations, alignment, c, &mut out),
-        values_any(np, relations, alignment, c, &mut out)
-    );
-    out
+    let sums = rival_sums(world, rs);
+    let alignment = rs.alignment.chunks_exact(c);
+    let states = alignment.zip(sums.chunks_exact(np));
+    states
+        .flat_map(|(a, sums)| (0..np).map(move |p| value(a, sums, p)))
+        .collect()
 }
 
-/// [`values`] for `N` powers: the rows cut to `N` so that the sums unroll.
-fn values_of<const N: usize>(relations: &[f64], alignment: &[f64], c: usize, out: &mut [f64]) {
-    let rows: [&[f64]; N] = std::array::from_fn(|p| &relations[p * N..][..N]);
-    for (a, out) in alignment.chunks_exact(c).zip(out.chunks_exact_mut(N)) {
-        let a = &a[..N];
-        for (p, (row, out)) in rows.iter().zip(out).enumerate() {
-            *out = value(row, a, p);
-        }
-    }
-}
-
-/// [`values`] for any number of powers.
-fn values_any(np: usize, relations: &[f64], alignment: &[f64], c: usize, out: &mut [f64]) {
-    for (a, out) in alignment.chunks_exact(c).zip(out.chunks_exact_mut(np)) {
-        for (p, out) in out.iter_mut().enumerate() {
-            *out = value(&relations[p * np..(p + 1) * np], a, p);
-        }
-    }
-}
-
-/// `v_ip` of the state with alignment `a`, `row` being power `p`'s relations.
-#[inline(always)]
-fn value(row: &[f64], a: &[f64], p: usize) -> f64 {
-    // −0.0 first, as `Iterator::sum` starts, so that the sum keeps its bits. (One loop with
-    // a test of `q`: two loops, before and after `p`, without the test cost half as much
-    // again in instructions, each unrolled for a handful of powers.)
-    let mut rivals = -0.0;
-    for (q, (r, a_q)) in row.iter().zip(a).enumerate() {
-        if q != p {
-            rivals += r * a_q;
-        }
-    }
-    a[p] + rivals
+/// `v_ip` of the state with alignment `a` and [`rival_sums`] `sums`.
+#[inline]
+fn value(a: &[f64], sums: &[(f64, f64)], p: usize) -> f64 {
+    a[p] + sums[p].0
 }
 
 /// This month's defections from acting powers: a fall of `v_ip` by more than θ since `W`
 /// months ago (first month it passes θ only), on a movable state the power has a priority on;
 /// or the state's suspension or exit from a bloc the power leads. Updates the memory.
-fn defections(world: &World, rs: &mut RunState) -> Vec<Defection> {
+fn defections(world: &World, rs: &mut RunState, sums: &[(f64, f64)]) -> Vec<Defection> {
     let agency = world.agency();
     let np = world.powers().len();
     let theta = agency.parameters.defection_threshold;
     let pairs = world.states().len() * np;
-    let slot = (rs.step as usize) % agency.parameters.window as usize;
-    // Every pair's value goes into the memory, whether the power cares or not: a branch's
-    // world may care about a pair this one does not, and then reads it.
-    let values = values(world, rs);
+    let (c, slot) = (world.components(), rs.step as usize);
+    let slot = slot % agency.parameters.window as usize;
     let stocks = &mut rs.powers;
     // The slot holds the values of `W` months ago; each is read, then replaced by today's.
     let ring = &mut stocks.history[slot * pairs..(slot + 1) * pairs];
@@ -294,9 +245,12 @@ fn defections(world: &World, rs: &mut RunState) -> Vec<Defection> {
         // bounds checks.
         let pairs = s * np..(s + 1) * np;
         let (ring, was_falling) = (&mut ring[pairs.clone()], &mut stocks.falling[pairs.clone()]);
-        let (values, priorities) = (&values[pairs.clone()], &agency.priorities[pairs]);
+        let (a, sums) = (&rs.alignment[s * c..][..np], &sums[pairs.clone()]);
+        let priorities = &agency.priorities[pairs];
         for p in 0..np {
-            let now = values[p];
+            // Every pair's value goes into the memory, whether the power cares or not: a
+            // branch's world may care about a pair this one does not, and then reads it.
+            let now = value(a, sums, p);
             let cares = budgets[p] > 0.0 && priorities[p] > 0.0 && !state.fixed;
             let drop = ring[p] - now;
             ring[p] = now;
