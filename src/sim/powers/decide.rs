@@ -88,14 +88,9 @@ struct Choice {
 }
 
 /// Every acting power spends its month's budget; `rs.powers.spent` records what went where
-/// (the rows of pairs that cannot spend in this world hold 0 and are not written).
-pub(crate) fn allocate(world: &World, rs: &mut RunState) {
-    let sums = rival_sums(world, rs);
-    allocate_with(world, rs, &sums);
-}
-
-/// [`allocate`] with the [`rival_sums`] of the state `rs` is in, already taken.
-pub(super) fn allocate_with(world: &World, rs: &mut RunState, sums: &[(f64, f64)]) {
+/// (the rows of pairs that cannot spend in this world hold 0 and are not written). `sums`
+/// are the [`rival_sums`] of the alignment, relations and capacities in `rs`.
+pub(super) fn allocate(world: &World, rs: &mut RunState, sums: &[(f64, f64)]) {
     let agency = world.agency();
     let np = world.powers().len();
     let increments = agency.parameters.increments;
@@ -578,7 +573,8 @@ mod tests {
                 rs.powers.offers.iter_mut().for_each(|x| *x *= keep);
                 rs.powers.coercion.iter_mut().for_each(|x| *x *= keep);
             }
-            allocate(&world, &mut kept);
+            let sums = super::rival_sums(&world, &kept);
+            allocate(&world, &mut kept, &sums);
             allocate_from_scratch(&world, &mut scratch);
             let bits = |rs: &RunState| -> Vec<u64> {
                 let stocks = &rs.powers;

@@ -13,8 +13,7 @@ use crate::sim::dynamics::exp_nonpositive;
 use crate::sim::state::RunState;
 use serde::{Deserialize, Serialize};
 
-pub(crate) use decide::allocate;
-use decide::{allocate_with, rival_sums};
+use decide::{allocate, rival_sums};
 
 const K: usize = Channel::COUNT;
 
@@ -142,7 +141,7 @@ pub(crate) fn act(world: &World, rs: &mut RunState) -> Vec<Defection> {
         rs.powers.coercion[d.state * np + d.power] += punishment;
     }
     rs.powers.punished.clone_from(&defections);
-    allocate_with(world, rs, &sums);
+    allocate(world, rs, &sums);
     defections
 }
 
@@ -182,9 +181,11 @@ pub(crate) fn settle(world: &World, rs: &mut RunState) {
     let months = settling_months(world.agency().parameters.half_life);
     let mut sum_offers = vec![0.0; rs.powers.offers.len()];
     let mut sum_coercion = vec![0.0; rs.powers.coercion.len()];
+    // The start state does not move: the same sums every month.
+    let sums = rival_sums(world, rs);
     for month in 0..months {
         decay(world, rs);
-        allocate(world, rs);
+        allocate(world, rs, &sums);
         if month + 12 >= months {
             for (s, x) in sum_offers.iter_mut().zip(&rs.powers.offers) {
                 *s += x;
@@ -452,7 +453,8 @@ mod tests {
         for _ in 0..12 {
             let before = total(&rs);
             decay(&world, &mut rs);
-            super::allocate(&world, &mut rs);
+            let sums = super::rival_sums(&world, &rs);
+            super::allocate(&world, &mut rs, &sums);
             decayed += (1.0 - keep) * before;
             added += total(&rs) - keep * before;
         }
