@@ -51,6 +51,10 @@ const CUT_OFFERS: [usize; CUT_BY_COERCION.len()] = {
     }
     at
 };
+use crate::model::World;
+use crate::sim::dynamics::exp_nonpositive;
+use crate::sim::state::RunState;
+
 /// `$fixed::<N>($args)` with the number of powers `$np` as the constant `N`, for one to
 /// eight powers, and `$any` for more. With `N` a constant the compiler unrolls the short sums
 /// over powers: no loop and no test of `q ≠ p` (for six powers, all the states' `v_ip` took
@@ -71,10 +75,6 @@ macro_rules! by_powers {
         }
     };
 }
-
-use crate::model::World;
-use crate::sim::dynamics::exp_nonpositive;
-use crate::sim::state::RunState;
 
 /// What one unit spent on an action is worth to the power.
 #[cfg(test)]
@@ -327,8 +327,9 @@ impl Target {
 /// `state * powers + power`, each summed from −0.0 in power order as `Iterator::sum` does
 /// ([`value_gradient`], [`coercion_cost`]). The alignment, relations and capacities do not
 /// move while the powers spend, so the sums are taken once a month for all pairs, with the
-/// number of powers a constant where it can be (`by_powers!`): a fifth of the instructions
-/// of summing target by target.
+/// number of powers a constant where it can be (`by_powers!`): for the embedded world about
+/// 1,850 instructions a month for its 72 pairs, against 2,800 for its 35 targets summed one
+/// by one in a loop.
 pub(super) fn rival_sums(world: &World, rs: &RunState) -> Vec<(f64, f64)> {
     let (np, c) = (world.powers().len(), world.components());
     // `min(1, g_q)`: the protection a state's alignment share with `q` buys it against

@@ -233,9 +233,8 @@ fn defections(world: &World, rs: &mut RunState, sums: &[(f64, f64)]) -> Vec<Defe
     let agency = world.agency();
     let np = world.powers().len();
     let theta = agency.parameters.defection_threshold;
-    let pairs = world.states().len() * np;
-    let (c, slot) = (world.components(), rs.step as usize);
-    let slot = slot % agency.parameters.window as usize;
+    let (c, pairs) = (world.components(), world.states().len() * np);
+    let slot = (rs.step as usize) % agency.parameters.window as usize;
     let stocks = &mut rs.powers;
     // The slot holds the values of `W` months ago; each is read, then replaced by today's.
     let ring = &mut stocks.history[slot * pairs..(slot + 1) * pairs];
