@@ -13,7 +13,7 @@ use crate::sim::dynamics::exp_nonpositive;
 use crate::sim::state::RunState;
 use serde::{Deserialize, Serialize};
 
-pub(crate) use decide::allocate;
+use decide::{allocate, rival_sums};
 
 const K: usize = Channel::COUNT;
 
@@ -130,14 +130,18 @@ pub(crate) fn act(world: &World, rs: &mut RunState) -> Vec<Defection> {
         return Vec::new();
     }
     decay(world, rs);
-    let defections = defections(world, rs);
+    // The sums over rival powers at this month's alignment, read by the defections' `v_ip`
+    // and the allocation's gradients and costs: neither moves the alignment, the relations
+    // or the capacities.
+    let sums = rival_sums(world, rs);
+    let defections = defections(world, rs, &sums);
     let punishment = world.agency().parameters.punishment;
     let np = world.powers().len();
     for d in &defections {
         rs.powers.coercion[d.state * np + d.power] += punishment;
     }
     rs.powers.punished.clone_from(&defections);
-    allocate(world, rs);
+    allocate(world, rs, &sums);
     defections
 }
 
@@ -177,9 +181,11 @@ pub(crate) fn settle(world: &World, rs: &mut RunState) {
     let months = settling_months(world.agency().parameters.half_life);
     let mut sum_offers = vec![0.0; rs.powers.offers.len()];
     let mut sum_coercion = vec![0.0; rs.powers.coercion.len()];
+    // The start state does not move: the same sums every month.
+    let sums = rival_sums(world, rs);
     for month in 0..months {
         decay(world, rs);
-        allocate(world, rs);
+        allocate(world, rs, &sums);
         if month + 12 >= months {
             for (s, x) in sum_offers.iter_mut().zip(&rs.powers.offers) {
                 *s += x;
@@ -205,31 +211,25 @@ pub(crate) fn settle(world: &World, rs: &mut RunState) {
 
 /// `v_ip = a_ip + Σ_{q≠p} relation_pq a_iq` for every state and power, `state * powers + power`.
 pub(crate) fn values(world: &World, rs: &RunState) -> Vec<f64> {
-    let np = world.powers().len();
-    let mut out = Vec::with_capacity(world.states().len() * np);
-    for a in rs.alignment.chunks_exact(world.components()) {
-        out.extend((0..np).map(|p| value(&rs.powers.relations[p * np..(p + 1) * np], a, p)));
-    }
-    out
+    let (np, c) = (world.powers().len(), world.components());
+    let sums = rival_sums(world, rs);
+    let alignment = rs.alignment.chunks_exact(c);
+    let states = alignment.zip(sums.chunks_exact(np));
+    states
+        .flat_map(|(a, sums)| (0..np).map(move |p| value(a, sums, p)))
+        .collect()
 }
 
-/// `v_ip` of the state with alignment `a`, `row` being power `p`'s relations.
+/// `v_ip` of the state with alignment `a` and [`rival_sums`] `sums`.
 #[inline]
-fn value(row: &[f64], a: &[f64], p: usize) -> f64 {
-    // −0.0 first, as `Iterator::sum` starts, so that the sum keeps its bits.
-    let mut rivals = -0.0;
-    for (q, (r, a_q)) in row.iter().zip(a).enumerate() {
-        if q != p {
-            rivals += r * a_q;
-        }
-    }
-    a[p] + rivals
+fn value(a: &[f64], sums: &[(f64, f64)], p: usize) -> f64 {
+    a[p] + sums[p].0
 }
 
 /// This month's defections from acting powers: a fall of `v_ip` by more than θ since `W`
 /// months ago (first month it passes θ only), on a movable state the power has a priority on;
 /// or the state's suspension or exit from a bloc the power leads. Updates the memory.
-fn defections(world: &World, rs: &mut RunState) -> Vec<Defection> {
+fn defections(world: &World, rs: &mut RunState, sums: &[(f64, f64)]) -> Vec<Defection> {
     let agency = world.agency();
     let np = world.powers().len();
     let theta = agency.parameters.defection_threshold;
@@ -239,16 +239,23 @@ fn defections(world: &World, rs: &mut RunState) -> Vec<Defection> {
     // The slot holds the values of `W` months ago; each is read, then replaced by today's.
     let ring = &mut stocks.history[slot * pairs..(slot + 1) * pairs];
     let mut out = Vec::new();
+    let budgets = &agency.budgets[..np];
     for (s, state) in world.states().iter().enumerate() {
-        let a = &rs.alignment[s * c..(s + 1) * c];
+        // The state's pairs, cut to their length once, so the loop indexes them without
+        // bounds checks.
+        let pairs = s * np..(s + 1) * np;
+        let (ring, was_falling) = (&mut ring[pairs.clone()], &mut stocks.falling[pairs.clone()]);
+        let (a, sums) = (&rs.alignment[s * c..][..np], &sums[pairs.clone()]);
+        let priorities = &agency.priorities[pairs];
         for p in 0..np {
-            let at = s * np + p;
-            let now = value(&stocks.relations[p * np..(p + 1) * np], a, p);
-            let cares = agency.budgets[p] > 0.0 && agency.priorities[at] > 0.0 && !state.fixed;
-            let drop = ring[at] - now;
-            ring[at] = now;
+            // Every pair's value goes into the memory, whether the power cares or not: a
+            // branch's world may care about a pair this one does not, and then reads it.
+            let now = value(a, sums, p);
+            let cares = budgets[p] > 0.0 && priorities[p] > 0.0 && !state.fixed;
+            let drop = ring[p] - now;
+            ring[p] = now;
             let falling = cares && drop > theta;
-            if falling && !stocks.falling[at] {
+            if falling && !was_falling[p] {
                 out.push(Defection {
                     state: s,
                     power: p,
@@ -256,7 +263,7 @@ fn defections(world: &World, rs: &mut RunState) -> Vec<Defection> {
                     left: None,
                 });
             }
-            stocks.falling[at] = falling;
+            was_falling[p] = falling;
         }
     }
     let mut before = rs.powers.participation.iter();
@@ -311,37 +318,43 @@ pub(crate) fn effective_tie_kept(x: f64, kept: f64, cut: f64) -> f64 {
 pub(crate) fn effective_ties(world: &World, rs: &RunState, ties: &mut [f64], coerced: &mut [f64]) {
     let np = world.powers().len();
     let stocks = &rs.powers;
+    let capacity = &rs.capacity[..np];
     for (s, state) in world.states().iter().enumerate() {
         if state.fixed {
             continue;
         }
-        let pairs = s * np..(s + 1) * np;
-        let cells = s * np * K..(s + 1) * np * K;
-        for (((p, x), o), out) in rs.ties[cells.clone()]
+        // The state's rows, cut to their exact length and walked together in one zip, so
+        // that the loop indexes nothing.
+        let (pairs, cells) = (s * np, s * np * K);
+        let (x, out) = (&rs.ties[cells..][..np * K], &mut ties[cells..][..np * K]);
+        // The ties as they are, in one copy of the state's row: most pairs have no stock, and
+        // a copy each cost more.
+        out.copy_from_slice(x);
+        let rows = x
             .chunks_exact(K)
-            .enumerate()
-            .zip(stocks.offers[cells.clone()].chunks_exact(K))
-            .zip(ties[cells.clone()].chunks_exact_mut(K))
-        {
+            .zip(stocks.offers[cells..][..np * K].chunks_exact(K))
+            .zip(out.chunks_exact_mut(K))
+            .zip(&stocks.coercion[pairs..][..np])
+            .zip(&mut coerced[pairs..][..np])
+            .zip(capacity);
+        for (((((x, o), out), &c), coerced), &g) in rows {
             let (x, o): (&[f64; K], &[f64; K]) = (
                 x.try_into().expect("K ties a pair"),
                 o.try_into().expect("K offers a pair"),
             );
             let out: &mut [f64; K] = out.try_into().expect("K ties a pair");
-            let at = pairs.start + p;
-            let c = stocks.coercion[at];
             // The stock adds 1 − e^{−c} to the power's coercion toward the state (docs/model.md §9).
-            coerced[at] = if c == 0.0 {
+            *coerced = if c == 0.0 {
                 0.0
             } else {
-                (1.0 - exp_nonpositive(-c)) * rs.capacity[p]
+                (1.0 - exp_nonpositive(-c)) * g
             };
             // A pair no power has spent on (a power without a budget or priority there): the
-            // ties as they are, with no exponential. (An offer is ±0 exactly when its bits
-            // but the sign are 0: one test of the eight, without a branch per channel.)
+            // ties as they are, copied above, with no exponential. (An offer is ±0 exactly
+            // when its bits but the sign are 0: one test of the eight, without a branch per
+            // channel.)
             let spent = o.iter().fold(0, |acc, &o| acc | (o.to_bits() << 1));
             if c == 0.0 && spent == 0 {
-                *out = *x;
                 continue;
             }
             let cut = if c == 0.0 { 1.0 } else { exp_nonpositive(-c) };
@@ -386,6 +399,11 @@ pub(crate) fn enter(world: &World, rs: &mut RunState, parent: &World) {
             ring.copy_from_slice(&values);
         }
         rs.powers.participation = rs.participation.iter().flatten().copied().collect();
+    } else {
+        // The allocation sets to 0 only the spending rows this world can write; the parent's
+        // last month may have written others (its priorities may differ). Nothing reads the
+        // record before the branch's first month allocates.
+        rs.powers.spent.fill(0.0);
     }
 }
 
@@ -434,7 +452,8 @@ mod tests {
         for _ in 0..12 {
             let before = total(&rs);
             decay(&world, &mut rs);
-            super::allocate(&world, &mut rs);
+            let sums = super::rival_sums(&world, &rs);
+            super::allocate(&world, &mut rs, &sums);
             decayed += (1.0 - keep) * before;
             added += total(&rs) - keep * before;
         }
