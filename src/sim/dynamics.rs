@@ -57,6 +57,7 @@
 
 use crate::model::{Channel, Participation, World};
 use crate::sim::circumstances;
+use crate::sim::lanes;
 use crate::sim::nested::Nests;
 use crate::sim::state::RunState;
 use rand::Rng;
@@ -698,11 +699,29 @@ impl Dynamics {
         ws: &mut Workspace,
         rng: &mut R,
     ) -> Result<(), usize> {
-        let c = self.width::<C>();
-        let np = c - 1;
-        let h = world.parameters.noise;
         self.prepare::<C>(world, rs, ws);
+        if C != 0 && C <= lanes::MAX_COMPONENTS {
+            self.states_in_lanes::<C, R>(world, rs, ws, rng)?;
+        } else {
+            self.states_one_by_one::<C, R>(world, rs, ws, rng)?;
+        }
+        rs.step += 1;
+        Ok(())
+    }
 
+    /// Steps 4–7 of the module docs for each movable state in turn: the engine's path for a
+    /// world wider than [`lanes::MAX_COMPONENTS`] components or of a width the step is not
+    /// compiled for, and the reference the path in lanes is tested against.
+    #[inline(always)]
+    fn states_one_by_one<const C: usize, R: Rng + ?Sized>(
+        &self,
+        world: &World,
+        rs: &mut RunState,
+        ws: &mut Workspace,
+        rng: &mut R,
+    ) -> Result<(), usize> {
+        let c = self.width::<C>();
+        let h = world.parameters.noise;
         for (m, sc) in self.states.iter().enumerate() {
             let i = sc.index;
             self.utilities::<C>(rs, ws, m, sc);
@@ -759,37 +778,157 @@ impl Dynamics {
                     sum += *aj;
                 }
             }
-            if !(sum.is_finite() && sum > 0.0) {
-                return Err(i);
-            }
-            // Multiplying by the rounded reciprocal can put a share that holds nearly the
-            // whole sum one ulp above 1 (x · fl(1/x) = 1 + 2⁻⁵²); the `min` keeps every share
-            // in [0, 1] at the cost of at most that ulp in the sum.
-            let inv = 1.0 / sum;
-            let mut aligned = 0.0;
-            for aj in a[..np].iter_mut() {
-                *aj = (*aj * inv).min(1.0);
-                aligned += *aj;
-            }
-            a[np] = (a[np] * inv).min(1.0);
+            self.finish_state::<C>(rs, sc.index, sum)?;
+        }
+        Ok(())
+    }
 
-            if !self.feedback.is_empty() && aligned > 0.0 {
-                let inv_aligned = 1.0 / aligned;
-                let ties = &mut rs.ties[i * np * K..(i + 1) * np * K];
-                for &(k, rate) in &self.feedback {
-                    let total: f64 = ties.chunks_exact(K).map(|x| x[k]).sum();
-                    for (x, ap) in ties.chunks_exact_mut(K).zip(&a[..np]) {
-                        // A driver may lift one tie so that the channel total exceeds 1;
-                        // a share target above 1 is meaningless, so the target is capped
-                        // at 1 and the tie, a convex combination of two values in [0, 1],
-                        // stays in [0, 1].
-                        let target = (total * ap * inv_aligned).min(1.0);
-                        x[k] = (1.0 - rate) * x[k] + rate * target;
+    /// Steps 4–7 of the module docs for the movable states [`lanes::GROUP`] at a time: each
+    /// state's utilities are computed alone (its routes, blocs and memberships differ), then
+    /// the group's softmax or nested logit, update and perturbation run with one state per
+    /// vector lane ([`crate::sim::lanes`]), and each state is renormalised and feeds back in
+    /// turn. The states of a step are independent given [`Dynamics::prepare`] (a state reads
+    /// only its own alignment and ties and the month's bloc sums), the noise is drawn state by
+    /// state in the same order, and every lane does the operations of
+    /// [`Dynamics::states_one_by_one`] in the same order: the same bits.
+    #[inline(always)]
+    fn states_in_lanes<const C: usize, R: Rng + ?Sized>(
+        &self,
+        world: &World,
+        rs: &mut RunState,
+        ws: &mut Workspace,
+        rng: &mut R,
+    ) -> Result<(), usize> {
+        use lanes::{each, Lanes, GROUP, MAX_COMPONENTS};
+        let c = C;
+        let h = world.parameters.noise;
+        let padded = c.div_ceil(LANES) * LANES;
+        for (g, group) in self.states.chunks(GROUP).enumerate() {
+            // Lanes past the group's last state repeat its first state: computed, never kept.
+            let own = |l: usize| if l < group.len() { l } else { 0 };
+            let mut u: [Lanes; MAX_COMPONENTS] = [[f64::NEG_INFINITY; GROUP]; MAX_COMPONENTS];
+            let mut noise: [Lanes; MAX_COMPONENTS] = [[0.0; GROUP]; MAX_COMPONENTS];
+            for (l, sc) in group.iter().enumerate() {
+                let m = g * GROUP + l;
+                self.utilities::<C>(rs, ws, m, sc);
+                let b = &self.intercepts[m * c..(m + 1) * c];
+                for (j, (x, b)) in ws.utility[..c].iter().zip(b).enumerate() {
+                    u[j][l] = x + b;
+                }
+                if h > 0.0 {
+                    let drawn = &mut ws.noise[..c + c % 2];
+                    draw_noise(rng, drawn);
+                    for (j, z) in drawn[..c].iter().enumerate() {
+                        noise[j][l] = *z;
                     }
                 }
             }
+            for l in group.len()..GROUP {
+                for j in 0..c {
+                    (u[j][l], noise[j][l]) = (u[j][0], noise[j][0]);
+                }
+            }
+            let sc = |l: usize| &group[own(l)];
+            let mut max = [f64::NEG_INFINITY; GROUP];
+            for u in &u[..c] {
+                max = each(|l| max[l].max(u[l]));
+            }
+            let inv_tau = each(|l| sc(l).inv_temperature);
+            let mut e: [Lanes; MAX_COMPONENTS] = [[0.0; GROUP]; MAX_COMPONENTS];
+            let z = if let Some(nests) = &self.nests {
+                nests.target_lanes(&u[..c], max, inv_tau, &mut e[..c])
+            } else {
+                for (e, u) in e[..padded].iter_mut().zip(&u[..padded]) {
+                    *e = lanes::exp_nonpositive(each(|l| (u[l] - max[l]) * inv_tau[l]));
+                }
+                let mut z = [0.0; GROUP];
+                for t in e[..padded].chunks_exact(LANES) {
+                    z = each(|l| z[l] + ((t[0][l] + t[1][l]) + (t[2][l] + t[3][l])));
+                }
+                z
+            };
+            let toward = each(|l| sc(l).toward / z[l]);
+            let keep = each(|l| sc(l).keep);
+            let at = |l: usize, j: usize| (g * GROUP + own(l), sc(l).index * c + j);
+            let mut a: [Lanes; MAX_COMPONENTS] = [[0.0; GROUP]; MAX_COMPONENTS];
+            let mut anchor: [Lanes; MAX_COMPONENTS] = [[0.0; GROUP]; MAX_COMPONENTS];
+            for j in 0..c {
+                a[j] = each(|l| rs.alignment[at(l, j).1]);
+                anchor[j] = each(|l| self.anchor[at(l, j).0 * c + j]);
+            }
+            let mut sum = [0.0; GROUP];
+            if h > 0.0 {
+                let mut zbar = [0.0; GROUP];
+                for j in 0..c {
+                    let (x, e, a0, zj) = (a[j], e[j], anchor[j], noise[j]);
+                    a[j] = each(|l| keep[l] * x[l] + toward[l] * e[l] + a0[l]);
+                    zbar = each(|l| zbar[l] + a[j][l] * zj[l]);
+                }
+                for j in 0..c {
+                    let (x, zj) = (a[j], noise[j]);
+                    a[j] = each(|l| x[l] * (1.0 + h * (zj[l] - zbar[l])).max(0.0));
+                    sum = each(|l| sum[l] + a[j][l]);
+                }
+            } else {
+                for j in 0..c {
+                    let (x, e, a0) = (a[j], e[j], anchor[j]);
+                    a[j] = each(|l| keep[l] * x[l] + toward[l] * e[l] + a0[l]);
+                    sum = each(|l| sum[l] + a[j][l]);
+                }
+            }
+            for (l, sc) in group.iter().enumerate() {
+                let i = sc.index;
+                for (j, x) in rs.alignment[i * c..(i + 1) * c].iter_mut().enumerate() {
+                    *x = a[j][l];
+                }
+                self.finish_state::<C>(rs, i, sum[l])?;
+            }
         }
-        rs.step += 1;
+        Ok(())
+    }
+
+    /// The end of a state's step (module docs, steps 6–7): refuse a sum that is not finite
+    /// and positive, renormalise by it, and move the ties of the channels with feedback.
+    /// Returns the world index `i` of a state that fails.
+    #[inline(always)]
+    fn finish_state<const C: usize>(
+        &self,
+        rs: &mut RunState,
+        i: usize,
+        sum: f64,
+    ) -> Result<(), usize> {
+        let c = self.width::<C>();
+        let np = c - 1;
+        let a = &mut rs.alignment[i * c..(i + 1) * c];
+        if !(sum.is_finite() && sum > 0.0) {
+            return Err(i);
+        }
+        // Multiplying by the rounded reciprocal can put a share that holds nearly the
+        // whole sum one ulp above 1 (x · fl(1/x) = 1 + 2⁻⁵²); the `min` keeps every share
+        // in [0, 1] at the cost of at most that ulp in the sum.
+        let inv = 1.0 / sum;
+        let mut aligned = 0.0;
+        for aj in a[..np].iter_mut() {
+            *aj = (*aj * inv).min(1.0);
+            aligned += *aj;
+        }
+        a[np] = (a[np] * inv).min(1.0);
+
+        if !self.feedback.is_empty() && aligned > 0.0 {
+            let inv_aligned = 1.0 / aligned;
+            let ties = &mut rs.ties[i * np * K..(i + 1) * np * K];
+            for &(k, rate) in &self.feedback {
+                let total: f64 = ties.chunks_exact(K).map(|x| x[k]).sum();
+                for (x, ap) in ties.chunks_exact_mut(K).zip(&a[..np]) {
+                    // A driver may lift one tie so that the channel total exceeds 1;
+                    // a share target above 1 is meaningless, so the target is capped
+                    // at 1 and the tie, a convex combination of two values in [0, 1],
+                    // stays in [0, 1].
+                    let target = (total * ap * inv_aligned).min(1.0);
+                    x[k] = (1.0 - rate) * x[k] + rate * target;
+                }
+            }
+        }
         Ok(())
     }
 }
@@ -880,27 +1019,76 @@ pub fn exp_nonpositive(x: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::{exp_nonpositive, Dynamics, RunState, Workspace};
+    use crate::model::World;
 
-    #[test]
-    fn the_width_specialised_step_equals_the_general_one_bit_for_bit() {
-        let scenario = crate::presets::eurasia_2025();
-        let world = &scenario.world();
-        assert_eq!(world.components(), 7);
+    /// `steps` steps of `world` compiled for width `C` (the states moved in lanes) and for
+    /// the general width (one state at a time), from the same start and noise stream, with
+    /// `adjust` applied to the constants: the same results to the bit.
+    fn same_bits<const C: usize>(world: &World, steps: usize, adjust: impl Fn(&mut Dynamics)) {
+        assert_eq!(world.components(), C);
         let start = RunState::new(world);
-        let dynamics = Dynamics::new(world, &start);
-        let (mut a, mut b) = (start.clone(), start);
+        let mut dynamics = Dynamics::new(world, &start);
+        adjust(&mut dynamics);
+        let (mut a, mut b) = (start.clone(), start.clone());
         let (mut wa, mut wb) = (Workspace::new(world), Workspace::new(world));
         let (mut ra, mut rb) = (crate::sim::noise_rng(1, 2), crate::sim::noise_rng(1, 2));
-        for _ in 0..240 {
-            dynamics
-                .step_width::<7, _>(world, &mut a, &mut wa, &mut ra)
-                .unwrap();
-            dynamics
-                .step_width::<0, _>(world, &mut b, &mut wb, &mut rb)
-                .unwrap();
+        for _ in 0..steps {
+            let lanes = dynamics.step_width::<C, _>(world, &mut a, &mut wa, &mut ra);
+            let one_by_one = dynamics.step_width::<0, _>(world, &mut b, &mut wb, &mut rb);
+            assert_eq!(lanes, one_by_one);
+            if lanes.is_err() {
+                break;
+            }
         }
+        let bits = |rs: &RunState| -> Vec<u64> {
+            rs.alignment
+                .iter()
+                .chain(&rs.ties)
+                .map(|x| x.to_bits())
+                .collect()
+        };
+        assert_eq!(bits(&a), bits(&b));
         assert_eq!(a, b);
-        assert_ne!(a.alignment, RunState::new(world).alignment);
+        assert_ne!(a.alignment, start.alignment);
+    }
+
+    #[test]
+    fn the_states_in_lanes_step_as_the_states_one_by_one_bit_for_bit() {
+        let eurasia = crate::presets::eurasia_2025();
+        let world = eurasia.world();
+        // The nested logit (the embedded world's West camp), noise on.
+        same_bits::<7>(world, 240, |_| {});
+        // The plain logit, with and without noise.
+        let mut plain = world.clone();
+        plain.parameters.camps.clear();
+        same_bits::<7>(&plain, 240, |_| {});
+        plain.parameters.noise = 0.0;
+        same_bits::<7>(&plain, 240, |_| {});
+        // τ → 0, and every state of even rank with its powers but the first far below: their
+        // shifted utilities overflow to −∞, so the West camp is empty in some lanes of a
+        // group and not in others.
+        same_bits::<7>(world, 24, |d| {
+            let c = d.components;
+            for (m, s) in d.states.iter_mut().enumerate() {
+                s.inv_temperature = f64::MAX;
+                if m % 2 == 0 {
+                    d.intercepts[m * c + 1..m * c + c - 1]
+                        .iter_mut()
+                        .for_each(|b| *b -= 10.0);
+                }
+            }
+        });
+        // Synthetic worlds (plain logit, blocs carrying security and trade) of 3 and 7
+        // components whose nine and 37 states leave the last group part-filled.
+        for (states, powers) in [(9, 2), (37, 6)] {
+            let scenario = crate::presets::Synthetic::new(states, powers)
+                .scenario()
+                .unwrap();
+            match powers + 1 {
+                3 => same_bits::<3>(scenario.world(), 120, |_| {}),
+                _ => same_bits::<7>(scenario.world(), 120, |_| {}),
+            }
+        }
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod drivers;
 pub mod dynamics;
 pub mod engine;
 pub mod events;
+pub(crate) mod lanes;
 pub(crate) mod nested;
 pub mod outcome;
 pub mod powers;

@@ -14,6 +14,7 @@
 
 use crate::model::World;
 use crate::sim::dynamics::{exp_nonpositive, LANES};
+use crate::sim::lanes::{self, Lanes, GROUP, MAX_COMPONENTS};
 
 /// One nest: a camp, a power in no camp, or autonomy.
 #[derive(Clone, Debug)]
@@ -154,6 +155,73 @@ impl Nests {
         }
         for (o, &k) in out.iter_mut().zip(&self.nest_of) {
             *o *= weight[k];
+        }
+        z
+    }
+
+    /// [`Nests::target`] for a group of states in lanes ([`crate::sim::lanes`]): `u[j]` holds
+    /// component `j`'s utility-plus-intercept of each state, `max` and `inv_tau` each state's
+    /// own; the unnormalised target goes into `out[j]` and its sums are returned. Every lane
+    /// gets the bits `target` gives its state: the operations are the same, in the same
+    /// order, and where `target` branches on a value (a nest whose members are all at −∞) each
+    /// lane takes its own branch's result.
+    #[inline(always)]
+    pub(crate) fn target_lanes(
+        &self,
+        u: &[Lanes],
+        max: Lanes,
+        inv_tau: Lanes,
+        out: &mut [Lanes],
+    ) -> Lanes {
+        let n = self.nests.len();
+        let mut weight = [[0.0; GROUP]; MAX_COMPONENTS];
+        let mut sum = [[0.0; GROUP]; MAX_COMPONENTS];
+        let mut top = [f64::NEG_INFINITY; GROUP];
+        let shifted = |j: usize| lanes::each(|l| (u[j][l] - max[l]) * inv_tau[l]);
+        for ((nest, w), s) in self.nests.iter().zip(&mut weight).zip(&mut sum) {
+            if let Some(j) = nest.single {
+                *w = shifted(j);
+                *s = [1.0; GROUP];
+                out[j] = w.map(|w| if w == f64::NEG_INFINITY { 0.0 } else { 1.0 });
+                top = lanes::each(|l| top[l].max(w[l]));
+                continue;
+            }
+            let members = &self.members[nest.members.clone()];
+            let mut m = [f64::NEG_INFINITY; GROUP];
+            for &j in members {
+                let x = shifted(j);
+                m = lanes::each(|l| m[l].max(x[l]));
+            }
+            // A lane whose members are all at −∞ gets nothing from the nest (τ → 0 and no
+            // member holds the maximum); its other values below are computed and not kept.
+            let empty = m.map(|m| m == f64::NEG_INFINITY);
+            let mut total = [0.0; GROUP];
+            for &j in members {
+                let x = shifted(j);
+                let e = lanes::exp_nonpositive(lanes::each(|l| (x[l] - m[l]) * nest.inv_nesting));
+                out[j] = lanes::each(|l| if empty[l] { 0.0 } else { e[l] });
+                total = lanes::each(|l| total[l] + e[l]);
+            }
+            let log = lanes::ln_normal(total);
+            *w = lanes::each(|l| {
+                if empty[l] {
+                    f64::NEG_INFINITY
+                } else {
+                    m[l] + nest.nesting * log[l]
+                }
+            });
+            *s = lanes::each(|l| if empty[l] { 1.0 } else { total[l] });
+            // `target` leaves `top` alone for an empty nest: max(top, −∞) is top.
+            top = lanes::each(|l| if empty[l] { top[l] } else { top[l].max(w[l]) });
+        }
+        let mut z = [0.0; GROUP];
+        for (w, s) in weight[..n].iter_mut().zip(&sum[..n]) {
+            let share = lanes::exp_nonpositive(lanes::each(|l| w[l] - top[l]));
+            z = lanes::each(|l| z[l] + share[l]);
+            *w = lanes::each(|l| share[l] / s[l]);
+        }
+        for (o, &k) in out.iter_mut().zip(&self.nest_of) {
+            *o = lanes::each(|l| o[l] * weight[k][l]);
         }
         z
     }
