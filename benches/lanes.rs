@@ -30,6 +30,7 @@
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use geoalign::sim::dynamics::exp_nonpositive;
+use geoalign::sim::lanes::exp_lanes;
 use std::hint::black_box;
 
 /// Powers, channels, components (powers and autonomy) and components padded to the blocks of
@@ -371,51 +372,6 @@ fn softmax_update_lanes<const L: usize>(
             aj[l] = (aj[l] * inv[l]).min(1.0);
         }
     }
-}
-
-/// [`exp_nonpositive`] of `L` values at once, written one operation across the values at a
-/// time: the same operations in the same order as `L` calls of the scalar function, so the
-/// same bits, but each line a vector operation. A loop of `L` scalar calls is not vectorised
-/// by the compiler (its lane loops compiled to scalar code).
-///
-#[inline(always)]
-fn exp_lanes<const L: usize>(x: [f64; L]) -> [f64; L] {
-    const LOG2_E: f64 = std::f64::consts::LOG2_E;
-    const LN2_HI: f64 = 6.931_471_803_691_238e-1;
-    const LN2_LO: f64 = 1.908_214_929_270_587_7e-10;
-    const SHIFT: f64 = 6_755_399_441_055_744.0;
-    // 1/k! for k = 11 down to 1, then the last 1 of Horner's rule, as in `exp_nonpositive`.
-    const HORNER: [f64; 12] = [
-        1.0 / 39_916_800.0,
-        1.0 / 3_628_800.0,
-        1.0 / 362_880.0,
-        1.0 / 40_320.0,
-        1.0 / 5_040.0,
-        1.0 / 720.0,
-        1.0 / 120.0,
-        1.0 / 24.0,
-        1.0 / 6.0,
-        0.5,
-        1.0,
-        1.0,
-    ];
-    let xc: [f64; L] = std::array::from_fn(|l| if x[l] < -708.0 { -708.0 } else { x[l] });
-    let t: [f64; L] = std::array::from_fn(|l| xc[l] * LOG2_E + SHIFT);
-    let n: [f64; L] = std::array::from_fn(|l| t[l] - SHIFT);
-    let r: [f64; L] = std::array::from_fn(|l| (xc[l] - n[l] * LN2_HI) - n[l] * LN2_LO);
-    let mut p = [1.0 / 479_001_600.0; L];
-    for c in HORNER {
-        p = std::array::from_fn(|l| p[l] * r[l] + c);
-    }
-    let bias = 1023_u64.wrapping_sub(SHIFT.to_bits());
-    std::array::from_fn(|l| {
-        let scale = f64::from_bits(t[l].to_bits().wrapping_add(bias) << 52);
-        if x[l] < -708.0 {
-            0.0
-        } else {
-            p[l] * scale
-        }
-    })
 }
 
 /// Ten steps of the three forms from the same start end on the same bits.

@@ -1,5 +1,6 @@
-//! Arithmetic on [`GROUP`] values at once, for the states the step moves together
-//! (docs/model.md §2.6, "States in lanes").
+//! Arithmetic on four values at once (`GROUP`), for the states the step moves together
+//! (docs/model.md §2.6, "States in lanes"). Public, and hidden from the docs, only so that
+//! `benches/lanes.rs` measures the engine's own exponential in lanes ([`exp_lanes`]).
 //!
 //! Each function does the operations of its scalar counterpart in the same order, one
 //! operation across the lanes at a time, so every lane holds the bits the scalar function
@@ -31,6 +32,15 @@ pub(crate) fn each(f: impl Fn(usize) -> f64) -> Lanes {
 /// degree-12 Horner polynomial and scale, the same clamp below −708.
 #[inline(always)]
 pub(crate) fn exp_nonpositive(x: Lanes) -> Lanes {
+    exp_lanes(x)
+}
+
+/// [`crate::sim::dynamics::exp_nonpositive`] of each of `L` values, one operation across them
+/// at a time. Public, and hidden from the docs, only so that `benches/lanes.rs` measures the
+/// engine's own lanes with four and eight values.
+#[doc(hidden)]
+#[inline(always)]
+pub fn exp_lanes<const L: usize>(x: [f64; L]) -> [f64; L] {
     const LOG2_E: f64 = std::f64::consts::LOG2_E;
     const LN2_HI: f64 = 6.931_471_803_691_238e-1;
     const LN2_LO: f64 = 1.908_214_929_270_587_7e-10;
@@ -50,16 +60,16 @@ pub(crate) fn exp_nonpositive(x: Lanes) -> Lanes {
         1.0,
         1.0,
     ];
-    let xc = each(|l| if x[l] < -708.0 { -708.0 } else { x[l] });
-    let t = each(|l| xc[l] * LOG2_E + SHIFT);
-    let n = each(|l| t[l] - SHIFT);
-    let r = each(|l| (xc[l] - n[l] * LN2_HI) - n[l] * LN2_LO);
-    let mut p = [1.0 / 479_001_600.0; GROUP];
+    let xc: [f64; L] = std::array::from_fn(|l| if x[l] < -708.0 { -708.0 } else { x[l] });
+    let t: [f64; L] = std::array::from_fn(|l| xc[l] * LOG2_E + SHIFT);
+    let n: [f64; L] = std::array::from_fn(|l| t[l] - SHIFT);
+    let r: [f64; L] = std::array::from_fn(|l| (xc[l] - n[l] * LN2_HI) - n[l] * LN2_LO);
+    let mut p = [1.0 / 479_001_600.0; L];
     for c in HORNER {
-        p = each(|l| p[l] * r[l] + c);
+        p = std::array::from_fn(|l| p[l] * r[l] + c);
     }
     let bias = 1023_u64.wrapping_sub(SHIFT.to_bits());
-    each(|l| {
+    std::array::from_fn(|l| {
         let scale = f64::from_bits(t[l].to_bits().wrapping_add(bias) << 52);
         if x[l] < -708.0 {
             0.0

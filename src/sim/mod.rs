@@ -9,7 +9,8 @@ pub mod drivers;
 pub mod dynamics;
 pub mod engine;
 pub mod events;
-pub(crate) mod lanes;
+#[doc(hidden)]
+pub mod lanes;
 pub(crate) mod nested;
 pub mod outcome;
 pub mod powers;
