@@ -839,7 +839,7 @@ impl Dynamics {
                 nests.target_lanes(&u[..c], max, inv_tau, &mut e[..c])
             } else {
                 for (e, u) in e[..padded].iter_mut().zip(&u[..padded]) {
-                    *e = lanes::exp_nonpositive(each(|l| (u[l] - max[l]) * inv_tau[l]));
+                    *e = lanes::exp_lanes(each(|l| (u[l] - max[l]) * inv_tau[l]));
                 }
                 let mut z = [0.0; GROUP];
                 for t in e[..padded].chunks_exact(LANES) {
@@ -849,12 +849,13 @@ impl Dynamics {
             };
             let toward = each(|l| sc(l).toward / z[l]);
             let keep = each(|l| sc(l).keep);
-            let at = |l: usize, j: usize| (g * GROUP + own(l), sc(l).index * c + j);
+            // Lane l's movable-state number and its index in the world.
+            let (m, i) = (|l: usize| g * GROUP + own(l), |l: usize| sc(l).index);
             let mut a: [Lanes; MAX_COMPONENTS] = [[0.0; GROUP]; MAX_COMPONENTS];
             let mut anchor: [Lanes; MAX_COMPONENTS] = [[0.0; GROUP]; MAX_COMPONENTS];
             for j in 0..c {
-                a[j] = each(|l| rs.alignment[at(l, j).1]);
-                anchor[j] = each(|l| self.anchor[at(l, j).0 * c + j]);
+                a[j] = each(|l| rs.alignment[i(l) * c + j]);
+                anchor[j] = each(|l| self.anchor[m(l) * c + j]);
             }
             let mut sum = [0.0; GROUP];
             if h > 0.0 {
@@ -971,7 +972,10 @@ fn draw_noise<R: Rng + ?Sized>(rng: &mut R, out: &mut [f64]) {
 /// `x = n ln 2 + r` with `|r| ≤ ln 2 / 2`, the degree-12 Taylor polynomial of `eʳ`
 /// (truncation error `|r|¹³/13! < 2e-16` relative), and the scale `2ⁿ` built from its bits.
 /// Below −708 (where `eˣ` would be subnormal, under 1e-307) the result is 0, which in a
-/// softmax normalised by a sum ≥ 1 changes nothing representable.
+/// softmax normalised by a sum ≥ 1 changes nothing representable. [`lanes::exp_lanes`] is
+/// the same function for several values at once; this one is kept written out for one value
+/// because calling that one with a single value cost 1.7 % more instructions a run (the
+/// effective ties' exponentials, 0.44 → 0.55 M), and a test holds the two to the same bits.
 ///
 /// Public, and hidden from the docs, only so that `benches/lanes.rs` measures the engine's
 /// own exponential.

@@ -28,24 +28,20 @@ pub(crate) fn each(f: impl Fn(usize) -> f64) -> Lanes {
     std::array::from_fn(f)
 }
 
-/// [`crate::sim::dynamics::exp_nonpositive`] of each lane: the same Cody–Waite reduction,
-/// degree-12 Horner polynomial and scale, the same clamp below −708.
-#[inline(always)]
-pub(crate) fn exp_nonpositive(x: Lanes) -> Lanes {
-    exp_lanes(x)
-}
-
-/// [`crate::sim::dynamics::exp_nonpositive`] of each of `L` values, one operation across them
-/// at a time. Public, and hidden from the docs, only so that `benches/lanes.rs` measures the
-/// engine's own lanes with four and eight values.
+/// [`crate::sim::dynamics::exp_nonpositive`] (whose documentation gives the method and its
+/// error) of each of `L` values, one operation across them at a time, with the same
+/// operations in the same order. Public, and hidden from the docs, only so that
+/// `benches/lanes.rs` measures it with four and eight values.
 #[doc(hidden)]
 #[inline(always)]
 pub fn exp_lanes<const L: usize>(x: [f64; L]) -> [f64; L] {
     const LOG2_E: f64 = std::f64::consts::LOG2_E;
+    // ln 2 split so that n · LN2_HI is exact for |n| < 2¹¹ (fdlibm's constants).
     const LN2_HI: f64 = 6.931_471_803_691_238e-1;
     const LN2_LO: f64 = 1.908_214_929_270_587_7e-10;
+    // 1.5 · 2⁵²: adding it rounds to an integer held in the low bits of the mantissa.
     const SHIFT: f64 = 6_755_399_441_055_744.0;
-    // 1/k! for k = 11 down to 1, then the last 1 of Horner's rule.
+    // 1/k! for k = 11 down to 1, then the last 1 of Horner's rule (from 1/12!).
     const HORNER: [f64; 12] = [
         1.0 / 39_916_800.0,
         1.0 / 3_628_800.0,
@@ -60,6 +56,7 @@ pub fn exp_lanes<const L: usize>(x: [f64; L]) -> [f64; L] {
         1.0,
         1.0,
     ];
+    // Written as a comparison, not `max`, so that a NaN stays a NaN and is caught.
     let xc: [f64; L] = std::array::from_fn(|l| if x[l] < -708.0 { -708.0 } else { x[l] });
     let t: [f64; L] = std::array::from_fn(|l| xc[l] * LOG2_E + SHIFT);
     let n: [f64; L] = std::array::from_fn(|l| t[l] - SHIFT);
@@ -68,6 +65,8 @@ pub fn exp_lanes<const L: usize>(x: [f64; L]) -> [f64; L] {
     for c in HORNER {
         p = std::array::from_fn(|l| p[l] * r[l] + c);
     }
+    // The bits of `t` are those of SHIFT plus n, and n lies in [−1022, 0], so n + 1023 is a
+    // normal exponent: one integer add and shift build 2ⁿ (and vectorise).
     let bias = 1023_u64.wrapping_sub(SHIFT.to_bits());
     std::array::from_fn(|l| {
         let scale = f64::from_bits(t[l].to_bits().wrapping_add(bias) << 52);
@@ -106,7 +105,7 @@ pub(crate) fn ln_normal(x: Lanes) -> Lanes {
 
 #[cfg(test)]
 mod tests {
-    use super::{exp_nonpositive, ln_normal, GROUP};
+    use super::{exp_lanes, ln_normal, GROUP};
     use crate::sim::nested::ln_portable;
 
     #[test]
@@ -114,7 +113,7 @@ mod tests {
         let mut x = 0.0;
         while x > -720.0 {
             let xs: [f64; GROUP] = std::array::from_fn(|l| x - 0.37 * l as f64);
-            for (e, x) in exp_nonpositive(xs).iter().zip(xs) {
+            for (e, x) in exp_lanes(xs).iter().zip(xs) {
                 assert_eq!(
                     e.to_bits(),
                     crate::sim::dynamics::exp_nonpositive(x).to_bits()
@@ -132,12 +131,12 @@ mod tests {
             -1e300,
         ] {
             let (lanes, scalar) = (
-                exp_nonpositive([x; GROUP])[0],
+                exp_lanes([x; GROUP])[0],
                 crate::sim::dynamics::exp_nonpositive(x),
             );
             assert_eq!(lanes.to_bits(), scalar.to_bits(), "at {x}");
         }
-        assert!(exp_nonpositive([f64::NAN; GROUP])[0].is_nan());
+        assert!(exp_lanes([f64::NAN; GROUP])[0].is_nan());
     }
 
     #[test]

@@ -198,7 +198,7 @@ impl Nests {
             let mut total = [0.0; GROUP];
             for &j in members {
                 let x = shifted(j);
-                let e = lanes::exp_nonpositive(lanes::each(|l| (x[l] - m[l]) * nest.inv_nesting));
+                let e = lanes::exp_lanes(lanes::each(|l| (x[l] - m[l]) * nest.inv_nesting));
                 out[j] = lanes::each(|l| if empty[l] { 0.0 } else { e[l] });
                 total = lanes::each(|l| total[l] + e[l]);
             }
@@ -216,7 +216,7 @@ impl Nests {
         }
         let mut z = [0.0; GROUP];
         for (w, s) in weight[..n].iter_mut().zip(&sum[..n]) {
-            let share = lanes::exp_nonpositive(lanes::each(|l| w[l] - top[l]));
+            let share = lanes::exp_lanes(lanes::each(|l| w[l] - top[l]));
             z = lanes::each(|l| z[l] + share[l]);
             *w = lanes::each(|l| share[l] / s[l]);
         }
