@@ -633,44 +633,14 @@ mod tests {
         assert_eq!(held.min[0].to_bits(), 0.0_f64.to_bits());
     }
 
-    #[test]
-    fn flushing_counts_every_kind_of_word_of_bins() {
-        // 150 cells: two whole bands and a part, words of first bins, of no values, and mixed.
-        let cells = 150;
-        let value = |run: usize, cell: usize| match (cell / 8 + run) % 4 {
-            0 => Some(0.0),
-            1 => None,
-            2 => Some(((cell * 37 + run * 11) % 101) as f64 / 100.0),
-            _ => (cell % 3 != 0).then_some(1.0),
-        };
-        let mut direct = Sketches::new(cells);
-        let mut held = Sketches::new(cells);
-        let mut pending = PendingBins::new(cells, 5);
-        for run in 0..5 {
-            let xs: Vec<Option<f64>> = (0..cells).map(|cell| value(run, cell)).collect();
-            for (cell, x) in xs.iter().enumerate() {
-                if let Some(x) = *x {
-                    direct.add(cell, x);
-                }
-            }
-            held.span(0, cells, &mut pending, run)
-                .add_some(xs.into_iter());
-        }
-        held.flush(&pending, 5);
-        assert_eq!(held, direct);
-    }
-
-    #[test]
-    fn first_bins_count_in_bytes_past_a_byte_of_runs() {
-        // 600 runs in one flush: more than a byte of first bins a cell (they are added to the
-        // rows every 255 runs), with words of first bins, of no values, and mixed.
-        let (cells, runs) = (20, 600);
-        let value = |run: usize, cell: usize| match (run % 7, cell / 8) {
-            (0, 1) => None,
-            (3, 0) => Some(0.5),
-            (5, _) if cell % 5 == 0 => Some(1.0),
-            _ => Some(0.0),
-        };
+    /// `runs` runs of `value(run, cell)` (`None`: no value) over `cells` cells, counted
+    /// through pending bins and one flush, checked equal to the same values added one by
+    /// one; returns the flushed sketches.
+    fn flushed_as_added(
+        cells: usize,
+        runs: usize,
+        value: impl Fn(usize, usize) -> Option<f64>,
+    ) -> Sketches {
         let mut direct = Sketches::new(cells);
         let mut held = Sketches::new(cells);
         let mut pending = PendingBins::new(cells, runs);
@@ -686,6 +656,34 @@ mod tests {
         }
         held.flush(&pending, runs);
         assert_eq!(held, direct);
+        held
+    }
+
+    #[test]
+    fn flushing_counts_every_kind_of_word_of_bins() {
+        // 150 cells: two whole bands and a part, words of first bins, of no values, and mixed.
+        let cells = 150;
+        let value = |run: usize, cell: usize| match (cell / 8 + run) % 4 {
+            0 => Some(0.0),
+            1 => None,
+            2 => Some(((cell * 37 + run * 11) % 101) as f64 / 100.0),
+            _ => (cell % 3 != 0).then_some(1.0),
+        };
+        flushed_as_added(cells, 5, value);
+    }
+
+    #[test]
+    fn first_bins_count_in_bytes_past_a_byte_of_runs() {
+        // 600 runs in one flush: more than a byte of first bins a cell (they are added to the
+        // rows every 255 runs), with words of first bins, of no values, and mixed.
+        let (cells, runs) = (20, 600);
+        let value = |run: usize, cell: usize| match (run % 7, cell / 8) {
+            (0, 1) => None,
+            (3, 0) => Some(0.5),
+            (5, _) if cell % 5 == 0 => Some(1.0),
+            _ => Some(0.0),
+        };
+        let held = flushed_as_added(cells, runs, value);
         assert!(held.hist[0] > 255);
     }
 
